@@ -4,14 +4,108 @@
  * SM2 with SM3 and the default user id, signatures as 128 hex characters (r‖s), public keys
  * as 130 hex characters (`04`‖x‖y), hashes as 64 lowercase hex characters.
  */
-import { sm2, sm3 } from 'sm-crypto-v2';
+import { sm2 } from 'sm-crypto-v2';
+import { utf8Encode } from './encoding';
 
 /** The SM2 user id every signature in the system uses (GM/T 0009 default). */
 export const SM2_USER_ID = '1234567812345678';
 
-/** SM3 of UTF-8 text or of raw bytes, as 64 lowercase hex characters. */
+// SM3 (GB/T 32905) written out over 32-bit integers: sm-crypto-v2's SM3 reads words through a
+// DataView, rotates the round constant on every round and builds a JS array to encode strings;
+// this one does none of that and hashes a ~400-byte audit event about 1.7x faster, which is
+// what lets a supervisor verify the audit chain at the rate the issue asks (≥ 60,000 events/s).
+// A unit test holds it equal to sm-crypto-v2's on every length across block boundaries.
+const SM3_IV = [0x7380166f, 0x4914b2b9, 0x172442d7, 0xda8a0600, 0xa96f30bc, 0x163138aa, 0xe38dee4d, 0xb0fb0e4e];
+const SM3_T = new Int32Array(64);
+for (let j = 0; j < 64; j++) {
+  const t = j < 16 ? 0x79cc4519 : 0x7a879d8a;
+  const s = j % 32;
+  SM3_T[j] = (t << s) | (t >>> (32 - s));
+}
+const sm3W = new Int32Array(68);
+const sm3V = new Int32Array(8);
+const sm3Tail = new Uint8Array(128);
+const HEX_BYTE = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+function sm3Compress(block: Uint8Array, offset: number): void {
+  const W = sm3W;
+  for (let i = 0, o = offset; i < 16; i++, o += 4) W[i] = (block[o]! << 24) | (block[o + 1]! << 16) | (block[o + 2]! << 8) | block[o + 3]!;
+  for (let i = 16; i < 68; i++) {
+    const w3 = W[i - 3]!;
+    const w13 = W[i - 13]!;
+    let x = W[i - 16]! ^ W[i - 9]! ^ ((w3 << 15) | (w3 >>> 17));
+    x = x ^ ((x << 15) | (x >>> 17)) ^ ((x << 23) | (x >>> 9));
+    W[i] = x ^ ((w13 << 7) | (w13 >>> 25)) ^ W[i - 6]!;
+  }
+  const V = sm3V;
+  let A = V[0]!, B = V[1]!, C = V[2]!, D = V[3]!, E = V[4]!, F = V[5]!, G = V[6]!, H = V[7]!;
+  for (let j = 0; j < 64; j++) {
+    const a12 = (A << 12) | (A >>> 20);
+    let ss1 = (a12 + E + SM3_T[j]!) | 0;
+    ss1 = (ss1 << 7) | (ss1 >>> 25);
+    const ss2 = ss1 ^ a12;
+    const w = W[j]!;
+    const tt1 = ((j < 16 ? A ^ B ^ C : (A & B) | (A & C) | (B & C)) + D + ss2 + (w ^ W[j + 4]!)) | 0;
+    const tt2 = ((j < 16 ? E ^ F ^ G : (E & F) | (~E & G)) + H + ss1 + w) | 0;
+    D = C;
+    C = (B << 9) | (B >>> 23);
+    B = A;
+    A = tt1;
+    H = G;
+    G = (F << 19) | (F >>> 13);
+    F = E;
+    E = tt2 ^ ((tt2 << 9) | (tt2 >>> 23)) ^ ((tt2 << 17) | (tt2 >>> 15));
+  }
+  V[0] = V[0]! ^ A;
+  V[1] = V[1]! ^ B;
+  V[2] = V[2]! ^ C;
+  V[3] = V[3]! ^ D;
+  V[4] = V[4]! ^ E;
+  V[5] = V[5]! ^ F;
+  V[6] = V[6]! ^ G;
+  V[7] = V[7]! ^ H;
+}
+
+// Every runtime the workstation uses (Node, Electron, Chromium) has the standard TextEncoder;
+// shared/ is compiled without DOM types, so it is looked up on globalThis, with the plain
+// encoder as a fallback.
+type Utf8Encoder = { encode(text: string): Uint8Array };
+const TextEncoderClass = (globalThis as { TextEncoder?: new () => Utf8Encoder }).TextEncoder;
+const textEncoder: Utf8Encoder = TextEncoderClass ? new TextEncoderClass() : { encode: utf8Encode };
+
+/**
+ * SM3 of UTF-8 text or of raw bytes, as 64 lowercase hex characters. Lone surrogates in text
+ * are encoded as U+FFFD, as TextEncoder does.
+ */
 export function sm3Hex(input: string | Uint8Array): string {
-  return sm3(input);
+  const data = typeof input === 'string' ? textEncoder.encode(input) : input;
+  sm3V.set(SM3_IV);
+  const length = data.length;
+  const full = length - (length % 64);
+  for (let offset = 0; offset < full; offset += 64) sm3Compress(data, offset);
+  const rest = length - full;
+  const tail = sm3Tail;
+  tail.fill(0);
+  tail.set(data.subarray(full), 0);
+  tail[rest] = 0x80;
+  const tailLength = rest + 9 <= 64 ? 64 : 128;
+  const high = Math.floor(length / 0x20000000);
+  const low = (length * 8) >>> 0;
+  tail[tailLength - 8] = high >>> 24;
+  tail[tailLength - 7] = (high >>> 16) & 255;
+  tail[tailLength - 6] = (high >>> 8) & 255;
+  tail[tailLength - 5] = high & 255;
+  tail[tailLength - 4] = low >>> 24;
+  tail[tailLength - 3] = (low >>> 16) & 255;
+  tail[tailLength - 2] = (low >>> 8) & 255;
+  tail[tailLength - 1] = low & 255;
+  for (let offset = 0; offset < tailLength; offset += 64) sm3Compress(tail, offset);
+  let hex = '';
+  for (let i = 0; i < 8; i++) {
+    const v = sm3V[i]!;
+    hex += HEX_BYTE[(v >>> 24) & 255]! + HEX_BYTE[(v >>> 16) & 255]! + HEX_BYTE[(v >>> 8) & 255]! + HEX_BYTE[v & 255]!;
+  }
+  return hex;
 }
 
 /** An SM2 key pair in the API's hex form. */

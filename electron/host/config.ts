@@ -1,0 +1,71 @@
+import { resolve } from 'node:path';
+
+/** Browser-mode settings, from the command line and the environment. */
+export interface BrowserModeConfig {
+  port: number;
+  /** Folder for the host's own data and the embedded sandbox's. */
+  dataDir: string;
+  /** A configured library; null starts the embedded sandbox. */
+  libraryUrl: string | null;
+  workstationId: string;
+  /** Folder of the built renderer. */
+  staticDir: string;
+}
+
+/**
+ * The fixed default port of browser mode. The browser keeps IndexedDB per origin, so a port
+ * that changed between launches would hide every case, scan and queued record kept so far.
+ */
+export const DEFAULT_PORT = 47615;
+
+/** A command-line mistake, told to the person who started the workstation. */
+export class ConfigError extends Error {}
+
+function valueOf(args: string[], index: number, flag: string): string {
+  const value = args[index + 1];
+  if (value === undefined || value.startsWith('--')) throw new ConfigError(`${flag} needs a value`);
+  return value;
+}
+
+/** Parses `--port`, `--data`, `--library`, `--workstation-id` (and LIBRARY_URL, WORKSTATION_ID). */
+export function parseBrowserModeArgs(args: string[], env: Record<string, string | undefined>, cwd: string): BrowserModeConfig {
+  const config: BrowserModeConfig = {
+    port: DEFAULT_PORT,
+    dataDir: resolve(cwd, '.data'),
+    libraryUrl: env.LIBRARY_URL && env.LIBRARY_URL.length > 0 ? env.LIBRARY_URL : null,
+    workstationId: env.WORKSTATION_ID && env.WORKSTATION_ID.length > 0 ? env.WORKSTATION_ID : 'WS-DEMO-01',
+    staticDir: resolve(cwd, 'dist-web'),
+  };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    switch (arg) {
+      case '--port': {
+        const port = Number(valueOf(args, i++, arg));
+        if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError('--port must be a whole number from 0 to 65535');
+        config.port = port;
+        break;
+      }
+      case '--data':
+        config.dataDir = resolve(cwd, valueOf(args, i++, arg));
+        break;
+      case '--library': {
+        const url = valueOf(args, i++, arg);
+        if (!/^https?:\/\/[^\s]+$/.test(url)) throw new ConfigError('--library must be an http(s) URL, e.g. https://library.example/');
+        config.libraryUrl = url.replace(/\/+$/, '');
+        break;
+      }
+      case '--workstation-id': {
+        const id = valueOf(args, i++, arg);
+        if (!/^[A-Za-z0-9-]{1,32}$/.test(id)) throw new ConfigError('--workstation-id takes 1-32 letters, digits or dashes');
+        config.workstationId = id;
+        break;
+      }
+      case '--static':
+        config.staticDir = resolve(cwd, valueOf(args, i++, arg));
+        break;
+      default:
+        throw new ConfigError(`unknown option ${arg}`);
+    }
+  }
+  return config;
+}

@@ -1,0 +1,204 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { timingSafeEqual } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { dispatchHostCall, type HostHandlers } from './dispatch';
+import type { Operator } from '../../shared/contract';
+import { RENDERER_CSP } from './csp';
+
+/** Options of the browser-mode transport. */
+export interface HttpHostOptions {
+  port: number;
+  /** Folder with the built renderer (index.html and assets). */
+  staticDir: string;
+  /** The per-launch secret every host call must present. */
+  secret: string;
+  handlers: HostHandlers;
+  currentOperator: () => Operator | null;
+  onUnexpected?: (error: unknown, name: string) => void;
+}
+
+/** A running browser-mode host. */
+export interface HttpHost {
+  server: Server;
+  port: number;
+  /** The workstation's own origin, `http://127.0.0.1:<port>`. */
+  origin: string;
+  close(): Promise<void>;
+}
+
+/** Header that carries the per-launch secret on host calls. */
+export const SECRET_HEADER = 'x-workstation-key';
+/** Path prefix of host calls: `POST /host/<call name>`. */
+export const HOST_PATH = '/host/';
+const MAX_BODY = 32 * 1024 * 1024;
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff': 'font/woff',
+  '.woff2': 'font/woff2',
+  '.ttf': 'font/ttf',
+  '.wasm': 'application/wasm',
+  '.map': 'application/json; charset=utf-8',
+  '.bcmap': 'application/octet-stream',
+  '.pfb': 'application/octet-stream',
+};
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+  });
+  res.end(text);
+}
+
+function secretMatches(given: string | undefined, secret: string): boolean {
+  if (typeof given !== 'string') return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(secret);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer | 'too_large'> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY) return 'too_large';
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
+ * The browser-mode transport: serves the renderer and the host API on 127.0.0.1 only.
+ * A local web page must not be able to drive the workstation (DESIGN.md 7), hence: the Host
+ * header must name this server (DNS rebinding), a host call's Origin must be this server's own
+ * (403 otherwise), and it must carry the per-launch secret (401 otherwise).
+ */
+export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost> {
+  const staticRoot = resolve(options.staticDir);
+  let port = options.port;
+  const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
+  const ownOrigin = () => `http://127.0.0.1:${port}`;
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      options.onUnexpected?.(error, req.url ?? '');
+      if (!res.headersSent) sendJson(res, 500, { ok: false, error: { code: 'INTERNAL', message: '工作台内部错误，请重试。' } });
+      else res.destroy();
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!allowedHosts().has(req.headers.host ?? '')) {
+      sendJson(res, 403, { ok: false, error: { code: 'FORBIDDEN', message: '请求的主机名不是本工作台。' } });
+      return;
+    }
+    const url = new URL(req.url ?? '/', ownOrigin());
+    if (url.pathname.startsWith(HOST_PATH)) {
+      await handleHostCall(req, res, decodeURIComponent(url.pathname.slice(HOST_PATH.length)));
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      sendJson(res, 405, { ok: false, error: { code: 'BAD_REQUEST', message: '不支持的请求方式。' } });
+      return;
+    }
+    await serveStatic(url.pathname, res, req.method === 'HEAD');
+  }
+
+  async function handleHostCall(req: IncomingMessage, res: ServerResponse, name: string): Promise<void> {
+    if (req.headers.origin !== ownOrigin()) {
+      sendJson(res, 403, { ok: false, error: { code: 'FORBIDDEN', message: '只接受来自本工作台页面的请求。' } });
+      return;
+    }
+    if (!secretMatches(req.headers[SECRET_HEADER] as string | undefined, options.secret)) {
+      sendJson(res, 401, { ok: false, error: { code: 'UNAUTHENTICATED', message: '工作台访问密钥无效，请使用启动时打印的地址重新打开。' } });
+      return;
+    }
+    if (req.method !== 'POST') {
+      sendJson(res, 405, { ok: false, error: { code: 'BAD_REQUEST', message: '主机调用只接受 POST。' } });
+      return;
+    }
+    const body = await readBody(req);
+    if (body === 'too_large') {
+      sendJson(res, 413, { ok: false, error: { code: 'TOO_LARGE', message: '提交的内容过大，请减少附件或压缩后重试。' } });
+      return;
+    }
+    let input: unknown;
+    try {
+      input = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
+    } catch {
+      sendJson(res, 400, { ok: false, error: { code: 'BAD_REQUEST', message: '请求内容不是有效的 JSON。' } });
+      return;
+    }
+    const result = await dispatchHostCall(options.handlers, options.currentOperator, name, input, options.onUnexpected);
+    // The envelope carries success or failure; HTTP 200 means the host answered.
+    sendJson(res, 200, result);
+  }
+
+  async function serveStatic(pathname: string, res: ServerResponse, headOnly: boolean): Promise<void> {
+    const relative = normalize(decodeURIComponent(pathname)).replace(/^([/\\])+/, '');
+    let file = resolve(join(staticRoot, relative));
+    if (file !== staticRoot && !file.startsWith(staticRoot + sep)) {
+      sendJson(res, 404, { ok: false, error: { code: 'NOT_FOUND', message: '文件不存在。' } });
+      return;
+    }
+    let info = await stat(file).catch(() => null);
+    if (info?.isDirectory()) {
+      file = join(file, 'index.html');
+      info = await stat(file).catch(() => null);
+    }
+    // The renderer routes in the page (hash history); unknown paths are not files.
+    if (!info?.isFile()) {
+      sendJson(res, 404, { ok: false, error: { code: 'NOT_FOUND', message: '文件不存在。' } });
+      return;
+    }
+    const content = await readFile(file);
+    const type = MIME[extname(file).toLowerCase()] ?? 'application/octet-stream';
+    const headers: Record<string, string | number> = {
+      'content-type': type,
+      'content-length': content.length,
+      'x-content-type-options': 'nosniff',
+      'cache-control': file.endsWith('.html') ? 'no-store' : 'public, max-age=31536000, immutable',
+    };
+    if (file.endsWith('.html')) {
+      headers['content-security-policy'] = RENDERER_CSP;
+      headers['x-frame-options'] = 'DENY';
+      headers['referrer-policy'] = 'no-referrer';
+    }
+    res.writeHead(200, headers);
+    res.end(headOnly ? undefined : content);
+  }
+
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolveListen();
+    });
+  });
+  port = (server.address() as AddressInfo).port;
+
+  return {
+    server,
+    port,
+    origin: ownOrigin(),
+    close: () =>
+      new Promise<void>((resolveClose) => {
+        server.closeAllConnections();
+        server.close(() => resolveClose());
+      }),
+  };
+}

@@ -1,0 +1,66 @@
+/**
+ * The Electron main process: a single instance, the app:// origin, the hardened window, the
+ * camera-only permission handler and the host API on IPC. Everything else lives in ../host,
+ * which browser mode runs too.
+ */
+import { app, ipcMain, protocol, session } from 'electron';
+import { join } from 'node:path';
+import { createHost } from '../host/host';
+import { startSandbox } from '../../sandbox/index';
+import { registerHostIpc } from './ipc';
+import { isPermissionAllowed } from './permissions';
+import { serveAppRequest } from './protocol';
+import { APP_HOST, APP_ORIGIN, APP_SCHEME, createMainWindow, registerBridgePreload } from './window';
+
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } },
+]);
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  void start();
+}
+
+async function start(): Promise<void> {
+  await app.whenReady();
+  const rendererDir = join(import.meta.dirname, '../renderer');
+  protocol.handle(APP_SCHEME, (request) => {
+    if (new URL(request.url).host !== APP_HOST) return new Response('not found', { status: 404 });
+    return serveAppRequest(rendererDir, request.url);
+  });
+
+  session.defaultSession.setPermissionRequestHandler((contents, permission, callback, details) => {
+    callback(isPermissionAllowed(permission, details.requestingUrl ?? contents.getURL(), details as { mediaTypes?: string[] }, APP_ORIGIN));
+  });
+  session.defaultSession.setPermissionCheckHandler((_contents, permission, requestingOrigin) =>
+    isPermissionAllowed(permission, requestingOrigin, { mediaTypes: ['video'] }, APP_ORIGIN),
+  );
+
+  const configuredLibrary = process.env.LIBRARY_URL ?? null;
+  let libraryUrl = configuredLibrary;
+  if (!libraryUrl) {
+    const sandbox = await startSandbox({ dataDir: join(app.getPath('userData'), 'sandbox'), port: 0 });
+    libraryUrl = sandbox.url;
+    app.once('will-quit', () => void sandbox.close());
+  }
+  const host = createHost({
+    version: app.getVersion(),
+    workstationId: process.env.WORKSTATION_ID ?? 'WS-DEMO-01',
+    libraryUrl,
+    libraryMode: configuredLibrary ? 'library' : 'sandbox',
+    transport: 'electron',
+  });
+  registerHostIpc(ipcMain, host.handlers, host.currentOperator, (error, name) => console.error(`host call ${name} failed:`, error));
+
+  registerBridgePreload(session.defaultSession, join(import.meta.dirname, '../preload/index.cjs'));
+  let window = createMainWindow('电子证照窗口工作台');
+  app.on('second-instance', () => {
+    if (window.isMinimized()) window.restore();
+    window.focus();
+  });
+  app.on('window-all-closed', () => app.quit());
+  app.on('activate', () => {
+    if (window.isDestroyed()) window = createMainWindow('电子证照窗口工作台');
+  });
+}

@@ -1,0 +1,95 @@
+import Dexie, { type EntityTable } from 'dexie';
+import { SCHEMA_VERSIONS } from './schema';
+
+/** A row of the local audit chain (the chain's fields; see shared/audit-chain). */
+export interface AuditEventRow {
+  seq: number;
+  at: string;
+  operator: string;
+  role: string;
+  workstation: string;
+  case: string | null;
+  kind: string;
+  details: Record<string, unknown>;
+  prev: string;
+  hash: string;
+}
+
+/** A cached library resource (catalog, matters, trust list). */
+export interface ReferenceCacheRow {
+  name: 'catalog' | 'matters' | 'trust';
+  version: string;
+  fetchedAt: string;
+  body: unknown;
+}
+
+/** A counter case as kept on the workstation. */
+export interface CaseRow {
+  caseNo: string;
+  status: 'open' | 'completed' | 'cancelled';
+  openedAt: string;
+  completedAt: string | null;
+  matterCode: string;
+  training: boolean;
+  record: Record<string, unknown>;
+}
+
+/** A queued delivery to the library. */
+export interface OutboxRow {
+  id?: number;
+  /** The idempotency key; unique so that a retry never queues twice. */
+  key: string;
+  kind: 'usage_record' | 'objection';
+  state: 'queued' | 'sending' | 'delivered' | 'needs_attention';
+  createdAt: string;
+  attempts: number;
+  lastError: string | null;
+  payload: unknown;
+}
+
+/** A filed objection as the workstation follows it. */
+export interface ObjectionRow {
+  id: string;
+  state: string;
+  licenceId: string;
+  filedAt: string;
+  updatedAt: string;
+  record: Record<string, unknown>;
+}
+
+/** A captured or imported paper page. */
+export interface PaperScanRow {
+  id?: number;
+  caseNo: string;
+  materialId: string;
+  createdAt: string;
+  reason: string;
+  page: Blob;
+  thumbnail: Blob;
+}
+
+/** The workstation's local database. */
+export class WorkstationDb extends Dexie {
+  auditEvents!: EntityTable<AuditEventRow, 'seq'>;
+  cases!: EntityTable<CaseRow, 'caseNo'>;
+  outbox!: EntityTable<OutboxRow, 'id'>;
+  objections!: EntityTable<ObjectionRow, 'id'>;
+  paperScans!: EntityTable<PaperScanRow, 'id'>;
+  referenceCache!: EntityTable<ReferenceCacheRow, 'name'>;
+
+  constructor(name = 'e-licence-workstation') {
+    super(name);
+    for (const { version, stores, upgrade } of SCHEMA_VERSIONS) {
+      const declared = this.version(version).stores(stores);
+      if (upgrade) declared.upgrade(upgrade);
+    }
+  }
+}
+
+let db: WorkstationDb | null = null;
+
+/** The page's database. */
+export function workstationDb(): WorkstationDb {
+  db ??= new WorkstationDb();
+  return db;
+}

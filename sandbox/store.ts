@@ -1,0 +1,271 @@
+/**
+ * The sandbox's SQLite store: seeded holders and licences, and everything the API changes
+ * (sessions, used tokens, grants, idempotent results, usage records, objections, statuses).
+ * better-sqlite3 is synchronous, so each handler's check-then-write runs without interleaving.
+ */
+import Database from 'better-sqlite3';
+import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { LicenceStatus, Role } from '../shared/library-api';
+import { deriveKeys, loadKeys, saveKeys, type SandboxKey } from './keys';
+import { generateSeedData, type SeedHolder, type SeedLicence } from './people';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS operators (username TEXT PRIMARY KEY, id TEXT NOT NULL, name TEXT NOT NULL, role TEXT NOT NULL,
+  unit_code TEXT NOT NULL, unit_name TEXT NOT NULL, salt TEXT NOT NULL, hash TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sessions (token TEXT PRIMARY KEY, username TEXT NOT NULL, workstation_id TEXT NOT NULL, expires_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS holders (id_number TEXT PRIMARY KEY, id_type TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL,
+  note TEXT, has_phone INTEGER NOT NULL, position INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS licences (id TEXT PRIMARY KEY, holder_id TEXT NOT NULL, type_code TEXT NOT NULL, data TEXT NOT NULL,
+  status TEXT NOT NULL, status_changed_at TEXT NOT NULL, superseded_by TEXT,
+  seed_status TEXT, seed_status_changed_at TEXT, seed_superseded_by TEXT, origin TEXT NOT NULL, position INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS licences_holder ON licences (holder_id);
+CREATE TABLE IF NOT EXISTS licence_files (id TEXT PRIMARY KEY, pdf BLOB NOT NULL, hash TEXT NOT NULL, signed TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS used_tokens (jti TEXT PRIMARY KEY, used_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS grants (id TEXT PRIMARY KEY, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS idempotency (path TEXT NOT NULL, key TEXT NOT NULL, body TEXT NOT NULL, response TEXT NOT NULL, PRIMARY KEY (path, key));
+CREATE TABLE IF NOT EXISTS usage_records (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS objections (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, request TEXT NOT NULL, data TEXT NOT NULL,
+  updated_at TEXT NOT NULL);
+`;
+
+/** A demo account of the sandbox. */
+export interface OperatorRow {
+  username: string;
+  id: string;
+  name: string;
+  role: Role;
+  unitCode: string;
+  unitName: string;
+}
+
+const CENTRE_PD = { unitCode: '11310115MB2C47311H', unitName: '浦东新区企业服务中心（行政服务中心）' };
+const CENTRE_XH = { unitCode: '11310104MB2C47322D', unitName: '徐汇区行政服务中心' };
+
+const DEMO_OPERATORS: readonly OperatorRow[] = [
+  { username: 'clerk01', id: 'OP-PD-0101', name: '王晓燕', role: 'clerk', ...CENTRE_PD },
+  { username: 'clerk02', id: 'OP-XH-0102', name: '李建华', role: 'clerk', ...CENTRE_XH },
+  { username: 'super01', id: 'OP-PD-0201', name: '陈静', role: 'supervisor', ...CENTRE_PD },
+  { username: 'officer01', id: 'OP-PD-0301', name: '赵敏', role: 'objection_officer', ...CENTRE_PD },
+];
+
+/** The password of every demo account. */
+export const DEMO_PASSWORD = 'demo';
+
+function hashPassword(password: string, salt: string): string {
+  return scryptSync(password, salt, 32, { N: 1 << 14 }).toString('hex');
+}
+
+/** A licence with its current status. */
+export type LicenceRow = SeedLicence & { origin: 'seed' | 'correction' };
+
+/** A stored licence file with its signed payload. */
+export interface LicenceFileRow {
+  pdf: Buffer;
+  hash: string;
+  signed: string;
+}
+
+interface HolderDbRow {
+  id_number: string;
+  id_type: '111' | '001';
+  name: string;
+  kind: SeedHolder['kind'];
+  note: string | null;
+  has_phone: number;
+}
+
+function toHolder(row: HolderDbRow): SeedHolder {
+  return { idType: row.id_type, idNumber: row.id_number, name: row.name, kind: row.kind, note: row.note, hasPhone: row.has_phone === 1 };
+}
+
+/** The store of one data folder. */
+export class Store {
+  readonly db: Database.Database;
+  readonly seed: string;
+  readonly keys: SandboxKey[];
+  readonly created: boolean;
+
+  private constructor(db: Database.Database, seed: string, keys: SandboxKey[], created: boolean) {
+    this.db = db;
+    this.seed = seed;
+    this.keys = keys;
+    this.created = created;
+  }
+
+  /** Opens a data folder, seeding it when new. */
+  static open(dataDir: string, seed: string): Store {
+    mkdirSync(dataDir, { recursive: true });
+    const file = join(dataDir, 'sandbox.sqlite');
+    const fresh = !existsSync(file);
+    const db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.exec(SCHEMA);
+    const storedSeed = (db.prepare('SELECT value FROM meta WHERE key = ?').get('seed') as { value: string } | undefined)?.value;
+    if (fresh || storedSeed === undefined) {
+      const keys = deriveKeys(seed);
+      saveKeys(dataDir, keys);
+      const store = new Store(db, seed, keys, true);
+      store.seedData();
+      return store;
+    }
+    const keys = loadKeys(dataDir) ?? deriveKeys(storedSeed);
+    return new Store(db, storedSeed, keys, false);
+  }
+
+  private seedData(): void {
+    const data = generateSeedData(this.seed);
+    const insertHolder = this.db.prepare('INSERT INTO holders VALUES (?, ?, ?, ?, ?, ?, ?)');
+    const insertLicence = this.db.prepare(
+      "INSERT INTO licences VALUES (@id, @holder, @type, @data, @status, @changed, @by, @status, @changed, @by, 'seed', @position)",
+    );
+    const insertOperator = this.db.prepare('INSERT INTO operators VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    this.db.transaction(() => {
+      this.db.prepare('INSERT INTO meta VALUES (?, ?)').run('seed', this.seed);
+      data.holders.forEach((holder, position) => {
+        insertHolder.run(holder.idNumber, holder.idType, holder.name, holder.kind, holder.note, holder.hasPhone ? 1 : 0, position);
+      });
+      data.licences.forEach((licence, position) => {
+        insertLicence.run({ id: licence.id, holder: licence.holderId, type: licence.typeCode, data: JSON.stringify(licence), status: licence.status, changed: licence.statusChangedAt, by: licence.supersededBy, position });
+      });
+      for (const operator of DEMO_OPERATORS) {
+        const salt = randomBytes(16).toString('hex');
+        insertOperator.run(operator.username, operator.id, operator.name, operator.role, operator.unitCode, operator.unitName, salt, hashPassword(DEMO_PASSWORD, salt));
+      }
+    })();
+  }
+
+  /** Checks a demo account's password; the operator when it matches. */
+  checkPassword(username: string, password: string): OperatorRow | null {
+    const row = this.db.prepare('SELECT * FROM operators WHERE username = ?').get(username) as
+      | { username: string; id: string; name: string; role: Role; unit_code: string; unit_name: string; salt: string; hash: string }
+      | undefined;
+    const expected = Buffer.from(row?.hash ?? '00'.repeat(32), 'hex');
+    const actual = Buffer.from(hashPassword(password, row?.salt ?? 'none'), 'hex');
+    if (!row || !timingSafeEqual(expected, actual)) return null;
+    return { username: row.username, id: row.id, name: row.name, role: row.role, unitCode: row.unit_code, unitName: row.unit_name };
+  }
+
+  createSession(token: string, username: string, workstationId: string, expiresAt: string): void {
+    this.db.prepare('INSERT INTO sessions VALUES (?, ?, ?, ?)').run(token, username, workstationId, expiresAt);
+  }
+
+  /** The operator of a session, or null when unknown or expired at `nowIso`. */
+  sessionOperator(token: string, nowIso: string): OperatorRow | null {
+    const row = this.db.prepare('SELECT username, expires_at FROM sessions WHERE token = ?').get(token) as { username: string; expires_at: string } | undefined;
+    if (!row || row.expires_at <= nowIso) return null;
+    const op = this.db.prepare('SELECT * FROM operators WHERE username = ?').get(row.username) as
+      | { username: string; id: string; name: string; role: Role; unit_code: string; unit_name: string }
+      | undefined;
+    return op ? { username: op.username, id: op.id, name: op.name, role: op.role, unitCode: op.unit_code, unitName: op.unit_name } : null;
+  }
+
+  holders(): SeedHolder[] {
+    return (this.db.prepare('SELECT * FROM holders ORDER BY position').all() as HolderDbRow[]).map(toHolder);
+  }
+
+  holder(idNumber: string): SeedHolder | null {
+    const row = this.db.prepare('SELECT * FROM holders WHERE id_number = ?').get(idNumber) as HolderDbRow | undefined;
+    return row ? toHolder(row) : null;
+  }
+
+  private toLicence(row: { data: string; status: LicenceStatus; status_changed_at: string; superseded_by: string | null; origin: 'seed' | 'correction' }): LicenceRow {
+    const data = JSON.parse(row.data) as SeedLicence;
+    return { ...data, status: row.status, statusChangedAt: row.status_changed_at, supersededBy: row.superseded_by, origin: row.origin };
+  }
+
+  licence(id: string): LicenceRow | null {
+    const row = this.db.prepare('SELECT * FROM licences WHERE id = ?').get(id) as Parameters<Store['toLicence']>[0] | undefined;
+    return row ? this.toLicence(row) : null;
+  }
+
+  licencesOf(holderId: string): LicenceRow[] {
+    const rows = this.db.prepare('SELECT * FROM licences WHERE holder_id = ? ORDER BY position').all(holderId) as Array<Parameters<Store['toLicence']>[0]>;
+    return rows.map((row) => this.toLicence(row));
+  }
+
+  setStatus(id: string, status: LicenceStatus, changedAt: string, supersededBy: string | null): void {
+    this.db.prepare('UPDATE licences SET status = ?, status_changed_at = ?, superseded_by = ? WHERE id = ?').run(status, changedAt, supersededBy, id);
+  }
+
+  addCorrection(licence: SeedLicence): void {
+    const position = (this.db.prepare('SELECT MAX(position) AS p FROM licences').get() as { p: number }).p + 1;
+    this.db
+      .prepare("INSERT INTO licences VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, 'correction', ?)")
+      .run(licence.id, licence.holderId, licence.typeCode, JSON.stringify(licence), licence.status, licence.statusChangedAt, licence.supersededBy, position);
+  }
+
+  licenceFile(id: string): LicenceFileRow | null {
+    return (this.db.prepare('SELECT pdf, hash, signed FROM licence_files WHERE id = ?').get(id) as LicenceFileRow | undefined) ?? null;
+  }
+
+  saveLicenceFile(id: string, file: LicenceFileRow): void {
+    this.db.prepare('INSERT OR IGNORE INTO licence_files VALUES (?, ?, ?, ?)').run(id, file.pdf, file.hash, file.signed);
+  }
+
+  /** Marks a token's jti used; false when it already was. */
+  useToken(jti: string, at: string): boolean {
+    return this.db.prepare('INSERT OR IGNORE INTO used_tokens VALUES (?, ?)').run(jti, at).changes === 1;
+  }
+
+  saveGrant(id: string, data: unknown): void {
+    this.db.prepare('INSERT INTO grants VALUES (?, ?)').run(id, JSON.stringify(data));
+  }
+
+  grant<T>(id: string): T | null {
+    const row = this.db.prepare('SELECT data FROM grants WHERE id = ?').get(id) as { data: string } | undefined;
+    return row ? (JSON.parse(row.data) as T) : null;
+  }
+
+  idempotent(path: string, key: string): { body: string; response: string } | null {
+    return (this.db.prepare('SELECT body, response FROM idempotency WHERE path = ? AND key = ?').get(path, key) as { body: string; response: string } | undefined) ?? null;
+  }
+
+  saveIdempotent(path: string, key: string, body: string, response: string): void {
+    this.db.prepare('INSERT OR IGNORE INTO idempotency VALUES (?, ?, ?, ?)').run(path, key, body, response);
+  }
+
+  addUsageRecord(id: string, data: unknown): void {
+    this.db.prepare('INSERT INTO usage_records (id, data) VALUES (?, ?)').run(id, JSON.stringify(data));
+  }
+
+  usageRecords(): unknown[] {
+    return (this.db.prepare('SELECT data FROM usage_records ORDER BY seq').all() as Array<{ data: string }>).map((row) => JSON.parse(row.data) as unknown);
+  }
+
+  objection<T>(id: string): { request: string; data: T } | null {
+    const row = this.db.prepare('SELECT request, data FROM objections WHERE id = ?').get(id) as { request: string; data: string } | undefined;
+    return row ? { request: row.request, data: JSON.parse(row.data) as T } : null;
+  }
+
+  addObjection(id: string, request: string, data: { updatedAt: string }): void {
+    this.db.prepare('INSERT INTO objections (id, request, data, updated_at) VALUES (?, ?, ?, ?)').run(id, request, JSON.stringify(data), data.updatedAt);
+  }
+
+  updateObjection(id: string, data: { updatedAt: string }): void {
+    this.db.prepare('UPDATE objections SET data = ?, updated_at = ? WHERE id = ?').run(JSON.stringify(data), data.updatedAt, id);
+  }
+
+  objections<T>(): T[] {
+    return (this.db.prepare('SELECT data FROM objections ORDER BY seq').all() as Array<{ data: string }>).map((row) => JSON.parse(row.data) as T);
+  }
+
+  /** Restores the seeded state: tokens, grants, idempotent results, records, objections, statuses. */
+  reset(): void {
+    this.db.transaction(() => {
+      this.db.exec(`
+        DELETE FROM used_tokens; DELETE FROM grants; DELETE FROM idempotency; DELETE FROM usage_records; DELETE FROM objections;
+        DELETE FROM licence_files WHERE id IN (SELECT id FROM licences WHERE origin = 'correction');
+        DELETE FROM licences WHERE origin = 'correction';
+        UPDATE licences SET status = seed_status, status_changed_at = seed_status_changed_at, superseded_by = seed_superseded_by;
+      `);
+    })();
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

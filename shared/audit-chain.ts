@@ -1,0 +1,430 @@
+/**
+ * The workstation's local audit chain (DESIGN.md section 5, "Audit chain"; Art. 26 of the
+ * measures asks for a full-process log). Every step of a case, and every supervisor action,
+ * appends one event; each event carries the hash of the one before it, so that removing,
+ * reordering or editing any event breaks every later link.
+ *
+ * What is hashed, exactly:
+ *
+ *     hash = SM3( UTF-8( prev + canonicalJson({seq, at, operator, role, workstation, case, kind, details, prev}) ) )
+ *
+ * i.e. the previous event's hash (64 lowercase hex characters; {@link AUDIT_GENESIS_PREV} for
+ * the first event) immediately followed by the canonical JSON (API.md "Common") of the event
+ * without its `hash` field, as lowercase hex. `prev` is therefore both the prefix and a field.
+ * The first event has `seq` 1 and each next one `seq + 1`.
+ *
+ * Dexie stores the events; this module builds and verifies them. Verification is incremental
+ * ({@link AuditChainVerifier}) because a supervisor checks hundreds of thousands of events read
+ * from IndexedDB in pages, hashing outside the transaction (notes/measurements.md).
+ */
+import { canonicalJson } from './canonical-json';
+import { sm3Hex } from './sm';
+
+/**
+ * The closed list of audit event kinds. Each names one step a user or the workstation took:
+ *
+ * - `sign_in`, `sign_out`: an operator's session (details: `offline` for an offline sign-in).
+ * - `training_switch`: training mode (模拟办事, Art. 29) switched on or off.
+ * - `case_open`: a case opened for a matter; `case_cancel`: a case given up before completion.
+ * - `token_read`: a 亮证码 read and verified offline (never the token itself, only its `jti` and holder).
+ * - `grant`: a grant obtained, by token or by duty (依职能, with its reason).
+ * - `pull`: licences queried and fetched for a material.
+ * - `verification`: a licence's verification report and outcome.
+ * - `view`: a licence's file or face data opened by the clerk.
+ * - `paper_scan`: paper scanned for a material, with its reason code.
+ * - `override`: a clerk's override of a material's state, with its reason.
+ * - `completion`: a case completed; `receipt_print`: its receipt printed.
+ * - `usage_record`: the case's usage record queued or delivered.
+ * - `purge`: pulled files and face data removed from the workstation (Art. 27).
+ * - `objection`: an objection filed; `objection_update`: the issuer's answer received.
+ * - `status_recheck`: a licence's status re-checked against the library.
+ * - `catch_up_flag`: a paper case flagged after the link returned (Art. 11's catch-up).
+ * - `review`: a random review (随机抽查) drawn or concluded by a supervisor.
+ * - `chain_verify`: the audit chain verified by a supervisor; `export`: data exported.
+ * - `settings_change`: a setting changed (old and new value, never a secret).
+ */
+export const AUDIT_EVENT_KINDS = [
+  'sign_in',
+  'sign_out',
+  'training_switch',
+  'case_open',
+  'case_cancel',
+  'token_read',
+  'grant',
+  'pull',
+  'verification',
+  'view',
+  'paper_scan',
+  'override',
+  'completion',
+  'receipt_print',
+  'usage_record',
+  'purge',
+  'objection',
+  'objection_update',
+  'status_recheck',
+  'catch_up_flag',
+  'review',
+  'chain_verify',
+  'export',
+  'settings_change',
+] as const;
+
+/** One kind of audit event (see {@link AUDIT_EVENT_KINDS}). */
+export type AuditEventKind = (typeof AUDIT_EVENT_KINDS)[number];
+
+/** zh-CN names of the event kinds, for the supervisor's audit view. */
+export const AUDIT_EVENT_KIND_LABELS: Record<AuditEventKind, string> = {
+  sign_in: '登录',
+  sign_out: '退出登录',
+  training_switch: '切换培训模式',
+  case_open: '开始办件',
+  case_cancel: '放弃办件',
+  token_read: '读取亮证码',
+  grant: '取得授权',
+  pull: '调取证照',
+  verification: '核验证照',
+  view: '查看证照',
+  paper_scan: '扫描纸质材料',
+  override: '人工更正材料状态',
+  completion: '办结',
+  receipt_print: '打印回执',
+  usage_record: '用证记录',
+  purge: '清除证照数据',
+  objection: '提交异议',
+  objection_update: '异议处理结果',
+  status_recheck: '复核证照状态',
+  catch_up_flag: '补查标记',
+  review: '随机抽查',
+  chain_verify: '校验审计链',
+  export: '导出',
+  settings_change: '修改设置',
+};
+
+const KIND_SET: ReadonlySet<string> = new Set(AUDIT_EVENT_KINDS);
+
+/** True when a string is one of the closed list of event kinds. */
+export function isAuditEventKind(kind: string): kind is AuditEventKind {
+  return KIND_SET.has(kind);
+}
+
+/** The `prev` of the first event of a chain: 64 zeros. */
+export const AUDIT_GENESIS_PREV = '0'.repeat(64);
+
+/** A JSON object, the shape of an event's `details`. */
+export type AuditDetails = { [key: string]: unknown };
+
+/** One event of the audit chain. */
+export interface AuditEvent {
+  /** 1 for the first event, then +1 per event, without gaps. */
+  seq: number;
+  /** ISO 8601 time in UTC when the step happened (the workstation's clock). */
+  at: string;
+  /** Operator id, null only before anyone signed in (e.g. a settings change at first start). */
+  operator: string | null;
+  /** The operator's role at the time, null with `operator`. */
+  role: string | null;
+  /** The workstation's id. */
+  workstation: string;
+  /** Case number, null for events outside a case. */
+  case: string | null;
+  kind: AuditEventKind;
+  /** JSON details of the step; never secrets, never face data beyond identifiers. */
+  details: AuditDetails;
+  /** The previous event's hash, or {@link AUDIT_GENESIS_PREV}. */
+  prev: string;
+  /** SM3 over `prev` and this event's canonical JSON (see the module doc), 64 lowercase hex. */
+  hash: string;
+}
+
+/** What the caller supplies for a new event; the chain fields are computed. */
+export type AuditEventInput = Omit<AuditEvent, 'seq' | 'prev' | 'hash'>;
+
+// The event's top-level keys are fixed, so their canonical order is written out here and only
+// `details` goes through the generic canonicalJson: one canonicalJson and one SM3 per event,
+// which is what lets a supervisor check 200,000 events in a few seconds. A unit test holds
+// this equal to canonicalJson of the whole event.
+function canonicalEventText(event: Omit<AuditEvent, 'hash'>): string {
+  return (
+    `{"at":${JSON.stringify(event.at)}` +
+    `,"case":${event.case === null ? 'null' : JSON.stringify(event.case)}` +
+    `,"details":${canonicalJson(event.details)}` +
+    `,"kind":${JSON.stringify(event.kind)}` +
+    `,"operator":${event.operator === null ? 'null' : JSON.stringify(event.operator)}` +
+    `,"prev":${JSON.stringify(event.prev)}` +
+    `,"role":${event.role === null ? 'null' : JSON.stringify(event.role)}` +
+    `,"seq":${JSON.stringify(event.seq)}` +
+    `,"workstation":${JSON.stringify(event.workstation)}}`
+  );
+}
+
+/** The hash an event must carry: SM3 of `prev` followed by the canonical JSON of the event without `hash`. */
+export function auditEventHash(event: Omit<AuditEvent, 'hash'>): string {
+  return sm3Hex(event.prev + canonicalEventText(event));
+}
+
+/**
+ * Builds the next event of the chain after `prevEvent` (null for the first event). `details`
+ * is stored as its JSON text parses back (a Date becomes its ISO string, an undefined field
+ * disappears), so what is stored is exactly what was hashed and cannot drift between writing
+ * and verifying.
+ * Throws a TypeError for an unknown kind or a details value that is not a JSON object.
+ */
+export function createAuditEvent(prevEvent: AuditEvent | null, input: AuditEventInput): AuditEvent {
+  if (!isAuditEventKind(input.kind)) throw new TypeError(`createAuditEvent: unknown kind ${JSON.stringify(input.kind)}`);
+  if (input.details === null || typeof input.details !== 'object' || Array.isArray(input.details)) {
+    throw new TypeError('createAuditEvent: details must be a JSON object');
+  }
+  // The CSV export writes null as an empty cell, so an empty id would not survive a round trip.
+  for (const field of ['operator', 'role', 'workstation', 'case'] as const) {
+    if (input[field] === '') throw new TypeError(`createAuditEvent: ${field} must not be empty`);
+  }
+  const unhashed: Omit<AuditEvent, 'hash'> = {
+    seq: prevEvent ? prevEvent.seq + 1 : 1,
+    at: input.at,
+    operator: input.operator,
+    role: input.role,
+    workstation: input.workstation,
+    case: input.case,
+    kind: input.kind,
+    details: JSON.parse(JSON.stringify(input.details)) as AuditDetails,
+    prev: prevEvent ? prevEvent.hash : AUDIT_GENESIS_PREV,
+  };
+  return { ...unhashed, hash: auditEventHash(unhashed) };
+}
+
+/** Why a link of the chain is broken. */
+export type AuditBreakReason =
+  /** A field is missing or of the wrong type, or the kind is not in the closed list. */
+  | 'malformed'
+  /** `seq` is not the previous one + 1 (an event removed, repeated or reordered). */
+  | 'seq_gap'
+  /** `prev` is not the previous event's hash. */
+  | 'prev_mismatch'
+  /** `hash` does not match the event's content (the event was edited). */
+  | 'hash_mismatch';
+
+/** The state of a verification: how far it got and where the chain first broke. */
+export interface AuditChainResult {
+  /** True while no broken link was found. */
+  ok: boolean;
+  /** Events checked, including the broken one. */
+  checked: number;
+  /** The first broken link, or null. `seq` is the event's own seq (or null when it had none). */
+  firstBroken: { seq: number | null; reason: AuditBreakReason } | null;
+}
+
+const HEX64 = /^[0-9a-f]{64}$/;
+
+function isNullableString(value: unknown): value is string | null {
+  return value === null || typeof value === 'string';
+}
+
+function isWellFormed(event: AuditEvent): boolean {
+  return (
+    typeof event === 'object' &&
+    event !== null &&
+    Number.isSafeInteger(event.seq) &&
+    typeof event.at === 'string' &&
+    isNullableString(event.operator) &&
+    isNullableString(event.role) &&
+    typeof event.workstation === 'string' &&
+    isNullableString(event.case) &&
+    typeof event.kind === 'string' &&
+    KIND_SET.has(event.kind) &&
+    typeof event.details === 'object' &&
+    event.details !== null &&
+    !Array.isArray(event.details) &&
+    typeof event.prev === 'string' &&
+    HEX64.test(event.prev) &&
+    typeof event.hash === 'string' &&
+    HEX64.test(event.hash)
+  );
+}
+
+/**
+ * Verifies a chain one event at a time, in seq order, so that it can be fed page by page.
+ * It stops at the first broken link: later pushes return false and change nothing.
+ *
+ * With no argument the chain must start at its genesis (`seq` 1, `prev` = {@link AUDIT_GENESIS_PREV}).
+ * Given `startPrevHash` (the hash of the last event already verified), the first pushed event
+ * must link to it, and `startSeq`, when given, is the seq it must have.
+ */
+export class AuditChainVerifier {
+  private prevHash: string;
+  private expectedSeq: number | null;
+  private checkedCount = 0;
+  private broken: AuditChainResult['firstBroken'] = null;
+
+  constructor(startPrevHash: string = AUDIT_GENESIS_PREV, startSeq?: number) {
+    this.prevHash = startPrevHash;
+    this.expectedSeq = startSeq ?? (startPrevHash === AUDIT_GENESIS_PREV ? 1 : null);
+  }
+
+  /** Checks the next event; true while the chain is intact up to and including it. */
+  push(event: AuditEvent): boolean {
+    if (this.broken) return false;
+    this.checkedCount++;
+    if (!isWellFormed(event)) return this.fail(event, 'malformed');
+    if (this.expectedSeq !== null && event.seq !== this.expectedSeq) return this.fail(event, 'seq_gap');
+    if (event.prev !== this.prevHash) return this.fail(event, 'prev_mismatch');
+    if (auditEventHash(event) !== event.hash) return this.fail(event, 'hash_mismatch');
+    this.prevHash = event.hash;
+    this.expectedSeq = event.seq + 1;
+    return true;
+  }
+
+  /** Pushes a page of events in order; true while the chain is intact. */
+  pushAll(events: Iterable<AuditEvent>): boolean {
+    for (const event of events) if (!this.push(event)) return false;
+    return !this.broken;
+  }
+
+  /** The result so far. */
+  get result(): AuditChainResult {
+    return { ok: this.broken === null, checked: this.checkedCount, firstBroken: this.broken };
+  }
+
+  /** The hash the next event must carry as `prev` (to resume a verification later). */
+  get lastHash(): string {
+    return this.prevHash;
+  }
+
+  private fail(event: AuditEvent, reason: AuditBreakReason): false {
+    const seq = typeof event === 'object' && event !== null && Number.isSafeInteger(event.seq) ? event.seq : null;
+    this.broken = { seq, reason };
+    return false;
+  }
+}
+
+/** Verifies a whole chain held in memory, from its genesis. */
+export function verifyAuditChain(events: Iterable<AuditEvent>): AuditChainResult {
+  const verifier = new AuditChainVerifier();
+  verifier.pushAll(events);
+  return verifier.result;
+}
+
+/** The CSV columns of an audit export, in order: the event's own fields. */
+export const AUDIT_CSV_COLUMNS = ['seq', 'at', 'operator', 'role', 'workstation', 'case', 'kind', 'details', 'prev', 'hash'] as const;
+
+const FORMULA_START = /^[=+\-@\t\r']/;
+
+// Excel runs a cell starting with = + - @ as a formula (CSV injection); a leading apostrophe
+// makes it text. An apostrophe already at the start is doubled the same way so that
+// parsing back is exact.
+function csvCell(text: string): string {
+  const safe = FORMULA_START.test(text) ? `'${text}` : text;
+  return `"${safe.replace(/"/g, '""')}"`;
+}
+
+function uncell(text: string): string {
+  return text.startsWith("'") ? text.slice(1) : text;
+}
+
+/**
+ * The events as CSV that Excel opens correctly: a UTF-8 BOM (so Chinese is not garbled),
+ * a header row, every field quoted with quotes doubled, CRLF line ends, `details` as its
+ * canonical JSON, null as an empty cell. A cell that Excel would run as a formula
+ * (starting with = + - @ or a tab) is prefixed with an apostrophe, as is one already starting
+ * with an apostrophe; {@link auditEventsFromCsv} removes it. Encode the string as UTF-8 to write it.
+ */
+export function auditEventsToCsv(events: Iterable<AuditEvent>): string {
+  const lines: string[] = [AUDIT_CSV_COLUMNS.map(csvCell).join(',')];
+  for (const e of events) {
+    lines.push(
+      [String(e.seq), e.at, e.operator ?? '', e.role ?? '', e.workstation, e.case ?? '', e.kind, canonicalJson(e.details), e.prev, e.hash]
+        .map(csvCell)
+        .join(','),
+    );
+  }
+  return `\uFEFF${lines.join('\r\n')}\r\n`;
+}
+
+/**
+ * Parses CSV (RFC 4180: quoted fields, doubled quotes, CR, LF or CRLF line ends, a leading BOM
+ * ignored) into rows of cells. A final line end does not make an empty row.
+ * Throws a SyntaxError on a quote left open or text after a closing quote.
+ */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  let cellStarted = false;
+  while (i < text.length) {
+    const ch = text[i]!;
+    if (ch === '"' && cell === '' && !cellStarted) {
+      let j = i + 1;
+      for (;;) {
+        const q = text.indexOf('"', j);
+        if (q < 0) throw new SyntaxError('parseCsv: unterminated quoted field');
+        cell += text.slice(j, q);
+        if (text[q + 1] === '"') {
+          cell += '"';
+          j = q + 2;
+        } else {
+          i = q + 1;
+          break;
+        }
+      }
+      cellStarted = true;
+      const next = text[i];
+      if (next !== undefined && next !== ',' && next !== '\r' && next !== '\n') {
+        throw new SyntaxError('parseCsv: text after a closing quote');
+      }
+      continue;
+    }
+    if (ch === ',') {
+      row.push(cell);
+      cell = '';
+      cellStarted = false;
+      i++;
+    } else if (ch === '\r' || ch === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+      cellStarted = false;
+      i += ch === '\r' && text[i + 1] === '\n' ? 2 : 1;
+    } else {
+      cell += ch;
+      cellStarted = true;
+      i++;
+    }
+  }
+  if (cellStarted || row.length > 0) {
+    row.push(cell);
+    rows.push(row);
+  }
+  return rows;
+}
+
+/**
+ * Reads back an export of {@link auditEventsToCsv} (for re-verifying an exported chain).
+ * Throws a SyntaxError when the header or a row does not have the export's shape.
+ */
+export function auditEventsFromCsv(text: string): AuditEvent[] {
+  const [header, ...rows] = parseCsv(text);
+  if (!header || header.map(uncell).join(',') !== AUDIT_CSV_COLUMNS.join(',')) {
+    throw new SyntaxError('auditEventsFromCsv: not an audit export (header)');
+  }
+  return rows.map((raw, index) => {
+    if (raw.length !== AUDIT_CSV_COLUMNS.length) throw new SyntaxError(`auditEventsFromCsv: row ${index + 1} has ${raw.length} cells`);
+    const [seq, at, operator, role, workstation, caseNo, kind, details, prev, hash] = raw.map(uncell) as [
+      string, string, string, string, string, string, string, string, string, string,
+    ];
+    if (!isAuditEventKind(kind)) throw new SyntaxError(`auditEventsFromCsv: row ${index + 1} has an unknown kind`);
+    return {
+      seq: Number(seq),
+      at,
+      operator: operator === '' ? null : operator,
+      role: role === '' ? null : role,
+      workstation,
+      case: caseNo === '' ? null : caseNo,
+      kind,
+      details: JSON.parse(details) as AuditDetails,
+      prev,
+      hash,
+    };
+  });
+}

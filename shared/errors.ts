@@ -1,0 +1,74 @@
+/**
+ * The host API's error codes. Every failure that crosses the host boundary carries exactly one
+ * of these, with a zh-CN sentence a clerk can act on (STYLE.md 3: a result envelope, never a throw).
+ */
+export const HOST_ERROR_CODES = [
+  'BAD_REQUEST',
+  'UNAUTHENTICATED',
+  'INVALID_CREDENTIALS',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'SCOPE_DENIED',
+  'TOKEN_INVALID',
+  'TOKEN_EXPIRED',
+  'TOKEN_USED',
+  'GRANT_INVALID',
+  'CONFLICT',
+  'TOO_LARGE',
+  'LIBRARY_UNAVAILABLE',
+  'LIBRARY_ERROR',
+  'UNKNOWN_CALL',
+  'INTERNAL',
+] as const;
+
+/** One of the host API's error codes. */
+export type HostErrorCode = (typeof HOST_ERROR_CODES)[number];
+
+/** What a clerk reads for each error code: what happened and what to do next. */
+export const HOST_ERROR_MESSAGES_ZH: Record<HostErrorCode, string> = {
+  BAD_REQUEST: '输入的内容不符合要求，请检查后重新提交。',
+  UNAUTHENTICATED: '登录已失效，请重新登录后再操作。',
+  INVALID_CREDENTIALS: '用户名或密码不正确，请核对后重新输入。',
+  FORBIDDEN: '当前账号的角色无权进行此操作，如需办理请联系值班长。',
+  NOT_FOUND: '未找到对应的记录，请核对编号后重试。',
+  SCOPE_DENIED: '该证照不在本事项的用证清单范围内，不能调取。',
+  TOKEN_INVALID: '这不是有效的亮证码，请请申请人重新打开亮证码后再扫描。',
+  TOKEN_EXPIRED: '亮证码已过期，请请申请人刷新亮证码后重新扫描。',
+  TOKEN_USED: '该亮证码已被使用，请请申请人刷新亮证码后重新扫描。',
+  GRANT_INVALID: '本次办件的用证授权已失效，请重新扫描亮证码。',
+  CONFLICT: '该操作与已提交的内容冲突，请刷新后核对。',
+  TOO_LARGE: '提交的内容过大，请减少附件或压缩后重试。',
+  LIBRARY_UNAVAILABLE: '暂时无法连接市电子证照库，可改走纸质材料流程，稍后系统会自动补发记录。',
+  LIBRARY_ERROR: '市电子证照库返回了错误，请稍后重试；如持续出现请联系技术支持。',
+  UNKNOWN_CALL: '工作台版本不一致，请重新启动工作台。',
+  INTERNAL: '工作台内部错误，请重试；如持续出现请联系技术支持并提供时间点。',
+};
+
+/** A failure as it crosses the host boundary. */
+export interface HostError {
+  code: HostErrorCode;
+  /** zh-CN sentence for the clerk; the library's own message when it gave one. */
+  message: string;
+  /** Optional machine-readable detail, e.g. the path of an invalid field. */
+  details?: Record<string, unknown>;
+}
+
+/** The result envelope every host call returns. */
+export type HostResult<T> = { ok: true; value: T } | { ok: false; error: HostError };
+
+/** Builds a failure envelope, with the code's standard sentence unless another is given. */
+export function hostFailure(code: HostErrorCode, message?: string, details?: Record<string, unknown>): { ok: false; error: HostError } {
+  return { ok: false, error: { code, message: message ?? HOST_ERROR_MESSAGES_ZH[code], ...(details ? { details } : {}) } };
+}
+
+/** An error a host handler throws to end a call with a given code; the dispatcher turns it into an envelope. */
+export class HostCallError extends Error {
+  constructor(
+    readonly code: HostErrorCode,
+    message?: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message ?? HOST_ERROR_MESSAGES_ZH[code]);
+    this.name = 'HostCallError';
+  }
+}

@@ -1,0 +1,73 @@
+import { describe, expect, it, vi } from 'vitest';
+import { fakeElectron } from './fake-electron';
+
+vi.mock('electron', () => ({ BrowserWindow: class {}, default: {} }));
+
+const { registerHostIpc, isTrustedSender } = await import('../../../electron/main/ipc');
+const { HOST_CALL_CHANNEL, HOST_CALL_NAMES } = await import('../../../shared/contract');
+import type { HostHandlers } from '../../../electron/host/dispatch';
+
+const operator = { id: 'u1', name: '张三', role: 'clerk' as const, unitCode: 'U1', unitName: '黄浦区行政服务中心' };
+
+function handlers(): HostHandlers {
+  return {
+    'app.info': async () => ({ version: '1', workstationId: 'WS-1', libraryMode: 'sandbox', libraryUrl: 'http://127.0.0.1:1', transport: 'electron' }),
+    'session.signIn': async () => ({ operator, expiresAt: '2026-11-27T10:00:00Z' }),
+    'session.current': async () => ({ operator: null, expiresAt: null }),
+    'session.signOut': async () => ({ signedOut: true }),
+    'library.status': async () => ({ state: 'online', lastSuccessAt: null, latencyMs: 3 }),
+    'catalog.get': async () => ({ version: 'v1', types: [] }),
+    'matters.get': async () => ({ version: 'v1', matters: [] }),
+  };
+}
+
+const topFrame = (url: string) => ({ url, parent: null });
+
+function setup(current: typeof operator | null = null) {
+  const fake = fakeElectron();
+  registerHostIpc(fake.ipcMain, handlers(), () => current);
+  const handler = fake.handles.get(HOST_CALL_CHANNEL)!;
+  return (frame: unknown, name: unknown, input: unknown) => handler({ senderFrame: frame }, name, input) as Promise<{ ok: boolean; error?: { code: string } }>;
+}
+
+describe('host calls over IPC', () => {
+  it('answers a valid call from the app origin', async () => {
+    const call = setup();
+    const result = await call(topFrame('app://workstation/index.html#/'), 'app.info', {});
+    expect(result).toMatchObject({ ok: true, value: { workstationId: 'WS-1' } });
+  });
+
+  it('refuses a call from a foreign frame', async () => {
+    const call = setup();
+    for (const frame of [topFrame('https://evil.example/'), topFrame('file:///tmp/x.html'), { url: 'app://workstation/index.html', parent: {} }, null]) {
+      const result = await call(frame, 'app.info', {});
+      expect(result).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    }
+  });
+
+  it('refuses a malformed request', async () => {
+    const call = setup();
+    const frame = topFrame('app://workstation/index.html');
+    expect(await call(frame, 'session.signIn', { username: '', password: 'x' })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(await call(frame, 'session.signIn', { username: 'a', password: 'b', admin: true })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(await call(frame, 'session.signIn', 'not an object')).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(await call(frame, 'no.such.call', {})).toMatchObject({ ok: false, error: { code: 'UNKNOWN_CALL' } });
+    expect(await call(frame, { toString: () => 'app.info' }, {})).toMatchObject({ ok: false, error: { code: 'UNKNOWN_CALL' } });
+  });
+
+  it('enforces the roles of a call', async () => {
+    const frame = topFrame('app://workstation/index.html');
+    expect(await setup(null)(frame, 'catalog.get', {})).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
+    expect(await setup(operator)(frame, 'catalog.get', {})).toMatchObject({ ok: true });
+  });
+
+  it('trusts only the top frame of the app origin', () => {
+    expect(isTrustedSender({ senderFrame: topFrame('app://workstation/') } as never)).toBe(true);
+    expect(isTrustedSender({ senderFrame: topFrame('app://other/') } as never)).toBe(false);
+    expect(isTrustedSender({ senderFrame: topFrame('not a url') } as never)).toBe(false);
+  });
+
+  it('has a handler for every contract call (and no other)', () => {
+    expect(Object.keys(handlers()).sort()).toEqual([...HOST_CALL_NAMES].sort());
+  });
+});

@@ -1,0 +1,40 @@
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { serveAppRequest } from '../../../electron/main/protocol';
+import { buildBridge } from '../../../electron/preload/bridge';
+import { HOST_CALL_NAMES } from '../../../shared/contract';
+
+describe('the app:// protocol handler', () => {
+  const root = mkdtempSync(join(tmpdir(), 'renderer-'));
+  mkdirSync(join(root, 'assets'));
+  writeFileSync(join(root, 'index.html'), '<!doctype html><title>x</title>');
+  writeFileSync(join(root, 'assets', 'app.js'), 'console.log(1)');
+  writeFileSync(join(tmpdir(), 'secret.txt'), 'secret');
+
+  it('serves the renderer with the CSP on HTML', async () => {
+    const index = await serveAppRequest(root, 'app://workstation/');
+    expect(index.status).toBe(200);
+    expect(index.headers.get('content-security-policy')).toContain("default-src 'none'");
+    const script = await serveAppRequest(root, 'app://workstation/assets/app.js');
+    expect(script.headers.get('content-type')).toContain('javascript');
+  });
+
+  it('never serves a file outside the renderer folder', async () => {
+    for (const url of ['app://workstation/../secret.txt', 'app://workstation/%2e%2e/secret.txt', 'app://workstation/assets/..%2f..%2fsecret.txt', 'app://workstation/missing.js']) {
+      expect((await serveAppRequest(root, url)).status).toBe(404);
+    }
+  });
+});
+
+describe('the preload bridge', () => {
+  it('exposes exactly the contract calls, frozen, each sending its own name', async () => {
+    const invoke = vi.fn(async () => ({ ok: true as const, value: 1 }));
+    const bridge = buildBridge(HOST_CALL_NAMES, invoke);
+    expect(Object.keys(bridge).sort()).toEqual([...HOST_CALL_NAMES].sort());
+    expect(Object.isFrozen(bridge)).toBe(true);
+    await bridge['session.current']({});
+    expect(invoke).toHaveBeenCalledWith('session.current', {});
+  });
+});
