@@ -8,6 +8,7 @@
 import fontkit from '@pdf-lib/fontkit';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { PDFDocument, rgb, type PDFPage, type RGB } from 'pdf-lib';
 import type { JsonValue } from '../shared/library-api';
 
@@ -28,7 +29,8 @@ let font: Font | null = null;
 function loadFont(): Font {
   if (!font) {
     const require = createRequire(import.meta.url);
-    const path = require.resolve('@embedpdf/fonts-sc/fonts/NotoSansHans-Regular.otf');
+    // The package exports only its script entry; the fonts sit beside its dist folder.
+    const path = join(dirname(require.resolve('@embedpdf/fonts-sc')), '..', 'fonts', 'NotoSansHans-Regular.otf');
     font = (fontkit as unknown as { create(data: Buffer): Font }).create(readFileSync(path));
   }
   return font;
@@ -92,6 +94,7 @@ export interface LicencePdfContent {
 }
 
 const RED = rgb(0.75, 0.1, 0.1);
+const RGB_BORDER = rgb(0.7, 0.55, 0.3);
 
 /** Renders a licence's PDF; the same content always gives the same bytes. */
 export async function renderLicencePdf(content: LicencePdfContent): Promise<Uint8Array> {
@@ -128,5 +131,3 @@ export async function renderLicencePdf(content: LicencePdfContent): Promise<Uint
   drawText(page, `签发时间：${content.issuedAt}　发证单位：${content.issuerName}`, 50, 40, 9, rgb(0.35, 0.35, 0.35));
   return doc.save({ useObjectStreams: false });
 }
-
-const RGB_BORDER = rgb(0.7, 0.55, 0.3);

@@ -5,7 +5,24 @@
  * client is derived from it; the transports only carry `{name, input}` and a result envelope.
  */
 import { z } from 'zod';
-import { CatalogResponse, MattersResponse, Operator as LibraryOperator, ROLES } from './library-api';
+import {
+  CatalogResponse,
+  Grant,
+  Holder,
+  HolderInput,
+  JsonValue,
+  LICENCE_STATUSES,
+  LicenceId,
+  LicenceSummary,
+  MattersResponse,
+  Operator as LibraryOperator,
+  ROLES,
+  SimpleId,
+  TokenScope,
+  TrustList,
+  UsageRecordRequest,
+} from './library-api';
+import { VERIFICATION_CHECKS, VERIFICATION_OUTCOMES } from './licence-verify';
 
 /** A call's declaration: what it accepts and what it answers. */
 export interface HostCallSpec<I extends z.ZodType, O extends z.ZodType> {
@@ -44,6 +61,49 @@ export const LinkStateSchema = z.object({
 /** Link state as shown in the shell. */
 export type LinkState = z.infer<typeof LinkStateSchema>;
 
+const COUNTER_ROLES = ['clerk', 'supervisor'] as const;
+
+/** One check of a verification report (shared/licence-verify.ts's VerificationCheck). */
+export const VerificationCheckSchema = z.object({
+  check: z.enum(VERIFICATION_CHECKS),
+  result: z.enum(['pass', 'fail', 'warn', 'unknown']),
+  evidence: z.string(),
+  messageKey: z.string().optional(),
+  params: z.record(z.string(), z.string()).optional(),
+  field: z.string().optional(),
+});
+
+/** A licence's verification report (shared/licence-verify.ts's VerificationReport). */
+export const VerificationReportSchema = z.object({
+  licenceId: z.string().nullable(),
+  outcome: z.enum(VERIFICATION_OUTCOMES),
+  checks: z.array(VerificationCheckSchema),
+  verifiedAt: z.string(),
+  status: z.object({ status: z.enum(LICENCE_STATUSES), asOf: z.string(), live: z.boolean() }).nullable(),
+});
+
+/** A pulled and verified licence as the counter shows it. Face data stays until the case is purged. */
+export const PulledLicenceSchema = z.object({
+  summary: LicenceSummary,
+  /** The face fields the material needs, each with whether its digest matched the signed list. */
+  fields: z.array(z.object({ key: z.string(), label: z.string(), value: JsonValue, verified: z.enum(['pass', 'fail', 'unknown']) })),
+  file: z.object({ contentType: z.string(), size: z.number(), hash: z.string(), held: z.boolean() }),
+  report: VerificationReportSchema,
+});
+/** A pulled licence. */
+export type PulledLicence = z.infer<typeof PulledLicenceSchema>;
+
+/** The pull context every library call of a case carries (DESIGN.md 2, step 3). */
+export const PullContextSchema = z
+  .object({
+    grantId: SimpleId,
+    matterCode: SimpleId,
+    caseNo: SimpleId,
+    materialId: SimpleId,
+    purpose: z.string().trim().min(1).max(200),
+  })
+  .strict();
+
 /** The whole host API. Adding a call here makes a missing handler a compile error. */
 export const hostContract = {
   /** What this workstation is and which library it talks to. */
@@ -80,6 +140,45 @@ export const hostContract = {
   'catalog.get': call(Empty, CatalogResponse, ALL_ROLES),
   /** The matters with their usage lists (用证清单), revalidated with their ETag. */
   'matters.get': call(Empty, MattersResponse, ALL_ROLES),
+  /** The trust list, verified against the pinned root key. */
+  'trust.get': call(Empty, z.object({ trust: TrustList, verifiedAt: z.string() }), ALL_ROLES),
+  /**
+   * Reads a 亮证码 offline: shape, holder-platform signature from the trusted list, expiry.
+   * Nothing is redeemed; a failure is TOKEN_NOT_A_CODE, TOKEN_FORGED or TOKEN_EXPIRED.
+   */
+  'token.inspect': call(
+    z.object({ token: z.string().max(4096) }).strict(),
+    z.object({ holder: Holder, maskedIdNumber: z.string(), expiresAt: z.string(), scope: TokenScope }),
+    COUNTER_ROLES,
+  ),
+  /** Redeems a 亮证码 for one case of one matter (it works once). */
+  'grant.redeem': call(z.object({ token: z.string().max(4096), matterCode: SimpleId, caseNo: SimpleId }).strict(), Grant, COUNTER_ROLES),
+  /** A counter-duty grant without a token: government matters only, with a reason. */
+  'grant.duty': call(
+    z.object({ holder: HolderInput, matterCode: SimpleId, caseNo: SimpleId, reason: z.string().trim().min(1).max(200) }).strict(),
+    Grant,
+    COUNTER_ROLES,
+  ),
+  /** Queries one material's licences, fetches each with its file, and verifies each in the host. */
+  'material.pull': call(
+    PullContextSchema,
+    z.object({ materialId: z.string(), pulledAt: z.string(), latencyMs: z.number(), licences: z.array(PulledLicenceSchema) }),
+    COUNTER_ROLES,
+  ),
+  /** The PDF of a licence pulled for a case, while the case holds it. */
+  'licence.file': call(
+    z.object({ caseNo: SimpleId, licenceId: LicenceId }).strict(),
+    z.object({ contentType: z.string(), dataBase64: z.string() }),
+    COUNTER_ROLES,
+  ),
+  /** Drops every file and face field the host holds for a case (Art. 27). */
+  'case.purge': call(z.object({ caseNo: SimpleId }).strict(), z.object({ purgedLicences: z.number() }), COUNTER_ROLES),
+  /** Sends a usage record (Art. 26) with its idempotency key; the outbox retries it. */
+  'usage.submit': call(
+    z.object({ record: UsageRecordRequest, idempotencyKey: z.string().min(8).max(128) }).strict(),
+    z.object({ id: z.string() }),
+    ALL_ROLES,
+  ),
 } as const;
 
 /** The contract's type. */

@@ -138,3 +138,13 @@ export function licenceIdCheckOk(id: string): boolean {
   if (!parts) return false;
   return mod3736CheckChar(parts.typeCode + parts.issuerCode + parts.serial + parts.version) === parts.check;
 }
+
+/**
+ * An ID number as the counter shows it on screen (Art. 27): the first 6 and last 4 characters
+ * of an 18-character number, the rest as `*`; shorter inputs keep only their last 2.
+ */
+export function maskIdNumber(idNumber: string): string {
+  if (idNumber.length === 18) return `${idNumber.slice(0, 6)}********${idNumber.slice(14)}`;
+  if (idNumber.length <= 2) return '*'.repeat(idNumber.length);
+  return '*'.repeat(idNumber.length - 2) + idNumber.slice(-2);
+}

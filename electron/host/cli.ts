@@ -9,6 +9,7 @@ import { ConfigError, parseBrowserModeArgs } from './config';
 import { createHost } from './host';
 import { startHttpHost } from './http-server';
 import { startSandbox } from '../../sandbox/index';
+import { TrustRoot } from '../../shared/library-api';
 
 async function main(): Promise<void> {
   const config = parseBrowserModeArgs(process.argv.slice(2), process.env, process.cwd());
@@ -17,13 +18,19 @@ async function main(): Promise<void> {
   }
   const version = (JSON.parse(readFileSync(resolve(import.meta.dirname, '../../package.json'), 'utf8')) as { version: string }).version;
 
-  let libraryUrl = config.libraryUrl;
+  let libraryUrl: string;
+  let rootKey: { kid: string; publicKey: string };
   let closeSandbox: (() => Promise<void>) | null = null;
-  if (libraryUrl === null) {
+  if (config.libraryUrl === null) {
     const sandbox = await startSandbox({ dataDir: join(config.dataDir, 'sandbox'), port: 0 });
     libraryUrl = sandbox.url;
     closeSandbox = sandbox.close;
+    // The embedded sandbox runs in this process: its published root key is the one to pin.
+    rootKey = await fetchSandboxRoot(sandbox.url);
     console.log(`SANDBOX_URL=${sandbox.url}`);
+  } else {
+    libraryUrl = config.libraryUrl;
+    rootKey = config.rootKey!;
   }
 
   const host = createHost({
@@ -32,6 +39,8 @@ async function main(): Promise<void> {
     libraryUrl,
     libraryMode: config.libraryUrl === null ? 'sandbox' : 'library',
     transport: 'browser',
+    rootKey,
+    dataDir: config.dataDir,
   });
   const secret = randomBytes(24).toString('base64url');
   const http = await startHttpHost({
@@ -51,6 +60,11 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => void shutdown());
   process.once('SIGTERM', () => void shutdown());
+}
+
+async function fetchSandboxRoot(url: string): Promise<{ kid: string; publicKey: string }> {
+  const root = TrustRoot.parse(await (await fetch(`${url}/api/v1/trust/root`)).json());
+  return { kid: root.kid, publicKey: root.publicKey };
 }
 
 main().catch((error: unknown) => {

@@ -10,6 +10,8 @@ export interface BrowserModeConfig {
   workstationId: string;
   /** Folder of the built renderer. */
   staticDir: string;
+  /** The library's root key, pinned (`--root-key <kid>:<130 hex>`); the sandbox publishes its own. */
+  rootKey: { kid: string; publicKey: string } | null;
 }
 
 /**
@@ -35,6 +37,7 @@ export function parseBrowserModeArgs(args: string[], env: Record<string, string 
     libraryUrl: env.LIBRARY_URL && env.LIBRARY_URL.length > 0 ? env.LIBRARY_URL : null,
     workstationId: env.WORKSTATION_ID && env.WORKSTATION_ID.length > 0 ? env.WORKSTATION_ID : 'WS-DEMO-01',
     staticDir: resolve(cwd, 'dist-web'),
+    rootKey: env.ROOT_KEY ? parseRootKey(env.ROOT_KEY) : null,
   };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
@@ -60,6 +63,9 @@ export function parseBrowserModeArgs(args: string[], env: Record<string, string 
         config.workstationId = id;
         break;
       }
+      case '--root-key':
+        config.rootKey = parseRootKey(valueOf(args, i++, arg));
+        break;
       case '--static':
         config.staticDir = resolve(cwd, valueOf(args, i++, arg));
         break;
@@ -67,5 +73,15 @@ export function parseBrowserModeArgs(args: string[], env: Record<string, string 
         throw new ConfigError(`unknown option ${arg}`);
     }
   }
+  if (config.libraryUrl !== null && config.rootKey === null) {
+    throw new ConfigError('a configured library needs its pinned root key: --root-key <kid>:<public key hex> (or ROOT_KEY)');
+  }
   return config;
+}
+
+/** Parses `<kid>:<130 hex characters>`. */
+export function parseRootKey(text: string): { kid: string; publicKey: string } {
+  const match = /^([A-Za-z0-9._-]{1,64}):(04[0-9a-fA-F]{128})$/.exec(text.trim());
+  if (!match) throw new ConfigError('the root key must be <kid>:<130 hex characters starting with 04>');
+  return { kid: match[1]!, publicKey: match[2]!.toLowerCase() };
 }

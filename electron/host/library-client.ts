@@ -9,6 +9,10 @@ export interface LibraryRequest {
   ifNoneMatch?: string;
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** Extra headers, e.g. the pull context of a case. */
+  headers?: Record<string, string>;
+  /** `bytes` for a file (the licence PDF); JSON otherwise. */
+  responseType?: 'json' | 'bytes';
 }
 
 /** A library answer that was not an error. */
@@ -60,7 +64,7 @@ export class LibraryClient {
 
   /** Calls `path` (relative to `/api/v1`) and returns the parsed JSON body. */
   async request<T>(path: string, options: LibraryRequest = {}): Promise<LibraryResponse<T>> {
-    const headers: Record<string, string> = { accept: 'application/json' };
+    const headers: Record<string, string> = { ...options.headers, accept: options.responseType === 'bytes' ? '*/*' : 'application/json' };
     if (options.body !== undefined) headers['content-type'] = 'application/json';
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
@@ -84,6 +88,17 @@ export class LibraryClient {
     if (response.status === 304) {
       this.notify({ ok: true, reachable: true, latencyMs });
       return { status: 304, body: undefined as T, etag: response.headers.get('etag') };
+    }
+    if (response.ok && options.responseType === 'bytes') {
+      let bytes: Uint8Array;
+      try {
+        bytes = new Uint8Array(await response.arrayBuffer());
+      } catch {
+        this.notify({ ok: false, reachable: false, latencyMs: performance.now() - started });
+        throw new HostCallError('LIBRARY_UNAVAILABLE');
+      }
+      this.notify({ ok: true, reachable: true, latencyMs });
+      return { status: response.status, body: bytes as T, etag: response.headers.get('etag') };
     }
     let body: unknown;
     try {

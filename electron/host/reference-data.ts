@@ -15,6 +15,11 @@ export class ReferenceData<S extends z.ZodType> {
     private readonly schema: S,
   ) {}
 
+  /** The last version fetched, without asking the library. */
+  peek(): z.output<S> | null {
+    return this.cached?.body ?? null;
+  }
+
   /** The current resource; a library answer that does not match API.md is LIBRARY_ERROR. */
   async get(token: string): Promise<z.output<S>> {
     const response = await this.library.request<unknown>(this.path, {

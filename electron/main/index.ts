@@ -6,6 +6,8 @@
 import { app, ipcMain, protocol, session } from 'electron';
 import { join } from 'node:path';
 import { createHost } from '../host/host';
+import { parseRootKey } from '../host/config';
+import { TrustRoot } from '../../shared/library-api';
 import { startSandbox } from '../../sandbox/index';
 import { registerHostIpc } from './ipc';
 import { isPermissionAllowed } from './permissions';
@@ -38,11 +40,16 @@ async function start(): Promise<void> {
   );
 
   const configuredLibrary = process.env.LIBRARY_URL ?? null;
-  let libraryUrl = configuredLibrary;
-  if (!libraryUrl) {
+  let libraryUrl: string;
+  let rootKey: { kid: string; publicKey: string };
+  if (configuredLibrary) {
+    libraryUrl = configuredLibrary;
+    rootKey = parseRootKey(process.env.ROOT_KEY ?? '');
+  } else {
     const sandbox = await startSandbox({ dataDir: join(app.getPath('userData'), 'sandbox'), port: 0 });
     libraryUrl = sandbox.url;
     app.once('will-quit', () => void sandbox.close());
+    rootKey = TrustRoot.parse(await (await fetch(`${sandbox.url}/api/v1/trust/root`)).json());
   }
   const host = createHost({
     version: app.getVersion(),
@@ -50,6 +57,8 @@ async function start(): Promise<void> {
     libraryUrl,
     libraryMode: configuredLibrary ? 'library' : 'sandbox',
     transport: 'electron',
+    rootKey,
+    dataDir: app.getPath('userData'),
   });
   registerHostIpc(ipcMain, host.handlers, host.currentOperator, (error, name) => console.error(`host call ${name} failed:`, error));
 

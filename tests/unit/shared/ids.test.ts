@@ -6,6 +6,7 @@ import {
   isValidCitizenId,
   isValidCreditCode,
   licenceIdCheckOk,
+  maskIdNumber,
   mod3736CheckChar,
   parseLicenceId,
 } from '../../../shared/ids';
@@ -85,5 +86,16 @@ describe('licence identifier (MOD 37,36)', () => {
     const tampered = id.slice(0, -1) + (id.endsWith('0') ? '1' : '0');
     expect(licenceIdCheckOk(tampered)).toBe(false);
     expect(parseLicenceId('1.2.156.3005.2.bad')).toBeNull();
+  });
+});
+
+describe('maskIdNumber', () => {
+  it.each([
+    ['11010519491231002X', '110105********002X'],
+    ['91350100M000100Y43', '913501********0Y43'],
+    ['12345', '***45'],
+    ['1', '*'],
+  ])('%s → %s', (id, masked) => {
+    expect(maskIdNumber(id)).toBe(masked);
   });
 });

@@ -1,0 +1,208 @@
+import { Buffer } from 'node:buffer';
+import type { HostOutput, HostParsedInput, PulledLicence } from '../../shared/contract';
+import { HostCallError } from '../../shared/errors';
+import { maskIdNumber } from '../../shared/ids';
+import {
+  Grant,
+  LicenceDetail,
+  LicenceQueryResponse,
+  UsageRecordResponse,
+  type CatalogResponse,
+  type MattersResponse,
+} from '../../shared/library-api';
+import { findTrustedKey } from '../../shared/trust';
+import { fileHash } from '../../shared/licence-digest';
+import { parseToken, verifyTokenSignature, checkTokenExpiry } from '../../shared/token';
+import type { LibraryClient } from './library-client';
+import type { TrustStore } from './trust';
+import { verifyPulledLicence } from './verification';
+
+/** What the counter service needs from the rest of the host. */
+export interface CounterDeps {
+  library: LibraryClient;
+  trust: TrustStore;
+  token: () => string;
+  workstationId: string;
+  catalog: () => CatalogResponse | null;
+  matters: () => MattersResponse | null;
+  now?: () => Date;
+}
+
+// Pulled files stay in the host only while their case is open, and never more than this many
+// cases at once: a clerk who walks away from a case does not grow the host without bound.
+const MAX_HELD_CASES = 20;
+
+/**
+ * The counter transaction's host side (DESIGN.md 2, steps 2–7): reading a 亮证码 offline,
+ * grants, pulling and verifying every licence of a material, holding the files for the viewer,
+ * purging them, and sending the usage record.
+ */
+export class CounterService {
+  private readonly grants = new Map<string, Grant>();
+  private readonly files = new Map<string, Map<string, { contentType: string; bytes: Uint8Array }>>();
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: CounterDeps) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  /** Reads a 亮证码 without redeeming it: shape, platform signature, expiry. */
+  async inspectToken({ token }: HostParsedInput<'token.inspect'>): Promise<HostOutput<'token.inspect'>> {
+    const parsed = parseToken(token.trim());
+    if (!parsed.ok) throw new HostCallError(parsed.reason === 'not_a_token' ? 'TOKEN_NOT_A_CODE' : 'TOKEN_INVALID');
+    const trust = await this.deps.trust.cached();
+    const at = this.now();
+    const signed = verifyTokenSignature(parsed.value, (kid) => {
+      const found = findTrustedKey(trust, { kid, use: 'holder_token', at });
+      return found.ok ? found.key.publicKey : null;
+    });
+    if (!signed.ok) throw new HostCallError('TOKEN_FORGED');
+    const fresh = checkTokenExpiry(parsed.value.payload, at);
+    if (!fresh.ok) throw new HostCallError('TOKEN_EXPIRED');
+    const { holder, exp, scope } = parsed.value.payload;
+    return { holder, maskedIdNumber: maskIdNumber(holder.idNumber), expiresAt: new Date(exp * 1000).toISOString(), scope };
+  }
+
+  async redeem(input: HostParsedInput<'grant.redeem'>): Promise<Grant> {
+    const { body } = await this.deps.library.request<unknown>('/authorizations/redeem', {
+      method: 'POST',
+      body: { token: input.token.trim(), matterCode: input.matterCode, caseNo: input.caseNo },
+      token: this.deps.token(),
+      headers: this.contextHeaders(input.caseNo),
+    });
+    return this.keepGrant(body);
+  }
+
+  async duty(input: HostParsedInput<'grant.duty'>): Promise<Grant> {
+    const { body } = await this.deps.library.request<unknown>('/authorizations/duty', {
+      method: 'POST',
+      body: input,
+      token: this.deps.token(),
+      headers: this.contextHeaders(input.caseNo),
+    });
+    return this.keepGrant(body);
+  }
+
+  /** Pulls one material: the query, then every licence's detail and file concurrently, each verified. */
+  async pull(input: HostParsedInput<'material.pull'>): Promise<HostOutput<'material.pull'>> {
+    const started = performance.now();
+    const token = this.deps.token();
+    const headers = this.contextHeaders(input.caseNo, input.purpose);
+    const { body } = await this.deps.library.request<unknown>('/licences/query', {
+      method: 'POST',
+      body: { grantId: input.grantId, matterCode: input.matterCode, materialId: input.materialId, purpose: input.purpose },
+      token,
+      headers,
+    });
+    const query = LicenceQueryResponse.safeParse(body);
+    if (!query.success) throw new HostCallError('LIBRARY_ERROR', '证照库返回的查询结果格式不符合接口约定，请联系技术支持。');
+    const access = new URLSearchParams({ grantId: input.grantId, matterCode: input.matterCode, materialId: input.materialId }).toString();
+    const trust = await this.deps.trust.cached();
+    const grant = this.grants.get(input.grantId);
+    // The host keeps the grants it obtained; one it does not know (the host restarted) cannot
+    // be checked against the licence's holder, so the clerk reads the code again.
+    if (!grant) throw new HostCallError('GRANT_INVALID');
+    const faceFields = this.deps
+      .matters()
+      ?.matters.find((m) => m.code === input.matterCode)
+      ?.materials.find((m) => m.id === input.materialId)?.faceFields;
+    const labels = faceFieldLabels(this.deps.catalog());
+    const licences = await Promise.all(
+      query.data.licences.map(async (summary): Promise<PulledLicence> => {
+        const path = `/licences/${encodeURIComponent(summary.id)}`;
+        const [detailAnswer, fileAnswer] = await Promise.all([
+          this.deps.library.request<unknown>(`${path}?${access}`, { token, headers }),
+          this.deps.library.request<Uint8Array>(`${path}/file?${access}`, { token, headers, responseType: 'bytes' }).catch((error: unknown) => {
+            if (error instanceof HostCallError && error.code === 'LIBRARY_UNAVAILABLE') return null;
+            throw error;
+          }),
+        ]);
+        const detail = LicenceDetail.safeParse(detailAnswer.body);
+        if (!detail.success) throw new HostCallError('LIBRARY_ERROR', '证照库返回的证照数据格式不符合接口约定，请联系技术支持。');
+        const bytes = fileAnswer?.body ?? null;
+        const downloadedHash = bytes ? fileHash(bytes) : null;
+        const verified = verifyPulledLicence({
+          detail: detail.data,
+          downloadedFileHash: downloadedHash,
+          trust,
+          grantHolder: grant.holder,
+          faceFields,
+          now: this.now(),
+        });
+        if (bytes) this.holdFile(input.caseNo, summary.id, detail.data.file.contentType, bytes);
+        return {
+          summary: detail.data.licence,
+          fields: detail.data.disclosed.map((field) => ({
+            key: field.key,
+            label: labels.get(field.key) ?? field.key,
+            value: field.value,
+            verified: verified.fieldResults.get(field.key) ?? 'unknown',
+          })),
+          file: { ...detail.data.file, held: bytes !== null },
+          report: verified.report,
+        };
+      }),
+    );
+    return { materialId: input.materialId, pulledAt: this.now().toISOString(), latencyMs: Math.round(performance.now() - started), licences };
+  }
+
+  /** The PDF of a licence the case holds. */
+  file({ caseNo, licenceId }: HostParsedInput<'licence.file'>): HostOutput<'licence.file'> {
+    const held = this.files.get(caseNo)?.get(licenceId);
+    if (!held) throw new HostCallError('NOT_FOUND', '该证照文件已清除或尚未调取，请重新调取后查看。');
+    return { contentType: held.contentType, dataBase64: Buffer.from(held.bytes).toString('base64') };
+  }
+
+  /** Forgets everything held for a case: files and its grant (Art. 27). */
+  purge({ caseNo }: HostParsedInput<'case.purge'>): HostOutput<'case.purge'> {
+    const purgedLicences = this.files.get(caseNo)?.size ?? 0;
+    this.files.delete(caseNo);
+    for (const [id, grant] of this.grants) if (grant.caseNo === caseNo) this.grants.delete(id);
+    return { purgedLicences };
+  }
+
+  /** Sends a usage record with its idempotency key: a replay returns the first result. */
+  async submitUsage({ record, idempotencyKey }: HostParsedInput<'usage.submit'>): Promise<HostOutput<'usage.submit'>> {
+    const { body } = await this.deps.library.request<unknown>('/usage-records', {
+      method: 'POST',
+      body: record,
+      token: this.deps.token(),
+      idempotencyKey,
+      headers: this.contextHeaders(record.caseNo),
+    });
+    const parsed = UsageRecordResponse.safeParse(body);
+    if (!parsed.success) throw new HostCallError('LIBRARY_ERROR');
+    return parsed.data;
+  }
+
+  // The pull context (DESIGN.md 2, step 3) that API.md's bodies have no field for travels in
+  // headers: the case, the workstation and the purpose; the operator is the bearer token's.
+  private contextHeaders(caseNo: string, purpose?: string): Record<string, string> {
+    const headers: Record<string, string> = { 'x-case-no': caseNo, 'x-workstation-id': this.deps.workstationId };
+    if (purpose) headers['x-purpose'] = encodeURIComponent(purpose);
+    return headers;
+  }
+
+  private keepGrant(body: unknown): Grant {
+    const grant = Grant.safeParse(body);
+    if (!grant.success) throw new HostCallError('LIBRARY_ERROR', '证照库返回的授权格式不符合接口约定，请联系技术支持。');
+    this.grants.set(grant.data.grantId, grant.data);
+    return grant.data;
+  }
+
+  private holdFile(caseNo: string, licenceId: string, contentType: string, bytes: Uint8Array): void {
+    let held = this.files.get(caseNo);
+    if (!held) {
+      if (this.files.size >= MAX_HELD_CASES) this.files.delete(this.files.keys().next().value!);
+      held = new Map();
+      this.files.set(caseNo, held);
+    }
+    held.set(licenceId, { contentType, bytes });
+  }
+}
+
+function faceFieldLabels(catalog: CatalogResponse | null): Map<string, string> {
+  const labels = new Map<string, string>();
+  for (const type of catalog?.types ?? []) for (const field of type.faceFields) if (!labels.has(field.key)) labels.set(field.key, field.label);
+  return labels;
+}

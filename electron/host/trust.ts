@@ -1,0 +1,68 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { TrustList, TrustRoot } from '../../shared/library-api';
+import { checkTrustList, TRUST_LIST_PROBLEM_MESSAGES, type VerifiedTrustList } from '../../shared/trust';
+import { HostCallError } from '../../shared/errors';
+import type { LibraryClient } from './library-client';
+
+/**
+ * The trust list, verified against the pinned root key before anything relies on it, and kept
+ * on disk so that a token can still be checked offline after a restart (DESIGN.md 6).
+ */
+export class TrustStore {
+  private current: { trust: VerifiedTrustList; verifiedAt: string } | null = null;
+
+  constructor(
+    private readonly library: LibraryClient,
+    private readonly root: TrustRoot,
+    private readonly cacheFile: string | null,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    if (cacheFile) this.current = this.readCache(cacheFile);
+  }
+
+  /** The pinned root key. */
+  rootKey(): TrustRoot {
+    return this.root;
+  }
+
+  /** Fetches and verifies the trust list; offline, the last verified one is kept. */
+  async refresh(): Promise<VerifiedTrustList> {
+    const { body } = await this.library.request<unknown>('/trust');
+    const checked = checkTrustList(body, this.root);
+    if (!checked.ok) throw new HostCallError('LIBRARY_ERROR', `${TRUST_LIST_PROBLEM_MESSAGES[checked.problem]}请联系技术支持核对根密钥。`);
+    this.current = { trust: checked.trust, verifiedAt: this.now().toISOString() };
+    if (this.cacheFile) {
+      mkdirSync(dirname(this.cacheFile), { recursive: true });
+      writeFileSync(this.cacheFile, JSON.stringify({ trust: checked.trust.list, verifiedAt: this.current.verifiedAt }));
+    }
+    return checked.trust;
+  }
+
+  /** The verified trust list: fresh when the library answers, else the last one verified. */
+  async get(): Promise<{ trust: TrustList; verifiedAt: string }> {
+    try {
+      await this.refresh();
+    } catch (error) {
+      if (!(this.current && error instanceof HostCallError && error.code === 'LIBRARY_UNAVAILABLE')) throw error;
+    }
+    return { trust: this.current!.trust.list, verifiedAt: this.current!.verifiedAt };
+  }
+
+  /** The last verified trust list without asking the library, fetching it only if there is none. */
+  async cached(): Promise<VerifiedTrustList> {
+    return this.current?.trust ?? (await this.refresh());
+  }
+
+  private readCache(file: string): { trust: VerifiedTrustList; verifiedAt: string } | null {
+    try {
+      const raw = JSON.parse(readFileSync(file, 'utf8')) as { trust: unknown; verifiedAt: unknown };
+      // Re-verified on load: a file on disk is no more trusted than the network.
+      const checked = checkTrustList(raw.trust, this.root);
+      if (checked.ok && typeof raw.verifiedAt === 'string') return { trust: checked.trust, verifiedAt: raw.verifiedAt };
+    } catch {
+      // No cache yet, or unreadable: start without one.
+    }
+    return null;
+  }
+}

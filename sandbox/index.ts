@@ -1,0 +1,71 @@
+/**
+ * The library sandbox: a stand-in for the city e-licence library (市电子证照库) that serves
+ * API.md over HTTP on loopback, from a SQLite data folder seeded with demo data. The host
+ * starts it in-process as the embedded default; `sandbox/cli.ts` runs it alone.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SandboxApp } from './server';
+import { Store } from './store';
+
+/** The seed of the standard demo data. */
+export const DEFAULT_SEED = 'sh-elicence-sandbox-v1';
+
+/** Options of startSandbox. */
+export interface SandboxOptions {
+  /** Folder of the SQLite file and keys; seeded when new, reopened with its state otherwise. */
+  dataDir: string;
+  /** Port on 127.0.0.1; 0 (the default) picks a free one. */
+  port?: number;
+  /** Seed of the demo data of a new folder (an existing folder keeps its own). */
+  seed?: string;
+  /** The clock, for tests of expiry. */
+  now?: () => Date;
+  /** Where start-up lines and internal errors go. */
+  log?: (line: string) => void;
+}
+
+/** A running sandbox. */
+export interface RunningSandbox {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Starts the sandbox on 127.0.0.1 and resolves once it serves. */
+export async function startSandbox(options: SandboxOptions): Promise<RunningSandbox> {
+  const log = options.log ?? (() => undefined);
+  const started = Date.now();
+  const store = Store.open(options.dataDir, options.seed ?? DEFAULT_SEED);
+  log(`sandbox: ${store.created ? 'seeded' : 'reopened'} ${options.dataDir} in ${Date.now() - started} ms`);
+  const app = new SandboxApp({ store, now: options.now ?? (() => new Date()), log });
+  const server = createServer((req, res) => void app.handle(req, res));
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+    });
+  } catch (error) {
+    store.close();
+    throw error;
+  }
+  const port = (server.address() as AddressInfo).port;
+  let closing: Promise<void> | null = null;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        server.close(() => {
+          store.close();
+          resolve();
+        });
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,58 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startSandbox } from '../../sandbox/index';
+import { createHost, type Host } from '../../electron/host/host';
+import { dispatchHostCall } from '../../electron/host/dispatch';
+import type { HostCallName, HostInput, HostOutput } from '../../shared/contract';
+import type { HostResult } from '../../shared/errors';
+import { TrustRoot } from '../../shared/library-api';
+
+/** A real sandbox on a fresh data folder and a host wired to it, as browser mode wires them. */
+export interface HostRig {
+  host: Host;
+  sandboxUrl: string;
+  call<N extends HostCallName>(name: N, input: HostInput<N>): Promise<HostResult<HostOutput<N>>>;
+  ok<N extends HostCallName>(name: N, input: HostInput<N>): Promise<HostOutput<N>>;
+  sandbox(path: string, init?: { method?: string; body?: unknown }): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+/** Starts a sandbox and a host over it. */
+export async function startHostRig(): Promise<HostRig> {
+  const dir = mkdtempSync(join(tmpdir(), 'host-rig-'));
+  const sandbox = await startSandbox({ dataDir: join(dir, 'sandbox'), port: 0 });
+  const root = TrustRoot.parse(await (await fetch(`${sandbox.url}/api/v1/trust/root`)).json());
+  const host = createHost({
+    version: 'test',
+    workstationId: 'WS-TEST-01',
+    libraryUrl: sandbox.url,
+    libraryMode: 'sandbox',
+    transport: 'browser',
+    rootKey: root,
+    dataDir: dir,
+  });
+  const call = (async (name: HostCallName, input: unknown) => dispatchHostCall(host.handlers, host.currentOperator, name, input)) as HostRig['call'];
+  return {
+    host,
+    sandboxUrl: sandbox.url,
+    call,
+    ok: (async (name: HostCallName, input: unknown) => {
+      const result = await call(name as never, input as never);
+      if (!result.ok) throw new Error(`${name} failed: ${result.error.code} ${result.error.message}`);
+      return result.value;
+    }) as HostRig['ok'],
+    sandbox: async (path, init) => {
+      const response = await fetch(`${sandbox.url}/api/v1/_sandbox${path}`, {
+        method: init?.method ?? (init?.body === undefined ? 'GET' : 'POST'),
+        headers: { 'content-type': 'application/json' },
+        body: init?.body === undefined ? undefined : JSON.stringify(init.body),
+      });
+      return response.json();
+    },
+    close: async () => {
+      await sandbox.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

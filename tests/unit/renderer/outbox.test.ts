@@ -1,0 +1,184 @@
+import 'fake-indexeddb/auto';
+import { describe, expect, it } from 'vitest';
+import { WorkstationDb, type OutboxRow } from '../../../renderer/db/db';
+import { backoffDelay, createOutbox, DeliveryError, enqueue, watchUnsentCount } from '../../../renderer/outbox/outbox';
+
+function freshDb(): WorkstationDb {
+  return new WorkstationDb(`outbox-${Math.random()}`);
+}
+
+const item = (key: string) => ({ key, kind: 'usage_record' as const, payload: { caseNo: key }, createdAt: '2026-11-27T02:00:00Z' });
+
+/** A library that keeps the first result per idempotency key, as API.md requires. */
+function fakeLibrary() {
+  const records = new Map<string, unknown>();
+  const calls: string[] = [];
+  let down = false;
+  const sender = async (row: OutboxRow) => {
+    calls.push(row.key);
+    if (down) throw new DeliveryError('暂时无法连接市电子证照库', true);
+    if (!records.has(row.key)) records.set(row.key, row.payload);
+  };
+  return {
+    records,
+    calls,
+    sender,
+    setDown(value: boolean) {
+      down = value;
+    },
+  };
+}
+
+/** A clock and timer a test moves by hand. */
+function manualTimers() {
+  let now = 0;
+  const timers: { at: number; run: () => void }[] = [];
+  return {
+    now: () => now,
+    setTimer: (run: () => void, ms: number) => {
+      const timer = { at: now + ms, run };
+      timers.push(timer);
+      return timer;
+    },
+    clearTimer: (timer: unknown) => {
+      const i = timers.indexOf(timer as (typeof timers)[number]);
+      if (i >= 0) timers.splice(i, 1);
+    },
+    advance(ms: number) {
+      now += ms;
+      for (const timer of timers.filter((t) => t.at <= now)) {
+        timers.splice(timers.indexOf(timer), 1);
+        timer.run();
+      }
+    },
+    pending: () => timers.length,
+  };
+}
+
+describe('the outbox', () => {
+  it('an aborted transaction leaves no row: the case and its record go together or not at all', async () => {
+    const db = freshDb();
+    await expect(
+      db.transaction('rw', db.cases, db.outbox, async () => {
+        await db.cases.put({ caseNo: 'C-1', status: 'completed', openedAt: 'x', completedAt: 'y', matterCode: 'M', training: true, record: {} });
+        await enqueue(db, item('key-0001'));
+        throw new Error('the completion failed after queuing');
+      }),
+    ).rejects.toThrow('the completion failed');
+    expect(await db.outbox.count()).toBe(0);
+    expect(await db.cases.count()).toBe(0);
+    db.close();
+  });
+
+  it('a committed transaction leaves exactly one queued row, and queuing the same key again adds none', async () => {
+    const db = freshDb();
+    await db.transaction('rw', db.cases, db.outbox, async () => {
+      await db.cases.put({ caseNo: 'C-2', status: 'completed', openedAt: 'x', completedAt: 'y', matterCode: 'M', training: true, record: {} });
+      await enqueue(db, item('key-0002'));
+    });
+    await db.transaction('rw', db.outbox, () => enqueue(db, item('key-0002')));
+    const rows = await db.outbox.toArray();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ key: 'key-0002', state: 'queued', attempts: 0, lastError: null });
+    db.close();
+  });
+
+  it('retries with backoff while the library is unreachable, with the same key, and makes no duplicate', async () => {
+    const db = freshDb();
+    const library = fakeLibrary();
+    const clock = manualTimers();
+    const outbox = createOutbox({ db, senders: { usage_record: library.sender }, random: () => 0.5, ...clock, baseDelayMs: 1_000 });
+    await enqueue(db, item('key-0003'));
+    library.setDown(true);
+    await outbox.start();
+    let row = await db.outbox.where('key').equals('key-0003').first();
+    expect(row).toMatchObject({ state: 'queued', attempts: 1, lastError: '暂时无法连接市电子证照库' });
+    expect(clock.pending()).toBe(1);
+
+    // Not due yet: a flush now sends nothing.
+    await outbox.flush();
+    expect(library.calls).toHaveLength(1);
+
+    library.setDown(false);
+    clock.advance(1_000);
+    await outbox.flush();
+    row = await db.outbox.where('key').equals('key-0003').first();
+    expect(row).toMatchObject({ state: 'delivered', attempts: 2, lastError: null });
+    expect(library.calls).toEqual(['key-0003', 'key-0003']);
+    expect(library.records.size).toBe(1);
+    outbox.stop();
+    db.close();
+  });
+
+  it('a row left "sending" by a crash is sent again with its key; the library keeps one record', async () => {
+    const db = freshDb();
+    const library = fakeLibrary();
+    const row = await enqueue(db, item('key-0004'));
+    // The first attempt reached the library, then the page died before marking it delivered.
+    await library.sender(row);
+    await db.outbox.update(row.id!, { state: 'sending', attempts: 1 });
+    const outbox = createOutbox({ db, senders: { usage_record: library.sender } });
+    await outbox.start();
+    expect((await db.outbox.get(row.id!))?.state).toBe('delivered');
+    expect(library.calls).toEqual(['key-0004', 'key-0004']);
+    expect(library.records.size).toBe(1);
+    outbox.stop();
+    db.close();
+  });
+
+  it('a refusal that retrying cannot fix needs attention, keeps its error, and can be queued again', async () => {
+    const db = freshDb();
+    let refuse = true;
+    const sent: string[] = [];
+    const outbox = createOutbox({
+      db,
+      senders: {
+        usage_record: async (row) => {
+          if (refuse) throw new DeliveryError('输入的内容不符合要求，请检查后重新提交。', false);
+          sent.push(row.key);
+        },
+      },
+    });
+    const row = await enqueue(db, item('key-0005'));
+    const first = await outbox.flush();
+    expect(first).toEqual({ delivered: 0, retrying: 0, needsAttention: 1 });
+    expect(await db.outbox.get(row.id!)).toMatchObject({ state: 'needs_attention', lastError: '输入的内容不符合要求，请检查后重新提交。' });
+    refuse = false;
+    await outbox.retry(row.id!);
+    expect((await db.outbox.get(row.id!))?.state).toBe('delivered');
+    expect(sent).toEqual(['key-0005']);
+    db.close();
+  });
+
+  it('delivers oldest first and leaves kinds it has no sender for', async () => {
+    const db = freshDb();
+    const library = fakeLibrary();
+    await enqueue(db, { ...item('key-b'), createdAt: '2026-11-27T02:00:02Z' });
+    await enqueue(db, { ...item('key-a'), createdAt: '2026-11-27T02:00:01Z' });
+    await enqueue(db, { key: 'objection-1', kind: 'objection', payload: {}, createdAt: '2026-11-27T02:00:00Z' });
+    const outbox = createOutbox({ db, senders: { usage_record: library.sender } });
+    expect(await outbox.flush()).toEqual({ delivered: 2, retrying: 0, needsAttention: 0 });
+    expect(library.calls).toEqual(['key-a', 'key-b']);
+    expect((await db.outbox.where('key').equals('objection-1').first())?.state).toBe('queued');
+    db.close();
+  });
+
+  it('counts what the library has not confirmed, live', async () => {
+    const db = freshDb();
+    const counts: number[] = [];
+    const subscription = watchUnsentCount(db, (n) => counts.push(n));
+    const row = await enqueue(db, item('key-0006'));
+    await expect.poll(() => counts.at(-1)).toBe(1);
+    await db.outbox.update(row.id!, { state: 'delivered' });
+    await expect.poll(() => counts.at(-1)).toBe(0);
+    subscription.unsubscribe();
+    db.close();
+  });
+
+  it('backs off exponentially, within its jitter, up to the cap', () => {
+    expect(backoffDelay(1, () => 0, 1_000, 60_000)).toBe(500);
+    expect(backoffDelay(1, () => 1, 1_000, 60_000)).toBe(1_000);
+    expect(backoffDelay(4, () => 1, 1_000, 60_000)).toBe(8_000);
+    expect(backoffDelay(30, () => 1, 1_000, 60_000)).toBe(60_000);
+  });
+});
