@@ -11,7 +11,8 @@
  * i.e. the previous event's hash (64 lowercase hex characters; {@link AUDIT_GENESIS_PREV} for
  * the first event) immediately followed by the canonical JSON (API.md "Common") of the event
  * without its `hash` field, as lowercase hex. `prev` is therefore both the prefix and a field.
- * The first event has `seq` 1 and each next one `seq + 1`.
+ * Exactly these nine fields are hashed: a property a store adds to the row (a primary key, say)
+ * is not. The first event has `seq` 1 and each next one `seq + 1`.
  *
  * Dexie stores the events; this module builds and verifies them. Verification is incremental
  * ({@link AuditChainVerifier}) because a supervisor checks hundreds of thousands of events read

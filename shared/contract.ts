@@ -135,7 +135,7 @@ export const hostContract = {
   /** Signs the operator out and forgets the library token. */
   'session.signOut': call(Empty, z.object({ signedOut: z.boolean() }), 'public'),
   /** Probes the library and reports the link state. */
-  'library.status': call(Empty, LinkStateSchema, ALL_ROLES),
+  'library.status': call(Empty, LinkStateSchema, 'public'),
   /** The issuance catalog (发证目录, Art. 7), revalidated with its ETag. */
   'catalog.get': call(Empty, CatalogResponse, ALL_ROLES),
   /** The matters with their usage lists (用证清单), revalidated with their ETag. */

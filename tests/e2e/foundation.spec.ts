@@ -123,7 +123,7 @@ test.describe('sign-in and the shell', () => {
     const rows = page.getByTestId('catalog-table').locator('.el-table__body tr.el-table__row');
     await expect(rows.first()).toBeVisible();
     expect(await rows.count()).toBeGreaterThanOrEqual(24);
-    await page.getByTestId('catalog-search').locator('input').fill('营业执照');
+    await page.getByTestId('catalog-search').fill('营业执照');
     await expect(rows).toHaveCount(1);
     await page.getByTestId('sign-out').click();
   });

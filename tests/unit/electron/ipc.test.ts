@@ -6,11 +6,17 @@ vi.mock('electron', () => ({ BrowserWindow: class {}, default: {} }));
 const { registerHostIpc, isTrustedSender } = await import('../../../electron/main/ipc');
 const { HOST_CALL_CHANNEL, HOST_CALL_NAMES } = await import('../../../shared/contract');
 import type { HostHandlers } from '../../../electron/host/dispatch';
+import { createHost } from '../../../electron/host/host';
 
 const operator = { id: 'u1', name: '张三', role: 'clerk' as const, unitCode: 'U1', unitName: '黄浦区行政服务中心' };
 
+// A strict fake: any call the test did not set up fails loudly.
 function handlers(): HostHandlers {
+  const unexpected = Object.fromEntries(
+    HOST_CALL_NAMES.map((name) => [name, async () => Promise.reject(new Error(`unexpected host call ${name}`))]),
+  ) as unknown as HostHandlers;
   return {
+    ...unexpected,
     'app.info': async () => ({ version: '1', workstationId: 'WS-1', libraryMode: 'sandbox', libraryUrl: 'http://127.0.0.1:1', transport: 'electron' }),
     'session.signIn': async () => ({ operator, expiresAt: '2026-11-27T10:00:00Z' }),
     'session.current': async () => ({ operator: null, expiresAt: null }),
@@ -67,7 +73,17 @@ describe('host calls over IPC', () => {
     expect(isTrustedSender({ senderFrame: topFrame('not a url') } as never)).toBe(false);
   });
 
-  it('has a handler for every contract call (and no other)', () => {
-    expect(Object.keys(handlers()).sort()).toEqual([...HOST_CALL_NAMES].sort());
+  it('has a handler for every contract call (and no other) in the real host', () => {
+    const host = createHost({
+      version: '1',
+      workstationId: 'WS-1',
+      libraryUrl: 'http://127.0.0.1:9',
+      libraryMode: 'sandbox',
+      transport: 'electron',
+      rootKey: { kid: 'k', publicKey: `04${'1'.repeat(128)}` },
+      dataDir: '/nonexistent',
+    });
+    expect(Object.keys(host.handlers).sort()).toEqual([...HOST_CALL_NAMES].sort());
+    expect(Object.values(host.handlers).every((handler) => typeof handler === 'function')).toBe(true);
   });
 });

@@ -4,44 +4,30 @@ import workerUrl from 'pdfjs-dist/build/pdf.worker.min.mjs?url';
 GlobalWorkerOptions.workerSrc = workerUrl;
 
 // pdf.js's helper data (CMaps for non-embedded CJK fonts such as STSong-Light with
-// UniGB-UCS2-H, the 14 standard fonts, the JPEG 2000/JBIG2 decoders) ships inside the app
-// bundle: nothing is ever fetched from outside the app's origin. Lazy globs keep each file out
-// of memory until a PDF needs it.
-const ASSETS: Record<string, Record<string, () => Promise<string>>> = {
-  cMapUrl: import.meta.glob<string>('../../../../node_modules/pdfjs-dist/cmaps/*.bcmap', { query: '?url', import: 'default' }),
-  standardFontDataUrl: import.meta.glob<string>('../../../../node_modules/pdfjs-dist/standard_fonts/*.{pfb,ttf}', { query: '?url', import: 'default' }),
-  wasmUrl: import.meta.glob<string>('../../../../node_modules/pdfjs-dist/wasm/*.wasm', { query: '?url', import: 'default' }),
+// UniGB-UCS2-H, the standard 14 fonts, the JPEG 2000/JBIG2 decoders) ships inside the app as
+// files of its own: nothing is ever fetched from outside the app's origin, and nothing is
+// fetched at all until a PDF needs it. `no-inline` keeps even the small ones as files, since
+// the CSP's connect-src would refuse fetch() on a data: URL; the bundler reads the glob
+// options only when they are written out literally.
+const ASSETS: Record<string, Record<string, string>> = {
+  cMapUrl: import.meta.glob<string>('../../../../node_modules/pdfjs-dist/cmaps/*.bcmap', { query: '?url&no-inline', import: 'default', eager: true }),
+  standardFontDataUrl: import.meta.glob<string>('../../../../node_modules/pdfjs-dist/standard_fonts/*.{pfb,ttf}', { query: '?url&no-inline', import: 'default', eager: true }),
+  wasmUrl: import.meta.glob<string>('../../../../node_modules/pdfjs-dist/wasm/*.wasm', { query: '?url&no-inline', import: 'default', eager: true }),
 };
 
-function assetLoader(kind: string, filename: string): (() => Promise<string>) | undefined {
-  const group = ASSETS[kind];
-  if (!group) return undefined;
-  const suffix = `/${filename}`;
-  for (const [path, load] of Object.entries(group)) if (path.endsWith(suffix)) return load;
-  return undefined;
-}
-
-// Small assets are inlined by the bundler as data: URLs, which the CSP's connect-src does not
-// allow fetch() to read: decode them here instead.
-async function bytesOf(url: string): Promise<Uint8Array> {
-  if (url.startsWith('data:')) {
-    const comma = url.indexOf(',');
-    const meta = url.slice(5, comma);
-    const body = url.slice(comma + 1);
-    if (meta.endsWith(';base64')) return Uint8Array.from(atob(body), (c) => c.charCodeAt(0));
-    return new TextEncoder().encode(decodeURIComponent(body));
-  }
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`HTTP ${response.status}`);
-  return new Uint8Array(await response.arrayBuffer());
+const assetUrls = new Map<string, string>();
+for (const [kind, files] of Object.entries(ASSETS)) {
+  for (const [path, url] of Object.entries(files)) assetUrls.set(`${kind}/${path.slice(path.lastIndexOf('/') + 1)}`, url);
 }
 
 /** Serves pdf.js's requests for helper data from the bundled copies (pdf.js instantiates it). */
 class BundledDataFactory {
   async fetch({ kind, filename }: { kind: string; filename: string }): Promise<Uint8Array> {
-    const load = assetLoader(kind, filename);
-    if (!load) throw new Error(`pdf.js asset not bundled: ${kind}/${filename}`);
-    return bytesOf(await load());
+    const url = assetUrls.get(`${kind}/${filename}`);
+    if (!url) throw new Error(`pdf.js asset not bundled: ${kind}/${filename}`);
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`HTTP ${response.status} for ${url}`);
+    return new Uint8Array(await response.arrayBuffer());
   }
 }
 

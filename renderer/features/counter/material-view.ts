@@ -1,0 +1,68 @@
+import type { PulledLicence } from '../../../shared/contract';
+import { allowedPaperReasons, type CaseMaterial, type MaterialState } from '../../../shared/counter-case';
+import type { PaperReason } from '../../../shared/library-api';
+import type { VerificationOutcome } from '../../../shared/licence-verify';
+
+/** The tag colour of a material state: green only for a verified exemption or paper in hand. */
+export function stateTone(state: MaterialState): 'success' | 'warning' | 'danger' | 'info' {
+  switch (state.state) {
+    case 'exempt':
+    case 'paper_scanned':
+      return 'success';
+    case 'needs_paper':
+      return 'warning';
+    case 'failed':
+      return 'danger';
+    default:
+      return 'info';
+  }
+}
+
+/** The outcome whose advice the card shows: the failing licence's, or the state's own. */
+export function adviceOutcome(state: MaterialState): VerificationOutcome | null {
+  if (state.state === 'exempt') return 'valid';
+  if (state.state === 'failed') {
+    if (state.failure.kind === 'licence') return state.failure.outcome;
+    return state.suggestedPaperReason === 'library_unreachable' ? 'unavailable' : null;
+  }
+  if (state.state === 'needs_paper' && state.why === 'not_in_library') return 'not_in_library';
+  return null;
+}
+
+/** The paper reason to preselect in the paper dialog. */
+export function defaultPaperReason(state: MaterialState, holderHasPhone: boolean): PaperReason {
+  if (!holderHasPhone) return 'no_phone';
+  return allowedPaperReasons(state)[0] ?? 'applicant_choice';
+}
+
+// The viewer and the card must never show a field as verified when the licence's signature or
+// its issuer did not check out: a digest matching an untrusted list proves nothing.
+const UNTRUSTED_OUTCOMES: ReadonlySet<VerificationOutcome> = new Set(['signature_invalid', 'untrusted_issuer']);
+
+/** A licence's face fields with their marks, downgraded to unknown when the licence itself is not trusted. */
+export function displayedFields(licence: PulledLicence): PulledLicence['fields'] {
+  if (!UNTRUSTED_OUTCOMES.has(licence.report.outcome)) return licence.fields;
+  return licence.fields.map((field) => (field.verified === 'pass' ? { ...field, verified: 'unknown' as const } : field));
+}
+
+/** The query of the objection link: the licence and, when one face field failed, that field. */
+export function objectionQuery(licence: PulledLicence | null, licenceId: string): Record<string, string> {
+  const query: Record<string, string> = { licenceId };
+  const failedField = licence?.report.checks.find((c) => c.check === 'field_digest' && c.result === 'fail') as { field?: string } | undefined;
+  if (failedField?.field) query.field = failedField.field;
+  return query;
+}
+
+/** The checks worth a line on the card: those that did not pass. */
+export function notableChecks(licence: PulledLicence): { check: string; result: 'fail' | 'warn' | 'unknown' }[] {
+  return licence.report.checks.filter((c): c is typeof c & { result: 'fail' | 'warn' | 'unknown' } => c.result !== 'pass');
+}
+
+/** The materials in the order the clerk works through them: what needs attention first. */
+export function attentionOrder(materials: readonly CaseMaterial[], states: Record<string, MaterialState>): string[] {
+  const rank: Record<MaterialState['state'], number> = { failed: 0, needs_paper: 1, pending: 2, paper_scanned: 3, exempt: 4 };
+  return materials
+    .map((m, index) => ({ id: m.material.id, index, rank: rank[states[m.material.id]?.state ?? 'pending'] }))
+    .sort((a, b) => a.rank - b.rank || a.index - b.index)
+    .map((m) => m.id);
+}

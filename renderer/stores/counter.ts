@@ -1,0 +1,690 @@
+import { defineStore } from 'pinia';
+import { computed, reactive, ref, shallowRef } from 'vue';
+import type { AuditEventKind } from '../../shared/audit-chain';
+import type { HostOutput, PulledLicence } from '../../shared/contract';
+import {
+  buildReceipt,
+  buildUsageRecord,
+  completionCheck,
+  formatCaseNumber,
+  materialState,
+  overrideProblem,
+  purgeCase,
+  usageRecordIdempotencyKey,
+  type CaseLicence,
+  type CaseMaterial,
+  type CounterCase,
+  type MaterialOverride,
+  type MaterialState,
+  type OverrideProblem,
+  type Receipt,
+  type UsageRecord,
+} from '../../shared/counter-case';
+import { maskIdNumber } from '../../shared/ids';
+import type { CatalogResponse, Grant, Holder, Matter, PaperReason } from '../../shared/library-api';
+import type { VerificationReport } from '../../shared/licence-verify';
+import { buildMatterIndex, searchMatters, type MatterSearchHit } from '../../shared/matter-search';
+import { sm3Hex } from '../../shared/sm';
+import { createAuditLog, type AuditActor, type AuditLog } from '../audit/audit-log';
+import { workstationDb, type PaperScanRow, type WorkstationDb } from '../db/db';
+import { AppError, hostClient, type HostClient } from '../host/client';
+import { createOutbox, DeliveryError, enqueue, watchUnsentCount, type Outbox } from '../outbox/outbox';
+import { useSessionStore } from './session';
+
+/** What the counter store works with; a test supplies fakes through {@link useCounterStore}'s `configure`. */
+export interface CounterDeps {
+  client: HostClient;
+  db: WorkstationDb;
+  audit: AuditLog;
+  /** Builds the outbox once the store can give it a sender. */
+  outbox?: (send: (payload: unknown, key: string) => Promise<void>) => Outbox;
+  now: () => Date;
+}
+
+/** How one material's pull is going, for the per-material progress. */
+export interface MaterialProgress {
+  phase: 'waiting' | 'pulling' | 'done' | 'failed' | 'skipped';
+  latencyMs: number | null;
+  /** The host's error code and sentence when the pull failed. */
+  errorCode: string | null;
+  errorMessage: string | null;
+}
+
+/** A page of paper kept for a material (the Blobs stay in Dexie; the page shows the thumbnail). */
+export interface PaperPageView {
+  id: number;
+  materialId: string;
+  reason: string;
+  createdAt: string;
+  thumbnail: Blob;
+  contentType: string;
+}
+
+/** A page handed over by the paper dialog. */
+export interface NewPaperPage {
+  page: Blob;
+  thumbnail: Blob;
+  name: string;
+  contentType: string;
+}
+
+/** What the clerk typed for a holder without a phone. */
+export interface DutyInput {
+  holder: Holder;
+  /** The duty basis and reason, as one sentence for the library and the audit chain. */
+  reason: string;
+}
+
+/** The outcome of a completed case, kept on screen after the purge. */
+export interface CompletedCase {
+  receipt: Receipt;
+  record: UsageRecord;
+  outboxKey: string;
+  purgedLicences: number | null;
+  /** The host's error when the purge failed (the case is complete; the purge can be retried). */
+  purgeError: string | null;
+}
+
+/** A case opened for a matter, before the holder is known. */
+export interface OpenedCase {
+  caseNo: string;
+  matter: Matter;
+  openedAt: string;
+}
+
+// Host error codes as counter-case's pull states name them: it tells "unreachable" (paper for
+// library_unreachable) from a refusal by the code.
+const PULL_ERROR_CODES: Record<string, string> = { LIBRARY_UNAVAILABLE: 'UNAVAILABLE', INTERNAL: 'NETWORK' };
+
+// Delivery failures that a later attempt may cure; anything else waits for a person.
+const RETRYABLE_CODES = new Set(['LIBRARY_UNAVAILABLE', 'LIBRARY_ERROR', 'UNAUTHENTICATED', 'INTERNAL']);
+
+function shortName(workstationId: string): string {
+  const letters = workstationId.toUpperCase().replace(/[^A-Z0-9]/g, '');
+  const short = /^[A-Z]/.test(letters) ? letters : `W${letters}`;
+  return short.length >= 2 ? short.slice(0, 8) : `${short}0`;
+}
+
+function reportOf(licence: PulledLicence, verifiedAt: string): VerificationReport {
+  return {
+    licenceId: licence.summary.id,
+    outcome: licence.report.outcome,
+    checks: licence.report.checks as VerificationReport['checks'],
+    verifiedAt,
+    status: null,
+  };
+}
+
+function isConstraintError(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'ConstraintError' || (error as { inner?: Error }).inner?.name === 'ConstraintError');
+}
+
+async function blobBytes(blob: Blob): Promise<Uint8Array> {
+  return new Uint8Array(await blob.arrayBuffer());
+}
+
+/**
+ * The counter transaction (DESIGN.md 2): opens a case, reads the holder, pulls every material
+ * concurrently, keeps paper scans and overrides, completes the case with its usage record in the
+ * outbox and purges what was pulled. Every step goes to the audit chain. It calls the host,
+ * Dexie and shared/'s rules and never touches UI (STYLE.md 8): failures are thrown as AppError
+ * for the page to word.
+ */
+export const useCounterStore = defineStore('counter', () => {
+  let deps: CounterDeps | null = null;
+  let outbox: Outbox | null = null;
+  let unsentSubscription: { unsubscribe(): void } | null = null;
+
+  const matters = shallowRef<Matter[]>([]);
+  const mattersVersion = ref<string | null>(null);
+  const catalog = shallowRef<CatalogResponse | null>(null);
+  const info = ref<HostOutput<'app.info'> | null>(null);
+  const referenceLoaded = ref(false);
+
+  const opened = ref<OpenedCase | null>(null);
+  const active = ref<CounterCase | null>(null);
+  const tokenInfo = ref<{ maskedIdNumber: string; expiresAt: string } | null>(null);
+  const pulled = shallowRef<ReadonlyMap<string, PulledLicence>>(new Map());
+  const progress = reactive<Record<string, MaterialProgress>>({});
+  const paperPages = ref<PaperPageView[]>([]);
+  const completed = ref<CompletedCase | null>(null);
+  const unsentCount = ref(0);
+
+  function d(): CounterDeps {
+    deps ??= { client: hostClient(), db: workstationDb(), audit: createAuditLog(workstationDb()), now: () => new Date() };
+    return deps;
+  }
+
+  /** Supplies the host client, database, audit log and clock (tests; the Electron bootstrap). */
+  function configure(custom: CounterDeps): void {
+    deps = custom;
+    outbox?.stop();
+    outbox = null;
+  }
+
+  const matterIndex = computed(() => buildMatterIndex(matters.value));
+  const typeNames = computed(() => new Map((catalog.value?.types ?? []).map((type) => [type.code, type.name])));
+  const training = computed(() => info.value?.libraryMode === 'sandbox');
+
+  const actor = computed<AuditActor | null>(() => {
+    const operator = useSessionStore().operator;
+    if (!operator || !info.value) return null;
+    return { operator: operator.id, role: operator.role, workstation: info.value.workstationId };
+  });
+
+  const phase = computed<'idle' | 'holder' | 'materials' | 'completed'>(() => {
+    if (completed.value) return 'completed';
+    if (active.value) return 'materials';
+    if (opened.value) return 'holder';
+    return 'idle';
+  });
+
+  const states = computed<Record<string, MaterialState>>(() => {
+    const out: Record<string, MaterialState> = {};
+    for (const material of active.value?.materials ?? []) out[material.material.id] = materialState(material);
+    return out;
+  });
+
+  const completion = computed(() => (active.value ? completionCheck(active.value) : null));
+  const maskedHolderId = computed(() => (active.value ? maskIdNumber(active.value.holder.idNumber) : null));
+  const pullCounts = computed(() => {
+    const all = Object.values(progress);
+    return { done: all.filter((p) => p.phase === 'done' || p.phase === 'failed' || p.phase === 'skipped').length, total: all.length };
+  });
+
+  async function audit(kind: AuditEventKind, details: Record<string, unknown>, caseNo: string | null): Promise<void> {
+    const who = actor.value;
+    if (!who) throw new AppError('UNAUTHENTICATED', '登录已失效，请重新登录后再操作。');
+    await d().audit.append(who, { kind, case: caseNo, details });
+  }
+
+  async function sendUsageRecord(payload: unknown, key: string): Promise<void> {
+    const record = payload as UsageRecord;
+    try {
+      const answer = await d().client.call('usage.submit', { record, idempotencyKey: key });
+      if (actor.value) await audit('usage_record', { state: 'delivered', key, id: answer.id }, record.caseNo);
+    } catch (error) {
+      if (error instanceof AppError) throw new DeliveryError(error.message, RETRYABLE_CODES.has(error.code));
+      throw error;
+    }
+  }
+
+  function theOutbox(): Outbox {
+    if (!outbox) {
+      const make = d().outbox ?? ((send) => createOutbox({ db: d().db, senders: { usage_record: (row) => send(row.payload, row.key) } }));
+      outbox = make(sendUsageRecord);
+    }
+    return outbox;
+  }
+
+  /** Loads the matters, the catalog and the workstation's identity; starts the outbox. */
+  async function loadReference(): Promise<void> {
+    const { client } = d();
+    const [m, c, i] = await Promise.all([client.call('matters.get', {}), client.call('catalog.get', {}), client.call('app.info', {})]);
+    matters.value = m.matters;
+    mattersVersion.value = m.version;
+    catalog.value = c;
+    info.value = i;
+    referenceLoaded.value = true;
+    unsentSubscription ??= watchUnsentCount(d().db, (n) => {
+      unsentCount.value = n;
+    });
+    await theOutbox().start();
+  }
+
+  /** Stops the outbox timer and the live count (the page is left). */
+  function stop(): void {
+    outbox?.stop();
+    unsentSubscription?.unsubscribe();
+    unsentSubscription = null;
+  }
+
+  function search(query: string, limit = 20): MatterSearchHit<Matter>[] {
+    return searchMatters(matterIndex.value, query, limit);
+  }
+
+  async function nextCaseNumber(at: Date): Promise<string> {
+    const { db } = d();
+    const short = shortName(info.value?.workstationId ?? 'WS');
+    const prefix = formatCaseNumber(short, at, 1).slice(0, -4);
+    const today = await db.cases.where('caseNo').startsWith(prefix).count();
+    return formatCaseNumber(short, at, today + 1);
+  }
+
+  function resetCase(): void {
+    opened.value = null;
+    active.value = null;
+    tokenInfo.value = null;
+    pulled.value = new Map();
+    for (const key of Object.keys(progress)) delete progress[key];
+    paperPages.value = [];
+    completed.value = null;
+  }
+
+  /** Opens a case for a matter: a new case number, a Dexie row, an audit event. */
+  async function openCase(matterCode: string): Promise<OpenedCase> {
+    const matter = matters.value.find((m) => m.code === matterCode);
+    if (!matter) throw new AppError('NOT_FOUND', '未找到该事项，请重新选择。');
+    if (opened.value && !completed.value) await cancelCase();
+    resetCase();
+    const { db, now } = d();
+    const at = now();
+    const openedAt = at.toISOString();
+    for (let attempt = 0; ; attempt++) {
+      const caseNo = await nextCaseNumber(at);
+      try {
+        await db.cases.add({ caseNo, status: 'open', openedAt, completedAt: null, matterCode, training: training.value, record: { matterName: matter.name } });
+        opened.value = { caseNo, matter, openedAt };
+        break;
+      } catch (error) {
+        // Another tab took the number between our count and our add.
+        if (!isConstraintError(error) || attempt >= 3) throw error;
+      }
+    }
+    await audit('case_open', { matterCode, matterName: matter.name }, opened.value.caseNo);
+    return opened.value;
+  }
+
+  function requireOpened(): OpenedCase {
+    if (!opened.value) throw new AppError('BAD_REQUEST', '请先选择事项，开始办件。');
+    return opened.value;
+  }
+
+  function startCase(holder: Holder, grant: Grant | null, reason: string | null): CounterCase {
+    const { caseNo, matter, openedAt } = requireOpened();
+    const who = actor.value!;
+    const materials: CaseMaterial[] = matter.materials.map((material) => ({
+      material,
+      pull: grant ? { state: 'pending' } : { state: 'skipped' },
+      licences: [],
+      paperScan: null,
+      override: null,
+    }));
+    for (const material of matter.materials) {
+      progress[material.id] = { phase: grant ? 'waiting' : 'skipped', latencyMs: null, errorCode: null, errorMessage: null };
+    }
+    active.value = {
+      caseNo,
+      matter: { code: matter.code, name: matter.name },
+      holder,
+      grant: grant ? { grantId: grant.grantId, basis: grant.basis, reason } : null,
+      operatorId: who.operator,
+      workstationId: who.workstation,
+      training: training.value,
+      openedAt,
+      materials,
+    };
+    return active.value;
+  }
+
+  /**
+   * Reads a 亮证码: verified offline by the host (shape, platform signature, expiry), then
+   * redeemed for this case, then every material pulled. A refused code throws its AppError
+   * (TOKEN_NOT_A_CODE, TOKEN_FORGED, TOKEN_EXPIRED, TOKEN_USED, …) and nothing is pulled.
+   */
+  async function readToken(text: string): Promise<void> {
+    const { caseNo, matter } = requireOpened();
+    if (active.value) throw new AppError('CONFLICT', '本次办件已取得授权。');
+    const { client } = d();
+    let inspected: HostOutput<'token.inspect'>;
+    try {
+      inspected = await client.call('token.inspect', { token: text });
+    } catch (error) {
+      await audit('token_read', { ok: false, code: error instanceof AppError ? error.code : 'INTERNAL' }, caseNo);
+      throw error;
+    }
+    tokenInfo.value = { maskedIdNumber: inspected.maskedIdNumber, expiresAt: inspected.expiresAt };
+    await audit('token_read', { ok: true, holder: inspected.maskedIdNumber, expiresAt: inspected.expiresAt }, caseNo);
+    let grant: Grant;
+    try {
+      grant = await client.call('grant.redeem', { token: text, matterCode: matter.code, caseNo });
+    } catch (error) {
+      tokenInfo.value = null;
+      await audit('grant', { ok: false, basis: 'token', code: error instanceof AppError ? error.code : 'INTERNAL' }, caseNo);
+      throw error;
+    }
+    await audit('grant', { ok: true, basis: 'token', grantId: grant.grantId, expiresAt: grant.expiresAt }, caseNo);
+    startCase(grant.holder, grant, null);
+    await pullAll();
+  }
+
+  /**
+   * Serves a holder without a phone: a counter-duty grant for a government matter (then every
+   * material is pulled), or, for a social matter, no grant at all and every material on paper.
+   */
+  async function serveWithoutPhone(input: DutyInput): Promise<void> {
+    const { caseNo, matter } = requireOpened();
+    if (active.value) throw new AppError('CONFLICT', '本次办件已取得授权。');
+    if (matter.scenario !== 'government') {
+      await audit('grant', { ok: false, basis: 'none', reason: input.reason, holder: maskIdNumber(input.holder.idNumber) }, caseNo);
+      startCase(input.holder, null, input.reason);
+      return;
+    }
+    let grant: Grant;
+    try {
+      grant = await d().client.call('grant.duty', { holder: input.holder, matterCode: matter.code, caseNo, reason: input.reason });
+    } catch (error) {
+      await audit('grant', { ok: false, basis: 'duty', code: error instanceof AppError ? error.code : 'INTERNAL' }, caseNo);
+      throw error;
+    }
+    await audit('grant', { ok: true, basis: 'duty', grantId: grant.grantId, reason: input.reason }, caseNo);
+    startCase(grant.holder, grant, input.reason);
+    await pullAll();
+  }
+
+  function purposeOf(counterCase: CounterCase): string {
+    return `办理${counterCase.matter.name}`.slice(0, 200);
+  }
+
+  async function pullOne(materialId: string): Promise<void> {
+    const counterCase = active.value;
+    const material = counterCase?.materials.find((m) => m.material.id === materialId);
+    if (!counterCase || !material || !counterCase.grant) return;
+    const entry = progress[materialId]!;
+    entry.phase = 'pulling';
+    entry.errorCode = null;
+    entry.errorMessage = null;
+    material.pull = { state: 'pending' };
+    material.licences = [];
+    try {
+      const answer = await d().client.call('material.pull', {
+        grantId: counterCase.grant.grantId,
+        matterCode: counterCase.matter.code,
+        caseNo: counterCase.caseNo,
+        materialId,
+        purpose: purposeOf(counterCase),
+      });
+      const held = new Map(pulled.value);
+      material.licences = answer.licences.map((licence): CaseLicence => {
+        held.set(licence.summary.id, licence);
+        return {
+          summary: licence.summary,
+          report: reportOf(licence, answer.pulledAt),
+          faceFields: licence.fields.map((field) => ({ key: field.key, value: field.value })),
+          file: { contentType: licence.file.contentType, size: licence.file.size, hash: licence.file.hash, blobKey: null },
+        };
+      });
+      pulled.value = held;
+      material.pull = { state: 'done' };
+      entry.phase = 'done';
+      entry.latencyMs = answer.latencyMs;
+      await audit('pull', { materialId, licences: answer.licences.map((l) => l.summary.id), latencyMs: answer.latencyMs }, counterCase.caseNo);
+      for (const licence of answer.licences) {
+        await audit(
+          'verification',
+          {
+            materialId,
+            licenceId: licence.summary.id,
+            outcome: licence.report.outcome,
+            failed: licence.report.checks.filter((c) => c.result === 'fail').map((c) => c.check),
+            fileHash: licence.file.hash,
+          },
+          counterCase.caseNo,
+        );
+      }
+    } catch (error) {
+      const code = error instanceof AppError ? error.code : 'INTERNAL';
+      material.pull = { state: 'failed', errorCode: PULL_ERROR_CODES[code] ?? code };
+      entry.phase = 'failed';
+      entry.errorCode = code;
+      entry.errorMessage = error instanceof Error ? error.message : String(error);
+      await audit('pull', { materialId, ok: false, code }, counterCase.caseNo);
+    }
+  }
+
+  /** Pulls every material of the usage list at once; each reports its own progress. */
+  async function pullAll(): Promise<void> {
+    const counterCase = active.value;
+    if (!counterCase?.grant) return;
+    await Promise.allSettled(counterCase.materials.map((m) => pullOne(m.material.id)));
+  }
+
+  /** Pulls one material again (after a failure). */
+  async function retryPull(materialId: string): Promise<void> {
+    await pullOne(materialId);
+  }
+
+  function caseMaterial(materialId: string): CaseMaterial {
+    const material = active.value?.materials.find((m) => m.material.id === materialId);
+    if (!material) throw new AppError('NOT_FOUND', '本次办件没有这项材料。');
+    return material;
+  }
+
+  async function refreshPaperScan(materialId: string): Promise<void> {
+    const counterCase = active.value!;
+    const material = caseMaterial(materialId);
+    const rows = await d().db.paperScans.where('caseNo').equals(counterCase.caseNo).and((row) => row.materialId === materialId).sortBy('createdAt');
+    if (rows.length === 0) {
+      material.paperScan = null;
+    } else {
+      const hashes = await Promise.all(rows.map(async (row) => sm3Hex(await blobBytes(row.page))));
+      const last = rows.at(-1)!;
+      material.paperScan = {
+        paperReason: last.reason as PaperReason,
+        scannedAt: last.createdAt,
+        pages: rows.length,
+        hash: rows.length === 1 ? hashes[0]! : sm3Hex(hashes.join('')),
+        blobKey: `paperScans:${counterCase.caseNo}:${materialId}`,
+      };
+    }
+    paperPages.value = [
+      ...paperPages.value.filter((p) => p.materialId !== materialId),
+      ...rows.map((row) => ({
+        id: row.id!,
+        materialId,
+        reason: row.reason,
+        createdAt: row.createdAt,
+        thumbnail: row.thumbnail,
+        contentType: row.page.type,
+      })),
+    ];
+  }
+
+  /**
+   * Keeps paper pages for a material (Art. 22) in Dexie, all in one transaction, with the reason.
+   * A later save for the same material adds pages; the material takes the latest reason.
+   */
+  async function savePaper(materialId: string, reason: PaperReason, pages: NewPaperPage[]): Promise<void> {
+    const counterCase = active.value;
+    if (!counterCase) throw new AppError('BAD_REQUEST', '请先读取办事人信息。');
+    caseMaterial(materialId);
+    if (pages.length === 0) throw new AppError('BAD_REQUEST', '请至少添加一页纸质材料。');
+    const { db, now } = d();
+    const createdAt = now().toISOString();
+    const rows: PaperScanRow[] = pages.map((page) => ({ caseNo: counterCase.caseNo, materialId, createdAt, reason, page: page.page, thumbnail: page.thumbnail }));
+    await db.transaction('rw', db.paperScans, async () => {
+      await db.paperScans.where('caseNo').equals(counterCase.caseNo).and((row) => row.materialId === materialId).modify({ reason });
+      await db.paperScans.bulkAdd(rows);
+    });
+    await refreshPaperScan(materialId);
+    const scan = caseMaterial(materialId).paperScan!;
+    await audit('paper_scan', { materialId, reason, pages: scan.pages, added: pages.length, hash: scan.hash }, counterCase.caseNo);
+  }
+
+  /** Removes one paper page; the material's scan is recomputed. */
+  async function removePaperPage(id: number): Promise<void> {
+    const page = paperPages.value.find((p) => p.id === id);
+    const counterCase = active.value;
+    if (!page || !counterCase) return;
+    await d().db.paperScans.delete(id);
+    await refreshPaperScan(page.materialId);
+    await audit('paper_scan', { materialId: page.materialId, removedPage: id, pages: caseMaterial(page.materialId).paperScan?.pages ?? 0 }, counterCase.caseNo);
+  }
+
+  /** Records a clerk's override with its reason; returns why it was refused, or null. */
+  async function applyOverride(materialId: string, override: Omit<MaterialOverride, 'operatorId' | 'at'>): Promise<OverrideProblem | null> {
+    const counterCase = active.value;
+    if (!counterCase) return 'not_applicable';
+    const material = caseMaterial(materialId);
+    const full = { ...override, operatorId: counterCase.operatorId, at: d().now().toISOString() } as MaterialOverride;
+    const problem = overrideProblem(material, full);
+    if (problem) return problem;
+    material.override = full;
+    await audit('override', { materialId, ...override }, counterCase.caseNo);
+    return null;
+  }
+
+  /** Withdraws a clerk's override (recorded as well). */
+  async function clearOverride(materialId: string): Promise<void> {
+    const counterCase = active.value;
+    if (!counterCase) return;
+    const material = caseMaterial(materialId);
+    if (!material.override) return;
+    material.override = null;
+    await audit('override', { materialId, kind: 'withdrawn' }, counterCase.caseNo);
+  }
+
+  /** A licence's PDF from the host (while the case holds it); the view is audited. */
+  async function licenceFile(licenceId: string): Promise<Uint8Array> {
+    const counterCase = active.value;
+    if (!counterCase) throw new AppError('NOT_FOUND', '该证照文件已清除或尚未调取，请重新调取后查看。');
+    const answer = await d().client.call('licence.file', { caseNo: counterCase.caseNo, licenceId });
+    await audit('view', { licenceId }, counterCase.caseNo);
+    const binary = atob(answer.dataBase64);
+    const bytes = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    return bytes;
+  }
+
+  /** The pulled licence (face fields with their marks) while the case holds it. */
+  function pulledLicence(licenceId: string): PulledLicence | null {
+    return pulled.value.get(licenceId) ?? null;
+  }
+
+  async function purgeHost(caseNo: string): Promise<number> {
+    const answer = await d().client.call('case.purge', { caseNo });
+    pulled.value = new Map();
+    return answer.purgedLicences;
+  }
+
+  /**
+   * Completes the case: the case row (identifiers, outcomes, hashes only) and its usage record
+   * are written in one Dexie transaction, so the record is queued exactly when the case is
+   * complete; then the record is sent (or left queued while the library is unreachable), and
+   * the pulled files and face data are purged from the host and from memory (Art. 27).
+   */
+  async function complete(): Promise<CompletedCase> {
+    const counterCase = active.value;
+    if (!counterCase) throw new AppError('BAD_REQUEST', '请先读取办事人信息。');
+    const check = completionCheck(counterCase);
+    if (!check.ok) throw new AppError('BAD_REQUEST', `还有材料未满足：${check.blocking.map((b) => b.name).join('、')}`);
+    const { db, now } = d();
+    const completedAt = now().toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const record = buildUsageRecord(counterCase, completedAt);
+    const receipt = buildReceipt(counterCase, record);
+    const outboxKey = usageRecordIdempotencyKey(counterCase.caseNo);
+    const { kept } = purgeCase(counterCase, completedAt, completedAt);
+    await db.transaction('rw', db.cases, db.outbox, async () => {
+      await db.cases.put({
+        caseNo: counterCase.caseNo,
+        status: 'completed',
+        openedAt: counterCase.openedAt,
+        completedAt,
+        matterCode: counterCase.matter.code,
+        training: counterCase.training,
+        record: kept as unknown as Record<string, unknown>,
+      });
+      await enqueue(db, { key: outboxKey, kind: 'usage_record', payload: record, createdAt: completedAt });
+    });
+    completed.value = { receipt, record, outboxKey, purgedLicences: null, purgeError: null };
+    await audit(
+      'completion',
+      { materials: record.materials.map((m) => ({ materialId: m.materialId, outcome: m.outcome, licenceId: m.licenceId, paperReason: m.paperReason })) },
+      counterCase.caseNo,
+    );
+    await audit('usage_record', { state: 'queued', key: outboxKey }, counterCase.caseNo);
+    void theOutbox().flush();
+    await purge();
+    return completed.value;
+  }
+
+  /** Purges the completed case's pulled data from the host and from memory (retryable). */
+  async function purge(): Promise<void> {
+    const done = completed.value;
+    const counterCase = active.value;
+    if (!done || !counterCase) return;
+    try {
+      done.purgedLicences = await purgeHost(counterCase.caseNo);
+      done.purgeError = null;
+    } catch (error) {
+      done.purgeError = error instanceof Error ? error.message : String(error);
+      return;
+    }
+    for (const material of counterCase.materials) {
+      for (const licence of material.licences) licence.faceFields = [];
+    }
+    await audit('purge', { purgedLicences: done.purgedLicences }, counterCase.caseNo);
+  }
+
+  /** Gives up the open case: the host forgets what it pulled and the paper pages are deleted. */
+  async function cancelCase(): Promise<void> {
+    const current = opened.value;
+    if (!current || completed.value) {
+      resetCase();
+      return;
+    }
+    const { db } = d();
+    let purgedLicences = 0;
+    if (active.value) purgedLicences = await purgeHost(current.caseNo);
+    await db.transaction('rw', db.cases, db.paperScans, async () => {
+      await db.paperScans.where('caseNo').equals(current.caseNo).delete();
+      await db.cases.update(current.caseNo, { status: 'cancelled', record: { matterName: current.matter.name } });
+    });
+    await audit('case_cancel', { matterCode: current.matter.code }, current.caseNo);
+    await audit('purge', { purgedLicences, paperDeleted: true }, current.caseNo);
+    resetCase();
+  }
+
+  /** Records that the receipt was printed. */
+  async function recordReceiptPrint(): Promise<void> {
+    const done = completed.value;
+    if (done) await audit('receipt_print', { caseNo: done.receipt.caseNo }, done.receipt.caseNo);
+  }
+
+  /** Starts over for the next applicant (after completion). */
+  function nextCase(): void {
+    resetCase();
+  }
+
+  return {
+    matters,
+    mattersVersion,
+    catalog,
+    info,
+    referenceLoaded,
+    opened,
+    active,
+    tokenInfo,
+    progress,
+    paperPages,
+    completed,
+    unsentCount,
+    typeNames,
+    training,
+    phase,
+    states,
+    completion,
+    maskedHolderId,
+    pullCounts,
+    configure,
+    loadReference,
+    stop,
+    search,
+    openCase,
+    readToken,
+    serveWithoutPhone,
+    pullAll,
+    retryPull,
+    savePaper,
+    removePaperPage,
+    applyOverride,
+    clearOverride,
+    licenceFile,
+    pulledLicence,
+    complete,
+    purge,
+    cancelCase,
+    recordReceiptPrint,
+    nextCase,
+  };
+});

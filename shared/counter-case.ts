@@ -1,0 +1,514 @@
+/**
+ * The rules of a counter case (办件, DESIGN.md section 2) that are not UI: the case number a
+ * clerk reads aloud, each material's state from its pull, its licences' verification, paper
+ * scans and the clerk's overrides, whether the case can be completed, the usage record sent to
+ * the library (API.md "Usage records"), the receipt (回执), and what the purge keeps.
+ *
+ * The applicant is never forced onto the electronic path (Art. 22): paper is always possible
+ * for the reasons `elderly`, `no_phone` and `applicant_choice`, whatever the material's state.
+ */
+import type { GrantBasis, Holder, LicenceSummary, Material, PaperReason, UsageMaterial, UsageRecordRequest } from './library-api';
+import { shanghaiDate, type VerificationCheck, type VerificationOutcome, type VerificationReport } from './licence-verify';
+
+// ---- Case number
+
+/** Pattern of a workstation's short name: an uppercase letter, then 1–7 uppercase letters or digits. */
+export const WORKSTATION_SHORT_PATTERN = /^[A-Z][A-Z0-9]{1,7}$/;
+const CASE_NO_PATTERN = /^([A-Z][A-Z0-9]{1,7})-(\d{8})-(\d{4})$/;
+
+/**
+ * The case number: `<workstation short>-<yyyymmdd>-<4 digits>`, e.g. `PD01-20261126-0007`,
+ * the date in Asia/Shanghai and the day's sequence from 1 to 9999. Only digits follow the
+ * prefix, so it reads aloud without letter confusion. Throws a RangeError on a bad short name
+ * or sequence.
+ */
+export function formatCaseNumber(workstationShort: string, at: Date, dailySeq: number): string {
+  if (!WORKSTATION_SHORT_PATTERN.test(workstationShort)) throw new RangeError(`formatCaseNumber: bad workstation short name ${JSON.stringify(workstationShort)}`);
+  if (!Number.isInteger(dailySeq) || dailySeq < 1 || dailySeq > 9999) throw new RangeError(`formatCaseNumber: daily sequence ${dailySeq} outside 1–9999`);
+  return `${workstationShort}-${shanghaiDate(at).replace(/-/g, '')}-${String(dailySeq).padStart(4, '0')}`;
+}
+
+/** The parts of a case number, or null when it is not one. */
+export function parseCaseNumber(caseNo: string): { workstationShort: string; date: string; dailySeq: number } | null {
+  const match = CASE_NO_PATTERN.exec(caseNo);
+  if (!match) return null;
+  const [, workstationShort, day, seq] = match as unknown as [string, string, string, string];
+  const date = `${day.slice(0, 4)}-${day.slice(4, 6)}-${day.slice(6, 8)}`;
+  if (Number.isNaN(Date.parse(`${date}T00:00:00Z`)) || new Date(`${date}T00:00:00Z`).toISOString().slice(0, 10) !== date) return null;
+  const dailySeq = Number(seq);
+  if (dailySeq < 1) return null;
+  return { workstationShort, date, dailySeq };
+}
+
+/**
+ * The case number grouped for reading aloud, digits in fours: `PD01-20261126-0007` →
+ * `PD01 2026 1126 0007`. Anything that is not a case number is returned unchanged.
+ */
+export function caseNumberForReading(caseNo: string): string {
+  const match = CASE_NO_PATTERN.exec(caseNo);
+  if (!match) return caseNo;
+  const [, prefix, day, seq] = match as unknown as [string, string, string, string];
+  return `${prefix} ${day.slice(0, 4)} ${day.slice(4)} ${seq}`;
+}
+
+// ---- A case and its materials
+
+/** The state of a material's pull (`POST /licences/query`, then each `GET /licences/{id}`). */
+export type PullState =
+  /** Under way. */
+  | { state: 'pending' }
+  /** Answered; the licences found (maybe none) are in the material's `licences`. */
+  | { state: 'done' }
+  /** Failed: the library's error code, or `NETWORK` when it could not be reached. */
+  | { state: 'failed'; errorCode: string }
+  /** Not made: no grant (no phone and no duty basis) or paper chosen before pulling. */
+  | { state: 'skipped' };
+
+/** A licence pulled for a material, with its verification (null while it runs). */
+export interface CaseLicence {
+  summary: LicenceSummary;
+  report: VerificationReport | null;
+  /** The face fields the material needs, as disclosed (face data: purged). */
+  faceFields: { key: string; value: unknown }[];
+  /** The file: its signed hash, and where the downloaded bytes are stored (purged). */
+  file: { contentType: string; size: number; hash: string; blobKey: string | null };
+}
+
+/** A paper scan of a material. The scan is the applicant's submitted material, not pulled data. */
+export interface PaperScan {
+  paperReason: PaperReason;
+  scannedAt: string;
+  pages: number;
+  /** SM3 of the scanned bytes. */
+  hash: string;
+  blobKey: string | null;
+}
+
+/**
+ * A clerk's override of a material's state, always with a reason, recorded in the audit chain
+ * (`override`). `choose_paper` sets aside a verified licence (the clerk doubts it, or the
+ * applicant prefers paper); `use_licence` picks another of several valid licences. No override
+ * turns a licence that did not verify into an exemption: nothing unverified is exempt.
+ */
+export type MaterialOverride =
+  | { kind: 'choose_paper'; reason: string; operatorId: string; at: string }
+  | { kind: 'use_licence'; licenceId: string; reason: string; operatorId: string; at: string };
+
+/** One material of the case, as the counter tracks it. */
+export interface CaseMaterial {
+  material: Material;
+  pull: PullState;
+  licences: CaseLicence[];
+  paperScan: PaperScan | null;
+  override: MaterialOverride | null;
+}
+
+/** A counter case. */
+export interface CounterCase {
+  caseNo: string;
+  matter: { code: string; name: string };
+  /** The applicant: from the grant, or typed by the clerk. */
+  holder: Holder;
+  /** Null when no grant was obtained (paper only). */
+  grant: { grantId: string; basis: GrantBasis; reason: string | null } | null;
+  operatorId: string;
+  workstationId: string;
+  /** Training-mode cases (模拟办事, Art. 29) are flagged and left out of statistics. */
+  training: boolean;
+  openedAt: string;
+  materials: CaseMaterial[];
+}
+
+/** Why a material failed. */
+export type MaterialFailure =
+  /** The pull failed; `errorCode` as the library or the transport gave it. */
+  | { kind: 'pull'; errorCode: string }
+  /** A licence was found but its outcome is not `valid`. */
+  | { kind: 'licence'; licenceId: string; outcome: Exclude<VerificationOutcome, 'valid'> };
+
+/** A material's state, derived by {@link materialState}. */
+export type MaterialState =
+  | { state: 'pending' }
+  /** A verified valid licence: no paper (材料免交, Art. 14). */
+  | { state: 'exempt'; licenceId: string }
+  /** No licence to use: none in the library, no grant, or the clerk chose paper (with the override's reason). */
+  | { state: 'needs_paper'; why: 'not_in_library' | 'no_grant' | 'override'; overrideReason: string | null; suggestedPaperReason: PaperReason }
+  /** A licence exists but did not verify as valid, or the pull failed; paper and (for a licence) an objection are at hand. */
+  | { state: 'failed'; failure: MaterialFailure; suggestedPaperReason: PaperReason; canObject: boolean }
+  | { state: 'paper_scanned'; paperReason: PaperReason; licenceId: string | null };
+
+/** The names of the material states. */
+export type MaterialStateName = MaterialState['state'];
+
+/** zh-CN labels of the material states. */
+export const MATERIAL_STATE_LABELS: Record<MaterialStateName, string> = {
+  pending: '调取中',
+  exempt: '免交（电子证照）',
+  needs_paper: '需收取纸质材料',
+  failed: '核验未通过',
+  paper_scanned: '已扫描纸质材料',
+};
+
+/** zh-CN labels of the paper reasons (API.md `paperReason`). */
+export const PAPER_REASON_LABELS: Record<PaperReason, string> = {
+  elderly: '老年人',
+  no_phone: '无智能手机',
+  not_in_library: '证照库中无此证照',
+  verification_failed: '电子证照核验未通过',
+  library_unreachable: '证照库无法访问',
+  applicant_choice: '申请人选择纸质材料',
+};
+
+/** Paper reasons that fit any material (Art. 22: the applicant is never forced onto the electronic path). */
+export const ALWAYS_ALLOWED_PAPER_REASONS: readonly PaperReason[] = ['elderly', 'no_phone', 'applicant_choice'];
+
+const UNREACHABLE_CODES = new Set(['UNAVAILABLE', 'NETWORK', 'TIMEOUT', 'INTERNAL']);
+
+function timeOf(licence: CaseLicence): string {
+  return `${licence.summary.issuedAt}|${licence.summary.version}`;
+}
+
+// The newest first: a superseded old version should not hide the current one.
+function newestFirst(licences: readonly CaseLicence[]): CaseLicence[] {
+  return [...licences].sort((a, b) => (timeOf(a) < timeOf(b) ? 1 : timeOf(a) > timeOf(b) ? -1 : 0));
+}
+
+function validLicences(material: CaseMaterial): CaseLicence[] {
+  return newestFirst(material.licences.filter((l) => l.report?.outcome === 'valid'));
+}
+
+// The state before any override or paper scan.
+function stateFromPull(material: CaseMaterial): MaterialState {
+  const { pull } = material;
+  if (pull.state === 'skipped') return { state: 'needs_paper', why: 'no_grant', overrideReason: null, suggestedPaperReason: 'no_phone' };
+  if (pull.state === 'pending') return { state: 'pending' };
+  if (pull.state === 'failed') {
+    const unreachable = UNREACHABLE_CODES.has(pull.errorCode);
+    return {
+      state: 'failed',
+      failure: { kind: 'pull', errorCode: pull.errorCode },
+      suggestedPaperReason: unreachable ? 'library_unreachable' : 'verification_failed',
+      canObject: false,
+    };
+  }
+  if (material.licences.length === 0) {
+    return { state: 'needs_paper', why: 'not_in_library', overrideReason: null, suggestedPaperReason: 'not_in_library' };
+  }
+  const valid = validLicences(material);
+  if (valid.length > 0) return { state: 'exempt', licenceId: valid[0]!.summary.id };
+  if (material.licences.some((l) => l.report === null)) return { state: 'pending' };
+  const newest = newestFirst(material.licences)[0]!;
+  const outcome = newest.report!.outcome as Exclude<VerificationOutcome, 'valid'>;
+  if (outcome === 'not_in_library') {
+    return { state: 'needs_paper', why: 'not_in_library', overrideReason: null, suggestedPaperReason: 'not_in_library' };
+  }
+  return {
+    state: 'failed',
+    failure: { kind: 'licence', licenceId: newest.summary.id, outcome },
+    suggestedPaperReason: outcome === 'unavailable' ? 'library_unreachable' : 'verification_failed',
+    canObject: outcome !== 'unavailable',
+  };
+}
+
+/**
+ * A material's state. A paper scan wins (the paper is in hand); then an override; then the
+ * pull and its licences: a valid licence (the newest, or the one an override picked) makes the
+ * material exempt; none found is `needs_paper`; a licence whose outcome is not valid, or a
+ * failed pull, is `failed`; while a pull or a verification runs and nothing valid is known, `pending`.
+ */
+export function materialState(material: CaseMaterial): MaterialState {
+  if (material.paperScan) {
+    const failed = stateFromPull(material);
+    const licenceId = failed.state === 'failed' && failed.failure.kind === 'licence' ? failed.failure.licenceId : null;
+    return { state: 'paper_scanned', paperReason: material.paperScan.paperReason, licenceId };
+  }
+  const base = stateFromPull(material);
+  const override = material.override;
+  if (override && base.state === 'exempt') {
+    if (override.kind === 'choose_paper') {
+      return { state: 'needs_paper', why: 'override', overrideReason: override.reason, suggestedPaperReason: 'applicant_choice' };
+    }
+    if (validLicences(material).some((l) => l.summary.id === override.licenceId)) return { state: 'exempt', licenceId: override.licenceId };
+  }
+  return base;
+}
+
+/** Why an override is refused. */
+export type OverrideProblem =
+  /** The reason is empty or shorter than 2 characters. */
+  | 'reason_required'
+  /** Only a material with a verified valid licence can be overridden. */
+  | 'not_applicable'
+  /** `use_licence` names a licence that is not among the material's valid ones. */
+  | 'licence_not_valid';
+
+/** zh-CN sentences for the override problems. */
+export const OVERRIDE_PROBLEM_MESSAGES: Record<OverrideProblem, string> = {
+  reason_required: '请填写更正原因。',
+  not_applicable: '只有已核验有效的电子证照才能人工更正。',
+  licence_not_valid: '所选证照未通过核验，不能用于免交。',
+};
+
+/** Whether an override may be applied to a material; null when it may. */
+export function overrideProblem(material: CaseMaterial, override: MaterialOverride): OverrideProblem | null {
+  if (override.reason.trim().length < 2) return 'reason_required';
+  if (material.paperScan || stateFromPull(material).state !== 'exempt') return 'not_applicable';
+  if (override.kind === 'use_licence' && !validLicences(material).some((l) => l.summary.id === override.licenceId)) return 'licence_not_valid';
+  return null;
+}
+
+/**
+ * The paper reasons that fit a material's state, the suggested one first: `not_in_library` when
+ * none was found, `verification_failed` when a licence did not verify, `library_unreachable`
+ * when the library could not be reached, and always `elderly`, `no_phone`, `applicant_choice`.
+ */
+export function allowedPaperReasons(state: MaterialState): PaperReason[] {
+  const specific: PaperReason[] = [];
+  if (state.state === 'needs_paper' || state.state === 'failed') specific.push(state.suggestedPaperReason);
+  if (state.state === 'failed' && state.failure.kind === 'pull' && !specific.includes('library_unreachable')) specific.push('library_unreachable');
+  if (state.state === 'pending') specific.push('library_unreachable');
+  return [...new Set([...specific, ...ALWAYS_ALLOWED_PAPER_REASONS])];
+}
+
+// ---- Completion
+
+/** Whether the case can be completed, and which materials stand in the way. */
+export interface CompletionCheck {
+  ok: boolean;
+  /** Required materials neither exempt nor paper-scanned, and any material still pending. */
+  blocking: { materialId: string; name: string; state: MaterialStateName }[];
+}
+
+/**
+ * A case can be completed when every required material is exempt or paper-scanned and no
+ * material is still pending (a pull under way would otherwise be recorded as missing). An
+ * optional material that is neither is recorded as `missing`.
+ */
+export function completionCheck(counterCase: CounterCase): CompletionCheck {
+  const blocking: CompletionCheck['blocking'] = [];
+  for (const material of counterCase.materials) {
+    const { state } = materialState(material);
+    const satisfied = state === 'exempt' || state === 'paper_scanned';
+    if (state === 'pending' || (material.material.required && !satisfied)) {
+      blocking.push({ materialId: material.material.id, name: material.material.name, state });
+    }
+  }
+  return { ok: blocking.length === 0, blocking };
+}
+
+// ---- Usage record
+
+/** One material of a usage record (API.md "Usage records"). */
+export type UsageRecordMaterial = UsageMaterial;
+
+/** The usage record body (`POST /usage-records`). */
+export type UsageRecord = UsageRecordRequest;
+
+/** A material's line in the usage record: exempt with its licence, paper with its reason (and the failed licence, if one), or missing. */
+export function usageRecordMaterial(material: CaseMaterial): UsageRecordMaterial {
+  const state = materialState(material);
+  const materialId = material.material.id;
+  if (state.state === 'exempt') return { materialId, outcome: 'exempt', licenceId: state.licenceId, paperReason: null };
+  if (state.state === 'paper_scanned') return { materialId, outcome: 'paper', licenceId: state.licenceId, paperReason: state.paperReason };
+  return { materialId, outcome: 'missing', licenceId: null, paperReason: null };
+}
+
+/**
+ * The usage record of a completed case. Throws an Error when the case cannot be completed
+ * ({@link completionCheck}): a record is only made at completion.
+ */
+export function buildUsageRecord(counterCase: CounterCase, completedAt: string): UsageRecord {
+  const check = completionCheck(counterCase);
+  if (!check.ok) throw new Error(`buildUsageRecord: case ${counterCase.caseNo} cannot be completed (${check.blocking.map((b) => b.materialId).join(', ')})`);
+  return {
+    caseNo: counterCase.caseNo,
+    matterCode: counterCase.matter.code,
+    grantId: counterCase.grant?.grantId ?? null,
+    holder: counterCase.holder,
+    operatorId: counterCase.operatorId,
+    workstationId: counterCase.workstationId,
+    completedAt,
+    training: counterCase.training,
+    materials: counterCase.materials.map(usageRecordMaterial),
+  };
+}
+
+/**
+ * The `Idempotency-Key` of a case's usage record: one per case number, the same on every
+ * retry, so that the record is delivered exactly once.
+ */
+export function usageRecordIdempotencyKey(caseNo: string): string {
+  return `usage-record:${caseNo}`;
+}
+
+// ---- Receipt
+
+/** One line of the receipt: a material and how it was satisfied. */
+export interface ReceiptLine {
+  materialId: string;
+  name: string;
+  required: boolean;
+  outcome: UsageRecordMaterial['outcome'];
+  licenceId: string | null;
+  paperReason: PaperReason | null;
+  /** zh-CN: how the material was satisfied, as printed. */
+  text: string;
+}
+
+/** What the printed receipt (回执) shows. */
+export interface Receipt {
+  caseNo: string;
+  caseNoForReading: string;
+  matter: { code: string; name: string };
+  /** The holder's name and ID, a citizen ID number masked to its first 6 and last 4 characters. */
+  holder: { name: string; idLabel: string; idNumberMasked: string };
+  /** `YYYY-MM-DD HH:mm` in Asia/Shanghai. */
+  completedAtText: string;
+  operatorId: string;
+  workstationId: string;
+  /** True in training mode: the receipt says 培训 and is not valid. */
+  training: boolean;
+  lines: ReceiptLine[];
+  counts: Record<UsageRecordMaterial['outcome'], number>;
+}
+
+/** A holder's ID number as printed: a citizen ID masked (`310101********0014`), a credit code in full. */
+export function maskHolderId(holder: Pick<Holder, 'idType' | 'idNumber'>): string {
+  if (holder.idType !== '111' || holder.idNumber.length < 10) return holder.idNumber;
+  return `${holder.idNumber.slice(0, 6)}${'*'.repeat(holder.idNumber.length - 10)}${holder.idNumber.slice(-4)}`;
+}
+
+function receiptText(line: UsageRecordMaterial): string {
+  if (line.outcome === 'exempt') return `电子证照免交（证照标识：${line.licenceId}）`;
+  if (line.outcome === 'paper') return `纸质材料（${PAPER_REASON_LABELS[line.paperReason!]}）`;
+  return '未提交（非必需材料）';
+}
+
+/** The time `YYYY-MM-DD HH:mm` in Asia/Shanghai. */
+function shanghaiMinute(iso: string): string {
+  const at = new Date(Date.parse(iso) + 8 * 3600 * 1000).toISOString();
+  return `${at.slice(0, 10)} ${at.slice(11, 16)}`;
+}
+
+/** The receipt of a completed case, from the same lines as its usage record. */
+export function buildReceipt(counterCase: CounterCase, record: UsageRecord): Receipt {
+  const byId = new Map(counterCase.materials.map((m) => [m.material.id, m.material]));
+  const lines = record.materials.map((line) => {
+    const material = byId.get(line.materialId)!;
+    return { ...line, name: material.name, required: material.required, text: receiptText(line) };
+  });
+  const counts = { exempt: 0, paper: 0, missing: 0 };
+  for (const line of lines) counts[line.outcome]++;
+  return {
+    caseNo: counterCase.caseNo,
+    caseNoForReading: caseNumberForReading(counterCase.caseNo),
+    matter: counterCase.matter,
+    holder: {
+      name: counterCase.holder.name,
+      idLabel: counterCase.holder.idType === '111' ? '居民身份证号' : '统一社会信用代码',
+      idNumberMasked: maskHolderId(counterCase.holder),
+    },
+    completedAtText: shanghaiMinute(record.completedAt),
+    operatorId: counterCase.operatorId,
+    workstationId: counterCase.workstationId,
+    training: counterCase.training,
+    lines,
+    counts,
+  };
+}
+
+// ---- Purge
+
+/** A licence as a purged case keeps it: identifiers, outcome, the checks' results, hashes. */
+export interface PurgedLicence {
+  licenceId: string;
+  typeCode: string;
+  issuerCode: string;
+  version: string;
+  status: LicenceSummary['status'];
+  outcome: VerificationOutcome | null;
+  /** Each check's name, result and field: the evidence text (which may quote names) is dropped. */
+  checks: Pick<VerificationCheck, 'check' | 'result' | 'field'>[];
+  verifiedAt: string | null;
+  /** The signed file hash. */
+  fileHash: string;
+}
+
+/** A material as a purged case keeps it. */
+export interface PurgedMaterial {
+  materialId: string;
+  name: string;
+  required: boolean;
+  record: UsageRecordMaterial;
+  override: MaterialOverride | null;
+  licences: PurgedLicence[];
+  /** The scan's metadata and hash; the scan itself stays under its blobKey (it is not pulled data). */
+  paperScan: PaperScan | null;
+}
+
+/** A completed case after the purge (Art. 27): identifiers, outcomes and hashes only. */
+export interface PurgedCase {
+  caseNo: string;
+  matter: { code: string; name: string };
+  /** The holder's identifier; the name is face data and is dropped. */
+  holder: Pick<Holder, 'idType' | 'idNumber'>;
+  grant: CounterCase['grant'];
+  operatorId: string;
+  workstationId: string;
+  training: boolean;
+  openedAt: string;
+  completedAt: string;
+  purgedAt: string;
+  materials: PurgedMaterial[];
+}
+
+/**
+ * The purge of a completed case: builds the kept record field by field (an allow-list, so a
+ * field added to the case later is dropped unless it is added here too), and lists the stored
+ * blobs of pulled licence files to delete. Face fields, the holder's name, licence summaries'
+ * personal data, verification evidence and pulled files are dropped.
+ */
+export function purgeCase(counterCase: CounterCase, completedAt: string, purgedAt: string): { kept: PurgedCase; blobKeysToDelete: string[] } {
+  const blobKeysToDelete: string[] = [];
+  const materials = counterCase.materials.map((material): PurgedMaterial => {
+    const licences = material.licences.map((licence): PurgedLicence => {
+      if (licence.file.blobKey !== null) blobKeysToDelete.push(licence.file.blobKey);
+      return {
+        licenceId: licence.summary.id,
+        typeCode: licence.summary.typeCode,
+        issuerCode: licence.summary.issuer.code,
+        version: licence.summary.version,
+        status: licence.summary.status,
+        outcome: licence.report?.outcome ?? null,
+        checks: (licence.report?.checks ?? []).map((c) => (c.field === undefined ? { check: c.check, result: c.result } : { check: c.check, result: c.result, field: c.field })),
+        verifiedAt: licence.report?.verifiedAt ?? null,
+        fileHash: licence.file.hash,
+      };
+    });
+    return {
+      materialId: material.material.id,
+      name: material.material.name,
+      required: material.material.required,
+      record: usageRecordMaterial(material),
+      override: material.override,
+      licences,
+      paperScan: material.paperScan,
+    };
+  });
+  return {
+    kept: {
+      caseNo: counterCase.caseNo,
+      matter: { code: counterCase.matter.code, name: counterCase.matter.name },
+      holder: { idType: counterCase.holder.idType, idNumber: counterCase.holder.idNumber },
+      grant: counterCase.grant,
+      operatorId: counterCase.operatorId,
+      workstationId: counterCase.workstationId,
+      training: counterCase.training,
+      openedAt: counterCase.openedAt,
+      completedAt,
+      purgedAt,
+      materials,
+    },
+    blobKeysToDelete,
+  };
+}
