@@ -10,8 +10,11 @@
  *    file's hash is not the signed one. Whatever the status says: nothing unsigned is shown
  *    as verified.
  * 2. `untrusted_issuer` — no verified trust list, or the signing key is unknown, not a
- *    `licence` key, not the licence issuer's, or outside its window when the licence was
- *    issued (the signature could then not be checked, or was made by a key we do not trust).
+ *    `licence` key, not the licence issuer's, or outside its window both when the licence was
+ *    issued and now (the signature could then not be checked, or was made by a key we do not
+ *    trust). The payload carries no signing time: a key valid at issuance keeps an old
+ *    licence valid after the issuer rotates keys, and a key valid now covers a licence issued
+ *    on paper before the key existed and signed when it was collected into the library.
  * 3. `holder_mismatch` — the licence's holder ID is not the grant's holder.
  * 4. `revoked` (status `revoked` or `cancelled`: 注销/撤销/吊销), then `suspended` (暂扣),
  *    then `superseded` — the library's status, an explicit act, before the dates.
@@ -257,7 +260,7 @@ function holderChecks(detail: LicenceDetail, grantHolder: Holder, now: Date): Ve
   return checks;
 }
 
-function issuerAndSignatureChecks(detail: LicenceDetail, trust: VerifiedTrustList | null): VerificationCheck[] {
+function issuerAndSignatureChecks(detail: LicenceDetail, trust: VerifiedTrustList | null, now: Date): VerificationCheck[] {
   const { signed, licence } = detail;
   if (!trust) {
     return [
@@ -265,10 +268,16 @@ function issuerAndSignatureChecks(detail: LicenceDetail, trust: VerifiedTrustLis
       check('signature', 'unknown', `signature by ${signed.kid} not checked: no trusted key`, 'signature_unchecked'),
     ];
   }
-  const lookup = findTrustedKey(trust, { kid: signed.kid, use: 'licence', at: new Date(licence.issuedAt), ownerCode: licence.issuer.code });
-  const keyCheck = lookup.ok
+  const requirement = { kid: signed.kid, use: 'licence' as const, ownerCode: licence.issuer.code };
+  const atIssuance = findTrustedKey(trust, { ...requirement, at: new Date(licence.issuedAt) });
+  const windowProblem = !atIssuance.ok && (atIssuance.problem === 'not_yet_valid' || atIssuance.problem === 'expired');
+  const atNow = windowProblem ? findTrustedKey(trust, { ...requirement, at: now }) : null;
+  const lookup = atNow?.ok ? atNow : atIssuance;
+  const keyCheck = atIssuance.ok
     ? check('issuer_key', 'pass', `key ${signed.kid} is ${licence.issuer.code}'s licence key, valid at issuance ${licence.issuedAt}`)
-    : check('issuer_key', 'fail', `key ${signed.kid}: ${lookup.problem} (issuer ${licence.issuer.code}, issued ${licence.issuedAt})`, `issuer_key_${lookup.problem}`);
+    : atNow?.ok
+      ? check('issuer_key', 'pass', `key ${signed.kid} is ${licence.issuer.code}'s licence key, valid now (not at issuance ${licence.issuedAt}: signed when collected)`)
+      : check('issuer_key', 'fail', `key ${signed.kid}: ${atIssuance.problem} (issuer ${licence.issuer.code}, issued ${licence.issuedAt})`, `issuer_key_${atIssuance.problem}`);
   if (!lookup.key) return [keyCheck, check('signature', 'unknown', `signature by ${signed.kid} not checked: unknown key`, 'signature_unchecked')];
   const signatureCheck = verifyLicenceSignature(signed, lookup.key.publicKey)
     ? check('signature', 'pass', `SM2 signature by ${signed.kid} over the canonical signed payload verifies`)
@@ -382,7 +391,7 @@ export function verifyLicence(input: LicenceVerificationInput): VerificationRepo
       ? check('identifier_check_char', 'pass', `check character of ${id} is right (MOD 37,36)`)
       : check('identifier_check_char', 'warn', `check character of ${id} is wrong (MOD 37,36)`, 'identifier_check_char_mismatch'),
     ...holderChecks(detail, input.grantHolder, now),
-    ...issuerAndSignatureChecks(detail, input.trust),
+    ...issuerAndSignatureChecks(detail, input.trust, now),
     metadataCheck(detail),
     ...fieldChecks(detail, input.faceFields),
     fileCheck(detail, input.downloadedFileHash),

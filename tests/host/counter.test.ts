@@ -137,6 +137,7 @@ describe('pulling and verifying a matter', () => {
     ['已过期', '310000-GA-JSZ-004', 'expired'],
     ['吊销', '310000-GA-JSZ-004', 'revoked'],
     ['暂扣', '310000-GA-JSZ-004', 'suspended'],
+    ['取代', '310000-BDC-ZY-016', 'superseded'],
   ])('reports the holder whose note says %s (matter %s) with outcome %s', async (note, matterCode, outcome) => {
     const { pulls } = await serve(holderWithNote(note), matterCode);
     expect(pulls.flatMap((p) => p.licences.map((l) => l.report.outcome))).toContain(outcome);

@@ -178,7 +178,8 @@ describe('verifyLicence: outcomes', () => {
     ['an unknown kid', licence({ kid: 'nobody' }), {}, 'untrusted_issuer', [['issuer_key', 'fail'], ['signature', 'unknown']]],
     ['a holder-platform key', licence({ kid: 'platform', signingKey: platformKey.privateKey }), {}, 'untrusted_issuer', [['issuer_key', 'fail'], ['signature', 'pass']]],
     ['another issuer’s key', licence({ kid: 'mz-1', signingKey: strangerKey.privateKey }), {}, 'untrusted_issuer', [['issuer_key', 'fail'], ['signature', 'pass']]],
-    ['a key not yet valid at issuance', licence({ kid: 'ga-1', issuedAt: '2019-06-01T00:00:00Z' }), {}, 'untrusted_issuer', [['issuer_key', 'fail']]],
+    ['a licence issued before its key existed, signed since (key valid now)', licence({ kid: 'ga-1', issuedAt: '2019-06-01T00:00:00Z' }), {}, 'valid', [['issuer_key', 'pass']]],
+    ['a key valid neither at issuance nor now', licence({ kid: 'ga-old', signingKey: oldKey.privateKey, issuedAt: '2009-06-01T00:00:00Z', validFrom: '2009-06-01', validTo: '2039-06-01' }), {}, 'untrusted_issuer', [['issuer_key', 'fail']]],
     ['a key expired at issuance', licence({ kid: 'ga-old', signingKey: oldKey.privateKey, issuedAt: '2020-06-01T00:00:00Z' }), {}, 'untrusted_issuer', [['issuer_key', 'fail']]],
     ['an untrusted issuer and another holder', licence({ kid: 'nobody' }), { grantHolder: OTHER_HOLDER }, 'untrusted_issuer', [['holder_match', 'fail']]],
 

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, DEFAULT_PORT, parseBrowserModeArgs, parseRootKey } from '../../../electron/host/config';
+
+const KEY = `04${'ab'.repeat(64)}`;
+
+describe('browser-mode options', () => {
+  it('defaults to the fixed port, the embedded sandbox and ./.data', () => {
+    const config = parseBrowserModeArgs([], {}, '/srv/ws');
+    expect(config).toMatchObject({ port: DEFAULT_PORT, libraryUrl: null, dataDir: '/srv/ws/.data', workstationId: 'WS-DEMO-01', rootKey: null });
+  });
+
+  it('reads every option', () => {
+    const config = parseBrowserModeArgs(
+      ['--port', '0', '--data', 'd', '--library', 'https://lib.example/', '--root-key', `root-1:${KEY}`, '--workstation-id', 'PD-W07'],
+      {},
+      '/srv/ws',
+    );
+    expect(config).toMatchObject({ port: 0, dataDir: '/srv/ws/d', libraryUrl: 'https://lib.example', workstationId: 'PD-W07', rootKey: { kid: 'root-1', publicKey: KEY } });
+  });
+
+  it('takes the library and its root key from the environment', () => {
+    const config = parseBrowserModeArgs([], { LIBRARY_URL: 'http://127.0.0.1:8700', ROOT_KEY: `r:${KEY.toUpperCase().replace(/^04/, '04')}` }, '/');
+    expect(config.libraryUrl).toBe('http://127.0.0.1:8700');
+    expect(config.rootKey?.publicKey).toBe(KEY);
+  });
+
+  it.each([
+    [['--port', '70000']],
+    [['--port']],
+    [['--port', 'abc']],
+    [['--library', 'ftp://x']],
+    [['--library', 'https://lib.example']],
+    [['--workstation-id', 'has space']],
+    [['--root-key', 'nokey']],
+    [['--frobnicate']],
+  ])('refuses %j with a message', (args) => {
+    expect(() => parseBrowserModeArgs(args, {}, '/')).toThrow(ConfigError);
+  });
+
+  it('parses a root key as kid and lowercase hex', () => {
+    expect(parseRootKey(` k1:${KEY.toUpperCase()} `)).toEqual({ kid: 'k1', publicKey: KEY });
+    expect(() => parseRootKey(`k1:${KEY.slice(0, -2)}`)).toThrow(ConfigError);
+  });
+});
