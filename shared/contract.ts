@@ -15,6 +15,9 @@ import {
   LicenceId,
   LicenceSummary,
   MattersResponse,
+  ObjectionListResponse,
+  ObjectionReceipt,
+  ObjectionRequest,
   Operator as LibraryOperator,
   ROLES,
   SimpleId,
@@ -104,6 +107,32 @@ export const PullContextSchema = z
   })
   .strict();
 
+/** The workstation settings a supervisor may change (each change is audited by the renderer). */
+export const HostSettingsSchema = z.object({
+  /** The production library; null when this workstation has none and runs on the sandbox. */
+  libraryUrl: z
+    .string()
+    .regex(/^https?:\/\/[^\s]+$/, '证照库地址必须是 http(s) 网址')
+    .nullable(),
+  /** The library's root key, pinned; required with a library URL. */
+  rootKey: z
+    .object({ kid: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, '根密钥标识只能包含字母、数字和 ._-'), publicKey: z.string().regex(/^04[0-9a-f]{128}$/, '根公钥必须是以 04 开头的 130 位小写十六进制') })
+    .nullable(),
+  workstationId: z.string().regex(/^[A-Za-z0-9-]{1,32}$/, '工作台编号只能包含 1-32 个字母、数字或短横线'),
+  /** Days a paper scan is kept on the workstation after its case completes. */
+  paperRetentionDays: z.number().int().min(1, '保留天数至少为 1 天').max(3650, '保留天数最多为 3650 天'),
+});
+/** The workstation settings. */
+export type HostSettings = z.infer<typeof HostSettingsSchema>;
+
+const SettingsView = z.object({
+  settings: HostSettingsSchema,
+  /** True while the workstation runs on the library sandbox (模拟办事). */
+  training: z.boolean(),
+  /** True when there is no production library, so training cannot be switched off. */
+  trainingForced: z.boolean(),
+});
+
 /** The whole host API. Adding a call here makes a missing handler a compile error. */
 export const hostContract = {
   /** What this workstation is and which library it talks to. */
@@ -116,6 +145,8 @@ export const hostContract = {
       libraryMode: z.enum(['sandbox', 'library']),
       libraryUrl: z.string(),
       transport: z.enum(['electron', 'browser']),
+      /** Days a paper scan stays after its case completes. */
+      paperRetentionDays: z.number(),
     }),
     'public',
   ),
@@ -127,7 +158,8 @@ export const hostContract = {
         password: z.string().min(1).max(256),
       })
       .strict(),
-    z.object({ operator: OperatorSchema, expiresAt: z.string() }),
+    /** `offline`: the library was unreachable and a recent online sign-in's verifier let the operator in. */
+    z.object({ operator: OperatorSchema, expiresAt: z.string(), offline: z.boolean() }),
     'public',
   ),
   /** The operator signed in at this workstation, if any. */
@@ -174,6 +206,30 @@ export const hostContract = {
   /** Drops every file and face field the host holds for a case (Art. 27). */
   'case.purge': call(z.object({ caseNo: SimpleId }).strict(), z.object({ purgedLicences: z.number() }), COUNTER_ROLES),
   /** Sends a usage record (Art. 26) with its idempotency key; the outbox retries it. */
+  /** Files an objection (Art. 23) with its client id as idempotency key; a repeat is harmless. */
+  'objection.submit': call(z.object({ objection: ObjectionRequest }).strict(), ObjectionReceipt, ALL_ROLES),
+  /** The library's current state of the given objections, with the issuer's answer once decided. */
+  'objections.poll': call(z.object({ ids: z.array(SimpleId).min(1).max(100) }).strict(), ObjectionListResponse, ALL_ROLES),
+  /**
+   * Art. 11 catch-up: re-checks, under a counter-duty grant, the materials of a case accepted on
+   * paper while the library was unreachable, and says which now have a valid licence.
+   */
+  'catchup.check': call(
+    z.object({ caseNo: SimpleId, matterCode: SimpleId, holder: HolderInput, materialIds: z.array(SimpleId).min(1).max(50) }).strict(),
+    z.object({
+      checked: z.boolean(),
+      /** Why nothing could be checked (a social matter has no duty basis), when `checked` is false. */
+      reason: z.string().nullable(),
+      materials: z.array(z.object({ materialId: z.string(), licenceId: z.string().nullable(), outcome: z.enum(VERIFICATION_OUTCOMES) })),
+    }),
+    COUNTER_ROLES,
+  ),
+  /** The workstation settings (supervisor only). */
+  'settings.get': call(Empty, SettingsView, ['supervisor']),
+  /** Changes settings after validating them; a new library must answer with a trust list its root key verifies. */
+  'settings.update': call(HostSettingsSchema.partial().strict(), SettingsView, ['supervisor']),
+  /** Switches the workstation to the library sandbox for 模拟办事 (Art. 29), or back. */
+  'training.set': call(z.object({ on: z.boolean() }).strict(), SettingsView, ['supervisor']),
   'usage.submit': call(
     z.object({ record: UsageRecordRequest, idempotencyKey: z.string().min(8).max(128) }).strict(),
     z.object({ id: z.string() }),

@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { ConfigError, parseBrowserModeArgs } from './config';
 import { createHost } from './host';
 import { startHttpHost } from './http-server';
+import { loadSettings } from './settings-store';
 import { startSandbox } from '../../sandbox/index';
 import { TrustRoot } from '../../shared/library-api';
 
@@ -18,30 +19,32 @@ async function main(): Promise<void> {
   }
   const version = (JSON.parse(readFileSync(resolve(import.meta.dirname, '../../package.json'), 'utf8')) as { version: string }).version;
 
-  let libraryUrl: string;
-  let rootKey: { kid: string; publicKey: string };
-  let closeSandbox: (() => Promise<void>) | null = null;
-  if (config.libraryUrl === null) {
-    const sandbox = await startSandbox({ dataDir: join(config.dataDir, 'sandbox'), port: 0 });
-    libraryUrl = sandbox.url;
-    closeSandbox = sandbox.close;
-    // The embedded sandbox runs in this process: its published root key is the one to pin.
-    rootKey = await fetchSandboxRoot(sandbox.url);
-    console.log(`SANDBOX_URL=${sandbox.url}`);
-  } else {
-    libraryUrl = config.libraryUrl;
-    rootKey = config.rootKey!;
-  }
+  const settingsFile = join(config.dataDir, 'settings.json');
+  const saved = loadSettings(settingsFile);
+  const settings = {
+    ...saved,
+    ...(config.libraryUrl && config.rootKey ? { libraryUrl: config.libraryUrl, rootKey: config.rootKey } : {}),
+    ...(config.workstationId ? { workstationId: config.workstationId } : {}),
+  };
 
-  const host = createHost({
+  let sandbox: Awaited<ReturnType<typeof startSandbox>> | null = null;
+  const openSandbox = async () => {
+    sandbox ??= await startSandbox({ dataDir: join(config.dataDir, 'sandbox'), port: 0 });
+    // The sandbox runs in this process: its published root key is the one to pin.
+    const root = TrustRoot.parse(await (await fetch(`${sandbox.url}/api/v1/trust/root`)).json());
+    return { url: sandbox.url, rootKey: { kid: root.kid, publicKey: root.publicKey } };
+  };
+
+  const host = await createHost({
     version,
-    workstationId: config.workstationId,
-    libraryUrl,
-    libraryMode: config.libraryUrl === null ? 'sandbox' : 'library',
     transport: 'browser',
-    rootKey,
     dataDir: config.dataDir,
+    settings,
+    // Overrides given on the command line are for this run; changes made in the UI are saved.
+    settingsFile,
+    openSandbox,
   });
+  if (host.target().mode === 'sandbox') console.log(`SANDBOX_URL=${host.target().url}`);
   const secret = randomBytes(24).toString('base64url');
   const http = await startHttpHost({
     port: config.port,
@@ -55,16 +58,11 @@ async function main(): Promise<void> {
 
   const shutdown = async () => {
     await http.close();
-    await closeSandbox?.();
+    await sandbox?.close();
     process.exit(0);
   };
   process.once('SIGINT', () => void shutdown());
   process.once('SIGTERM', () => void shutdown());
-}
-
-async function fetchSandboxRoot(url: string): Promise<{ kid: string; publicKey: string }> {
-  const root = TrustRoot.parse(await (await fetch(`${url}/api/v1/trust/root`)).json());
-  return { kid: root.kid, publicKey: root.publicKey };
 }
 
 main().catch((error: unknown) => {

@@ -5,9 +5,10 @@ export interface BrowserModeConfig {
   port: number;
   /** Folder for the host's own data and the embedded sandbox's. */
   dataDir: string;
-  /** A configured library; null starts the embedded sandbox. */
+  /** A library for this run (overrides the saved setting); null keeps the saved one. */
   libraryUrl: string | null;
-  workstationId: string;
+  /** Overrides the saved workstation id for this run. */
+  workstationId: string | null;
   /** Folder of the built renderer. */
   staticDir: string;
   /** The library's root key, pinned (`--root-key <kid>:<130 hex>`); the sandbox publishes its own. */
@@ -35,7 +36,7 @@ export function parseBrowserModeArgs(args: string[], env: Record<string, string 
     port: DEFAULT_PORT,
     dataDir: resolve(cwd, '.data'),
     libraryUrl: env.LIBRARY_URL && env.LIBRARY_URL.length > 0 ? env.LIBRARY_URL : null,
-    workstationId: env.WORKSTATION_ID && env.WORKSTATION_ID.length > 0 ? env.WORKSTATION_ID : 'WS-DEMO-01',
+    workstationId: env.WORKSTATION_ID && env.WORKSTATION_ID.length > 0 ? env.WORKSTATION_ID : null,
     staticDir: resolve(cwd, 'dist-web'),
     rootKey: env.ROOT_KEY ? parseRootKey(env.ROOT_KEY) : null,
   };
@@ -73,8 +74,8 @@ export function parseBrowserModeArgs(args: string[], env: Record<string, string 
         throw new ConfigError(`unknown option ${arg}`);
     }
   }
-  if (config.libraryUrl !== null && config.rootKey === null) {
-    throw new ConfigError('a configured library needs its pinned root key: --root-key <kid>:<public key hex> (or ROOT_KEY)');
+  if ((config.libraryUrl === null) !== (config.rootKey === null)) {
+    throw new ConfigError('--library and --root-key go together: a library needs its pinned root key (<kid>:<public key hex>)');
   }
   return config;
 }

@@ -21,8 +21,8 @@ import { verifyPulledLicence } from './verification';
 export interface CounterDeps {
   library: LibraryClient;
   trust: TrustStore;
-  token: () => string;
-  workstationId: string;
+  token: () => Promise<string>;
+  workstationId: () => string;
   catalog: () => CatalogResponse | null;
   matters: () => MattersResponse | null;
   now?: () => Date;
@@ -67,7 +67,7 @@ export class CounterService {
     const { body } = await this.deps.library.request<unknown>('/authorizations/redeem', {
       method: 'POST',
       body: { token: input.token.trim(), matterCode: input.matterCode, caseNo: input.caseNo },
-      token: this.deps.token(),
+      token: await this.deps.token(),
       headers: this.contextHeaders(input.caseNo),
     });
     return this.keepGrant(body);
@@ -77,7 +77,7 @@ export class CounterService {
     const { body } = await this.deps.library.request<unknown>('/authorizations/duty', {
       method: 'POST',
       body: input,
-      token: this.deps.token(),
+      token: await this.deps.token(),
       headers: this.contextHeaders(input.caseNo),
     });
     return this.keepGrant(body);
@@ -86,7 +86,7 @@ export class CounterService {
   /** Pulls one material: the query, then every licence's detail and file concurrently, each verified. */
   async pull(input: HostParsedInput<'material.pull'>): Promise<HostOutput<'material.pull'>> {
     const started = performance.now();
-    const token = this.deps.token();
+    const token = await this.deps.token();
     const headers = this.contextHeaders(input.caseNo, input.purpose);
     const { body } = await this.deps.library.request<unknown>('/licences/query', {
       method: 'POST',
@@ -146,6 +146,42 @@ export class CounterService {
     return { materialId: input.materialId, pulledAt: this.now().toISOString(), latencyMs: Math.round(performance.now() - started), licences };
   }
 
+  /**
+   * Art. 11 catch-up for a case accepted on paper while the library was unreachable: a duty
+   * grant under its own case number, a pull of each material, and the best outcome per
+   * material; the files are not kept. A social matter has no duty basis and is not checked.
+   */
+  async catchUp(input: HostParsedInput<'catchup.check'>): Promise<HostOutput<'catchup.check'>> {
+    const caseNo = `${input.caseNo.slice(0, 56)}-CU`;
+    let grant: Grant;
+    try {
+      grant = await this.duty({ holder: input.holder, matterCode: input.matterCode, caseNo, reason: '离线期间收取纸质材料，联网后依第十一条补查' });
+    } catch (error) {
+      if (error instanceof HostCallError && error.code === 'FORBIDDEN') {
+        return { checked: false, reason: '社会化应用事项不能依职能授权补查，请在申请人下次到场时核对。', materials: [] };
+      }
+      throw error;
+    }
+    try {
+      const pulls = await Promise.all(
+        input.materialIds.map((materialId) =>
+          this.pull({ grantId: grant.grantId, matterCode: input.matterCode, caseNo, materialId, purpose: `补查：${input.caseNo} 离线期间收取的纸质材料` }),
+        ),
+      );
+      return {
+        checked: true,
+        reason: null,
+        materials: pulls.map((pull) => {
+          const valid = pull.licences.find((l) => l.report.outcome === 'valid');
+          const best = valid ?? pull.licences[0];
+          return { materialId: pull.materialId, licenceId: best?.summary.id ?? null, outcome: best ? best.report.outcome : 'not_in_library' };
+        }),
+      };
+    } finally {
+      this.purge({ caseNo });
+    }
+  }
+
   /** The PDF of a licence the case holds. */
   file({ caseNo, licenceId }: HostParsedInput<'licence.file'>): HostOutput<'licence.file'> {
     const held = this.files.get(caseNo)?.get(licenceId);
@@ -166,7 +202,7 @@ export class CounterService {
     const { body } = await this.deps.library.request<unknown>('/usage-records', {
       method: 'POST',
       body: record,
-      token: this.deps.token(),
+      token: await this.deps.token(),
       idempotencyKey,
       headers: this.contextHeaders(record.caseNo),
     });
@@ -178,7 +214,7 @@ export class CounterService {
   // The pull context (DESIGN.md 2, step 3) that API.md's bodies have no field for travels in
   // headers: the case, the workstation and the purpose; the operator is the bearer token's.
   private contextHeaders(caseNo: string, purpose?: string): Record<string, string> {
-    const headers: Record<string, string> = { 'x-case-no': caseNo, 'x-workstation-id': this.deps.workstationId };
+    const headers: Record<string, string> = { 'x-case-no': caseNo, 'x-workstation-id': this.deps.workstationId() };
     if (purpose) headers['x-purpose'] = encodeURIComponent(purpose);
     return headers;
   }

@@ -1,81 +1,196 @@
+import { join } from 'node:path';
+import type { HostSettings, Operator } from '../../shared/contract';
+import { HostCallError } from '../../shared/errors';
+import { CatalogResponse, MattersResponse, ObjectionListResponse, ObjectionReceipt, type TrustRoot } from '../../shared/library-api';
+import { checkTrustList, TRUST_LIST_PROBLEM_MESSAGES } from '../../shared/trust';
+import { CounterService } from './counter';
+import { CredentialStore } from './credentials';
+import type { HostHandlers } from './dispatch';
 import { LibraryClient } from './library-client';
 import { LinkMonitor } from './link-monitor';
-import { OperatorSession } from './session';
-import type { HostHandlers } from './dispatch';
-import type { Operator } from '../../shared/contract';
-import { CatalogResponse, MattersResponse } from '../../shared/library-api';
 import { ReferenceData } from './reference-data';
+import { OperatorSession } from './session';
+import { saveSettings } from './settings-store';
 import { TrustStore } from './trust';
-import { CounterService } from './counter';
-import { join } from 'node:path';
+
+/** A library the host can talk to: the production library or the sandbox. */
+export interface LibraryTarget {
+  url: string;
+  rootKey: TrustRoot;
+}
 
 /** What the host needs to know about its deployment. */
 export interface HostConfig {
   version: string;
-  workstationId: string;
-  libraryUrl: string;
-  /** `sandbox` when the host started the embedded library sandbox (演示/培训). */
-  libraryMode: 'sandbox' | 'library';
   transport: 'electron' | 'browser';
-  /** The library's root key the trust list must be signed with. */
-  rootKey: { kid: string; publicKey: string };
-  /** Folder for the host's own files (the verified trust list for offline use). */
+  /** Folder for the host's own files: settings, offline sign-in verifiers, verified trust lists. */
   dataDir: string;
+  /** The settings in force at start (saved settings with any command-line overrides). */
+  settings: HostSettings;
+  /** Where settings changes are saved; null keeps them for this run only. */
+  settingsFile: string | null;
+  /** Starts (once) and returns the library sandbox: the embedded default and the training library. */
+  openSandbox: () => Promise<LibraryTarget>;
 }
 
 /** The host services behind both transports. */
 export interface Host {
   handlers: HostHandlers;
   currentOperator(): Operator | null;
-  library: LibraryClient;
-  link: LinkMonitor;
+  /** The library the host talks to now. */
+  target(): { url: string; mode: 'sandbox' | 'library' };
+}
+
+/** Everything that belongs to one library: a switch to training replaces it whole. */
+class LibraryContext {
+  readonly client: LibraryClient;
+  readonly link: LinkMonitor;
+  readonly session: OperatorSession;
+  readonly catalog: ReferenceData<typeof CatalogResponse>;
+  readonly matters: ReferenceData<typeof MattersResponse>;
+  readonly trust: TrustStore;
+  readonly counter: CounterService;
+
+  constructor(
+    readonly target: LibraryTarget,
+    readonly mode: 'sandbox' | 'library',
+    dataDir: string,
+    credentials: CredentialStore,
+    workstationId: () => string,
+  ) {
+    this.client = new LibraryClient(target.url);
+    this.link = new LinkMonitor(this.client);
+    this.session = new OperatorSession(this.client, workstationId, credentials, `${mode}:${target.rootKey.kid}`);
+    this.catalog = new ReferenceData(this.client, '/catalog', CatalogResponse);
+    this.matters = new ReferenceData(this.client, '/matters', MattersResponse);
+    this.trust = new TrustStore(this.client, target.rootKey, join(dataDir, `trust-${mode}.json`));
+    this.counter = new CounterService({
+      library: this.client,
+      trust: this.trust,
+      token: () => this.session.token(),
+      workstationId,
+      catalog: () => this.catalog.peek(),
+      matters: () => this.matters.peek(),
+    });
+  }
+
+  /** The catalog and usage lists the counter needs for labels and face fields. */
+  async ensureReferenceData(): Promise<void> {
+    if (!this.catalog.peek()) await this.catalog.get(await this.session.token());
+    if (!this.matters.peek()) await this.matters.get(await this.session.token());
+  }
+}
+
+/** Checks that a library answers with a trust list its root key verifies (a settings change). */
+async function probeLibrary(target: LibraryTarget): Promise<void> {
+  const client = new LibraryClient(target.url, 5_000);
+  let body: unknown;
+  try {
+    body = (await client.request<unknown>('/trust')).body;
+  } catch {
+    throw new HostCallError('BAD_REQUEST', `无法连接证照库 ${target.url}，设置未保存；请核对地址，或待网络恢复后再保存。`);
+  }
+  const checked = checkTrustList(body, target.rootKey);
+  if (!checked.ok) throw new HostCallError('BAD_REQUEST', `${TRUST_LIST_PROBLEM_MESSAGES[checked.problem]}设置未保存，请核对根密钥。`);
 }
 
 /** Builds the host services and the handlers object both transports serve. */
-export function createHost(config: HostConfig): Host {
-  const library = new LibraryClient(config.libraryUrl);
-  const link = new LinkMonitor(library);
-  const session = new OperatorSession(library, config.workstationId);
-  const catalog = new ReferenceData(library, '/catalog', CatalogResponse);
-  const matters = new ReferenceData(library, '/matters', MattersResponse);
-  const trust = new TrustStore(library, config.rootKey, join(config.dataDir, 'trust.json'));
-  const counter = new CounterService({
-    library,
-    trust,
-    token: () => session.token(),
-    workstationId: config.workstationId,
-    catalog: () => catalog.peek(),
-    matters: () => matters.peek(),
-  });
+export async function createHost(config: HostConfig): Promise<Host> {
+  let settings = { ...config.settings };
+  const credentials = new CredentialStore(join(config.dataDir, 'operators.json'));
+  const workstationId = () => settings.workstationId;
+  const production = (): LibraryTarget | null =>
+    settings.libraryUrl && settings.rootKey ? { url: settings.libraryUrl, rootKey: settings.rootKey } : null;
+
+  const contextFor = async (mode: 'sandbox' | 'library'): Promise<LibraryContext> => {
+    const target = mode === 'library' ? production()! : await config.openSandbox();
+    return new LibraryContext(target, mode, config.dataDir, credentials, workstationId);
+  };
+  let ctx = await contextFor(production() ? 'library' : 'sandbox');
+
+  const view = () => ({ settings, training: ctx.mode === 'sandbox', trainingForced: production() === null });
+
+  // A switch of library ends the operator's session: accounts and grants belong to one library.
+  const switchTo = async (mode: 'sandbox' | 'library') => {
+    ctx.session.signOut();
+    ctx = await contextFor(mode);
+  };
 
   const handlers: HostHandlers = {
     'app.info': async () => ({
       version: config.version,
-      workstationId: config.workstationId,
-      libraryMode: config.libraryMode,
-      libraryUrl: config.libraryUrl,
+      workstationId: settings.workstationId,
+      libraryMode: ctx.mode,
+      libraryUrl: ctx.target.url,
       transport: config.transport,
+      paperRetentionDays: settings.paperRetentionDays,
     }),
-    'session.signIn': async ({ username, password }) => session.signIn(username, password),
-    'session.current': async () => ({ operator: session.operator(), expiresAt: session.expiresAt() }),
-    'session.signOut': async () => ({ signedOut: session.signOut() }),
-    'library.status': async () => link.probe(),
-    'catalog.get': async () => catalog.get(session.token()),
-    'matters.get': async () => matters.get(session.token()),
-    'trust.get': async () => trust.get(),
-    'token.inspect': async (input) => counter.inspectToken(input),
-    'grant.redeem': async (input) => counter.redeem(input),
-    'grant.duty': async (input) => counter.duty(input),
+    'session.signIn': async ({ username, password }) => ctx.session.signIn(username, password),
+    'session.current': async () => ({ operator: ctx.session.operator(), expiresAt: ctx.session.expiresAt() }),
+    'session.signOut': async () => ({ signedOut: ctx.session.signOut() }),
+    'library.status': async () => ctx.link.probe(),
+    'catalog.get': async () => ctx.catalog.get(await ctx.session.token()),
+    'matters.get': async () => ctx.matters.get(await ctx.session.token()),
+    'trust.get': async () => ctx.trust.get(),
+    'token.inspect': async (input) => ctx.counter.inspectToken(input),
+    'grant.redeem': async (input) => ctx.counter.redeem(input),
+    'grant.duty': async (input) => ctx.counter.duty(input),
     'material.pull': async (input) => {
-      // Field labels and the material's face fields come from the catalog and usage lists.
-      if (!catalog.peek()) await catalog.get(session.token());
-      if (!matters.peek()) await matters.get(session.token());
-      return counter.pull(input);
+      await ctx.ensureReferenceData();
+      return ctx.counter.pull(input);
     },
-    'licence.file': async (input) => counter.file(input),
-    'case.purge': async (input) => counter.purge(input),
-    'usage.submit': async (input) => counter.submitUsage(input),
+    'licence.file': async (input) => ctx.counter.file(input),
+    'case.purge': async (input) => ctx.counter.purge(input),
+    'usage.submit': async (input) => ctx.counter.submitUsage(input),
+    'objection.submit': async ({ objection }) => {
+      const { body } = await ctx.client.request<unknown>('/objections', {
+        method: 'POST',
+        body: objection,
+        token: await ctx.session.token(),
+        idempotencyKey: objection.id,
+      });
+      const receipt = ObjectionReceipt.safeParse(body);
+      if (!receipt.success) throw new HostCallError('LIBRARY_ERROR');
+      return receipt.data;
+    },
+    'objections.poll': async ({ ids }) => {
+      const { body } = await ctx.client.request<unknown>(`/objections?ids=${ids.map(encodeURIComponent).join(',')}`, {
+        token: await ctx.session.token(),
+      });
+      const list = ObjectionListResponse.safeParse(body);
+      if (!list.success) throw new HostCallError('LIBRARY_ERROR');
+      return list.data;
+    },
+    'catchup.check': async (input) => {
+      await ctx.ensureReferenceData();
+      return ctx.counter.catchUp(input);
+    },
+    'settings.get': async () => view(),
+    'settings.update': async (changes) => {
+      const next: HostSettings = { ...settings, ...changes };
+      if ((next.libraryUrl === null) !== (next.rootKey === null)) {
+        throw new HostCallError('BAD_REQUEST', '证照库地址与根密钥须同时填写（或同时清空以只使用沙箱）。');
+      }
+      const libraryChanged = next.libraryUrl !== settings.libraryUrl || next.rootKey?.publicKey !== settings.rootKey?.publicKey || next.rootKey?.kid !== settings.rootKey?.kid;
+      if (libraryChanged && next.libraryUrl && next.rootKey) await probeLibrary({ url: next.libraryUrl, rootKey: next.rootKey });
+      settings = next;
+      if (config.settingsFile) saveSettings(config.settingsFile, settings);
+      if (libraryChanged && ctx.mode === 'library') await switchTo(production() ? 'library' : 'sandbox');
+      return view();
+    },
+    'training.set': async ({ on }) => {
+      if (!on && !production()) {
+        throw new HostCallError('BAD_REQUEST', '本工作台尚未配置正式证照库，只能在演示/培训环境中运行；请先在设置中填写证照库地址和根密钥。');
+      }
+      const mode = on ? 'sandbox' : 'library';
+      if (ctx.mode !== mode) await switchTo(mode);
+      return view();
+    },
   };
 
-  return { handlers, currentOperator: () => session.operator(), library, link };
+  return {
+    handlers,
+    currentOperator: () => ctx.session.operator(),
+    target: () => ({ url: ctx.target.url, mode: ctx.mode }),
+  };
 }

@@ -7,6 +7,7 @@ import { app, ipcMain, protocol, session } from 'electron';
 import { join } from 'node:path';
 import { createHost } from '../host/host';
 import { parseRootKey } from '../host/config';
+import { loadSettings } from '../host/settings-store';
 import { TrustRoot } from '../../shared/library-api';
 import { startSandbox } from '../../sandbox/index';
 import { registerHostIpc } from './ipc';
@@ -39,26 +40,28 @@ async function start(): Promise<void> {
     isPermissionAllowed(permission, requestingOrigin, { mediaTypes: ['video'] }, APP_ORIGIN),
   );
 
-  const configuredLibrary = process.env.LIBRARY_URL ?? null;
-  let libraryUrl: string;
-  let rootKey: { kid: string; publicKey: string };
-  if (configuredLibrary) {
-    libraryUrl = configuredLibrary;
-    rootKey = parseRootKey(process.env.ROOT_KEY ?? '');
-  } else {
-    const sandbox = await startSandbox({ dataDir: join(app.getPath('userData'), 'sandbox'), port: 0 });
-    libraryUrl = sandbox.url;
-    app.once('will-quit', () => void sandbox.close());
-    rootKey = TrustRoot.parse(await (await fetch(`${sandbox.url}/api/v1/trust/root`)).json());
+  const dataDir = app.getPath('userData');
+  const settingsFile = join(dataDir, 'settings.json');
+  const settings = loadSettings(settingsFile);
+  // A deployment may preset the library through the environment; the settings page changes it later.
+  if (process.env.LIBRARY_URL && process.env.ROOT_KEY) {
+    settings.libraryUrl = process.env.LIBRARY_URL;
+    settings.rootKey = parseRootKey(process.env.ROOT_KEY);
   }
-  const host = createHost({
+  if (process.env.WORKSTATION_ID) settings.workstationId = process.env.WORKSTATION_ID;
+
+  let sandbox: Awaited<ReturnType<typeof startSandbox>> | null = null;
+  app.once('will-quit', () => void sandbox?.close());
+  const host = await createHost({
     version: app.getVersion(),
-    workstationId: process.env.WORKSTATION_ID ?? 'WS-DEMO-01',
-    libraryUrl,
-    libraryMode: configuredLibrary ? 'library' : 'sandbox',
     transport: 'electron',
-    rootKey,
-    dataDir: app.getPath('userData'),
+    dataDir,
+    settings,
+    settingsFile,
+    openSandbox: async () => {
+      sandbox ??= await startSandbox({ dataDir: join(dataDir, 'sandbox'), port: 0 });
+      return { url: sandbox.url, rootKey: TrustRoot.parse(await (await fetch(`${sandbox.url}/api/v1/trust/root`)).json()) };
+    },
   });
   registerHostIpc(ipcMain, host.handlers, host.currentOperator, (error, name) => console.error(`host call ${name} failed:`, error));
 

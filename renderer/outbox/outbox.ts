@@ -75,8 +75,8 @@ export interface OutboxOptions {
 
 /** The delivery side of the outbox. */
 export interface Outbox {
-  /** Sends every row that is due, one at a time, oldest first. */
-  flush(): Promise<FlushResult>;
+  /** Sends every row that is due, one at a time, oldest first; `now` ignores the backoff (the link is back). */
+  flush(options?: { now?: boolean }): Promise<FlushResult>;
   /** Puts a row that needs attention back in the queue (after the clerk fixed its cause). */
   retry(id: number): Promise<void>;
   /** Starts delivering: rows left `sending` by a crash are queued again, then flushed. */
@@ -138,22 +138,22 @@ export function createOutbox(options: OutboxOptions): Outbox {
     }
   }
 
-  async function runFlush(): Promise<FlushResult> {
+  async function runFlush(ignoreBackoff: boolean): Promise<FlushResult> {
     const result: FlushResult = { delivered: 0, retrying: 0, needsAttention: 0 };
     const queued = await db.outbox.where('[state+createdAt]').between(['queued', ''], ['queued', '\uffff']).toArray();
     const at = now();
     for (const row of queued) {
-      if (row.id === undefined || (notBefore.get(row.id) ?? 0) > at) continue;
+      if (row.id === undefined || (!ignoreBackoff && (notBefore.get(row.id) ?? 0) > at)) continue;
       await deliver(row as OutboxRow & { id: number }, result);
     }
     schedule();
     return result;
   }
 
-  function flush(): Promise<FlushResult> {
+  function flush(flushOptions: { now?: boolean } = {}): Promise<FlushResult> {
     // Flushes run one after another: two at once would send a row twice (harmless with the
     // key, but wasteful), and a row queued during a flush is picked up by the next one.
-    const run = chain.then(runFlush);
+    const run = chain.then(() => runFlush(flushOptions.now ?? false));
     chain = run.catch(() => undefined);
     return run;
   }

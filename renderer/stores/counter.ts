@@ -3,6 +3,7 @@ import { computed, reactive, ref, shallowRef } from 'vue';
 import type { AuditEventKind } from '../../shared/audit-chain';
 import type { HostOutput, PulledLicence } from '../../shared/contract';
 import {
+  allowedPaperReasons,
   buildReceipt,
   buildUsageRecord,
   completionCheck,
@@ -119,6 +120,12 @@ function isConstraintError(error: unknown): boolean {
   return error instanceof Error && (error.name === 'ConstraintError' || (error as { inner?: Error }).inner?.name === 'ConstraintError');
 }
 
+// The case lives in reactive state; IndexedDB's structured clone refuses Vue's proxies, and the
+// host must get plain JSON too.
+function plain<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
 async function blobBytes(blob: Blob): Promise<Uint8Array> {
   return new Uint8Array(await blob.arrayBuffer());
 }
@@ -230,6 +237,11 @@ export const useCounterStore = defineStore('counter', () => {
       unsentCount.value = n;
     });
     await theOutbox().start();
+  }
+
+  /** Sends every queued record now, whatever its backoff (the library is reachable again). */
+  async function retryDeliveries(): Promise<void> {
+    await theOutbox().flush({ now: true });
   }
 
   /** Stops the outbox timer and the live count (the page is left). */
@@ -487,8 +499,13 @@ export const useCounterStore = defineStore('counter', () => {
   async function savePaper(materialId: string, reason: PaperReason, pages: NewPaperPage[]): Promise<void> {
     const counterCase = active.value;
     if (!counterCase) throw new AppError('BAD_REQUEST', '请先读取办事人信息。');
-    caseMaterial(materialId);
+    const state = materialState(caseMaterial(materialId));
     if (pages.length === 0) throw new AppError('BAD_REQUEST', '请至少添加一页纸质材料。');
+    // The reason goes to the library's usage record: it must be true of this material (e.g.
+    // "not in library" only when the library had none).
+    if (state.state !== 'paper_scanned' && !allowedPaperReasons(state).includes(reason)) {
+      throw new AppError('BAD_REQUEST', '所选原因与该材料的核验结果不符，请重新选择改用纸质材料的原因。');
+    }
     const { db, now } = d();
     const createdAt = now().toISOString();
     const rows: PaperScanRow[] = pages.map((page) => ({ caseNo: counterCase.caseNo, materialId, createdAt, reason, page: page.page, thumbnail: page.thumbnail }));
@@ -564,8 +581,8 @@ export const useCounterStore = defineStore('counter', () => {
    * the pulled files and face data are purged from the host and from memory (Art. 27).
    */
   async function complete(): Promise<CompletedCase> {
-    const counterCase = active.value;
-    if (!counterCase) throw new AppError('BAD_REQUEST', '请先读取办事人信息。');
+    if (!active.value) throw new AppError('BAD_REQUEST', '请先读取办事人信息。');
+    const counterCase = plain(active.value);
     const check = completionCheck(counterCase);
     if (!check.ok) throw new AppError('BAD_REQUEST', `还有材料未满足：${check.blocking.map((b) => b.name).join('、')}`);
     const { db, now } = d();
@@ -669,6 +686,7 @@ export const useCounterStore = defineStore('counter', () => {
     configure,
     loadReference,
     stop,
+    retryDeliveries,
     search,
     openCase,
     readToken,

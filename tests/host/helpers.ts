@@ -23,14 +23,13 @@ export async function startHostRig(): Promise<HostRig> {
   const dir = mkdtempSync(join(tmpdir(), 'host-rig-'));
   const sandbox = await startSandbox({ dataDir: join(dir, 'sandbox'), port: 0 });
   const root = TrustRoot.parse(await (await fetch(`${sandbox.url}/api/v1/trust/root`)).json());
-  const host = createHost({
+  const host = await createHost({
     version: 'test',
-    workstationId: 'WS-TEST-01',
-    libraryUrl: sandbox.url,
-    libraryMode: 'sandbox',
     transport: 'browser',
-    rootKey: root,
     dataDir: dir,
+    settings: { libraryUrl: null, rootKey: null, workstationId: 'WS-TEST-01', paperRetentionDays: 30 },
+    settingsFile: join(dir, 'settings.json'),
+    openSandbox: async () => ({ url: sandbox.url, rootKey: root }),
   });
   const call = (async (name: HostCallName, input: unknown) => dispatchHostCall(host.handlers, host.currentOperator, name, input)) as HostRig['call'];
   return {

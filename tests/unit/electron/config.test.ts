@@ -6,7 +6,7 @@ const KEY = `04${'ab'.repeat(64)}`;
 describe('browser-mode options', () => {
   it('defaults to the fixed port, the embedded sandbox and ./.data', () => {
     const config = parseBrowserModeArgs([], {}, '/srv/ws');
-    expect(config).toMatchObject({ port: DEFAULT_PORT, libraryUrl: null, dataDir: '/srv/ws/.data', workstationId: 'WS-DEMO-01', rootKey: null });
+    expect(config).toMatchObject({ port: DEFAULT_PORT, libraryUrl: null, dataDir: '/srv/ws/.data', workstationId: null, rootKey: null });
   });
 
   it('reads every option', () => {
@@ -30,6 +30,7 @@ describe('browser-mode options', () => {
     [['--port', 'abc']],
     [['--library', 'ftp://x']],
     [['--library', 'https://lib.example']],
+    [['--root-key', `k:${KEY}`]],
     [['--workstation-id', 'has space']],
     [['--root-key', 'nokey']],
     [['--frobnicate']],

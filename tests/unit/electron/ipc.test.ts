@@ -17,8 +17,8 @@ function handlers(): HostHandlers {
   ) as unknown as HostHandlers;
   return {
     ...unexpected,
-    'app.info': async () => ({ version: '1', workstationId: 'WS-1', libraryMode: 'sandbox', libraryUrl: 'http://127.0.0.1:1', transport: 'electron' }),
-    'session.signIn': async () => ({ operator, expiresAt: '2026-11-27T10:00:00Z' }),
+    'app.info': async () => ({ version: '1', workstationId: 'WS-1', libraryMode: 'sandbox', libraryUrl: 'http://127.0.0.1:1', transport: 'electron', paperRetentionDays: 30 }),
+    'session.signIn': async () => ({ operator, expiresAt: '2026-11-27T10:00:00Z', offline: false }),
     'session.current': async () => ({ operator: null, expiresAt: null }),
     'session.signOut': async () => ({ signedOut: true }),
     'library.status': async () => ({ state: 'online', lastSuccessAt: null, latencyMs: 3 }),
@@ -73,15 +73,14 @@ describe('host calls over IPC', () => {
     expect(isTrustedSender({ senderFrame: topFrame('not a url') } as never)).toBe(false);
   });
 
-  it('has a handler for every contract call (and no other) in the real host', () => {
-    const host = createHost({
+  it('has a handler for every contract call (and no other) in the real host', async () => {
+    const host = await createHost({
       version: '1',
-      workstationId: 'WS-1',
-      libraryUrl: 'http://127.0.0.1:9',
-      libraryMode: 'sandbox',
       transport: 'electron',
-      rootKey: { kid: 'k', publicKey: `04${'1'.repeat(128)}` },
       dataDir: '/nonexistent',
+      settings: { libraryUrl: null, rootKey: null, workstationId: 'WS-1', paperRetentionDays: 30 },
+      settingsFile: null,
+      openSandbox: async () => ({ url: 'http://127.0.0.1:9', rootKey: { kid: 'k', publicKey: `04${'1'.repeat(128)}` } }),
     });
     expect(Object.keys(host.handlers).sort()).toEqual([...HOST_CALL_NAMES].sort());
     expect(Object.values(host.handlers).every((handler) => typeof handler === 'function')).toBe(true);

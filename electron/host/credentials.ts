@@ -1,0 +1,74 @@
+import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { z } from 'zod';
+import { OperatorSchema, type Operator } from '../../shared/contract';
+
+/** How long an operator's last online sign-in lets them sign in offline (DESIGN.md 6). */
+export const OFFLINE_SIGN_IN_DAYS = 7;
+
+// scrypt with N = 2^15 takes ~60 ms here: slow enough to make guessing a stolen file costly,
+// quick enough for a sign-in.
+const SCRYPT = { N: 1 << 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 } as const;
+
+const Verifier = z.object({
+  operator: OperatorSchema,
+  salt: z.string(),
+  hash: z.string(),
+  lastOnlineAt: z.string(),
+});
+const VerifierFile = z.record(z.string(), Verifier);
+
+/**
+ * Offline sign-in verifiers: a salted scrypt hash of each operator's password, kept by the host
+ * after an online sign-in, never the password itself. Keyed by library and username, so a
+ * training sandbox's accounts never open the production workstation.
+ */
+export class CredentialStore {
+  private verifiers: z.infer<typeof VerifierFile>;
+
+  constructor(
+    private readonly file: string,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    try {
+      this.verifiers = VerifierFile.parse(JSON.parse(readFileSync(file, 'utf8')));
+    } catch {
+      this.verifiers = {};
+    }
+  }
+
+  /** Records a verifier after a successful online sign-in. */
+  remember(libraryKey: string, username: string, password: string, operator: Operator): void {
+    const salt = randomBytes(16);
+    const hash = scryptSync(password, salt, 32, SCRYPT);
+    this.verifiers[`${libraryKey} ${username}`] = {
+      operator,
+      salt: salt.toString('base64'),
+      hash: hash.toString('base64'),
+      lastOnlineAt: this.now().toISOString(),
+    };
+    this.save();
+  }
+
+  /**
+   * Checks a password offline: the operator when it matches a verifier recorded online in the
+   * last 7 days; `unknown` with no verifier, `stale` when it is older, `mismatch` otherwise.
+   */
+  check(libraryKey: string, username: string, password: string): Operator | 'unknown' | 'stale' | 'mismatch' {
+    const verifier = this.verifiers[`${libraryKey} ${username}`];
+    if (!verifier) return 'unknown';
+    const age = this.now().getTime() - Date.parse(verifier.lastOnlineAt);
+    if (!(age >= 0 && age <= OFFLINE_SIGN_IN_DAYS * 86_400_000)) return 'stale';
+    const hash = scryptSync(password, Buffer.from(verifier.salt, 'base64'), 32, SCRYPT);
+    const expected = Buffer.from(verifier.hash, 'base64');
+    return hash.length === expected.length && timingSafeEqual(hash, expected) ? verifier.operator : 'mismatch';
+  }
+
+  private save(): void {
+    mkdirSync(dirname(this.file), { recursive: true });
+    // Written aside and renamed, so a crash never leaves a half-written file.
+    writeFileSync(`${this.file}.tmp`, JSON.stringify(this.verifiers), { mode: 0o600 });
+    renameSync(`${this.file}.tmp`, this.file);
+  }
+}

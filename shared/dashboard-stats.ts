@@ -1,0 +1,240 @@
+/**
+ * The supervisor's numbers (值班监督): how the measures were applied by the completed cases of a
+ * period — materials exempted (Art. 14), paper taken and why (Art. 22), licence verification
+ * outcomes, pull latency — and the objections filed (Art. 23). Training cases (模拟办事,
+ * Art. 29) never count.
+ *
+ * The counts are a {@link CaseTally}: additive, so that a tally per day can be stored and the
+ * tallies of a period merged ({@link mergeTallies}) without reading every case again. Every
+ * figure can be drilled down to the cases behind it ({@link casesBehind}).
+ *
+ * Days are Asia/Shanghai calendar days (`YYYY-MM-DD`), the days a hall works in.
+ */
+import type { PaperReason } from './library-api';
+import { PAPER_REASONS } from './library-api';
+import { VERIFICATION_OUTCOMES, type VerificationOutcome } from './licence-verify';
+import type { PurgedCase } from './counter-case';
+
+const SHANGHAI_OFFSET_MS = 8 * 3600 * 1000;
+const DAY_MS = 24 * 3600 * 1000;
+const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A period of whole Asia/Shanghai days, both ends included (`YYYY-MM-DD`). */
+export interface DayPeriod {
+  from: string;
+  to: string;
+}
+
+/** The Asia/Shanghai day (`YYYY-MM-DD`) of an ISO time. */
+export function shanghaiDayOf(iso: string): string {
+  return new Date(Date.parse(iso) + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/** Whether a text is a real calendar day `YYYY-MM-DD`. */
+export function isDay(text: string): boolean {
+  return DAY_PATTERN.test(text) && !Number.isNaN(Date.parse(`${text}T00:00:00Z`)) && new Date(`${text}T00:00:00Z`).toISOString().slice(0, 10) === text;
+}
+
+/**
+ * The UTC instants that bound a period: `fromIso` is the start of its first day and `toIso`
+ * the start of the day after its last, both in Asia/Shanghai (`fromIso <= t < toIso`).
+ * Throws a RangeError when a day is not a real day or the period ends before it starts.
+ */
+export function periodBounds(period: DayPeriod): { fromIso: string; toIso: string } {
+  if (!isDay(period.from) || !isDay(period.to)) throw new RangeError(`periodBounds: bad day in ${JSON.stringify(period)}`);
+  if (period.to < period.from) throw new RangeError(`periodBounds: ${period.to} is before ${period.from}`);
+  const from = Date.parse(`${period.from}T00:00:00Z`) - SHANGHAI_OFFSET_MS;
+  const to = Date.parse(`${period.to}T00:00:00Z`) - SHANGHAI_OFFSET_MS + DAY_MS;
+  return { fromIso: new Date(from).toISOString(), toIso: new Date(to).toISOString() };
+}
+
+/** Every day of a period, in order. */
+export function daysOf(period: DayPeriod): string[] {
+  periodBounds(period);
+  const days: string[] = [];
+  for (let t = Date.parse(`${period.from}T00:00:00Z`), end = Date.parse(`${period.to}T00:00:00Z`); t <= end; t += DAY_MS) {
+    days.push(new Date(t).toISOString().slice(0, 10));
+  }
+  return days;
+}
+
+/** Whether an ISO time falls in a period. */
+export function inPeriod(iso: string, period: DayPeriod): boolean {
+  const day = shanghaiDayOf(iso);
+  return day >= period.from && day <= period.to;
+}
+
+/** How a material of a completed case was satisfied (the usage record's outcome). */
+export type MaterialOutcome = 'exempt' | 'paper' | 'missing';
+
+/** The additive counts of a set of completed cases (training cases left out). */
+export interface CaseTally {
+  /** Completed cases. */
+  cases: number;
+  /** Materials by how they were satisfied: exempt (e-licence, Art. 14), paper, or missing (optional, not handed in). */
+  materials: Record<MaterialOutcome, number>;
+  /** Paper materials by their reason (Art. 22). */
+  paperByReason: Record<PaperReason, number>;
+  /** Licences pulled, by their verification outcome. */
+  outcomes: Record<VerificationOutcome, number>;
+  /** The pull latency of every material pulled, in ms, in no particular order. */
+  latencies: number[];
+}
+
+function zeroes<K extends string>(keys: readonly K[]): Record<K, number> {
+  return Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
+}
+
+/** A tally of nothing. */
+export function emptyTally(): CaseTally {
+  return {
+    cases: 0,
+    materials: { exempt: 0, paper: 0, missing: 0 },
+    paperByReason: zeroes(PAPER_REASONS),
+    outcomes: zeroes(VERIFICATION_OUTCOMES),
+    latencies: [],
+  };
+}
+
+/** Adds one completed case to a tally, in place; a training case is ignored. */
+export function addToTally(tally: CaseTally, completed: PurgedCase): void {
+  if (completed.training) return;
+  tally.cases++;
+  for (const material of completed.materials) {
+    const { outcome, paperReason } = material.record;
+    tally.materials[outcome]++;
+    if (outcome === 'paper' && paperReason) tally.paperByReason[paperReason]++;
+    for (const licence of material.licences) if (licence.outcome) tally.outcomes[licence.outcome]++;
+    const latency = material.pullLatencyMs;
+    if (typeof latency === 'number') tally.latencies.push(latency);
+  }
+}
+
+/** The tally of completed cases; training cases are left out. */
+export function tallyCases(cases: Iterable<PurgedCase>): CaseTally {
+  const tally = emptyTally();
+  for (const completed of cases) addToTally(tally, completed);
+  return tally;
+}
+
+/** The sum of tallies (e.g. one per day of a period). */
+export function mergeTallies(tallies: Iterable<CaseTally>): CaseTally {
+  const sum = emptyTally();
+  const latencyParts: number[][] = [];
+  for (const t of tallies) {
+    sum.cases += t.cases;
+    for (const k of Object.keys(sum.materials) as MaterialOutcome[]) sum.materials[k] += t.materials[k] ?? 0;
+    for (const k of PAPER_REASONS) sum.paperByReason[k] += t.paperByReason[k] ?? 0;
+    for (const k of VERIFICATION_OUTCOMES) sum.outcomes[k] += t.outcomes[k] ?? 0;
+    latencyParts.push(t.latencies);
+  }
+  sum.latencies = latencyParts.flat();
+  return sum;
+}
+
+/** The q-quantile (0 < q ≤ 1) of samples by nearest rank, or null when there are none. */
+export function nearestRank(samples: readonly number[], q: number): number | null {
+  if (samples.length === 0) return null;
+  const sorted = Float64Array.from(samples).sort();
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+}
+
+/** The headline figures of a tally. */
+export interface DashboardSummary {
+  cases: number;
+  /** Materials handed in: exempt + paper (optional materials not handed in are not counted). */
+  materialsHandedIn: number;
+  exempt: number;
+  paper: number;
+  missing: number;
+  /** exempt ÷ handed in, between 0 and 1; null with no material handed in. */
+  exemptionRate: number | null;
+  /** Pull latency, nearest-rank median and 95th percentile, in ms; null with no pull. */
+  latencyP50: number | null;
+  latencyP95: number | null;
+  pulls: number;
+}
+
+/** The headline figures: the exemption rate and the latency percentiles. */
+export function summarize(tally: CaseTally): DashboardSummary {
+  const { exempt, paper, missing } = tally.materials;
+  const handedIn = exempt + paper;
+  return {
+    cases: tally.cases,
+    materialsHandedIn: handedIn,
+    exempt,
+    paper,
+    missing,
+    exemptionRate: handedIn === 0 ? null : exempt / handedIn,
+    latencyP50: nearestRank(tally.latencies, 0.5),
+    latencyP95: nearestRank(tally.latencies, 0.95),
+    pulls: tally.latencies.length,
+  };
+}
+
+/** A figure of the dashboard that can be drilled down to the cases behind it. */
+export type DashboardFigure =
+  | { kind: 'cases' }
+  | { kind: 'material'; outcome: MaterialOutcome }
+  | { kind: 'paper_reason'; reason: PaperReason }
+  | { kind: 'outcome'; outcome: VerificationOutcome }
+  /** Cases with a material whose pull took at least `minMs`. */
+  | { kind: 'latency'; minMs: number };
+
+/** Whether a completed (non-training) case is behind a figure. */
+export function isBehind(figure: DashboardFigure, completed: PurgedCase): boolean {
+  if (completed.training) return false;
+  switch (figure.kind) {
+    case 'cases':
+      return true;
+    case 'material':
+      return completed.materials.some((m) => m.record.outcome === figure.outcome);
+    case 'paper_reason':
+      return completed.materials.some((m) => m.record.outcome === 'paper' && m.record.paperReason === figure.reason);
+    case 'outcome':
+      return completed.materials.some((m) => m.licences.some((l) => l.outcome === figure.outcome));
+    case 'latency':
+      return completed.materials.some((m) => typeof m.pullLatencyMs === 'number' && m.pullLatencyMs >= figure.minMs);
+  }
+}
+
+/** The case numbers behind a figure, in the order given; training cases are left out. */
+export function casesBehind(cases: Iterable<PurgedCase>, figure: DashboardFigure): string[] {
+  const out: string[] = [];
+  for (const completed of cases) if (isBehind(figure, completed)) out.push(completed.caseNo);
+  return out;
+}
+
+/** An objection as the dashboard counts it. */
+export interface ObjectionFact {
+  id: string;
+  state: string;
+  /** The issuer's name, null when not known yet. */
+  issuer: string | null;
+}
+
+/** Objections grouped by state and by issuer, each group with its objection ids. */
+export interface ObjectionTally {
+  total: number;
+  byState: { state: string; ids: string[] }[];
+  /** Largest group first; an unknown issuer is grouped under null. */
+  byIssuer: { issuer: string | null; ids: string[] }[];
+}
+
+/** Groups objections by state and by issuer. */
+export function tallyObjections(objections: Iterable<ObjectionFact>): ObjectionTally {
+  const byState = new Map<string, string[]>();
+  const byIssuer = new Map<string | null, string[]>();
+  let total = 0;
+  for (const o of objections) {
+    total++;
+    byState.set(o.state, [...(byState.get(o.state) ?? []), o.id]);
+    byIssuer.set(o.issuer, [...(byIssuer.get(o.issuer) ?? []), o.id]);
+  }
+  const order = <K>(map: Map<K, string[]>) => [...map.entries()].sort((a, b) => b[1].length - a[1].length || String(a[0]).localeCompare(String(b[0])));
+  return {
+    total,
+    byState: order(byState).map(([state, ids]) => ({ state, ids })),
+    byIssuer: order(byIssuer).map(([issuer, ids]) => ({ issuer, ids })),
+  };
+}
