@@ -52,15 +52,28 @@ function textWidth(text: string, size: number): number {
   return f.layout(text).positions.reduce((sum, position) => sum + position.xAdvance, 0) * (size / f.unitsPerEm);
 }
 
+// fontkit decodes this font's ASCII colon into a broken outline (its path runs off the glyph),
+// so a colon is drawn as two full stops, one raised.
+const COLON_RAISE_EM = 0.42;
+
 function drawText(page: PDFPage, text: string, x: number, y: number, size: number, color: RGB = rgb(0.1, 0.1, 0.1)): void {
   const f = loadFont();
-  const run = f.layout(text);
   const scale = size / f.unitsPerEm;
   let cursor = x;
-  run.glyphs.forEach((glyph, index) => {
-    const d = glyphPath(glyph);
-    if (d) page.drawSvgPath(d, { x: cursor, y, scale, color, borderWidth: 0 });
-    cursor += run.positions[index]!.xAdvance * scale;
+  text.split(':').forEach((segment, segmentIndex) => {
+    if (segmentIndex > 0) {
+      const dot = f.layout('.');
+      const d = glyphPath(dot.glyphs[0]!);
+      page.drawSvgPath(d, { x: cursor, y, scale, color, borderWidth: 0 });
+      page.drawSvgPath(d, { x: cursor, y: y + COLON_RAISE_EM * size, scale, color, borderWidth: 0 });
+      cursor += dot.positions[0]!.xAdvance * scale;
+    }
+    const run = f.layout(segment);
+    run.glyphs.forEach((glyph, index) => {
+      const d = glyphPath(glyph);
+      if (d) page.drawSvgPath(d, { x: cursor, y, scale, color, borderWidth: 0 });
+      cursor += run.positions[index]!.xAdvance * scale;
+    });
   });
 }
 
