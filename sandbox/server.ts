@@ -62,6 +62,21 @@ const GRANT_HOURS = 2;
 const TRUST_NOT_BEFORE = '2024-01-01T00:00:00Z';
 const TRUST_NOT_AFTER = '2034-12-31T23:59:59Z';
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
+const PULL_LOG_LIMIT = 10_000;
+
+/** One licence call with its pull context, as `GET /_sandbox/pull-log` lists it. */
+interface PullLogEntry {
+  at: string;
+  call: string;
+  operatorId: string;
+  role: string;
+  workstationId: string | null;
+  caseNo: string | null;
+  purpose: string | null;
+  grantId: string | null;
+  matterCode: string | null;
+  materialId: string | null;
+}
 
 /** Everything the handlers share. */
 export interface SandboxContext {
@@ -106,6 +121,8 @@ export class SandboxApp {
   private readonly trust: TrustList;
   private readonly materialising = new Map<string, Promise<MaterialisedLicence>>();
   private faults: FaultsState = { latencyMs: 0, errorRate: 0, down: false };
+  /** The pull context of recent licence calls (Art. 26), newest last; kept in memory only. */
+  private pullLog: PullLogEntry[] = [];
 
   constructor(ctx: SandboxContext) {
     this.ctx = ctx;
@@ -204,13 +221,20 @@ export class SandboxApp {
     if ((first === 'authorizations' || first === 'licences') && operator.role !== 'clerk' && operator.role !== 'supervisor') {
       throw new ApiError('FORBIDDEN', '当前岗位无权调取证照，请由窗口人员或值班长办理');
     }
+    if (first === 'licences' && second !== 'query') this.logPull(r, operator, rest, null);
     if (route === 'GET catalog') return this.sendVersioned(r, this.catalogBody);
     if (route === 'GET matters') return this.sendVersioned(r, this.mattersBody);
     if (route === 'POST usage-records') return this.post(r, BODY_LIMIT, (body) => this.usageRecord(body));
     if (route === 'POST objections') return this.fileObjection(r);
     if (route === 'GET objections') return sendJson(r.res, 200, { objections: this.listObjections(r.query) });
     if (first === 'authorizations') return this.post(r, BODY_LIMIT, (body) => (second === 'redeem' ? this.redeem(body) : this.duty(body)));
-    if (second === 'query') return this.post(r, BODY_LIMIT, (body) => this.query(body));
+    if (second === 'query') {
+      return this.post(r, BODY_LIMIT, (body) => {
+        const result = this.query(body);
+        this.logPull(r, operator, rest, body as Record<string, unknown>);
+        return result;
+      });
+    }
     const id = checkLicenceId(second!);
     if (third === 'file') return this.licenceFile(r, id);
     if (third === 'status') return sendJson(r.res, 200, this.licenceStatus(r, id));
@@ -246,12 +270,46 @@ export class SandboxApp {
       return this.post(r, BODY_LIMIT, () => {
         this.ctx.store.reset();
         this.faults = { latencyMs: 0, errorRate: 0, down: false };
+        this.pullLog = [];
         return { status: 200, body: { resetAt: isoSeconds(this.ctx.now()) } };
       }, false);
     }
+    if (rest.length === 1 && first === 'pull-log' && r.method === 'GET') return sendJson(r.res, 200, { pulls: this.pullLog });
     if (rest.length === 1 && first === 'usage-records' && r.method === 'GET') return sendJson(r.res, 200, { usageRecords: this.ctx.store.usageRecords() });
     if (rest.length === 1 && first === 'objections' && r.method === 'GET') return sendJson(r.res, 200, { objections: this.ctx.store.objections<FiledObjection>() });
     throw notFound('接口');
+  }
+
+  // The pull context (DESIGN.md 2, step 3): what API.md's bodies carry (grant, matter,
+  // material, purpose), the operator behind the token, and the case and workstation the
+  // workstation sends as X-Case-No and X-Workstation-Id headers.
+  private logPull(r: Request, operator: OperatorRow, rest: string[], body: Record<string, unknown> | null): void {
+    const header = (name: string) => {
+      const value = r.req.headers[name];
+      return typeof value === 'string' && value.length <= 200 ? value : null;
+    };
+    const fromBody = (key: string) => (body && typeof body[key] === 'string' ? (body[key] as string) : null);
+    let purpose = fromBody('purpose') ?? header('x-purpose');
+    if (purpose !== null && !body) {
+      try {
+        purpose = decodeURIComponent(purpose);
+      } catch {
+        purpose = null;
+      }
+    }
+    this.pullLog.push({
+      at: isoSeconds(this.ctx.now()),
+      call: `${r.method} /${rest.join('/')}`,
+      operatorId: operator.id,
+      role: operator.role,
+      workstationId: header('x-workstation-id'),
+      caseNo: header('x-case-no'),
+      purpose,
+      grantId: fromBody('grantId') ?? r.query.get('grantId'),
+      matterCode: fromBody('matterCode') ?? r.query.get('matterCode'),
+      materialId: fromBody('materialId') ?? r.query.get('materialId'),
+    });
+    if (this.pullLog.length > PULL_LOG_LIMIT) this.pullLog.splice(0, this.pullLog.length - PULL_LOG_LIMIT);
   }
 
   /** Reads, parses and runs a POST, honouring Idempotency-Key (scoped to the path). */

@@ -57,8 +57,11 @@ export function caseNumberForReading(caseNo: string): string {
 export type PullState =
   /** Under way. */
   | { state: 'pending' }
-  /** Answered; the licences found (maybe none) are in the material's `licences`. */
-  | { state: 'done' }
+  /**
+   * Answered; the licences found (maybe none) are in the material's `licences`. `latencyMs` is
+   * the pull's duration as the host measured it (kept after the purge for the supervisor's numbers).
+   */
+  | { state: 'done'; latencyMs?: number }
   /** Failed: the library's error code, or `NETWORK` when it could not be reached. */
   | { state: 'failed'; errorCode: string }
   /** Not made: no grant (no phone and no duty basis) or paper chosen before pulling. */
@@ -444,6 +447,8 @@ export interface PurgedMaterial {
   licences: PurgedLicence[];
   /** The scan's metadata and hash; the scan itself stays under its blobKey (it is not pulled data). */
   paperScan: PaperScan | null;
+  /** How long the pull took in ms, null when it was not made, failed or was not timed (absent in older rows). */
+  pullLatencyMs?: number | null;
 }
 
 /** A completed case after the purge (Art. 27): identifiers, outcomes and hashes only. */
@@ -493,6 +498,7 @@ export function purgeCase(counterCase: CounterCase, completedAt: string, purgedA
       override: material.override,
       licences,
       paperScan: material.paperScan,
+      pullLatencyMs: material.pull.state === 'done' ? (material.pull.latencyMs ?? null) : null,
     };
   });
   return {

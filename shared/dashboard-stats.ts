@@ -228,8 +228,12 @@ export function tallyObjections(objections: Iterable<ObjectionFact>): ObjectionT
   let total = 0;
   for (const o of objections) {
     total++;
-    byState.set(o.state, [...(byState.get(o.state) ?? []), o.id]);
-    byIssuer.set(o.issuer, [...(byIssuer.get(o.issuer) ?? []), o.id]);
+    const inState = byState.get(o.state) ?? [];
+    inState.push(o.id);
+    byState.set(o.state, inState);
+    const ofIssuer = byIssuer.get(o.issuer) ?? [];
+    ofIssuer.push(o.id);
+    byIssuer.set(o.issuer, ofIssuer);
   }
   const order = <K>(map: Map<K, string[]>) => [...map.entries()].sort((a, b) => b[1].length - a[1].length || String(a[0]).localeCompare(String(b[0])));
   return {

@@ -30,4 +30,17 @@ export const SCHEMA_VERSIONS: readonly SchemaVersion[] = [
       referenceCache: '&name, fetchedAt',
     },
   },
+  {
+    version: 2,
+    stores: {
+      // The supervisor's audit viewer pages newest first by (at, seq) under any filter, so each
+      // filter has an index ending in at+seq: a page is one bounded range read (keyset paging).
+      auditEvents: '&seq, at, kind, case, operator, [kind+at], [operator+at], [at+seq], [kind+at+seq], [operator+at+seq], [operator+kind+at+seq], [case+at+seq]',
+      // The dashboard's tally of each Asia/Shanghai day, derived from `cases` (which stays the
+      // record): a period is read as one row per day instead of every case.
+      caseDays: '&day',
+      // Random reviews (随机抽查, Art. 29): the draw with its seed, and the findings.
+      reviews: '&id, drawnAt',
+    },
+  },
 ];

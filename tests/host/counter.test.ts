@@ -115,6 +115,28 @@ describe('pulling and verifying a matter', () => {
     expect(await rig.call('licence.file', { caseNo, licenceId: firstLicence })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
   });
 
+  it('sends the whole pull context with every licence call', async () => {
+    const holder = holders.find((h) => h.note === null && h.kind === 'natural_person')!;
+    const { caseNo, grant, matter } = await serve(holder, '310000-MZ-HY-006');
+    const { pulls } = (await rig.sandbox('/pull-log')) as { pulls: Array<Record<string, string | null>> };
+    const mine = pulls.filter((p) => p.caseNo === caseNo);
+    // A query per material, then a detail and a file call per licence.
+    expect(mine.filter((p) => p.call === 'POST /licences/query')).toHaveLength(matter.materials.length);
+    expect(mine.length).toBeGreaterThan(matter.materials.length);
+    for (const entry of mine) {
+      expect(entry).toMatchObject({
+        workstationId: 'WS-TEST-01',
+        operatorId: expect.any(String),
+        role: 'clerk',
+        grantId: grant.grantId,
+        matterCode: matter.code,
+        materialId: expect.stringMatching(/^M\d+$/),
+        purpose: `办理${matter.name}`,
+      });
+    }
+    await rig.ok('case.purge', { caseNo });
+  });
+
   it('reports a tampered licence as signature_invalid and marks none of its fields verified', async () => {
     const holder = holderWithNote('篡改');
     const { pulls } = await serve(holder, '310000-GA-SFZ-002');

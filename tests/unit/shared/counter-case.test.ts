@@ -352,6 +352,16 @@ describe('purgeCase', () => {
     expect(kept.materials[1]).toMatchObject({ record: { outcome: 'paper', licenceId: ID_C, paperReason: 'verification_failed' }, paperScan: { hash: 'e'.repeat(64) } });
   });
 
+  it.each([
+    ['a timed pull', { state: 'done', latencyMs: 182 }, 182],
+    ['a pull not timed', { state: 'done' }, null],
+    ['a failed pull', { state: 'failed', errorCode: 'NETWORK' }, null],
+    ['no pull (no grant)', { state: 'skipped' }, null],
+  ] as const)('keeps the pull latency of %s for the supervisor (%j → %s)', (_, pull, expected) => {
+    const timed = counterCase([item({ pull, licences: [licence(ID_A, 'valid')] })]);
+    expect(purgeCase(timed, '2026-11-26T02:10:00Z', '2026-11-26T02:10:05Z').kept.materials[0]!.pullLatencyMs).toBe(expected);
+  });
+
   it('keeps only the fields it names, whatever else the case carries', () => {
     const extended = { ...c, scratchNotes: '临时备注' } as CounterCase;
     expect(JSON.stringify(purgeCase(extended, '2026-11-26T02:10:00Z', '2026-11-26T02:10:05Z').kept)).not.toContain('临时备注');
