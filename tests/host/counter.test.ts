@@ -1,15 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../shared/canonical-json';
 import { sm3Hex } from '../../shared/sm';
+import type { SandboxHolder } from '../../shared/library-api';
 import { startHostRig, type HostRig } from './helpers';
-
-interface SandboxHolder {
-  idType: '111' | '001';
-  idNumber: string;
-  name: string;
-  kind: string;
-  note: string | null;
-}
 
 let rig: HostRig;
 let holders: SandboxHolder[];

@@ -1,13 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SandboxHolder } from '../../shared/library-api';
 import { startHostRig, type HostRig } from './helpers';
-
-interface SandboxHolder {
-  idType: '111' | '001';
-  idNumber: string;
-  name: string;
-  kind: string;
-  note: string | null;
-}
 
 let rig: HostRig;
 let holders: SandboxHolder[];
