@@ -1,25 +1,8 @@
 import { onScopeDispose, ref, shallowRef, type Ref } from 'vue';
+import { cameraFailure } from '../../../composables/camera';
 
 /** What the document camera is doing, as the dialog shows it. */
 export type PaperCameraState = 'idle' | 'starting' | 'live' | 'denied' | 'no-camera' | 'busy' | 'unsupported' | 'failed';
-
-/** Maps a getUserMedia rejection to what the clerk is told. */
-export function cameraFailureState(error: unknown): PaperCameraState {
-  const name = error instanceof DOMException || error instanceof Error ? error.name : '';
-  switch (name) {
-    case 'NotAllowedError':
-    case 'SecurityError':
-      return 'denied';
-    case 'NotFoundError':
-    case 'OverconstrainedError':
-      return 'no-camera';
-    case 'NotReadableError':
-    case 'AbortError':
-      return 'busy';
-    default:
-      return 'failed';
-  }
-}
 
 /**
  * The camera for photographing paper pages (a 高拍仪 shows up as an ordinary webcam). Asks for
@@ -61,7 +44,7 @@ export function usePaperCamera(video: Ref<HTMLVideoElement | null>) {
     } catch (error) {
       if (mine !== session) return;
       release();
-      state.value = cameraFailureState(error);
+      state.value = cameraFailure(error);
     }
   }
 

@@ -1,4 +1,5 @@
 import { computed, onScopeDispose, ref, shallowRef, type Ref } from 'vue';
+import { cameraFailure } from '../../../composables/camera';
 import { CAMERA_SCAN_TEXT, type CameraScanState } from './messages';
 import type { QrFrameMessage, QrWorkerReply } from './qr-worker';
 
@@ -13,24 +14,6 @@ export interface CameraScannerOptions {
 
 function defaultWorker(): Worker {
   return new Worker(new URL('./qr-worker.ts', import.meta.url), { type: 'module', name: 'qr-decoder' });
-}
-
-/** Maps a getUserMedia rejection to what the clerk is told. */
-function failureState(error: unknown): CameraScanState {
-  const name = error instanceof DOMException || error instanceof Error ? error.name : '';
-  switch (name) {
-    case 'NotAllowedError':
-    case 'SecurityError':
-      return 'denied';
-    case 'NotFoundError':
-    case 'OverconstrainedError':
-      return 'no-camera';
-    case 'NotReadableError':
-    case 'AbortError':
-      return 'busy';
-    default:
-      return 'failed';
-  }
 }
 
 type FrameCanvas = OffscreenCanvas | HTMLCanvasElement;
@@ -160,7 +143,7 @@ export function useCameraScanner(video: Ref<HTMLVideoElement | null>, options: C
         audio: false,
       });
     } catch (error) {
-      if (mine === session) fail(failureState(error), error);
+      if (mine === session) fail(cameraFailure(error), error);
       return;
     }
     if (mine !== session) {
