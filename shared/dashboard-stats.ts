@@ -217,7 +217,7 @@ export interface ObjectionFact {
 export interface ObjectionTally {
   total: number;
   byState: { state: string; ids: string[] }[];
-  /** Largest group first; an unknown issuer is grouped under null. */
+  /** Largest group first; an unknown issuer is grouped under null, last among equals. */
   byIssuer: { issuer: string | null; ids: string[] }[];
 }
 
@@ -235,7 +235,9 @@ export function tallyObjections(objections: Iterable<ObjectionFact>): ObjectionT
     ofIssuer.push(o.id);
     byIssuer.set(o.issuer, ofIssuer);
   }
-  const order = <K>(map: Map<K, string[]>) => [...map.entries()].sort((a, b) => b[1].length - a[1].length || String(a[0]).localeCompare(String(b[0])));
+  // Largest group first; among equals an unknown issuer last, the others by name.
+  const order = <K extends string | null>(map: Map<K, string[]>) =>
+    [...map.entries()].sort((a, b) => b[1].length - a[1].length || Number(a[0] === null) - Number(b[0] === null) || String(a[0]).localeCompare(String(b[0]), 'zh-CN'));
   return {
     total,
     byState: order(byState).map(([state, ids]) => ({ state, ids })),

@@ -71,6 +71,8 @@ export interface OutboxOptions {
   clearTimer?: (timer: unknown) => void;
   baseDelayMs?: number;
   maxDelayMs?: number;
+  /** Rows claimed and settled per transaction (1 = a transaction per row and step). */
+  batchSize?: number;
 }
 
 /** The delivery side of the outbox. */
@@ -79,7 +81,7 @@ export interface Outbox {
   flush(options?: { now?: boolean }): Promise<FlushResult>;
   /** Puts a row that needs attention back in the queue (after the clerk fixed its cause). */
   retry(id: number): Promise<void>;
-  /** Starts delivering: rows left `sending` by a crash are queued again, then flushed. */
+  /** Starts (or resumes) delivering: on the first start rows left `sending` by a crash are queued again; then a flush. */
   start(): Promise<void>;
   stop(): void;
 }
@@ -97,9 +99,11 @@ export function createOutbox(options: OutboxOptions): Outbox {
   const now = options.now ?? Date.now;
   const setTimer = options.setTimer ?? ((run, ms) => setTimeout(run, ms));
   const clearTimer = options.clearTimer ?? ((timer) => clearTimeout(timer as ReturnType<typeof setTimeout>));
+  const batchSize = Math.max(1, options.batchSize ?? 20);
   const notBefore = new Map<number, number>();
   let timer: unknown = null;
   let running = false;
+  let recovered = false;
   let chain: Promise<unknown> = Promise.resolve();
 
   function schedule(): void {
@@ -114,37 +118,83 @@ export function createOutbox(options: OutboxOptions): Outbox {
     }, Math.max(0, next - now()));
   }
 
-  async function deliver(row: OutboxRow & { id: number }, result: FlushResult): Promise<void> {
-    const sender = senders[row.kind];
-    if (!sender) return;
-    await db.outbox.update(row.id, { state: 'sending', attempts: row.attempts + 1 });
+  type Outcome =
+    | { id: number; sent: true }
+    | { id: number; sent: false; retryable: boolean; message: string; attempts: number }
+    | { id: number; untried: true; attempts: number };
+
+  async function claim(ids: number[]): Promise<(OutboxRow & { id: number })[]> {
+    return db.transaction('rw', db.outbox, async () => {
+      const rows = (await db.outbox.bulkGet(ids)).filter(
+        (row): row is OutboxRow & { id: number } => row !== undefined && row.state === 'queued' && senders[row.kind] !== undefined,
+      );
+      const claimed = rows.map((row) => ({ ...row, state: 'sending' as const, attempts: row.attempts + 1 }));
+      await db.outbox.bulkPut(claimed);
+      return claimed;
+    });
+  }
+
+  async function attempt(row: OutboxRow & { id: number }): Promise<Exclude<Outcome, { untried: true }>> {
     try {
-      await sender(row);
-      await db.outbox.update(row.id, { state: 'delivered', lastError: null });
-      notBefore.delete(row.id);
-      result.delivered++;
+      await senders[row.kind]!(row);
+      return { id: row.id, sent: true };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      const retryable = !(error instanceof DeliveryError) || error.retryable;
-      if (retryable) {
-        await db.outbox.update(row.id, { state: 'queued', lastError: message });
-        notBefore.set(row.id, now() + backoffDelay(row.attempts + 1, random, options.baseDelayMs, options.maxDelayMs));
-        result.retrying++;
-      } else {
-        await db.outbox.update(row.id, { state: 'needs_attention', lastError: message });
-        notBefore.delete(row.id);
-        result.needsAttention++;
-      }
+      return { id: row.id, sent: false, retryable: !(error instanceof DeliveryError) || error.retryable, message, attempts: row.attempts };
     }
+  }
+
+  // Records a batch's outcomes in one transaction. A row the page dies before recording stays
+  // "sending" and goes again with the same key after a reload: the library answers a repeat
+  // with its first result, so nothing is duplicated.
+  async function settle(outcomes: Outcome[], result: FlushResult, retryAt: number | null): Promise<void> {
+    await db.transaction('rw', db.outbox, async () => {
+      for (const outcome of outcomes) {
+        if ('untried' in outcome) {
+          await db.outbox.update(outcome.id, { state: 'queued', attempts: outcome.attempts - 1 });
+        } else if (outcome.sent) {
+          await db.outbox.update(outcome.id, { state: 'delivered', lastError: null });
+          notBefore.delete(outcome.id);
+          result.delivered++;
+        } else if (outcome.retryable) {
+          await db.outbox.update(outcome.id, { state: 'queued', lastError: outcome.message });
+          notBefore.set(outcome.id, retryAt ?? now());
+          result.retrying++;
+        } else {
+          await db.outbox.update(outcome.id, { state: 'needs_attention', lastError: outcome.message });
+          notBefore.delete(outcome.id);
+          result.needsAttention++;
+        }
+      }
+    });
   }
 
   async function runFlush(ignoreBackoff: boolean): Promise<FlushResult> {
     const result: FlushResult = { delivered: 0, retrying: 0, needsAttention: 0 };
-    const queued = await db.outbox.where('[state+createdAt]').between(['queued', ''], ['queued', '\uffff']).toArray();
+    const ids = (await db.outbox.where('[state+createdAt]').between(['queued', ''], ['queued', '\uffff']).primaryKeys()) as number[];
     const at = now();
-    for (const row of queued) {
-      if (row.id === undefined || (!ignoreBackoff && (notBefore.get(row.id) ?? 0) > at)) continue;
-      await deliver(row as OutboxRow & { id: number }, result);
+    const due = ids.filter((id) => ignoreBackoff || (notBefore.get(id) ?? 0) <= at);
+    for (let i = 0; i < due.length; i += batchSize) {
+      const rows = await claim(due.slice(i, i + batchSize));
+      const outcomes: Outcome[] = [];
+      let retryAt: number | null = null;
+      for (const row of rows) {
+        // Once the library is unreachable the rest would fail the same way: they go back to the
+        // queue untried, due with the failed row, instead of each waiting for its own timeout.
+        if (retryAt !== null) {
+          outcomes.push({ id: row.id, untried: true, attempts: row.attempts });
+          notBefore.set(row.id, retryAt);
+          continue;
+        }
+        const outcome = await attempt(row);
+        outcomes.push(outcome);
+        if ('retryable' in outcome && outcome.retryable) retryAt = now() + backoffDelay(outcome.attempts, random, options.baseDelayMs, options.maxDelayMs);
+      }
+      await settle(outcomes, result, retryAt);
+      if (retryAt !== null) {
+        for (const id of due.slice(i + batchSize)) notBefore.set(id, retryAt);
+        break;
+      }
     }
     schedule();
     return result;
@@ -167,7 +217,11 @@ export function createOutbox(options: OutboxOptions): Outbox {
     },
     async start() {
       running = true;
-      await db.outbox.where('state').equals('sending').modify({ state: 'queued' });
+      if (!recovered) {
+        // Only rows of an earlier page life can be left "sending"; this page's own are in flight.
+        recovered = true;
+        await db.outbox.where('state').equals('sending').modify({ state: 'queued' });
+      }
       await flush();
     },
     stop() {

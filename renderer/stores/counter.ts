@@ -28,8 +28,11 @@ import { buildMatterIndex, searchMatters, type MatterSearchHit } from '../../sha
 import { sm3Hex } from '../../shared/sm';
 import { createAuditLog, type AuditActor, type AuditLog } from '../audit/audit-log';
 import { workstationDb, type PaperScanRow, type WorkstationDb } from '../db/db';
+import { HOST_ERROR_MESSAGES_ZH } from '../../shared/errors';
 import { AppError, hostClient, type HostClient } from '../host/client';
 import { createOutbox, DeliveryError, enqueue, watchUnsentCount, type Outbox } from '../outbox/outbox';
+import { outboxFor } from '../outbox/workstation-outbox';
+import { loadReference as loadCachedReference } from '../reference/reference-cache';
 import { useSessionStore } from './session';
 
 /** What the counter store works with; a test supplies fakes through {@link useCounterStore}'s `configure`. */
@@ -86,6 +89,9 @@ export interface CompletedCase {
   purgeError: string | null;
 }
 
+/** A clerk's override as the page asks for it; the store stamps the operator and the time. */
+export type OverrideInput = MaterialOverride extends infer O ? (O extends MaterialOverride ? Omit<O, 'operatorId' | 'at'> : never) : never;
+
 /** A case opened for a matter, before the holder is known. */
 export interface OpenedCase {
   caseNo: string;
@@ -106,14 +112,9 @@ function shortName(workstationId: string): string {
   return short.length >= 2 ? short.slice(0, 8) : `${short}0`;
 }
 
-function reportOf(licence: PulledLicence, verifiedAt: string): VerificationReport {
-  return {
-    licenceId: licence.summary.id,
-    outcome: licence.report.outcome,
-    checks: licence.report.checks as VerificationReport['checks'],
-    verifiedAt,
-    status: null,
-  };
+// The contract carries check names as plain strings; they are shared/licence-verify's names.
+function reportOf(licence: PulledLicence): VerificationReport {
+  return { ...licence.report, checks: licence.report.checks as VerificationReport['checks'] };
 }
 
 function isConstraintError(error: unknown): boolean {
@@ -150,7 +151,7 @@ export const useCounterStore = defineStore('counter', () => {
 
   const opened = ref<OpenedCase | null>(null);
   const active = ref<CounterCase | null>(null);
-  const tokenInfo = ref<{ maskedIdNumber: string; expiresAt: string } | null>(null);
+  const tokenInfo = ref<{ name: string; maskedIdNumber: string; expiresAt: string } | null>(null);
   const pulled = shallowRef<ReadonlyMap<string, PulledLicence>>(new Map());
   const progress = reactive<Record<string, MaterialProgress>>({});
   const paperPages = ref<PaperPageView[]>([]);
@@ -158,7 +159,14 @@ export const useCounterStore = defineStore('counter', () => {
   const unsentCount = ref(0);
 
   function d(): CounterDeps {
-    deps ??= { client: hostClient(), db: workstationDb(), audit: createAuditLog(workstationDb()), now: () => new Date() };
+    deps ??= {
+      client: hostClient(),
+      db: workstationDb(),
+      audit: createAuditLog(workstationDb()),
+      now: () => new Date(),
+      // The page's one outbox, shared with objections: one drain at a time for everything queued.
+      outbox: (send) => outboxFor('usage_record', (row) => send(row.payload, row.key)),
+    };
     return deps;
   }
 
@@ -226,11 +234,13 @@ export const useCounterStore = defineStore('counter', () => {
 
   /** Loads the matters, the catalog and the workstation's identity; starts the outbox. */
   async function loadReference(): Promise<void> {
-    const { client } = d();
-    const [m, c, i] = await Promise.all([client.call('matters.get', {}), client.call('catalog.get', {}), client.call('app.info', {})]);
-    matters.value = m.matters;
+    const { client, db, now } = d();
+    // Offline, the usage lists and catalog come from the Dexie copy of the last online answer.
+    const cache = { client, db, now };
+    const [m, c, i] = await Promise.all([loadCachedReference('matters', cache), loadCachedReference('catalog', cache), client.call('app.info', {})]);
+    matters.value = m.body.matters;
     mattersVersion.value = m.version;
-    catalog.value = c;
+    catalog.value = c.body;
     info.value = i;
     referenceLoaded.value = true;
     unsentSubscription ??= watchUnsentCount(d().db, (n) => {
@@ -345,12 +355,16 @@ export const useCounterStore = defineStore('counter', () => {
       await audit('token_read', { ok: false, code: error instanceof AppError ? error.code : 'INTERNAL' }, caseNo);
       throw error;
     }
-    tokenInfo.value = { maskedIdNumber: inspected.maskedIdNumber, expiresAt: inspected.expiresAt };
+    tokenInfo.value = { name: inspected.holder.name, maskedIdNumber: inspected.maskedIdNumber, expiresAt: inspected.expiresAt };
     await audit('token_read', { ok: true, holder: inspected.maskedIdNumber, expiresAt: inspected.expiresAt }, caseNo);
     let grant: Grant;
     try {
       grant = await client.call('grant.redeem', { token: text, matterCode: matter.code, caseNo });
     } catch (error) {
+      if (error instanceof AppError && error.code === 'LIBRARY_UNAVAILABLE') {
+        await continueOffline(inspected.holder, null, 'token', caseNo);
+        return;
+      }
       tokenInfo.value = null;
       await audit('grant', { ok: false, basis: 'token', code: error instanceof AppError ? error.code : 'INTERNAL' }, caseNo);
       throw error;
@@ -376,12 +390,30 @@ export const useCounterStore = defineStore('counter', () => {
     try {
       grant = await d().client.call('grant.duty', { holder: input.holder, matterCode: matter.code, caseNo, reason: input.reason });
     } catch (error) {
+      if (error instanceof AppError && error.code === 'LIBRARY_UNAVAILABLE') {
+        await continueOffline(input.holder, input.reason, 'duty', caseNo);
+        return;
+      }
       await audit('grant', { ok: false, basis: 'duty', code: error instanceof AppError ? error.code : 'INTERNAL' }, caseNo);
       throw error;
     }
     await audit('grant', { ok: true, basis: 'duty', grantId: grant.grantId, reason: input.reason }, caseNo);
     startCase(grant.holder, grant, input.reason);
     await pullAll();
+  }
+
+  /**
+   * The library is unreachable (DESIGN.md 6): the case goes on without a grant and every
+   * material shows the failed pull, so that its paper pages take the reason library_unreachable
+   * and Art. 11's catch-up re-checks them once the link returns.
+   */
+  async function continueOffline(holder: Holder, reason: string | null, basis: 'token' | 'duty', caseNo: string): Promise<void> {
+    await audit('grant', { ok: false, basis, code: 'LIBRARY_UNAVAILABLE', holder: maskIdNumber(holder.idNumber) }, caseNo);
+    const counterCase = startCase(holder, null, reason);
+    for (const material of counterCase.materials) {
+      material.pull = { state: 'failed', errorCode: PULL_ERROR_CODES.LIBRARY_UNAVAILABLE! };
+      Object.assign(progress[material.material.id]!, { phase: 'failed', errorCode: 'LIBRARY_UNAVAILABLE', errorMessage: HOST_ERROR_MESSAGES_ZH.LIBRARY_UNAVAILABLE });
+    }
   }
 
   function purposeOf(counterCase: CounterCase): string {
@@ -411,7 +443,7 @@ export const useCounterStore = defineStore('counter', () => {
         held.set(licence.summary.id, licence);
         return {
           summary: licence.summary,
-          report: reportOf(licence, answer.pulledAt),
+          report: reportOf(licence),
           faceFields: licence.fields.map((field) => ({ key: field.key, value: field.value })),
           file: { contentType: licence.file.contentType, size: licence.file.size, hash: licence.file.hash, blobKey: null },
         };
@@ -529,11 +561,11 @@ export const useCounterStore = defineStore('counter', () => {
   }
 
   /** Records a clerk's override with its reason; returns why it was refused, or null. */
-  async function applyOverride(materialId: string, override: Omit<MaterialOverride, 'operatorId' | 'at'>): Promise<OverrideProblem | null> {
+  async function applyOverride(materialId: string, override: OverrideInput): Promise<OverrideProblem | null> {
     const counterCase = active.value;
     if (!counterCase) return 'not_applicable';
     const material = caseMaterial(materialId);
-    const full = { ...override, operatorId: counterCase.operatorId, at: d().now().toISOString() } as MaterialOverride;
+    const full: MaterialOverride = { ...override, operatorId: counterCase.operatorId, at: d().now().toISOString() };
     const problem = overrideProblem(material, full);
     if (problem) return problem;
     material.override = full;

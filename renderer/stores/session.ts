@@ -8,6 +8,8 @@ import { hostClient, type HostClient } from '../host/client';
 export const useSessionStore = defineStore('session', () => {
   const operator = ref<Operator | null>(null);
   const expiresAt = ref<string | null>(null);
+  /** Signed in offline from the host's verifier (the library was unreachable), until the next sign-in. */
+  const offline = ref(false);
   const checked = ref(false);
   let client: HostClient | null = null;
   const host = () => (client ??= hostClient());
@@ -26,6 +28,7 @@ export const useSessionStore = defineStore('session', () => {
     const result = await host().call('session.signIn', { username, password });
     operator.value = result.operator;
     expiresAt.value = result.expiresAt;
+    offline.value = result.offline;
     return result.operator;
   }
 
@@ -33,6 +36,7 @@ export const useSessionStore = defineStore('session', () => {
     await host().call('session.signOut', {});
     operator.value = null;
     expiresAt.value = null;
+    offline.value = false;
   }
 
   /** Lets a test or the Electron bootstrap supply the client. */
@@ -40,5 +44,5 @@ export const useSessionStore = defineStore('session', () => {
     client = custom;
   }
 
-  return { operator, expiresAt, checked, features, restore, signIn, signOut, useClient };
+  return { operator, expiresAt, offline, checked, features, restore, signIn, signOut, useClient };
 });

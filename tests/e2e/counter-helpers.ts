@@ -1,3 +1,4 @@
+import QRCode from 'qrcode';
 import type { Browser, BrowserContext, BrowserContextOptions, Locator, Page } from '@playwright/test';
 import type { FaultsRequest, ReceivedUsageRecord, SandboxHolder } from '../../shared/library-api';
 import { expect, signOutAll, type RunningWorkstation } from './workstation';
@@ -92,6 +93,13 @@ export async function openCounter(browser: Browser, ws: RunningWorkstation, opti
   return { context, page };
 }
 
+/** Ends a spec file: its browser context closed, the faults cleared and nobody signed in, as the next file expects. */
+export async function closeCounter(context: BrowserContext, ws: RunningWorkstation): Promise<void> {
+  await context.close();
+  await setFaults(ws, { down: false, latencyMs: 0, errorRate: 0 });
+  await signOutAll(ws);
+}
+
 /** Leaves whatever case is on screen, so that the next test starts from the matter search. */
 export async function leaveCase(page: Page): Promise<void> {
   const phase = await page.getByTestId('counter-page').getAttribute('data-phase');
@@ -117,16 +125,42 @@ export async function startCase(page: Page, matter: { code: string; query: strin
   return caseNo!;
 }
 
+/** The key events of one character as a keyboard-emulating gun sends them. */
+function gunKey(ch: string): { key: string; code: string; text: string; windowsVirtualKeyCode: number } {
+  if (ch === '\r') return { key: 'Enter', code: 'Enter', text: '\r', windowsVirtualKeyCode: 13 };
+  const upper = ch.toUpperCase();
+  const code = /[A-Z]/.test(upper) ? `Key${upper}` : /\d/.test(ch) ? `Digit${ch}` : ch === '.' ? 'Period' : 'Minus';
+  return { key: ch, code, text: ch, windowsVirtualKeyCode: upper.charCodeAt(0) };
+}
+
 /**
- * The barcode gun: the code typed a few ms a key and Enter, while the focus is in a text field
- * (the matter search), which must stay empty.
+ * The barcode gun: the code and Enter, one key every 3 ms, while the focus is in a text field
+ * (the matter search), which must stay empty. A gun's keys carry the time the hardware sent
+ * them and wait in the browser's input queue when the page is busy, so they go through CDP with
+ * those timestamps: `page.keyboard.type(text, { delay: 3 })` waits for a round trip per key, and
+ * on a loaded two-core machine the page then sees gaps of over 100 ms that no gun makes. The
+ * hardware clock is set a few seconds ahead of the page's, so that a stall of the test machine
+ * while it is still sending keys (which a real gun's queued keys never have) does not read as
+ * the gun having stopped.
  */
 export async function gunScan(page: Page, text: string): Promise<void> {
   const field = page.getByTestId('matter-search').first();
   await field.focus();
-  await page.keyboard.type(text, { delay: 3 });
-  await page.keyboard.press('Enter');
-  await expect(field).toHaveValue('');
+  const cdp = await page.context().newCDPSession(page);
+  const start = Date.now() / 1000 + 5;
+  const sent = [...text, '\r'].flatMap((ch, i) => {
+    const key = gunKey(ch);
+    const timestamp = start + i * 0.003;
+    return [
+      cdp.send('Input.dispatchKeyEvent', { type: 'keyDown', ...key, unmodifiedText: key.text, timestamp }),
+      cdp.send('Input.dispatchKeyEvent', { type: 'keyUp', key: key.key, code: key.code, windowsVirtualKeyCode: key.windowsVirtualKeyCode, timestamp: timestamp + 0.001 }),
+    ];
+  });
+  await Promise.all(sent);
+  await cdp.detach();
+  // Once the code is read the page moves on and the field may be gone: nothing may be in it either way.
+  const typed = await page.getByTestId('matter-search').evaluateAll((fields) => fields.map((f) => (f as HTMLInputElement).value).join(''));
+  expect(typed).toBe('');
 }
 
 /** A material's card. */
@@ -157,11 +191,8 @@ export async function takePaper(page: Page, materialId: string, reasonLabel: str
   await expect(materialCard(page, materialId).getByTestId('paper-thumb')).toHaveCount(1);
 }
 
-/** A 2×2 grey PNG: a scanned page as far as the dialog is concerned. */
-export const PNG_PAGE = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAAAAABX3VL4AAAADklEQVR4nGNgYGBgYAAAAAUAAXpeqz8AAAAASUVORK5CYII=',
-  'base64',
-);
+/** A real PNG image standing in for a scanner's page. */
+export const PNG_PAGE: Buffer = await QRCode.toBuffer('纸质材料扫描件 / scanned page', { type: 'png', width: 320, margin: 4 });
 
 /** Reads the workstation's case rows straight from IndexedDB in the page. */
 export function storedCase(page: Page, caseNo: string): Promise<{ status: string; record: unknown } | null> {

@@ -1,7 +1,7 @@
 import type { BrowserContext, Page } from '@playwright/test';
 import { generateSm2KeyPair } from '../../shared/sm';
 import { encodeTokenPayload, parseToken, signToken } from '../../shared/token';
-import { fullHolder, gunScan, materialCard, MATTERS, mintToken, openCounter, startCase, storedCase, usageRecordsOf, waitForPulls } from './counter-helpers';
+import { closeCounter, fullHolder, gunScan, materialCard, MATTERS, mintToken, openCounter, startCase, storedCase, usageRecordsOf, waitForPulls } from './counter-helpers';
 import { expect, rawHostCall, test } from './workstation';
 
 test.describe.configure({ mode: 'serial' });
@@ -13,8 +13,8 @@ let usedToken = '';
 test.beforeAll(async ({ browser, workstation }) => {
   ({ context, page } = await openCounter(browser, workstation));
 });
-test.afterAll(async () => {
-  await context.close();
+test.afterAll(async ({ workstation }) => {
+  await closeCounter(context, workstation);
 });
 
 test('a full transaction by barcode gun: every material exempt, receipt, usage record at the library, purge', async ({ workstation }) => {
@@ -75,6 +75,25 @@ test('a full transaction by barcode gun: every material exempt, receipt, usage r
   expect(kept).toContain(receiptLicences.M04);
   expect(kept).not.toContain(holder.name);
   await page.screenshot({ path: 'test-results/counter-receipt.png', fullPage: true });
+  // The native print dialog cannot be driven from a test: record what would go to the printer.
+  type Printed = { appHidden: boolean; text: string };
+  await page.evaluate(() => {
+    const record = window as unknown as { printed: Printed[] };
+    record.printed = [];
+    window.print = () => {
+      const copy = document.querySelector<HTMLElement>('[data-testid="printed-receipt"]');
+      record.printed.push({ appHidden: getComputedStyle(document.getElementById('app')!).display === 'none', text: copy?.innerText ?? '' });
+    };
+  });
+  await page.emulateMedia({ media: 'print' });
+  await page.keyboard.press('Alt+KeyP');
+  await expect.poll(() => page.evaluate(() => (window as unknown as { printed: Printed[] }).printed.length)).toBe(1);
+  const [printed] = await page.evaluate(() => (window as unknown as { printed: Printed[] }).printed);
+  await page.emulateMedia({ media: 'screen' });
+  expect(printed!.appHidden).toBe(true);
+  expect(printed!.text).toContain(caseNo);
+  for (const id of MATTERS.talent.materials) expect(printed!.text).toContain(receiptLicences[id]);
+  await expect(page.getByTestId('printed-receipt')).toHaveCount(0);
 
   // The next applicant, from the keyboard.
   await page.keyboard.press('Alt+KeyN');

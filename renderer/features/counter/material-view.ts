@@ -32,6 +32,8 @@ export function adviceOutcome(state: MaterialState): VerificationOutcome | null 
 /** The paper reason to preselect in the paper dialog. */
 export function defaultPaperReason(state: MaterialState, holderHasPhone: boolean): PaperReason {
   if (!holderHasPhone) return 'no_phone';
+  // Paper for a verified licence is the applicant's own choice (Art. 22).
+  if (state.state === 'exempt') return 'applicant_choice';
   return allowedPaperReasons(state)[0] ?? 'applicant_choice';
 }
 

@@ -64,7 +64,13 @@ function licence(materialId: string, outcome: PulledLicence['report']['outcome']
     },
     fields: [{ key: 'name', label: '姓名', value: '董琳', verified: 'pass' }],
     file: { contentType: 'application/pdf', size: 100, hash: 'a'.repeat(64), held: true },
-    report: { outcome, checks: [{ check: 'signature', result: outcome === 'signature_invalid' ? 'fail' : 'pass', evidence: 'x' }] },
+    report: {
+      licenceId: `1.2.156.3005.2.${typeCode}.11310115MB0001201U.20190000${materialId.slice(1)}.001.T`,
+      outcome,
+      checks: [{ check: 'signature', result: outcome === 'signature_invalid' ? 'fail' : 'pass', evidence: 'x' }],
+      verifiedAt: '2026-11-27T02:00:01Z',
+      status: { status: 'valid', asOf: '2026-11-27T02:00:01Z', live: true },
+    },
   };
 }
 
@@ -78,7 +84,7 @@ function baseHandlers(): Handlers {
   return {
     'matters.get': () => ({ version: 'v1', matters: [GOV_MATTER, SOCIAL_MATTER] }),
     'catalog.get': () => ({ version: 'c1', types: [] }),
-    'app.info': () => ({ version: '0.1.0', workstationId: 'WS-TEST-01', libraryMode: 'sandbox', libraryUrl: 'http://x', transport: 'browser' }),
+    'app.info': () => ({ version: '0.1.0', workstationId: 'WS-TEST-01', libraryMode: 'sandbox', libraryUrl: 'http://x', transport: 'browser', paperRetentionDays: 30 }),
   };
 }
 

@@ -1,7 +1,9 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { WorkstationDb, type OutboxRow } from '../../../renderer/db/db';
+import { AppError } from '../../../renderer/host/client';
 import { backoffDelay, createOutbox, DeliveryError, enqueue, watchUnsentCount } from '../../../renderer/outbox/outbox';
+import { deliveryErrorOf } from '../../../renderer/outbox/workstation-outbox';
 
 function freshDb(): WorkstationDb {
   return new WorkstationDb(`outbox-${Math.random()}`);
@@ -180,5 +182,111 @@ describe('the outbox', () => {
     expect(backoffDelay(1, () => 1, 1_000, 60_000)).toBe(1_000);
     expect(backoffDelay(4, () => 1, 1_000, 60_000)).toBe(8_000);
     expect(backoffDelay(30, () => 1, 1_000, 60_000)).toBe(60_000);
+  });
+});
+
+describe('the outbox with objections and usage records alike', () => {
+  it('retries what the library may yet accept (network, 5xx, a session to renew) and refuses the rest with its message', () => {
+    for (const code of ['LIBRARY_UNAVAILABLE', 'LIBRARY_ERROR', 'UNAUTHENTICATED', 'INTERNAL'] as const) {
+      expect(deliveryErrorOf(new AppError(code, '稍后再试')).retryable).toBe(true);
+    }
+    for (const code of ['BAD_REQUEST', 'NOT_FOUND', 'CONFLICT', 'TOO_LARGE', 'FORBIDDEN'] as const) {
+      const error = deliveryErrorOf(new AppError(code, '证照库的中文说明'));
+      expect([error.retryable, error.message]).toEqual([false, '证照库的中文说明']);
+    }
+    expect(deliveryErrorOf(new TypeError('Failed to fetch')).retryable).toBe(true);
+  });
+
+  it('drains both kinds in one queue, oldest first, whatever their kind', async () => {
+    const db = freshDb();
+    const sent: string[] = [];
+    const sender = async (row: OutboxRow) => {
+      sent.push(row.key);
+    };
+    await enqueue(db, { key: 'obj-2', kind: 'objection', payload: {}, createdAt: '2026-11-27T02:00:03Z' });
+    await enqueue(db, { ...item('usage-1'), createdAt: '2026-11-27T02:00:01Z' });
+    await enqueue(db, { key: 'obj-1', kind: 'objection', payload: {}, createdAt: '2026-11-27T02:00:02Z' });
+    const outbox = createOutbox({ db, senders: { usage_record: sender, objection: sender }, batchSize: 2 });
+    expect(await outbox.flush()).toEqual({ delivered: 3, retrying: 0, needsAttention: 0 });
+    expect(sent).toEqual(['usage-1', 'obj-1', 'obj-2']);
+    db.close();
+  });
+
+  it('a 5xx mid-batch retries that row and leaves the rest queued untried; later all arrive once', async () => {
+    const db = freshDb();
+    const library = fakeLibrary();
+    let failNext = 0;
+    const sender = async (row: OutboxRow) => {
+      if (failNext > 0) {
+        failNext--;
+        library.calls.push(row.key);
+        throw deliveryErrorOf(new AppError('LIBRARY_UNAVAILABLE', '证照库返回 503'));
+      }
+      await library.sender(row);
+    };
+    const clock = manualTimers();
+    for (let i = 1; i <= 5; i++) await enqueue(db, { ...item(`key-${i}`), createdAt: `2026-11-27T02:00:0${i}Z` });
+    const outbox = createOutbox({ db, senders: { usage_record: sender }, random: () => 0, ...clock, baseDelayMs: 1_000, batchSize: 5 });
+    failNext = 1;
+    const result = await outbox.flush({ now: true });
+    expect(result).toEqual({ delivered: 0, retrying: 1, needsAttention: 0 });
+    const rows = await db.outbox.orderBy('createdAt').toArray();
+    expect(rows.map((r) => [r.state, r.attempts])).toEqual([
+      ['queued', 1],
+      ['queued', 0],
+      ['queued', 0],
+      ['queued', 0],
+      ['queued', 0],
+    ]);
+    expect(rows[0]!.lastError).toBe('证照库返回 503');
+    clock.advance(1_000);
+    await outbox.flush();
+    expect(library.records.size).toBe(5);
+    expect((await db.outbox.toArray()).every((r) => r.state === 'delivered')).toBe(true);
+    db.close();
+  });
+
+  it('a crash mid-batch leaves rows "sending"; the next page life sends them again with their keys, no duplicate', async () => {
+    const db = freshDb();
+    const library = fakeLibrary();
+    for (let i = 1; i <= 3; i++) await enqueue(db, { ...item(`crash-${i}`), createdAt: `2026-11-27T02:00:0${i}Z` });
+    // The first page claimed all three and delivered two before it died.
+    const rows = await db.outbox.toArray();
+    await db.outbox.bulkPut(rows.map((r) => ({ ...r, state: 'sending' as const, attempts: 1 })));
+    await library.sender(rows[0]!);
+    await library.sender(rows[1]!);
+    const outbox = createOutbox({ db, senders: { usage_record: library.sender } });
+    await outbox.start();
+    expect((await db.outbox.toArray()).map((r) => [r.key, r.state, r.attempts])).toEqual([
+      ['crash-1', 'delivered', 2],
+      ['crash-2', 'delivered', 2],
+      ['crash-3', 'delivered', 2],
+    ]);
+    expect(library.records.size).toBe(3);
+    outbox.stop();
+    db.close();
+  });
+
+  it('a row edited while it needs attention is sent with its new payload when queued again', async () => {
+    const db = freshDb();
+    const payloads: unknown[] = [];
+    const outbox = createOutbox({
+      db,
+      senders: {
+        objection: async (row) => {
+          const body = row.payload as { evidence: number };
+          if (body.evidence > 20) throw deliveryErrorOf(new AppError('TOO_LARGE', '附件超过 20 MB，请减少附件'));
+          payloads.push(row.payload);
+        },
+      },
+    });
+    const row = await enqueue(db, { key: 'obj-big', kind: 'objection', payload: { evidence: 25 }, createdAt: '2026-11-27T02:00:00Z' });
+    await outbox.flush();
+    expect(await db.outbox.get(row.id!)).toMatchObject({ state: 'needs_attention', lastError: '附件超过 20 MB，请减少附件' });
+    await db.outbox.update(row.id!, { payload: { evidence: 3 }, state: 'queued', lastError: null });
+    await outbox.flush();
+    expect(payloads).toEqual([{ evidence: 3 }]);
+    expect((await db.outbox.get(row.id!))?.state).toBe('delivered');
+    db.close();
   });
 });

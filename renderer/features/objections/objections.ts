@@ -1,0 +1,231 @@
+import type { ObjectionDimension, ObjectionRequest, ObjectionResult, ObjectionStatus, Organisation } from '../../../shared/library-api';
+import { AppError, type HostClient } from '../../host/client';
+import type { AuditActor, AuditLog } from '../../audit/audit-log';
+import type { ObjectionRow, OutboxRow, WorkstationDb } from '../../db/db';
+import { enqueue, type Outbox } from '../../outbox/outbox';
+import { deliveryErrorOf } from '../../outbox/workstation-outbox';
+
+/** What the list shows for an objection: its own life on the workstation, then the issuer's. */
+export type ObjectionDisplayState = 'draft' | 'queued' | 'sending' | 'needs_attention' | ObjectionStatus;
+
+/** An evidence page as the form holds it; `data` is base64 (the library's wire form). */
+export interface EvidenceDraft {
+  name: string;
+  contentType: string;
+  data: string;
+}
+
+/** What a clerk or objection officer fills in. */
+export interface ObjectionDraft {
+  licenceId: string;
+  dimension: ObjectionDimension;
+  fields: ObjectionRequest['fields'];
+  description: string;
+  holder?: ObjectionRequest['holder'];
+  evidence: EvidenceDraft[];
+}
+
+/** An objection row's record: the request (evidence names only once queued) and the issuer's side. */
+export interface ObjectionRecord {
+  request: Omit<ObjectionRequest, 'evidence'> & { evidence: Array<{ name: string; contentType: string; data?: string; size: number }> };
+  issuer: Organisation | null;
+  receivedAt: string | null;
+  result: ObjectionResult | null;
+}
+
+/** The shapes the app writes (the benchmark seeds rows exactly like these). */
+export function objectionRows(request: ObjectionRequest, createdAt: string): { objection: ObjectionRow; outbox: Omit<OutboxRow, 'id'> } {
+  const record: ObjectionRecord = {
+    request: { ...request, evidence: request.evidence.map((e) => ({ name: e.name, contentType: e.contentType, size: base64Size(e.data) })) },
+    issuer: null,
+    receivedAt: null,
+    result: null,
+  };
+  return {
+    objection: { id: request.id, state: 'queued', licenceId: request.licenceId, filedAt: request.filedAt, updatedAt: createdAt, record: record as unknown as Record<string, unknown> },
+    outbox: { key: request.id, kind: 'objection', state: 'queued', createdAt, attempts: 0, lastError: null, payload: request },
+  };
+}
+
+/** Decoded size of base64 text. */
+export function base64Size(data: string): number {
+  const padding = data.endsWith('==') ? 2 : data.endsWith('=') ? 1 : 0;
+  return Math.floor((data.length * 3) / 4) - padding;
+}
+
+/** The state to show: the outbox row's while it is not delivered, else the issuer's. */
+export function displayState(row: Pick<ObjectionRow, 'state'>, outboxRow: Pick<OutboxRow, 'state'> | undefined): ObjectionDisplayState {
+  if (row.state === 'draft') return 'draft';
+  if (outboxRow && outboxRow.state !== 'delivered') return outboxRow.state;
+  return row.state as ObjectionDisplayState;
+}
+
+/** Library statuses that may still change (polled until decided). */
+const OPEN_STATUSES: readonly string[] = ['received', 'processing'];
+const POLL_CHUNK = 100;
+
+/** Seconds-precision ISO time, as the library writes it. */
+function isoSeconds(at: Date): string {
+  return at.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** What the objection service works with; tests supply fakes. */
+export interface ObjectionDeps {
+  db: WorkstationDb;
+  client: HostClient;
+  audit: AuditLog;
+  actor: () => AuditActor | null;
+  outbox: () => Outbox;
+  now?: () => Date;
+  newId?: () => string;
+}
+
+/**
+ * Objections (Art. 23): filed into the outbox in the same Dexie transaction as the objection
+ * row, with the client's id as idempotency key; sent by the outbox; followed by polling the
+ * library for the issuer's answer.
+ */
+export function createObjectionService(deps: ObjectionDeps) {
+  const { db, client, audit } = deps;
+  const now = deps.now ?? (() => new Date());
+  const newId = deps.newId ?? (() => `OBJ-${crypto.randomUUID()}`);
+
+  function actorOrFail(): AuditActor {
+    const actor = deps.actor();
+    if (!actor) throw new AppError('UNAUTHENTICATED', '登录已失效，请重新登录后再操作。');
+    return actor;
+  }
+
+  function requestOf(id: string, draft: ObjectionDraft, actor: AuditActor, filedAt: string): ObjectionRequest {
+    const request: ObjectionRequest = {
+      id,
+      licenceId: draft.licenceId,
+      dimension: draft.dimension,
+      fields: draft.fields,
+      description: draft.description.trim(),
+      filedBy: { operatorId: actor.operator, role: actor.role as ObjectionRequest['filedBy']['role'] },
+      filedAt,
+      evidence: draft.evidence.map(({ name, contentType, data }) => ({ name, contentType, data })),
+    };
+    if (draft.holder) request.holder = draft.holder;
+    return request;
+  }
+
+  /** Files an objection: the row and its outbox item in one transaction; then it is sent. */
+  async function file(draft: ObjectionDraft, draftId?: string): Promise<string> {
+    const actor = actorOrFail();
+    const at = now();
+    const id = draftId ?? newId();
+    const request = requestOf(id, draft, actor, isoSeconds(at));
+    const rows = objectionRows(request, at.toISOString());
+    await db.transaction('rw', db.objections, db.outbox, async () => {
+      await db.objections.put(rows.objection);
+      await enqueue(db, { key: id, kind: 'objection', payload: request, createdAt: rows.outbox.createdAt });
+    });
+    await audit.append(actor, { kind: 'objection', case: null, details: { id, licenceId: request.licenceId, dimension: request.dimension, fields: request.fields.map((f) => f.key), evidence: request.evidence.length, state: 'queued' } });
+    void deps.outbox().flush();
+    return id;
+  }
+
+  /** Keeps a draft on the workstation (nothing queued). */
+  async function saveDraft(draft: ObjectionDraft, draftId?: string): Promise<string> {
+    const actor = actorOrFail();
+    const at = now();
+    const id = draftId ?? newId();
+    const request = requestOf(id, draft, actor, isoSeconds(at));
+    const record: ObjectionRecord = {
+      request: { ...request, evidence: request.evidence.map((e) => ({ ...e, size: base64Size(e.data) })) },
+      issuer: null,
+      receivedAt: null,
+      result: null,
+    };
+    await db.objections.put({ id, state: 'draft', licenceId: request.licenceId, filedAt: request.filedAt, updatedAt: at.toISOString(), record: record as unknown as Record<string, unknown> });
+    return id;
+  }
+
+  /** The draft form of an objection: a draft's own, or a queued one's from its outbox row. */
+  async function draftOf(id: string): Promise<ObjectionDraft | null> {
+    const row = await db.objections.get(id);
+    if (!row) return null;
+    const queued = await db.outbox.where('key').equals(id).first();
+    const source = (queued?.payload as ObjectionRequest | undefined) ?? ((row.record as unknown as ObjectionRecord).request as ObjectionRequest);
+    return {
+      licenceId: source.licenceId,
+      dimension: source.dimension,
+      fields: source.fields,
+      description: source.description,
+      holder: source.holder,
+      evidence: source.evidence.map(({ name, contentType, data }) => ({ name, contentType, data: data ?? '' })),
+    };
+  }
+
+  /**
+   * Sends again an objection the library refused, after it was edited: the new request replaces
+   * the outbox payload and the row in one transaction, with the same id (the library never
+   * stored a refused request, so the key is still free).
+   */
+  async function resend(id: string, draft: ObjectionDraft): Promise<void> {
+    const actor = actorOrFail();
+    const queued = await db.outbox.where('key').equals(id).first();
+    if (!queued || queued.state !== 'needs_attention') throw new AppError('CONFLICT', '该异议当前不需要处理，无需重新提交。');
+    const previous = queued.payload as ObjectionRequest;
+    const request = { ...requestOf(id, draft, actor, previous.filedAt), filedBy: previous.filedBy };
+    const rows = objectionRows(request, queued.createdAt);
+    await db.transaction('rw', db.objections, db.outbox, async () => {
+      const current = await db.outbox.get(queued.id!);
+      if (current?.state !== 'needs_attention') throw new AppError('CONFLICT', '该异议当前不需要处理，无需重新提交。');
+      await db.objections.put({ ...rows.objection, updatedAt: now().toISOString() });
+      await db.outbox.update(queued.id!, { payload: request, state: 'queued', lastError: null });
+    });
+    await audit.append(actor, { kind: 'objection', case: null, details: { id, licenceId: request.licenceId, state: 'resent', evidence: request.evidence.length } });
+    await deps.outbox().flush({ now: true });
+  }
+
+  /** The outbox's sender for objections: the receipt goes onto the objection row. */
+  async function send(row: OutboxRow): Promise<void> {
+    const objection = row.payload as ObjectionRequest;
+    let receipt;
+    try {
+      receipt = await client.call('objection.submit', { objection });
+    } catch (error) {
+      throw deliveryErrorOf(error);
+    }
+    await db.objections
+      .where('id')
+      .equals(objection.id)
+      .modify((stored) => {
+        const record = stored.record as unknown as ObjectionRecord;
+        if (stored.state === 'queued') {
+          stored.state = receipt.status;
+          stored.updatedAt = receipt.receivedAt;
+        }
+        stored.record = { ...record, issuer: receipt.issuer, receivedAt: receipt.receivedAt } as unknown as Record<string, unknown>;
+      });
+  }
+
+  /** Asks the library about every objection not yet decided; records and audits each answer. */
+  async function poll(): Promise<number> {
+    const open = await db.objections.where('state').anyOf(OPEN_STATUSES as string[]).primaryKeys();
+    let changed = 0;
+    for (let i = 0; i < open.length; i += POLL_CHUNK) {
+      const { objections } = await client.call('objections.poll', { ids: open.slice(i, i + POLL_CHUNK) });
+      for (const answer of objections) {
+        const stored = await db.objections.get(answer.id);
+        if (!stored || (stored.state === answer.status && stored.updatedAt === answer.updatedAt)) continue;
+        const record = stored.record as unknown as ObjectionRecord;
+        await db.objections.put({ ...stored, state: answer.status, updatedAt: answer.updatedAt, record: { ...record, issuer: answer.issuer, result: answer.result } as unknown as Record<string, unknown> });
+        changed++;
+        const actor = deps.actor();
+        if (actor && answer.result) {
+          await audit.append(actor, { kind: 'objection_update', case: null, details: { id: answer.id, status: answer.status, newLicenceId: answer.result.newLicenceId } });
+        }
+      }
+    }
+    return changed;
+  }
+
+  return { file, saveDraft, draftOf, resend, send, poll };
+}
+
+/** The objection service's API. */
+export type ObjectionService = ReturnType<typeof createObjectionService>;

@@ -1,0 +1,106 @@
+import type { Collection, Table } from 'dexie';
+import type { AuditEvent, AuditEventKind } from '../../../shared/audit-chain';
+import { periodBounds, type DayPeriod } from '../../../shared/dashboard-stats';
+import type { AuditEventRow, WorkstationDb } from '../../db/db';
+
+/** What the supervisor filters the audit trail by; an empty field does not filter. */
+export interface AuditFilter {
+  operator?: string;
+  kind?: AuditEventKind;
+  caseNo?: string;
+  period?: DayPeriod;
+}
+
+/** Where a page ends: the next page starts just before this event in (at, seq) order. */
+export interface AuditCursor {
+  at: string;
+  seq: number;
+}
+
+/** One page of the trail, newest first. */
+export interface AuditPage {
+  rows: AuditEvent[];
+  /** The cursor of the page after this one, null on the last page. */
+  next: AuditCursor | null;
+}
+
+// Below and above every string and number these index keys hold. Dexie's own maxKey differs
+// between its builds ('\uffff' or [[]]), so the bounds are written out.
+const LO = -Infinity;
+const HI = '\uffff';
+
+interface IndexRange {
+  index: string;
+  prefix: string[];
+  /** Filters the index cannot express (only ever over one case's few events). */
+  residual: ((e: AuditEvent) => boolean) | null;
+}
+
+// Each filter combination reads one index that ends in at+seq (schema version 2), so that
+// a page is one bounded range read in (at, seq) order, however large the trail.
+function rangeFor(filter: AuditFilter): IndexRange {
+  const operator = filter.operator?.trim() || undefined;
+  const caseNo = filter.caseNo?.trim() || undefined;
+  const { kind } = filter;
+  if (caseNo) {
+    const residual = operator || kind ? (e: AuditEvent) => (!operator || e.operator === operator) && (!kind || e.kind === kind) : null;
+    return { index: '[case+at+seq]', prefix: [caseNo], residual };
+  }
+  if (operator && kind) return { index: '[operator+kind+at+seq]', prefix: [operator, kind], residual: null };
+  if (operator) return { index: '[operator+at+seq]', prefix: [operator], residual: null };
+  if (kind) return { index: '[kind+at+seq]', prefix: [kind], residual: null };
+  return { index: '[at+seq]', prefix: [], residual: null };
+}
+
+function table(db: WorkstationDb): Table<AuditEventRow, number> {
+  return db.auditEvents as unknown as Table<AuditEventRow, number>;
+}
+
+function collection(db: WorkstationDb, filter: AuditFilter, before: AuditCursor | null): Collection<AuditEventRow, number> {
+  const { index, prefix, residual } = rangeFor(filter);
+  const bounds = filter.period ? periodBounds(filter.period) : null;
+  const lower = [...prefix, bounds ? bounds.fromIso : LO, LO];
+  // A cursor comes from a row of this same range, so it is always inside it.
+  const upper = before ? [...prefix, before.at, before.seq] : [...prefix, bounds ? bounds.toIso : HI, LO];
+  let rows = table(db).where(index).between(lower, upper, true, false).reverse();
+  if (residual) rows = rows.filter((row) => residual(row as AuditEvent));
+  return rows;
+}
+
+/** A page of the trail matching the filter, newest first, starting before the cursor. */
+export async function auditPage(db: WorkstationDb, filter: AuditFilter, before: AuditCursor | null, size: number): Promise<AuditPage> {
+  const rows = (await collection(db, filter, before).limit(size + 1).toArray()) as AuditEvent[];
+  const more = rows.length > size;
+  const page = more ? rows.slice(0, size) : rows;
+  const last = page.at(-1);
+  return { rows: page, next: more && last ? { at: last.at, seq: last.seq } : null };
+}
+
+/** How many events match a filter, counted up to a cap. */
+export interface AuditCount {
+  n: number;
+  /** True when more than `n` match (counting stopped at the cap). */
+  more: boolean;
+}
+
+/**
+ * How many events match the filter. The whole trail is its last seq (the chain has no gaps);
+ * a filtered count reads at most `cap + 1` keys, because IndexedDB counts a range by walking it
+ * and a count of 100,000 entries would hold up the page reads behind it.
+ */
+export async function auditCount(db: WorkstationDb, filter: AuditFilter, cap = 1000): Promise<AuditCount> {
+  if (isUnfiltered(filter)) return { n: ((await table(db).orderBy('seq').lastKey()) as number | undefined) ?? 0, more: false };
+  const keys = await collection(db, filter, null).limit(cap + 1).primaryKeys();
+  return keys.length > cap ? { n: cap, more: true } : { n: keys.length, more: false };
+}
+
+function isUnfiltered(filter: AuditFilter): boolean {
+  return !filter.operator?.trim() && !filter.kind && !filter.caseNo?.trim() && !filter.period;
+}
+
+/** Every event matching the filter, oldest first (seq order), for an export. */
+export async function auditEventsForExport(db: WorkstationDb, filter: AuditFilter): Promise<AuditEvent[]> {
+  if (isUnfiltered(filter)) return (await table(db).orderBy('seq').toArray()) as AuditEvent[];
+  const rows = (await collection(db, filter, null).toArray()) as AuditEvent[];
+  return rows.sort((a, b) => a.seq - b.seq);
+}

@@ -1,0 +1,139 @@
+import type { Table } from 'dexie';
+import type { PurgedCase } from '../../../shared/counter-case';
+import {
+  addToTally,
+  emptyTally,
+  mergeTallies,
+  periodBounds,
+  shanghaiDayOf,
+  tallyObjections,
+  type CaseTally,
+  type DayPeriod,
+  type ObjectionTally,
+} from '../../../shared/dashboard-stats';
+import type { CaseRow, WorkstationDb } from '../../db/db';
+
+/**
+ * The tally of one Asia/Shanghai day, derived from `cases` (the record) and kept in Dexie
+ * `caseDays`, so that a period of two years is read as ~730 rows instead of 100,000 cases.
+ */
+export interface CaseDayRow {
+  day: string;
+  /** Cases of the day in the completedAt index, training ones included: tells a stale row apart. */
+  sourceCount: number;
+  /** The latest completion time among them: cases completed later are not in any tally yet. */
+  lastCompletedAt: string;
+  tally: CaseTally;
+}
+
+function caseDays(db: WorkstationDb): Table<CaseDayRow, string> {
+  return db.table('caseDays');
+}
+
+// Completed cases have a completion time; open and cancelled ones have none and so are not in
+// the completedAt index at all.
+function completedBetween(db: WorkstationDb, fromIso: string, toIso: string) {
+  return db.cases.where('completedAt').between(fromIso, toIso, true, false);
+}
+
+const MONTH_MS = 31 * 24 * 3600 * 1000;
+
+/** Cases with completedAt in [fromIso, toIso), read a month at a time (each one bounded read). */
+async function forEachCompleted(db: WorkstationDb, fromIso: string, toIso: string, visit: (row: CaseRow) => void): Promise<void> {
+  const [first, last] = await Promise.all([completedBetween(db, fromIso, toIso).first(), completedBetween(db, fromIso, toIso).last()]);
+  if (!first || !last) return;
+  // A second past the last one: times without milliseconds sort after their own '.000Z' form.
+  const end = Math.min(Date.parse(toIso), Date.parse(last.completedAt!) + 1000);
+  for (let start = Date.parse(first.completedAt!); start < end; start += MONTH_MS) {
+    const rows = await completedBetween(db, new Date(start).toISOString(), new Date(Math.min(start + MONTH_MS, end)).toISOString()).toArray();
+    for (const row of rows) visit(row);
+  }
+}
+
+async function rebuildDays(db: WorkstationDb, fromIso: string, toIso: string): Promise<void> {
+  const days = new Map<string, CaseDayRow>();
+  await forEachCompleted(db, fromIso, toIso, (row) => {
+    const day = shanghaiDayOf(row.completedAt!);
+    let entry = days.get(day);
+    if (!entry) days.set(day, (entry = { day, sourceCount: 0, lastCompletedAt: row.completedAt!, tally: emptyTally() }));
+    entry.sourceCount++;
+    if (row.completedAt! > entry.lastCompletedAt) entry.lastCompletedAt = row.completedAt!;
+    if (row.status === 'completed') addToTally(entry.tally, row.record as unknown as PurgedCase);
+  });
+  const firstDay = shanghaiDayOf(fromIso);
+  const lastDay = shanghaiDayOf(new Date(Date.parse(toIso) - 1).toISOString());
+  await db.transaction('rw', caseDays(db), async () => {
+    await caseDays(db).where('day').between(firstDay, lastDay, true, true).delete();
+    await caseDays(db).bulkPut([...days.values()]);
+  });
+}
+
+const START = '1970-01-01T00:00:00.000Z';
+const END = '9999-12-31T00:00:00.000Z';
+
+/**
+ * Brings the day tallies up to date with the cases completed since the last one tallied. Cases
+ * are completed now, so the last tallied day and the days after it are all that can have
+ * changed in normal work: two small reads when nothing did. A case changed or removed in the
+ * past is found by {@link checkCaseDays}.
+ */
+export async function syncCaseDays(db: WorkstationDb): Promise<void> {
+  const last = await caseDays(db).orderBy('day').last();
+  if (!last) {
+    if (await completedBetween(db, START, END).first()) await rebuildDays(db, START, END);
+    return;
+  }
+  const newer = await db.cases.where('completedAt').above(last.lastCompletedAt).first();
+  if (newer) await rebuildDays(db, periodBounds({ from: last.day, to: last.day }).fromIso, END);
+}
+
+/**
+ * Checks every day tally against the cases (a count over the whole completedAt index, so it is
+ * run after the dashboard is drawn) and rebuilds them all when they disagree, as after a case
+ * was removed or the clock was set back. True when it rebuilt.
+ */
+export async function checkCaseDays(db: WorkstationDb): Promise<boolean> {
+  const [completed, rows] = await Promise.all([completedBetween(db, START, END).count(), caseDays(db).toArray()]);
+  if (completed === rows.reduce((sum, row) => sum + row.sourceCount, 0)) return false;
+  await rebuildDays(db, START, END);
+  return true;
+}
+
+/** The tally of a period's completed cases, training left out. */
+export async function periodTally(db: WorkstationDb, period: DayPeriod): Promise<CaseTally> {
+  await syncCaseDays(db);
+  const rows = await caseDays(db).where('day').between(period.from, period.to, true, true).toArray();
+  return mergeTallies(rows.map((row) => row.tally));
+}
+
+/** A completed case as a drill-down lists it. */
+export interface CaseListItem {
+  caseNo: string;
+  completedAt: string;
+  matter: string;
+  record: PurgedCase;
+}
+
+/** The period's completed, non-training cases that pass a test, oldest first. */
+export async function periodCases(db: WorkstationDb, period: DayPeriod, test: (record: PurgedCase) => boolean = () => true): Promise<CaseListItem[]> {
+  const { fromIso, toIso } = periodBounds(period);
+  const out: CaseListItem[] = [];
+  await forEachCompleted(db, fromIso, toIso, (row) => {
+    const record = row.record as unknown as PurgedCase;
+    if (row.status !== 'completed' || row.training || record.training || !test(record)) return;
+    out.push({ caseNo: row.caseNo, completedAt: row.completedAt!, matter: record.matter?.name ?? row.matterCode, record });
+  });
+  return out;
+}
+
+/** Objections filed in the period, by state and by issuer (the issuer from the row's record). */
+export async function periodObjections(db: WorkstationDb, period: DayPeriod): Promise<ObjectionTally> {
+  const { fromIso, toIso } = periodBounds(period);
+  const rows = await db.objections.where('filedAt').between(fromIso, toIso, true, false).toArray();
+  return tallyObjections(
+    rows.map((row) => {
+      const issuer = (row.record as { issuer?: { name?: unknown } }).issuer?.name;
+      return { id: row.id, state: row.state, issuer: typeof issuer === 'string' ? issuer : null };
+    }),
+  );
+}

@@ -1,0 +1,91 @@
+import type { Table } from 'dexie';
+import type { DayPeriod } from '../../../shared/dashboard-stats';
+import { checkReviewDraw, drawReview, type ReviewDraw, type ReviewVerdict } from '../../../shared/random-review';
+import type { AuditActor, AuditLog } from '../../audit/audit-log';
+import type { WorkstationDb } from '../../db/db';
+import { periodCases } from './case-days';
+
+/** A reviewer's finding on one drawn case. */
+export interface ReviewFinding {
+  caseNo: string;
+  verdict: ReviewVerdict;
+  note: string;
+  at: string;
+  by: string;
+}
+
+/** A random review (随机抽查) as stored in Dexie `reviews`. */
+export interface ReviewRow {
+  id: string;
+  drawnAt: string;
+  drawnBy: string;
+  period: DayPeriod;
+  draw: ReviewDraw;
+  /** The latest finding per case, in the order they were recorded. */
+  findings: ReviewFinding[];
+}
+
+function reviews(db: WorkstationDb): Table<ReviewRow, string> {
+  return db.table('reviews');
+}
+
+/** The cases a review may draw from: the period's completed cases, training ones left out. */
+export async function reviewCandidates(db: WorkstationDb, period: DayPeriod): Promise<string[]> {
+  return (await periodCases(db, period)).map((c) => c.caseNo);
+}
+
+/**
+ * Draws a review and records it: the review row, and an audit event with the seed, the period,
+ * the candidates' count and digest and the cases drawn, so the draw can be repeated and checked.
+ */
+export async function drawAndRecord(
+  db: WorkstationDb,
+  audit: AuditLog,
+  actor: AuditActor,
+  request: { period: DayPeriod; seed: string; size: number; now: Date },
+): Promise<ReviewRow> {
+  const candidates = await reviewCandidates(db, request.period);
+  const draw = drawReview(request.seed, candidates, request.size);
+  const drawnAt = request.now.toISOString();
+  const review: ReviewRow = { id: `R-${drawnAt.replace(/[^0-9]/g, '').slice(0, 17)}-${request.seed}`, drawnAt, drawnBy: actor.operator, period: request.period, draw, findings: [] };
+  await reviews(db).add(review);
+  await audit.append(actor, {
+    kind: 'review',
+    case: null,
+    details: { action: 'draw', reviewId: review.id, period: request.period, ...draw },
+  });
+  return review;
+}
+
+/** Records a finding on a drawn case (replacing an earlier one on the same case), audited. */
+export async function recordFinding(
+  db: WorkstationDb,
+  audit: AuditLog,
+  actor: AuditActor,
+  reviewId: string,
+  finding: Omit<ReviewFinding, 'by' | 'at'>,
+  now: Date,
+): Promise<ReviewRow> {
+  const review = await reviews(db).get(reviewId);
+  if (!review) throw new Error(`no review ${reviewId}`);
+  if (!review.draw.picked.includes(finding.caseNo)) throw new Error(`case ${finding.caseNo} was not drawn in ${reviewId}`);
+  const recorded: ReviewFinding = { ...finding, note: finding.note.trim(), at: now.toISOString(), by: actor.operator };
+  review.findings = [...review.findings.filter((f) => f.caseNo !== finding.caseNo), recorded];
+  await reviews(db).put(review);
+  await audit.append(actor, {
+    kind: 'review',
+    case: finding.caseNo,
+    details: { action: 'finding', reviewId, verdict: recorded.verdict, note: recorded.note },
+  });
+  return review;
+}
+
+/** Draws again with the review's seed over its period's current cases: true when the same cases come out. */
+export async function recheckReview(db: WorkstationDb, review: ReviewRow): Promise<boolean> {
+  return checkReviewDraw(review.draw, await reviewCandidates(db, review.period));
+}
+
+/** Every review, newest first. */
+export async function listReviews(db: WorkstationDb): Promise<ReviewRow[]> {
+  return reviews(db).orderBy('drawnAt').reverse().toArray();
+}

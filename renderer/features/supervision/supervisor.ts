@@ -1,0 +1,43 @@
+import { createAuditLog, type AuditActor, type AuditLog } from '../../audit/audit-log';
+import { workstationDb } from '../../db/db';
+import { AppError } from '../../host/client';
+import { useSessionStore } from '../../stores/session';
+import { useWorkstationStore } from '../../stores/workstation';
+
+let log: AuditLog | null = null;
+
+/** The audit log the supervisor's actions are appended to. */
+export function supervisionAudit(): AuditLog {
+  log ??= createAuditLog(workstationDb());
+  return log;
+}
+
+/** Who is acting, for the audit chain: the signed-in operator at this workstation. */
+export async function currentActor(): Promise<AuditActor> {
+  const operator = useSessionStore().operator;
+  if (!operator) throw new AppError('UNAUTHENTICATED', '登录已失效，请重新登录后再操作。');
+  const workstation = useWorkstationStore();
+  if (!workstation.info) await workstation.load();
+  return { operator: operator.id, role: operator.role, workstation: workstation.info!.workstationId };
+}
+
+/** An ISO time as a hall reads it: `YYYY-MM-DD HH:mm:ss` in Asia/Shanghai. */
+export function shanghaiTime(iso: string): string {
+  const at = new Date(Date.parse(iso) + 8 * 3600 * 1000).toISOString();
+  return `${at.slice(0, 10)} ${at.slice(11, 19)}`;
+}
+
+/** Today in Asia/Shanghai, `YYYY-MM-DD`. */
+export function shanghaiToday(now = new Date()): string {
+  return new Date(now.getTime() + 8 * 3600 * 1000).toISOString().slice(0, 10);
+}
+
+/** The day `days` before a `YYYY-MM-DD` day. */
+export function daysBefore(day: string, days: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) - days * 24 * 3600 * 1000).toISOString().slice(0, 10);
+}
+
+/** The message of a failure, for a sentence on screen. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,56 @@
+import { AppError } from '../host/client';
+import { workstationDb } from '../db/db';
+import { createOutbox, DeliveryError, type Outbox, type OutboxKind, type OutboxOptions, type OutboxSender } from './outbox';
+
+// Codes after which the same request may succeed later: the library unreachable or failing
+// (network, 5xx), a library session the host renews by itself, the host itself not answering.
+// Any other code is the library refusing this request (a 4xx): retrying cannot help until a
+// person changes it, so the row needs attention with the library's own message.
+const RETRYABLE_CODES = new Set(['LIBRARY_UNAVAILABLE', 'LIBRARY_ERROR', 'UNAUTHENTICATED', 'INTERNAL']);
+
+/** Turns a host call's failure into what the outbox needs to know: retry, or needs attention. */
+export function deliveryErrorOf(error: unknown): DeliveryError {
+  if (error instanceof DeliveryError) return error;
+  if (error instanceof AppError) return new DeliveryError(error.message, RETRYABLE_CODES.has(error.code));
+  return new DeliveryError(error instanceof Error ? error.message : String(error), true);
+}
+
+const senders: Partial<Record<OutboxKind, OutboxSender>> = {};
+let shared: Outbox | null = null;
+
+/**
+ * The page's one outbox (objections and usage records alike): one drain at a time for
+ * everything queued, oldest first. Each feature registers the sender of its kind; a row whose
+ * kind has no sender yet waits in the queue.
+ */
+export function workstationOutbox(options: Partial<Omit<OutboxOptions, 'senders'>> = {}): Outbox {
+  shared ??= createOutbox({ db: workstationDb(), baseDelayMs: 1_000, maxDelayMs: 60_000, ...options, senders });
+  return shared;
+}
+
+/** Registers (or replaces) the sender of one kind of outbox row. */
+export function registerSender(kind: OutboxKind, sender: OutboxSender): void {
+  senders[kind] = sender;
+}
+
+/** Whether the browser keeps this origin's storage under pressure; asked once, the answer shown. */
+export async function requestPersistentStorage(storage: StorageManager | undefined = globalThis.navigator?.storage): Promise<boolean> {
+  if (!storage?.persist) return false;
+  try {
+    if (await storage.persisted()) return true;
+    return await storage.persist();
+  } catch {
+    return false;
+  }
+}
+
+
+/**
+ * The shared outbox as one feature uses it: its sender registered. Leaving that feature's page
+ * stops nothing: the other features' rows keep draining.
+ */
+export function outboxFor(kind: OutboxKind, sender: OutboxSender): Outbox {
+  registerSender(kind, sender);
+  const outbox = workstationOutbox();
+  return { flush: outbox.flush, retry: outbox.retry, start: outbox.start, stop: () => undefined };
+}
