@@ -337,11 +337,13 @@ export function buildUsageRecord(counterCase: CounterCase, completedAt: string):
 }
 
 /**
- * The `Idempotency-Key` of a case's usage record: one per case number, the same on every
- * retry, so that the record is delivered exactly once.
+ * The `Idempotency-Key` of a case's usage record: the same on every retry, so that the record
+ * is delivered exactly once. The opening time is part of it because a case number alone repeats
+ * when a workstation's local data is lost and its daily sequence starts again: the library would
+ * take the second case's record for a conflicting replay of the first.
  */
-export function usageRecordIdempotencyKey(caseNo: string): string {
-  return `usage-record:${caseNo}`;
+export function usageRecordIdempotencyKey(caseNo: string, openedAt: string): string {
+  return `usage-record:${caseNo}:${openedAt.replace(/[^0-9]/g, '')}`;
 }
 
 // ---- Receipt

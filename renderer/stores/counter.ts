@@ -449,7 +449,7 @@ export const useCounterStore = defineStore('counter', () => {
         };
       });
       pulled.value = held;
-      material.pull = { state: 'done' };
+      material.pull = { state: 'done', latencyMs: answer.latencyMs };
       entry.phase = 'done';
       entry.latencyMs = answer.latencyMs;
       await audit('pull', { materialId, licences: answer.licences.map((l) => l.summary.id), latencyMs: answer.latencyMs }, counterCase.caseNo);
@@ -621,7 +621,7 @@ export const useCounterStore = defineStore('counter', () => {
     const completedAt = now().toISOString().replace(/\.\d{3}Z$/, 'Z');
     const record = buildUsageRecord(counterCase, completedAt);
     const receipt = buildReceipt(counterCase, record);
-    const outboxKey = usageRecordIdempotencyKey(counterCase.caseNo);
+    const outboxKey = usageRecordIdempotencyKey(counterCase.caseNo, counterCase.openedAt);
     const { kept } = purgeCase(counterCase, completedAt, completedAt);
     await db.transaction('rw', db.cases, db.outbox, async () => {
       await db.cases.put({

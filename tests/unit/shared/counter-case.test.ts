@@ -280,8 +280,12 @@ describe('usage record and receipt', () => {
   });
 
   it('has one idempotency key per case, the same on every retry', () => {
-    expect(usageRecordIdempotencyKey('PD01-20261126-0007')).toBe(usageRecordIdempotencyKey('PD01-20261126-0007'));
-    expect(usageRecordIdempotencyKey('PD01-20261126-0007')).not.toBe(usageRecordIdempotencyKey('PD01-20261126-0008'));
+    const at = '2026-11-26T01:02:03.456Z';
+    expect(usageRecordIdempotencyKey('PD01-20261126-0007', at)).toBe(usageRecordIdempotencyKey('PD01-20261126-0007', at));
+    expect(usageRecordIdempotencyKey('PD01-20261126-0007', at)).not.toBe(usageRecordIdempotencyKey('PD01-20261126-0008', at));
+    // The same case number opened again after local data was lost is another case.
+    expect(usageRecordIdempotencyKey('PD01-20261126-0007', at)).not.toBe(usageRecordIdempotencyKey('PD01-20261126-0007', '2026-11-26T05:00:00.000Z'));
+    expect(usageRecordIdempotencyKey('PD01-20261126-0007', at)).toMatch(/^[\x21-\x7e]{1,128}$/);
   });
 
   it('prints every material and how it was satisfied', () => {
