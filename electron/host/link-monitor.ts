@@ -4,7 +4,10 @@ import type { LibraryClient } from './library-client';
 // A call slower than this counts against the link; a hall's uplink that answers in 3 s is
 // usable but the clerk should know why the counter feels slow.
 const SLOW_MS = 2_000;
-const WINDOW = 10;
+// A failure or a slow answer marks the link degraded for this long; then it is forgotten, so
+// a link that recovered shows online again within a minute.
+const MEMORY_MS = 60_000;
+const WINDOW = 20;
 
 /**
  * Tracks how the library answers: online, degraded (slow or erroring) or offline, with the
@@ -13,7 +16,7 @@ const WINDOW = 10;
 export class LinkMonitor {
   private lastSuccessAt: string | null = null;
   private lastLatencyMs: number | null = null;
-  private recent: Array<{ ok: boolean; reachable: boolean; slow: boolean }> = [];
+  private recent: Array<{ ok: boolean; reachable: boolean; slow: boolean; at: number }> = [];
 
   constructor(
     private readonly client: LibraryClient,
@@ -27,7 +30,7 @@ export class LinkMonitor {
       this.lastSuccessAt = this.now().toISOString();
       this.lastLatencyMs = Math.round(outcome.latencyMs);
     }
-    this.recent.push({ ok: outcome.ok, reachable: outcome.reachable, slow: outcome.latencyMs > SLOW_MS });
+    this.recent.push({ ok: outcome.ok, reachable: outcome.reachable, slow: outcome.latencyMs > SLOW_MS, at: this.now().getTime() });
     if (this.recent.length > WINDOW) this.recent.shift();
   }
 
@@ -37,7 +40,7 @@ export class LinkMonitor {
     let state: LinkState['state'];
     if (!last) state = 'offline';
     else if (!last.reachable) state = 'offline';
-    else if (this.recent.some((r) => !r.ok || r.slow)) state = 'degraded';
+    else if (this.recent.some((r) => (!r.ok || r.slow) && this.now().getTime() - r.at <= MEMORY_MS)) state = 'degraded';
     else state = 'online';
     return { state, lastSuccessAt: this.lastSuccessAt, latencyMs: last?.ok ? this.lastLatencyMs : null };
   }

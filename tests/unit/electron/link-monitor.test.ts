@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { LinkMonitor } from '../../../electron/host/link-monitor';
+import type { LibraryCallObserver, LibraryClient } from '../../../electron/host/library-client';
+
+function rig() {
+  let observer: LibraryCallObserver = () => {};
+  let clock = Date.parse('2026-11-27T02:00:00Z');
+  const client = { observe: (o: LibraryCallObserver) => ((observer = o), () => {}) } as unknown as LibraryClient;
+  const monitor = new LinkMonitor(client, () => new Date(clock));
+  return {
+    monitor,
+    call: (ok: boolean, reachable: boolean, latencyMs = 20) => observer({ ok, reachable, latencyMs }),
+    advance: (ms: number) => (clock += ms),
+  };
+}
+
+describe('the link monitor', () => {
+  it('is offline before any answer and after an unreachable call', () => {
+    const { monitor, call } = rig();
+    expect(monitor.state()).toMatchObject({ state: 'offline', lastSuccessAt: null });
+    call(true, true);
+    call(false, false);
+    expect(monitor.state()).toMatchObject({ state: 'offline', lastSuccessAt: '2026-11-27T02:00:00.000Z', latencyMs: null });
+  });
+
+  it('is degraded after an error or a slow answer, and online again a minute later', () => {
+    const { monitor, call, advance } = rig();
+    call(true, true, 30);
+    expect(monitor.state()).toMatchObject({ state: 'online', latencyMs: 30 });
+    call(false, true);
+    call(true, true);
+    expect(monitor.state().state).toBe('degraded');
+    advance(61_000);
+    call(true, true);
+    expect(monitor.state().state).toBe('online');
+    call(true, true, 2_500);
+    expect(monitor.state().state).toBe('degraded');
+  });
+});
