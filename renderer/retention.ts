@@ -1,0 +1,45 @@
+import type { WorkstationDb } from './db/db';
+
+// A case left open this long was abandoned (the page was closed or reloaded mid-case): its
+// pulled data is gone with the page, so it can never be completed.
+const ABANDONED_AFTER_MS = 12 * 3600 * 1000;
+const DAY_MS = 86_400_000;
+
+/** What a sweep removed, for the audit chain. */
+export interface SweepResult {
+  /** Paper pages deleted because their case completed longer ago than the retention. */
+  paperPagesDeleted: number;
+  casesWithPagesDeleted: string[];
+  /** Open cases closed as abandoned. */
+  abandonedCases: string[];
+}
+
+/**
+ * Keeps the workstation's local data within what it may hold (Art. 27): paper scans of
+ * completed cases are deleted after the retention a supervisor set, and cases left open by a
+ * closed page are marked cancelled so they do not linger as open. Identifiers, outcomes and
+ * hashes of completed cases stay.
+ */
+export async function sweepLocalData(db: WorkstationDb, now: Date, retentionDays: number): Promise<SweepResult> {
+  const expiry = new Date(now.getTime() - retentionDays * DAY_MS).toISOString();
+  const abandonedBefore = new Date(now.getTime() - ABANDONED_AFTER_MS).toISOString();
+  return db.transaction('rw', db.cases, db.paperScans, async () => {
+    const expired = await db.cases.where('completedAt').below(expiry).primaryKeys();
+    let paperPagesDeleted = 0;
+    const casesWithPagesDeleted: string[] = [];
+    for (const caseNo of expired) {
+      const deleted = await db.paperScans.where('caseNo').equals(caseNo).delete();
+      if (deleted > 0) {
+        paperPagesDeleted += deleted;
+        casesWithPagesDeleted.push(caseNo);
+      }
+    }
+    const abandoned = await db.cases
+      .where('status')
+      .equals('open')
+      .filter((row) => row.openedAt < abandonedBefore)
+      .primaryKeys();
+    for (const caseNo of abandoned) await db.cases.update(caseNo, { status: 'cancelled' });
+    return { paperPagesDeleted, casesWithPagesDeleted, abandonedCases: abandoned };
+  });
+}

@@ -1,0 +1,41 @@
+import 'fake-indexeddb/auto';
+import { describe, expect, it } from 'vitest';
+import { WorkstationDb, type CaseRow } from '../../../renderer/db/db';
+import { sweepLocalData } from '../../../renderer/retention';
+
+const NOW = new Date('2026-11-27T02:00:00Z');
+
+function caseRow(caseNo: string, status: CaseRow['status'], openedAt: string, completedAt: string | null): CaseRow {
+  return { caseNo, status, openedAt, completedAt, matterCode: 'M', training: false, record: {} };
+}
+
+function page(caseNo: string) {
+  return { caseNo, materialId: 'M01', createdAt: '2026-10-01T00:00:00Z', reason: 'elderly', page: new Blob(['p']), thumbnail: new Blob(['t']) };
+}
+
+describe('the local data sweep', () => {
+  it('deletes paper pages of cases completed before the retention, and only those', async () => {
+    const db = new WorkstationDb(`retention-${Math.random()}`);
+    await db.cases.bulkAdd([
+      caseRow('OLD', 'completed', '2026-10-01T01:00:00Z', '2026-10-01T01:10:00Z'),
+      caseRow('RECENT', 'completed', '2026-11-20T01:00:00Z', '2026-11-20T01:10:00Z'),
+    ]);
+    await db.paperScans.bulkAdd([page('OLD'), page('OLD'), page('RECENT')]);
+    const result = await sweepLocalData(db, NOW, 30);
+    expect(result).toMatchObject({ paperPagesDeleted: 2, casesWithPagesDeleted: ['OLD'], abandonedCases: [] });
+    expect(await db.paperScans.where('caseNo').equals('RECENT').count()).toBe(1);
+    // The completed case's record stays.
+    expect(await db.cases.get('OLD')).toMatchObject({ status: 'completed' });
+    db.close();
+  });
+
+  it('closes cases left open by a closed page, not the one being served', async () => {
+    const db = new WorkstationDb(`retention-${Math.random()}`);
+    await db.cases.bulkAdd([caseRow('STALE', 'open', '2026-11-26T08:00:00Z', null), caseRow('NOW', 'open', '2026-11-27T01:55:00Z', null)]);
+    const result = await sweepLocalData(db, NOW, 30);
+    expect(result.abandonedCases).toEqual(['STALE']);
+    expect((await db.cases.get('STALE'))!.status).toBe('cancelled');
+    expect((await db.cases.get('NOW'))!.status).toBe('open');
+    db.close();
+  });
+});
