@@ -1,18 +1,19 @@
-import { chromium, type Browser } from '@playwright/test';
+import { chromium, type Browser, type BrowserContext } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeQrVideoY4m } from '../fixtures/qr/y4m';
-import { fullHolder, materialCard, MATTERS, mintToken, openCounter, startCase, usageRecordsOf, waitForPulls } from './counter-helpers';
-import { expect, signOutAll, test } from './workstation';
+import { closeCounter, fullHolder, materialCard, MATTERS, mintToken, openCounter, startCase, usageRecordsOf, waitForPulls } from './counter-helpers';
+import { expect, test } from './workstation';
 
 let browser: Browser | null = null;
+let context: BrowserContext | null = null;
 let videoDir = '';
 
 test.afterAll(async ({ workstation }) => {
+  if (context) await closeCounter(context, workstation);
   await browser?.close();
   if (videoDir) rmSync(videoDir, { recursive: true, force: true });
-  await signOutAll(workstation);
 });
 
 test('a full transaction by camera: Chromium\'s fake camera plays the holder\'s QR code', async ({ workstation }) => {
@@ -32,7 +33,9 @@ test('a full transaction by camera: Chromium\'s fake camera plays the holder\'s 
       `--use-file-for-fake-video-capture=${video}`,
     ],
   });
-  const { page } = await openCounter(browser, workstation);
+  const opened = await openCounter(browser, workstation);
+  context = opened.context;
+  const { page } = opened;
   const caseNo = await startCase(page, MATTERS.talent);
 
   await page.keyboard.press('Alt+KeyS');

@@ -45,7 +45,7 @@ test('library down: offline sign-in, a case on paper, three objections; back up:
   await gunScan(page, await mintToken(workstation, holder.idNumber));
   for (const materialId of MATTERS.idCard.materials) {
     await expect(materialCard(page, materialId)).toHaveAttribute('data-state', 'failed');
-    await takePaper(page, materialId, '证照库无法访问');
+    await takePaper(page, materialId, '证照库暂时无法连接');
   }
   await page.keyboard.press('Alt+KeyC');
   await expect(page.getByTestId('usage-record-state')).toHaveAttribute('data-state', 'queued');
@@ -104,8 +104,8 @@ test('a refused objection needs attention with the library message, is edited an
 
   await page.getByTestId(`objection-edit-${id}`).click();
   const dialog = page.getByTestId('objection-dialog');
-  await expect(dialog.getByTestId('objection-licence-id').locator('input')).toHaveValue(unknown);
-  await dialog.getByTestId('objection-licence-id').locator('input').fill(licences[1]!);
+  await expect(dialog.getByTestId('objection-licence-id')).toHaveValue(unknown);
+  await dialog.getByTestId('objection-licence-id').fill(licences[1]!);
   await dialog.getByTestId('objection-submit').click();
   await expect(dialog).toBeHidden();
   await expect(page.getByTestId(`objection-state-${id}`)).toHaveAttribute('data-state', 'received', { timeout: 20_000 });

@@ -64,12 +64,12 @@ export async function fileObjectionFromPage(
   await page.getByTestId('objection-new').click();
   const dialog = page.getByTestId('objection-dialog');
   await expect(dialog).toBeVisible();
-  await dialog.getByTestId('objection-licence-id').locator('input').fill(input.licenceId);
+  await dialog.getByTestId('objection-licence-id').fill(input.licenceId);
   if (input.dimension) await dialog.locator(`[data-dimension="${input.dimension}"]`).click();
-  await dialog.getByTestId('objection-field').locator('input').fill(input.field);
-  await dialog.getByTestId('objection-recorded').locator('input').fill(input.recorded);
-  await dialog.getByTestId('objection-claimed').locator('input').fill(input.claimed);
-  await dialog.getByTestId('objection-description').locator('textarea').fill(input.description);
+  await dialog.getByTestId('objection-field').fill(input.field);
+  await dialog.getByTestId('objection-recorded').fill(input.recorded);
+  await dialog.getByTestId('objection-claimed').fill(input.claimed);
+  await dialog.getByTestId('objection-description').fill(input.description);
   if (input.evidence !== false) {
     await dialog.getByTestId('objection-file-input').setInputFiles({ name: '证明材料.png', mimeType: 'image/png', buffer: PNG_PAGE });
     await expect(dialog.getByTestId('objection-evidence').locator('li')).toHaveCount(1);
