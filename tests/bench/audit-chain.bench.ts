@@ -62,6 +62,8 @@ for (let run = 0; run < 3; run++) {
 }
 
 reportFigures('Audit chain (200,000 events, pages of 1,000)', [
-  { name: 'audit_chain_verify_events_per_s', value: median(rates), unit: 'events/s', target: 60_000, better: 'higher' },
+  // The issue's figure is `audit_verify_per_s`, measured in Chromium by supervision.bench.ts;
+  // this one is the shared verifier alone in Node, for comparison.
+  { name: 'audit_chain_verify_events_per_s', value: median(rates), unit: 'events/s', target: null, better: 'higher' },
   { name: 'audit_chain_verify_naive_events_per_s', value: EVENTS / naiveSeconds, unit: 'events/s', target: null, better: 'higher' },
 ]);
