@@ -11,7 +11,7 @@ export const VIEWER_TEXT = {
   zoomLevel: (percent: number) => `${percent}%`,
   loading: '正在打开证照文件…',
   cannotShow: '文件无法显示',
-  whatToDo: '可查看照面信息，或改为纸质材料。',
+  nextStep: '可查看照面信息，或改为纸质材料。',
   noFile: '没有可显示的证照文件',
   failureReason: {
     invalid: '文件已损坏或不是有效的 PDF',
