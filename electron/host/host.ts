@@ -125,7 +125,12 @@ export async function createHost(config: HostConfig): Promise<Host> {
       transport: config.transport,
       paperRetentionDays: settings.paperRetentionDays,
     }),
-    'session.signIn': async ({ username, password }) => ctx.session.signIn(username, password),
+    'session.signIn': async ({ username, password }) => {
+      const signedIn = await ctx.session.signIn(username, password);
+      // Online, fetch the trust list at once: a 亮证码 must be checkable offline later today.
+      if (!signedIn.offline) await ctx.trust.refresh().catch(() => undefined);
+      return signedIn;
+    },
     'session.current': async () => ({ operator: ctx.session.operator(), expiresAt: ctx.session.expiresAt() }),
     'session.signOut': async () => ({ signedOut: ctx.session.signOut() }),
     'library.status': async () => ctx.link.probe(),

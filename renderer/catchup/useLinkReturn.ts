@@ -51,10 +51,14 @@ export function useLinkReturn(): { persisted: Ref<boolean | null> } {
     await workstationCatchUp().run();
   }
 
+  // Degraded is slow or erroring, but reachable: the queue and the catch-up may go (the
+  // outbox backs off by itself if calls fail).
+  const reachable = (state: string | undefined) => state === 'online' || state === 'degraded';
+
   watch(
     () => workstation.link?.state,
     (state, previous) => {
-      if (state === 'online' && previous !== 'online') void onReturn();
+      if (reachable(state) && !reachable(previous)) void onReturn();
       if (state && state !== 'online' && !offlineTimer) offlineTimer = setInterval(() => void workstation.probe(), OFFLINE_PROBE_MS);
       if (state === 'online' && offlineTimer) {
         clearInterval(offlineTimer);
@@ -65,7 +69,7 @@ export function useLinkReturn(): { persisted: Ref<boolean | null> } {
   );
 
   pollTimer = setInterval(() => {
-    if (workstation.link?.state !== 'online') return;
+    if (!reachable(workstation.link?.state)) return;
     void outbox.start();
     void objections.poll().catch(() => 0);
   }, ANSWER_POLL_MS);

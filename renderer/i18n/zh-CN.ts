@@ -290,6 +290,7 @@ export const zhCN = {
     title: '异议核查',
     empty: '本工作台尚未提交过异议核查申请。',
     fileNew: '提出异议',
+    offer: '对证照 {id} 提出异议核查申请：',
     refresh: '查询处理结果',
     refreshed: '已向证照库查询，{n} 条异议有新的处理结果。',
     refreshFailed: '暂时无法查询处理结果：{message}',

@@ -21,8 +21,15 @@ export class DeliveryError extends Error {
   }
 }
 
-/** Delivers one row to the library; throws a DeliveryError (or anything, taken as retryable). */
-export type OutboxSender = (row: OutboxRow) => Promise<void>;
+/**
+ * Delivers one row to the library; throws a DeliveryError (or anything, taken as retryable).
+ * It may return what to write about the delivery (e.g. the receipt onto the objection row):
+ * that runs inside the transaction that marks the row delivered, so both happen or neither.
+ */
+export type OutboxSender = (row: OutboxRow) => Promise<void | DeliveryWrite>;
+
+/** A write that records a delivery, run inside the outbox's settle transaction. */
+export type DeliveryWrite = () => Promise<void>;
 
 /** A new item for the outbox. */
 export interface OutboxItem {
@@ -73,6 +80,10 @@ export interface OutboxOptions {
   maxDelayMs?: number;
   /** Rows claimed and settled per transaction (1 = a transaction per row and step). */
   batchSize?: number;
+  /** Requests in flight at once within a batch (1 = strictly one after another). */
+  concurrency?: number;
+  /** Tables the senders' delivery writes touch (they join the settle transaction). */
+  recordTables?: string[];
 }
 
 /** The delivery side of the outbox. */
@@ -89,9 +100,11 @@ export interface Outbox {
 /**
  * Delivers outbox rows with their idempotency keys. A row is marked `sending` before it goes
  * and `delivered` only after the library answered, so a crash in between re-sends it with the
- * same key, which the library answers with its first result: delivered exactly once. A
- * retryable failure puts it back to `queued` with a backoff (kept in memory: after a reload
- * everything queued is simply due); any other failure sets `needs_attention` with the error.
+ * same key, which the library answers with its first result: delivered exactly once. Rows go
+ * in batches, oldest first, each batch claimed and settled in one transaction. A retryable
+ * failure puts the row back to `queued` and holds the rest of the queue for a backoff that
+ * grows with the failures in a row (kept in memory: after a reload everything queued is simply
+ * due); any other failure sets `needs_attention` with the error and the drain goes on.
  */
 export function createOutbox(options: OutboxOptions): Outbox {
   const { db, senders } = options;
@@ -100,10 +113,15 @@ export function createOutbox(options: OutboxOptions): Outbox {
   const setTimer = options.setTimer ?? ((run, ms) => setTimeout(run, ms));
   const clearTimer = options.clearTimer ?? ((timer) => clearTimeout(timer as ReturnType<typeof setTimeout>));
   const batchSize = Math.max(1, options.batchSize ?? 20);
+  const concurrency = Math.max(1, options.concurrency ?? 1);
+  const recordTables = options.recordTables ?? [];
   const notBefore = new Map<number, number>();
   let timer: unknown = null;
   let running = false;
   let recovered = false;
+  // The backoff follows the link, not one row: failures in a row since the last delivery. A row
+  // that keeps failing on a flaky link would otherwise hold the whole queue back ever longer.
+  let failureStreak = 0;
   let chain: Promise<unknown> = Promise.resolve();
 
   function schedule(): void {
@@ -119,8 +137,8 @@ export function createOutbox(options: OutboxOptions): Outbox {
   }
 
   type Outcome =
-    | { id: number; sent: true }
-    | { id: number; sent: false; retryable: boolean; message: string; attempts: number }
+    | { id: number; sent: true; write: DeliveryWrite | null }
+    | { id: number; sent: false; retryable: boolean; message: string }
     | { id: number; untried: true; attempts: number };
 
   async function claim(ids: number[]): Promise<(OutboxRow & { id: number })[]> {
@@ -136,11 +154,11 @@ export function createOutbox(options: OutboxOptions): Outbox {
 
   async function attempt(row: OutboxRow & { id: number }): Promise<Exclude<Outcome, { untried: true }>> {
     try {
-      await senders[row.kind]!(row);
-      return { id: row.id, sent: true };
+      const write = await senders[row.kind]!(row);
+      return { id: row.id, sent: true, write: write ?? null };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      return { id: row.id, sent: false, retryable: !(error instanceof DeliveryError) || error.retryable, message, attempts: row.attempts };
+      return { id: row.id, sent: false, retryable: !(error instanceof DeliveryError) || error.retryable, message };
     }
   }
 
@@ -148,11 +166,12 @@ export function createOutbox(options: OutboxOptions): Outbox {
   // "sending" and goes again with the same key after a reload: the library answers a repeat
   // with its first result, so nothing is duplicated.
   async function settle(outcomes: Outcome[], result: FlushResult, retryAt: number | null): Promise<void> {
-    await db.transaction('rw', db.outbox, async () => {
+    await db.transaction('rw', [db.outbox, ...recordTables.map((name) => db.table(name))], async () => {
       for (const outcome of outcomes) {
         if ('untried' in outcome) {
           await db.outbox.update(outcome.id, { state: 'queued', attempts: outcome.attempts - 1 });
         } else if (outcome.sent) {
+          if (outcome.write) await outcome.write();
           await db.outbox.update(outcome.id, { state: 'delivered', lastError: null });
           notBefore.delete(outcome.id);
           result.delivered++;
@@ -176,21 +195,32 @@ export function createOutbox(options: OutboxOptions): Outbox {
     const due = ids.filter((id) => ignoreBackoff || (notBefore.get(id) ?? 0) <= at);
     for (let i = 0; i < due.length; i += batchSize) {
       const rows = await claim(due.slice(i, i + batchSize));
-      const outcomes: Outcome[] = [];
+      const outcomes: (Outcome | undefined)[] = new Array(rows.length);
       let retryAt: number | null = null;
-      for (const row of rows) {
-        // Once the library is unreachable the rest would fail the same way: they go back to the
-        // queue untried, due with the failed row, instead of each waiting for its own timeout.
-        if (retryAt !== null) {
-          outcomes.push({ id: row.id, untried: true, attempts: row.attempts });
-          notBefore.set(row.id, retryAt);
-          continue;
+      let next = 0;
+      // A few requests in flight, started oldest first; once the library is unreachable no
+      // new one starts: the rest go back to the queue untried, due with the failed row,
+      // instead of each waiting for its own timeout.
+      const worker = async (): Promise<void> => {
+        while (next < rows.length && retryAt === null) {
+          const index = next++;
+          const outcome = await attempt(rows[index]!);
+          outcomes[index] = outcome;
+          if (outcome.sent) failureStreak = 0;
+          else if (outcome.retryable) {
+            failureStreak++;
+            retryAt ??= now() + backoffDelay(failureStreak, random, options.baseDelayMs, options.maxDelayMs);
+          }
         }
-        const outcome = await attempt(row);
-        outcomes.push(outcome);
-        if ('retryable' in outcome && outcome.retryable) retryAt = now() + backoffDelay(outcome.attempts, random, options.baseDelayMs, options.maxDelayMs);
-      }
-      await settle(outcomes, result, retryAt);
+      };
+      await Promise.all(Array.from({ length: Math.min(concurrency, rows.length) }, worker));
+      const settled = rows.map((row, index): Outcome => {
+        const outcome = outcomes[index];
+        if (outcome) return outcome;
+        notBefore.set(row.id, retryAt!);
+        return { id: row.id, untried: true, attempts: row.attempts };
+      });
+      await settle(settled, result, retryAt);
       if (retryAt !== null) {
         for (const id of due.slice(i + batchSize)) notBefore.set(id, retryAt);
         break;

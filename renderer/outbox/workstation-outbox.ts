@@ -24,7 +24,8 @@ let shared: Outbox | null = null;
  * kind has no sender yet waits in the queue.
  */
 export function workstationOutbox(options: Partial<Omit<OutboxOptions, 'senders'>> = {}): Outbox {
-  shared ??= createOutbox({ db: workstationDb(), baseDelayMs: 1_000, maxDelayMs: 60_000, ...options, senders });
+  // Four requests in flight: a sequential drain is bound by the loopback round trip, not by the library.
+  shared ??= createOutbox({ db: workstationDb(), baseDelayMs: 1_000, maxDelayMs: 60_000, batchSize: 40, concurrency: 4, recordTables: ['objections'], ...options, senders });
   return shared;
 }
 

@@ -14,7 +14,9 @@ let licenceId: string;
 test.beforeAll(async ({ browser, workstation }) => {
   ({ context, page } = await openCounter(browser, workstation));
   holder = await fullHolder(workstation);
-  [licenceId] = await licenceIdsOf(workstation, holder);
+  const licences = await licenceIdsOf(workstation, holder);
+  expect(licences.length).toBeGreaterThan(0);
+  licenceId = licences[0]!;
   await waitForCachedReference(page, 'trust');
 });
 test.afterAll(async ({ workstation }) => {

@@ -113,3 +113,33 @@ test('a refused objection needs attention with the library message, is edited an
   expect(arrived.map((o) => o.licenceId)).toEqual([licences[1]]);
   await expect(page.getByTestId('outbox-badge')).toHaveAttribute('data-count', '0');
 });
+
+test('from the licence viewer: licence, issuer, field and recorded value prefilled; delivered with them', async ({ workstation }) => {
+  await page.getByTestId('nav').getByRole('menuitem', { name: '窗口办件' }).click();
+  await startCase(page, MATTERS.idCard);
+  await gunScan(page, await mintToken(workstation, holder.idNumber));
+  await expect(materialCard(page, 'M01')).toHaveAttribute('data-state', 'exempt', { timeout: 30_000 });
+  const licenceId = await materialCard(page, 'M01').getByTestId('licence-row').first().getAttribute('data-licence');
+  await materialCard(page, 'M01').getByTestId('view-licence').first().click();
+  await expect(page.getByTestId('licence-viewer')).toBeVisible();
+  const fieldKey = await page.getByTestId('licence-viewer-fields').locator('tbody tr').first().getAttribute('data-field');
+  const shown = (await page.getByTestId('licence-viewer-fields').locator('tbody tr').first().locator('td').first().textContent())!.trim();
+
+  await page.getByTestId('objection-from-viewer').getByRole('button', { name: '提出异议' }).click();
+  const dialog = page.getByTestId('objection-dialog');
+  await expect(dialog.getByTestId('objection-licence-id')).toHaveValue(licenceId!);
+  await expect(dialog.getByTestId('objection-issuer')).toContainText(parseLicenceId(licenceId!)!.issuerCode);
+  await expect(dialog.getByTestId('objection-recorded')).toHaveValue(shown);
+  await dialog.getByTestId('objection-claimed').fill(`${shown}（更正）`);
+  await dialog.getByTestId('objection-description').fill('照面信息与申请人出示的原件不一致');
+  await dialog.getByTestId('objection-submit').click();
+  await expect(dialog).toBeHidden();
+
+  await expect
+    .poll(async () => (await sandboxObjections(workstation)).filter((o) => o.licenceId === licenceId && o.description === '照面信息与申请人出示的原件不一致').length, { timeout: 20_000 })
+    .toBe(1);
+  const [arrived] = (await sandboxObjections(workstation)).filter((o) => o.description === '照面信息与申请人出示的原件不一致');
+  expect(arrived!.fields).toEqual([{ key: fieldKey, recorded: shown, claimed: `${shown}（更正）` }]);
+  expect(arrived!.holder?.idNumber).toBe(holder.idNumber);
+  await page.keyboard.press('Escape');
+});

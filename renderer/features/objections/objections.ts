@@ -1,8 +1,8 @@
-import type { ObjectionDimension, ObjectionRequest, ObjectionResult, ObjectionStatus, Organisation } from '../../../shared/library-api';
+import type { ObjectionDimension, ObjectionReceipt, ObjectionRequest, ObjectionResult, ObjectionStatus, Organisation } from '../../../shared/library-api';
 import { AppError, type HostClient } from '../../host/client';
 import type { AuditActor, AuditLog } from '../../audit/audit-log';
 import type { ObjectionRow, OutboxRow, WorkstationDb } from '../../db/db';
-import { enqueue, type Outbox } from '../../outbox/outbox';
+import { enqueue, type DeliveryWrite, type Outbox } from '../../outbox/outbox';
 import { deliveryErrorOf } from '../../outbox/workstation-outbox';
 
 /** What the list shows for an objection: its own life on the workstation, then the issuer's. */
@@ -96,7 +96,9 @@ export function createObjectionService(deps: ObjectionDeps) {
     return actor;
   }
 
-  function requestOf(id: string, draft: ObjectionDraft, actor: AuditActor, filedAt: string): ObjectionRequest {
+  function requestOf(id: string, given: ObjectionDraft, actor: AuditActor, filedAt: string): ObjectionRequest {
+    // A form hands in reactive proxies, which IndexedDB cannot clone; the request is plain JSON.
+    const draft = JSON.parse(JSON.stringify(given)) as ObjectionDraft;
     const request: ObjectionRequest = {
       id,
       licenceId: draft.licenceId,
@@ -181,44 +183,59 @@ export function createObjectionService(deps: ObjectionDeps) {
     await deps.outbox().flush({ now: true });
   }
 
-  /** The outbox's sender for objections: the receipt goes onto the objection row. */
-  async function send(row: OutboxRow): Promise<void> {
+  /**
+   * The outbox's sender for objections. The receipt goes onto the objection row in the outbox's
+   * own transaction (the outbox must list `objections` among its record tables), so the row
+   * says "received" exactly when the outbox says delivered.
+   */
+  async function send(row: OutboxRow): Promise<DeliveryWrite> {
     const objection = row.payload as ObjectionRequest;
-    let receipt;
+    let receipt: ObjectionReceipt;
     try {
       receipt = await client.call('objection.submit', { objection });
     } catch (error) {
       throw deliveryErrorOf(error);
     }
-    await db.objections
-      .where('id')
-      .equals(objection.id)
-      .modify((stored) => {
-        const record = stored.record as unknown as ObjectionRecord;
-        if (stored.state === 'queued') {
-          stored.state = receipt.status;
-          stored.updatedAt = receipt.receivedAt;
-        }
-        stored.record = { ...record, issuer: receipt.issuer, receivedAt: receipt.receivedAt } as unknown as Record<string, unknown>;
-      });
+    return async () => {
+      await db.objections
+        .where('id')
+        .equals(objection.id)
+        .modify((stored) => {
+          const record = stored.record as unknown as ObjectionRecord;
+          if (stored.state === 'queued') {
+            stored.state = receipt.status;
+            stored.updatedAt = receipt.receivedAt;
+          }
+          stored.record = { ...record, issuer: receipt.issuer, receivedAt: receipt.receivedAt } as unknown as Record<string, unknown>;
+        });
+    };
   }
 
-  /** Asks the library about every objection not yet decided; records and audits each answer. */
+  /**
+   * Asks the library about every objection not yet decided; records the changed ones (one read
+   * and one write per hundred, so that polling does not hold up a drain) and audits each answer.
+   */
   async function poll(): Promise<number> {
-    const open = await db.objections.where('state').anyOf(OPEN_STATUSES as string[]).primaryKeys();
+    const open = (await db.objections.where('state').anyOf(OPEN_STATUSES as string[]).primaryKeys()) as string[];
     let changed = 0;
     for (let i = 0; i < open.length; i += POLL_CHUNK) {
-      const { objections } = await client.call('objections.poll', { ids: open.slice(i, i + POLL_CHUNK) });
+      const ids = open.slice(i, i + POLL_CHUNK);
+      const { objections } = await client.call('objections.poll', { ids });
+      const stored = new Map((await db.objections.bulkGet(objections.map((o) => o.id))).filter((row) => row !== undefined).map((row) => [row.id, row]));
+      const updates: ObjectionRow[] = [];
+      const decided: typeof objections = [];
       for (const answer of objections) {
-        const stored = await db.objections.get(answer.id);
-        if (!stored || (stored.state === answer.status && stored.updatedAt === answer.updatedAt)) continue;
-        const record = stored.record as unknown as ObjectionRecord;
-        await db.objections.put({ ...stored, state: answer.status, updatedAt: answer.updatedAt, record: { ...record, issuer: answer.issuer, result: answer.result } as unknown as Record<string, unknown> });
-        changed++;
-        const actor = deps.actor();
-        if (actor && answer.result) {
-          await audit.append(actor, { kind: 'objection_update', case: null, details: { id: answer.id, status: answer.status, newLicenceId: answer.result.newLicenceId } });
-        }
+        const row = stored.get(answer.id);
+        if (!row || (row.state === answer.status && row.updatedAt === answer.updatedAt)) continue;
+        const record = row.record as unknown as ObjectionRecord;
+        updates.push({ ...row, state: answer.status, updatedAt: answer.updatedAt, record: { ...record, issuer: answer.issuer, result: answer.result } as unknown as Record<string, unknown> });
+        if (answer.result) decided.push(answer);
+      }
+      if (updates.length > 0) await db.objections.bulkPut(updates);
+      changed += updates.length;
+      const actor = deps.actor();
+      for (const answer of actor ? decided : []) {
+        await audit.append(actor!, { kind: 'objection_update', case: null, details: { id: answer.id, status: answer.status, newLicenceId: answer.result!.newLicenceId } });
       }
     }
     return changed;

@@ -66,7 +66,7 @@ function setup(handlers: Handlers) {
     now: () => new Date('2026-11-27T02:00:00.123Z'),
     newId: () => `OBJ-${++ids}`,
   });
-  const outbox = createOutbox({ db, senders: { objection: (row) => service.send(row) }, random: () => 0, setTimer: () => null, clearTimer: () => undefined });
+  const outbox = createOutbox({ db, senders: { objection: (row) => service.send(row) }, recordTables: ['objections'], random: () => 0, setTimer: () => null, clearTimer: () => undefined });
   return { db, host, service, outbox };
 }
 

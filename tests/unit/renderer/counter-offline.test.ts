@@ -1,0 +1,113 @@
+import 'fake-indexeddb/auto';
+import { createPinia, setActivePinia } from 'pinia';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { HostCallName, HostInput, HostOutput } from '../../../shared/contract';
+import type { Matter } from '../../../shared/library-api';
+import { createAuditLog } from '../../../renderer/audit/audit-log';
+import { WorkstationDb } from '../../../renderer/db/db';
+import { AppError, type HostClient } from '../../../renderer/host/client';
+import { useCounterStore } from '../../../renderer/stores/counter';
+import { useSessionStore } from '../../../renderer/stores/session';
+
+type Handler<N extends HostCallName> = (input: HostInput<N>) => Promise<HostOutput<N>> | HostOutput<N>;
+type Handlers = { [N in HostCallName]?: Handler<N> };
+
+/** A strict fake host: a call it was not set up for is rejected. */
+function fakeHost(handlers: Handlers) {
+  const calls: { name: HostCallName; input: unknown }[] = [];
+  const client: HostClient = {
+    async call(name, input) {
+      calls.push({ name, input });
+      const handler = handlers[name] as Handler<typeof name> | undefined;
+      if (!handler) throw new Error(`unexpected host call ${name}`);
+      return (await handler(input as never)) as never;
+    },
+  };
+  return { client, names: () => calls.map((c) => c.name), calls };
+}
+
+const unreachable = () => {
+  throw new AppError('LIBRARY_UNAVAILABLE', '暂时无法连接市电子证照库，可改走纸质材料流程，稍后系统会自动补发记录。');
+};
+
+const HOLDER = { idType: '111' as const, idNumber: '310115199709281086', name: '董琳' };
+const MATTER: Matter = {
+  code: '310000-GA-SFZ-002',
+  name: '居民身份证换领',
+  department: '上海市公安局',
+  scenario: 'government',
+  materials: [
+    { id: 'M01', name: '申请人有效身份证件', required: true, licenceTypes: ['11100000000013127D001'], faceFields: ['name'] },
+    { id: 'M02', name: '居民户口簿', required: true, licenceTypes: ['11100000000013127D002'], faceFields: ['name'] },
+  ],
+};
+const page = () => ({ page: new Blob(['p'], { type: 'image/jpeg' }), thumbnail: new Blob(['t'], { type: 'image/jpeg' }), name: 'p.jpg', contentType: 'image/jpeg' });
+
+let db: WorkstationDb | undefined;
+afterEach(() => {
+  useCounterStore().stop();
+  db?.close();
+});
+
+async function setup(handlers: Handlers) {
+  setActivePinia(createPinia());
+  useSessionStore().operator = { id: 'OP-1', name: '王晓燕', role: 'clerk', unitCode: 'U1', unitName: '中心' };
+  db = new WorkstationDb(`counter-offline-${Math.random()}`);
+  const host = fakeHost({
+    'app.info': () => ({ version: '0.1.0', workstationId: 'WS-TEST-01', libraryMode: 'sandbox', libraryUrl: 'http://x', transport: 'browser', paperRetentionDays: 30 }),
+    ...handlers,
+  });
+  const counter = useCounterStore();
+  counter.configure({ client: host.client, db, audit: createAuditLog(db), now: () => new Date('2026-11-27T02:00:00Z') });
+  return { counter, host, db };
+}
+
+describe('the counter while the library is unreachable', () => {
+  it('serves from the cached usage lists, verifies the token offline, and takes every material on paper as library_unreachable', async () => {
+    const { counter, host, db } = await setup({
+      'matters.get': unreachable,
+      'catalog.get': unreachable,
+      'token.inspect': () => ({ holder: HOLDER, maskedIdNumber: '310115********1086', expiresAt: '2026-11-27T02:05:00Z', scope: '*' }),
+      'grant.redeem': unreachable,
+      'usage.submit': unreachable,
+      'case.purge': () => ({ purgedLicences: 0 }),
+    });
+    await db.referenceCache.bulkPut([
+      { name: 'matters', version: 'v1', fetchedAt: '2026-11-26T09:00:00Z', body: { version: 'v1', matters: [MATTER] } },
+      { name: 'catalog', version: 'c1', fetchedAt: '2026-11-26T09:00:00Z', body: { version: 'c1', types: [] } },
+    ]);
+    await counter.loadReference();
+    expect(counter.matters.map((m) => m.code)).toEqual([MATTER.code]);
+
+    await counter.openCase(MATTER.code);
+    await counter.readToken('EL1.token');
+    expect(counter.tokenInfo).toMatchObject({ name: '董琳', maskedIdNumber: '310115********1086' });
+    expect(counter.active?.grant).toBeNull();
+    expect(host.names()).not.toContain('material.pull');
+    for (const materialId of ['M01', 'M02']) {
+      expect(counter.states[materialId]).toMatchObject({ state: 'failed', suggestedPaperReason: 'library_unreachable' });
+      await counter.savePaper(materialId, 'library_unreachable', [page()]);
+    }
+
+    const done = await counter.complete();
+    expect(done.record).toMatchObject({ grantId: null, materials: [{ outcome: 'paper', paperReason: 'library_unreachable' }, { outcome: 'paper', paperReason: 'library_unreachable' }] });
+    await expect.poll(async () => (await db.outbox.toArray()).map((r) => [r.state, r.lastError])).toEqual([['queued', '暂时无法连接市电子证照库，可改走纸质材料流程，稍后系统会自动补发记录。']]);
+    const grants = (await db.auditEvents.toArray()).filter((e) => e.kind === 'grant').map((e) => e.details);
+    expect(grants).toEqual([{ ok: false, basis: 'token', code: 'LIBRARY_UNAVAILABLE', holder: '310115********1086' }]);
+  });
+
+  it('a refused token is still refused offline: nothing goes on without a holder', async () => {
+    const { counter, db } = await setup({
+      'matters.get': () => ({ version: 'v1', matters: [MATTER] }),
+      'catalog.get': () => ({ version: 'c1', types: [] }),
+      'token.inspect': () => {
+        throw new AppError('TOKEN_EXPIRED', '亮证码已过期');
+      },
+    });
+    await counter.loadReference();
+    await counter.openCase(MATTER.code);
+    await expect(counter.readToken('EL1.old')).rejects.toMatchObject({ code: 'TOKEN_EXPIRED' });
+    expect(counter.active).toBeNull();
+    expect(await db.referenceCache.get('matters')).toMatchObject({ version: 'v1' });
+  });
+});
