@@ -1,30 +1,15 @@
 import 'fake-indexeddb/auto';
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { HostCallName, HostInput, HostOutput } from '../../../shared/contract';
 import type { Matter } from '../../../shared/library-api';
 import { createAuditLog } from '../../../renderer/audit/audit-log';
 import { WorkstationDb } from '../../../renderer/db/db';
-import { AppError, type HostClient } from '../../../renderer/host/client';
+import { fakeHost, type FakeHandlers } from './fake-host';
+import { AppError } from '../../../renderer/host/client';
 import { useCounterStore } from '../../../renderer/stores/counter';
 import { useSessionStore } from '../../../renderer/stores/session';
 
-type Handler<N extends HostCallName> = (input: HostInput<N>) => Promise<HostOutput<N>> | HostOutput<N>;
-type Handlers = { [N in HostCallName]?: Handler<N> };
-
-/** A strict fake host: a call it was not set up for is rejected. */
-function fakeHost(handlers: Handlers) {
-  const calls: { name: HostCallName; input: unknown }[] = [];
-  const client: HostClient = {
-    async call(name, input) {
-      calls.push({ name, input });
-      const handler = handlers[name] as Handler<typeof name> | undefined;
-      if (!handler) throw new Error(`unexpected host call ${name}`);
-      return (await handler(input as never)) as never;
-    },
-  };
-  return { client, names: () => calls.map((c) => c.name), calls };
-}
+type Handlers = FakeHandlers;
 
 const unreachable = () => {
   throw new AppError('LIBRARY_UNAVAILABLE', '暂时无法连接市电子证照库，可改走纸质材料流程，稍后系统会自动补发记录。');

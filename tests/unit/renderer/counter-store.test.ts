@@ -2,31 +2,17 @@ import 'fake-indexeddb/auto';
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyAuditChain, type AuditEvent } from '../../../shared/audit-chain';
-import type { HostCallName, HostInput, HostOutput, PulledLicence } from '../../../shared/contract';
+import type { HostInput, HostOutput, PulledLicence } from '../../../shared/contract';
 import type { HostErrorCode } from '../../../shared/errors';
 import type { Matter } from '../../../shared/library-api';
 import { createAuditLog } from '../../../renderer/audit/audit-log';
 import { WorkstationDb } from '../../../renderer/db/db';
-import { AppError, type HostClient } from '../../../renderer/host/client';
+import { fakeHost, type FakeHandlers } from './fake-host';
+import { AppError } from '../../../renderer/host/client';
 import { useCounterStore } from '../../../renderer/stores/counter';
 import { useSessionStore } from '../../../renderer/stores/session';
 
-type Handler<N extends HostCallName> = (input: HostInput<N>) => Promise<HostOutput<N>> | HostOutput<N>;
-type Handlers = { [N in HostCallName]?: Handler<N> };
-
-/** A strict fake host: a call it was not set up for is rejected, and every call is recorded. */
-function fakeHost(handlers: Handlers) {
-  const calls: { name: HostCallName; input: unknown }[] = [];
-  const client: HostClient = {
-    async call(name, input) {
-      calls.push({ name, input });
-      const handler = handlers[name] as Handler<typeof name> | undefined;
-      if (!handler) throw new Error(`unexpected host call ${name}`);
-      return (await handler(input as never)) as never;
-    },
-  };
-  return { client, calls, names: () => calls.map((c) => c.name) };
-}
+type Handlers = FakeHandlers;
 
 const fail = (code: HostErrorCode, message = `${code} sentence`) => new AppError(code, message);
 

@@ -1,31 +1,17 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import type { HostCallName, HostInput, HostOutput } from '../../../shared/contract';
 import type { HostErrorCode } from '../../../shared/errors';
 import { buildLicenceId } from '../../../shared/ids';
 import type { ObjectionRequest } from '../../../shared/library-api';
 import { createAuditLog } from '../../../renderer/audit/audit-log';
 import { WorkstationDb } from '../../../renderer/db/db';
-import { AppError, type HostClient } from '../../../renderer/host/client';
+import { fakeHost, type FakeHandlers } from './fake-host';
+import { AppError } from '../../../renderer/host/client';
 import { createOutbox } from '../../../renderer/outbox/outbox';
 import { createObjectionService, displayState, type ObjectionDraft } from '../../../renderer/features/objections/objections';
 import { readLicenceId } from '../../../renderer/features/objections/objection-form';
 
-type Handler<N extends HostCallName> = (input: HostInput<N>) => Promise<HostOutput<N>> | HostOutput<N>;
-type Handlers = { [N in HostCallName]?: Handler<N> };
-
-function fakeHost(handlers: Handlers) {
-  const calls: { name: HostCallName; input: unknown }[] = [];
-  const client: HostClient = {
-    async call(name, input) {
-      calls.push({ name, input });
-      const handler = handlers[name] as Handler<typeof name> | undefined;
-      if (!handler) throw new Error(`unexpected host call ${name}`);
-      return (await handler(input as never)) as never;
-    },
-  };
-  return { client, calls };
-}
+type Handlers = FakeHandlers;
 
 const LICENCE = buildLicenceId({ typeCode: '11100000000013127D001', issuerCode: '11310115MB0001201U', serial: '2019000001', version: '001' });
 const ISSUER = { code: '11310115MB0001201U', name: '浦东新区公安分局' };
