@@ -1,7 +1,10 @@
-import { expect } from './workstation';
+import { expect, signOutAll } from './workstation';
 import { libraryTest as test, openSupervision, signInAs } from './supervision-fixtures';
 
 test.describe.configure({ mode: 'serial' });
+
+// The worker's workstation is shared with other spec files: start signed out.
+test.beforeEach(async ({ workstation }) => signOutAll(workstation));
 
 /** The training_switch events of the local audit chain, oldest first. */
 function trainingSwitches(page: import('@playwright/test').Page): Promise<Array<{ on: boolean; operator: string }>> {
