@@ -22,6 +22,7 @@ import QRCode from 'qrcode';
 import { chromium, type Page } from '@playwright/test';
 import type { FiledObjection } from '../../shared/library-api';
 import { objectionRows } from '../../renderer/features/objections/objections';
+import { writeObjectionRows } from '../e2e/objection-seed';
 import { median, reportFigures } from './lib';
 
 const ITEMS = 1_000;
@@ -94,27 +95,7 @@ async function seed(page: Page, licenceId: string, prefix: string, evidenceBase6
       at.toISOString(),
     );
   });
-  await page.evaluate(
-    (all) =>
-      new Promise<void>((resolve, reject) => {
-        const open = indexedDB.open('e-licence-workstation');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const db = open.result;
-          const tx = db.transaction(['objections', 'outbox'], 'readwrite');
-          for (const row of all) {
-            tx.objectStore('objections').put(row.objection);
-            tx.objectStore('outbox').add(row.outbox);
-          }
-          tx.oncomplete = () => {
-            db.close();
-            resolve();
-          };
-          tx.onerror = () => reject(tx.error);
-        };
-      }),
-    rows,
-  );
+  await writeObjectionRows(page, rows);
 }
 
 interface DrainFigures {

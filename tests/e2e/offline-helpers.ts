@@ -2,6 +2,7 @@ import type { Page } from '@playwright/test';
 import type { FiledObjection, SandboxHolder } from '../../shared/library-api';
 import { objectionRows } from '../../renderer/features/objections/objections';
 import { MATTERS, PNG_PAGE } from './counter-helpers';
+import { writeObjectionRows } from './objection-seed';
 import { expect, type RunningWorkstation } from './workstation';
 
 async function libraryPost<T>(ws: RunningWorkstation, path: string, body: unknown, token?: string): Promise<T> {
@@ -109,27 +110,7 @@ export async function seedObjections(page: Page, licenceId: string, count: numbe
       at.toISOString(),
     );
   });
-  await page.evaluate(
-    (all) =>
-      new Promise<void>((resolve, reject) => {
-        const open = indexedDB.open('e-licence-workstation');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const db = open.result;
-          const tx = db.transaction(['objections', 'outbox'], 'readwrite');
-          for (const row of all) {
-            tx.objectStore('objections').put(row.objection);
-            tx.objectStore('outbox').add(row.outbox);
-          }
-          tx.oncomplete = () => {
-            db.close();
-            resolve();
-          };
-          tx.onerror = () => reject(tx.error);
-        };
-      }),
-    rows,
-  );
+  await writeObjectionRows(page, rows);
   return rows.map((r) => r.objection.id);
 }
 
