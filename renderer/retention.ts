@@ -16,7 +16,7 @@ export interface SweepResult {
 
 /**
  * Keeps the workstation's local data within what it may hold (Art. 27): paper scans of
- * completed cases are deleted after the retention a supervisor set, and cases left open by a
+ * completed (or cancelled) cases are deleted after the retention a supervisor set, and cases left open by a
  * closed page are marked cancelled so they do not linger as open. Identifiers, outcomes and
  * hashes of completed cases stay.
  */
@@ -24,10 +24,18 @@ export async function sweepLocalData(db: WorkstationDb, now: Date, retentionDays
   const expiry = new Date(now.getTime() - retentionDays * DAY_MS).toISOString();
   const abandonedBefore = new Date(now.getTime() - ABANDONED_AFTER_MS).toISOString();
   return db.transaction('rw', db.cases, db.paperScans, async () => {
-    const expired = await db.cases.where('completedAt').below(expiry).primaryKeys();
+    // Start from the cases that still have pages (few: pages leave after the retention), not
+    // from every completed case: on a window with years of cases, a query per case held the
+    // cases store for seconds at every start-up, and every other reader waited behind it.
+    const scanned = (await db.paperScans.orderBy('caseNo').uniqueKeys()) as string[];
+    const owners = await db.cases.bulkGet(scanned);
     let paperPagesDeleted = 0;
     const casesWithPagesDeleted: string[] = [];
-    for (const caseNo of expired) {
+    for (const [i, caseNo] of scanned.entries()) {
+      // A cancelled case's pages count from its opening: it never completes.
+      const owner = owners[i];
+      const since = owner?.completedAt ?? (owner?.status === 'cancelled' ? owner.openedAt : null);
+      if (!since || since >= expiry) continue;
       const deleted = await db.paperScans.where('caseNo').equals(caseNo).delete();
       if (deleted > 0) {
         paperPagesDeleted += deleted;

@@ -1,4 +1,6 @@
 import Dexie, { type EntityTable } from 'dexie';
+import type { CaseTally, DayPeriod } from '../../shared/dashboard-stats';
+import type { ReviewDraw, ReviewVerdict } from '../../shared/random-review';
 import { SCHEMA_VERSIONS } from './schema';
 
 /** A row of the local audit chain (the chain's fields; see shared/audit-chain). */
@@ -68,6 +70,39 @@ export interface PaperScanRow {
   thumbnail: Blob;
 }
 
+/**
+ * The tally of one Asia/Shanghai day, derived from `cases` (the record) and kept in `caseDays`,
+ * so that a period of two years is read as ~730 rows instead of 100,000 cases.
+ */
+export interface CaseDayRow {
+  day: string;
+  /** Cases of the day in the completedAt index, training ones included: tells a stale row apart. */
+  sourceCount: number;
+  /** The latest completion time among them: cases completed later are not in any tally yet. */
+  lastCompletedAt: string;
+  tally: CaseTally;
+}
+
+/** A reviewer's finding on one drawn case. */
+export interface ReviewFinding {
+  caseNo: string;
+  verdict: ReviewVerdict;
+  note: string;
+  at: string;
+  by: string;
+}
+
+/** A random review (随机抽查) as stored in `reviews`. */
+export interface ReviewRow {
+  id: string;
+  drawnAt: string;
+  drawnBy: string;
+  period: DayPeriod;
+  draw: ReviewDraw;
+  /** The latest finding per case, in the order they were recorded. */
+  findings: ReviewFinding[];
+}
+
 /** The workstation's local database. */
 export class WorkstationDb extends Dexie {
   auditEvents!: EntityTable<AuditEventRow, 'seq'>;
@@ -76,6 +111,9 @@ export class WorkstationDb extends Dexie {
   objections!: EntityTable<ObjectionRow, 'id'>;
   paperScans!: EntityTable<PaperScanRow, 'id'>;
   referenceCache!: EntityTable<ReferenceCacheRow, 'name'>;
+  // Schema version 2.
+  caseDays!: EntityTable<CaseDayRow, 'day'>;
+  reviews!: EntityTable<ReviewRow, 'id'>;
 
   constructor(name = 'e-licence-workstation') {
     super(name);

@@ -1,4 +1,3 @@
-import type { Table } from 'dexie';
 import type { PurgedCase } from '../../../shared/counter-case';
 import {
   addToTally,
@@ -11,24 +10,9 @@ import {
   type DayPeriod,
   type ObjectionTally,
 } from '../../../shared/dashboard-stats';
-import type { CaseRow, WorkstationDb } from '../../db/db';
+import type { CaseDayRow, CaseRow, WorkstationDb } from '../../db/db';
 
-/**
- * The tally of one Asia/Shanghai day, derived from `cases` (the record) and kept in Dexie
- * `caseDays`, so that a period of two years is read as ~730 rows instead of 100,000 cases.
- */
-export interface CaseDayRow {
-  day: string;
-  /** Cases of the day in the completedAt index, training ones included: tells a stale row apart. */
-  sourceCount: number;
-  /** The latest completion time among them: cases completed later are not in any tally yet. */
-  lastCompletedAt: string;
-  tally: CaseTally;
-}
-
-function caseDays(db: WorkstationDb): Table<CaseDayRow, string> {
-  return db.table('caseDays');
-}
+export type { CaseDayRow } from '../../db/db';
 
 // Completed cases have a completion time; open and cancelled ones have none and so are not in
 // the completedAt index at all.
@@ -62,9 +46,9 @@ async function rebuildDays(db: WorkstationDb, fromIso: string, toIso: string): P
   });
   const firstDay = shanghaiDayOf(fromIso);
   const lastDay = shanghaiDayOf(new Date(Date.parse(toIso) - 1).toISOString());
-  await db.transaction('rw', caseDays(db), async () => {
-    await caseDays(db).where('day').between(firstDay, lastDay, true, true).delete();
-    await caseDays(db).bulkPut([...days.values()]);
+  await db.transaction('rw', db.caseDays, async () => {
+    await db.caseDays.where('day').between(firstDay, lastDay, true, true).delete();
+    await db.caseDays.bulkPut([...days.values()]);
   });
 }
 
@@ -78,7 +62,7 @@ const END = '9999-12-31T00:00:00.000Z';
  * past is found by {@link checkCaseDays}.
  */
 export async function syncCaseDays(db: WorkstationDb): Promise<void> {
-  const last = await caseDays(db).orderBy('day').last();
+  const last = await db.caseDays.orderBy('day').last();
   if (!last) {
     if (await completedBetween(db, START, END).first()) await rebuildDays(db, START, END);
     return;
@@ -93,7 +77,7 @@ export async function syncCaseDays(db: WorkstationDb): Promise<void> {
  * was removed or the clock was set back. True when it rebuilt.
  */
 export async function checkCaseDays(db: WorkstationDb): Promise<boolean> {
-  const [completed, rows] = await Promise.all([completedBetween(db, START, END).count(), caseDays(db).toArray()]);
+  const [completed, rows] = await Promise.all([completedBetween(db, START, END).count(), db.caseDays.toArray()]);
   if (completed === rows.reduce((sum, row) => sum + row.sourceCount, 0)) return false;
   await rebuildDays(db, START, END);
   return true;
@@ -102,7 +86,7 @@ export async function checkCaseDays(db: WorkstationDb): Promise<boolean> {
 /** The tally of a period's completed cases, training left out. */
 export async function periodTally(db: WorkstationDb, period: DayPeriod): Promise<CaseTally> {
   await syncCaseDays(db);
-  const rows = await caseDays(db).where('day').between(period.from, period.to, true, true).toArray();
+  const rows = await db.caseDays.where('day').between(period.from, period.to, true, true).toArray();
   return mergeTallies(rows.map((row) => row.tally));
 }
 

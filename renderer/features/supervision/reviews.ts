@@ -1,33 +1,10 @@
-import type { Table } from 'dexie';
 import type { DayPeriod } from '../../../shared/dashboard-stats';
-import { checkReviewDraw, drawReview, type ReviewDraw, type ReviewVerdict } from '../../../shared/random-review';
+import { checkReviewDraw, drawReview } from '../../../shared/random-review';
 import type { AuditActor, AuditLog } from '../../audit/audit-log';
-import type { WorkstationDb } from '../../db/db';
+import type { ReviewFinding, ReviewRow, WorkstationDb } from '../../db/db';
+
+export type { ReviewFinding, ReviewRow } from '../../db/db';
 import { periodCases } from './case-days';
-
-/** A reviewer's finding on one drawn case. */
-export interface ReviewFinding {
-  caseNo: string;
-  verdict: ReviewVerdict;
-  note: string;
-  at: string;
-  by: string;
-}
-
-/** A random review (随机抽查) as stored in Dexie `reviews`. */
-export interface ReviewRow {
-  id: string;
-  drawnAt: string;
-  drawnBy: string;
-  period: DayPeriod;
-  draw: ReviewDraw;
-  /** The latest finding per case, in the order they were recorded. */
-  findings: ReviewFinding[];
-}
-
-function reviews(db: WorkstationDb): Table<ReviewRow, string> {
-  return db.table('reviews');
-}
 
 /** The cases a review may draw from: the period's completed cases, training ones left out. */
 export async function reviewCandidates(db: WorkstationDb, period: DayPeriod): Promise<string[]> {
@@ -48,7 +25,7 @@ export async function drawAndRecord(
   const draw = drawReview(request.seed, candidates, request.size);
   const drawnAt = request.now.toISOString();
   const review: ReviewRow = { id: `R-${drawnAt.replace(/[^0-9]/g, '').slice(0, 17)}-${request.seed}`, drawnAt, drawnBy: actor.operator, period: request.period, draw, findings: [] };
-  await reviews(db).add(review);
+  await db.reviews.add(review);
   await audit.append(actor, {
     kind: 'review',
     case: null,
@@ -66,12 +43,12 @@ export async function recordFinding(
   finding: Omit<ReviewFinding, 'by' | 'at'>,
   now: Date,
 ): Promise<ReviewRow> {
-  const review = await reviews(db).get(reviewId);
+  const review = await db.reviews.get(reviewId);
   if (!review) throw new Error(`no review ${reviewId}`);
   if (!review.draw.picked.includes(finding.caseNo)) throw new Error(`case ${finding.caseNo} was not drawn in ${reviewId}`);
   const recorded: ReviewFinding = { ...finding, note: finding.note.trim(), at: now.toISOString(), by: actor.operator };
   review.findings = [...review.findings.filter((f) => f.caseNo !== finding.caseNo), recorded];
-  await reviews(db).put(review);
+  await db.reviews.put(review);
   await audit.append(actor, {
     kind: 'review',
     case: finding.caseNo,
@@ -87,5 +64,5 @@ export async function recheckReview(db: WorkstationDb, review: ReviewRow): Promi
 
 /** Every review, newest first. */
 export async function listReviews(db: WorkstationDb): Promise<ReviewRow[]> {
-  return reviews(db).orderBy('drawnAt').reverse().toArray();
+  return db.reviews.orderBy('drawnAt').reverse().toArray();
 }

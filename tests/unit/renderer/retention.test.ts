@@ -29,6 +29,20 @@ describe('the local data sweep', () => {
     db.close();
   });
 
+  it('deletes the pages of a case cancelled before the retention, counted from its opening', async () => {
+    const db = new WorkstationDb(`retention-${Math.random()}`);
+    await db.cases.bulkAdd([
+      caseRow('GONE', 'cancelled', '2026-10-01T01:00:00Z', null),
+      caseRow('LATE', 'cancelled', '2026-11-25T01:00:00Z', null),
+      caseRow('OPEN', 'open', '2026-11-27T01:30:00Z', null),
+    ]);
+    await db.paperScans.bulkAdd([page('GONE'), page('LATE'), page('OPEN')]);
+    const result = await sweepLocalData(db, NOW, 30);
+    expect(result).toMatchObject({ paperPagesDeleted: 1, casesWithPagesDeleted: ['GONE'], abandonedCases: [] });
+    expect((await db.paperScans.toArray()).map((p) => p.caseNo).sort()).toEqual(['LATE', 'OPEN']);
+    db.close();
+  });
+
   it('closes cases left open by a closed page, not the one being served', async () => {
     const db = new WorkstationDb(`retention-${Math.random()}`);
     await db.cases.bulkAdd([caseRow('STALE', 'open', '2026-11-26T08:00:00Z', null), caseRow('NOW', 'open', '2026-11-27T01:55:00Z', null)]);
