@@ -39,14 +39,30 @@ function sm3Compress(block: Uint8Array, offset: number): void {
   }
   const V = sm3V;
   let A = V[0]!, B = V[1]!, C = V[2]!, D = V[3]!, E = V[4]!, F = V[5]!, G = V[6]!, H = V[7]!;
-  for (let j = 0; j < 64; j++) {
+  // Rounds 0–15 and 16–63 differ only in their boolean functions: two loops, no branch per round.
+  for (let j = 0; j < 16; j++) {
     const a12 = (A << 12) | (A >>> 20);
     let ss1 = (a12 + E + SM3_T[j]!) | 0;
     ss1 = (ss1 << 7) | (ss1 >>> 25);
-    const ss2 = ss1 ^ a12;
     const w = W[j]!;
-    const tt1 = ((j < 16 ? A ^ B ^ C : (A & B) | (A & C) | (B & C)) + D + ss2 + (w ^ W[j + 4]!)) | 0;
-    const tt2 = ((j < 16 ? E ^ F ^ G : (E & F) | (~E & G)) + H + ss1 + w) | 0;
+    const tt1 = ((A ^ B ^ C) + D + (ss1 ^ a12) + (w ^ W[j + 4]!)) | 0;
+    const tt2 = ((E ^ F ^ G) + H + ss1 + w) | 0;
+    D = C;
+    C = (B << 9) | (B >>> 23);
+    B = A;
+    A = tt1;
+    H = G;
+    G = (F << 19) | (F >>> 13);
+    F = E;
+    E = tt2 ^ ((tt2 << 9) | (tt2 >>> 23)) ^ ((tt2 << 17) | (tt2 >>> 15));
+  }
+  for (let j = 16; j < 64; j++) {
+    const a12 = (A << 12) | (A >>> 20);
+    let ss1 = (a12 + E + SM3_T[j]!) | 0;
+    ss1 = (ss1 << 7) | (ss1 >>> 25);
+    const w = W[j]!;
+    const tt1 = (((A & B) | (A & C) | (B & C)) + D + (ss1 ^ a12) + (w ^ W[j + 4]!)) | 0;
+    const tt2 = (((E & F) | (~E & G)) + H + ss1 + w) | 0;
     D = C;
     C = (B << 9) | (B >>> 23);
     B = A;
@@ -69,16 +85,25 @@ function sm3Compress(block: Uint8Array, offset: number): void {
 // Every runtime the workstation uses (Node, Electron, Chromium) has the standard TextEncoder;
 // shared/ is compiled without DOM types, so it is looked up on globalThis, with the plain
 // encoder as a fallback.
-type Utf8Encoder = { encode(text: string): Uint8Array };
+type Utf8Encoder = { encode(text: string): Uint8Array; encodeInto?(text: string, into: Uint8Array): { written: number } };
 const TextEncoderClass = (globalThis as { TextEncoder?: new () => Utf8Encoder }).TextEncoder;
 const textEncoder: Utf8Encoder = TextEncoderClass ? new TextEncoderClass() : { encode: utf8Encode };
+// Text is encoded into one reused buffer (no allocation per hash): a UTF-16 unit becomes at most 3 bytes.
+let encodeBuffer = new Uint8Array(4096);
+
+function utf8Of(text: string): Uint8Array {
+  if (!textEncoder.encodeInto) return textEncoder.encode(text);
+  if (encodeBuffer.length < text.length * 3) encodeBuffer = new Uint8Array(text.length * 3);
+  const { written } = textEncoder.encodeInto(text, encodeBuffer);
+  return encodeBuffer.subarray(0, written);
+}
 
 /**
  * SM3 of UTF-8 text or of raw bytes, as 64 lowercase hex characters. Lone surrogates in text
  * are encoded as U+FFFD, as TextEncoder does.
  */
 export function sm3Hex(input: string | Uint8Array): string {
-  const data = typeof input === 'string' ? textEncoder.encode(input) : input;
+  const data = typeof input === 'string' ? utf8Of(input) : input;
   sm3V.set(SM3_IV);
   const length = data.length;
   const full = length - (length % 64);

@@ -153,7 +153,7 @@ test('a random review drawn twice with the same seed over the same period picks 
 
 test('the audit trail filters by kind and case, and its CSV export parses back exactly, Chinese intact, and is audited', async ({ workstation }) => {
   await openSupervision(page, workstation, 'audit');
-  const rows = page.getByTestId('audit-table').locator('.el-table__body-wrapper tr.el-table__row');
+  const rows = page.getByTestId('audit-table').locator('tbody tr[data-seq]');
   await expect(rows.first()).toBeVisible();
 
   await page.getByTestId('audit-kind').click();

@@ -20,48 +20,77 @@ export interface SegmentResult {
   broken: { seq: number | null; reason: AuditBreakReason } | null;
 }
 
-// Big enough that IndexedDB's per-request cost is small, small enough to report progress often.
-const PAGE = 4_000;
+/** Reads the stored events with seq in [fromSeq, toSeq], in seq order. */
+export type AuditEventReader = (fromSeq: number, toSeq: number) => Promise<AuditEvent[]>;
 
 /**
- * Verifies the events with seq in [fromSeq, toSeq] read from the database in pages. The next
- * page is requested before the current one is hashed, so IndexedDB reads while SM3 runs, and
- * hashing happens outside any transaction (awaiting anything else inside one commits it early).
+ * A reader over the raw IndexedDB store: one `getAll` per range. Raw, not through Dexie:
+ * verification reads every event of the chain, and Dexie's layers cost more per page than the
+ * read itself.
+ */
+export function indexedDbEventReader(database: IDBDatabase): AuditEventReader {
+  return (fromSeq, toSeq) =>
+    new Promise((resolve, reject) => {
+      const request = database.transaction('auditEvents', 'readonly').objectStore('auditEvents').getAll(IDBKeyRange.bound(fromSeq, toSeq));
+      request.onsuccess = () => resolve(request.result as AuditEvent[]);
+      request.onerror = () => reject(request.error ?? new Error('IndexedDB read failed'));
+    });
+}
+
+/** A reader over the page's database (opened by Dexie, read raw). */
+export async function workstationEventReader(db: WorkstationDb): Promise<AuditEventReader> {
+  if (!db.isOpen()) await db.open();
+  return indexedDbEventReader(db.backendDB());
+}
+
+// Pages big enough that IndexedDB's per-request cost is small and small enough to report
+// progress often; two in flight, so the database reads the next page while this one is hashed.
+const PAGE = 2_000;
+const IN_FLIGHT = 2;
+
+/**
+ * Verifies the events with seq in [fromSeq, toSeq], read in pages of consecutive seqs (a
+ * missing event only makes its page shorter: the verifier reports the gap). Reads are
+ * requested ahead, so IndexedDB reads while SM3 runs, and hashing happens outside any
+ * transaction (awaiting anything else inside one commits it early).
  */
 export async function verifySegment(
-  db: WorkstationDb,
+  read: AuditEventReader,
   fromSeq: number,
   toSeq: number,
   onProgress: (checked: number) => void = () => {},
   pageSize = PAGE,
 ): Promise<SegmentResult> {
-  const read = (after: number) =>
-    db.auditEvents
-      .where('seq')
-      .between(after, toSeq, false, true)
-      .limit(pageSize)
-      .toArray() as Promise<AuditEvent[]>;
   let verifier: AuditChainVerifier | null = null;
   let first: AuditEvent | null = null;
   let lastSeq: number | null = null;
-  let pending = read(fromSeq - 1);
-  for (;;) {
-    const page = await pending;
-    if (page.length === 0) break;
-    const last = page.at(-1)!;
-    if (page.length === pageSize && last.seq < toSeq) pending = read(last.seq);
-    else pending = Promise.resolve([]);
-    if (!verifier) {
-      first = page[0]!;
-      verifier = new AuditChainVerifier(String(first.prev), first.seq);
+  let next = fromSeq;
+  const queue: Promise<AuditEvent[]>[] = [];
+  const requestAhead = () => {
+    while (queue.length < IN_FLIGHT && next <= toSeq) {
+      const to = Math.min(toSeq, next + pageSize - 1);
+      queue.push(read(next, to));
+      next = to + 1;
     }
-    const intact = verifier.pushAll(page);
-    onProgress(verifier.result.checked);
-    if (!intact) {
-      await pending;
-      break;
+  };
+  requestAhead();
+  try {
+    while (queue.length > 0) {
+      const page = await queue.shift()!;
+      requestAhead();
+      if (page.length === 0) continue;
+      if (!verifier) {
+        first = page[0]!;
+        verifier = new AuditChainVerifier(String(first.prev), first.seq);
+      }
+      const intact = verifier.pushAll(page);
+      onProgress(verifier.result.checked);
+      if (!intact) break;
+      lastSeq = page.at(-1)!.seq;
     }
-    lastSeq = last.seq;
+  } finally {
+    // Reads still in flight after a break are left to finish, their results unused.
+    await Promise.allSettled(queue);
   }
   const result = verifier?.result ?? { ok: true, checked: 0, firstBroken: null };
   const intact = result.ok && verifier !== null && result.checked > 0;

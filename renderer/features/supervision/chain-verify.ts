@@ -1,6 +1,6 @@
 import type { AuditChainResult } from '../../../shared/audit-chain';
 import type { WorkstationDb } from '../../db/db';
-import { splitSeqs, stitchSegments, verifySegment, type SegmentResult } from './chain-segments';
+import { splitSeqs, stitchSegments, verifySegment, workstationEventReader, type SegmentResult } from './chain-segments';
 import type { ChainWorkerMessage, ChainWorkerRequest } from './chain-worker';
 
 /** A finished verification of the whole chain. */
@@ -60,10 +60,11 @@ export async function verifyLocalChain(
       total,
     );
   };
-  const useWorkers = typeof Worker !== 'undefined' && ranges.length > 1;
+  const useWorkers = typeof Worker !== 'undefined';
+  const read = useWorkers ? null : await workstationEventReader(db);
   const segments = await Promise.all(
     ranges.map((range, i) =>
-      useWorkers ? segmentInWorker({ dbName: db.name, ...range }, report(i)) : verifySegment(db, range.fromSeq, range.toSeq, report(i)),
+      read ? verifySegment(read, range.fromSeq, range.toSeq, report(i)) : segmentInWorker({ dbName: db.name, ...range }, report(i)),
     ),
   );
   return { result: stitchSegments(segments), total, ms: performance.now() - started };

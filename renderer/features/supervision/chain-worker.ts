@@ -1,5 +1,4 @@
-import { WorkstationDb } from '../../db/db';
-import { verifySegment, type SegmentResult } from './chain-segments';
+import { indexedDbEventReader, verifySegment, type SegmentResult } from './chain-segments';
 
 /** What the page asks a chain worker to verify. */
 export interface ChainWorkerRequest {
@@ -13,13 +12,26 @@ export type ChainWorkerMessage = { type: 'progress'; checked: number } | { type:
 
 const scope = self as unknown as { onmessage: ((event: MessageEvent<ChainWorkerRequest>) => void) | null; postMessage(message: ChainWorkerMessage): void };
 
-// Each worker opens the database itself: reading and hashing then both run off the page's
-// thread, and two workers read and hash two halves of the chain at once.
+// Each worker opens the database itself (raw IndexedDB at its current version; no Dexie to
+// load): reading and hashing then both run off the page's thread.
+function openDatabase(name: string): Promise<IDBDatabase> {
+  return new Promise((resolve, reject) => {
+    const request = indexedDB.open(name);
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error ?? new Error('IndexedDB did not open'));
+  });
+}
+
 scope.onmessage = (event) => {
   const { dbName, fromSeq, toSeq } = event.data;
-  const db = new WorkstationDb(dbName);
-  verifySegment(db, fromSeq, toSeq, (checked) => scope.postMessage({ type: 'progress', checked }))
-    .then((result) => scope.postMessage({ type: 'done', result }))
-    .catch((error: unknown) => scope.postMessage({ type: 'error', message: error instanceof Error ? error.message : String(error) }))
-    .finally(() => db.close());
+  openDatabase(dbName)
+    .then(async (database) => {
+      try {
+        const result = await verifySegment(indexedDbEventReader(database), fromSeq, toSeq, (checked) => scope.postMessage({ type: 'progress', checked }));
+        scope.postMessage({ type: 'done', result });
+      } finally {
+        database.close();
+      }
+    })
+    .catch((error: unknown) => scope.postMessage({ type: 'error', message: error instanceof Error ? error.message : String(error) }));
 };

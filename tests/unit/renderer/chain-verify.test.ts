@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { createAuditEvent, verifyAuditChain, type AuditEvent } from '../../../shared/audit-chain';
 import { WorkstationDb } from '../../../renderer/db/db';
-import { splitSeqs, stitchSegments, verifySegment } from '../../../renderer/features/supervision/chain-segments';
+import { splitSeqs, stitchSegments, verifySegment, workstationEventReader } from '../../../renderer/features/supervision/chain-segments';
 import { verifyLocalChain } from '../../../renderer/features/supervision/chain-verify';
 
 const N = 40;
@@ -36,6 +36,8 @@ const TAMPERINGS: [string, (rows: AuditEvent[]) => AuditEvent[]][] = [
   ['the removed first event', (rows) => rows.filter((e) => e.seq !== 1)],
   ['removed events at the end of a segment', (rows) => rows.filter((e) => e.seq < 18 || e.seq > 20)],
   ['a removed whole segment', (rows) => rows.filter((e) => e.seq < 11 || e.seq > 20)],
+  ['removed events spanning whole pages', (rows) => rows.filter((e) => e.seq < 4 || e.seq > 17)],
+  ['everything after the first event removed but the last', (rows) => rows.filter((e) => e.seq === 1 || e.seq === N)],
   ['a recomputed hash with a stale link', (rows) => rows.map((e) => (e.seq === 25 ? { ...createAuditEvent(rows[23]!, { ...e, details: { x: 1 } }), prev: e.prev } : e))],
   ['an event rebuilt with a new hash (breaking the next link)', (rows) => rows.map((e) => (e.seq === 30 ? createAuditEvent(rows[28]!, { ...e, details: { forged: true } }) : e))],
   ['a malformed event', (rows) => rows.map((e) => (e.seq === 12 ? ({ ...e, hash: 'not-hex' } as AuditEvent) : e))],
@@ -61,7 +63,8 @@ describe('verifyLocalChain (segments verified apart and stitched)', () => {
     const rows = tamper(chain());
     const db = new WorkstationDb(`chain-${Math.random()}`);
     await db.auditEvents.bulkAdd(rows as never);
-    const segments = await Promise.all(splitSeqs(N, 2).map((r) => verifySegment(db, r.fromSeq, r.toSeq, () => {}, 6)));
+    const read = await workstationEventReader(db);
+    const segments = await Promise.all(splitSeqs(N, 2).map((r) => verifySegment(read, r.fromSeq, r.toSeq, () => {}, 6)));
     expect(stitchSegments(segments)).toEqual(verifyAuditChain(rows));
     db.close();
   });
