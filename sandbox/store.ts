@@ -95,6 +95,15 @@ export class Store {
     this.created = created;
   }
 
+  private readonly statements = new Map<string, Database.Statement>();
+
+  /** A prepared statement, prepared once: preparing on every call cost more than most queries. */
+  private sql(text: string): Database.Statement {
+    let statement = this.statements.get(text);
+    if (!statement) this.statements.set(text, (statement = this.db.prepare(text)));
+    return statement;
+  }
+
   /** Opens a data folder, seeding it when new. */
   static open(dataDir: string, seed: string): Store {
     mkdirSync(dataDir, { recursive: true });
@@ -140,7 +149,7 @@ export class Store {
 
   /** Checks a demo account's password; the operator when it matches. */
   checkPassword(username: string, password: string): OperatorRow | null {
-    const row = this.db.prepare('SELECT * FROM operators WHERE username = ?').get(username) as
+    const row = this.sql('SELECT * FROM operators WHERE username = ?').get(username) as
       | { username: string; id: string; name: string; role: Role; unit_code: string; unit_name: string; salt: string; hash: string }
       | undefined;
     const expected = Buffer.from(row?.hash ?? '00'.repeat(32), 'hex');
@@ -150,25 +159,25 @@ export class Store {
   }
 
   createSession(token: string, username: string, workstationId: string, expiresAt: string): void {
-    this.db.prepare('INSERT INTO sessions VALUES (?, ?, ?, ?)').run(token, username, workstationId, expiresAt);
+    this.sql('INSERT INTO sessions VALUES (?, ?, ?, ?)').run(token, username, workstationId, expiresAt);
   }
 
   /** The operator of a session, or null when unknown or expired at `nowIso`. */
   sessionOperator(token: string, nowIso: string): OperatorRow | null {
-    const row = this.db.prepare('SELECT username, expires_at FROM sessions WHERE token = ?').get(token) as { username: string; expires_at: string } | undefined;
+    const row = this.sql('SELECT username, expires_at FROM sessions WHERE token = ?').get(token) as { username: string; expires_at: string } | undefined;
     if (!row || row.expires_at <= nowIso) return null;
-    const op = this.db.prepare('SELECT * FROM operators WHERE username = ?').get(row.username) as
+    const op = this.sql('SELECT * FROM operators WHERE username = ?').get(row.username) as
       | { username: string; id: string; name: string; role: Role; unit_code: string; unit_name: string }
       | undefined;
     return op ? { username: op.username, id: op.id, name: op.name, role: op.role, unitCode: op.unit_code, unitName: op.unit_name } : null;
   }
 
   holders(): SeedHolder[] {
-    return (this.db.prepare('SELECT * FROM holders ORDER BY position').all() as HolderDbRow[]).map(toHolder);
+    return (this.sql('SELECT * FROM holders ORDER BY position').all() as HolderDbRow[]).map(toHolder);
   }
 
   holder(idNumber: string): SeedHolder | null {
-    const row = this.db.prepare('SELECT * FROM holders WHERE id_number = ?').get(idNumber) as HolderDbRow | undefined;
+    const row = this.sql('SELECT * FROM holders WHERE id_number = ?').get(idNumber) as HolderDbRow | undefined;
     return row ? toHolder(row) : null;
   }
 
@@ -178,79 +187,79 @@ export class Store {
   }
 
   licence(id: string): LicenceRow | null {
-    const row = this.db.prepare('SELECT * FROM licences WHERE id = ?').get(id) as Parameters<Store['toLicence']>[0] | undefined;
+    const row = this.sql('SELECT * FROM licences WHERE id = ?').get(id) as Parameters<Store['toLicence']>[0] | undefined;
     return row ? this.toLicence(row) : null;
   }
 
   licencesOf(holderId: string): LicenceRow[] {
-    const rows = this.db.prepare('SELECT * FROM licences WHERE holder_id = ? ORDER BY position').all(holderId) as Array<Parameters<Store['toLicence']>[0]>;
+    const rows = this.sql('SELECT * FROM licences WHERE holder_id = ? ORDER BY position').all(holderId) as Array<Parameters<Store['toLicence']>[0]>;
     return rows.map((row) => this.toLicence(row));
   }
 
   setStatus(id: string, status: LicenceStatus, changedAt: string, supersededBy: string | null): void {
-    this.db.prepare('UPDATE licences SET status = ?, status_changed_at = ?, superseded_by = ? WHERE id = ?').run(status, changedAt, supersededBy, id);
+    this.sql('UPDATE licences SET status = ?, status_changed_at = ?, superseded_by = ? WHERE id = ?').run(status, changedAt, supersededBy, id);
   }
 
   addCorrection(licence: SeedLicence): void {
-    const position = (this.db.prepare('SELECT MAX(position) AS p FROM licences').get() as { p: number }).p + 1;
+    const position = (this.sql('SELECT MAX(position) AS p FROM licences').get() as { p: number }).p + 1;
     this.db
       .prepare("INSERT INTO licences VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, 'correction', ?)")
       .run(licence.id, licence.holderId, licence.typeCode, JSON.stringify(licence), licence.status, licence.statusChangedAt, licence.supersededBy, position);
   }
 
   licenceFile(id: string): LicenceFileRow | null {
-    return (this.db.prepare('SELECT pdf, hash, signed FROM licence_files WHERE id = ?').get(id) as LicenceFileRow | undefined) ?? null;
+    return (this.sql('SELECT pdf, hash, signed FROM licence_files WHERE id = ?').get(id) as LicenceFileRow | undefined) ?? null;
   }
 
   saveLicenceFile(id: string, file: LicenceFileRow): void {
-    this.db.prepare('INSERT OR IGNORE INTO licence_files VALUES (?, ?, ?, ?)').run(id, file.pdf, file.hash, file.signed);
+    this.sql('INSERT OR IGNORE INTO licence_files VALUES (?, ?, ?, ?)').run(id, file.pdf, file.hash, file.signed);
   }
 
   /** Marks a token's jti used; false when it already was. */
   useToken(jti: string, at: string): boolean {
-    return this.db.prepare('INSERT OR IGNORE INTO used_tokens VALUES (?, ?)').run(jti, at).changes === 1;
+    return this.sql('INSERT OR IGNORE INTO used_tokens VALUES (?, ?)').run(jti, at).changes === 1;
   }
 
   saveGrant(id: string, data: unknown): void {
-    this.db.prepare('INSERT INTO grants VALUES (?, ?)').run(id, JSON.stringify(data));
+    this.sql('INSERT INTO grants VALUES (?, ?)').run(id, JSON.stringify(data));
   }
 
   grant<T>(id: string): T | null {
-    const row = this.db.prepare('SELECT data FROM grants WHERE id = ?').get(id) as { data: string } | undefined;
+    const row = this.sql('SELECT data FROM grants WHERE id = ?').get(id) as { data: string } | undefined;
     return row ? (JSON.parse(row.data) as T) : null;
   }
 
   idempotent(path: string, key: string): { body: string; response: string } | null {
-    return (this.db.prepare('SELECT body, response FROM idempotency WHERE path = ? AND key = ?').get(path, key) as { body: string; response: string } | undefined) ?? null;
+    return (this.sql('SELECT body, response FROM idempotency WHERE path = ? AND key = ?').get(path, key) as { body: string; response: string } | undefined) ?? null;
   }
 
   saveIdempotent(path: string, key: string, body: string, response: string): void {
-    this.db.prepare('INSERT OR IGNORE INTO idempotency VALUES (?, ?, ?, ?)').run(path, key, body, response);
+    this.sql('INSERT OR IGNORE INTO idempotency VALUES (?, ?, ?, ?)').run(path, key, body, response);
   }
 
   addUsageRecord(id: string, data: unknown): void {
-    this.db.prepare('INSERT INTO usage_records (id, data) VALUES (?, ?)').run(id, JSON.stringify(data));
+    this.sql('INSERT INTO usage_records (id, data) VALUES (?, ?)').run(id, JSON.stringify(data));
   }
 
   usageRecords(): unknown[] {
-    return (this.db.prepare('SELECT data FROM usage_records ORDER BY seq').all() as Array<{ data: string }>).map((row) => JSON.parse(row.data) as unknown);
+    return (this.sql('SELECT data FROM usage_records ORDER BY seq').all() as Array<{ data: string }>).map((row) => JSON.parse(row.data) as unknown);
   }
 
   objection<T>(id: string): { request: string; data: T } | null {
-    const row = this.db.prepare('SELECT request, data FROM objections WHERE id = ?').get(id) as { request: string; data: string } | undefined;
+    const row = this.sql('SELECT request, data FROM objections WHERE id = ?').get(id) as { request: string; data: string } | undefined;
     return row ? { request: row.request, data: JSON.parse(row.data) as T } : null;
   }
 
   addObjection(id: string, request: string, data: { updatedAt: string }): void {
-    this.db.prepare('INSERT INTO objections (id, request, data, updated_at) VALUES (?, ?, ?, ?)').run(id, request, JSON.stringify(data), data.updatedAt);
+    this.sql('INSERT INTO objections (id, request, data, updated_at) VALUES (?, ?, ?, ?)').run(id, request, JSON.stringify(data), data.updatedAt);
   }
 
   updateObjection(id: string, data: { updatedAt: string }): void {
-    this.db.prepare('UPDATE objections SET data = ?, updated_at = ? WHERE id = ?').run(JSON.stringify(data), data.updatedAt, id);
+    this.sql('UPDATE objections SET data = ?, updated_at = ? WHERE id = ?').run(JSON.stringify(data), data.updatedAt, id);
   }
 
   objections<T>(): T[] {
-    return (this.db.prepare('SELECT data FROM objections ORDER BY seq').all() as Array<{ data: string }>).map((row) => JSON.parse(row.data) as T);
+    return (this.sql('SELECT data FROM objections ORDER BY seq').all() as Array<{ data: string }>).map((row) => JSON.parse(row.data) as T);
   }
 
   /** Restores the seeded state: tokens, grants, idempotent results, records, objections, statuses. */

@@ -9,6 +9,13 @@ const files = readdirSync('tests/bench')
   .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
   .sort();
 if (only.length === 0) rmSync('bench-results.json', { force: true });
+// The benchmarks that open the workstation serve dist-web: build it from the working tree
+// first, so that a figure never comes from a stale bundle.
+console.log('building the renderer (dist-web)…');
+if (spawnSync('npm', ['run', '--silent', 'build:web'], { stdio: ['ignore', 'ignore', 'inherit'] }).status !== 0) {
+  console.error('bench: the renderer did not build');
+  process.exit(1);
+}
 let failed = 0;
 for (const file of files) {
   console.log(`\n=== ${file}`);

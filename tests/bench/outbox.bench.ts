@@ -12,7 +12,7 @@
  * Baseline in the same run, printed beside them: the same drain with the counter page open
  * (no objection list on screen). Three rounds of each: the median rate, and the longest task
  * of all rounds. Every item is counted at the sandbox: exactly 1,000 each time.
- * Run: `npx tsx tests/bench/outbox.bench.ts`.
+ * Run: `npm run bench -- outbox` (which builds the renderer first).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';

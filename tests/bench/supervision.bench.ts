@@ -14,9 +14,9 @@
  * Baselines measured in the same run and printed beside them: a page found by scanning the
  * whole store, the IndexedDB read rate alone (the ceiling for verification), the dashboard's
  * first run (which builds the day tallies from every case) and the naive dashboard (every
- * case read and counted). Run: `npx tsx tests/bench/supervision.bench.ts`.
+ * case read and counted). Run: `npm run bench -- supervision` (which builds the renderer first).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -180,8 +180,6 @@ async function clearMeasures(page: Page): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const build = spawnSync('npx', ['vite', 'build', '--config', 'vite.renderer.config.ts'], { stdio: 'ignore' });
-  if (build.status !== 0) throw new Error('the renderer did not build');
   const dataDir = mkdtempSync(join(tmpdir(), 'supervision-bench-host-'));
   const profile = mkdtempSync(join(tmpdir(), 'supervision-bench-profile-'));
   const host = await startHost(dataDir);
