@@ -1,4 +1,5 @@
 import Dexie, { type EntityTable } from 'dexie';
+import type { CatchUpHolder } from '../../shared/catch-up';
 import { SCHEMA_VERSIONS } from './schema';
 
 /** A row of the local audit chain (the chain's fields; see shared/audit-chain). */
@@ -32,6 +33,12 @@ export interface CaseRow {
   matterCode: string;
   training: boolean;
   record: Record<string, unknown>;
+  /**
+   * The holder's name, kept apart from the purged record for one purpose only: the duty grant
+   * of a pending Art. 11 catch-up. Deleted once the catch-up answers or its lookback has passed
+   * (shared/catch-up.ts); absent on every other case.
+   */
+  catchUpHolder?: CatchUpHolder;
 }
 
 /** A queued delivery to the library. */
