@@ -1,5 +1,4 @@
 import Dexie, { type EntityTable } from 'dexie';
-import type { CatchUpHolder } from '../../shared/catch-up';
 import { SCHEMA_VERSIONS } from './schema';
 
 /** A row of the local audit chain (the chain's fields; see shared/audit-chain). */
@@ -38,7 +37,7 @@ export interface CaseRow {
    * of a pending Art. 11 catch-up. Deleted once the catch-up answers or its lookback has passed
    * (shared/catch-up.ts); absent on every other case.
    */
-  catchUpHolder?: CatchUpHolder;
+  catchUpHolder?: import('../../shared/catch-up').CatchUpHolder;
 }
 
 /** A queued delivery to the library. */
