@@ -1,3 +1,4 @@
+import { catchUpHolderExpired } from '../shared/catch-up';
 import type { WorkstationDb } from './db/db';
 
 // A case left open this long was abandoned (the page was closed or reloaded mid-case): its
@@ -49,5 +50,29 @@ export async function sweepLocalData(db: WorkstationDb, now: Date, retentionDays
       .primaryKeys();
     for (const caseNo of abandoned) await db.cases.update(caseNo, { status: 'cancelled' });
     return { paperPagesDeleted, casesWithPagesDeleted, abandonedCases: abandoned };
+  });
+}
+
+// ---- Catch-up holder names (kept apart from the paper-scan sweep above on purpose: a separate
+// rule with its own deadline, and a separate function so that each can change on its own).
+
+/**
+ * Deletes the holder names that completed cases kept for Art. 11's catch-up once its lookback
+ * has passed (shared/catch-up.ts): the catch-up no longer asks about those cases, so a name
+ * that never got its answer — the link never came back in time, or the library kept refusing
+ * the re-check — has no purpose left. A name whose catch-up answered is already gone. The
+ * index on `catchUpHolder.keepUntil` holds only the cases with a name, so this reads just them.
+ * Returns the cases whose name was deleted, for the audit chain.
+ */
+export async function expireCatchUpHolders(db: WorkstationDb, now: Date): Promise<string[]> {
+  return db.transaction('rw', db.cases, async () => {
+    const expired = (await db.cases.where('catchUpHolder.keepUntil').below(now.toISOString()).primaryKeys()) as string[];
+    await db.cases
+      .where('caseNo')
+      .anyOf(expired)
+      .modify((row) => {
+        if (row.catchUpHolder && catchUpHolderExpired(row.catchUpHolder, now)) delete row.catchUpHolder;
+      });
+    return expired;
   });
 }

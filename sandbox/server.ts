@@ -276,6 +276,7 @@ export class SandboxApp {
     }
     if (rest.length === 1 && first === 'pull-log' && r.method === 'GET') return sendJson(r.res, 200, { pulls: this.pullLog });
     if (rest.length === 1 && first === 'usage-records' && r.method === 'GET') return sendJson(r.res, 200, { usageRecords: this.ctx.store.usageRecords() });
+    if (rest.length === 1 && first === 'grants' && r.method === 'GET') return sendJson(r.res, 200, { grants: this.ctx.store.grants() });
     if (rest.length === 1 && first === 'objections' && r.method === 'GET') return sendJson(r.res, 200, { objections: this.ctx.store.objections<FiledObjection>() });
     throw notFound('接口');
   }

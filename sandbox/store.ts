@@ -224,6 +224,11 @@ export class Store {
     this.sql('INSERT INTO grants VALUES (?, ?)').run(id, JSON.stringify(data));
   }
 
+  /** Every grant issued since the last reset, oldest first. */
+  grants(): unknown[] {
+    return (this.db.prepare('SELECT data FROM grants ORDER BY rowid').all() as Array<{ data: string }>).map((row) => JSON.parse(row.data) as unknown);
+  }
+
   grant<T>(id: string): T | null {
     const row = this.sql('SELECT data FROM grants WHERE id = ?').get(id) as { data: string } | undefined;
     return row ? (JSON.parse(row.data) as T) : null;

@@ -632,6 +632,11 @@ export const SandboxUsageRecordsResponse = z.object({ usageRecords: z.array(Rece
 /** `GET /_sandbox/usage-records` response. */
 export type SandboxUsageRecordsResponse = z.infer<typeof SandboxUsageRecordsResponse>;
 
+/** `GET /_sandbox/grants` response: every grant issued since the last reset, oldest first, with its token scope. */
+export const SandboxGrantsResponse = z.object({ grants: z.array(Grant.extend({ scope: TokenScope })) });
+/** `GET /_sandbox/grants` response. */
+export type SandboxGrantsResponse = z.infer<typeof SandboxGrantsResponse>;
+
 /** A filed objection as the sandbox holds it: the request as filed, with its state. */
 export const FiledObjection = z.object({
   id: z.string().min(1),

@@ -1,3 +1,4 @@
+import { catchUpLookbackStart, unreachableMaterials } from '../../shared/catch-up';
 import type { PurgedCase } from '../../shared/counter-case';
 import type { VerificationOutcome } from '../../shared/licence-verify';
 import { AppError, type HostClient } from '../host/client';
@@ -15,35 +16,31 @@ export interface CatchUpMaterial {
 /**
  * The catch-up's answer, kept on the case row beside the purged record (which stays as the
  * counter wrote it). `flagged`: a valid licence now exists for a material taken on paper;
- * `acknowledged`: the clerk has seen the flag; `clear`: nothing found; `not_checkable`: the
- * library cannot be asked (a social matter has no duty basis).
+ * `acknowledged`: the clerk has seen the flag (or the request for a manual check); `clear`:
+ * nothing found; `not_checkable`: the library cannot be asked (a social matter has no duty
+ * basis, or the case kept no holder name), so the clerk checks by hand.
  */
 export interface CatchUpMark {
   state: 'flagged' | 'acknowledged' | 'clear' | 'not_checkable';
   checkedAt: string;
+  /** The host's sentence when the library could not be asked. */
   reason: string | null;
+  /** Set when the workstation itself could not ask: the case kept no holder name (completed before names were kept). */
+  cause?: 'holder_name_not_kept';
   materials: CatchUpMaterial[];
 }
 
 /** A case row with its catch-up mark. */
 export type CatchUpCase = CaseRow & { catchUp?: CatchUpMark };
 
-// Art. 11: a paper case from an outage is worth re-checking for a while, not forever.
-const LOOKBACK_DAYS = 30;
-// The library's duty grant needs a holder name; the kept case has only the identifier (the
-// name is face data, purged under Art. 27), so the re-check says what it is instead.
-const CATCH_UP_HOLDER_NAME = '离线补查';
-
-/** The materials of a kept case that went to paper because the library was unreachable. */
-export function unreachableMaterials(record: PurgedCase): PurgedCase['materials'] {
-  return (record.materials ?? []).filter((m) => m.record.outcome === 'paper' && m.record.paperReason === 'library_unreachable');
-}
-
 /** Whether a case still waits for its catch-up (checked once with a definite answer, then never again). */
 export function needsCatchUp(row: CatchUpCase): boolean {
   if (row.status !== 'completed' || row.catchUp) return false;
   return unreachableMaterials(row.record as unknown as PurgedCase).length > 0;
 }
+
+// States the clerk is shown until acknowledged: a licence found, or a check to make by hand.
+const FOR_THE_CLERK: ReadonlySet<CatchUpMark['state']> = new Set(['flagged', 'not_checkable']);
 
 /** What the catch-up works with. */
 export interface CatchUpDeps {
@@ -64,9 +61,13 @@ export interface CatchUpRun {
 
 /**
  * Art. 11's catch-up: when the link returns, each completed case that took paper because the
- * library was unreachable is re-checked once; where a valid licence now exists the case is
- * flagged for the clerk and the flag audited. A run never overlaps another, and a case with an
- * answer is not asked again; a case whose check failed (the link dropped) waits for the next return.
+ * library was unreachable is re-checked once, under a duty grant in the holder's own name (the
+ * one piece of face data such a case keeps, for this alone: shared/catch-up.ts); where a valid
+ * licence now exists the case is flagged for the clerk and the flag audited. A case that kept
+ * no name is never sent with another: it is marked for the clerk to check by hand. A run never
+ * overlaps another, and a case with an answer is not asked again (its kept name is deleted with
+ * the answer); a case whose check failed (the link dropped, or the library refused the request)
+ * waits for the next return, within the lookback.
  */
 export function createCatchUp(deps: CatchUpDeps) {
   const { db, client, audit } = deps;
@@ -74,18 +75,37 @@ export function createCatchUp(deps: CatchUpDeps) {
   let running: Promise<CatchUpRun> | null = null;
 
   async function candidates(): Promise<CatchUpCase[]> {
-    const since = new Date(now().getTime() - LOOKBACK_DAYS * 86_400_000).toISOString();
-    const rows = (await db.cases.where('completedAt').aboveOrEqual(since).toArray()) as CatchUpCase[];
+    const rows = (await db.cases.where('completedAt').aboveOrEqual(catchUpLookbackStart(now())).toArray()) as CatchUpCase[];
     return rows.filter(needsCatchUp).sort((a, b) => (a.completedAt! < b.completedAt! ? -1 : 1));
+  }
+
+  // The mark and the end of the kept name in one write: once the catch-up has a definite
+  // answer the name has no purpose left (shared/catch-up.ts).
+  async function settle(caseNo: string, mark: CatchUpMark): Promise<void> {
+    await db.cases
+      .where('caseNo')
+      .equals(caseNo)
+      .modify((stored) => {
+        (stored as CatchUpCase).catchUp = mark;
+        delete stored.catchUpHolder;
+      });
   }
 
   async function checkOne(row: CatchUpCase, actor: AuditActor): Promise<boolean> {
     const record = row.record as unknown as PurgedCase;
     const materials = unreachableMaterials(record);
+    if (!row.catchUpHolder) {
+      // A case completed before names were kept: the duty grant needs the holder's name and no
+      // other will do, so the library is not asked; the clerk checks by hand.
+      const mark: CatchUpMark = { state: 'not_checkable', checkedAt: now().toISOString(), reason: null, cause: 'holder_name_not_kept', materials: [] };
+      await settle(row.caseNo, mark);
+      await audit.append(actor, { kind: 'catch_up_flag', case: row.caseNo, details: { state: mark.state, cause: mark.cause, materials: materials.map((m) => m.materialId) } });
+      return false;
+    }
     const answer = await client.call('catchup.check', {
       caseNo: row.caseNo,
       matterCode: row.matterCode,
-      holder: { idType: record.holder.idType, idNumber: record.holder.idNumber, name: CATCH_UP_HOLDER_NAME },
+      holder: { idType: record.holder.idType, idNumber: record.holder.idNumber, name: row.catchUpHolder.name },
       materialIds: materials.map((m) => m.materialId),
     });
     const names = new Map(materials.map((m) => [m.materialId, m.name]));
@@ -97,13 +117,15 @@ export function createCatchUp(deps: CatchUpDeps) {
       reason: answer.reason,
       materials: found,
     };
-    await db.cases.update(row.caseNo, { catchUp: mark } as Partial<CaseRow>);
+    await settle(row.caseNo, mark);
     if (flagged) {
       await audit.append(actor, {
         kind: 'catch_up_flag',
         case: row.caseNo,
         details: { materials: found.filter((m) => m.outcome === 'valid').map((m) => ({ materialId: m.materialId, licenceId: m.licenceId })) },
       });
+    } else if (mark.state === 'not_checkable') {
+      await audit.append(actor, { kind: 'catch_up_flag', case: row.caseNo, details: { state: mark.state, reason: mark.reason } });
     }
     return flagged;
   }
@@ -134,24 +156,23 @@ export function createCatchUp(deps: CatchUpDeps) {
       });
       return running;
     },
-    /** The clerk has seen a flag. */
+    /** The clerk has seen a flag or a request for a manual check. */
     async acknowledge(caseNo: string): Promise<void> {
       await db.cases
         .where('caseNo')
         .equals(caseNo)
         .modify((row) => {
           const mark = (row as CatchUpCase).catchUp;
-          if (mark?.state === 'flagged') (row as CatchUpCase).catchUp = { ...mark, state: 'acknowledged' };
+          if (mark && FOR_THE_CLERK.has(mark.state)) (row as CatchUpCase).catchUp = { ...mark, state: 'acknowledged' };
         });
     },
   };
 }
 
-/** Cases flagged and not yet acknowledged, newest first, for the clerk. */
+/** Cases flagged (a licence found) or needing a manual check, not yet acknowledged, newest first, for the clerk. */
 export async function flaggedCases(db: WorkstationDb, now: Date = new Date()): Promise<CatchUpCase[]> {
-  const since = new Date(now.getTime() - LOOKBACK_DAYS * 86_400_000).toISOString();
-  const rows = (await db.cases.where('completedAt').aboveOrEqual(since).toArray()) as CatchUpCase[];
-  return rows.filter((row) => row.catchUp?.state === 'flagged').sort((a, b) => (a.completedAt! < b.completedAt! ? 1 : -1));
+  const rows = (await db.cases.where('completedAt').aboveOrEqual(catchUpLookbackStart(now)).toArray()) as CatchUpCase[];
+  return rows.filter((row) => row.catchUp !== undefined && FOR_THE_CLERK.has(row.catchUp.state)).sort((a, b) => (a.completedAt! < b.completedAt! ? 1 : -1));
 }
 
 /** The catch-up's API. */

@@ -3,6 +3,7 @@ import { createAuditLog } from '../audit/audit-log';
 import { workstationDb } from '../db/db';
 import { hostClient } from '../host/client';
 import { objectionService, currentActor } from '../features/objections/objection-service';
+import { usageRecordService } from '../features/outbox/usage-record-service';
 import { requestPersistentStorage, workstationOutbox } from '../outbox/workstation-outbox';
 import { loadReference } from '../reference/reference-cache';
 import { useWorkstationStore } from '../stores/workstation';
@@ -34,6 +35,8 @@ export function useLinkReturn(): { persisted: Ref<boolean | null> } {
   const persisted = ref<boolean | null>(null);
   const outbox = workstationOutbox();
   const objections = objectionService();
+  // Both kinds' senders, before the first drain: nothing waits for its feature's page.
+  usageRecordService();
   let offlineTimer: ReturnType<typeof setInterval> | null = null;
   let pollTimer: ReturnType<typeof setInterval> | null = null;
 

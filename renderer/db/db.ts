@@ -34,6 +34,12 @@ export interface CaseRow {
   matterCode: string;
   training: boolean;
   record: Record<string, unknown>;
+  /**
+   * The holder's name, kept apart from the purged record for one purpose only: the duty grant
+   * of a pending Art. 11 catch-up. Deleted once the catch-up answers or its lookback has passed
+   * (shared/catch-up.ts); absent on every other case.
+   */
+  catchUpHolder?: import('../../shared/catch-up').CatchUpHolder;
 }
 
 /** A queued delivery to the library. */

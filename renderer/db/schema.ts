@@ -43,4 +43,14 @@ export const SCHEMA_VERSIONS: readonly SchemaVersion[] = [
       reviews: '&id, drawnAt',
     },
   },
+  {
+    version: 3,
+    stores: {
+      // A completed case keeps its holder's name only while Art. 11's catch-up is pending
+      // (shared/catch-up.ts). The index holds just those few cases (IndexedDB leaves rows
+      // without the field out of it), so the start-up sweep finds the expired names without
+      // reading every case.
+      cases: '&caseNo, status, openedAt, completedAt, matterCode, training, catchUpHolder.keepUntil',
+    },
+  },
 ];

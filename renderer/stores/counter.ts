@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia';
 import { computed, reactive, ref, shallowRef } from 'vue';
 import type { AuditEventKind } from '../../shared/audit-chain';
+import { catchUpHolderToKeep } from '../../shared/catch-up';
 import type { HostOutput, PulledLicence } from '../../shared/contract';
 import {
   allowedPaperReasons,
@@ -623,6 +624,9 @@ export const useCounterStore = defineStore('counter', () => {
     const receipt = buildReceipt(counterCase, record);
     const outboxKey = usageRecordIdempotencyKey(counterCase.caseNo, counterCase.openedAt);
     const { kept } = purgeCase(counterCase, completedAt, completedAt);
+    // The purged record has no name; a case whose paper the catch-up will re-check keeps it
+    // apart, only until the catch-up answers (shared/catch-up.ts).
+    const catchUpHolder = catchUpHolderToKeep(kept, counterCase.holder);
     await db.transaction('rw', db.cases, db.outbox, async () => {
       await db.cases.put({
         caseNo: counterCase.caseNo,
@@ -632,6 +636,7 @@ export const useCounterStore = defineStore('counter', () => {
         matterCode: counterCase.matter.code,
         training: counterCase.training,
         record: kept as unknown as Record<string, unknown>,
+        ...(catchUpHolder ? { catchUpHolder } : {}),
       });
       await enqueue(db, { key: outboxKey, kind: 'usage_record', payload: record, createdAt: completedAt });
     });

@@ -1,6 +1,6 @@
 import QRCode from 'qrcode';
 import type { Browser, BrowserContext, BrowserContextOptions, Locator, Page } from '@playwright/test';
-import type { FaultsRequest, ReceivedUsageRecord, SandboxHolder } from '../../shared/library-api';
+import type { FaultsRequest, ReceivedUsageRecord, SandboxGrantsResponse, SandboxHolder } from '../../shared/library-api';
 import { expect, rawHostCall, signOutAll, type RunningWorkstation } from './workstation';
 
 /** The context options of playwright.config.ts, for contexts a spec makes itself. */
@@ -67,6 +67,12 @@ export async function mintToken(ws: RunningWorkstation, idNumber: string, body: 
 export async function usageRecordsOf(ws: RunningWorkstation, caseNo: string): Promise<ReceivedUsageRecord[]> {
   const { usageRecords } = await sandboxJson<{ usageRecords: ReceivedUsageRecord[] }>(ws, '/usage-records');
   return usageRecords.filter((r) => r.caseNo === caseNo);
+}
+
+/** The grants the sandbox issued for a case number (the catch-up's duty grant is for `<caseNo>-CU`). */
+export async function grantsFor(ws: RunningWorkstation, caseNo: string): Promise<SandboxGrantsResponse['grants']> {
+  const { grants } = await sandboxJson<SandboxGrantsResponse>(ws, '/grants');
+  return grants.filter((g) => g.caseNo === caseNo);
 }
 
 /** Sets the sandbox's faults (latency, down). */

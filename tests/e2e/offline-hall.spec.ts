@@ -1,7 +1,7 @@
 import type { BrowserContext, Page } from '@playwright/test';
 import { buildLicenceId, parseLicenceId } from '../../shared/ids';
 import type { SandboxHolder } from '../../shared/library-api';
-import { closeCounter, fullHolder, gunScan, materialCard, MATTERS, mintToken, openCounter, setFaults, startCase, takePaper, usageRecordsOf } from './counter-helpers';
+import { closeCounter, fullHolder, grantsFor, gunScan, materialCard, MATTERS, mintToken, openCounter, setFaults, startCase, storedCase, takePaper, usageRecordsOf } from './counter-helpers';
 import { fileObjectionFromPage, licenceIdsOf, listedStates, resolveObjection, sandboxObjections, waitForCachedReference } from './offline-helpers';
 import { expect, test } from './workstation';
 
@@ -49,6 +49,10 @@ test('library down: offline sign-in, a case on paper, three objections; back up:
   }
   await page.keyboard.press('Alt+KeyC');
   await expect(page.getByTestId('usage-record-state')).toHaveAttribute('data-state', 'queued');
+  // The purged case keeps the holder's name apart, for the catch-up's duty grant alone.
+  const kept = (await storedCase(page, caseNo)) as { record: unknown; catchUpHolder?: { name: string } };
+  expect(kept.catchUpHolder?.name).toBe(holder.name);
+  expect(JSON.stringify(kept.record)).not.toContain(holder.name);
 
   await page.getByRole('menuitem', { name: '异议核查' }).click();
   await expect(page.getByTestId('objections-page')).toBeVisible();
@@ -77,6 +81,12 @@ test('library down: offline sign-in, a case on paper, three objections; back up:
   await expect(page.getByTestId('catch-up-banner')).toBeVisible({ timeout: 30_000 });
   await page.getByTestId('catch-up-show').click();
   await expect(page.getByTestId('catch-up-table')).toContainText(caseNo);
+  // The re-check's duty grant named the holder as read from the 亮证码, not a made-up name; with
+  // the answer in, the workstation no longer keeps the name.
+  const [grant, ...others] = await grantsFor(workstation, `${caseNo}-CU`);
+  expect(others).toEqual([]);
+  expect(grant).toMatchObject({ basis: 'duty', matterCode: MATTERS.idCard.code, holder: { idType: holder.idType, idNumber: holder.idNumber, name: holder.name } });
+  expect(await storedCase(page, caseNo)).not.toHaveProperty('catchUpHolder');
   await expect(page.getByTestId('outbox-badge')).toHaveAttribute('data-count', '0');
 
   // The issuer answers through the sandbox: one corrected, one rejected.

@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import type { FiledObjection, SandboxHolder } from '../../shared/library-api';
+import type { FiledObjection, SandboxHolder, UsageRecordRequest } from '../../shared/library-api';
 import { objectionRows } from '../../renderer/features/objections/objections';
 import { MATTERS, PNG_PAGE } from './counter-helpers';
 import { writeObjectionRows } from './objection-seed';
@@ -157,4 +157,56 @@ export async function waitForCachedReference(page: Page, name: 'trust' | 'matter
       ),
     )
     .toBe(true);
+}
+
+/** Queues a usage record straight into the page's IndexedDB, as the counter's completion writes it. */
+export async function seedUsageRecord(page: Page, record: UsageRecordRequest, key: string): Promise<void> {
+  const row = { key, kind: 'usage_record', state: 'queued', createdAt: record.completedAt, attempts: 0, lastError: null, payload: record };
+  await page.evaluate(
+    (item) =>
+      new Promise<void>((resolve, reject) => {
+        const open = indexedDB.open('e-licence-workstation');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const tx = open.result.transaction('outbox', 'readwrite');
+          tx.objectStore('outbox').add(item);
+          tx.oncomplete = () => {
+            open.result.close();
+            resolve();
+          };
+          tx.onerror = () => reject(tx.error);
+        };
+      }),
+    row,
+  );
+}
+
+/**
+ * Reads the page's IndexedDB as the app left it: one row of `store` by `key` (through `index`
+ * when given; null when absent), or every row when no key is given.
+ */
+export function readStore<T>(page: Page, store: string, query: { index?: string; key?: string } = {}): Promise<T> {
+  return page.evaluate(
+    ({ store, index, key }) =>
+      new Promise<T>((resolve, reject) => {
+        const open = indexedDB.open('e-licence-workstation');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const source = open.result.transaction(store).objectStore(store);
+          const target = index ? source.index(index) : source;
+          const request = key === undefined ? target.getAll() : target.get(key);
+          request.onsuccess = () => {
+            open.result.close();
+            resolve((request.result ?? null) as T);
+          };
+          request.onerror = () => reject(request.error);
+        };
+      }),
+    { store, index: query.index, key: query.key },
+  );
+}
+
+/** One outbox row by its key, or null. */
+export function outboxRow(page: Page, key: string): Promise<{ state: string; attempts: number; lastError: string | null; payload: UsageRecordRequest } | null> {
+  return readStore(page, 'outbox', { index: 'key', key });
 }

@@ -11,6 +11,7 @@ import {
   MattersResponse,
   ObjectionListResponse,
   ObjectionReceipt,
+  SandboxGrantsResponse,
   SignInResponse,
   TrustList,
   TrustRoot,
@@ -256,6 +257,10 @@ describe('holder tokens', () => {
       body: { holder: { idType: elderly.idType, idNumber: elderly.idNumber, name: elderly.name }, matterCode: HOTEL, caseNo: 'C-DUTY', reason: '无手机' },
     });
     expect([social.status, social.json.error.code]).toEqual([403, 'FORBIDDEN']);
+    // The sandbox lists the grants it issued, holder as given: the refused one is not among them.
+    const { grants } = SandboxGrantsResponse.parse((await sandbox.call('GET', '/api/v1/_sandbox/grants')).json);
+    expect(grants.filter((g) => g.caseNo === 'C-DUTY')).toEqual([{ ...Grant.parse(duty.json), scope: '*' }]);
+    expect(grants.find((g) => g.caseNo === 'C-DUTY')!.holder.name).toBe(elderly.name);
   });
 
   it('serves a phone page with a live QR code that refreshes before expiry', async () => {
@@ -388,5 +393,6 @@ describe('usage records, objections and sandbox controls', () => {
     expect((await sandbox.call('GET', '/api/v1/_sandbox/faults')).json).toEqual({ latencyMs: 0, errorRate: 0, down: false });
     expect((await sandbox.call('GET', '/api/v1/_sandbox/objections')).json.objections).toEqual([]);
     expect((await sandbox.call('GET', '/api/v1/_sandbox/usage-records')).json.usageRecords).toEqual([]);
+    expect((await sandbox.call('GET', '/api/v1/_sandbox/grants')).json.grants).toEqual([]);
   });
 });

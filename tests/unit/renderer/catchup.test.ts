@@ -23,7 +23,7 @@ function fakeHost(check: Handler<'catchup.check'>) {
 
 const LICENCE = '1.2.156.3005.2.11100000000013127D001.11310115MB0001201U.2019000001.001.T';
 
-function keptCase(caseNo: string, paperReason: string, completedAt = '2026-11-27T02:10:00Z'): CatchUpCase {
+function keptCase(caseNo: string, paperReason: string, completedAt = '2026-11-27T02:10:00Z', holderName: string | null = '董琳'): CatchUpCase {
   const record = {
     caseNo,
     matter: { code: '310000-GA-SFZ-002', name: '居民身份证换领' },
@@ -34,7 +34,9 @@ function keptCase(caseNo: string, paperReason: string, completedAt = '2026-11-27
       { materialId: 'M02', name: '户口簿', required: true, record: { materialId: 'M02', outcome: 'paper', licenceId: null, paperReason: 'elderly' }, override: null, licences: [], paperScan: null },
     ],
   } as unknown as PurgedCase;
-  return { caseNo, status: 'completed', openedAt: completedAt, completedAt, matterCode: '310000-GA-SFZ-002', training: true, record: record as unknown as Record<string, unknown> };
+  const row: CatchUpCase = { caseNo, status: 'completed', openedAt: completedAt, completedAt, matterCode: '310000-GA-SFZ-002', training: true, record: record as unknown as Record<string, unknown> };
+  if (holderName !== null && paperReason === 'library_unreachable') row.catchUpHolder = { name: holderName, keepUntil: '2026-12-27T02:10:00.000Z' };
+  return row;
 }
 
 function setup(check: Handler<'catchup.check'>, role = 'clerk') {
@@ -51,12 +53,60 @@ describe('the Art. 11 catch-up', () => {
     const { db, host, catchUp } = setup(found);
     await db.cases.bulkAdd([keptCase('WS-20261127-0001', 'library_unreachable'), keptCase('WS-20261127-0002', 'elderly')]);
     expect(await catchUp.run()).toEqual({ checked: 1, flagged: 1, interrupted: false });
-    expect(host.calls).toEqual([{ caseNo: 'WS-20261127-0001', matterCode: '310000-GA-SFZ-002', holder: { idType: '111', idNumber: '310115199709281086', name: '离线补查' }, materialIds: ['M01'] }]);
+    expect(host.calls).toEqual([{ caseNo: 'WS-20261127-0001', matterCode: '310000-GA-SFZ-002', holder: { idType: '111', idNumber: '310115199709281086', name: '董琳' }, materialIds: ['M01'] }]);
     expect((await flaggedCases(db, new Date('2026-11-27T03:00:00Z'))).map((c) => [c.caseNo, c.catchUp?.materials])).toEqual([
       ['WS-20261127-0001', [{ materialId: 'M01', name: '身份证件', licenceId: LICENCE, outcome: 'valid' }]],
     ]);
     const events = await db.auditEvents.toArray();
     expect(events.map((e) => [e.kind, e.case, e.details])).toEqual([['catch_up_flag', 'WS-20261127-0001', { materials: [{ materialId: 'M01', licenceId: LICENCE }] }]]);
+    // The name served the grant and leaves with the answer; the other case never needed one asked.
+    expect((await db.cases.get('WS-20261127-0001'))?.catchUpHolder).toBeUndefined();
+    db.close();
+  });
+
+  it('deletes the kept name with every definite answer: clear, and not checkable (a social matter)', async () => {
+    const answers: Handler<'catchup.check'>[] = [
+      (input) => ({ checked: true, reason: null, materials: input.materialIds.map((materialId) => ({ materialId, licenceId: null, outcome: 'not_in_library' as const })) }),
+      () => ({ checked: false, reason: '社会化应用事项不能依职能授权补查，请在申请人下次到场时核对。', materials: [] }),
+    ];
+    for (const [i, answer] of answers.entries()) {
+      const { db, catchUp } = setup(answer);
+      await db.cases.add(keptCase(`WS-20261127-001${i}`, 'library_unreachable'));
+      await catchUp.run();
+      const row = (await db.cases.get(`WS-20261127-001${i}`)) as CatchUpCase;
+      expect(row.catchUp?.state).toBe(i === 0 ? 'clear' : 'not_checkable');
+      expect(row).not.toHaveProperty('catchUpHolder');
+      expect(JSON.stringify(row)).not.toContain('董琳');
+      db.close();
+    }
+  });
+
+  it('keeps the name while there is no answer: the link down, or the library refusing the request', async () => {
+    for (const error of [new AppError('LIBRARY_UNAVAILABLE', '暂时无法连接'), new AppError('NOT_FOUND', '事项不存在，请核对后重试')]) {
+      const { db, catchUp } = setup(() => {
+        throw error;
+      });
+      await db.cases.add(keptCase('WS-20261127-0020', 'library_unreachable'));
+      await catchUp.run();
+      const row = (await db.cases.get('WS-20261127-0020')) as CatchUpCase;
+      expect(row.catchUp).toBeUndefined();
+      expect(row.catchUpHolder?.name).toBe('董琳');
+      db.close();
+    }
+  });
+
+  it('never asks the library for a case that kept no name (older data): the clerk is asked to check by hand', async () => {
+    const { db, host, catchUp } = setup(found);
+    await db.cases.add(keptCase('WS-20261127-0030', 'library_unreachable', '2026-11-27T02:10:00Z', null));
+    expect(await catchUp.run()).toEqual({ checked: 1, flagged: 0, interrupted: false });
+    expect(host.calls).toEqual([]);
+    const [shown] = await flaggedCases(db, new Date('2026-11-27T03:00:00Z'));
+    expect(shown?.catchUp).toMatchObject({ state: 'not_checkable', cause: 'holder_name_not_kept', materials: [] });
+    const events = await db.auditEvents.toArray();
+    expect(events.map((e) => [e.kind, e.case, e.details])).toEqual([['catch_up_flag', 'WS-20261127-0030', { state: 'not_checkable', cause: 'holder_name_not_kept', materials: ['M01'] }]]);
+    await catchUp.acknowledge('WS-20261127-0030');
+    expect(await flaggedCases(db, new Date('2026-11-27T03:00:00Z'))).toEqual([]);
+    expect(await catchUp.run()).toEqual({ checked: 0, flagged: 0, interrupted: false });
     db.close();
   });
 

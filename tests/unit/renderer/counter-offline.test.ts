@@ -79,6 +79,11 @@ describe('the counter while the library is unreachable', () => {
     await expect.poll(async () => (await db.outbox.toArray()).map((r) => [r.state, r.lastError])).toEqual([['queued', '暂时无法连接市电子证照库，可改走纸质材料流程，稍后系统会自动补发记录。']]);
     const grants = (await db.auditEvents.toArray()).filter((e) => e.kind === 'grant').map((e) => e.details);
     expect(grants).toEqual([{ ok: false, basis: 'token', code: 'LIBRARY_UNAVAILABLE', holder: '310115********1086' }]);
+    // The catch-up will need the holder's name for its duty grant: kept apart from the purged
+    // record (which has none), with the end of the lookback.
+    const row = await db.cases.get(done.receipt.caseNo);
+    expect(JSON.stringify(row?.record)).not.toContain('董琳');
+    expect(row?.catchUpHolder).toEqual({ name: '董琳', keepUntil: new Date(Date.parse(done.record.completedAt) + 30 * 86_400_000).toISOString() });
   });
 
   it('a refused token is still refused offline: nothing goes on without a holder', async () => {

@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { WorkstationDb, type CaseRow } from '../../../renderer/db/db';
-import { sweepLocalData } from '../../../renderer/retention';
+import { expireCatchUpHolders, sweepLocalData } from '../../../renderer/retention';
 
 const NOW = new Date('2026-11-27T02:00:00Z');
 
@@ -50,6 +50,25 @@ describe('the local data sweep', () => {
     expect(result.abandonedCases).toEqual(['STALE']);
     expect((await db.cases.get('STALE'))!.status).toBe('cancelled');
     expect((await db.cases.get('NOW'))!.status).toBe('open');
+    db.close();
+  });
+});
+
+describe('the catch-up holder names past the lookback', () => {
+  it('deletes a kept name once its lookback has passed, and only that name', async () => {
+    const db = new WorkstationDb(`retention-${Math.random()}`);
+    await db.cases.bulkAdd([
+      { ...caseRow('EXPIRED', 'completed', '2026-10-01T01:00:00Z', '2026-10-01T01:10:00Z'), catchUpHolder: { name: '董琳', keepUntil: '2026-10-31T01:10:00.000Z' } },
+      { ...caseRow('PENDING', 'completed', '2026-11-20T01:00:00Z', '2026-11-20T01:10:00Z'), catchUpHolder: { name: '刘丽', keepUntil: '2026-12-20T01:10:00.000Z' } },
+      caseRow('NONE', 'completed', '2026-09-01T01:00:00Z', '2026-09-01T01:10:00Z'),
+    ]);
+    expect(await expireCatchUpHolders(db, NOW)).toEqual(['EXPIRED']);
+    const expired = await db.cases.get('EXPIRED');
+    expect(expired).not.toHaveProperty('catchUpHolder');
+    // The case's record (identifiers, outcomes) stays; only the name goes.
+    expect(expired).toMatchObject({ status: 'completed', completedAt: '2026-10-01T01:10:00Z' });
+    expect((await db.cases.get('PENDING'))?.catchUpHolder?.name).toBe('刘丽');
+    expect(await expireCatchUpHolders(db, NOW)).toEqual([]);
     db.close();
   });
 });
