@@ -25,7 +25,7 @@ let shared: Outbox | null = null;
  */
 export function workstationOutbox(options: Partial<Omit<OutboxOptions, 'senders'>> = {}): Outbox {
   // Four requests in flight: a sequential drain is bound by the loopback round trip, not by the library.
-  shared ??= createOutbox({ db: workstationDb(), baseDelayMs: 1_000, maxDelayMs: 60_000, batchSize: 40, concurrency: 8, recordTables: ['objections'], ...options, senders });
+  shared ??= createOutbox({ db: workstationDb(), baseDelayMs: 1_000, maxDelayMs: 60_000, batchSize: 40, concurrency: 4, recordTables: ['objections'], ...options, senders });
   return shared;
 }
 
