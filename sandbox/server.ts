@@ -608,15 +608,14 @@ export class SandboxApp {
     if (keys.length !== 1 || (keys[0] !== 'ids' && keys[0] !== 'since') || query.getAll(keys[0]).length !== 1) {
       throw new ApiError('BAD_REQUEST', '查询异议须且只能给出 ids 或 since 其中之一');
     }
-    const all = this.ctx.store.objections<FiledObjection>();
     if (keys[0] === 'ids') {
       const ids = query.get('ids')!.split(',');
       if (ids.length > 100 || ids.some((id) => !SIMPLE_ID_PATTERN.test(id))) throw new ApiError('BAD_REQUEST', 'ids 须为逗号分隔的异议编号（至多 100 个）');
-      return all.filter((item) => ids.includes(item.id)).map(state);
+      return this.ctx.store.objectionsById<FiledObjection>(ids).map(state);
     }
     const since = validate(IsoTime, query.get('since'));
     const from = Date.parse(since);
-    return all.filter((item) => Date.parse(item.updatedAt) >= from).map(state);
+    return this.ctx.store.objections<FiledObjection>().filter((item) => Date.parse(item.updatedAt) >= from).map(state);
   }
 
   // ---- sandbox-only
