@@ -46,12 +46,8 @@ export async function requestPersistentStorage(storage: StorageManager | undefin
 }
 
 
-/**
- * The shared outbox as one feature uses it: its sender registered. Leaving that feature's page
- * stops nothing: the other features' rows keep draining.
- */
-export function outboxFor(kind: OutboxKind, sender: OutboxSender): Outbox {
-  registerSender(kind, sender);
+/** The shared outbox for a feature whose sender is registered elsewhere; its stop() stops nothing. */
+export function sharedOutbox(): Outbox {
   const outbox = workstationOutbox();
   return { flush: outbox.flush, retry: outbox.retry, start: outbox.start, stop: () => undefined };
 }

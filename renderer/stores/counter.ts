@@ -32,7 +32,8 @@ import { workstationDb, type PaperScanRow, type WorkstationDb } from '../db/db';
 import { HOST_ERROR_MESSAGES_ZH } from '../../shared/errors';
 import { AppError, hostClient, type HostClient } from '../host/client';
 import { createOutbox, DeliveryError, enqueue, watchUnsentCount, type Outbox } from '../outbox/outbox';
-import { outboxFor } from '../outbox/workstation-outbox';
+import { sharedOutbox } from '../outbox/workstation-outbox';
+import { usageRecordService } from '../features/outbox/usage-record-service';
 import { loadReference as loadCachedReference } from '../reference/reference-cache';
 import { useSessionStore } from './session';
 
@@ -166,7 +167,12 @@ export const useCounterStore = defineStore('counter', () => {
       audit: createAuditLog(workstationDb()),
       now: () => new Date(),
       // The page's one outbox, shared with objections: one drain at a time for everything queued.
-      outbox: (send) => outboxFor('usage_record', (row) => send(row.payload, row.key)),
+      // Usage records go through the usage-record service's sender (registered for every page,
+      // so that the 待发送 screen can resend a corrected record from anywhere).
+      outbox: () => {
+        usageRecordService();
+        return sharedOutbox();
+      },
     };
     return deps;
   }

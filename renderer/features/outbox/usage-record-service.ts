@@ -9,8 +9,8 @@ let service: UsageRecordService | null = null;
 
 /**
  * The page's usage-record service, its sender registered with the shared outbox from the shell,
- * so that records drain (and a corrected one is resent) whichever page is open. The counter
- * page registers its own sender for the records it completes, which delivers them the same way.
+ * so that records drain (and a corrected one is resent) whichever page is open; the counter
+ * store's outbox is this same one.
  */
 export function usageRecordService(): UsageRecordService {
   if (!service) {
