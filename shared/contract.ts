@@ -26,6 +26,7 @@ import {
   UsageRecordRequest,
 } from './library-api';
 import { VERIFICATION_CHECKS, VERIFICATION_OUTCOMES } from './licence-verify';
+import { HOST_ERROR_CODES } from './errors';
 
 /** A call's declaration: what it accepts and what it answers. */
 export interface HostCallSpec<I extends z.ZodType, O extends z.ZodType> {
@@ -134,6 +135,17 @@ const SettingsView = z.object({
 });
 
 /** The whole host API. Adding a call here makes a missing handler a compile error. */
+/** At most this many objections go in one `objections.submitMany` call. */
+export const OBJECTION_BATCH_MAX = 20;
+
+/** What became of one objection of an `objections.submitMany` call. */
+export const ObjectionBatchResult = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('sent'), receipt: ObjectionReceipt }),
+  z.object({ status: z.literal('failed'), code: z.enum(HOST_ERROR_CODES), message: z.string() }),
+  z.object({ status: z.literal('untried') }),
+]);
+export type ObjectionBatchResult = z.infer<typeof ObjectionBatchResult>;
+
 export const hostContract = {
   /** What this workstation is and which library it talks to. */
   'app.info': call(
@@ -205,9 +217,18 @@ export const hostContract = {
   ),
   /** Drops every file and face field the host holds for a case (Art. 27). */
   'case.purge': call(z.object({ caseNo: SimpleId }).strict(), z.object({ purgedLicences: z.number() }), COUNTER_ROLES),
-  /** Sends a usage record (Art. 26) with its idempotency key; the outbox retries it. */
   /** Files an objection (Art. 23) with its client id as idempotency key; a repeat is harmless. */
   'objection.submit': call(z.object({ objection: ObjectionRequest }).strict(), ObjectionReceipt, ALL_ROLES),
+  /**
+   * Files several objections in one host call (the outbox's drain), one after another, each as
+   * `objection.submit` does. It stops at the first failure a later attempt may cure (see
+   * RETRYABLE_DELIVERY_CODES): the objections after it come back `untried`.
+   */
+  'objections.submitMany': call(
+    z.object({ objections: z.array(ObjectionRequest).min(1).max(OBJECTION_BATCH_MAX) }).strict(),
+    z.object({ results: z.array(ObjectionBatchResult) }),
+    ALL_ROLES,
+  ),
   /** The library's current state of the given objections, with the issuer's answer once decided. */
   'objections.poll': call(z.object({ ids: z.array(SimpleId).min(1).max(100) }).strict(), ObjectionListResponse, ALL_ROLES),
   /**
@@ -230,6 +251,7 @@ export const hostContract = {
   'settings.update': call(HostSettingsSchema.partial().strict(), SettingsView, ['supervisor']),
   /** Switches the workstation to the library sandbox for 模拟办事 (Art. 29), or back. */
   'training.set': call(z.object({ on: z.boolean() }).strict(), SettingsView, ['supervisor']),
+  /** Sends a usage record (Art. 26) with its idempotency key; the outbox retries it. */
   'usage.submit': call(
     z.object({ record: UsageRecordRequest, idempotencyKey: z.string().min(8).max(128) }).strict(),
     z.object({ id: z.string() }),

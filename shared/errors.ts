@@ -57,6 +57,14 @@ export interface HostError {
   details?: Record<string, unknown>;
 }
 
+/**
+ * Codes after which the same delivery may succeed later: the library unreachable or failing
+ * (network, 5xx), a library session the host renews by itself, the host itself not answering.
+ * Any other code is the library refusing this request (a 4xx): retrying cannot help until a
+ * person changes it, so an outbox item needs attention with the library's own message.
+ */
+export const RETRYABLE_DELIVERY_CODES: ReadonlySet<string> = new Set<HostErrorCode>(['LIBRARY_UNAVAILABLE', 'LIBRARY_ERROR', 'UNAUTHENTICATED', 'INTERNAL']);
+
 /** The result envelope every host call returns. */
 export type HostResult<T> = { ok: true; value: T } | { ok: false; error: HostError };
 

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import type { HostSettings, Operator } from '../../shared/contract';
-import { HostCallError } from '../../shared/errors';
-import { CatalogResponse, MattersResponse, ObjectionListResponse, ObjectionReceipt, type TrustRoot } from '../../shared/library-api';
+import type { HostSettings, ObjectionBatchResult, Operator } from '../../shared/contract';
+import { HostCallError, RETRYABLE_DELIVERY_CODES } from '../../shared/errors';
+import { CatalogResponse, MattersResponse, ObjectionListResponse, ObjectionReceipt, type ObjectionRequest, type TrustRoot } from '../../shared/library-api';
 import { checkTrustList, TRUST_LIST_PROBLEM_MESSAGES } from '../../shared/trust';
 import { CounterService } from './counter';
 import { CredentialStore } from './credentials';
@@ -116,6 +116,18 @@ export async function createHost(config: HostConfig): Promise<Host> {
     ctx = await contextFor(mode);
   };
 
+  const submitObjection = async (objection: ObjectionRequest): Promise<ObjectionReceipt> => {
+    const { body } = await ctx.client.request<unknown>('/objections', {
+      method: 'POST',
+      body: objection,
+      token: await ctx.session.token(),
+      idempotencyKey: objection.id,
+    });
+    const receipt = ObjectionReceipt.safeParse(body);
+    if (!receipt.success) throw new HostCallError('LIBRARY_ERROR');
+    return receipt.data;
+  };
+
   const handlers: HostHandlers = {
     'app.info': async () => ({
       version: config.version,
@@ -147,16 +159,27 @@ export async function createHost(config: HostConfig): Promise<Host> {
     'licence.file': async (input) => ctx.counter.file(input),
     'case.purge': async (input) => ctx.counter.purge(input),
     'usage.submit': async (input) => ctx.counter.submitUsage(input),
-    'objection.submit': async ({ objection }) => {
-      const { body } = await ctx.client.request<unknown>('/objections', {
-        method: 'POST',
-        body: objection,
-        token: await ctx.session.token(),
-        idempotencyKey: objection.id,
-      });
-      const receipt = ObjectionReceipt.safeParse(body);
-      if (!receipt.success) throw new HostCallError('LIBRARY_ERROR');
-      return receipt.data;
+    'objection.submit': async ({ objection }) => submitObjection(objection),
+    'objections.submitMany': async ({ objections }) => {
+      // One after another, so that the drain asks no more of the library than before; a failure
+      // that may pass (the library unreachable) ends the call, the rest untried.
+      const results: ObjectionBatchResult[] = [];
+      let stopped = false;
+      for (const objection of objections) {
+        if (stopped) {
+          results.push({ status: 'untried' });
+          continue;
+        }
+        try {
+          results.push({ status: 'sent', receipt: await submitObjection(objection) });
+        } catch (error) {
+          const failure = error instanceof HostCallError ? error : new HostCallError('INTERNAL');
+          if (!(error instanceof HostCallError)) console.error('objections.submitMany: unexpected failure', error);
+          results.push({ status: 'failed', code: failure.code, message: failure.message });
+          stopped = RETRYABLE_DELIVERY_CODES.has(failure.code);
+        }
+      }
+      return { results };
     },
     'objections.poll': async ({ ids }) => {
       const { body } = await ctx.client.request<unknown>(`/objections?ids=${ids.map(encodeURIComponent).join(',')}`, {

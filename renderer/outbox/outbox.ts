@@ -31,6 +31,23 @@ export type OutboxSender = (row: OutboxRow) => Promise<void | DeliveryWrite>;
 /** A write that records a delivery, run inside the outbox's settle transaction. */
 export type DeliveryWrite = () => Promise<void>;
 
+/** What became of one row of a batch delivery. */
+export type BatchDelivery = { sent: true; write?: DeliveryWrite | null } | { sent: false; error: unknown } | { untried: true };
+
+/**
+ * Delivers several rows of one kind in one call, in order, answering for each: a row after a
+ * failure that may pass can come back untried. Fewer calls for the same rows: what lets a
+ * drain reach the library as fast as the library answers.
+ */
+export interface OutboxBatchSender {
+  send(rows: OutboxRow[]): Promise<BatchDelivery[]>;
+  /** Rows per call at most. */
+  maxItems: number;
+  /** A row's rough size in the call (bytes): a call carries at most `maxBytes`, or a single row. */
+  sizeOf?(row: OutboxRow): number;
+  maxBytes?: number;
+}
+
 /** A new item for the outbox. */
 export interface OutboxItem {
   /** The idempotency key the library deduplicates on; also unique in the outbox. */
@@ -71,6 +88,8 @@ export interface FlushResult {
 export interface OutboxOptions {
   db: WorkstationDb;
   senders: Partial<Record<OutboxKind, OutboxSender>>;
+  /** Kinds delivered several rows per call (preferred over `senders` for their kind). */
+  batchSenders?: Partial<Record<OutboxKind, OutboxBatchSender>>;
   random?: () => number;
   now?: () => number;
   /** Where retries are scheduled; a test supplies its own clock. */
@@ -80,7 +99,7 @@ export interface OutboxOptions {
   maxDelayMs?: number;
   /** Rows claimed and settled per transaction (1 = a transaction per row and step). */
   batchSize?: number;
-  /** Requests in flight at once within a batch (1 = strictly one after another). */
+  /** Requests (single or batch calls) in flight at once within a claimed batch (1 = strictly one after another). */
   concurrency?: number;
   /** Tables the senders' delivery writes touch (they join the settle transaction). */
   recordTables?: string[];
@@ -108,6 +127,7 @@ export interface Outbox {
  */
 export function createOutbox(options: OutboxOptions): Outbox {
   const { db, senders } = options;
+  const batchSenders = options.batchSenders ?? {};
   const random = options.random ?? Math.random;
   const now = options.now ?? Date.now;
   const setTimer = options.setTimer ?? ((run, ms) => setTimeout(run, ms));
@@ -144,7 +164,8 @@ export function createOutbox(options: OutboxOptions): Outbox {
   async function claim(ids: number[]): Promise<(OutboxRow & { id: number })[]> {
     return db.transaction('rw', db.outbox, async () => {
       const rows = (await db.outbox.bulkGet(ids)).filter(
-        (row): row is OutboxRow & { id: number } => row !== undefined && row.state === 'queued' && senders[row.kind] !== undefined,
+        (row): row is OutboxRow & { id: number } =>
+          row !== undefined && row.state === 'queued' && (senders[row.kind] !== undefined || batchSenders[row.kind] !== undefined),
       );
       const claimed = rows.map((row) => ({ ...row, state: 'sending' as const, attempts: row.attempts + 1 }));
       await db.outbox.bulkPut(claimed);
@@ -152,14 +173,56 @@ export function createOutbox(options: OutboxOptions): Outbox {
     });
   }
 
-  async function attempt(row: OutboxRow & { id: number }): Promise<Exclude<Outcome, { untried: true }>> {
+  type Tried = Exclude<Outcome, { untried: true }>;
+
+  function failureOf(error: unknown): { retryable: boolean; message: string } {
+    const message = error instanceof Error ? error.message : String(error);
+    return { retryable: !(error instanceof DeliveryError) || error.retryable, message };
+  }
+
+  async function attempt(row: OutboxRow & { id: number }): Promise<Tried> {
     try {
       const write = await senders[row.kind]!(row);
       return { id: row.id, sent: true, write: write ?? null };
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      return { id: row.id, sent: false, retryable: !(error instanceof DeliveryError) || error.retryable, message };
+      return { id: row.id, sent: false, ...failureOf(error) };
     }
+  }
+
+  /** One batch call for consecutive rows of a kind; undefined for a row that came back untried. */
+  async function attemptBatch(batch: OutboxBatchSender, group: (OutboxRow & { id: number })[]): Promise<(Tried | undefined)[]> {
+    let answers: BatchDelivery[];
+    try {
+      answers = await batch.send(group);
+    } catch (error) {
+      // The call itself failed: nothing is known of any row, so each counts as failed (a row
+      // the library did take is answered with its first result when it goes again).
+      const failure = failureOf(error);
+      return group.map((row) => ({ id: row.id, sent: false, ...failure }));
+    }
+    return group.map((row, k): Tried | undefined => {
+      const answer = answers[k];
+      if (!answer) return { id: row.id, sent: false, retryable: true, message: 'no answer for this item' };
+      if ('untried' in answer) return undefined;
+      if (answer.sent) return { id: row.id, sent: true, write: answer.write ?? null };
+      return { id: row.id, sent: false, ...failureOf(answer.error) };
+    });
+  }
+
+  /** The rows from `start` that go in one call: a run of one kind within its batch sender's limits, or one row. */
+  function groupEnd(rows: OutboxRow[], start: number): number {
+    const kind = rows[start]!.kind;
+    const batch = batchSenders[kind];
+    if (!batch) return start + 1;
+    let end = start + 1;
+    let bytes = batch.sizeOf?.(rows[start]!) ?? 0;
+    while (end < rows.length && end - start < batch.maxItems && rows[end]!.kind === kind) {
+      const size = batch.sizeOf?.(rows[end]!) ?? 0;
+      if (batch.maxBytes !== undefined && bytes + size > batch.maxBytes) break;
+      bytes += size;
+      end++;
+    }
+    return end;
   }
 
   // Records a batch's outcomes in one transaction. A row the page dies before recording stays
@@ -203,21 +266,29 @@ export function createOutbox(options: OutboxOptions): Outbox {
       // instead of each waiting for its own timeout.
       const worker = async (): Promise<void> => {
         while (next < rows.length && retryAt === null) {
-          const index = next++;
-          const outcome = await attempt(rows[index]!);
-          outcomes[index] = outcome;
-          if (outcome.sent) failureStreak = 0;
-          else if (outcome.retryable) {
-            failureStreak++;
-            retryAt ??= now() + backoffDelay(failureStreak, random, options.baseDelayMs, options.maxDelayMs);
-          }
+          const start = next;
+          const end = groupEnd(rows, start);
+          next = end;
+          const batch = batchSenders[rows[start]!.kind];
+          const tried = batch ? await attemptBatch(batch, rows.slice(start, end)) : [await attempt(rows[start]!)];
+          tried.forEach((outcome, k) => {
+            if (!outcome) return;
+            outcomes[start + k] = outcome;
+            if (outcome.sent) failureStreak = 0;
+            else if (outcome.retryable) {
+              failureStreak++;
+              retryAt ??= now() + backoffDelay(failureStreak, random, options.baseDelayMs, options.maxDelayMs);
+            }
+          });
         }
       };
       await Promise.all(Array.from({ length: Math.min(concurrency, rows.length) }, worker));
       const settled = rows.map((row, index): Outcome => {
         const outcome = outcomes[index];
         if (outcome) return outcome;
-        notBefore.set(row.id, retryAt!);
+        // Untried: the library became unreachable before its turn (a batch call always says
+        // why it stopped, so retryAt is set; a row is never left out of the queue regardless).
+        notBefore.set(row.id, retryAt ?? now());
         return { id: row.id, untried: true, attempts: row.attempts };
       });
       await settle(settled, result, retryAt);

@@ -1,21 +1,18 @@
+import { RETRYABLE_DELIVERY_CODES } from '../../shared/errors';
 import { AppError } from '../host/client';
 import { workstationDb } from '../db/db';
-import { createOutbox, DeliveryError, type Outbox, type OutboxKind, type OutboxOptions, type OutboxSender } from './outbox';
+import { createOutbox, DeliveryError, type Outbox, type OutboxBatchSender, type OutboxKind, type OutboxOptions, type OutboxSender } from './outbox';
 
-// Codes after which the same request may succeed later: the library unreachable or failing
-// (network, 5xx), a library session the host renews by itself, the host itself not answering.
-// Any other code is the library refusing this request (a 4xx): retrying cannot help until a
-// person changes it, so the row needs attention with the library's own message.
-const RETRYABLE_CODES = new Set(['LIBRARY_UNAVAILABLE', 'LIBRARY_ERROR', 'UNAUTHENTICATED', 'INTERNAL']);
 
 /** Turns a host call's failure into what the outbox needs to know: retry, or needs attention. */
 export function deliveryErrorOf(error: unknown): DeliveryError {
   if (error instanceof DeliveryError) return error;
-  if (error instanceof AppError) return new DeliveryError(error.message, RETRYABLE_CODES.has(error.code));
+  if (error instanceof AppError) return new DeliveryError(error.message, RETRYABLE_DELIVERY_CODES.has(error.code));
   return new DeliveryError(error instanceof Error ? error.message : String(error), true);
 }
 
 const senders: Partial<Record<OutboxKind, OutboxSender>> = {};
+const batchSenders: Partial<Record<OutboxKind, OutboxBatchSender>> = {};
 let shared: Outbox | null = null;
 
 /**
@@ -24,9 +21,26 @@ let shared: Outbox | null = null;
  * kind has no sender yet waits in the queue.
  */
 export function workstationOutbox(options: Partial<Omit<OutboxOptions, 'senders'>> = {}): Outbox {
-  // Four requests in flight: a sequential drain is bound by the loopback round trip, not by the library.
-  shared ??= createOutbox({ db: workstationDb(), baseDelayMs: 1_000, maxDelayMs: 60_000, batchSize: 40, concurrency: 4, recordTables: ['objections'], ...options, senders });
+  // Four calls in flight (a sequential drain is bound by the round trip, not by the library),
+  // and objections ten to a call (see registerBatchSender): a hundred rows claimed and settled
+  // per transaction keeps four calls busy.
+  shared ??= createOutbox({
+    db: workstationDb(),
+    baseDelayMs: 1_000,
+    maxDelayMs: 60_000,
+    batchSize: 100,
+    concurrency: 4,
+    recordTables: ['objections'],
+    ...options,
+    senders,
+    batchSenders,
+  });
   return shared;
+}
+
+/** Registers (or replaces) the batch sender of one kind: its rows then go several to a call. */
+export function registerBatchSender(kind: OutboxKind, sender: OutboxBatchSender): void {
+  batchSenders[kind] = sender;
 }
 
 /** Registers (or replaces) the sender of one kind of outbox row. */

@@ -29,7 +29,7 @@ import { buildMatterIndex, searchMatters, type MatterSearchHit } from '../../sha
 import { sm3Hex } from '../../shared/sm';
 import { createAuditLog, type AuditActor, type AuditLog } from '../audit/audit-log';
 import { workstationDb, type PaperScanRow, type WorkstationDb } from '../db/db';
-import { HOST_ERROR_MESSAGES_ZH } from '../../shared/errors';
+import { HOST_ERROR_MESSAGES_ZH, RETRYABLE_DELIVERY_CODES } from '../../shared/errors';
 import { AppError, hostClient, type HostClient } from '../host/client';
 import { createOutbox, DeliveryError, enqueue, watchUnsentCount, type Outbox } from '../outbox/outbox';
 import { sharedOutbox } from '../outbox/workstation-outbox';
@@ -105,8 +105,6 @@ export interface OpenedCase {
 // library_unreachable) from a refusal by the code.
 const PULL_ERROR_CODES: Record<string, string> = { LIBRARY_UNAVAILABLE: 'UNAVAILABLE', INTERNAL: 'NETWORK' };
 
-// Delivery failures that a later attempt may cure; anything else waits for a person.
-const RETRYABLE_CODES = new Set(['LIBRARY_UNAVAILABLE', 'LIBRARY_ERROR', 'UNAUTHENTICATED', 'INTERNAL']);
 
 function shortName(workstationId: string): string {
   const letters = workstationId.toUpperCase().replace(/[^A-Z0-9]/g, '');
@@ -226,7 +224,7 @@ export const useCounterStore = defineStore('counter', () => {
       const answer = await d().client.call('usage.submit', { record, idempotencyKey: key });
       if (actor.value) await audit('usage_record', { state: 'delivered', key, id: answer.id }, record.caseNo);
     } catch (error) {
-      if (error instanceof AppError) throw new DeliveryError(error.message, RETRYABLE_CODES.has(error.code));
+      if (error instanceof AppError) throw new DeliveryError(error.message, RETRYABLE_DELIVERY_CODES.has(error.code));
       throw error;
     }
   }

@@ -155,6 +155,13 @@ test('the audit trail filters by kind and case, and its CSV export parses back e
   await openSupervision(page, workstation, 'audit');
   const rows = page.getByTestId('audit-table').locator('tbody tr[data-seq]');
   await expect(rows.first()).toBeVisible();
+  // The first page is the newest events, newest first (read backwards in one request where
+  // Chromium can), exactly as the stored trail orders them.
+  const newest = (await storedAuditEvents(page))
+    .sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : b.seq - a.seq))
+    .slice(0, 50)
+    .map((e) => String(e.seq));
+  expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-seq')))).toEqual(newest);
 
   await page.getByTestId('audit-kind').click();
   await page.locator('.el-select-dropdown__item:visible', { hasText: /^办结$/ }).click();

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SandboxHolder } from '../../shared/library-api';
+import { buildLicenceId, parseLicenceId } from '../../shared/ids';
 import { startHostRig, type HostRig } from './helpers';
 
 let rig: HostRig;
@@ -70,6 +71,31 @@ describe('objections', () => {
     await rig.sandbox(`/objections/${objection.id}/resolve`, { body: { outcome: 'corrected', note: '已更正' } });
     const polled = await rig.ok('objections.poll', { ids: [objection.id] });
     expect(polled.objections[0]).toMatchObject({ id: objection.id, status: 'corrected', result: { note: '已更正', newLicenceId: expect.any(String) } });
+
+    // Several in one call, as the outbox drains them: a refusal is that objection's answer and
+    // the rest go on; an unreachable library ends the call with the rest untried; sent again,
+    // each is filed exactly once.
+    const parts = parseLicenceId(licence.summary.id)!;
+    const unknownLicence = buildLicenceId({ ...parts, serial: `${parts.serial}0` });
+    const batch = (suffix: string, licenceId = licence.summary.id) => ({ ...objection, id: `OBJ-20261127-${suffix}`, licenceId });
+    const mixed = await rig.ok('objections.submitMany', { objections: [batch('0101'), batch('0102', unknownLicence), batch('0103')] });
+    expect(mixed.results).toEqual([
+      { status: 'sent', receipt: expect.objectContaining({ id: 'OBJ-20261127-0101', status: 'received' }) },
+      { status: 'failed', code: 'NOT_FOUND', message: expect.stringContaining('证照') },
+      { status: 'sent', receipt: expect.objectContaining({ id: 'OBJ-20261127-0103' }) },
+    ]);
+    await rig.sandbox('/faults', { body: { down: true } });
+    try {
+      const down = await rig.ok('objections.submitMany', { objections: [batch('0104'), batch('0105')] });
+      expect(down.results).toEqual([{ status: 'failed', code: 'LIBRARY_UNAVAILABLE', message: expect.any(String) }, { status: 'untried' }]);
+    } finally {
+      await rig.sandbox('/faults', { body: { down: false } });
+    }
+    const again2 = await rig.ok('objections.submitMany', { objections: [batch('0101'), batch('0104'), batch('0105')] });
+    expect(again2.results.map((r) => r.status)).toEqual(['sent', 'sent', 'sent']);
+    const all = (await rig.sandbox('/objections')) as { objections: Array<{ id: string }> };
+    for (const suffix of ['0101', '0103', '0104', '0105']) expect(all.objections.filter((o) => o.id === `OBJ-20261127-${suffix}`)).toHaveLength(1);
+    expect(all.objections.some((o) => o.id === 'OBJ-20261127-0102')).toBe(false);
     await rig.ok('session.signOut', {});
   });
 });

@@ -2,7 +2,9 @@ import { createAuditLog } from '../../audit/audit-log';
 import type { AuditActor } from '../../audit/audit-log';
 import { workstationDb } from '../../db/db';
 import { hostClient } from '../../host/client';
-import { registerSender, workstationOutbox } from '../../outbox/workstation-outbox';
+import { OBJECTION_BATCH_MAX } from '../../../shared/contract';
+import type { OutboxRow } from '../../db/db';
+import { registerBatchSender, registerSender, workstationOutbox } from '../../outbox/workstation-outbox';
 import { useSessionStore } from '../../stores/session';
 import { useWorkstationStore } from '../../stores/workstation';
 import { createObjectionService, type ObjectionService } from './objections';
@@ -17,12 +19,28 @@ export function currentActor(): AuditActor | null {
 
 let service: ObjectionService | null = null;
 
-/** The page's objection service, its sender registered with the shared outbox. */
+// Objections go ten to a host call, and no call carries more than about 8 MiB of evidence (the
+// host takes 32 MiB; one objection may carry 20 MiB and then goes alone).
+const OBJECTIONS_PER_CALL = 10;
+const BYTES_PER_CALL = 8 * 1024 * 1024;
+
+function objectionSize(row: OutboxRow): number {
+  const evidence = (row.payload as { evidence?: Array<{ data?: string }> }).evidence ?? [];
+  return 4096 + evidence.reduce((sum, item) => sum + (item.data?.length ?? 0), 0);
+}
+
+/** The page's objection service, its senders registered with the shared outbox. */
 export function objectionService(): ObjectionService {
   if (!service) {
     const db = workstationDb();
     service = createObjectionService({ db, client: hostClient(), audit: createAuditLog(db), actor: currentActor, outbox: () => workstationOutbox() });
     registerSender('objection', (row) => service!.send(row));
+    registerBatchSender('objection', {
+      send: (rows) => service!.sendMany(rows),
+      maxItems: Math.min(OBJECTIONS_PER_CALL, OBJECTION_BATCH_MAX),
+      maxBytes: BYTES_PER_CALL,
+      sizeOf: objectionSize,
+    });
   }
   return service;
 }

@@ -2,7 +2,9 @@ import type { ObjectionDimension, ObjectionReceipt, ObjectionRequest, ObjectionR
 import { AppError, type HostClient } from '../../host/client';
 import type { AuditActor, AuditLog } from '../../audit/audit-log';
 import type { ObjectionRow, OutboxRow, WorkstationDb } from '../../db/db';
-import { enqueue, type DeliveryWrite, type Outbox } from '../../outbox/outbox';
+import type { ObjectionBatchResult } from '../../../shared/contract';
+import { RETRYABLE_DELIVERY_CODES } from '../../../shared/errors';
+import { DeliveryError, enqueue, type BatchDelivery, type DeliveryWrite, type Outbox } from '../../outbox/outbox';
 import { deliveryErrorOf } from '../../outbox/workstation-outbox';
 
 /** What the list shows for an objection: its own life on the workstation, then the issuer's. */
@@ -196,10 +198,31 @@ export function createObjectionService(deps: ObjectionDeps) {
     } catch (error) {
       throw deliveryErrorOf(error);
     }
+    return receiptWrite(objection.id, receipt);
+  }
+
+  /** The outbox's batch sender for objections: several in one host call, each answered as `send` would. */
+  async function sendMany(rows: OutboxRow[]): Promise<BatchDelivery[]> {
+    const objections = rows.map((row) => row.payload as ObjectionRequest);
+    let results: ObjectionBatchResult[];
+    try {
+      ({ results } = await client.call('objections.submitMany', { objections }));
+    } catch (error) {
+      throw deliveryErrorOf(error);
+    }
+    return results.map((result, k): BatchDelivery => {
+      if (result.status === 'untried') return { untried: true };
+      if (result.status === 'failed') return { sent: false, error: new DeliveryError(result.message, RETRYABLE_DELIVERY_CODES.has(result.code)) };
+      return { sent: true, write: receiptWrite(objections[k]!.id, result.receipt) };
+    });
+  }
+
+  /** Puts the library's receipt onto the objection row (run in the outbox's settle transaction). */
+  function receiptWrite(id: string, receipt: ObjectionReceipt): DeliveryWrite {
     return async () => {
       await db.objections
         .where('id')
-        .equals(objection.id)
+        .equals(id)
         .modify((stored) => {
           const record = stored.record as unknown as ObjectionRecord;
           if (stored.state === 'queued') {
@@ -241,7 +264,7 @@ export function createObjectionService(deps: ObjectionDeps) {
     return changed;
   }
 
-  return { file, saveDraft, draftOf, resend, send, poll };
+  return { file, saveDraft, draftOf, resend, send, sendMany, poll };
 }
 
 /** The objection service's API. */

@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { WorkstationDb, type OutboxRow } from '../../../renderer/db/db';
 import { AppError } from '../../../renderer/host/client';
-import { backoffDelay, createOutbox, DeliveryError, enqueue, watchUnsentCount } from '../../../renderer/outbox/outbox';
+import { backoffDelay, createOutbox, DeliveryError, enqueue, watchUnsentCount, type BatchDelivery } from '../../../renderer/outbox/outbox';
 import { deliveryErrorOf } from '../../../renderer/outbox/workstation-outbox';
 
 function freshDb(): WorkstationDb {
@@ -287,6 +287,134 @@ describe('the outbox with objections and usage records alike', () => {
     await outbox.flush();
     expect(payloads).toEqual([{ evidence: 3 }]);
     expect((await db.outbox.get(row.id!))?.state).toBe('delivered');
+    db.close();
+  });
+});
+
+describe('the outbox with a batch sender (several rows per call)', () => {
+  /** A library behind a batch call: keeps the first result per key, refuses keys it is told to, stops when down. */
+  function batchLibrary() {
+    const records = new Map<string, unknown>();
+    const calls: string[][] = [];
+    const refuse = new Set<string>();
+    let downAfter = Infinity;
+    const send = async (rows: OutboxRow[]): Promise<BatchDelivery[]> => {
+      calls.push(rows.map((r) => r.key));
+      let stopped = false;
+      return rows.map((row, k): BatchDelivery => {
+        if (stopped) return { untried: true };
+        if (k >= downAfter) {
+          stopped = true;
+          return { sent: false, error: deliveryErrorOf(new AppError('LIBRARY_UNAVAILABLE', '证照库返回 503')) };
+        }
+        if (refuse.has(row.key)) return { sent: false, error: deliveryErrorOf(new AppError('NOT_FOUND', '证照库中没有该证照')) };
+        if (!records.has(row.key)) records.set(row.key, row.payload);
+        return { sent: true };
+      });
+    };
+    return {
+      records,
+      calls,
+      refuse,
+      send,
+      setDownAfter(n: number) {
+        downAfter = n;
+      },
+    };
+  }
+
+  const objection = (i: number, size = 10) => ({
+    key: `obj-${String(i).padStart(2, '0')}`,
+    kind: 'objection' as const,
+    payload: { size },
+    createdAt: `2026-11-27T02:00:${String(i).padStart(2, '0')}.000Z`,
+  });
+
+  it('sends runs of one kind together, in order, within its limits, and other kinds one by one', async () => {
+    const db = freshDb();
+    const library = batchLibrary();
+    const single: string[] = [];
+    for (let i = 1; i <= 7; i++) await enqueue(db, objection(i, i === 5 ? 95 : 10));
+    await enqueue(db, { ...item('usage-1'), createdAt: '2026-11-27T02:00:03.500Z' });
+    const outbox = createOutbox({
+      db,
+      senders: { usage_record: async (row) => void single.push(row.key) },
+      batchSenders: { objection: { send: library.send, maxItems: 3, maxBytes: 100, sizeOf: (row) => (row.payload as { size: number }).size } },
+      batchSize: 20,
+    });
+    expect(await outbox.flush()).toEqual({ delivered: 8, retrying: 0, needsAttention: 0 });
+    // The usage record splits the run; the 95-byte objection fits with no other within 100 bytes.
+    expect(library.calls).toEqual([['obj-01', 'obj-02', 'obj-03'], ['obj-04'], ['obj-05'], ['obj-06', 'obj-07']]);
+    expect(single).toEqual(['usage-1']);
+    expect(library.records.size).toBe(7);
+    db.close();
+  });
+
+  it('a refusal in a batch needs attention with its message while the rest are delivered', async () => {
+    const db = freshDb();
+    const library = batchLibrary();
+    for (let i = 1; i <= 4; i++) await enqueue(db, objection(i));
+    library.refuse.add('obj-02');
+    const outbox = createOutbox({ db, senders: {}, batchSenders: { objection: { send: library.send, maxItems: 10 } } });
+    expect(await outbox.flush()).toEqual({ delivered: 3, retrying: 0, needsAttention: 1 });
+    expect((await db.outbox.orderBy('createdAt').toArray()).map((r) => [r.key, r.state, r.lastError])).toEqual([
+      ['obj-01', 'delivered', null],
+      ['obj-02', 'needs_attention', '证照库中没有该证照'],
+      ['obj-03', 'delivered', null],
+      ['obj-04', 'delivered', null],
+    ]);
+    db.close();
+  });
+
+  it('the library going down mid-batch: that row retries, the rows after it come back untried and unattempted, and later all arrive once', async () => {
+    const db = freshDb();
+    const library = batchLibrary();
+    for (let i = 1; i <= 6; i++) await enqueue(db, objection(i));
+    const clock = manualTimers();
+    const outbox = createOutbox({ db, senders: {}, batchSenders: { objection: { send: library.send, maxItems: 3 } }, random: () => 0, ...clock, baseDelayMs: 1_000, concurrency: 1 });
+    library.setDownAfter(1);
+    expect(await outbox.flush({ now: true })).toEqual({ delivered: 1, retrying: 1, needsAttention: 0 });
+    // One call: the first row went, the second met the outage, the third was not tried; no
+    // second call started once the library was known to be down.
+    expect(library.calls).toEqual([['obj-01', 'obj-02', 'obj-03']]);
+    expect((await db.outbox.orderBy('createdAt').toArray()).map((r) => [r.key, r.state, r.attempts])).toEqual([
+      ['obj-01', 'delivered', 1],
+      ['obj-02', 'queued', 1],
+      ['obj-03', 'queued', 0],
+      ['obj-04', 'queued', 0],
+      ['obj-05', 'queued', 0],
+      ['obj-06', 'queued', 0],
+    ]);
+    library.setDownAfter(Infinity);
+    clock.advance(1_000);
+    await outbox.flush();
+    expect(library.records.size).toBe(6);
+    expect((await db.outbox.toArray()).every((r) => r.state === 'delivered')).toBe(true);
+    db.close();
+  });
+
+  it('a batch call that fails as a whole counts a failed attempt for each of its rows and keeps them queued', async () => {
+    const db = freshDb();
+    for (let i = 1; i <= 2; i++) await enqueue(db, objection(i));
+    const outbox = createOutbox({
+      db,
+      senders: {},
+      batchSenders: {
+        objection: {
+          send: async () => {
+            throw deliveryErrorOf(new AppError('INTERNAL', '无法连接工作台主机程序'));
+          },
+          maxItems: 10,
+        },
+      },
+      random: () => 0,
+      ...manualTimers(),
+    });
+    expect(await outbox.flush({ now: true })).toEqual({ delivered: 0, retrying: 2, needsAttention: 0 });
+    expect((await db.outbox.toArray()).map((r) => [r.state, r.attempts, r.lastError])).toEqual([
+      ['queued', 1, '无法连接工作台主机程序'],
+      ['queued', 1, '无法连接工作台主机程序'],
+    ]);
     db.close();
   });
 });
