@@ -183,15 +183,17 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'supervision-bench-host-'));
   const profile = mkdtempSync(join(tmpdir(), 'supervision-bench-profile-'));
   const host = await startHost(dataDir);
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu'],
-    locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
-    viewport: { width: 1366, height: 860 },
-  });
+  const launch = () =>
+    chromium.launchPersistentContext(profile, {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu'],
+      locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+      viewport: { width: 1366, height: 860 },
+    });
+  let context = await launch();
   try {
-    const page = context.pages()[0] ?? (await context.newPage());
+    let page = context.pages()[0] ?? (await context.newPage());
     page.on('pageerror', (error) => console.error('pageerror:', error.message));
     const origin = new URL(host.url).origin;
     await page.goto(host.url);
@@ -219,8 +221,19 @@ async function main(): Promise<void> {
     const caseSeedS = (performance.now() - seeding) / 1000;
     console.log(`seeded ${EVENTS} audit events in ${auditSeedS.toFixed(1)} s and ${CASES} cases in ${caseSeedS.toFixed(1)} s`);
 
+    // The browser closed and opened again on the same profile, as a supervisor finds two years
+    // of data on disk: not the aftermath of 300 MB written a moment ago. The host still holds
+    // the supervisor's session; the workstation address carries the launch secret again.
+    await context.close();
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    context = await launch();
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on('pageerror', (error) => console.error('pageerror:', error.message));
+    await page.goto(host.url);
+    await page.getByTestId('operator').waitFor();
+
     // ---- A filtered page of the audit trail, through the filter form.
-    await page.reload();
+    await page.goto(`${origin}/#/supervision?tab=audit`);
     await page.getByTestId('audit-table').waitFor();
     await page.waitForFunction(() => performance.getEntriesByName('audit-page').length > 0);
     await clearMeasures(page);
