@@ -171,8 +171,11 @@ export function createCatchUp(deps: CatchUpDeps) {
 
 /** Cases flagged (a licence found) or needing a manual check, not yet acknowledged, newest first, for the clerk. */
 export async function flaggedCases(db: WorkstationDb, now: Date = new Date()): Promise<CatchUpCase[]> {
-  const rows = (await db.cases.where('completedAt').aboveOrEqual(catchUpLookbackStart(now)).toArray()) as CatchUpCase[];
-  return rows.filter((row) => row.catchUp !== undefined && FOR_THE_CLERK.has(row.catchUp.state)).sort((a, b) => (a.completedAt! < b.completedAt! ? 1 : -1));
+  // Through the index of catch-up states: the banner watches this query live, and a query over
+  // every case of the lookback ran again after each write to any of them.
+  const since = catchUpLookbackStart(now);
+  const rows = (await db.cases.where('catchUp.state').anyOf([...FOR_THE_CLERK]).toArray()) as CatchUpCase[];
+  return rows.filter((row) => row.completedAt !== null && row.completedAt >= since).sort((a, b) => (a.completedAt! < b.completedAt! ? 1 : -1));
 }
 
 /** The catch-up's API. */

@@ -49,8 +49,9 @@ export const SCHEMA_VERSIONS: readonly SchemaVersion[] = [
       // A completed case keeps its holder's name only while Art. 11's catch-up is pending
       // (shared/catch-up.ts). The index holds just those few cases (IndexedDB leaves rows
       // without the field out of it), so the start-up sweep finds the expired names without
-      // reading every case.
-      cases: '&caseNo, status, openedAt, completedAt, matterCode, training, catchUpHolder.keepUntil',
+      // reading every case. Likewise the catch-up's answer by state: the clerk's banner reads
+      // the few cases waiting for the clerk, not every case of the last 30 days after each write.
+      cases: '&caseNo, status, openedAt, completedAt, matterCode, training, catchUpHolder.keepUntil, catchUp.state',
     },
   },
 ];

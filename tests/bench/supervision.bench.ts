@@ -158,7 +158,12 @@ function seedCases(page: Page, first: number, count: number, fromMs: number, spa
               purgedAt: completedAt,
               materials,
             };
-            store.put({ caseNo, status: 'completed', openedAt: completedAt, completedAt, matterCode: '310000-RS-RC-011', training: record.training, record });
+            // A case that took paper while the library was unreachable was re-checked (Art. 11)
+            // when the link came back, long before this look at its figures: it carries the
+            // catch-up's answer, as on a working window.
+            const outage = materials.some((m) => m.record.paperReason === 'library_unreachable');
+            const catchUp = outage ? { catchUp: { state: 'clear', checkedAt: completedAt, reason: null, materials: [] } } : {};
+            store.put({ caseNo, status: 'completed', openedAt: completedAt, completedAt, matterCode: '310000-RS-RC-011', training: record.training, record, ...catchUp });
           }
           tx.oncomplete = () => {
             open.result.close();

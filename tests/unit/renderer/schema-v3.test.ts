@@ -22,6 +22,7 @@ describe('schema version 3 (the catch-up holder name index)', () => {
     expect(await db.cases.count()).toBe(2);
     // Older cases have no kept name, so the index holds none of them.
     expect(await db.cases.where('catchUpHolder.keepUntil').below('\uffff').count()).toBe(0);
+    expect(await db.cases.where('catchUp.state').anyOf(['flagged', 'not_checkable']).count()).toBe(0);
     db.close();
   });
 
