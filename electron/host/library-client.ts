@@ -111,7 +111,9 @@ export class LibraryClient {
       const error = (body as { error?: { code?: unknown; message?: unknown } } | null)?.error;
       const code = typeof error?.code === 'string' ? (LIBRARY_TO_HOST[error.code] ?? 'LIBRARY_ERROR') : 'LIBRARY_ERROR';
       const unavailable = code === 'LIBRARY_UNAVAILABLE' || response.status >= 500;
-      this.notify({ ok: false, reachable: !unavailable, latencyMs });
+      // A refusal (4xx: a wrong password, an unknown licence) is the library answering as it
+      // should: it says nothing against the link. Only a failing library does.
+      this.notify({ ok: !unavailable, reachable: !unavailable, latencyMs });
       throw new HostCallError(
         response.status >= 500 && code !== 'LIBRARY_UNAVAILABLE' ? 'LIBRARY_ERROR' : code,
         typeof error?.message === 'string' && error.message.length > 0 ? error.message : undefined,
