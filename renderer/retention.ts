@@ -30,19 +30,14 @@ export async function sweepLocalData(db: WorkstationDb, now: Date, retentionDays
     // cases store for seconds at every start-up, and every other reader waited behind it.
     const scanned = (await db.paperScans.orderBy('caseNo').uniqueKeys()) as string[];
     const owners = await db.cases.bulkGet(scanned);
-    let paperPagesDeleted = 0;
-    const casesWithPagesDeleted: string[] = [];
-    for (const [i, caseNo] of scanned.entries()) {
+    // Each of these cases has pages (they come from the pages' own index, in this transaction).
+    const casesWithPagesDeleted = scanned.filter((_, i) => {
       // A cancelled case's pages count from its opening: it never completes.
       const owner = owners[i];
       const since = owner?.completedAt ?? (owner?.status === 'cancelled' ? owner.openedAt : null);
-      if (!since || since >= expiry) continue;
-      const deleted = await db.paperScans.where('caseNo').equals(caseNo).delete();
-      if (deleted > 0) {
-        paperPagesDeleted += deleted;
-        casesWithPagesDeleted.push(caseNo);
-      }
-    }
+      return since !== null && since !== undefined && since < expiry;
+    });
+    const paperPagesDeleted = casesWithPagesDeleted.length === 0 ? 0 : await db.paperScans.where('caseNo').anyOf(casesWithPagesDeleted).delete();
     const abandoned = await db.cases
       .where('status')
       .equals('open')

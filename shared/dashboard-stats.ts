@@ -10,8 +10,8 @@
  *
  * Days are Asia/Shanghai calendar days (`YYYY-MM-DD`), the days a hall works in.
  */
-import type { PaperReason } from './library-api';
-import { PAPER_REASONS } from './library-api';
+import type { MaterialOutcome, PaperReason } from './library-api';
+import { MATERIAL_OUTCOMES, PAPER_REASONS } from './library-api';
 import { VERIFICATION_OUTCOMES, type VerificationOutcome } from './licence-verify';
 import type { PurgedCase } from './counter-case';
 
@@ -65,7 +65,7 @@ export function inPeriod(iso: string, period: DayPeriod): boolean {
 }
 
 /** How a material of a completed case was satisfied (the usage record's outcome). */
-export type MaterialOutcome = 'exempt' | 'paper' | 'missing';
+export type { MaterialOutcome } from './library-api';
 
 /** The additive counts of a set of completed cases (training cases left out). */
 export interface CaseTally {
@@ -89,7 +89,7 @@ function zeroes<K extends string>(keys: readonly K[]): Record<K, number> {
 export function emptyTally(): CaseTally {
   return {
     cases: 0,
-    materials: { exempt: 0, paper: 0, missing: 0 },
+    materials: zeroes(MATERIAL_OUTCOMES),
     paperByReason: zeroes(PAPER_REASONS),
     outcomes: zeroes(VERIFICATION_OUTCOMES),
     latencies: [],
@@ -123,7 +123,7 @@ export function mergeTallies(tallies: Iterable<CaseTally>): CaseTally {
   const latencyParts: number[][] = [];
   for (const t of tallies) {
     sum.cases += t.cases;
-    for (const k of Object.keys(sum.materials) as MaterialOutcome[]) sum.materials[k] += t.materials[k] ?? 0;
+    for (const k of MATERIAL_OUTCOMES) sum.materials[k] += t.materials[k] ?? 0;
     for (const k of PAPER_REASONS) sum.paperByReason[k] += t.paperByReason[k] ?? 0;
     for (const k of VERIFICATION_OUTCOMES) sum.outcomes[k] += t.outcomes[k] ?? 0;
     latencyParts.push(t.latencies);

@@ -40,11 +40,6 @@ export function normalizeCandidates(candidates: Iterable<string>): string[] {
   return [...new Set(candidates)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-/** SM3 of the normalised candidates joined by a line feed. */
-export function candidatesDigest(candidates: Iterable<string>): string {
-  return sm3Hex(normalizeCandidates(candidates).join('\n'));
-}
-
 /**
  * Draws `n` cases (or all of them, when there are fewer) from the candidates with the seed.
  * Throws a RangeError on a seed that is not {@link REVIEW_SEED_PATTERN} or an `n` outside 1 … {@link MAX_REVIEW_SIZE}.
@@ -94,8 +89,3 @@ export function seedFromBytes(bytes: Uint8Array): string {
 /** A reviewer's finding on one drawn case. */
 export type ReviewVerdict = 'compliant' | 'issue';
 
-/** zh-CN labels of the verdicts. */
-export const REVIEW_VERDICT_LABELS: Record<ReviewVerdict, string> = {
-  compliant: '合规',
-  issue: '发现问题',
-};

@@ -10,7 +10,7 @@ import {
   type CatalogResponse,
   type MattersResponse,
 } from '../../shared/library-api';
-import { findTrustedKey } from '../../shared/trust';
+import { holderTokenKeyLookup } from '../../shared/trust';
 import { fileHash } from '../../shared/licence-digest';
 import { parseToken, verifyTokenSignature, checkTokenExpiry } from '../../shared/token';
 import type { LibraryClient } from './library-client';
@@ -52,10 +52,7 @@ export class CounterService {
     if (!parsed.ok) throw new HostCallError(parsed.reason === 'not_a_token' ? 'TOKEN_NOT_A_CODE' : 'TOKEN_INVALID');
     const trust = await this.deps.trust.cached();
     const at = this.now();
-    const signed = verifyTokenSignature(parsed.value, (kid) => {
-      const found = findTrustedKey(trust, { kid, use: 'holder_token', at });
-      return found.ok ? found.key.publicKey : null;
-    });
+    const signed = verifyTokenSignature(parsed.value, holderTokenKeyLookup(trust, at));
     if (!signed.ok) throw new HostCallError('TOKEN_FORGED');
     const fresh = checkTokenExpiry(parsed.value.payload, at);
     if (!fresh.ok) throw new HostCallError('TOKEN_EXPIRED');

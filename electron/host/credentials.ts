@@ -1,6 +1,6 @@
 import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from './atomic-file';
 import { z } from 'zod';
 import { OperatorSchema, type Operator } from '../../shared/contract';
 
@@ -66,9 +66,6 @@ export class CredentialStore {
   }
 
   private save(): void {
-    mkdirSync(dirname(this.file), { recursive: true });
-    // Written aside and renamed, so a crash never leaves a half-written file.
-    writeFileSync(`${this.file}.tmp`, JSON.stringify(this.verifiers), { mode: 0o600 });
-    renameSync(`${this.file}.tmp`, this.file);
+    writeFileAtomic(this.file, JSON.stringify(this.verifiers), 0o600);
   }
 }

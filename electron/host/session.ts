@@ -81,11 +81,6 @@ export class OperatorSession {
     return this.active()?.expiresAt ?? null;
   }
 
-  /** Whether the operator is signed in without a library token. */
-  offline(): boolean {
-    return this.active()?.token === null;
-  }
-
   /**
    * The library bearer token. Signed in offline, the host first tries to sign in to the
    * library again; until it can, the call is LIBRARY_UNAVAILABLE (the caller's paper path).

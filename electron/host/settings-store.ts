@@ -1,5 +1,5 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from './atomic-file';
 import { HostSettingsSchema, type HostSettings } from '../../shared/contract';
 
 /** The settings a new workstation starts with. */
@@ -23,7 +23,5 @@ export function loadSettings(file: string): HostSettings {
 
 /** Saves settings atomically (written aside, then renamed). */
 export function saveSettings(file: string, settings: HostSettings): void {
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(`${file}.tmp`, `${JSON.stringify(settings, null, 2)}\n`);
-  renameSync(`${file}.tmp`, file);
+  writeFileAtomic(file, `${JSON.stringify(settings, null, 2)}\n`);
 }

@@ -1,5 +1,5 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from './atomic-file';
 import type { TrustList, TrustRoot } from '../../shared/library-api';
 import { checkTrustList, TRUST_LIST_PROBLEM_MESSAGES, type VerifiedTrustList } from '../../shared/trust';
 import { HostCallError } from '../../shared/errors';
@@ -21,11 +21,6 @@ export class TrustStore {
     if (cacheFile) this.current = this.readCache(cacheFile);
   }
 
-  /** The pinned root key. */
-  rootKey(): TrustRoot {
-    return this.root;
-  }
-
   /** Fetches and verifies the trust list; offline, the last verified one is kept. */
   async refresh(): Promise<VerifiedTrustList> {
     const { body } = await this.library.request<unknown>('/trust');
@@ -33,8 +28,8 @@ export class TrustStore {
     if (!checked.ok) throw new HostCallError('LIBRARY_ERROR', `${TRUST_LIST_PROBLEM_MESSAGES[checked.problem]}请联系技术支持核对根密钥。`);
     this.current = { trust: checked.trust, verifiedAt: this.now().toISOString() };
     if (this.cacheFile) {
-      mkdirSync(dirname(this.cacheFile), { recursive: true });
-      writeFileSync(this.cacheFile, JSON.stringify({ trust: checked.trust.list, verifiedAt: this.current.verifiedAt }));
+      // Atomic: the cached list is what lets a 亮证码 be checked offline.
+      writeFileAtomic(this.cacheFile, JSON.stringify({ trust: checked.trust.list, verifiedAt: this.current.verifiedAt }));
     }
     return checked.trust;
   }

@@ -1,5 +1,6 @@
 import { createAuditEvent, type AuditEvent, type AuditEventInput } from '../../shared/audit-chain';
 import type { AuditEventRow, WorkstationDb } from '../db/db';
+import { AppError } from '../host/client';
 
 /** Who is acting, stamped on every event of a session. */
 export interface AuditActor {
@@ -22,7 +23,8 @@ export interface AuditLog {
 // add; the unique index refuses it and we build the event again on the new tail.
 const MAX_CONFLICT_RETRIES = 5;
 
-function isConstraintError(error: unknown): boolean {
+/** Whether a Dexie/IndexedDB failure is a unique-key clash (another writer got there first). */
+export function isConstraintError(error: unknown): boolean {
   return error instanceof Error && (error.name === 'ConstraintError' || (error as { inner?: Error }).inner?.name === 'ConstraintError');
 }
 
@@ -65,4 +67,11 @@ export function createAuditLog(db: WorkstationDb, now: () => Date = () => new Da
       await tail;
     },
   };
+}
+
+/** The acting operator, or the clerk's "signed out" sentence as an UNAUTHENTICATED failure. */
+export function requireActor(actor: () => AuditActor | null): AuditActor {
+  const who = actor();
+  if (!who) throw new AppError('UNAUTHENTICATED', '登录已失效，请重新登录后再操作。');
+  return who;
 }

@@ -48,7 +48,6 @@ export function useLinkReturn(): { persisted: Ref<boolean | null> } {
     if (!workstation.info) await workstation.load().catch(() => undefined);
     // Fresh copies for the next outage; the trust list also lets the host verify 亮证码 offline.
     await Promise.allSettled((['trust', 'matters', 'catalog'] as const).map((name) => loadReference(name)));
-    await outbox.start();
     await outbox.flush({ now: true });
     await objections.poll().catch(() => 0);
     await workstationCatchUp().run();
@@ -73,7 +72,7 @@ export function useLinkReturn(): { persisted: Ref<boolean | null> } {
 
   pollTimer = setInterval(() => {
     if (!reachable(workstation.link?.state)) return;
-    void outbox.start();
+    void outbox.flush();
     void objections.poll().catch(() => 0);
   }, ANSWER_POLL_MS);
 

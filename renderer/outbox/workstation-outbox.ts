@@ -1,7 +1,7 @@
 import { RETRYABLE_DELIVERY_CODES } from '../../shared/errors';
 import { AppError } from '../host/client';
 import { workstationDb } from '../db/db';
-import { createOutbox, DeliveryError, type Outbox, type OutboxBatchSender, type OutboxKind, type OutboxOptions, type OutboxSender } from './outbox';
+import { createOutbox, DeliveryError, type Outbox, type OutboxBatchSender, type OutboxKind, type OutboxSender } from './outbox';
 
 
 /** Turns a host call's failure into what the outbox needs to know: retry, or needs attention. */
@@ -20,7 +20,7 @@ let shared: Outbox | null = null;
  * everything queued, oldest first. Each feature registers the sender of its kind; a row whose
  * kind has no sender yet waits in the queue.
  */
-export function workstationOutbox(options: Partial<Omit<OutboxOptions, 'senders'>> = {}): Outbox {
+export function workstationOutbox(): Outbox {
   // Four calls in flight (a sequential drain is bound by the round trip, not by the library),
   // and objections ten to a call (see registerBatchSender): a hundred rows claimed and settled
   // per transaction keeps four calls busy.
@@ -31,7 +31,6 @@ export function workstationOutbox(options: Partial<Omit<OutboxOptions, 'senders'
     batchSize: 100,
     concurrency: 4,
     recordTables: ['objections'],
-    ...options,
     senders,
     batchSenders,
   });

@@ -27,7 +27,7 @@ import type { CatalogResponse, Grant, Holder, Matter, PaperReason } from '../../
 import type { VerificationReport } from '../../shared/licence-verify';
 import { buildMatterIndex, searchMatters, type MatterSearchHit } from '../../shared/matter-search';
 import { sm3Hex } from '../../shared/sm';
-import { createAuditLog, type AuditActor, type AuditLog } from '../audit/audit-log';
+import { createAuditLog, isConstraintError, type AuditActor, type AuditLog } from '../audit/audit-log';
 import { workstationDb, type PaperScanRow, type WorkstationDb } from '../db/db';
 import { HOST_ERROR_MESSAGES_ZH, RETRYABLE_DELIVERY_CODES } from '../../shared/errors';
 import { AppError, hostClient, type HostClient } from '../host/client';
@@ -115,10 +115,6 @@ function shortName(workstationId: string): string {
 // The contract carries check names as plain strings; they are shared/licence-verify's names.
 function reportOf(licence: PulledLicence): VerificationReport {
   return { ...licence.report, checks: licence.report.checks as VerificationReport['checks'] };
-}
-
-function isConstraintError(error: unknown): boolean {
-  return error instanceof Error && (error.name === 'ConstraintError' || (error as { inner?: Error }).inner?.name === 'ConstraintError');
 }
 
 // The case lives in reactive state; IndexedDB's structured clone refuses Vue's proxies, and the

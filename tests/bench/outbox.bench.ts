@@ -14,42 +14,16 @@
  * of all rounds. Every item is counted at the sandbox: exactly 1,000 each time.
  * Run: `npm run bench -- outbox` (which builds the renderer first).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import QRCode from 'qrcode';
 import { chromium, type Page } from '@playwright/test';
 import type { FiledObjection } from '../../shared/library-api';
 import { objectionRows } from '../../renderer/features/objections/objections';
 import { writeObjectionRows } from '../e2e/objection-seed';
+import { startWorkstation, stopWorkstation } from '../e2e/host-process';
 import { median, reportFigures } from './lib';
 
 const ITEMS = 1_000;
 const ROUNDS = 3;
-
-function startHost(dataDir: string): Promise<{ child: ChildProcess; url: string; sandboxUrl: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'electron/host/cli.ts', '--port', '0', '--data', dataDir], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, LIBRARY_URL: '' },
-  });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`host did not start:\n${output}`)), 90_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const url = /^WORKSTATION_URL=(\S+)$/m.exec(output)?.[1];
-      const sandboxUrl = /^SANDBOX_URL=(\S+)$/m.exec(output)?.[1];
-      if (url && sandboxUrl) {
-        clearTimeout(timer);
-        resolve({ child, url, sandboxUrl });
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`host exited with ${code}:\n${output}`)));
-  });
-}
 
 async function json<T>(url: string, body?: unknown, token?: string): Promise<T> {
   const response = await fetch(url, {
@@ -139,8 +113,7 @@ async function drain(page: Page, sandboxUrl: string, route: 'objections' | 'coun
   return { perSecond: ((ITEMS - 1) * 1000) / (last - first), longestTaskMs: longest, arrived };
 }
 
-const dataDir = mkdtempSync(join(tmpdir(), 'outbox-bench-'));
-const host = await startHost(dataDir);
+const host = await startWorkstation([], 90_000);
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
@@ -182,6 +155,5 @@ try {
   await context.close();
 } finally {
   await browser.close();
-  host.child.kill('SIGTERM');
-  rmSync(dataDir, { recursive: true, force: true });
+  await stopWorkstation(host);
 }

@@ -19,12 +19,13 @@
  * first run (which builds the day tallies from every case) and the naive dashboard (every
  * case read and counted). Run: `npm run bench -- supervision` (which builds the renderer first).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Page } from '@playwright/test';
 import { createAuditEvent, type AuditEvent, type AuditEventKind } from '../../shared/audit-chain';
+import { startWorkstation, stopWorkstation } from '../e2e/host-process';
 import { median, quantile, reportFigures } from './lib';
 
 const EVENTS = 200_000;
@@ -33,28 +34,6 @@ const DAYS = 730;
 const CHUNK = 10_000;
 const OPERATORS = ['clerk01', 'clerk02', 'clerk03', 'clerk04', 'super01'];
 const KINDS: AuditEventKind[] = ['case_open', 'token_read', 'grant', 'pull', 'verification', 'verification', 'view', 'paper_scan', 'completion', 'usage_record', 'purge'];
-
-function startHost(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'electron/host/cli.ts', '--port', '0', '--data', dataDir], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, LIBRARY_URL: '' },
-  });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`workstation did not start:\n${output}`)), 90_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const url = /^WORKSTATION_URL=(\S+)$/m.exec(output)?.[1];
-      if (url && /^SANDBOX_URL=/m.test(output)) {
-        clearTimeout(timer);
-        resolve({ child, url });
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`workstation exited with ${code}:\n${output}`)));
-  });
-}
 
 /** Two years of one window's audit trail, oldest first, as a valid chain. */
 function* auditChain(now: number): Generator<AuditEvent[]> {
@@ -228,9 +207,8 @@ async function clearMeasures(page: Page): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'supervision-bench-host-'));
   const profile = mkdtempSync(join(tmpdir(), 'supervision-bench-profile-'));
-  const host = await startHost(dataDir);
+  const host = await startWorkstation([], 90_000);
   const launch = () =>
     chromium.launchPersistentContext(profile, {
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -437,9 +415,8 @@ async function main(): Promise<void> {
     ]);
   } finally {
     await context.close();
-    host.child.kill('SIGTERM');
+    await stopWorkstation(host);
     rmSync(profile, { recursive: true, force: true });
-    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

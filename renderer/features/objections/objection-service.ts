@@ -4,7 +4,7 @@ import { workstationDb } from '../../db/db';
 import { hostClient } from '../../host/client';
 import { OBJECTION_BATCH_MAX } from '../../../shared/contract';
 import type { OutboxRow } from '../../db/db';
-import { registerBatchSender, registerSender, workstationOutbox } from '../../outbox/workstation-outbox';
+import { registerBatchSender, workstationOutbox } from '../../outbox/workstation-outbox';
 import { useSessionStore } from '../../stores/session';
 import { useWorkstationStore } from '../../stores/workstation';
 import { createObjectionService, type ObjectionService } from './objections';
@@ -34,7 +34,6 @@ export function objectionService(): ObjectionService {
   if (!service) {
     const db = workstationDb();
     service = createObjectionService({ db, client: hostClient(), audit: createAuditLog(db), actor: currentActor, outbox: () => workstationOutbox() });
-    registerSender('objection', (row) => service!.send(row));
     registerBatchSender('objection', {
       send: (rows) => service!.sendMany(rows),
       maxItems: Math.min(OBJECTIONS_PER_CALL, OBJECTION_BATCH_MAX),

@@ -1,6 +1,6 @@
 import type { ObjectionDimension, ObjectionReceipt, ObjectionRequest, ObjectionResult, ObjectionStatus, Organisation } from '../../../shared/library-api';
 import { AppError, type HostClient } from '../../host/client';
-import type { AuditActor, AuditLog } from '../../audit/audit-log';
+import { requireActor, type AuditActor, type AuditLog } from '../../audit/audit-log';
 import type { ObjectionRow, OutboxRow, WorkstationDb } from '../../db/db';
 import type { ObjectionBatchResult } from '../../../shared/contract';
 import { RETRYABLE_DELIVERY_CODES } from '../../../shared/errors';
@@ -92,11 +92,7 @@ export function createObjectionService(deps: ObjectionDeps) {
   const now = deps.now ?? (() => new Date());
   const newId = deps.newId ?? (() => `OBJ-${crypto.randomUUID()}`);
 
-  function actorOrFail(): AuditActor {
-    const actor = deps.actor();
-    if (!actor) throw new AppError('UNAUTHENTICATED', '登录已失效，请重新登录后再操作。');
-    return actor;
-  }
+  const actorOrFail = (): AuditActor => requireActor(deps.actor);
 
   function requestOf(id: string, given: ObjectionDraft, actor: AuditActor, filedAt: string): ObjectionRequest {
     // A form hands in reactive proxies, which IndexedDB cannot clone; the request is plain JSON.

@@ -1,6 +1,6 @@
 import type { UsageRecordRequest } from '../../../shared/library-api';
 import { applyUsageRecordEdit, type EditMatter, type UsageRecordEdit, type UsageRecordEditProblem } from '../../../shared/usage-record-edit';
-import type { AuditActor, AuditLog } from '../../audit/audit-log';
+import { requireActor, type AuditActor, type AuditLog } from '../../audit/audit-log';
 import type { OutboxRow, WorkstationDb } from '../../db/db';
 import { AppError, type HostClient } from '../../host/client';
 import type { Outbox, OutboxState } from '../../outbox/outbox';
@@ -106,11 +106,7 @@ const NOT_NEEDING_ATTENTION = '该用证记录当前不需要处理，无需重�
 export function createUsageRecordService(deps: UsageRecordDeps) {
   const { db, client, audit } = deps;
 
-  function actorOrFail(): AuditActor {
-    const actor = deps.actor();
-    if (!actor) throw new AppError('UNAUTHENTICATED', '登录已失效，请重新登录后再操作。');
-    return actor;
-  }
+  const actorOrFail = (): AuditActor => requireActor(deps.actor);
 
   async function attentionRow(id: number): Promise<OutboxRow & { id: number }> {
     const row = await db.outbox.get(id);

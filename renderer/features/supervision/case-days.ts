@@ -12,7 +12,6 @@ import {
 } from '../../../shared/dashboard-stats';
 import type { CaseDayRow, CaseRow, WorkstationDb } from '../../db/db';
 
-export type { CaseDayRow } from '../../db/db';
 
 // Completed cases have a completion time; open and cancelled ones have none and so are not in
 // the completedAt index at all.

@@ -3,7 +3,6 @@ import { checkReviewDraw, drawReview } from '../../../shared/random-review';
 import type { AuditActor, AuditLog } from '../../audit/audit-log';
 import type { ReviewFinding, ReviewRow, WorkstationDb } from '../../db/db';
 
-export type { ReviewFinding, ReviewRow } from '../../db/db';
 import { periodCases } from './case-days';
 
 /** The cases a review may draw from: the period's completed cases, training ones left out. */

@@ -1,3 +1,4 @@
+import { shanghaiDate } from '../../../shared/licence-verify';
 import { createAuditLog, type AuditActor, type AuditLog } from '../../audit/audit-log';
 import { workstationDb } from '../../db/db';
 import { AppError } from '../../host/client';
@@ -29,7 +30,7 @@ export function shanghaiTime(iso: string): string {
 
 /** Today in Asia/Shanghai, `YYYY-MM-DD`. */
 export function shanghaiToday(now = new Date()): string {
-  return new Date(now.getTime() + 8 * 3600 * 1000).toISOString().slice(0, 10);
+  return shanghaiDate(now);
 }
 
 /** The day `days` before a `YYYY-MM-DD` day. */
@@ -37,7 +38,4 @@ export function daysBefore(day: string, days: number): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) - days * 24 * 3600 * 1000).toISOString().slice(0, 10);
 }
 
-/** The message of a failure, for a sentence on screen. */
-export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
+export { messageOf } from '../../format';
