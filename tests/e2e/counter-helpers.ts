@@ -192,13 +192,8 @@ export async function takePaper(page: Page, materialId: string, reasonLabel: str
   await expect(dialog).toBeVisible();
   await dialog.getByTestId('paper-file-input').setInputFiles({ name: `${materialId}.png`, mimeType: 'image/png', buffer: PNG_PAGE });
   await expect(dialog.getByTestId('paper-pages').locator('li')).toHaveCount(1);
-  // A click on the select toggles its dropdown; one that lands while it is already open closes
-  // it (seen once in a full run): open it until the option shows, then check the choice took.
-  const option = page.locator('.el-select-dropdown__item:visible', { hasText: reasonLabel });
-  await expect(async () => {
-    if (!(await option.isVisible())) await dialog.getByTestId('paper-reason').click();
-    await option.click({ timeout: 2_000 });
-  }).toPass({ timeout: 15_000 });
+  await dialog.getByTestId('paper-reason').click();
+  await page.locator('.el-select-dropdown__item:visible', { hasText: reasonLabel }).click();
   await expect(dialog.getByTestId('paper-reason')).toContainText(reasonLabel);
   await dialog.getByTestId('paper-save').click();
   await expect(dialog).toBeHidden();

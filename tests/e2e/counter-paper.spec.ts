@@ -75,12 +75,20 @@ test('paper for a licence not yet in the library; a reason that is not true of i
   await gunScan(page, await mintToken(workstation, holder.idNumber));
   await waitForPulls(page);
 
-  // "Verification failed" is not what happened to a licence the library does not hold.
+  // The clerk goes for the reason at once, while the dialog is still opening. Once open, the
+  // dialog starts the camera; it must not take the focus from the select and close its list.
   await materialCard(page, 'M03').getByTestId('take-paper').click();
   const dialog = page.getByTestId('paper-dialog');
+  // (forced: Playwright would otherwise wait for the dialog's opening animation to end)
+  await dialog.getByTestId('paper-reason').click({ force: true });
+  const wrongReason = page.locator('.el-select-dropdown__item:visible', { hasText: '电子证照核验未通过' });
+  await expect(wrongReason).toBeVisible();
+  await expect(dialog.getByTestId('paper-camera-status')).not.toBeEmpty();
+  await expect(dialog.getByTestId('paper-reason').getByRole('combobox')).toHaveAttribute('aria-expanded', 'true');
+  // "Verification failed" is not what happened to a licence the library does not hold.
+  await wrongReason.click();
   await dialog.getByTestId('paper-file-input').setInputFiles({ name: 'marriage.png', mimeType: 'image/png', buffer: PNG_PAGE });
-  await dialog.getByTestId('paper-reason').click();
-  await page.locator('.el-select-dropdown__item:visible', { hasText: '电子证照核验未通过' }).click();
+  await expect(dialog.getByTestId('paper-pages').locator('li')).toHaveCount(1);
   await dialog.getByTestId('paper-save').click();
   await expect(page.locator('.el-message--error')).toContainText('所选原因与该材料的核验结果不符');
   // Nothing the clerk added is lost: the page is still in the dialog.
