@@ -65,7 +65,7 @@ describe('random review', () => {
     await recordFinding(db, audit, ACTOR, review.id, { caseNo: caseNo!, verdict: 'issue', note: ' 未告知异议渠道 ' }, new Date('2026-11-26T10:00:00Z'));
     const updated = await recordFinding(db, audit, ACTOR, review.id, { caseNo: caseNo!, verdict: 'compliant', note: '' }, new Date('2026-11-26T10:05:00Z'));
     expect(updated.findings).toEqual([{ caseNo, verdict: 'compliant', note: '', at: '2026-11-26T10:05:00.000Z', by: 'super01' }]);
-    const findings = (await db.auditEvents.where('kind').equals('review').toArray()).filter((e) => e.details.action === 'finding');
+    const findings = (await db.auditEvents.toArray()).filter((e) => e.kind === 'review' && e.details.action === 'finding');
     expect(findings.map((e) => [e.case, e.details.verdict, e.details.note])).toEqual([
       [caseNo, 'issue', '未告知异议渠道'],
       [caseNo, 'compliant', ''],

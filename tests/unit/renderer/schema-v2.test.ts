@@ -1,38 +1,20 @@
 import 'fake-indexeddb/auto';
 import Dexie from 'dexie';
 import { describe, expect, it } from 'vitest';
-import { createAuditEvent, type AuditEvent } from '../../../shared/audit-chain';
 import { WorkstationDb } from '../../../renderer/db/db';
 import { SCHEMA_VERSIONS } from '../../../renderer/db/schema';
+import { smallChain } from './audit-fixtures';
 
 // Bounds that sort below and above any string or number of these rows.
 const LO = -Infinity;
 const HI = '\uffff';
-
-function chain(n: number): AuditEvent[] {
-  const events: AuditEvent[] = [];
-  for (let i = 0; i < n; i++) {
-    events.push(
-      createAuditEvent(events.at(-1) ?? null, {
-        at: `2026-11-26T02:00:0${i}Z`,
-        operator: i % 2 ? 'clerk01' : 'super01',
-        role: i % 2 ? 'clerk' : 'supervisor',
-        workstation: 'PD01',
-        case: i < 2 ? null : 'PD01-20261126-0001',
-        kind: i % 2 ? 'pull' : 'view',
-        details: { note: '核验' },
-      }),
-    );
-  }
-  return events;
-}
 
 describe('schema version 2 (audit paging indexes, day tallies, reviews)', () => {
   it('upgrades a version 1 database without losing its rows', async () => {
     const name = `upgrade-${Math.random()}`;
     const v1 = new Dexie(name);
     v1.version(1).stores(SCHEMA_VERSIONS[0]!.stores);
-    await v1.table('auditEvents').bulkAdd(chain(6));
+    await v1.table('auditEvents').bulkAdd(smallChain(6, 2));
     await v1.table('cases').add({ caseNo: 'PD01-20261126-0001', status: 'completed', openedAt: '2026-11-26T02:00:00Z', completedAt: '2026-11-26T02:10:00Z', matterCode: 'M', training: false, record: {} });
     v1.close();
 
@@ -47,7 +29,7 @@ describe('schema version 2 (audit paging indexes, day tallies, reviews)', () => 
 
   it('pages the audit trail newest first by (at, seq) under each filter', async () => {
     const db = new WorkstationDb(`paging-${Math.random()}`);
-    await db.auditEvents.bulkAdd(chain(6) as never);
+    await db.auditEvents.bulkAdd(smallChain(6, 2) as never);
     const seqs = async (index: string, lower: unknown[], upper: unknown[]) =>
       (await db.auditEvents.where(index).between(lower, upper, true, true).reverse().toArray()).map((e) => e.seq);
     expect(await seqs('[at+seq]', [LO, LO], [HI, HI])).toEqual([6, 5, 4, 3, 2, 1]);
