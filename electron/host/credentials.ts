@@ -1,4 +1,4 @@
-import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from './atomic-file';
 import { z } from 'zod';
@@ -8,8 +8,13 @@ import { OperatorSchema, type Operator } from '../../shared/contract';
 export const OFFLINE_SIGN_IN_DAYS = 7;
 
 // scrypt with N = 2^15 takes ~60 ms here: slow enough to make guessing a stolen file costly,
-// quick enough for a sign-in.
-const SCRYPT = { N: 1 << 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 } as const;
+// quick enough for a sign-in. It runs on libuv's thread pool, so the host keeps answering the
+// page (the link probe, an open case's calls) while a sign-in hashes.
+const SCRYPT: ScryptOptions = { N: 1 << 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
+
+function scryptHash(password: string, salt: Buffer): Promise<Buffer> {
+  return new Promise((resolve, reject) => scrypt(password, salt, 32, SCRYPT, (error, key) => (error ? reject(error) : resolve(key))));
+}
 
 const Verifier = z.object({
   operator: OperatorSchema,
@@ -39,9 +44,9 @@ export class CredentialStore {
   }
 
   /** Records a verifier after a successful online sign-in. */
-  remember(libraryKey: string, username: string, password: string, operator: Operator): void {
+  async remember(libraryKey: string, username: string, password: string, operator: Operator): Promise<void> {
     const salt = randomBytes(16);
-    const hash = scryptSync(password, salt, 32, SCRYPT);
+    const hash = await scryptHash(password, salt);
     this.verifiers[`${libraryKey} ${username}`] = {
       operator,
       salt: salt.toString('base64'),
@@ -55,12 +60,12 @@ export class CredentialStore {
    * Checks a password offline: the operator when it matches a verifier recorded online in the
    * last 7 days; `unknown` with no verifier, `stale` when it is older, `mismatch` otherwise.
    */
-  check(libraryKey: string, username: string, password: string): Operator | 'unknown' | 'stale' | 'mismatch' {
+  async check(libraryKey: string, username: string, password: string): Promise<Operator | 'unknown' | 'stale' | 'mismatch'> {
     const verifier = this.verifiers[`${libraryKey} ${username}`];
     if (!verifier) return 'unknown';
     const age = this.now().getTime() - Date.parse(verifier.lastOnlineAt);
     if (!(age >= 0 && age <= OFFLINE_SIGN_IN_DAYS * 86_400_000)) return 'stale';
-    const hash = scryptSync(password, Buffer.from(verifier.salt, 'base64'), 32, SCRYPT);
+    const hash = await scryptHash(password, Buffer.from(verifier.salt, 'base64'));
     const expected = Buffer.from(verifier.hash, 'base64');
     return hash.length === expected.length && timingSafeEqual(hash, expected) ? verifier.operator : 'mismatch';
   }

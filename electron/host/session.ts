@@ -57,7 +57,7 @@ export class OperatorSession {
       return { operator: body.operator, expiresAt: body.expiresAt, offline: false };
     } catch (error) {
       if (!(error instanceof HostCallError && error.code === 'LIBRARY_UNAVAILABLE')) throw error;
-      const operator = this.credentials.check(this.libraryKey, username, password);
+      const operator = await this.credentials.check(this.libraryKey, username, password);
       if (operator === 'mismatch') throw new HostCallError('INVALID_CREDENTIALS');
       if (operator === 'unknown' || operator === 'stale') {
         throw new HostCallError(
@@ -120,7 +120,7 @@ export class OperatorSession {
         method: 'POST',
         body: { username, password, workstationId: this.workstationId() },
       });
-      this.credentials.remember(this.libraryKey, username, password, body.operator);
+      await this.credentials.remember(this.libraryKey, username, password, body.operator);
       return body;
     } catch (error) {
       if (error instanceof HostCallError && (error.code === 'UNAUTHENTICATED' || error.code === 'BAD_REQUEST')) {
