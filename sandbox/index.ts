@@ -29,6 +29,8 @@ export interface SandboxOptions {
 export interface RunningSandbox {
   url: string;
   port: number;
+  /** Its root public key (as `GET /api/v1/trust/root` publishes it): what a host running it in-process pins. */
+  rootKey: { kid: string; publicKey: string };
   close(): Promise<void>;
 }
 
@@ -57,6 +59,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   return {
     url: `http://127.0.0.1:${port}`,
     port,
+    rootKey: app.rootKey,
     close() {
       closing ??= new Promise<void>((resolve) => {
         server.close(() => {

@@ -152,6 +152,11 @@ export class SandboxApp {
     );
   }
 
+  /** The root public key the sandbox signs its trust list with (what `GET /trust/root` publishes). */
+  get rootKey(): { kid: string; publicKey: string } {
+    return { kid: ROOT_KID, publicKey: this.key(ROOT_KID).publicKey };
+  }
+
   private key(kid: string): { privateKey: string; publicKey: string } {
     const key = this.ctx.store.keys.find((item) => item.kid === kid);
     if (!key) throw new Error(`missing key ${kid}`);
@@ -209,7 +214,7 @@ export class SandboxApp {
     const route = `${r.method} ${rest.length === 0 ? '' : first}`;
     if (rest.length === 1 && route === 'POST sessions') return this.post(r, BODY_LIMIT, (body) => this.signIn(body));
     if (rest.length === 1 && route === 'GET trust') return sendJson(r.res, 200, this.trust);
-    if (rest.length === 2 && route === 'GET trust' && second === 'root') return sendJson(r.res, 200, { kid: ROOT_KID, publicKey: this.key(ROOT_KID).publicKey });
+    if (rest.length === 2 && route === 'GET trust' && second === 'root') return sendJson(r.res, 200, this.rootKey);
 
     const known =
       (rest.length === 1 && ['GET catalog', 'GET matters', 'POST usage-records', 'POST objections', 'GET objections'].includes(route)) ||

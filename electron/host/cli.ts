@@ -6,11 +6,10 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ConfigError, parseBrowserModeArgs } from './config';
+import { embeddedSandbox } from './embedded-sandbox';
 import { createHost } from './host';
 import { startHttpHost } from './http-server';
 import { loadSettings } from './settings-store';
-import { startSandbox } from '../../sandbox/index';
-import { TrustRoot } from '../../shared/library-api';
 
 async function main(): Promise<void> {
   const config = parseBrowserModeArgs(process.argv.slice(2), process.env, process.cwd());
@@ -27,13 +26,7 @@ async function main(): Promise<void> {
     ...(config.workstationId ? { workstationId: config.workstationId } : {}),
   };
 
-  let sandbox: Awaited<ReturnType<typeof startSandbox>> | null = null;
-  const openSandbox = async () => {
-    sandbox ??= await startSandbox({ dataDir: join(config.dataDir, 'sandbox'), port: 0 });
-    // The sandbox runs in this process: its published root key is the one to pin.
-    const root = TrustRoot.parse(await (await fetch(`${sandbox.url}/api/v1/trust/root`)).json());
-    return { url: sandbox.url, rootKey: { kid: root.kid, publicKey: root.publicKey } };
-  };
+  const sandbox = embeddedSandbox(config.dataDir);
 
   const host = await createHost({
     version,
@@ -42,7 +35,7 @@ async function main(): Promise<void> {
     settings,
     // Overrides given on the command line are for this run; changes made in the UI are saved.
     settingsFile,
-    openSandbox,
+    openSandbox: sandbox.open,
   });
   if (host.target().mode === 'sandbox') console.log(`SANDBOX_URL=${host.target().url}`);
   const secret = randomBytes(24).toString('base64url');
@@ -58,7 +51,7 @@ async function main(): Promise<void> {
 
   const shutdown = async () => {
     await http.close();
-    await sandbox?.close();
+    await sandbox.close();
     process.exit(0);
   };
   process.once('SIGINT', () => void shutdown());

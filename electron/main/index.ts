@@ -5,11 +5,10 @@
  */
 import { app, ipcMain, protocol, session } from 'electron';
 import { join } from 'node:path';
+import { embeddedSandbox } from '../host/embedded-sandbox';
 import { createHost } from '../host/host';
 import { parseRootKey } from '../host/config';
 import { loadSettings } from '../host/settings-store';
-import { TrustRoot } from '../../shared/library-api';
-import { startSandbox } from '../../sandbox/index';
 import { registerHostIpc } from './ipc';
 import { isPermissionAllowed } from './permissions';
 import { serveAppRequest } from './protocol';
@@ -50,18 +49,15 @@ async function start(): Promise<void> {
   }
   if (process.env.WORKSTATION_ID) settings.workstationId = process.env.WORKSTATION_ID;
 
-  let sandbox: Awaited<ReturnType<typeof startSandbox>> | null = null;
-  app.once('will-quit', () => void sandbox?.close());
+  const sandbox = embeddedSandbox(dataDir);
+  app.once('will-quit', () => void sandbox.close());
   const host = await createHost({
     version: app.getVersion(),
     transport: 'electron',
     dataDir,
     settings,
     settingsFile,
-    openSandbox: async () => {
-      sandbox ??= await startSandbox({ dataDir: join(dataDir, 'sandbox'), port: 0 });
-      return { url: sandbox.url, rootKey: TrustRoot.parse(await (await fetch(`${sandbox.url}/api/v1/trust/root`)).json()) };
-    },
+    openSandbox: sandbox.open,
   });
   registerHostIpc(ipcMain, host.handlers, host.currentOperator, (error, name) => console.error(`host call ${name} failed:`, error));
 

@@ -1,12 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startSandbox } from '../../sandbox/index';
+import { embeddedSandbox } from '../../electron/host/embedded-sandbox';
 import { createHost, type Host } from '../../electron/host/host';
 import { dispatchHostCall } from '../../electron/host/dispatch';
 import type { HostCallName, HostInput, HostOutput } from '../../shared/contract';
 import type { HostResult } from '../../shared/errors';
-import { TrustRoot } from '../../shared/library-api';
 
 /** A real sandbox on a fresh data folder and a host wired to it, as browser mode wires them. */
 export interface HostRig {
@@ -21,20 +20,20 @@ export interface HostRig {
 /** Starts a sandbox and a host over it. */
 export async function startHostRig(): Promise<HostRig> {
   const dir = mkdtempSync(join(tmpdir(), 'host-rig-'));
-  const sandbox = await startSandbox({ dataDir: join(dir, 'sandbox'), port: 0 });
-  const root = TrustRoot.parse(await (await fetch(`${sandbox.url}/api/v1/trust/root`)).json());
+  const sandbox = embeddedSandbox(dir);
+  const target = await sandbox.open();
   const host = await createHost({
     version: 'test',
     transport: 'browser',
     dataDir: dir,
     settings: { libraryUrl: null, rootKey: null, workstationId: 'WS-TEST-01', paperRetentionDays: 30 },
     settingsFile: join(dir, 'settings.json'),
-    openSandbox: async () => ({ url: sandbox.url, rootKey: root }),
+    openSandbox: sandbox.open,
   });
   const call = (async (name: HostCallName, input: unknown) => dispatchHostCall(host.handlers, host.currentOperator, name, input)) as HostRig['call'];
   return {
     host,
-    sandboxUrl: sandbox.url,
+    sandboxUrl: target.url,
     call,
     ok: (async (name: HostCallName, input: unknown) => {
       const result = await call(name as never, input as never);
@@ -42,7 +41,7 @@ export async function startHostRig(): Promise<HostRig> {
       return result.value;
     }) as HostRig['ok'],
     sandbox: async (path, init) => {
-      const response = await fetch(`${sandbox.url}/api/v1/_sandbox${path}`, {
+      const response = await fetch(`${target.url}/api/v1/_sandbox${path}`, {
         method: init?.method ?? (init?.body === undefined ? 'GET' : 'POST'),
         headers: { 'content-type': 'application/json' },
         body: init?.body === undefined ? undefined : JSON.stringify(init.body),
