@@ -29,9 +29,9 @@ import { buildMatterIndex, searchMatters, type MatterSearchHit } from '../../sha
 import { sm3Hex } from '../../shared/sm';
 import { createAuditLog, isConstraintError, type AuditActor, type AuditLog } from '../audit/audit-log';
 import { workstationDb, type PaperScanRow, type WorkstationDb } from '../db/db';
-import { HOST_ERROR_MESSAGES_ZH, RETRYABLE_DELIVERY_CODES } from '../../shared/errors';
+import { HOST_ERROR_MESSAGES_ZH } from '../../shared/errors';
 import { AppError, hostClient, type HostClient } from '../host/client';
-import { createOutbox, DeliveryError, enqueue, watchUnsentCount, type Outbox } from '../outbox/outbox';
+import { enqueue, type Outbox } from '../outbox/outbox';
 import { sharedOutbox } from '../outbox/workstation-outbox';
 import { usageRecordService } from '../features/outbox/usage-record-service';
 import { loadReference as loadCachedReference } from '../reference/reference-cache';
@@ -42,8 +42,11 @@ export interface CounterDeps {
   client: HostClient;
   db: WorkstationDb;
   audit: AuditLog;
-  /** Builds the outbox once the store can give it a sender. */
-  outbox?: (send: (payload: unknown, key: string) => Promise<void>) => Outbox;
+  /**
+   * The outbox a completed case's usage record goes to: the page's shared one, whose
+   * usage-record sender is the usage-record service's. A test passes its own.
+   */
+  outbox: () => Outbox;
   now: () => Date;
 }
 
@@ -137,7 +140,6 @@ async function blobBytes(blob: Blob): Promise<Uint8Array> {
 export const useCounterStore = defineStore('counter', () => {
   let deps: CounterDeps | null = null;
   let outbox: Outbox | null = null;
-  let unsentSubscription: { unsubscribe(): void } | null = null;
 
   const matters = shallowRef<Matter[]>([]);
   const mattersVersion = ref<string | null>(null);
@@ -152,7 +154,6 @@ export const useCounterStore = defineStore('counter', () => {
   const progress = reactive<Record<string, MaterialProgress>>({});
   const paperPages = ref<PaperPageView[]>([]);
   const completed = ref<CompletedCase | null>(null);
-  const unsentCount = ref(0);
 
   function d(): CounterDeps {
     deps ??= {
@@ -214,22 +215,8 @@ export const useCounterStore = defineStore('counter', () => {
     await d().audit.append(who, { kind, case: caseNo, details });
   }
 
-  async function sendUsageRecord(payload: unknown, key: string): Promise<void> {
-    const record = payload as UsageRecord;
-    try {
-      const answer = await d().client.call('usage.submit', { record, idempotencyKey: key });
-      if (actor.value) await audit('usage_record', { state: 'delivered', key, id: answer.id }, record.caseNo);
-    } catch (error) {
-      if (error instanceof AppError) throw new DeliveryError(error.message, RETRYABLE_DELIVERY_CODES.has(error.code));
-      throw error;
-    }
-  }
-
   function theOutbox(): Outbox {
-    if (!outbox) {
-      const make = d().outbox ?? ((send) => createOutbox({ db: d().db, senders: { usage_record: (row) => send(row.payload, row.key) } }));
-      outbox = make(sendUsageRecord);
-    }
+    outbox ??= d().outbox();
     return outbox;
   }
 
@@ -244,22 +231,12 @@ export const useCounterStore = defineStore('counter', () => {
     catalog.value = c.body;
     info.value = i;
     referenceLoaded.value = true;
-    unsentSubscription ??= watchUnsentCount(d().db, (n) => {
-      unsentCount.value = n;
-    });
     await theOutbox().start();
   }
 
-  /** Sends every queued record now, whatever its backoff (the library is reachable again). */
-  async function retryDeliveries(): Promise<void> {
-    await theOutbox().flush({ now: true });
-  }
-
-  /** Stops the outbox timer and the live count (the page is left). */
+  /** Stops the outbox's timer where the store has its own outbox (the page is left). */
   function stop(): void {
     outbox?.stop();
-    unsentSubscription?.unsubscribe();
-    unsentSubscription = null;
   }
 
   function search(query: string, limit = 20): MatterSearchHit<Matter>[] {
@@ -712,7 +689,6 @@ export const useCounterStore = defineStore('counter', () => {
     progress,
     paperPages,
     completed,
-    unsentCount,
     typeNames,
     training,
     phase,
@@ -723,7 +699,6 @@ export const useCounterStore = defineStore('counter', () => {
     configure,
     loadReference,
     stop,
-    retryDeliveries,
     search,
     openCase,
     readToken,

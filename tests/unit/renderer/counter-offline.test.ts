@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Matter } from '../../../shared/library-api';
 import { createAuditLog } from '../../../renderer/audit/audit-log';
 import { WorkstationDb } from '../../../renderer/db/db';
+import { counterOutbox } from './counter-outbox';
 import { fakeHost, type FakeHandlers } from './fake-host';
 import { AppError } from '../../../renderer/host/client';
 import { useCounterStore } from '../../../renderer/stores/counter';
@@ -37,14 +38,17 @@ afterEach(() => {
 async function setup(handlers: Handlers) {
   setActivePinia(createPinia());
   useSessionStore().operator = { id: 'OP-1', name: '王晓燕', role: 'clerk', unitCode: 'U1', unitName: '中心' };
-  db = new WorkstationDb(`counter-offline-${Math.random()}`);
+  const store = new WorkstationDb(`counter-offline-${Math.random()}`);
+  db = store;
   const host = fakeHost({
     'app.info': () => ({ version: '0.1.0', workstationId: 'WS-TEST-01', libraryMode: 'sandbox', libraryUrl: 'http://x', transport: 'browser', paperRetentionDays: 30 }),
     ...handlers,
   });
   const counter = useCounterStore();
-  counter.configure({ client: host.client, db, audit: createAuditLog(db), now: () => new Date('2026-11-27T02:00:00Z') });
-  return { counter, host, db };
+  const audit = createAuditLog(store);
+  const outbox = counterOutbox(store, host.client, audit);
+  counter.configure({ client: host.client, db: store, audit, outbox: () => outbox, now: () => new Date('2026-11-27T02:00:00Z') });
+  return { counter, host, db: store };
 }
 
 describe('the counter while the library is unreachable', () => {

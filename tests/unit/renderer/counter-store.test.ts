@@ -7,6 +7,8 @@ import type { HostErrorCode } from '../../../shared/errors';
 import type { Matter } from '../../../shared/library-api';
 import { createAuditLog } from '../../../renderer/audit/audit-log';
 import { WorkstationDb } from '../../../renderer/db/db';
+import { unsentCount } from '../../../renderer/outbox/outbox';
+import { counterOutbox } from './counter-outbox';
 import { fakeHost, type FakeHandlers } from './fake-host';
 import { AppError } from '../../../renderer/host/client';
 import { useCounterStore } from '../../../renderer/stores/counter';
@@ -83,9 +85,11 @@ async function setup(handlers: Handlers) {
   useSessionStore().operator = { id: 'OP-1', name: '王晓燕', role: 'clerk', unitCode: 'U1', unitName: '中心' };
   const counter = useCounterStore();
   db = new WorkstationDb(`counter-${Math.random()}`);
-  counter.configure({ client: host.client, db, audit: createAuditLog(db), now: () => new Date('2026-11-27T02:00:00Z') });
+  const audit = createAuditLog(db);
+  const outbox = counterOutbox(db, host.client, audit);
+  counter.configure({ client: host.client, db, audit, outbox: () => outbox, now: () => new Date('2026-11-27T02:00:00Z') });
   await counter.loadReference();
-  return { counter, host };
+  return { counter, host, outbox };
 }
 
 async function auditKinds(): Promise<string[]> {
@@ -315,7 +319,7 @@ describe('the counter store', () => {
   it('the usage record stays queued while the library is unreachable, visible as unsent, and is delivered once later', async () => {
     let down = true;
     const submitted: string[] = [];
-    const { counter } = await setup({
+    const { counter, outbox } = await setup({
       ...baseHandlers(),
       'token.inspect': () => ({ holder: HOLDER, maskedIdNumber: 'm', expiresAt: '2026-11-27T02:05:00Z', scope: '*' }),
       'grant.redeem': (input) => ({ ...GRANT, caseNo: input.caseNo }),
@@ -331,14 +335,15 @@ describe('the counter store', () => {
     await counter.readToken('EL1.ok');
     await counter.complete();
     await expect.poll(async () => (await db.outbox.toArray()).map((r) => [r.state, r.lastError])).toEqual([['queued', '暂时无法连接市电子证照库']]);
-    await expect.poll(() => counter.unsentCount).toBe(1);
+    await expect.poll(() => unsentCount(db)).toBe(1);
     // The case is complete and purged all the same: the queue carries the record.
     expect(counter.completed?.purgedLicences).toBe(2);
 
     down = false;
-    await counter.retryDeliveries();
+    // The library answers again: the shell flushes the queue at once.
+    await outbox.flush({ now: true });
     await expect.poll(async () => (await db.outbox.toArray()).map((r) => r.state)).toEqual(['delivered']);
-    await expect.poll(() => counter.unsentCount).toBe(0);
+    await expect.poll(() => unsentCount(db)).toBe(0);
     // Every attempt used one and the same key.
     expect([...new Set(submitted)]).toEqual([expect.stringMatching(new RegExp(`^usage-record:${counter.completed!.receipt.caseNo}:\\d+$`))]);
   });
