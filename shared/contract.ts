@@ -108,6 +108,12 @@ export const PullContextSchema = z
   })
   .strict();
 
+/** A library's root public key as pinned: its kid and the uncompressed SM2 point in lowercase hex. */
+export const RootKeySchema = z.object({
+  kid: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, '根密钥标识只能包含字母、数字和 ._-'),
+  publicKey: z.string().regex(/^04[0-9a-f]{128}$/, '根公钥必须是以 04 开头的 130 位小写十六进制'),
+});
+
 /** The workstation settings a supervisor may change (each change is audited by the renderer). */
 export const HostSettingsSchema = z.object({
   /** The production library; null when this workstation has none and runs on the sandbox. */
@@ -116,9 +122,7 @@ export const HostSettingsSchema = z.object({
     .regex(/^https?:\/\/[^\s]+$/, '证照库地址必须是 http(s) 网址')
     .nullable(),
   /** The library's root key, pinned; required with a library URL. */
-  rootKey: z
-    .object({ kid: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, '根密钥标识只能包含字母、数字和 ._-'), publicKey: z.string().regex(/^04[0-9a-f]{128}$/, '根公钥必须是以 04 开头的 130 位小写十六进制') })
-    .nullable(),
+  rootKey: RootKeySchema.nullable(),
   workstationId: z.string().regex(/^[A-Za-z0-9-]{1,32}$/, '工作台编号只能包含 1-32 个字母、数字或短横线'),
   /** Days a paper scan is kept on the workstation after its case completes. */
   paperRetentionDays: z.number().int().min(1, '保留天数至少为 1 天').max(3650, '保留天数最多为 3650 天'),

@@ -8,7 +8,8 @@
  * for the reasons `elderly`, `no_phone` and `applicant_choice`, whatever the material's state.
  */
 import type { GrantBasis, Holder, LicenceSummary, Material, PaperReason, UsageMaterial, UsageRecordRequest } from './library-api';
-import { shanghaiDate, type VerificationCheck, type VerificationOutcome, type VerificationReport } from './licence-verify';
+import { maskIdNumber } from './ids';
+import { isDay, shanghaiDate, type VerificationCheck, type VerificationOutcome, type VerificationReport } from './licence-verify';
 
 // ---- Case number
 
@@ -34,7 +35,7 @@ export function parseCaseNumber(caseNo: string): { workstationShort: string; dat
   if (!match) return null;
   const [, workstationShort, day, seq] = match as unknown as [string, string, string, string];
   const date = `${day.slice(0, 4)}-${day.slice(4, 6)}-${day.slice(6, 8)}`;
-  if (Number.isNaN(Date.parse(`${date}T00:00:00Z`)) || new Date(`${date}T00:00:00Z`).toISOString().slice(0, 10) !== date) return null;
+  if (!isDay(date)) return null;
   const dailySeq = Number(seq);
   if (dailySeq < 1) return null;
   return { workstationShort, date, dailySeq };
@@ -377,10 +378,12 @@ export interface Receipt {
   counts: Record<UsageRecordMaterial['outcome'], number>;
 }
 
-/** A holder's ID number as printed: a citizen ID masked (`310101********0014`), a credit code in full. */
+/**
+ * A holder's ID number as printed: a citizen ID masked as everywhere else ({@link maskIdNumber},
+ * `310101********0014`), an organisation's credit code in full (it is public).
+ */
 export function maskHolderId(holder: Pick<Holder, 'idType' | 'idNumber'>): string {
-  if (holder.idType !== '111' || holder.idNumber.length < 10) return holder.idNumber;
-  return `${holder.idNumber.slice(0, 6)}${'*'.repeat(holder.idNumber.length - 10)}${holder.idNumber.slice(-4)}`;
+  return holder.idType === '111' ? maskIdNumber(holder.idNumber) : holder.idNumber;
 }
 
 function receiptText(line: UsageRecordMaterial): string {

@@ -12,12 +12,11 @@
  */
 import type { MaterialOutcome, PaperReason } from './library-api';
 import { MATERIAL_OUTCOMES, PAPER_REASONS } from './library-api';
-import { VERIFICATION_OUTCOMES, type VerificationOutcome } from './licence-verify';
+import { isDay, shanghaiDate, VERIFICATION_OUTCOMES, type VerificationOutcome } from './licence-verify';
 import type { PurgedCase } from './counter-case';
 
 const SHANGHAI_OFFSET_MS = 8 * 3600 * 1000;
 const DAY_MS = 24 * 3600 * 1000;
-const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 
 /** A period of whole Asia/Shanghai days, both ends included (`YYYY-MM-DD`). */
 export interface DayPeriod {
@@ -27,12 +26,7 @@ export interface DayPeriod {
 
 /** The Asia/Shanghai day (`YYYY-MM-DD`) of an ISO time. */
 export function shanghaiDayOf(iso: string): string {
-  return new Date(Date.parse(iso) + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
-}
-
-/** Whether a text is a real calendar day `YYYY-MM-DD`. */
-export function isDay(text: string): boolean {
-  return DAY_PATTERN.test(text) && !Number.isNaN(Date.parse(`${text}T00:00:00Z`)) && new Date(`${text}T00:00:00Z`).toISOString().slice(0, 10) === text;
+  return shanghaiDate(new Date(iso));
 }
 
 /**

@@ -222,6 +222,13 @@ export function shanghaiDate(at: Date): string {
   return new Date(at.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
 }
 
+const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Whether a text is a real calendar day `YYYY-MM-DD`. */
+export function isDay(text: string): boolean {
+  return DAY_PATTERN.test(text) && !Number.isNaN(Date.parse(`${text}T00:00:00Z`)) && new Date(`${text}T00:00:00Z`).toISOString().slice(0, 10) === text;
+}
+
 const METADATA_FIELDS = ['id', 'typeCode', 'number', 'holder', 'issuer', 'issuedAt', 'validFrom', 'validTo', 'version'] as const;
 
 function check(

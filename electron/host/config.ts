@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { RootKeySchema } from '../../shared/contract';
 
 /** Browser-mode settings, from the command line and the environment. */
 export interface BrowserModeConfig {
@@ -82,7 +83,9 @@ export function parseBrowserModeArgs(args: string[], env: Record<string, string 
 
 /** Parses `<kid>:<130 hex characters>`. */
 export function parseRootKey(text: string): { kid: string; publicKey: string } {
-  const match = /^([A-Za-z0-9._-]{1,64}):(04[0-9a-fA-F]{128})$/.exec(text.trim());
-  if (!match) throw new ConfigError('the root key must be <kid>:<130 hex characters starting with 04>');
-  return { kid: match[1]!, publicKey: match[2]!.toLowerCase() };
+  const [kid = '', publicKey = '', ...rest] = text.trim().split(':');
+  // The same rule as the settings page's (RootKeySchema); hex may be given in either case.
+  const parsed = RootKeySchema.safeParse({ kid, publicKey: publicKey.toLowerCase() });
+  if (rest.length > 0 || !parsed.success) throw new ConfigError('the root key must be <kid>:<130 hex characters starting with 04>');
+  return parsed.data;
 }

@@ -37,16 +37,21 @@ export interface ObjectionRecord {
 
 /** The shapes the app writes (the benchmark seeds rows exactly like these). */
 export function objectionRows(request: ObjectionRequest, createdAt: string): { objection: ObjectionRow; outbox: Omit<OutboxRow, 'id'> } {
-  const record: ObjectionRecord = {
-    request: { ...request, evidence: request.evidence.map((e) => ({ name: e.name, contentType: e.contentType, size: base64Size(e.data) })) },
-    issuer: null,
-    receivedAt: null,
-    result: null,
-  };
   return {
-    objection: { id: request.id, state: 'queued', licenceId: request.licenceId, filedAt: request.filedAt, updatedAt: createdAt, record: record as unknown as Record<string, unknown> },
+    objection: objectionRow(request, 'queued', createdAt),
     outbox: { key: request.id, kind: 'objection', state: 'queued', createdAt, attempts: 0, lastError: null, payload: request },
   };
+}
+
+/**
+ * An objection's own row, without the issuer's answer yet. Queued, its evidence is kept as name,
+ * type and size (the outbox row holds the pages until they are sent); a draft has no outbox row,
+ * so it keeps the pages themselves.
+ */
+function objectionRow(request: ObjectionRequest, state: 'queued' | 'draft', updatedAt: string): ObjectionRow {
+  const evidence = request.evidence.map((e) => ({ name: e.name, contentType: e.contentType, ...(state === 'draft' ? { data: e.data } : {}), size: base64Size(e.data) }));
+  const record: ObjectionRecord = { request: { ...request, evidence }, issuer: null, receivedAt: null, result: null };
+  return { id: request.id, state, licenceId: request.licenceId, filedAt: request.filedAt, updatedAt, record: record as unknown as Record<string, unknown> };
 }
 
 /** Decoded size of base64 text. */
@@ -132,14 +137,7 @@ export function createObjectionService(deps: ObjectionDeps) {
     const actor = actorOrFail();
     const at = now();
     const id = draftId ?? newId();
-    const request = requestOf(id, draft, actor, isoSeconds(at));
-    const record: ObjectionRecord = {
-      request: { ...request, evidence: request.evidence.map((e) => ({ ...e, size: base64Size(e.data) })) },
-      issuer: null,
-      receivedAt: null,
-      result: null,
-    };
-    await db.objections.put({ id, state: 'draft', licenceId: request.licenceId, filedAt: request.filedAt, updatedAt: at.toISOString(), record: record as unknown as Record<string, unknown> });
+    await db.objections.put(objectionRow(requestOf(id, draft, actor, isoSeconds(at)), 'draft', at.toISOString()));
     return id;
   }
 

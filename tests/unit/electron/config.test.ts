@@ -41,5 +41,9 @@ describe('browser-mode options', () => {
   it('parses a root key as kid and lowercase hex', () => {
     expect(parseRootKey(` k1:${KEY.toUpperCase()} `)).toEqual({ kid: 'k1', publicKey: KEY });
     expect(() => parseRootKey(`k1:${KEY.slice(0, -2)}`)).toThrow(ConfigError);
+    expect(() => parseRootKey(`k1:${KEY}:extra`)).toThrow(ConfigError);
+    expect(() => parseRootKey(`k 1:${KEY}`)).toThrow(ConfigError);
+    expect(() => parseRootKey(KEY)).toThrow(ConfigError);
+    expect(() => parseRootKey(`k1:03${KEY.slice(2)}`)).toThrow(ConfigError);
   });
 });

@@ -154,6 +154,8 @@ describe('objections', () => {
     await service.file((await service.draftOf(id))!, id);
     await outbox.flush();
     expect([...library.stored.keys()]).toEqual([id]);
+    // The draft kept its evidence pages: they arrive with it.
+    expect(library.stored.get(id)!.evidence).toEqual(DRAFT.evidence);
     expect(await db.objections.count()).toBe(1);
     db.close();
   });

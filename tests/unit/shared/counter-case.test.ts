@@ -309,6 +309,8 @@ describe('usage record and receipt', () => {
   it.each([
     [{ idType: '111', idNumber: '310101198503120014' }, '310101********0014'],
     [{ idType: '001', idNumber: '91350100M000100Y43' }, '91350100M000100Y43'],
+    // A citizen ID that is not 18 characters is still masked, never printed in full.
+    [{ idType: '111', idNumber: '310101850312001' }, '*************01'],
   ] as const)('masks %j as %s', (holder, masked) => {
     expect(maskHolderId(holder)).toBe(masked);
   });

@@ -5,7 +5,6 @@ import {
   daysOf,
   emptyTally,
   inPeriod,
-  isDay,
   mergeTallies,
   nearestRank,
   periodBounds,
@@ -16,7 +15,7 @@ import {
   type DashboardFigure,
 } from '../../../shared/dashboard-stats';
 import type { PaperReason } from '../../../shared/library-api';
-import type { VerificationOutcome } from '../../../shared/licence-verify';
+import { isDay, type VerificationOutcome } from '../../../shared/licence-verify';
 
 type Line = ['exempt', VerificationOutcome, number] | ['paper', PaperReason, VerificationOutcome | null, number | null] | ['missing'];
 
