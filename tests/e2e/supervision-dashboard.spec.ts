@@ -112,6 +112,18 @@ test('the supervisor’s dashboard shows exactly the figures of those cases, eac
   await expect(detail).toHaveCount(0);
 });
 
+test('a period chosen in the picker reloads the figures: none in 2020, the three cases for 今天', async ({ workstation }) => {
+  await page.goto(`${workstation.origin}/#/supervision?tab=dashboard&from=2020-01-01&to=2020-01-02`);
+  // The dashboard is already open from the test before: a fresh page reads the period from the address.
+  await page.reload();
+  await expect(page.locator('.dashboard[data-loaded="true"]')).toBeVisible();
+  const cases = page.getByTestId('dash-cases').getByTestId('value');
+  await expect(cases).toHaveText('0');
+  await page.getByTestId('dash-period').locator('.el-date-editor').click();
+  await page.locator('.el-picker-panel__shortcut:visible', { hasText: '今天' }).click();
+  await expect(cases).toHaveText('3');
+});
+
 test('a random review drawn twice with the same seed over the same period picks the same cases, and is audited', async ({ workstation }) => {
   await openSupervision(page, workstation, 'review');
   const picked = async () => page.getByTestId('review-picked').locator('.el-table__body-wrapper tr.el-table__row td:nth-child(2)').allInnerTexts();
