@@ -74,6 +74,8 @@ export interface PaperScanRow {
   reason: string;
   page: Blob;
   thumbnail: Blob;
+  /** SM3 of the page's bytes, computed once when it is saved (absent on pages saved before it was kept). */
+  hash?: string;
 }
 
 /**

@@ -479,7 +479,7 @@ export const useCounterStore = defineStore('counter', () => {
     if (rows.length === 0) {
       material.paperScan = null;
     } else {
-      const hashes = await Promise.all(rows.map(async (row) => sm3Hex(await blobBytes(row.page))));
+      const hashes = await Promise.all(rows.map(async (row) => row.hash ?? sm3Hex(await blobBytes(row.page))));
       const last = rows.at(-1)!;
       material.paperScan = {
         paperReason: last.reason as PaperReason,
@@ -518,7 +518,9 @@ export const useCounterStore = defineStore('counter', () => {
     }
     const { db, now } = d();
     const createdAt = now().toISOString();
-    const rows: PaperScanRow[] = pages.map((page) => ({ caseNo: counterCase.caseNo, materialId, createdAt, reason, page: page.page, thumbnail: page.thumbnail }));
+    // Each page is hashed once, here; adding or removing a page later reuses the stored hashes.
+    const hashes = await Promise.all(pages.map(async (page) => sm3Hex(await blobBytes(page.page))));
+    const rows: PaperScanRow[] = pages.map((page, i) => ({ caseNo: counterCase.caseNo, materialId, createdAt, reason, page: page.page, thumbnail: page.thumbnail, hash: hashes[i]! }));
     await db.transaction('rw', db.paperScans, async () => {
       await db.paperScans.where('caseNo').equals(counterCase.caseNo).and((row) => row.materialId === materialId).modify({ reason });
       await db.paperScans.bulkAdd(rows);

@@ -2,6 +2,7 @@ import 'fake-indexeddb/auto';
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyAuditChain, type AuditEvent } from '../../../shared/audit-chain';
+import { sm3Hex } from '../../../shared/sm';
 import type { HostInput, HostOutput, PulledLicence } from '../../../shared/contract';
 import type { HostErrorCode } from '../../../shared/errors';
 import type { Matter } from '../../../shared/library-api';
@@ -250,6 +251,31 @@ describe('the counter store', () => {
     await counter.removePaperPage(counter.paperPages[0]!.id);
     expect(await db.paperScans.count()).toBe(0);
     expect(counter.states.M01?.state).toBe('needs_paper');
+  });
+
+  it('the scan hash covers every page, each page hashed once when saved, through additions and removals', async () => {
+    const { counter } = await setup({
+      ...baseHandlers(),
+      'token.inspect': () => ({ holder: HOLDER, maskedIdNumber: 'm', expiresAt: '2026-11-27T02:05:00Z', scope: '*' }),
+      'grant.redeem': (input) => ({ ...GRANT, caseNo: input.caseNo }),
+      'material.pull': (input) => pullAnswer(input.materialId, []),
+    });
+    await counter.openCase(GOV_MATTER.code);
+    await counter.readToken('EL1.ok');
+    const hashOf = (text: string) => sm3Hex(new TextEncoder().encode(text));
+    const scanHash = () => counter.active!.materials.find((m) => m.material.id === 'M01')!.paperScan?.hash;
+
+    await counter.savePaper('M01', 'applicant_choice', [page('page one')]);
+    expect(scanHash()).toBe(hashOf('page one'));
+    expect((await db.paperScans.toArray()).map((row) => row.hash)).toEqual([hashOf('page one')]);
+    // A page saved before pages kept their hash is hashed from its bytes.
+    await db.paperScans.toCollection().modify((row) => void delete row.hash);
+    await counter.savePaper('M01', 'applicant_choice', [page('page two'), page('page three')]);
+    expect(scanHash()).toBe(sm3Hex(hashOf('page one') + hashOf('page two') + hashOf('page three')));
+
+    const second = counter.paperPages.filter((p) => p.materialId === 'M01')[1]!;
+    await counter.removePaperPage(second.id);
+    expect(scanHash()).toBe(sm3Hex(hashOf('page one') + hashOf('page three')));
   });
 
   it('a failed licence stays failed (no override makes it exempt) and a failed pull can be pulled again', async () => {
