@@ -1,4 +1,4 @@
-import { utf8Encode } from './encoding';
+import { utf8Encoder } from './encoding';
 
 /**
  * Canonical JSON as the library API defines it (API.md, "Common"): object keys sorted at
@@ -51,9 +51,6 @@ export function canonicallyEqual(a: unknown, b: unknown): boolean {
 
 // ---- The same text, written straight into UTF-8 bytes ----
 
-type Utf8Encoder = { encode(text: string): Uint8Array; encodeInto?(text: string, into: Uint8Array): { read: number; written: number } };
-const TextEncoderClass = (globalThis as { TextEncoder?: new () => Utf8Encoder }).TextEncoder;
-const encoder: Utf8Encoder | null = TextEncoderClass ? new TextEncoderClass() : null;
 
 /**
  * Writes canonical JSON (and raw text) as UTF-8 into one growing, reused buffer, for
@@ -165,10 +162,10 @@ export class CanonicalJsonWriter {
   private utf8(text: string): this {
     // A UTF-16 unit becomes at most three UTF-8 bytes.
     this.reserve(text.length * 3);
-    if (encoder?.encodeInto) {
-      this.used += encoder.encodeInto(text, this.buffer.subarray(this.used)).written;
+    if (utf8Encoder.encodeInto) {
+      this.used += utf8Encoder.encodeInto(text, this.buffer.subarray(this.used)).written;
     } else {
-      const bytes = encoder ? encoder.encode(text) : utf8Encode(text);
+      const bytes = utf8Encoder.encode(text);
       this.buffer.set(bytes, this.used);
       this.used += bytes.length;
     }

@@ -1,6 +1,7 @@
 /**
- * Byte encodings that `shared/` needs without DOM or Node globals (no TextEncoder, no Buffer):
- * UTF-8, hex and base64url, as used by the 亮证 token and the library API.
+ * Byte encodings that `shared/` needs without DOM or Node globals (no Buffer; the platform's
+ * TextEncoder only where it exists): UTF-8, hex and base64url, as used by the 亮证 token and
+ * the library API.
  */
 
 /** UTF-8 bytes of a string (lone surrogates become U+FFFD, as TextEncoder does). */
@@ -97,3 +98,17 @@ export function base64UrlDecode(text: string): Uint8Array | null {
   if (bits > 0 && (acc & ((1 << bits) - 1)) !== 0) return null;
   return Uint8Array.from(out);
 }
+
+/** A UTF-8 encoder: `encodeInto` writes into a given buffer where the platform has it. */
+export interface Utf8Encoder {
+  encode(text: string): Uint8Array;
+  encodeInto?(text: string, into: Uint8Array): { written: number };
+}
+
+// Every runtime the workstation uses (Node, Electron, Chromium) has the standard TextEncoder;
+// shared/ is compiled without DOM types, so it is looked up on globalThis, with the plain
+// encoder above as a fallback.
+const TextEncoderClass = (globalThis as { TextEncoder?: new () => Utf8Encoder }).TextEncoder;
+
+/** The platform's TextEncoder, or {@link utf8Encode} where there is none. */
+export const utf8Encoder: Utf8Encoder = TextEncoderClass ? new TextEncoderClass() : { encode: utf8Encode };

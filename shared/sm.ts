@@ -5,7 +5,7 @@
  * as 130 hex characters (`04`‖x‖y), hashes as 64 lowercase hex characters.
  */
 import { sm2 } from 'sm-crypto-v2';
-import { utf8Encode } from './encoding';
+import { utf8Encoder } from './encoding';
 
 /** The SM2 user id every signature in the system uses (GM/T 0009 default). */
 export const SM2_USER_ID = '1234567812345678';
@@ -82,19 +82,13 @@ function sm3Compress(block: Uint8Array, offset: number): void {
   V[7] = V[7]! ^ H;
 }
 
-// Every runtime the workstation uses (Node, Electron, Chromium) has the standard TextEncoder;
-// shared/ is compiled without DOM types, so it is looked up on globalThis, with the plain
-// encoder as a fallback.
-type Utf8Encoder = { encode(text: string): Uint8Array; encodeInto?(text: string, into: Uint8Array): { written: number } };
-const TextEncoderClass = (globalThis as { TextEncoder?: new () => Utf8Encoder }).TextEncoder;
-const textEncoder: Utf8Encoder = TextEncoderClass ? new TextEncoderClass() : { encode: utf8Encode };
 // Text is encoded into one reused buffer (no allocation per hash): a UTF-16 unit becomes at most 3 bytes.
 let encodeBuffer = new Uint8Array(4096);
 
 function utf8Of(text: string): Uint8Array {
-  if (!textEncoder.encodeInto) return textEncoder.encode(text);
+  if (!utf8Encoder.encodeInto) return utf8Encoder.encode(text);
   if (encodeBuffer.length < text.length * 3) encodeBuffer = new Uint8Array(text.length * 3);
-  const { written } = textEncoder.encodeInto(text, encodeBuffer);
+  const { written } = utf8Encoder.encodeInto(text, encodeBuffer);
   return encodeBuffer.subarray(0, written);
 }
 

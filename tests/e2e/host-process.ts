@@ -17,49 +17,62 @@ export interface RunningWorkstation {
   process: ChildProcess;
 }
 
-/** Starts `tsx electron/host/cli.ts --port 0 --data <tmp>` and waits for its two URL lines. */
-export async function startWorkstation(extraArgs: string[] = [], timeoutMs = 60_000): Promise<RunningWorkstation> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'workstation-e2e-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'electron/host/cli.ts', '--port', '0', '--data', dataDir, ...extraArgs], {
+/**
+ * Starts `node --import tsx <script> <args>` (no library configured in its environment) and
+ * waits until its output has printed every line asked for; resolves with the first group of
+ * each, in order. Rejects with the output so far if it exits first or takes over `timeoutMs`.
+ */
+export async function startScript(script: string, args: string[], lines: RegExp[], what: string, timeoutMs = 60_000): Promise<{ child: ChildProcess; values: string[] }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, LIBRARY_URL: '' },
   });
   let output = '';
-  const found = await new Promise<{ url: string; sandboxUrl: string }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`workstation did not start in ${timeoutMs / 1000} s:\n${output}`)), timeoutMs);
+  const values = await new Promise<string[]>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${what} did not start in ${timeoutMs / 1000} s:\n${output}`)), timeoutMs);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const url = /^WORKSTATION_URL=(\S+)$/m.exec(output)?.[1];
-      const sandboxUrl = /^SANDBOX_URL=(\S+)$/m.exec(output)?.[1];
-      if (url && sandboxUrl) {
+      const found = lines.map((line) => line.exec(output)?.[1]);
+      if (found.every((value) => value !== undefined)) {
         clearTimeout(timer);
-        resolve({ url, sandboxUrl });
+        resolve(found as string[]);
       }
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`workstation exited with ${code}:\n${output}`));
+      reject(new Error(`${what} exited with ${code}:\n${output}`));
     });
   });
-  const parsed = new URL(found.url);
-  return {
-    url: found.url,
-    origin: parsed.origin,
-    secret: parsed.searchParams.get('key') ?? '',
-    sandboxUrl: found.sandboxUrl,
-    dataDir,
-    process: child,
-  };
+  return { child, values };
+}
+
+/** Stops a process started by {@link startScript} and waits until it has exited. */
+export async function stopScript(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+/** Starts `tsx electron/host/cli.ts --port 0 --data <tmp>` and waits for its two URL lines. */
+export async function startWorkstation(extraArgs: string[] = [], timeoutMs = 60_000): Promise<RunningWorkstation> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'workstation-e2e-'));
+  const { child, values } = await startScript(
+    'electron/host/cli.ts',
+    ['--port', '0', '--data', dataDir, ...extraArgs],
+    [/^WORKSTATION_URL=(\S+)$/m, /^SANDBOX_URL=(\S+)$/m],
+    'workstation',
+    timeoutMs,
+  );
+  const [url, sandboxUrl] = values as [string, string];
+  const parsed = new URL(url);
+  return { url, origin: parsed.origin, secret: parsed.searchParams.get('key') ?? '', sandboxUrl, dataDir, process: child };
 }
 
 /** Stops a workstation and removes its data folder. */
 export async function stopWorkstation(ws: RunningWorkstation): Promise<void> {
-  if (ws.process.exitCode === null) {
-    const exited = new Promise((resolve) => ws.process.once('exit', resolve));
-    ws.process.kill('SIGTERM');
-    await exited;
-  }
+  await stopScript(ws.process);
   rmSync(ws.dataDir, { recursive: true, force: true });
 }

@@ -1,38 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test as base, type Page } from '@playwright/test';
+import { startScript, stopScript } from './host-process';
 import { expect, type RunningWorkstation } from './workstation';
-
-function startProcess(script: string, args: string[], line: RegExp, what: string): Promise<{ child: ChildProcess; value: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LIBRARY_URL: '' } });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${what} did not start in 60 s:\n${output}`)), 60_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const value = line.exec(output)?.[1];
-      if (value) {
-        clearTimeout(timer);
-        resolve({ child, value });
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${what} exited with ${code}:\n${output}`));
-    });
-  });
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
-}
 
 /**
  * A workstation on a configured library (a sandbox started on its own, its root key pinned),
@@ -40,20 +12,22 @@ async function stop(child: ChildProcess): Promise<void> {
  */
 export async function startLibraryWorkstation(): Promise<RunningWorkstation & { library: ChildProcess }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'supervision-e2e-'));
-  const library = await startProcess('sandbox/cli.ts', ['--port', '0', '--data', join(dataDir, 'library')], /^SANDBOX_URL=(\S+)$/m, 'library sandbox');
-  const root = (await (await fetch(`${library.value}/api/v1/trust/root`)).json()) as { kid: string; publicKey: string };
-  const host = await startProcess(
+  const library = await startScript('sandbox/cli.ts', ['--port', '0', '--data', join(dataDir, 'library')], [/^SANDBOX_URL=(\S+)$/m], 'library sandbox');
+  const [libraryUrl] = library.values as [string];
+  const root = (await (await fetch(`${libraryUrl}/api/v1/trust/root`)).json()) as { kid: string; publicKey: string };
+  const host = await startScript(
     'electron/host/cli.ts',
-    ['--port', '0', '--data', join(dataDir, 'host'), '--library', library.value, '--root-key', `${root.kid}:${root.publicKey}`],
-    /^WORKSTATION_URL=(\S+)$/m,
+    ['--port', '0', '--data', join(dataDir, 'host'), '--library', libraryUrl, '--root-key', `${root.kid}:${root.publicKey}`],
+    [/^WORKSTATION_URL=(\S+)$/m],
     'workstation',
   );
-  const parsed = new URL(host.value);
+  const [url] = host.values as [string];
+  const parsed = new URL(url);
   return {
-    url: host.value,
+    url,
     origin: parsed.origin,
     secret: parsed.searchParams.get('key') ?? '',
-    sandboxUrl: library.value,
+    sandboxUrl: libraryUrl,
     dataDir,
     process: host.child,
     library: library.child,
@@ -66,8 +40,8 @@ export const libraryTest = base.extend<object, { workstation: RunningWorkstation
     async ({}, use) => {
       const ws = await startLibraryWorkstation();
       await use(ws);
-      await stop(ws.process);
-      await stop(ws.library);
+      await stopScript(ws.process);
+      await stopScript(ws.library);
       rmSync(ws.dataDir, { recursive: true, force: true });
     },
     { scope: 'worker', timeout: 120_000 },

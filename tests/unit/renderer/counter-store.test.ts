@@ -109,6 +109,19 @@ afterEach(() => {
   db?.close();
 });
 
+/** A government case whose holder read fine but for whom the library holds no licence: every material needs paper. */
+async function caseWithNothingInLibrary() {
+  const { counter } = await setup({
+    ...baseHandlers(),
+    'token.inspect': () => ({ holder: HOLDER, maskedIdNumber: 'm', expiresAt: '2026-11-27T02:05:00Z', scope: '*' }),
+    'grant.redeem': (input) => ({ ...GRANT, caseNo: input.caseNo }),
+    'material.pull': (input) => pullAnswer(input.materialId, []),
+  });
+  await counter.openCase(GOV_MATTER.code);
+  await counter.readToken('EL1.ok');
+  return counter;
+}
+
 describe('the counter store', () => {
   it('serves a holder by 亮证码 end to end: every material pulled at once, completed, recorded, purged', async () => {
     let started = 0;
@@ -238,14 +251,7 @@ describe('the counter store', () => {
   });
 
   it('a removed page is gone from Dexie and the material needs paper again', async () => {
-    const { counter } = await setup({
-      ...baseHandlers(),
-      'token.inspect': () => ({ holder: HOLDER, maskedIdNumber: 'm', expiresAt: '2026-11-27T02:05:00Z', scope: '*' }),
-      'grant.redeem': (input) => ({ ...GRANT, caseNo: input.caseNo }),
-      'material.pull': (input) => pullAnswer(input.materialId, []),
-    });
-    await counter.openCase(GOV_MATTER.code);
-    await counter.readToken('EL1.ok');
+    const counter = await caseWithNothingInLibrary();
     await counter.savePaper('M01', 'applicant_choice', [page('only page')]);
     expect(counter.states.M01?.state).toBe('paper_scanned');
     await counter.removePaperPage(counter.paperPages[0]!.id);
@@ -254,14 +260,7 @@ describe('the counter store', () => {
   });
 
   it('the scan hash covers every page, each page hashed once when saved, through additions and removals', async () => {
-    const { counter } = await setup({
-      ...baseHandlers(),
-      'token.inspect': () => ({ holder: HOLDER, maskedIdNumber: 'm', expiresAt: '2026-11-27T02:05:00Z', scope: '*' }),
-      'grant.redeem': (input) => ({ ...GRANT, caseNo: input.caseNo }),
-      'material.pull': (input) => pullAnswer(input.materialId, []),
-    });
-    await counter.openCase(GOV_MATTER.code);
-    await counter.readToken('EL1.ok');
+    const counter = await caseWithNothingInLibrary();
     const hashOf = (text: string) => sm3Hex(new TextEncoder().encode(text));
     const scanHash = () => counter.active!.materials.find((m) => m.material.id === 'M01')!.paperScan?.hash;
 
