@@ -1,3 +1,4 @@
+import { readStore } from './offline-helpers';
 import { test, expect, rawHostCall, signIn, signOutAll } from './workstation';
 
 test.describe('browser-mode host', () => {
@@ -116,11 +117,22 @@ test.describe('sign-in and the shell', () => {
     await page.getByTestId('sign-out').click();
   });
 
-  test('an objection officer lands on objections', async ({ page, workstation }) => {
+  test('an objection officer lands on objections; the sign-in and the sign-out are in the audit trail', async ({ page, workstation }) => {
     await signIn(page, workstation, 'officer01');
     await expect(page).toHaveURL(/#\/objections$/);
     await expect(page.getByTestId('nav').getByRole('menuitem')).toHaveText(['异议核查', '证照目录']);
     await page.getByTestId('sign-out').click();
+    await expect(page.getByRole('heading', { name: '工作人员登录' })).toBeVisible();
+    const events = await readStore<{ kind: string; operator: string; role: string; workstation: string; details: { offline?: boolean } }[]>(page, 'auditEvents');
+    const sessions = events.filter((e) => e.role === 'objection_officer');
+    const officer = sessions.map((e) => [e.kind, e.role, e.details.offline ?? null]);
+    expect(officer).toEqual([
+      ['sign_in', 'objection_officer', false],
+      ['sign_out', 'objection_officer', null],
+    ]);
+    const info = (await rawHostCall(workstation, 'app.info', { origin: workstation.origin, 'x-workstation-key': workstation.secret })).body.value as { workstationId: string };
+    expect(sessions.map((e) => e.workstation)).toEqual([info.workstationId, info.workstationId]);
+    expect(new Set(sessions.map((e) => e.operator)).size).toBe(1);
   });
 
   test('the catalog lists the library\'s licence types', async ({ page, workstation }) => {
