@@ -79,12 +79,17 @@ test('paper for a licence not yet in the library; a reason that is not true of i
   // dialog starts the camera; it must not take the focus from the select and close its list.
   await materialCard(page, 'M03').getByTestId('take-paper').click();
   const dialog = page.getByTestId('paper-dialog');
-  // (forced: Playwright would otherwise wait for the dialog's opening animation to end)
-  await dialog.getByTestId('paper-reason').click({ force: true });
+  // Forced, so that it lands during the opening animation (Playwright would wait for the end).
+  // A forced click on a dialog still sliding in can miss the select: then it is clicked again.
+  const reasonList = dialog.getByTestId('paper-reason').getByRole('combobox');
+  await expect(async () => {
+    if ((await reasonList.getAttribute('aria-expanded')) !== 'true') await dialog.getByTestId('paper-reason').click({ force: true });
+    await expect(reasonList).toHaveAttribute('aria-expanded', 'true', { timeout: 500 });
+  }).toPass({ timeout: 10_000 });
   const wrongReason = page.locator('.el-select-dropdown__item:visible', { hasText: '电子证照核验未通过' });
   await expect(wrongReason).toBeVisible();
   await expect(dialog.getByTestId('paper-camera-status')).not.toBeEmpty();
-  await expect(dialog.getByTestId('paper-reason').getByRole('combobox')).toHaveAttribute('aria-expanded', 'true');
+  await expect(reasonList).toHaveAttribute('aria-expanded', 'true');
   // "Verification failed" is not what happened to a licence the library does not hold.
   await wrongReason.click();
   await dialog.getByTestId('paper-file-input').setInputFiles({ name: 'marriage.png', mimeType: 'image/png', buffer: PNG_PAGE });
