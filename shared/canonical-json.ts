@@ -57,8 +57,7 @@ export function canonicallyEqual(a: unknown, b: unknown): boolean {
  * hashing without building the text as a string first. Verifying the audit chain hashes
  * every event; in Chromium, joining the event's text and encoding the joined string cost as
  * much as SM3 itself. The bytes are exactly those of `canonicalJson` encoded as UTF-8 (a unit
- * test holds the two equal): strings of printable ASCII without `"` or `\` are copied as they
- * are, anything else goes through `JSON.stringify` and the platform's UTF-8 encoder.
+ * test holds the two equal).
  */
 export class CanonicalJsonWriter {
   private buffer = new Uint8Array(1024);
@@ -94,21 +93,34 @@ export class CanonicalJsonWriter {
     return this;
   }
 
-  /** Appends a string as `JSON.stringify` writes it, in UTF-8. */
+  /**
+   * Appends a string as `JSON.stringify` writes it, in UTF-8. Characters that need no escape
+   * are encoded here, Chinese included; a string with a control character, `"`, `\\` or a
+   * surrogate (a pair, or a lone one that JSON.stringify escapes) goes through JSON.stringify
+   * and the platform's encoder.
+   */
   string(text: string): this {
     const length = text.length;
-    this.reserve(length + 2);
+    this.reserve(length * 3 + 2);
     const buffer = this.buffer;
     const start = this.used;
     let at = start;
     buffer[at++] = 0x22;
     for (let i = 0; i < length; i++) {
       const code = text.charCodeAt(i);
-      if (code < 0x20 || code > 0x7e || code === 0x22 || code === 0x5c) {
-        this.used = start;
-        return this.utf8(JSON.stringify(text));
+      if (code < 0x80) {
+        if (code < 0x20 || code === 0x22 || code === 0x5c) return this.stringified(text, start);
+        buffer[at++] = code;
+      } else if (code < 0x800) {
+        buffer[at++] = 0xc0 | (code >> 6);
+        buffer[at++] = 0x80 | (code & 0x3f);
+      } else if (code < 0xd800 || code > 0xdfff) {
+        buffer[at++] = 0xe0 | (code >> 12);
+        buffer[at++] = 0x80 | ((code >> 6) & 0x3f);
+        buffer[at++] = 0x80 | (code & 0x3f);
+      } else {
+        return this.stringified(text, start);
       }
-      buffer[at++] = code;
     }
     buffer[at++] = 0x22;
     this.used = at;
@@ -157,6 +169,11 @@ export class CanonicalJsonWriter {
       default:
         throw new TypeError(`canonicalJson: unsupported value of type ${typeof value}`);
     }
+  }
+
+  private stringified(text: string, start: number): this {
+    this.used = start;
+    return this.utf8(JSON.stringify(text));
   }
 
   private utf8(text: string): this {

@@ -1,4 +1,5 @@
 import { AUDIT_GENESIS_PREV, AuditChainVerifier, type AuditBreakReason, type AuditChainResult, type AuditEvent } from '../../../shared/audit-chain';
+import type { Sm3Batch } from '../../../shared/sm';
 import type { WorkstationDb } from '../../db/db';
 
 /**
@@ -52,7 +53,8 @@ const IN_FLIGHT = 2;
  * Verifies the events with seq in [fromSeq, toSeq], read in pages of consecutive seqs (a
  * missing event only makes its page shorter: the verifier reports the gap). Reads are
  * requested ahead, so IndexedDB reads while SM3 runs, and hashing happens outside any
- * transaction (awaiting anything else inside one commits it early).
+ * transaction (awaiting anything else inside one commits it early). With `batch`, each page's
+ * hashes are computed together (four at a time in WebAssembly SIMD).
  */
 export async function verifySegment(
   read: AuditEventReader,
@@ -60,6 +62,7 @@ export async function verifySegment(
   toSeq: number,
   onProgress: (checked: number) => void = () => {},
   pageSize = PAGE,
+  batch?: Sm3Batch,
 ): Promise<SegmentResult> {
   let verifier: AuditChainVerifier | null = null;
   let first: AuditEvent | null = null;
@@ -81,7 +84,7 @@ export async function verifySegment(
       if (page.length === 0) continue;
       if (!verifier) {
         first = page[0]!;
-        verifier = new AuditChainVerifier(String(first.prev), first.seq);
+        verifier = new AuditChainVerifier(String(first.prev), first.seq, batch);
       }
       const intact = verifier.pushAll(page);
       onProgress(verifier.result.checked);

@@ -1,4 +1,5 @@
 import type { AuditChainResult } from '../../../shared/audit-chain';
+import { Sm3Simd } from '../../sm3/sm3-simd';
 import type { WorkstationDb } from '../../db/db';
 import { splitSeqs, stitchSegments, verifySegment, workstationEventReader, type SegmentResult } from './chain-segments';
 import type { ChainWorkerMessage, ChainWorkerRequest } from './chain-worker';
@@ -62,9 +63,14 @@ export async function verifyLocalChain(
   };
   const useWorkers = typeof Worker !== 'undefined';
   const read = useWorkers ? null : await workstationEventReader(db);
+  // Without workers every range runs in this thread; one hasher serves them all, because a page
+  // is queued and flushed within one synchronous pushAll.
+  const simd = useWorkers ? null : await Sm3Simd.create().catch(() => null);
   const segments = await Promise.all(
     ranges.map((range, i) =>
-      read ? verifySegment(read, range.fromSeq, range.toSeq, report(i)) : segmentInWorker({ dbName: db.name, ...range }, report(i)),
+      read
+        ? verifySegment(read, range.fromSeq, range.toSeq, report(i), undefined, simd ?? undefined)
+        : segmentInWorker({ dbName: db.name, ...range }, report(i)),
     ),
   );
   return { result: stitchSegments(segments), total, ms: performance.now() - started };

@@ -1,3 +1,4 @@
+import { Sm3Simd } from '../../sm3/sm3-simd';
 import { indexedDbEventReader, verifySegment, type SegmentResult } from './chain-segments';
 
 /** What the page asks a chain worker to verify. */
@@ -24,10 +25,12 @@ function openDatabase(name: string): Promise<IDBDatabase> {
 
 scope.onmessage = (event) => {
   const { dbName, fromSeq, toSeq } = event.data;
-  openDatabase(dbName)
-    .then(async (database) => {
+  // SM3 four events at a time in WebAssembly SIMD, where the engine has it; otherwise in JavaScript.
+  Promise.all([openDatabase(dbName), Sm3Simd.create().catch(() => null)])
+    .then(async ([database, simd]) => {
       try {
-        const result = await verifySegment(indexedDbEventReader(database), fromSeq, toSeq, (checked) => scope.postMessage({ type: 'progress', checked }));
+        const progress = (checked: number) => scope.postMessage({ type: 'progress', checked });
+        const result = await verifySegment(indexedDbEventReader(database), fromSeq, toSeq, progress, undefined, simd ?? undefined);
         scope.postMessage({ type: 'done', result });
       } finally {
         database.close();

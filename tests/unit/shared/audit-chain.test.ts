@@ -14,7 +14,7 @@ import {
   type AuditEventInput,
 } from '../../../shared/audit-chain';
 import { canonicalJson } from '../../../shared/canonical-json';
-import { sm3Hex } from '../../../shared/sm';
+import { Sm3BatchJs, sm3Hex, type Sm3Batch } from '../../../shared/sm';
 
 function input(i: number, overrides: Partial<AuditEventInput> = {}): AuditEventInput {
   return {
@@ -159,6 +159,76 @@ describe('AuditChainVerifier', () => {
     const wrongHash = new AuditChainVerifier(chain[1]!.hash);
     expect(wrongHash.push(chain[3]!)).toBe(false);
     expect(wrongHash.result.firstBroken).toEqual({ seq: 4, reason: 'prev_mismatch' });
+  });
+});
+
+describe('AuditChainVerifier with a batch hasher', () => {
+  const chain = buildChain(12);
+
+  /** Sm3BatchJs that records the size of every flush and whether anything was left queued. */
+  class CountingBatch implements Sm3Batch {
+    readonly flushes: number[] = [];
+    private readonly inner = new Sm3BatchJs();
+    private queued = 0;
+    add(message: Uint8Array): void {
+      this.queued++;
+      this.inner.add(message);
+    }
+    flush(): string[] {
+      this.flushes.push(this.queued);
+      this.queued = 0;
+      return this.inner.flush();
+    }
+  }
+
+  function batched(events: AuditEvent[], page: number): { result: ReturnType<typeof verifyAuditChain>; batch: CountingBatch } {
+    const batch = new CountingBatch();
+    const verifier = new AuditChainVerifier(undefined, undefined, batch);
+    for (let offset = 0; offset < events.length; offset += page) if (!verifier.pushAll(events.slice(offset, offset + page))) break;
+    return { result: verifier.result, batch };
+  }
+
+  it('accepts an intact chain, hashing each page in one flush, and resumes where it stopped', () => {
+    const { result, batch } = batched(chain, 5);
+    expect(result).toEqual({ ok: true, checked: 12, firstBroken: null });
+    expect(batch.flushes).toEqual([5, 5, 2]);
+    const resumed = new AuditChainVerifier(chain[5]!.hash, 7, new Sm3BatchJs());
+    expect(resumed.pushAll(chain.slice(6))).toBe(true);
+    expect(resumed.lastHash).toBe(chain[11]!.hash);
+  });
+
+  type Tamper = (events: AuditEvent[]) => AuditEvent[];
+  const edit = (seq: number, change: Partial<AuditEvent>): Tamper => (e) => e.map((x) => (x.seq === seq ? { ...x, ...change } : x));
+  const both =
+    (...tampers: Tamper[]): Tamper =>
+    (e) =>
+      tampers.reduce((events, tamper) => tamper(events), e);
+  const cases: [string, Tamper][] = [
+    ['a field edited', edit(3, { operator: 'clerk02' })],
+    ['the last event edited', edit(12, { case: null })],
+    ['an event removed', (e) => e.filter((x) => x.seq !== 7)],
+    ['two events swapped', (e) => [...e.slice(0, 4), e[5]!, e[4]!, ...e.slice(6)]],
+    ['an unknown kind', edit(9, { kind: 'magic' as AuditEvent['kind'] })],
+    ['an edit before a removal in the same page', both(edit(2, { at: '2026-11-26T09:00:00.000Z' }), (e) => e.filter((x) => x.seq !== 4))],
+    ['a removal before an edit in the same page', both((e) => e.filter((x) => x.seq !== 2), edit(4, { at: '2026-11-26T09:00:00.000Z' }))],
+    ['an edit and a malformed event in the same page', both(edit(6, { role: 'boss' }), edit(7, { hash: 'x' }))],
+    ['a malformed event before an edit in the same page', both(edit(6, { hash: 'x' }), edit(7, { role: 'boss' }))],
+  ];
+
+  it.each(cases)('finds the link one push per event finds when %s, whatever the page size', (_, tamper) => {
+    const events = tamper(chain);
+    const expected = verifyAuditChain(events);
+    expect(expected.ok).toBe(false);
+    for (const page of [1, 3, 5, 100]) expect(batched(events, page).result).toEqual(expected);
+  });
+
+  it('stays broken: a later page is not hashed and returns false', () => {
+    const batch = new CountingBatch();
+    const verifier = new AuditChainVerifier(undefined, undefined, batch);
+    expect(verifier.pushAll(edit(2, { operator: 'x' })(chain).slice(0, 4))).toBe(false);
+    expect(verifier.pushAll(chain.slice(4))).toBe(false);
+    expect(batch.flushes).toEqual([4]);
+    expect(verifier.result).toEqual({ ok: false, checked: 2, firstBroken: { seq: 2, reason: 'hash_mismatch' } });
   });
 });
 
