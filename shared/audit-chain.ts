@@ -236,7 +236,9 @@ function isNullableString(value: unknown): value is string | null {
   return value === null || typeof value === 'string';
 }
 
-function isWellFormed(event: AuditEvent): boolean {
+// Every field of the right type and the kind in the closed list; `prev` and `hash` are only
+// known to be strings here (see linkFault for their hex form).
+function isShapedLikeEvent(event: AuditEvent): boolean {
   return (
     typeof event === 'object' &&
     event !== null &&
@@ -252,18 +254,33 @@ function isWellFormed(event: AuditEvent): boolean {
     event.details !== null &&
     !Array.isArray(event.details) &&
     typeof event.prev === 'string' &&
-    HEX64.test(event.prev) &&
-    typeof event.hash === 'string' &&
-    HEX64.test(event.hash)
+    typeof event.hash === 'string'
   );
 }
 
-/** Why an event does not fit where it stands (its shape, seq and `prev`), or null: all but its hash. */
-function linkFault(event: AuditEvent, prevHash: string, expectedSeq: number | null): AuditBreakReason | null {
-  if (!isWellFormed(event)) return 'malformed';
-  if (expectedSeq !== null && event.seq !== expectedSeq) return 'seq_gap';
-  if (event.prev !== prevHash) return 'prev_mismatch';
+/**
+ * Why an event does not fit where it stands (its shape, seq and `prev`), or null: all but its
+ * hash. A malformed event is reported as such before any other fault, but `prev` and `hash`
+ * are matched against 64 lowercase hex characters only where that decides something: on a
+ * fault, and when `prev` is not vouched for. Otherwise `prev` equals a vouched-for hash (the
+ * genesis, a checked start hash, or the previous event's hash, which must equal its SM3 digest
+ * or be reported first), and `hash` must equal the digest, which is hex (see hashFault). Two
+ * regular-expression tests per event were a tenth of a verification's CPU.
+ */
+function linkFault(event: AuditEvent, prevHash: string, expectedSeq: number | null, prevVouched: boolean): AuditBreakReason | null {
+  if (!isShapedLikeEvent(event)) return 'malformed';
+  const seqGap = expectedSeq !== null && event.seq !== expectedSeq;
+  if (seqGap || event.prev !== prevHash || !prevVouched) {
+    if (!HEX64.test(event.prev) || !HEX64.test(event.hash)) return 'malformed';
+    if (seqGap) return 'seq_gap';
+    if (event.prev !== prevHash) return 'prev_mismatch';
+  }
   return null;
+}
+
+/** Why an event whose hash differs from its SM3 digest is broken: a hash that is not even hex is malformed. */
+function hashFault(event: AuditEvent): AuditBreakReason {
+  return HEX64.test(event.hash) ? 'hash_mismatch' : 'malformed';
 }
 
 /**
@@ -276,6 +293,8 @@ function linkFault(event: AuditEvent, prevHash: string, expectedSeq: number | nu
  */
 export class AuditChainVerifier {
   private prevHash: string;
+  /** Whether prevHash is known to be 64 lowercase hex characters (see linkFault). */
+  private prevVouched: boolean;
   private expectedSeq: number | null;
   private checkedCount = 0;
   private broken: AuditChainResult['firstBroken'] = null;
@@ -287,6 +306,7 @@ export class AuditChainVerifier {
     private readonly batch?: Sm3Batch,
   ) {
     this.prevHash = startPrevHash;
+    this.prevVouched = HEX64.test(startPrevHash);
     this.expectedSeq = startSeq ?? (startPrevHash === AUDIT_GENESIS_PREV ? 1 : null);
   }
 
@@ -294,10 +314,11 @@ export class AuditChainVerifier {
   push(event: AuditEvent): boolean {
     if (this.broken) return false;
     this.checkedCount++;
-    const fault = linkFault(event, this.prevHash, this.expectedSeq);
+    const fault = linkFault(event, this.prevHash, this.expectedSeq, this.prevVouched);
     if (fault) return this.fail(event, fault);
-    if (auditEventHash(event) !== event.hash) return this.fail(event, 'hash_mismatch');
+    if (auditEventHash(event) !== event.hash) return this.fail(event, hashFault(event));
     this.prevHash = event.hash;
+    this.prevVouched = true;
     this.expectedSeq = event.seq + 1;
     return true;
   }
@@ -318,28 +339,32 @@ export class AuditChainVerifier {
     const queued: AuditEvent[] = [];
     let linkBroken: { event: AuditEvent; reason: AuditBreakReason } | null = null;
     let prevHash = this.prevHash;
+    let prevVouched = this.prevVouched;
     let expectedSeq = this.expectedSeq;
     for (const event of events) {
-      const fault = linkFault(event, prevHash, expectedSeq);
+      const fault = linkFault(event, prevHash, expectedSeq, prevVouched);
       if (fault) {
         linkBroken = { event, reason: fault };
         break;
       }
       batch.add(canonicalEventBytes(event));
       queued.push(event);
+      // Vouched for once its digest is compared below; a mismatch there is reported first.
       prevHash = event.hash;
+      prevVouched = true;
       expectedSeq = event.seq + 1;
     }
     const digests = batch.flush();
     for (let i = 0; i < queued.length; i++) {
       this.checkedCount++;
-      if (digests[i] !== queued[i]!.hash) return this.fail(queued[i]!, 'hash_mismatch');
+      if (digests[i] !== queued[i]!.hash) return this.fail(queued[i]!, hashFault(queued[i]!));
     }
     if (linkBroken) {
       this.checkedCount++;
       return this.fail(linkBroken.event, linkBroken.reason);
     }
     this.prevHash = prevHash;
+    this.prevVouched = prevVouched;
     this.expectedSeq = expectedSeq;
     return true;
   }

@@ -125,6 +125,15 @@ describe('AuditChainVerifier', () => {
     ['an unknown kind', (e) => e.map((x) => (x.seq === 5 ? { ...x, kind: 'magic' as AuditEvent['kind'] } : x)), 5, 'malformed'],
     ['a hash in upper case', (e) => e.map((x) => (x.seq === 2 ? { ...x, hash: x.hash.toUpperCase() } : x)), 2, 'malformed'],
     ['a seq that is not a number', (e) => e.map((x) => (x.seq === 2 ? { ...x, seq: '2' as unknown as number } : x)), null, 'malformed'],
+    ['a prev in upper case', (e) => e.map((x) => (x.seq === 3 ? { ...x, prev: x.prev.toUpperCase() } : x)), 3, 'malformed'],
+    ['the last hash not hex', (e) => e.map((x) => (x.seq === 6 ? { ...x, hash: 'z'.repeat(64) } : x)), 6, 'malformed'],
+    [
+      'a hash and the next prev both in upper case',
+      (e) => e.map((x) => (x.seq === 2 ? { ...x, hash: x.hash.toUpperCase() } : x.seq === 3 ? { ...x, prev: x.prev.toUpperCase() } : x)),
+      2,
+      'malformed',
+    ],
+    ['a removed event followed by a malformed hash', (e) => e.filter((x) => x.seq !== 3).map((x) => (x.seq === 4 ? { ...x, hash: 'x' } : x)), 4, 'malformed'],
   ];
 
   it.each(tampers)('names the first broken link when %s', (_, tamper, seq, reason) => {
@@ -159,6 +168,17 @@ describe('AuditChainVerifier', () => {
     const wrongHash = new AuditChainVerifier(chain[1]!.hash);
     expect(wrongHash.push(chain[3]!)).toBe(false);
     expect(wrongHash.result.firstBroken).toEqual({ seq: 4, reason: 'prev_mismatch' });
+  });
+
+  it('finds a malformed prev on the first event of a resumed verification, whose start hash is that same prev', () => {
+    // A segment verifier starts from its first event's own prev (chain-segments.ts): the link
+    // into the segment is checked when segments are stitched, but the format must be checked here.
+    const upper = { ...chain[3]!, prev: chain[3]!.prev.toUpperCase() };
+    for (const batch of [undefined, new Sm3BatchJs()]) {
+      const verifier = new AuditChainVerifier(upper.prev, 4, batch);
+      expect(verifier.pushAll([upper, ...chain.slice(4)])).toBe(false);
+      expect(verifier.result).toEqual({ ok: false, checked: 1, firstBroken: { seq: 4, reason: 'malformed' } });
+    }
   });
 });
 
@@ -213,6 +233,9 @@ describe('AuditChainVerifier with a batch hasher', () => {
     ['a removal before an edit in the same page', both((e) => e.filter((x) => x.seq !== 2), edit(4, { at: '2026-11-26T09:00:00.000Z' }))],
     ['an edit and a malformed event in the same page', both(edit(6, { role: 'boss' }), edit(7, { hash: 'x' }))],
     ['a malformed event before an edit in the same page', both(edit(6, { hash: 'x' }), edit(7, { role: 'boss' }))],
+    ['a hash in upper case, followed by a removal', both((e) => e.map((x) => (x.seq === 5 ? { ...x, hash: x.hash.toUpperCase() } : x)), (e) => e.filter((x) => x.seq !== 8))],
+    ['a prev in upper case after an edit', both(edit(3, { operator: 'x' }), (e) => e.map((x) => (x.seq === 4 ? { ...x, prev: x.prev.toUpperCase() } : x)))],
+    ['the last hash not hex', edit(12, { hash: 'g'.repeat(64) })],
   ];
 
   it.each(cases)('finds the link one push per event finds when %s, whatever the page size', (_, tamper) => {
