@@ -112,7 +112,7 @@ test('the supervisor’s dashboard shows exactly the figures of those cases, eac
   await expect(detail).toHaveCount(0);
 });
 
-test('a period chosen in the picker reloads the figures: none in 2020, the three cases for 今天', async ({ workstation }) => {
+test('a period chosen in the picker reloads the figures and goes into the address, and an address changed reloads them', async ({ workstation }) => {
   await page.goto(`${workstation.origin}/#/supervision?tab=dashboard&from=2020-01-01&to=2020-01-02`);
   // The dashboard is already open from the test before: a fresh page reads the period from the address.
   await page.reload();
@@ -122,6 +122,14 @@ test('a period chosen in the picker reloads the figures: none in 2020, the three
   await page.getByTestId('dash-period').locator('.el-date-editor').click();
   await page.locator('.el-picker-panel__shortcut:visible', { hasText: '今天' }).click();
   await expect(cases).toHaveText('3');
+  const day = await page.evaluate(() => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date()));
+  await expect(page).toHaveURL(new RegExp(`#/supervision\\?.*from=${day}&to=${day}`));
+  // Only the address changes (no reload): the open dashboard follows it, picker included.
+  await page.evaluate(() => {
+    location.hash = '#/supervision?tab=dashboard&from=2020-01-01&to=2020-01-02';
+  });
+  await expect(cases).toHaveText('0');
+  await expect(page.getByTestId('dash-period').locator('input').first()).toHaveValue('2020-01-01');
 });
 
 test('a random review drawn twice with the same seed over the same period picks the same cases, and is audited', async ({ workstation }) => {
