@@ -1,5 +1,5 @@
 import { readStore } from './offline-helpers';
-import { test, expect, rawHostCall, signIn, signOutAll } from './workstation';
+import { test, expect, rawHostCall, signIn, signOut, signOutAll } from './workstation';
 
 test.describe('browser-mode host', () => {
   test('a host call with the secret from the workstation origin is answered', async ({ workstation }) => {
@@ -102,8 +102,7 @@ test.describe('sign-in and the shell', () => {
     await expect(page.getByTestId('training-banner')).toBeVisible();
     await page.goto(`${workstation.origin}/#/supervision`);
     await expect(page).toHaveURL(/#\/counter$/);
-    await page.getByTestId('sign-out').click();
-    await expect(page.getByRole('heading', { name: '工作人员登录' })).toBeVisible();
+    await signOut(page);
   });
 
   test('a supervisor sees supervision and settings; the session survives a reload', async ({ page, workstation }) => {
@@ -114,15 +113,14 @@ test.describe('sign-in and the shell', () => {
     await expect(page.getByTestId('settings-info')).toContainText('内置沙箱（演示/培训）');
     await page.reload();
     await expect(page.getByTestId('operator')).toContainText('值班长');
-    await page.getByTestId('sign-out').click();
+    await signOut(page);
   });
 
   test('an objection officer lands on objections; the sign-in and the sign-out are in the audit trail', async ({ page, workstation }) => {
     await signIn(page, workstation, 'officer01');
     await expect(page).toHaveURL(/#\/objections$/);
     await expect(page.getByTestId('nav').getByRole('menuitem')).toHaveText(['异议核查', '证照目录']);
-    await page.getByTestId('sign-out').click();
-    await expect(page.getByRole('heading', { name: '工作人员登录' })).toBeVisible();
+    await signOut(page);
     const events = await readStore<{ kind: string; operator: string; role: string; workstation: string; details: { offline?: boolean } }[]>(page, 'auditEvents');
     const sessions = events.filter((e) => e.role === 'objection_officer');
     const officer = sessions.map((e) => [e.kind, e.role, e.details.offline ?? null]);
@@ -143,6 +141,6 @@ test.describe('sign-in and the shell', () => {
     expect(await rows.count()).toBeGreaterThanOrEqual(24);
     await page.getByTestId('catalog-search').fill('营业执照');
     await expect(rows).toHaveCount(1);
-    await page.getByTestId('sign-out').click();
+    await signOut(page);
   });
 });

@@ -3,7 +3,7 @@ import { buildLicenceId, parseLicenceId } from '../../shared/ids';
 import type { SandboxHolder } from '../../shared/library-api';
 import { closeCounter, fullHolder, grantsFor, gunScan, materialCard, MATTERS, mintToken, openCounter, setFaults, startCase, storedCase, takePaper, usageRecordsOf } from './counter-helpers';
 import { fileObjectionFromPage, licenceIdsOf, listedStates, resolveObjection, sandboxObjections, waitForCachedReference } from './offline-helpers';
-import { expect, test } from './workstation';
+import { expect, signOut, test } from './workstation';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -26,7 +26,7 @@ test.afterAll(async ({ workstation }) => {
 });
 
 async function signInAgain(): Promise<void> {
-  await page.getByTestId('sign-out').click();
+  await signOut(page);
   await page.getByPlaceholder('请输入工号').fill('clerk01');
   await page.getByPlaceholder('请输入密码').fill('demo');
   await page.keyboard.press('Enter');

@@ -4,7 +4,7 @@ import { auditEventsFromCsv, verifyAuditChain, type AuditEvent } from '../../sha
 import { drawReview } from '../../shared/random-review';
 import { EDGE, fullHolder, gunScan, holderByNote, materialCard, MATTERS, mintToken, openCounter, startCase, takePaper, waitForPulls } from './counter-helpers';
 import { libraryTest as test, openSupervision, signInAs } from './supervision-fixtures';
-import { expect, type RunningWorkstation } from './workstation';
+import { expect, signOut, type RunningWorkstation } from './workstation';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -68,7 +68,7 @@ test('cases made at the counter on a configured library (not training)', async (
 });
 
 test('the supervisor’s dashboard shows exactly the figures of those cases, each drilling down to them', async ({ workstation }) => {
-  await page.getByTestId('sign-out').click();
+  await signOut(page);
   await signInAs(page, workstation, 'super01');
   await openSupervision(page, workstation, 'dashboard');
   await expect(page.locator('.dashboard[data-loaded="true"]')).toBeVisible();
@@ -219,6 +219,9 @@ test('an audit event changed in IndexedDB is found by the chain verification at 
   await openSupervision(page, workstation, 'audit');
   await page.getByTestId('chain-verify').click();
   await expect(page.getByTestId('chain-result')).toContainText('审计链完整');
+  // The workers hashed in WebAssembly SIMD: the page's CSP lets them compile it.
+  const logged = (await storedAuditEvents(page)).filter((e) => e.kind === 'chain_verify').at(-1);
+  expect(logged?.details).toMatchObject({ ok: true, hashing: 'wasm-simd' });
 
   const total = (await storedAuditEvents(page)).length;
   const target = Math.floor(total / 2);

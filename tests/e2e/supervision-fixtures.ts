@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test as base, type Page } from '@playwright/test';
 import { startScript, stopScript } from './host-process';
-import { expect, type RunningWorkstation } from './workstation';
+import { expect, signIn, type RunningWorkstation } from './workstation';
 
 /**
  * A workstation on a configured library (a sandbox started on its own, its root key pinned),
@@ -48,14 +48,8 @@ export const libraryTest = base.extend<object, { workstation: RunningWorkstation
   ],
 });
 
-/** Signs in on the sign-in page of an open page. */
-export async function signInAs(page: Page, ws: RunningWorkstation, username: string): Promise<void> {
-  await page.goto(ws.url);
-  await page.getByPlaceholder('请输入工号').fill(username);
-  await page.getByPlaceholder('请输入密码').fill('demo');
-  await page.getByRole('button', { name: '登录' }).click();
-  await expect(page.getByTestId('operator')).toBeVisible();
-}
+/** Signs in on the sign-in page of an open page (the shared helper, under the name these specs use). */
+export const signInAs = (page: Page, ws: RunningWorkstation, username: string): Promise<void> => signIn(page, ws, username);
 
 /** A host call from the page itself, with the tab's secret, as the renderer makes it. */
 export function callFromPage(page: Page, name: string, input: unknown = {}): Promise<{ ok: boolean; error?: { code: string; message: string }; value?: unknown }> {

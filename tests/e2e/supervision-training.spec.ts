@@ -1,4 +1,4 @@
-import { expect, signOutAll } from './workstation';
+import { expect, signOut, signOutAll } from './workstation';
 import { libraryTest as test, openSupervision, signInAs } from './supervision-fixtures';
 
 test.describe.configure({ mode: 'serial' });
@@ -54,5 +54,5 @@ test('a supervisor switches to training and back; the banner follows and both sw
   const switches = await trainingSwitches(page);
   expect(switches.map((s) => s.on)).toEqual([true, false]);
   expect(new Set(switches.map((s) => s.operator)).size).toBe(1);
-  await page.getByTestId('sign-out').click();
+  await signOut(page);
 });

@@ -14,6 +14,15 @@ export async function signIn(page: Page, ws: RunningWorkstation, username: strin
   await expect(page.getByTestId('operator')).toBeVisible();
 }
 
+/**
+ * Signs out through the shell and waits for the sign-in page: the host session has ended then,
+ * so a navigation or a next test that follows cannot find the operator still signed in.
+ */
+export async function signOut(page: Page): Promise<void> {
+  await page.getByTestId('sign-out').click();
+  await expect(page.getByRole('heading', { name: '工作人员登录' })).toBeVisible();
+}
+
 /** A test with one workstation per worker (starting one costs a sandbox seed). */
 export const test = base.extend<object, { workstation: RunningWorkstation }>({
   workstation: [

@@ -2,7 +2,7 @@ import type { AuditChainResult } from '../../../shared/audit-chain';
 import { Sm3Simd } from '../../sm3/sm3-simd';
 import type { WorkstationDb } from '../../db/db';
 import { splitSeqs, stitchSegments, verifySegment, workstationEventReader, type SegmentResult } from './chain-segments';
-import type { ChainWorkerMessage, ChainWorkerRequest } from './chain-worker';
+import type { ChainHashing, ChainWorkerMessage, ChainWorkerRequest } from './chain-worker';
 
 /** A finished verification of the whole chain. */
 export interface ChainVerification {
@@ -10,9 +10,16 @@ export interface ChainVerification {
   /** Events in the chain when the verification started (the last seq). */
   total: number;
   ms: number;
+  /** How the events were hashed ('javascript' if any part was: WebAssembly refused, say, by a CSP). */
+  hashing: ChainHashing;
 }
 
-function segmentInWorker(request: ChainWorkerRequest, onProgress: (checked: number) => void): Promise<SegmentResult> {
+interface VerifiedSegment {
+  result: SegmentResult;
+  hashing: ChainHashing;
+}
+
+function segmentInWorker(request: ChainWorkerRequest, onProgress: (checked: number) => void): Promise<VerifiedSegment> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL('./chain-worker.ts', import.meta.url), { type: 'module', name: 'audit-chain' });
     worker.onmessage = (event: MessageEvent<ChainWorkerMessage>) => {
@@ -22,7 +29,7 @@ function segmentInWorker(request: ChainWorkerRequest, onProgress: (checked: numb
         return;
       }
       worker.terminate();
-      if (message.type === 'done') resolve(message.result);
+      if (message.type === 'done') resolve({ result: message.result, hashing: message.hashing });
       else reject(new Error(message.message));
     };
     worker.onerror = (event) => {
@@ -67,11 +74,13 @@ export async function verifyLocalChain(
   // is queued and flushed within one synchronous pushAll.
   const simd = useWorkers ? null : await Sm3Simd.create().catch(() => null);
   const segments = await Promise.all(
-    ranges.map((range, i) =>
-      read
-        ? verifySegment(read, range.fromSeq, range.toSeq, report(i), undefined, simd ?? undefined)
-        : segmentInWorker({ dbName: db.name, ...range }, report(i)),
+    ranges.map(
+      async (range, i): Promise<VerifiedSegment> =>
+        read
+          ? { result: await verifySegment(read, range.fromSeq, range.toSeq, report(i), undefined, simd ?? undefined), hashing: simd ? 'wasm-simd' : 'javascript' }
+          : segmentInWorker({ dbName: db.name, ...range }, report(i)),
     ),
   );
-  return { result: stitchSegments(segments), total, ms: performance.now() - started };
+  const hashing = segments.some((s) => s.hashing === 'javascript') ? 'javascript' : 'wasm-simd';
+  return { result: stitchSegments(segments.map((s) => s.result)), total, ms: performance.now() - started, hashing };
 }

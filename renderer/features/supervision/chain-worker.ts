@@ -8,8 +8,14 @@ export interface ChainWorkerRequest {
   toSeq: number;
 }
 
+/** How a verification hashed: four events at a time in WebAssembly SIMD, or one at a time in JavaScript. */
+export type ChainHashing = 'wasm-simd' | 'javascript';
+
 /** What a chain worker reports. */
-export type ChainWorkerMessage = { type: 'progress'; checked: number } | { type: 'done'; result: SegmentResult } | { type: 'error'; message: string };
+export type ChainWorkerMessage =
+  | { type: 'progress'; checked: number }
+  | { type: 'done'; result: SegmentResult; hashing: ChainHashing }
+  | { type: 'error'; message: string };
 
 const scope = self as unknown as { onmessage: ((event: MessageEvent<ChainWorkerRequest>) => void) | null; postMessage(message: ChainWorkerMessage): void };
 
@@ -31,7 +37,7 @@ scope.onmessage = (event) => {
       try {
         const progress = (checked: number) => scope.postMessage({ type: 'progress', checked });
         const result = await verifySegment(indexedDbEventReader(database), fromSeq, toSeq, progress, undefined, simd ?? undefined);
-        scope.postMessage({ type: 'done', result });
+        scope.postMessage({ type: 'done', result, hashing: simd ? 'wasm-simd' : 'javascript' });
       } finally {
         database.close();
       }

@@ -4,6 +4,7 @@ import { createAuditEvent, verifyAuditChain, type AuditEvent } from '../../../sh
 import { WorkstationDb } from '../../../renderer/db/db';
 import { splitSeqs, stitchSegments, verifySegment, workstationEventReader } from '../../../renderer/features/supervision/chain-segments';
 import { verifyLocalChain } from '../../../renderer/features/supervision/chain-verify';
+import { Sm3Simd } from '../../../renderer/sm3/sm3-simd';
 
 const N = 40;
 
@@ -51,8 +52,9 @@ describe('verifyLocalChain (segments verified apart and stitched)', () => {
       const db = new WorkstationDb(`chain-${Math.random()}`);
       await db.auditEvents.bulkAdd(rows as never);
       const progress: number[] = [];
-      const { result, total } = await verifyLocalChain(db, (checked) => progress.push(checked), parallel);
+      const { result, total, hashing } = await verifyLocalChain(db, (checked) => progress.push(checked), parallel);
       expect(result).toEqual(verifyAuditChain(rows));
+      expect(hashing).toBe('wasm-simd');
       expect(total).toBe(rows.at(-1)!.seq);
       if (result.ok) expect(progress.at(-1)).toBe(rows.length);
       db.close();
@@ -64,8 +66,11 @@ describe('verifyLocalChain (segments verified apart and stitched)', () => {
     const db = new WorkstationDb(`chain-${Math.random()}`);
     await db.auditEvents.bulkAdd(rows as never);
     const read = await workstationEventReader(db);
-    const segments = await Promise.all(splitSeqs(N, 2).map((r) => verifySegment(read, r.fromSeq, r.toSeq, () => {}, 6)));
-    expect(stitchSegments(segments)).toEqual(verifyAuditChain(rows));
+    // Hashed one event at a time in JavaScript, and a page at a time in WebAssembly SIMD.
+    for (const batch of [undefined, (await Sm3Simd.create())!]) {
+      const segments = await Promise.all(splitSeqs(N, 2).map((r) => verifySegment(read, r.fromSeq, r.toSeq, () => {}, 6, batch)));
+      expect(stitchSegments(segments)).toEqual(verifyAuditChain(rows));
+    }
     db.close();
   });
 
