@@ -51,7 +51,6 @@ export function canonicallyEqual(a: unknown, b: unknown): boolean {
 
 // ---- The same text, written straight into UTF-8 bytes ----
 
-
 /**
  * Writes canonical JSON (and raw text) as UTF-8 into one growing, reused buffer, for
  * hashing without building the text as a string first. Verifying the audit chain hashes

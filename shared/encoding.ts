@@ -48,12 +48,13 @@ export function utf8Decode(bytes: Uint8Array): string | null {
   return out;
 }
 
-const HEX = '0123456789abcdef';
+/** The lowercase hex of every byte value (`HEX_BYTE[0xab]` is `'ab'`). */
+export const HEX_BYTE: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 /** Lowercase hex of bytes. */
 export function toHex(bytes: Uint8Array): string {
   let out = '';
-  for (const b of bytes) out += HEX[b >> 4]! + HEX[b & 15]!;
+  for (const b of bytes) out += HEX_BYTE[b]!;
   return out;
 }
 

@@ -5,7 +5,7 @@
  * as 130 hex characters (`04`‖x‖y), hashes as 64 lowercase hex characters.
  */
 import { sm2 } from 'sm-crypto-v2';
-import { utf8Encoder } from './encoding';
+import { HEX_BYTE, utf8Encoder } from './encoding';
 
 /** The SM2 user id every signature in the system uses (GM/T 0009 default). */
 export const SM2_USER_ID = '1234567812345678';
@@ -25,7 +25,6 @@ for (let j = 0; j < 64; j++) {
 const sm3W = new Int32Array(68);
 const sm3V = new Int32Array(8);
 const sm3Tail = new Uint8Array(128);
-const HEX_BYTE = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 function sm3Compress(block: Uint8Array, offset: number): void {
   const W = sm3W;

@@ -1,3 +1,4 @@
+import { toHex } from '../../shared/encoding';
 import { writeSm3Length, type Sm3Batch } from '../../shared/sm';
 import { SM3_SIMD_WASM_BASE64 } from './sm3-simd-module';
 
@@ -23,14 +24,21 @@ export class Sm3Simd implements Sm3Batch {
     this.bytes = new Uint8Array(memory.buffer);
   }
 
-  /** A batch hasher, or null where WebAssembly SIMD is not available (callers then hash in JavaScript). */
+  /**
+   * A batch hasher, or null where WebAssembly SIMD is missing or refused (a CSP without
+   * `'wasm-unsafe-eval'`): callers then hash in JavaScript.
+   */
   static async create(): Promise<Sm3Simd | null> {
     if (typeof WebAssembly === 'undefined') return null;
     const code = Uint8Array.from(atob(SM3_SIMD_WASM_BASE64), (c) => c.charCodeAt(0));
     if (!WebAssembly.validate(code)) return null;
-    const { instance } = await WebAssembly.instantiate(code);
-    const exports = instance.exports as { memory: WebAssembly.Memory; hash4: Sm3Simd['hash4'] };
-    return new Sm3Simd(exports.memory, exports.hash4);
+    try {
+      const { instance } = await WebAssembly.instantiate(code);
+      const exports = instance.exports as { memory: WebAssembly.Memory; hash4: Sm3Simd['hash4'] };
+      return new Sm3Simd(exports.memory, exports.hash4);
+    } catch {
+      return null;
+    }
   }
 
   /** Queues a message (copied now, padded as SM3 pads it). */
@@ -70,7 +78,7 @@ export class Sm3Simd implements Sm3Batch {
         out,
       );
       const bytes = this.bytes;
-      for (let lane = 0; lane < 4 && i + lane < count; lane++) digests[i + lane] = hexOf(bytes, out + 32 * lane);
+      for (let lane = 0; lane < 4 && i + lane < count; lane++) digests[i + lane] = toHex(bytes.subarray(out + 32 * lane, out + 32 * lane + 32));
     }
     this.starts = [];
     this.blocks = [];
@@ -85,12 +93,4 @@ export class Sm3Simd implements Sm3Batch {
     // Growing detaches the old view.
     this.bytes = new Uint8Array(this.memory.buffer);
   }
-}
-
-const HEX_BYTE = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
-
-function hexOf(bytes: Uint8Array, offset: number): string {
-  let hex = '';
-  for (let i = offset; i < offset + 32; i++) hex += HEX_BYTE[bytes[i]!]!;
-  return hex;
 }

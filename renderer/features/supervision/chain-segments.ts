@@ -1,6 +1,16 @@
 import { AUDIT_GENESIS_PREV, AuditChainVerifier, type AuditBreakReason, type AuditChainResult, type AuditEvent } from '../../../shared/audit-chain';
 import type { Sm3Batch } from '../../../shared/sm';
 import type { WorkstationDb } from '../../db/db';
+import { Sm3Simd } from '../../sm3/sm3-simd';
+
+/** How a verification hashed: four events at a time in WebAssembly SIMD, or one at a time in JavaScript. */
+export type ChainHashing = 'wasm-simd' | 'javascript';
+
+/** The hasher for a verification: SM3 in WebAssembly SIMD where the engine allows it, else none (JavaScript). */
+export async function chainHasher(): Promise<{ batch: Sm3Batch | undefined; hashing: ChainHashing }> {
+  const simd = await Sm3Simd.create();
+  return simd ? { batch: simd, hashing: 'wasm-simd' } : { batch: undefined, hashing: 'javascript' };
+}
 
 /**
  * What one worker found in its range of seqs. Each event's hash and the links inside the range

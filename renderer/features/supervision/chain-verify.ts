@@ -1,8 +1,7 @@
 import type { AuditChainResult } from '../../../shared/audit-chain';
-import { Sm3Simd } from '../../sm3/sm3-simd';
 import type { WorkstationDb } from '../../db/db';
-import { splitSeqs, stitchSegments, verifySegment, workstationEventReader, type SegmentResult } from './chain-segments';
-import type { ChainHashing, ChainWorkerMessage, ChainWorkerRequest } from './chain-worker';
+import { chainHasher, splitSeqs, stitchSegments, verifySegment, workstationEventReader, type ChainHashing, type SegmentResult } from './chain-segments';
+import type { ChainWorkerMessage, ChainWorkerRequest } from './chain-worker';
 
 /** A finished verification of the whole chain. */
 export interface ChainVerification {
@@ -69,15 +68,14 @@ export async function verifyLocalChain(
     );
   };
   const useWorkers = typeof Worker !== 'undefined';
-  const read = useWorkers ? null : await workstationEventReader(db);
   // Without workers every range runs in this thread; one hasher serves them all, because a page
   // is queued and flushed within one synchronous pushAll.
-  const simd = useWorkers ? null : await Sm3Simd.create().catch(() => null);
+  const here = useWorkers ? null : { read: await workstationEventReader(db), ...(await chainHasher()) };
   const segments = await Promise.all(
     ranges.map(
       async (range, i): Promise<VerifiedSegment> =>
-        read
-          ? { result: await verifySegment(read, range.fromSeq, range.toSeq, report(i), undefined, simd ?? undefined), hashing: simd ? 'wasm-simd' : 'javascript' }
+        here
+          ? { result: await verifySegment(here.read, range.fromSeq, range.toSeq, report(i), undefined, here.batch), hashing: here.hashing }
           : segmentInWorker({ dbName: db.name, ...range }, report(i)),
     ),
   );

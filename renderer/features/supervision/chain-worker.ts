@@ -1,5 +1,4 @@
-import { Sm3Simd } from '../../sm3/sm3-simd';
-import { indexedDbEventReader, verifySegment, type SegmentResult } from './chain-segments';
+import { chainHasher, indexedDbEventReader, verifySegment, type ChainHashing, type SegmentResult } from './chain-segments';
 
 /** What the page asks a chain worker to verify. */
 export interface ChainWorkerRequest {
@@ -7,9 +6,6 @@ export interface ChainWorkerRequest {
   fromSeq: number;
   toSeq: number;
 }
-
-/** How a verification hashed: four events at a time in WebAssembly SIMD, or one at a time in JavaScript. */
-export type ChainHashing = 'wasm-simd' | 'javascript';
 
 /** What a chain worker reports. */
 export type ChainWorkerMessage =
@@ -31,13 +27,12 @@ function openDatabase(name: string): Promise<IDBDatabase> {
 
 scope.onmessage = (event) => {
   const { dbName, fromSeq, toSeq } = event.data;
-  // SM3 four events at a time in WebAssembly SIMD, where the engine has it; otherwise in JavaScript.
-  Promise.all([openDatabase(dbName), Sm3Simd.create().catch(() => null)])
-    .then(async ([database, simd]) => {
+  Promise.all([openDatabase(dbName), chainHasher()])
+    .then(async ([database, { batch, hashing }]) => {
       try {
         const progress = (checked: number) => scope.postMessage({ type: 'progress', checked });
-        const result = await verifySegment(indexedDbEventReader(database), fromSeq, toSeq, progress, undefined, simd ?? undefined);
-        scope.postMessage({ type: 'done', result, hashing: simd ? 'wasm-simd' : 'javascript' });
+        const result = await verifySegment(indexedDbEventReader(database), fromSeq, toSeq, progress, undefined, batch);
+        scope.postMessage({ type: 'done', result, hashing });
       } finally {
         database.close();
       }
