@@ -42,6 +42,11 @@ test('a supervisor switches to training and back; the banner follows and both sw
   await expect(page.getByTestId('training-tag')).toBeVisible();
   await signInAs(page, workstation, 'super01');
   await expect(page.getByTestId('training-banner')).toBeVisible();
+  // The banner stays in view on a page taller than the window (the dashboard), scrolled to its end.
+  await openSupervision(page, workstation, 'dashboard');
+  await expect(page.locator('.dashboard[data-loaded="true"]')).toBeVisible();
+  await page.getByTestId('chart-objection-issuers').scrollIntoViewIfNeeded();
+  await expect(page.getByTestId('training-banner')).toBeInViewport();
   await openSupervision(page, workstation, 'training');
   await expect(page.getByTestId('training-state')).toHaveText('已开启：当前连接证照库沙箱');
 

@@ -41,6 +41,8 @@ export function pieOption<K>(items: ChartItem<K>[]): EChartsOption {
       {
         type: 'pie',
         radius: ['40%', '70%'],
+        // A period with nothing in it draws an empty ring, not equal slices of nothing.
+        stillShowZeroSum: false,
         data: items.map((i) => ({ name: i.label, value: i.value })),
         label: { formatter: '{b}\n{c}' },
       },
