@@ -27,6 +27,7 @@ import {
 } from './library-api';
 import { VERIFICATION_CHECKS, VERIFICATION_OUTCOMES } from './licence-verify';
 import { HOST_ERROR_CODES } from './errors';
+import { checkLibraryUrl, LIBRARY_URL_PROBLEM_MESSAGES } from './library-url';
 
 /** A call's declaration: what it accepts and what it answers. */
 export interface HostCallSpec<I extends z.ZodType, O extends z.ZodType> {
@@ -119,7 +120,11 @@ export const HostSettingsSchema = z.object({
   /** The production library; null when this workstation has none and runs on the sandbox. */
   libraryUrl: z
     .string()
-    .regex(/^https?:\/\/[^\s]+$/, '证照库地址必须是 http(s) 网址')
+    .superRefine((url, ctx) => {
+      // https:// only, but for a sandbox on this machine (shared/library-url.ts).
+      const checked = checkLibraryUrl(url);
+      if (!checked.ok) ctx.addIssue({ code: 'custom', message: LIBRARY_URL_PROBLEM_MESSAGES[checked.problem] });
+    })
     .nullable(),
   /** The library's root key, pinned; required with a library URL. */
   rootKey: RootKeySchema.nullable(),

@@ -614,7 +614,7 @@ export const zhCN = {
     intro: '以下设置仅值班长可以修改；每次修改都会记入审计日志。',
     libraryUrl: '证照库地址',
     libraryUrlPlaceholder: '如 https://gateway.example.gov.cn，留空表示只使用内置沙箱',
-    libraryUrlHint: '修改证照库地址时须同时填写其根公钥，工作台会用根公钥校验证照库的信任清单。',
+    libraryUrlHint: '证照库地址须使用 https://（仅本机的沙箱可用 http://127.0.0.1）；修改证照库地址时须同时填写其根公钥，工作台会用根公钥校验证照库的信任清单。',
     rootKid: '根密钥标识',
     rootKidPlaceholder: '如 root-2026',
     rootPublicKey: '根公钥（SM2）',
