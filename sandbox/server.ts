@@ -87,6 +87,8 @@ export interface SandboxContext {
 
 interface StoredGrant extends Grant {
   scope: TokenScope;
+  /** The operator who redeemed or requested it: the only one who may use it (API.md, GRANT_INVALID). */
+  operatorId: string;
 }
 
 interface Request {
@@ -232,18 +234,18 @@ export class SandboxApp {
     if (route === 'POST usage-records') return this.post(r, BODY_LIMIT, (body) => this.usageRecord(body));
     if (route === 'POST objections') return this.fileObjection(r);
     if (route === 'GET objections') return sendJson(r.res, 200, { objections: this.listObjections(r.query) });
-    if (first === 'authorizations') return this.post(r, BODY_LIMIT, (body) => (second === 'redeem' ? this.redeem(body) : this.duty(body)));
+    if (first === 'authorizations') return this.post(r, BODY_LIMIT, (body) => (second === 'redeem' ? this.redeem(body, operator) : this.duty(body, operator)));
     if (second === 'query') {
       return this.post(r, BODY_LIMIT, (body) => {
-        const result = this.query(body);
+        const result = this.query(body, operator);
         this.logPull(r, operator, rest, body as Record<string, unknown>);
         return result;
       });
     }
     const id = checkLicenceId(second!);
-    if (third === 'file') return this.licenceFile(r, id);
-    if (third === 'status') return sendJson(r.res, 200, this.licenceStatus(r, id));
-    return sendJson(r.res, 200, await this.licenceDetail(r, id));
+    if (third === 'file') return this.licenceFile(r, id, operator);
+    if (third === 'status') return sendJson(r.res, 200, this.licenceStatus(r, id, operator));
+    return sendJson(r.res, 200, await this.licenceDetail(r, id, operator));
   }
 
   private async sandboxRoute(r: Request, rest: string[]): Promise<void> {
@@ -379,7 +381,7 @@ export class SandboxApp {
     return matter;
   }
 
-  private newGrant(holder: Holder, matterCode: string, caseNo: string, basis: Grant['basis'], scope: TokenScope): { status: number; body: Grant } {
+  private newGrant(holder: Holder, matterCode: string, caseNo: string, basis: Grant['basis'], scope: TokenScope, operator: OperatorRow): { status: number; body: Grant } {
     const grant: StoredGrant = {
       grantId: `G${randomBytes(12).toString('hex')}`,
       holder: { idType: holder.idType, idNumber: holder.idNumber, name: holder.name },
@@ -388,13 +390,14 @@ export class SandboxApp {
       basis,
       expiresAt: isoSeconds(later(this.ctx.now(), GRANT_HOURS)),
       scope,
+      operatorId: operator.id,
     };
     this.ctx.store.saveGrant(grant.grantId, grant);
-    const { scope: _scope, ...body } = grant;
+    const { scope: _scope, operatorId: _operatorId, ...body } = grant;
     return { status: 201, body };
   }
 
-  private redeem(body: unknown): { status: number; body: Grant } {
+  private redeem(body: unknown, operator: OperatorRow): { status: number; body: Grant } {
     const request = validate(RedeemRequest, body);
     this.matter(request.matterCode);
     const tokenKeys = new Map(this.trust.keys.filter((key) => key.use === 'holder_token').map((key) => [key.kid, key.publicKey]));
@@ -406,20 +409,24 @@ export class SandboxApp {
     if (!this.ctx.store.useToken(verdict.value.jti, isoSeconds(this.ctx.now()))) {
       throw new ApiError('TOKEN_USED', '该亮证码已使用过，请持证人刷新亮证码后重新扫描');
     }
-    return this.newGrant(verdict.value.holder, request.matterCode, request.caseNo, 'token', verdict.value.scope);
+    return this.newGrant(verdict.value.holder, request.matterCode, request.caseNo, 'token', verdict.value.scope, operator);
   }
 
-  private duty(body: unknown): { status: number; body: Grant } {
+  private duty(body: unknown, operator: OperatorRow): { status: number; body: Grant } {
     const request = validate(DutyRequest, body);
     const matter = this.matter(request.matterCode);
     if (matter.scenario !== 'government') throw new ApiError('FORBIDDEN', '社会化应用事项不能依职能授权，请持证人出示亮证码');
-    return this.newGrant(request.holder, request.matterCode, request.caseNo, 'duty', '*');
+    return this.newGrant(request.holder, request.matterCode, request.caseNo, 'duty', '*', operator);
   }
 
-  /** Checks a grant against a matter and material; returns what it may reach. */
-  private authorize(grantId: string, matterCode: string, materialId: string, typeCode?: string): { grant: StoredGrant; material: Material; types: string[] } {
+  /** Checks a grant against its operator, a matter and a material; returns what it may reach. */
+  private authorize(operator: OperatorRow, grantId: string, matterCode: string, materialId: string, typeCode?: string): { grant: StoredGrant; material: Material; types: string[] } {
     const grant = this.ctx.store.grant<StoredGrant>(grantId);
     if (!grant || grant.expiresAt <= isoSeconds(this.ctx.now())) throw new ApiError('GRANT_INVALID', '授权不存在或已过期，请重新扫描亮证码或重新授权');
+    // A grant is the holder's consent to the operator who took it, for that case: another
+    // operator (another window, another unit) cannot pull with it. A grant stored before the
+    // operator was recorded has no owner and is refused alike.
+    if (grant.operatorId !== operator.id) throw new ApiError('GRANT_INVALID', '该授权由其他工作人员取得，不能使用；请重新扫描亮证码或重新授权');
     const matter = this.matter(matterCode);
     if (grant.matterCode !== matterCode) throw new ApiError('SCOPE_DENIED', `该授权仅限事项 ${grant.matterCode} 使用，不能调取其他事项的证照`);
     const material = matter.materials.find((item) => item.id === materialId);
@@ -463,17 +470,17 @@ export class SandboxApp {
     };
   }
 
-  private query(body: unknown): { status: number; body: unknown } {
+  private query(body: unknown, operator: OperatorRow): { status: number; body: unknown } {
     const request = validate(LicenceQueryRequest, body);
-    const { grant, types } = this.authorize(request.grantId, request.matterCode, request.materialId, request.typeCode);
+    const { grant, types } = this.authorize(operator, request.grantId, request.matterCode, request.materialId, request.typeCode);
     const licences = this.ctx.store.licencesOf(grant.holder.idNumber).filter((licence) => types.includes(licence.typeCode));
     return { status: 200, body: { licences: licences.map((licence) => this.summary(licence)) } };
   }
 
   /** The licence a read may reach: the grant's holder's, of a type the material and scope allow. */
-  private reachable(r: Request, id: string): { licence: LicenceRow; material: Material } {
+  private reachable(r: Request, id: string, operator: OperatorRow): { licence: LicenceRow; material: Material } {
     const params = validate(LicenceAccessQuery, Object.fromEntries(r.query.entries()));
-    const { grant, material, types } = this.authorize(params.grantId, params.matterCode, params.materialId);
+    const { grant, material, types } = this.authorize(operator, params.grantId, params.matterCode, params.materialId);
     const licence = this.ctx.store.licence(id);
     if (!licence || licence.holderId !== grant.holder.idNumber) throw notFound('该证照');
     if (!types.includes(licence.typeCode)) throw new ApiError('SCOPE_DENIED', '该证照不在本材料的用证清单或持证人授权范围内，不能调取');
@@ -531,8 +538,8 @@ export class SandboxApp {
     return { pdf, hash, ...parts };
   }
 
-  private async licenceDetail(r: Request, id: string): Promise<LicenceDetail> {
-    const { licence, material } = this.reachable(r, id);
+  private async licenceDetail(r: Request, id: string, operator: OperatorRow): Promise<LicenceDetail> {
+    const { licence, material } = this.reachable(r, id, operator);
     const made = await this.materialise(licence);
     const disclosed = material.faceFields
       .filter((key) => Object.prototype.hasOwnProperty.call(made.fields, key))
@@ -545,8 +552,8 @@ export class SandboxApp {
     };
   }
 
-  private async licenceFile(r: Request, id: string): Promise<void> {
-    const { licence } = this.reachable(r, id);
+  private async licenceFile(r: Request, id: string, operator: OperatorRow): Promise<void> {
+    const { licence } = this.reachable(r, id, operator);
     const made = await this.materialise(licence);
     r.res.writeHead(200, {
       'Content-Type': 'application/pdf',
@@ -558,8 +565,8 @@ export class SandboxApp {
     r.res.end(made.pdf);
   }
 
-  private licenceStatus(r: Request, id: string): { status: LicenceStatus; changedAt: string; supersededBy: string | null } {
-    const { licence } = this.reachable(r, id);
+  private licenceStatus(r: Request, id: string, operator: OperatorRow): { status: LicenceStatus; changedAt: string; supersededBy: string | null } {
+    const { licence } = this.reachable(r, id, operator);
     return { ...this.effectiveStatus(licence), supersededBy: licence.supersededBy };
   }
 

@@ -633,7 +633,10 @@ export const SandboxUsageRecordsResponse = z.object({ usageRecords: z.array(Rece
 export type SandboxUsageRecordsResponse = z.infer<typeof SandboxUsageRecordsResponse>;
 
 /** `GET /_sandbox/grants` response: every grant issued since the last reset, oldest first, with its token scope. */
-export const SandboxGrantsResponse = z.object({ grants: z.array(Grant.extend({ scope: TokenScope })) });
+export const SandboxGrantsResponse = z.object({
+  /** Each grant with the token's scope and the id of the operator who took it (the only one who may use it). */
+  grants: z.array(Grant.extend({ scope: TokenScope, operatorId: z.string().min(1) })),
+});
 /** `GET /_sandbox/grants` response. */
 export type SandboxGrantsResponse = z.infer<typeof SandboxGrantsResponse>;
 
