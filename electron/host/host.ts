@@ -31,6 +31,8 @@ export interface HostConfig {
   settingsFile: string | null;
   /** Starts (once) and returns the library sandbox: the embedded default and the training library. */
   openSandbox: () => Promise<LibraryTarget>;
+  /** The clock (tests move it to expire a session); the system clock by default. */
+  now?: () => Date;
 }
 
 /** The host services behind both transports. */
@@ -57,10 +59,11 @@ class LibraryContext {
     dataDir: string,
     credentials: CredentialStore,
     workstationId: () => string,
+    now: () => Date,
   ) {
     this.client = new LibraryClient(target.url);
     this.link = new LinkMonitor(this.client);
-    this.session = new OperatorSession(this.client, workstationId, credentials, `${mode}:${target.rootKey.kid}`);
+    this.session = new OperatorSession(this.client, workstationId, credentials, `${mode}:${target.rootKey.kid}`, now);
     this.catalog = new ReferenceData(this.client, '/catalog', CatalogResponse);
     this.matters = new ReferenceData(this.client, '/matters', MattersResponse);
     this.trust = new TrustStore(this.client, target.rootKey, join(dataDir, `trust-${mode}.json`));
@@ -68,10 +71,15 @@ class LibraryContext {
       library: this.client,
       trust: this.trust,
       token: () => this.session.token(),
+      sessionId: () => this.session.sessionId(),
       workstationId,
       catalog: () => this.catalog.peek(),
       matters: () => this.matters.peek(),
+      now,
     });
+    // Whatever ends a session (sign-out, expiry, another sign-in, a switch of library) drops the
+    // grants and licence files held for its cases.
+    this.session.onEnd(({ sessionId }) => this.counter.forgetSession(sessionId));
   }
 
   /** The catalog and usage lists the counter needs for labels and face fields. */
@@ -97,14 +105,15 @@ async function probeLibrary(target: LibraryTarget): Promise<void> {
 /** Builds the host services and the handlers object both transports serve. */
 export async function createHost(config: HostConfig): Promise<Host> {
   let settings = { ...config.settings };
-  const credentials = new CredentialStore(join(config.dataDir, 'operators.json'));
+  const now = config.now ?? (() => new Date());
+  const credentials = new CredentialStore(join(config.dataDir, 'operators.json'), now);
   const workstationId = () => settings.workstationId;
   const production = (): LibraryTarget | null =>
     settings.libraryUrl && settings.rootKey ? { url: settings.libraryUrl, rootKey: settings.rootKey } : null;
 
   const contextFor = async (mode: 'sandbox' | 'library'): Promise<LibraryContext> => {
     const target = mode === 'library' ? production()! : await config.openSandbox();
-    return new LibraryContext(target, mode, config.dataDir, credentials, workstationId);
+    return new LibraryContext(target, mode, config.dataDir, credentials, workstationId, now);
   };
   let ctx = await contextFor(production() ? 'library' : 'sandbox');
 

@@ -17,8 +17,8 @@ export interface HostRig {
   close(): Promise<void>;
 }
 
-/** Starts a sandbox and a host over it. */
-export async function startHostRig(): Promise<HostRig> {
+/** Starts a sandbox and a host over it; `now` is the host's clock (the sandbox keeps the real one). */
+export async function startHostRig(options: { now?: () => Date } = {}): Promise<HostRig> {
   const dir = mkdtempSync(join(tmpdir(), 'host-rig-'));
   const sandbox = embeddedSandbox(dir);
   const target = await sandbox.open();
@@ -29,6 +29,7 @@ export async function startHostRig(): Promise<HostRig> {
     settings: { libraryUrl: null, rootKey: null, workstationId: 'WS-TEST-01', paperRetentionDays: 30 },
     settingsFile: join(dir, 'settings.json'),
     openSandbox: sandbox.open,
+    ...(options.now ? { now: options.now } : {}),
   });
   const call = (async (name: HostCallName, input: unknown) => dispatchHostCall(host.handlers, host.currentOperator, name, input)) as HostRig['call'];
   return {
