@@ -320,8 +320,17 @@ export class SandboxApp {
     if (this.pullLog.length > PULL_LOG_LIMIT) this.pullLog.splice(0, this.pullLog.length - PULL_LOG_LIMIT);
   }
 
-  /** Reads, parses and runs a POST, honouring Idempotency-Key (scoped to the path). */
-  private async post(r: Request, limit: number, run: (body: unknown) => { status: number; body: unknown }, idempotent = true): Promise<void> {
+  /**
+   * Reads, parses and runs a POST, honouring Idempotency-Key (scoped to the path). `run` is
+   * synchronous for every call that changes state, so that the idempotency check and the
+   * stored result cannot interleave with another request; only sign-in awaits (its hashing).
+   */
+  private async post(
+    r: Request,
+    limit: number,
+    run: (body: unknown) => { status: number; body: unknown } | Promise<{ status: number; body: unknown }>,
+    idempotent = true,
+  ): Promise<void> {
     const body = parseJsonBody(r.req, await readBody(r.req, limit));
     const key = r.req.headers['idempotency-key'];
     if (idempotent && key !== undefined) {
@@ -332,11 +341,13 @@ export class SandboxApp {
         if (prior.body !== canonical) throw new ApiError('CONFLICT', '同一幂等键已用于内容不同的请求，请更换幂等键');
         return sendJson(r.res, 200, JSON.parse(prior.response) as unknown);
       }
-      const result = run(body);
+      const ran = run(body);
+      const result = ran instanceof Promise ? await ran : ran;
       if (result.status >= 200 && result.status < 300) this.ctx.store.saveIdempotent(r.path, key, canonical, JSON.stringify(result.body));
       return sendJson(r.res, result.status, result.body);
     }
-    const result = run(body);
+    const ran = run(body);
+    const result = ran instanceof Promise ? await ran : ran;
     return sendJson(r.res, result.status, result.body);
   }
 
@@ -362,9 +373,9 @@ export class SandboxApp {
 
   // ---- sign-in
 
-  private signIn(body: unknown): { status: number; body: unknown } {
+  private async signIn(body: unknown): Promise<{ status: number; body: unknown }> {
     const request = validate(SignInRequest, body);
-    const operator = this.ctx.store.checkPassword(request.username, request.password);
+    const operator = await this.ctx.store.checkPassword(request.username, request.password);
     if (!operator) throw new ApiError('UNAUTHENTICATED', '用户名或密码错误，请重新输入');
     const token = randomBytes(32).toString('base64url');
     const expiresAt = isoSeconds(later(this.ctx.now(), SESSION_HOURS));

@@ -4,7 +4,7 @@
  * better-sqlite3 is synchronous, so each handler's check-then-write runs without interleaving.
  */
 import Database from 'better-sqlite3';
-import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { randomBytes, scrypt, scryptSync, timingSafeEqual } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LicenceStatus, Role } from '../shared/library-api';
@@ -54,8 +54,31 @@ const DEMO_OPERATORS: readonly OperatorRow[] = [
 /** The password of every demo account. */
 export const DEMO_PASSWORD = 'demo';
 
-function hashPassword(password: string, salt: string): string {
-  return scryptSync(password, salt, 32, { N: 1 << 14 }).toString('hex');
+const SCRYPT_N = 1 << 14;
+
+// Seeding only: four accounts once, before the sandbox serves anything.
+function hashPasswordSync(password: string, salt: string): string {
+  return scryptSync(password, salt, 32, { N: SCRYPT_N }).toString('hex');
+}
+
+// A sign-in hashes on libuv's thread pool: the sandbox runs inside the host's process, whose
+// event loop must keep answering the page while forty sign-ins hash. Two at a time at most, so
+// that the pool's other threads stay free for the host's file reads (the page's assets).
+const MAX_PARALLEL_HASHES = 2;
+let hashing = 0;
+const waitingToHash: Array<() => void> = [];
+
+async function hashPassword(password: string, salt: string): Promise<Buffer> {
+  // A finished hash hands its slot straight to the next in line, so the count never overshoots.
+  if (hashing < MAX_PARALLEL_HASHES) hashing++;
+  else await new Promise<void>((resolve) => waitingToHash.push(resolve));
+  try {
+    return await new Promise<Buffer>((resolve, reject) => scrypt(password, salt, 32, { N: SCRYPT_N }, (error, key) => (error ? reject(error) : resolve(key))));
+  } finally {
+    const next = waitingToHash.shift();
+    if (next) next();
+    else hashing--;
+  }
 }
 
 /** A licence with its current status. */
@@ -142,18 +165,21 @@ export class Store {
       });
       for (const operator of DEMO_OPERATORS) {
         const salt = randomBytes(16).toString('hex');
-        insertOperator.run(operator.username, operator.id, operator.name, operator.role, operator.unitCode, operator.unitName, salt, hashPassword(DEMO_PASSWORD, salt));
+        insertOperator.run(operator.username, operator.id, operator.name, operator.role, operator.unitCode, operator.unitName, salt, hashPasswordSync(DEMO_PASSWORD, salt));
       }
     })();
   }
 
-  /** Checks a demo account's password; the operator when it matches. */
-  checkPassword(username: string, password: string): OperatorRow | null {
+  /**
+   * Checks a demo account's password; the operator when it matches. An unknown username is
+   * hashed all the same, so the answer takes as long. Off the event loop (see hashPassword).
+   */
+  async checkPassword(username: string, password: string): Promise<OperatorRow | null> {
     const row = this.sql('SELECT * FROM operators WHERE username = ?').get(username) as
       | { username: string; id: string; name: string; role: Role; unit_code: string; unit_name: string; salt: string; hash: string }
       | undefined;
     const expected = Buffer.from(row?.hash ?? '00'.repeat(32), 'hex');
-    const actual = Buffer.from(hashPassword(password, row?.salt ?? 'none'), 'hex');
+    const actual = await hashPassword(password, row?.salt ?? 'none');
     if (!row || !timingSafeEqual(expected, actual)) return null;
     return { username: row.username, id: row.id, name: row.name, role: row.role, unitCode: row.unit_code, unitName: row.unit_name };
   }

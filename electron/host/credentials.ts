@@ -16,6 +16,10 @@ function scryptHash(password: string, salt: Buffer): Promise<Buffer> {
   return new Promise((resolve, reject) => scrypt(password, salt, 32, SCRYPT, (error, key) => (error ? reject(error) : resolve(key))));
 }
 
+// Hashed in place of a verifier's salt when there is none, so that an unknown account costs what
+// a wrong password costs.
+const NO_VERIFIER_SALT = randomBytes(16);
+
 const Verifier = z.object({
   operator: OperatorSchema,
   salt: z.string(),
@@ -59,15 +63,19 @@ export class CredentialStore {
   /**
    * Checks a password offline: the operator when it matches a verifier recorded online in the
    * last 7 days; `unknown` with no verifier, `stale` when it is older, `mismatch` otherwise.
+   * Every outcome costs one scrypt of the same parameters, so the time taken does not tell an
+   * unknown account from a wrong password.
    */
   async check(libraryKey: string, username: string, password: string): Promise<Operator | 'unknown' | 'stale' | 'mismatch'> {
-    const verifier = this.verifiers[`${libraryKey} ${username}`];
+    const key = `${libraryKey} ${username}`;
+    const verifier = Object.prototype.hasOwnProperty.call(this.verifiers, key) ? this.verifiers[key] : undefined;
+    const hash = await scryptHash(password, verifier ? Buffer.from(verifier.salt, 'base64') : NO_VERIFIER_SALT);
     if (!verifier) return 'unknown';
     const age = this.now().getTime() - Date.parse(verifier.lastOnlineAt);
-    if (!(age >= 0 && age <= OFFLINE_SIGN_IN_DAYS * 86_400_000)) return 'stale';
-    const hash = await scryptHash(password, Buffer.from(verifier.salt, 'base64'));
     const expected = Buffer.from(verifier.hash, 'base64');
-    return hash.length === expected.length && timingSafeEqual(hash, expected) ? verifier.operator : 'mismatch';
+    const matches = hash.length === expected.length && timingSafeEqual(hash, expected);
+    if (!(age >= 0 && age <= OFFLINE_SIGN_IN_DAYS * 86_400_000)) return 'stale';
+    return matches ? verifier.operator : 'mismatch';
   }
 
   private save(): void {

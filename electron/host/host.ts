@@ -11,6 +11,7 @@ import { LinkMonitor } from './link-monitor';
 import { ReferenceData } from './reference-data';
 import { OperatorSession } from './session';
 import { saveSettings } from './settings-store';
+import { SignInThrottle } from './sign-in-throttle';
 import { TrustStore } from './trust';
 
 /** A library the host can talk to: the production library or the sandbox. */
@@ -107,6 +108,8 @@ export async function createHost(config: HostConfig): Promise<Host> {
   let settings = { ...config.settings };
   const now = config.now ?? (() => new Date());
   const credentials = new CredentialStore(join(config.dataDir, 'operators.json'), now);
+  // One limit for the workstation, whichever library it talks to (production or training).
+  const throttle = new SignInThrottle(join(config.dataDir, 'sign-in-throttle.json'), now);
   const workstationId = () => settings.workstationId;
   const production = (): LibraryTarget | null =>
     settings.libraryUrl && settings.rootKey ? { url: settings.libraryUrl, rootKey: settings.rootKey } : null;
@@ -147,7 +150,7 @@ export async function createHost(config: HostConfig): Promise<Host> {
       paperRetentionDays: settings.paperRetentionDays,
     }),
     'session.signIn': async ({ username, password }) => {
-      const signedIn = await ctx.session.signIn(username, password);
+      const signedIn = await throttle.attempt(username, () => ctx.session.signIn(username, password));
       // Online, fetch the trust list at once: a 亮证码 must be checkable offline later today.
       if (!signedIn.offline) await ctx.trust.refresh().catch(() => undefined);
       return signedIn;

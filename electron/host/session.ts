@@ -33,6 +33,10 @@ const OFFLINE_SESSION_MS = 8 * 3600 * 1000;
 // While offline, the host tries the library again at most this often.
 const RECONNECT_INTERVAL_MS = 5_000;
 
+/** The one answer to a refused offline sign-in, whatever the reason. */
+export const OFFLINE_REFUSED =
+  '暂时无法连接市电子证照库，离线登录未通过：用户名或密码不正确，或该账号近 7 天内没有在本工作台联网登录过。请核对后重试，或待网络恢复后再登录。';
+
 /** A session that ended (sign-out, expiry, a new sign-in, a password changed at the library). */
 export interface EndedSession {
   sessionId: string;
@@ -72,13 +76,10 @@ export class OperatorSession {
     } catch (error) {
       if (!(error instanceof HostCallError && error.code === 'LIBRARY_UNAVAILABLE')) throw error;
       const operator = await this.credentials.check(this.libraryKey, username, password);
-      if (operator === 'mismatch') throw new HostCallError('INVALID_CREDENTIALS');
-      if (operator === 'unknown' || operator === 'stale') {
-        throw new HostCallError(
-          'LIBRARY_UNAVAILABLE',
-          '暂时无法连接市电子证照库，且本机没有该账号近 7 天内的联网登录记录，无法离线登录；请待网络恢复后再登录。',
-        );
-      }
+      // An unknown account, one not seen online for 7 days and a wrong password get one answer,
+      // after the same work (CredentialStore.check hashes in every case): the answer must not
+      // tell which accounts this workstation knows.
+      if (operator === 'mismatch' || operator === 'unknown' || operator === 'stale') throw new HostCallError('INVALID_CREDENTIALS', OFFLINE_REFUSED);
       const expiresAt = new Date(this.now().getTime() + OFFLINE_SESSION_MS).toISOString().replace(/\.\d{3}Z$/, 'Z');
       this.begin({ sessionId: randomUUID(), operator, expiresAt, token: null, offlinePassword: password, username });
       return { operator, expiresAt, offline: true };
