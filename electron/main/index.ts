@@ -3,12 +3,14 @@
  * camera-only permission handler and the host API on IPC. Everything else lives in ../host,
  * which browser mode runs too.
  */
-import { app, ipcMain, protocol, session } from 'electron';
+import { app, dialog, ipcMain, protocol, session } from 'electron';
 import { join } from 'node:path';
 import { embeddedSandbox } from '../host/embedded-sandbox';
 import { createHost } from '../host/host';
-import { parseRootKey } from '../host/config';
-import { loadSettings } from '../host/settings-store';
+import { ConfigError, parseLibraryUrl, parseRootKey } from '../host/config';
+import { logHostEvent } from '../host/event-log';
+import { loadSettings, SettingsUnusableError, settingsUnusableMessage } from '../host/settings-store';
+import type { HostSettings } from '../../shared/contract';
 import { registerHostIpc } from './ipc';
 import { isPermissionAllowed } from './permissions';
 import { serveAppRequest } from './protocol';
@@ -41,11 +43,26 @@ async function start(): Promise<void> {
 
   const dataDir = app.getPath('userData');
   const settingsFile = join(dataDir, 'settings.json');
-  const settings = loadSettings(settingsFile);
-  // A deployment may preset the library through the environment; the settings page changes it later.
-  if (process.env.LIBRARY_URL && process.env.ROOT_KEY) {
-    settings.libraryUrl = process.env.LIBRARY_URL;
-    settings.rootKey = parseRootKey(process.env.ROOT_KEY);
+  let settings: HostSettings;
+  try {
+    settings = loadSettings(settingsFile);
+    // A deployment may preset the library through the environment; the settings page changes it later.
+    if (process.env.LIBRARY_URL && process.env.ROOT_KEY) {
+      settings.libraryUrl = parseLibraryUrl(process.env.LIBRARY_URL, 'LIBRARY_URL');
+      settings.rootKey = parseRootKey(process.env.ROOT_KEY);
+    }
+  } catch (error) {
+    // Unusable settings never fall back to the defaults (a training workstation under another
+    // id): the app says why and how to restore them, logs it, and does not start.
+    if (error instanceof SettingsUnusableError) {
+      logHostEvent(dataDir, 'settings_unusable', { file: error.file, problem: error.problem, keptAs: error.keptAs, backup: error.backup, detail: error.detail });
+      const message = settingsUnusableMessage(error);
+      dialog.showErrorBox(message.title, [message.what, '', '恢复方法：', ...message.steps.map((step, i) => `${i + 1}. ${step}`), '', '此事件已记入数据文件夹中的 host-events.log。'].join('\n'));
+    } else if (error instanceof ConfigError) {
+      dialog.showErrorBox('工作台配置有误，无法启动', error.message);
+    } else throw error;
+    app.exit(1);
+    return;
   }
   if (process.env.WORKSTATION_ID) settings.workstationId = process.env.WORKSTATION_ID;
 
