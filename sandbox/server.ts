@@ -98,6 +98,12 @@ interface Request {
   path: string;
   segments: string[];
   query: URLSearchParams;
+  /**
+   * The call as routed, whatever its spelling: the method and the decoded, non-empty segments
+   * (`/usage-records/`, `//usage-records` and `/usage%2Drecords` are one route). Idempotent
+   * results are keyed on this, never on the raw path.
+   */
+  route: string;
 }
 
 function isoSeconds(date: Date): string {
@@ -182,6 +188,7 @@ export class SandboxApp {
   }
 
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    checkHostAndOrigin(req);
     const raw = req.url ?? '/';
     const queryAt = raw.indexOf('?');
     const path = queryAt < 0 ? raw : raw.slice(0, queryAt);
@@ -192,7 +199,8 @@ export class SandboxApp {
       throw new ApiError('BAD_REQUEST', '请求地址含有无效的编码');
     }
     const query = new URLSearchParams(queryAt < 0 ? '' : raw.slice(queryAt + 1));
-    const r: Request = { req, res, method: req.method ?? 'GET', path, segments, query };
+    const method = req.method ?? 'GET';
+    const r: Request = { req, res, method, path, segments, query, route: `${method} /${segments.map(encodeURIComponent).join('/')}` };
 
     if (segments[0] === '_sandbox' && segments[1] === 'phone' && segments.length === 3 && r.method === 'GET') return this.phonePage(r, segments[2]!);
     if (segments[0] !== 'api' || segments[1] !== 'v1') throw notFound('接口');
@@ -214,7 +222,8 @@ export class SandboxApp {
   private async apiRoute(r: Request, rest: string[]): Promise<void> {
     const [first, second, third] = rest;
     const route = `${r.method} ${rest.length === 0 ? '' : first}`;
-    if (rest.length === 1 && route === 'POST sessions') return this.post(r, BODY_LIMIT, (body) => this.signIn(body));
+    // A session's token is a credential: never kept as an idempotent result (a repeat signs in again).
+    if (rest.length === 1 && route === 'POST sessions') return this.post(r, BODY_LIMIT, (body) => this.signIn(body), false);
     if (rest.length === 1 && route === 'GET trust') return sendJson(r.res, 200, this.trust);
     if (rest.length === 2 && route === 'GET trust' && second === 'root') return sendJson(r.res, 200, this.rootKey);
 
@@ -255,7 +264,8 @@ export class SandboxApp {
     }
     if (r.method === 'POST' && rest.length === 3 && first === 'holders' && third === 'token') {
       const holderId = checkHolderIdNumber(second!);
-      return this.post(r, BODY_LIMIT, (body) => ({ status: 200, body: { token: this.mintToken(holderId, validate(SandboxTokenRequest, body ?? {})) } }));
+      // Like a phone refreshing its code, a repeat mints a fresh token: a token is never kept as an idempotent result.
+      return this.post(r, BODY_LIMIT, (body) => ({ status: 200, body: { token: this.mintToken(holderId, validate(SandboxTokenRequest, body ?? {})) } }), false);
     }
     if (r.method === 'POST' && rest.length === 3 && first === 'objections' && third === 'resolve') {
       const id = checkSimpleId(second!, '异议编号');
@@ -321,9 +331,12 @@ export class SandboxApp {
   }
 
   /**
-   * Reads, parses and runs a POST, honouring Idempotency-Key (scoped to the path). `run` is
-   * synchronous for every call that changes state, so that the idempotency check and the
-   * stored result cannot interleave with another request; only sign-in awaits (its hashing).
+   * Reads, parses and runs a POST, honouring Idempotency-Key, scoped to the normalised route
+   * (`r.route`). The body is kept only as the SM3 of its canonical JSON, enough to tell a replay
+   * from another request under the same key without keeping what it carried (a redeemed token,
+   * a holder's data). Calls that hand out a credential pass `idempotent = false`. `run` is
+   * synchronous for every call that changes state, so that the idempotency check and the stored
+   * result cannot interleave with another request; only sign-in awaits (its hashing).
    */
   private async post(
     r: Request,
@@ -335,15 +348,15 @@ export class SandboxApp {
     const key = r.req.headers['idempotency-key'];
     if (idempotent && key !== undefined) {
       if (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key)) throw new ApiError('BAD_REQUEST', 'Idempotency-Key 格式无效（1–128 个可见 ASCII 字符）');
-      const canonical = canonicalJson(body ?? null);
-      const prior = this.ctx.store.idempotent(r.path, key);
+      const bodyHash = sm3Hex(canonicalJson(body ?? null));
+      const prior = this.ctx.store.idempotent(r.route, key);
       if (prior) {
-        if (prior.body !== canonical) throw new ApiError('CONFLICT', '同一幂等键已用于内容不同的请求，请更换幂等键');
+        if (prior.bodyHash !== bodyHash) throw new ApiError('CONFLICT', '同一幂等键已用于内容不同的请求，请更换幂等键');
         return sendJson(r.res, 200, JSON.parse(prior.response) as unknown);
       }
       const ran = run(body);
       const result = ran instanceof Promise ? await ran : ran;
-      if (result.status >= 200 && result.status < 300) this.ctx.store.saveIdempotent(r.path, key, canonical, JSON.stringify(result.body));
+      if (result.status >= 200 && result.status < 300) this.ctx.store.saveIdempotent(r.route, key, bodyHash, JSON.stringify(result.body));
       return sendJson(r.res, result.status, result.body);
     }
     const ran = run(body);
@@ -415,6 +428,7 @@ export class SandboxApp {
     const verdict = verifyToken(request.token, (kid) => tokenKeys.get(kid), this.ctx.now());
     if (!verdict.ok) {
       if (verdict.reason === 'expired') throw new ApiError('TOKEN_EXPIRED', '亮证码已过期，请持证人刷新亮证码后重新扫描');
+      if (verdict.reason === 'too_long_lived') throw new ApiError('TOKEN_INVALID', '亮证码的有效期超过规定的 10 分钟，不能使用，请持证人刷新亮证码后重新出示');
       throw new ApiError('TOKEN_INVALID', '亮证码无效（格式或签名不正确），请持证人重新出示亮证码');
     }
     if (!this.ctx.store.useToken(verdict.value.jti, isoSeconds(this.ctx.now()))) {
@@ -776,6 +790,24 @@ function receipt(objection: FiledObjection): { id: string; status: 'received'; i
 
 function state(objection: FiledObjection): ObjectionState {
   return { id: objection.id, status: objection.status, issuer: objection.issuer, result: objection.result, updatedAt: objection.updatedAt };
+}
+
+/**
+ * A loopback server is still a server: any web page a trainer opens could POST to it (a form
+ * to `/_sandbox/reset`), and a DNS-rebound name could even read it. So, as the host does, the
+ * Host header must name this server (127.0.0.1 or localhost at its own port), and a request
+ * that carries an Origin (every browser request but a plain navigation or subresource GET) must
+ * come from the sandbox's own origin. Clients that send no Origin — the host's library client,
+ * curl, the tests — and the sandbox's own pages (the phone page, navigated to) pass.
+ */
+function checkHostAndOrigin(req: IncomingMessage): void {
+  const port = req.socket.localPort;
+  const names = port === 80 ? ['127.0.0.1', 'localhost', '127.0.0.1:80', 'localhost:80'] : [`127.0.0.1:${port}`, `localhost:${port}`];
+  if (!names.includes((req.headers.host ?? '').toLowerCase())) throw new ApiError('FORBIDDEN', '请求的主机名不是本沙箱，已拒绝');
+  const origin = req.headers.origin;
+  if (origin !== undefined && origin !== `http://127.0.0.1:${port}` && origin !== `http://localhost:${port}`) {
+    throw new ApiError('FORBIDDEN', '只接受来自本沙箱页面或非浏览器客户端的请求，已拒绝跨站请求');
+  }
 }
 
 function checkLicenceId(id: string): string {

@@ -6,6 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { dispatchHostCall, type HostHandlers } from './dispatch';
 import type { Operator } from '../../shared/contract';
 import { RENDERER_CSP } from './csp';
+import { jsonTextTooDeep, TOO_DEEP_MESSAGE_ZH } from '../../shared/json-depth';
+import { hostFailure } from '../../shared/errors';
 
 /** Options of the browser-mode transport. */
 export interface HttpHostOptions {
@@ -63,6 +65,33 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
+const BAD_ADDRESS = { ok: false, error: { code: 'BAD_REQUEST', message: '请求地址无效（含有无法解码的字符），请检查后重试。' } } as const;
+
+/**
+ * The request's path, parsed as a path only: a request line such as `//evil.example/x` or `*`
+ * is not an address of another host, and one that does not parse is null (answered 400).
+ */
+function requestPath(rawUrl: string | undefined, ownOrigin: string): string | null {
+  const raw = rawUrl ?? '/';
+  if (!raw.startsWith('/')) return null;
+  try {
+    return new URL(ownOrigin + raw).pathname;
+  } catch {
+    return null;
+  }
+}
+
+/** A path or path segment decoded, or null when it is not valid percent-encoded UTF-8 or decodes to a NUL. */
+function decodePath(text: string): string | null {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(text);
+  } catch {
+    return null;
+  }
+  return decoded.includes('\0') ? null : decoded;
+}
+
 function secretMatches(given: string | undefined, secret: string): boolean {
   if (typeof given !== 'string') return false;
   const a = Buffer.from(given);
@@ -106,19 +135,23 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
       sendJson(res, 403, { ok: false, error: { code: 'FORBIDDEN', message: '请求的主机名不是本工作台。' } });
       return;
     }
-    const url = new URL(req.url ?? '/', ownOrigin());
-    if (url.pathname.startsWith(HOST_PATH)) {
-      await handleHostCall(req, res, decodeURIComponent(url.pathname.slice(HOST_PATH.length)));
+    const pathname = requestPath(req.url, ownOrigin());
+    if (pathname === null) {
+      sendJson(res, 400, BAD_ADDRESS);
+      return;
+    }
+    if (pathname.startsWith(HOST_PATH)) {
+      await handleHostCall(req, res, pathname.slice(HOST_PATH.length));
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       sendJson(res, 405, { ok: false, error: { code: 'BAD_REQUEST', message: '不支持的请求方式。' } });
       return;
     }
-    await serveStatic(url.pathname, res, req.method === 'HEAD');
+    await serveStatic(pathname, res, req.method === 'HEAD');
   }
 
-  async function handleHostCall(req: IncomingMessage, res: ServerResponse, name: string): Promise<void> {
+  async function handleHostCall(req: IncomingMessage, res: ServerResponse, encodedName: string): Promise<void> {
     if (req.headers.origin !== ownOrigin()) {
       sendJson(res, 403, { ok: false, error: { code: 'FORBIDDEN', message: '只接受来自本工作台页面的请求。' } });
       return;
@@ -131,14 +164,25 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
       sendJson(res, 405, { ok: false, error: { code: 'BAD_REQUEST', message: '主机调用只接受 POST。' } });
       return;
     }
+    const name = decodePath(encodedName);
+    if (name === null) {
+      sendJson(res, 400, BAD_ADDRESS);
+      return;
+    }
     const body = await readBody(req);
     if (body === 'too_large') {
       sendJson(res, 413, { ok: false, error: { code: 'TOO_LARGE', message: '提交的内容过大，请减少附件或压缩后重试。' } });
       return;
     }
+    const text = body.toString('utf8');
+    // Before parsing and before the contract's validator, which recurses once per level.
+    if (jsonTextTooDeep(text)) {
+      sendJson(res, 400, hostFailure('BAD_REQUEST', TOO_DEEP_MESSAGE_ZH));
+      return;
+    }
     let input: unknown;
     try {
-      input = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
+      input = body.length === 0 ? {} : JSON.parse(text);
     } catch {
       sendJson(res, 400, { ok: false, error: { code: 'BAD_REQUEST', message: '请求内容不是有效的 JSON。' } });
       return;
@@ -149,7 +193,12 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
   }
 
   async function serveStatic(pathname: string, res: ServerResponse, headOnly: boolean): Promise<void> {
-    const relative = normalize(decodeURIComponent(pathname)).replace(/^([/\\])+/, '');
+    const decoded = decodePath(pathname);
+    if (decoded === null) {
+      sendJson(res, 400, BAD_ADDRESS);
+      return;
+    }
+    const relative = normalize(decoded).replace(/^([/\\])+/, '');
     let file = resolve(join(staticRoot, relative));
     if (file !== staticRoot && !file.startsWith(staticRoot + sep)) {
       sendJson(res, 404, { ok: false, error: { code: 'NOT_FOUND', message: '文件不存在。' } });

@@ -13,7 +13,7 @@ import { loadSettings, SettingsUnusableError, settingsUnusableMessage } from '..
 import type { HostSettings } from '../../shared/contract';
 import { registerHostIpc } from './ipc';
 import { isPermissionAllowed } from './permissions';
-import { serveAppRequest } from './protocol';
+import { appProtocolHandler } from './protocol';
 import { APP_HOST, APP_ORIGIN, APP_SCHEME, createMainWindow, registerBridgePreload } from './window';
 
 protocol.registerSchemesAsPrivileged([
@@ -29,10 +29,7 @@ if (!app.requestSingleInstanceLock()) {
 async function start(): Promise<void> {
   await app.whenReady();
   const rendererDir = join(import.meta.dirname, '../renderer');
-  protocol.handle(APP_SCHEME, (request) => {
-    if (new URL(request.url).host !== APP_HOST) return new Response('not found', { status: 404 });
-    return serveAppRequest(rendererDir, request.url);
-  });
+  protocol.handle(APP_SCHEME, appProtocolHandler(rendererDir, APP_HOST));
 
   session.defaultSession.setPermissionRequestHandler((contents, permission, callback, details) => {
     callback(isPermissionAllowed(permission, details.requestingUrl ?? contents.getURL(), details as { mediaTypes?: string[] }, APP_ORIGIN));

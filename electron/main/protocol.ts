@@ -19,14 +19,26 @@ const MIME: Record<string, string> = {
   '.map': 'application/json',
 };
 
+/** The address could not be decoded (a bare `%`, invalid UTF-8 such as `%c0%af`, a NUL). */
+function badAddress(): Response {
+  return new Response('bad request', { status: 400, headers: { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff' } });
+}
+
 /**
  * Answers an `app://workstation/...` request from the packaged renderer folder. Paths that
- * escape the folder are 404, and HTML carries the renderer's CSP.
+ * escape the folder are 404, a path that does not decode is 400 (never a thrown error), and
+ * HTML carries the renderer's CSP.
  */
 export async function serveAppRequest(rendererDir: string, requestUrl: string): Promise<Response> {
   const root = resolve(rendererDir);
-  const { pathname } = new URL(requestUrl);
-  const relative = normalize(decodeURIComponent(pathname)).replace(/^([/\\])+/, '') || 'index.html';
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(new URL(requestUrl).pathname);
+  } catch {
+    return badAddress();
+  }
+  if (decoded.includes('\0')) return badAddress();
+  const relative = normalize(decoded).replace(/^([/\\])+/, '') || 'index.html';
   const file = resolve(join(root, relative));
   if (!file.startsWith(root + sep)) return new Response('not found', { status: 404 });
   try {
@@ -40,4 +52,22 @@ export async function serveAppRequest(rendererDir: string, requestUrl: string): 
   } catch {
     return new Response('not found', { status: 404 });
   }
+}
+
+/**
+ * The `app:` scheme's handler as `protocol.handle` registers it: only the workstation's own
+ * host (`app://workstation/`) is served; any other is 404, and an address that does not parse
+ * is 400.
+ */
+export function appProtocolHandler(rendererDir: string, appHost: string): (request: { url: string }) => Promise<Response> {
+  return async (request) => {
+    let host: string;
+    try {
+      host = new URL(request.url).host;
+    } catch {
+      return badAddress();
+    }
+    if (host !== appHost) return new Response('not found', { status: 404 });
+    return serveAppRequest(rendererDir, request.url);
+  };
 }
