@@ -131,6 +131,8 @@ export class SandboxApp {
   private faults: FaultsState = { latencyMs: 0, errorRate: 0, down: false };
   /** The pull context of recent licence calls (Art. 26), newest last; kept in memory only. */
   private pullLog: PullLogEntry[] = [];
+  /** Every `POST /usage-records` call that reached the library, a replay included (what a stored record cannot show). */
+  private usageRecordCalls: { at: string; idempotencyKey: string | null }[] = [];
 
   constructor(ctx: SandboxContext) {
     this.ctx = ctx;
@@ -240,7 +242,12 @@ export class SandboxApp {
     if (first === 'licences' && second !== 'query') this.logPull(r, operator, rest, null);
     if (route === 'GET catalog') return this.sendVersioned(r, this.catalogBody);
     if (route === 'GET matters') return this.sendVersioned(r, this.mattersBody);
-    if (route === 'POST usage-records') return this.post(r, BODY_LIMIT, (body) => this.usageRecord(body));
+    if (route === 'POST usage-records') {
+      const key = r.req.headers['idempotency-key'];
+      this.usageRecordCalls.push({ at: isoSeconds(this.ctx.now()), idempotencyKey: typeof key === 'string' && key.length <= 128 ? key : null });
+      if (this.usageRecordCalls.length > PULL_LOG_LIMIT) this.usageRecordCalls.splice(0, this.usageRecordCalls.length - PULL_LOG_LIMIT);
+      return this.post(r, BODY_LIMIT, (body) => this.usageRecord(body));
+    }
     if (route === 'POST objections') return this.fileObjection(r);
     if (route === 'GET objections') return sendJson(r.res, 200, { objections: this.listObjections(r.query) });
     if (first === 'authorizations') return this.post(r, BODY_LIMIT, (body) => (second === 'redeem' ? this.redeem(body, operator) : this.duty(body, operator)));
@@ -288,11 +295,13 @@ export class SandboxApp {
         this.ctx.store.reset();
         this.faults = { latencyMs: 0, errorRate: 0, down: false };
         this.pullLog = [];
+        this.usageRecordCalls = [];
         return { status: 200, body: { resetAt: isoSeconds(this.ctx.now()) } };
       }, false);
     }
     if (rest.length === 1 && first === 'pull-log' && r.method === 'GET') return sendJson(r.res, 200, { pulls: this.pullLog });
     if (rest.length === 1 && first === 'usage-records' && r.method === 'GET') return sendJson(r.res, 200, { usageRecords: this.ctx.store.usageRecords() });
+    if (rest.length === 1 && first === 'usage-record-calls' && r.method === 'GET') return sendJson(r.res, 200, { calls: this.usageRecordCalls });
     if (rest.length === 1 && first === 'grants' && r.method === 'GET') return sendJson(r.res, 200, { grants: this.ctx.store.grants() });
     if (rest.length === 1 && first === 'objections' && r.method === 'GET') return sendJson(r.res, 200, { objections: this.ctx.store.objections<FiledObjection>() });
     throw notFound('接口');

@@ -52,7 +52,12 @@ export interface OutboxRow {
   createdAt: string;
   attempts: number;
   lastError: string | null;
+  /** What is sent; once delivered only the case number or the objection's id (renderer/outbox/outbox.ts deliveredPayload). */
   payload: unknown;
+  /** When the library confirmed it (schema version 5; absent until delivered). */
+  deliveredAt?: string;
+  /** The library's answer to the delivery (the usage record's id, the objection's receipt). */
+  answer?: unknown;
 }
 
 /** A filed objection as the workstation follows it. */

@@ -64,4 +64,31 @@ export const SCHEMA_VERSIONS: readonly SchemaVersion[] = [
       auditEvents: '&seq, [at+seq], [kind+at+seq], [operator+at+seq], [operator+kind+at+seq], [case+at+seq]',
     },
   },
+  {
+    version: 5,
+    stores: {
+      // Delivered rows by their delivery time, for the start-up sweep that removes them after
+      // the retention (a row not yet delivered has no deliveredAt and is left out of the index).
+      outbox: '++id, &key, kind, state, createdAt, [state+createdAt], deliveredAt',
+    },
+    // A delivered row keeps no personal data (Art. 27): only the case number of a usage record
+    // or the id of an objection, its delivery time and the library's answer. Rows delivered
+    // before this version still hold the whole record (the holder's name and ID number, an
+    // objection's evidence); they lose it here. Their delivery time was not kept: the time they
+    // were queued stands in for it (earlier, so the sweep removes them no later than their due).
+    // Written out here, not shared with the outbox's code: a released upgrade never changes.
+    upgrade: async (tx) => {
+      await tx
+        .table('outbox')
+        .where('state')
+        .equals('delivered')
+        .modify((row: Record<string, unknown>) => {
+          const payload = (row.payload ?? {}) as Record<string, unknown>;
+          const text = (value: unknown) => (typeof value === 'string' ? value : null);
+          row.payload = row.kind === 'usage_record' ? { caseNo: text(payload.caseNo) } : { id: text(payload.id) };
+          row.deliveredAt = typeof row.deliveredAt === 'string' ? row.deliveredAt : row.createdAt;
+          row.answer = row.answer ?? null;
+        });
+    },
+  },
 ];

@@ -370,6 +370,24 @@ describe('usage records, objections and sandbox controls', () => {
     expect(records.filter((item: { caseNo: string }) => item.caseNo === 'C-UR-1')).toHaveLength(1);
   });
 
+  it('lists every usage-record call it handled, a replay included, until a reset', async () => {
+    const citizen = (await sandbox.holders())[0]!;
+    const record = {
+      caseNo: 'C-URC-1', matterCode: HOTEL, grantId: null, holder: { idType: citizen.idType, idNumber: citizen.idNumber, name: citizen.name },
+      operatorId: 'OP-PD-0101', workstationId: 'WS-1', completedAt: '2026-11-26T02:00:00Z', training: false,
+      materials: [{ materialId: 'M01', outcome: 'paper', licenceId: null, paperReason: 'applicant_choice' }],
+    };
+    const headers = { 'idempotency-key': 'urc-key-1' };
+    expect((await sandbox.call('POST', '/api/v1/usage-records', { token: auth, body: record, headers })).status).toBe(201);
+    expect((await sandbox.call('POST', '/api/v1/usage-records', { token: auth, body: record, headers })).status).toBe(200);
+    const calls = async () => ((await sandbox.call('GET', '/api/v1/_sandbox/usage-record-calls')).json.calls as { idempotencyKey: string }[]).filter((c) => c.idempotencyKey === 'urc-key-1');
+    // One record kept, two calls received.
+    expect((await sandbox.call('GET', '/api/v1/_sandbox/usage-records')).json.usageRecords.filter((r: { caseNo: string }) => r.caseNo === 'C-URC-1')).toHaveLength(1);
+    expect(await calls()).toHaveLength(2);
+    expect((await sandbox.call('POST', '/api/v1/_sandbox/reset')).status).toBe(200);
+    expect(await calls()).toEqual([]);
+  });
+
   it('files, replays, lists and resolves an objection; a correction supersedes the licence', async () => {
     const citizen = (await sandbox.holders())[0]!;
     const grant = await sandbox.redeem(auth, await sandbox.mint(citizen.idNumber), HOTEL);

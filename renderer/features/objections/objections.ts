@@ -4,7 +4,7 @@ import { requireActor, type AuditActor, type AuditLog } from '../../audit/audit-
 import type { ObjectionRow, OutboxRow, WorkstationDb } from '../../db/db';
 import type { ObjectionBatchResult } from '../../../shared/contract';
 import { RETRYABLE_DELIVERY_CODES } from '../../../shared/errors';
-import { DeliveryError, enqueue, type BatchDelivery, type DeliveryWrite, type Outbox } from '../../outbox/outbox';
+import { DeliveryError, enqueue, type BatchDelivery, type Delivered, type DeliveryWrite, type Outbox } from '../../outbox/outbox';
 import { deliveryErrorOf } from '../../outbox/workstation-outbox';
 
 /** What the list shows for an objection: its own life on the workstation, then the issuer's. */
@@ -146,7 +146,9 @@ export function createObjectionService(deps: ObjectionDeps) {
     const row = await db.objections.get(id);
     if (!row) return null;
     const queued = await db.outbox.where('key').equals(id).first();
-    const source = (queued?.payload as ObjectionRequest | undefined) ?? ((row.record as unknown as ObjectionRecord).request as ObjectionRequest);
+    // A delivered row keeps only the objection's id (its payload is purged): the form comes from the objection's own record then.
+    const pending = queued && queued.state !== 'delivered' ? (queued.payload as ObjectionRequest) : undefined;
+    const source = pending ?? ((row.record as unknown as ObjectionRecord).request as ObjectionRequest);
     return {
       licenceId: source.licenceId,
       dimension: source.dimension,
@@ -182,9 +184,10 @@ export function createObjectionService(deps: ObjectionDeps) {
   /**
    * The outbox's sender for objections. The receipt goes onto the objection row in the outbox's
    * own transaction (the outbox must list `objections` among its record tables), so the row
-   * says "received" exactly when the outbox says delivered.
+   * says "received" exactly when the outbox says delivered; the receipt is also the answer the
+   * delivered outbox row keeps.
    */
-  async function send(row: OutboxRow): Promise<DeliveryWrite> {
+  async function send(row: OutboxRow): Promise<Delivered> {
     const objection = row.payload as ObjectionRequest;
     let receipt: ObjectionReceipt;
     try {
@@ -192,7 +195,7 @@ export function createObjectionService(deps: ObjectionDeps) {
     } catch (error) {
       throw deliveryErrorOf(error);
     }
-    return receiptWrite(objection.id, receipt);
+    return { answer: receipt, write: receiptWrite(objection.id, receipt) };
   }
 
   /** The outbox's batch sender for objections: several in one host call, each answered as `send` would. */
@@ -207,7 +210,7 @@ export function createObjectionService(deps: ObjectionDeps) {
     return results.map((result, k): BatchDelivery => {
       if (result.status === 'untried') return { untried: true };
       if (result.status === 'failed') return { sent: false, error: new DeliveryError(result.message, RETRYABLE_DELIVERY_CODES.has(result.code)) };
-      return { sent: true, write: receiptWrite(objections[k]!.id, result.receipt) };
+      return { sent: true, answer: result.receipt, write: receiptWrite(objections[k]!.id, result.receipt) };
     });
   }
 

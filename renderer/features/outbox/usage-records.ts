@@ -3,7 +3,7 @@ import { applyUsageRecordEdit, type EditMatter, type UsageRecordEdit, type Usage
 import { requireActor, type AuditActor, type AuditLog } from '../../audit/audit-log';
 import type { OutboxRow, WorkstationDb } from '../../db/db';
 import { AppError, type HostClient } from '../../host/client';
-import type { Outbox, OutboxState } from '../../outbox/outbox';
+import type { Delivered, Outbox, OutboxState } from '../../outbox/outbox';
 import { deliveryErrorOf } from '../../outbox/workstation-outbox';
 
 /** An unsent outbox row as the 待发送 list shows it: what it is, and how its delivery goes. */
@@ -114,8 +114,8 @@ export function createUsageRecordService(deps: UsageRecordDeps) {
     return row as OutboxRow & { id: number };
   }
 
-  /** The outbox's sender for usage records: the record with its idempotency key; the delivery audited. */
-  async function send(row: OutboxRow): Promise<void> {
+  /** The outbox's sender for usage records: the record with its idempotency key; the delivery audited; the library's id kept on the row. */
+  async function send(row: OutboxRow): Promise<Delivered> {
     const record = row.payload as UsageRecordRequest;
     let id: string;
     try {
@@ -125,6 +125,7 @@ export function createUsageRecordService(deps: UsageRecordDeps) {
     }
     const actor = deps.actor();
     if (actor) await audit.append(actor, { kind: 'usage_record', case: record.caseNo, details: { state: 'delivered', key: row.key, id } });
+    return { answer: { id } };
   }
 
   /** The record of a row that needs attention, for the edit form. */

@@ -152,6 +152,28 @@ describe('the outbox', () => {
     db.close();
   });
 
+  it('a delivered row keeps its case number, the delivery time and the library\'s answer, and nothing of the holder', async () => {
+    const db = freshDb();
+    const holder = { idType: 'resident_id', idNumber: '310115198001011086', name: '董琳' };
+    await enqueue(db, { key: 'key-0100', kind: 'usage_record', payload: { caseNo: 'C-100', holder, materials: [{ materialId: 'M01' }] }, createdAt: '2026-11-27T02:00:00Z' });
+    await enqueue(db, { key: 'OBJ-100', kind: 'objection', payload: { id: 'OBJ-100', holder, description: '地址有误', evidence: [{ data: 'iVBORw0KGgo=' }] }, createdAt: '2026-11-27T02:00:01Z' });
+    const receipt = { id: 'OBJ-100', status: 'received', receivedAt: '2026-11-27T02:00:05Z' };
+    const outbox = createOutbox({
+      db,
+      senders: { usage_record: async () => ({ answer: { id: 'UR-100' } }), objection: async () => ({ answer: receipt }) },
+      now: () => Date.parse('2026-11-27T02:00:05Z'),
+    });
+    expect(await outbox.flush()).toMatchObject({ delivered: 2 });
+    const rows = await db.outbox.orderBy('id').toArray();
+    expect(rows.map(({ id: _id, ...row }) => row)).toEqual([
+      { key: 'key-0100', kind: 'usage_record', state: 'delivered', createdAt: '2026-11-27T02:00:00Z', attempts: 1, lastError: null, payload: { caseNo: 'C-100' }, deliveredAt: '2026-11-27T02:00:05.000Z', answer: { id: 'UR-100' } },
+      { key: 'OBJ-100', kind: 'objection', state: 'delivered', createdAt: '2026-11-27T02:00:01Z', attempts: 1, lastError: null, payload: { id: 'OBJ-100' }, deliveredAt: '2026-11-27T02:00:05.000Z', answer: receipt },
+    ]);
+    expect(JSON.stringify(rows)).not.toContain(holder.idNumber);
+    expect(JSON.stringify(rows)).not.toContain(holder.name);
+    db.close();
+  });
+
   it('delivers oldest first and leaves kinds it has no sender for', async () => {
     const db = freshDb();
     const library = fakeLibrary();

@@ -98,7 +98,8 @@ describe('usage records the library refused', () => {
     await outbox.flush();
     const edit = { ...usageRecordEditOf(RECORD), matterCode: KNOWN };
     expect(await service.resend(id, edit, MATTERS)).toEqual({ ok: true });
-    expect(await rowOf(db, id)).toMatchObject({ key: KEY, state: 'delivered', lastError: null, payload: { ...RECORD, matterCode: KNOWN } });
+    // Delivered, the row keeps the case number and the library's answer, not the record (Art. 27).
+    expect(await rowOf(db, id)).toMatchObject({ key: KEY, state: 'delivered', lastError: null, payload: { caseNo: RECORD.caseNo }, answer: { id: 'UR-1' } });
     expect([...library.stored.keys()]).toEqual([KEY]);
     expect(JSON.parse(library.stored.get(KEY)!.body)).toEqual({ ...RECORD, matterCode: KNOWN });
     expect(await auditDetails(db)).toEqual([
