@@ -103,7 +103,7 @@ export async function openCounter(browser: Browser, ws: RunningWorkstation, opti
 export async function closeCounter(context: BrowserContext, ws: RunningWorkstation): Promise<void> {
   await context.close();
   await setFaults(ws, { down: false, latencyMs: 0, errorRate: 0 });
-  // The host judges the link on its last ten library calls; the faults and refusals of these
+  // The host judges the link on its recent library calls; the faults and refusals of these
   // tests must not leave it "degraded" for the next file.
   for (let i = 0; i < 10; i++) await rawHostCall(ws, 'library.status', { origin: ws.origin, 'x-workstation-key': ws.secret });
   await signOutAll(ws);
