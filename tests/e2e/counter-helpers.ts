@@ -263,6 +263,18 @@ export async function waitForPulls(page: Page): Promise<void> {
   });
 }
 
+/** The reason the open paper dialog has chosen (its label), or '' when none is. */
+export function paperReasonChosen(page: Page): Locator {
+  return page.getByTestId('paper-dialog').getByTestId('paper-reason').locator('.el-radio.is-checked');
+}
+
+/** Chooses a reason in the open paper dialog by its label (the reasons are radio buttons, all in view). */
+export async function choosePaperReason(page: Page, reasonLabel: string): Promise<void> {
+  const reasons = page.getByTestId('paper-dialog').getByTestId('paper-reason');
+  await reasons.locator('.el-radio', { hasText: reasonLabel }).click();
+  await expect(paperReasonChosen(page)).toHaveText(reasonLabel);
+}
+
 /** Imports a paper page for a material through the paper dialog, with a reason. */
 export async function takePaper(page: Page, materialId: string, reasonLabel: string): Promise<void> {
   await materialCard(page, materialId).getByTestId('take-paper').click();
@@ -270,9 +282,7 @@ export async function takePaper(page: Page, materialId: string, reasonLabel: str
   await expect(dialog).toBeVisible();
   await dialog.getByTestId('paper-file-input').setInputFiles({ name: `${materialId}.png`, mimeType: 'image/png', buffer: PNG_PAGE });
   await expect(dialog.getByTestId('paper-pages').locator('li')).toHaveCount(1);
-  await dialog.getByTestId('paper-reason').click();
-  await page.locator('.el-select-dropdown__item:visible', { hasText: reasonLabel }).click();
-  await expect(dialog.getByTestId('paper-reason')).toContainText(reasonLabel);
+  await choosePaperReason(page, reasonLabel);
   await dialog.getByTestId('paper-save').click();
   await expect(dialog).toBeHidden();
   await expect(materialCard(page, materialId)).toHaveAttribute('data-state', 'paper_scanned');
