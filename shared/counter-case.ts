@@ -107,6 +107,19 @@ export interface CaseMaterial {
   override: MaterialOverride | null;
 }
 
+/**
+ * Why a case has no grant, as the case knows it when it starts: the library could not be reached
+ * (to redeem the 亮证码, or to grant a counter-duty basis for a holder without a phone), or the
+ * holder has no phone and the matter is a social one, for which there is no duty basis (Art. 22:
+ * paper). The holder panel, the receipt and the paper dialog say and preselect from it, and the
+ * Art. 11 catch-up knows the library was unreachable whatever paper reason the clerk then chose.
+ */
+export interface NoGrant {
+  cause: 'library_unreachable' | 'no_duty_basis';
+  /** How the holder is known: read from their 亮证码 (checked on the workstation) or typed by the clerk (no phone). */
+  holderFrom: 'token' | 'typed';
+}
+
 /** A counter case. */
 export interface CounterCase {
   caseNo: string;
@@ -115,6 +128,8 @@ export interface CounterCase {
   holder: Holder;
   /** Null when no grant was obtained (paper only). */
   grant: { grantId: string; basis: GrantBasis; reason: string | null } | null;
+  /** Why there is no grant; null (or absent) when there is one. */
+  noGrant?: NoGrant | null;
   operatorId: string;
   workstationId: string;
   /** Training-mode cases (模拟办事, Art. 29) are flagged and left out of statistics. */
@@ -274,6 +289,41 @@ export function allowedPaperReasons(state: MaterialState): PaperReason[] {
   return [...new Set([...specific, ...ALWAYS_ALLOWED_PAPER_REASONS])];
 }
 
+// ---- How the case is authorised
+
+/**
+ * How the case got, or did not get, the library's authorisation to pull (授权方式), as the holder
+ * panel and the receipt say it: by the holder's 亮证码; by a counter-duty grant for a holder
+ * without a phone; no grant because the library was unreachable (the holder having shown a
+ * 亮证码, or having none); no grant because a holder without a phone came for a social matter;
+ * `none` for a case that does not say (older data).
+ */
+export type CaseBasis = 'token' | 'duty' | 'unreachable_token' | 'unreachable_no_phone' | 'no_phone_social' | 'none';
+
+/** The {@link CaseBasis} of a case. */
+export function caseBasis(counterCase: Pick<CounterCase, 'grant' | 'noGrant'>): CaseBasis {
+  if (counterCase.grant) return counterCase.grant.basis === 'token' ? 'token' : 'duty';
+  const noGrant = counterCase.noGrant;
+  if (noGrant?.cause === 'library_unreachable') return noGrant.holderFrom === 'token' ? 'unreachable_token' : 'unreachable_no_phone';
+  if (noGrant?.cause === 'no_duty_basis') return 'no_phone_social';
+  return 'none';
+}
+
+/** Whether the holder showed a 亮证码 (so has a phone), whether or not the library could redeem it. */
+export function holderShowedToken(counterCase: Pick<CounterCase, 'grant' | 'noGrant'>): boolean {
+  return counterCase.grant ? counterCase.grant.basis === 'token' : counterCase.noGrant?.holderFrom === 'token';
+}
+
+/**
+ * Whether a material's pull could not reach the library (including every material of a case
+ * that could not get its grant because the library was unreachable). The case keeps this after
+ * the purge, so that the Art. 11 catch-up re-checks the material whatever paper reason the
+ * clerk chose for it.
+ */
+export function pullUnreachable(material: Pick<CaseMaterial, 'pull'>): boolean {
+  return material.pull.state === 'failed' && UNREACHABLE_CODES.has(material.pull.errorCode);
+}
+
 // ---- Completion
 
 /** Whether the case can be completed, and which materials stand in the way. */
@@ -374,6 +424,8 @@ export interface Receipt {
   workstationId: string;
   /** True in training mode: the receipt says 培训 and is not valid. */
   training: boolean;
+  /** How the case was authorised (授权方式), or why it was not. */
+  basis: CaseBasis;
   lines: ReceiptLine[];
   counts: Record<UsageRecordMaterial['outcome'], number>;
 }
@@ -420,6 +472,7 @@ export function buildReceipt(counterCase: CounterCase, record: UsageRecord): Rec
     operatorId: counterCase.operatorId,
     workstationId: counterCase.workstationId,
     training: counterCase.training,
+    basis: caseBasis(counterCase),
     lines,
     counts,
   };
@@ -454,6 +507,8 @@ export interface PurgedMaterial {
   paperScan: PaperScan | null;
   /** How long the pull took in ms, null when it was not made, failed or was not timed (absent in older rows). */
   pullLatencyMs?: number | null;
+  /** True when the pull could not reach the library ({@link pullUnreachable}); absent in older rows. */
+  libraryUnreachable?: boolean;
 }
 
 /** A completed case after the purge (Art. 27): identifiers, outcomes and hashes only. */
@@ -463,6 +518,8 @@ export interface PurgedCase {
   /** The holder's identifier; the name is face data and is dropped. */
   holder: Pick<Holder, 'idType' | 'idNumber'>;
   grant: CounterCase['grant'];
+  /** Why there was no grant; absent in older rows. */
+  noGrant?: NoGrant | null;
   operatorId: string;
   workstationId: string;
   training: boolean;
@@ -504,6 +561,7 @@ export function purgeCase(counterCase: CounterCase, completedAt: string, purgedA
       licences,
       paperScan: material.paperScan,
       pullLatencyMs: material.pull.state === 'done' ? (material.pull.latencyMs ?? null) : null,
+      libraryUnreachable: pullUnreachable(material),
     };
   });
   return {
@@ -512,6 +570,7 @@ export function purgeCase(counterCase: CounterCase, completedAt: string, purgedA
       matter: { code: counterCase.matter.code, name: counterCase.matter.name },
       holder: { idType: counterCase.holder.idType, idNumber: counterCase.holder.idNumber },
       grant: counterCase.grant,
+      noGrant: counterCase.noGrant ?? null,
       operatorId: counterCase.operatorId,
       workstationId: counterCase.workstationId,
       training: counterCase.training,

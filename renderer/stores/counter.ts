@@ -18,6 +18,7 @@ import {
   type CounterCase,
   type MaterialOverride,
   type MaterialState,
+  type NoGrant,
   type OverrideProblem,
   type Receipt,
   type UsageRecord,
@@ -290,7 +291,7 @@ export const useCounterStore = defineStore('counter', () => {
     return opened.value;
   }
 
-  function startCase(holder: Holder, grant: Grant | null, reason: string | null): CounterCase {
+  function startCase(holder: Holder, grant: Grant | null, reason: string | null, noGrant: NoGrant | null = null): CounterCase {
     const { caseNo, matter, openedAt } = requireOpened();
     const who = actor.value!;
     const materials: CaseMaterial[] = matter.materials.map((material) => ({
@@ -308,6 +309,7 @@ export const useCounterStore = defineStore('counter', () => {
       matter: { code: matter.code, name: matter.name },
       holder,
       grant: grant ? { grantId: grant.grantId, basis: grant.basis, reason } : null,
+      noGrant: grant ? null : noGrant,
       operatorId: who.operator,
       workstationId: who.workstation,
       training: training.value,
@@ -361,7 +363,7 @@ export const useCounterStore = defineStore('counter', () => {
     if (active.value) throw new AppError('CONFLICT', '本次办件已取得授权。');
     if (matter.scenario !== 'government') {
       await audit('grant', { ok: false, basis: 'none', reason: input.reason, holder: maskIdNumber(input.holder.idNumber) }, caseNo);
-      startCase(input.holder, null, input.reason);
+      startCase(input.holder, null, input.reason, { cause: 'no_duty_basis', holderFrom: 'typed' });
       return;
     }
     let grant: Grant;
@@ -387,7 +389,7 @@ export const useCounterStore = defineStore('counter', () => {
    */
   async function continueOffline(holder: Holder, reason: string | null, basis: 'token' | 'duty', caseNo: string): Promise<void> {
     await audit('grant', { ok: false, basis, code: 'LIBRARY_UNAVAILABLE', holder: maskIdNumber(holder.idNumber) }, caseNo);
-    const counterCase = startCase(holder, null, reason);
+    const counterCase = startCase(holder, null, reason, { cause: 'library_unreachable', holderFrom: basis === 'token' ? 'token' : 'typed' });
     for (const material of counterCase.materials) {
       material.pull = { state: 'failed', errorCode: PULL_ERROR_CODES.LIBRARY_UNAVAILABLE! };
       Object.assign(progress[material.material.id]!, { phase: 'failed', errorCode: 'LIBRARY_UNAVAILABLE', errorMessage: HOST_ERROR_MESSAGES_ZH.LIBRARY_UNAVAILABLE });

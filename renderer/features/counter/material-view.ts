@@ -29,8 +29,15 @@ export function adviceOutcome(state: MaterialState): VerificationOutcome | null 
   return null;
 }
 
-/** The paper reason to preselect in the paper dialog. */
+/**
+ * The paper reason to preselect in the paper dialog. The library being unreachable comes first,
+ * whether or not the holder has a phone: it is why this material is on paper, and the reason
+ * under which Art. 11's catch-up checks it again. Then "no phone" for a holder without one.
+ * `holderHasPhone` is whether the holder showed a 亮证码 — also when the library could not
+ * redeem it, so no grant is not taken for no phone.
+ */
 export function defaultPaperReason(state: MaterialState, holderHasPhone: boolean): PaperReason {
+  if ((state.state === 'failed' || state.state === 'needs_paper') && state.suggestedPaperReason === 'library_unreachable') return 'library_unreachable';
   if (!holderHasPhone) return 'no_phone';
   // Paper for a verified licence is the applicant's own choice (Art. 22).
   if (state.state === 'exempt') return 'applicant_choice';

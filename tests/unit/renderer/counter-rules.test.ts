@@ -82,4 +82,12 @@ describe('what a material card shows', () => {
     expect(defaultPaperReason(failed, false)).toBe('no_phone');
     expect(defaultPaperReason({ state: 'exempt', licenceId: 'L' }, true)).toBe('applicant_choice');
   });
+
+  it('preselects "library unreachable" where the library could not be reached, phone or not', () => {
+    const unreachablePull: MaterialState = { state: 'failed', failure: { kind: 'pull', errorCode: 'UNAVAILABLE' }, suggestedPaperReason: 'library_unreachable', canObject: false };
+    expect(defaultPaperReason(unreachablePull, true)).toBe('library_unreachable');
+    expect(defaultPaperReason(unreachablePull, false)).toBe('library_unreachable');
+    // A social matter's holder without a phone: no grant, and that is the reason.
+    expect(defaultPaperReason({ state: 'needs_paper', why: 'no_grant', overrideReason: null, suggestedPaperReason: 'no_phone' }, false)).toBe('no_phone');
+  });
 });

@@ -3,9 +3,11 @@ import {
   allowedPaperReasons,
   buildReceipt,
   buildUsageRecord,
+  caseBasis,
   caseNumberForReading,
   completionCheck,
   formatCaseNumber,
+  holderShowedToken,
   maskHolderId,
   materialState,
   MATERIAL_STATE_LABELS,
@@ -15,6 +17,7 @@ import {
   parseCaseNumber,
   purgeCase,
   usageRecordIdempotencyKey,
+  type CaseBasis,
   type CaseLicence,
   type CaseMaterial,
   type CounterCase,
@@ -306,6 +309,22 @@ describe('usage record and receipt', () => {
     });
   });
 
+  it('says how the case was authorised, or why it was not', () => {
+    expect(buildReceipt(c, record).basis).toBe('token');
+    const cases: Array<[Pick<CounterCase, 'grant' | 'noGrant'>, CaseBasis, boolean]> = [
+      [{ grant: { grantId: 'g', basis: 'token', reason: null } }, 'token', true],
+      [{ grant: { grantId: 'g', basis: 'duty', reason: '老年人' } }, 'duty', false],
+      [{ grant: null, noGrant: { cause: 'library_unreachable', holderFrom: 'token' } }, 'unreachable_token', true],
+      [{ grant: null, noGrant: { cause: 'library_unreachable', holderFrom: 'typed' } }, 'unreachable_no_phone', false],
+      [{ grant: null, noGrant: { cause: 'no_duty_basis', holderFrom: 'typed' } }, 'no_phone_social', false],
+      [{ grant: null }, 'none', false],
+    ];
+    for (const [authorised, basis, showedToken] of cases) {
+      expect(caseBasis(authorised)).toBe(basis);
+      expect(holderShowedToken(authorised)).toBe(showedToken);
+    }
+  });
+
   it.each([
     [{ idType: '111', idNumber: '310101198503120014' }, '310101********0014'],
     [{ idType: '001', idNumber: '91350100M000100Y43' }, '91350100M000100Y43'],
@@ -366,6 +385,25 @@ describe('purgeCase', () => {
   ] as const)('keeps the pull latency of %s for the supervisor (%j → %s)', (_, pull, expected) => {
     const timed = counterCase([item({ pull, licences: [licence(ID_A, 'valid')] })]);
     expect(purgeCase(timed, '2026-11-26T02:10:00Z', '2026-11-26T02:10:05Z').kept.materials[0]!.pullLatencyMs).toBe(expected);
+  });
+
+  it.each([
+    ['the library unreachable', { state: 'failed', errorCode: 'UNAVAILABLE' }, true],
+    ['a network failure', { state: 'failed', errorCode: 'NETWORK' }, true],
+    ['a refusal', { state: 'failed', errorCode: 'SCOPE_DENIED' }, false],
+    ['an answered pull', { state: 'done' }, false],
+    ['no pull (no grant)', { state: 'skipped' }, false],
+  ] as const)('records whether the pull could not reach the library: %s → %s', (_, pull, expected) => {
+    const paper = counterCase([item({ pull, paperScan: scan('no_phone') })]);
+    expect(purgeCase(paper, '2026-11-26T02:10:00Z', '2026-11-26T02:10:05Z').kept.materials[0]!.libraryUnreachable).toBe(expected);
+  });
+
+  it('keeps why there was no grant', () => {
+    const offline = counterCase([item({ pull: { state: 'failed', errorCode: 'UNAVAILABLE' }, paperScan: scan('library_unreachable') })], {
+      grant: null,
+      noGrant: { cause: 'library_unreachable', holderFrom: 'token' },
+    });
+    expect(purgeCase(offline, '2026-11-26T02:10:00Z', '2026-11-26T02:10:05Z').kept.noGrant).toEqual({ cause: 'library_unreachable', holderFrom: 'token' });
   });
 
   it('keeps only the fields it names, whatever else the case carries', () => {
