@@ -155,7 +155,8 @@ test('a random review drawn twice with the same seed over the same period picks 
   // The drawn case as the counter kept it: its grant, each material and its licences' checks.
   const detail = page.locator('[data-testid="case-detail"]:visible');
   await expect(detail).toContainText('亮证码授权');
-  await expect(detail).toContainText('签发机构签名：通过');
+  // Each licence's checks are listed one a line (issue 10 item 10).
+  await expect(detail.getByTestId('licence-checks').first().locator('li[data-check="signature"]')).toHaveText('签发机构签名通过');
   await page.getByTestId('finding-verdict').getByText('发现问题').click();
   await page.getByTestId('finding-save').click();
   await expect(page.getByRole('dialog').filter({ has: page.getByTestId('finding-save') })).toContainText('结论为“发现问题”时请填写说明');
