@@ -210,6 +210,8 @@ test('the audit trail filters by kind and case, and its CSV export parses back e
   const opened = events.find((e) => e.kind === 'case_open' && e.case === known[2]!.caseNo);
   expect(opened?.details.matterName).toMatch(/[\u4e00-\u9fff]/);
   expect(bytes.toString('utf8')).toContain(String(opened?.details.matterName));
+  // Who each operator id is, for the reader: name and 工号 beside the id (not part of the chain).
+  expect(bytes.toString('utf8')).toMatch(/"OP-PD-0101",[^\r\n]*"王晓燕","clerk01"\r\n/);
 
   await expect(page.getByTestId('audit-notice')).toContainText(`已导出 ${stored.length} 条记录`);
   const last = (await storedAuditEvents(page)).sort((a, b) => a.seq - b.seq).at(-1)!;
