@@ -198,6 +198,7 @@ test('an objection from the 异议核查 page: the face field by its Chinese lab
   await expect(options.filter({ hasText: /^住址$/ })).toHaveCount(1);
   expect(await options.allInnerTexts()).not.toContain('address');
   await options.filter({ hasText: /^住址$/ }).click();
+  await page.screenshot({ path: 'test-results/objection-dialog.png' });
   await dialog.getByTestId('objection-recorded').fill('浦东新区世纪大道 1 号');
   await dialog.getByTestId('objection-claimed').fill('浦东新区世纪大道 100 号');
   await dialog.getByTestId('objection-description').fill('门牌号记载有误');
