@@ -396,6 +396,18 @@ export function verifyAuditChain(events: Iterable<AuditEvent>): AuditChainResult
 /** The CSV columns of an audit export, in order: the event's own fields. */
 export const AUDIT_CSV_COLUMNS = ['seq', 'at', 'operator', 'role', 'workstation', 'case', 'kind', 'details', 'prev', 'hash'] as const;
 
+/**
+ * Columns an export may add after the event's own: who the operator id is (name and 工号), for
+ * the person reading the export in Excel. They are not part of the chain and are not hashed.
+ */
+export const AUDIT_CSV_OPERATOR_COLUMNS = ['operatorName', 'operatorUsername'] as const;
+
+/** An operator's name and username (工号), for the export's operator columns. */
+export interface AuditCsvOperator {
+  name: string;
+  username: string;
+}
+
 const FORMULA_START = /^[=+\-@\t\r']/;
 
 // Excel runs a cell starting with = + - @ as a formula (CSV injection); a leading apostrophe
@@ -417,14 +429,16 @@ function uncell(text: string): string {
  * (starting with = + - @ or a tab) is prefixed with an apostrophe, as is one already starting
  * with an apostrophe; {@link auditEventsFromCsv} removes it. Encode the string as UTF-8 to write it.
  */
-export function auditEventsToCsv(events: Iterable<AuditEvent>): string {
-  const lines: string[] = [AUDIT_CSV_COLUMNS.map(csvCell).join(',')];
+export function auditEventsToCsv(events: Iterable<AuditEvent>, operatorOf?: (id: string) => AuditCsvOperator | undefined): string {
+  const columns: readonly string[] = operatorOf ? [...AUDIT_CSV_COLUMNS, ...AUDIT_CSV_OPERATOR_COLUMNS] : AUDIT_CSV_COLUMNS;
+  const lines: string[] = [columns.map(csvCell).join(',')];
   for (const e of events) {
-    lines.push(
-      [String(e.seq), e.at, e.operator ?? '', e.role ?? '', e.workstation, e.case ?? '', e.kind, canonicalJson(e.details), e.prev, e.hash]
-        .map(csvCell)
-        .join(','),
-    );
+    const cells = [String(e.seq), e.at, e.operator ?? '', e.role ?? '', e.workstation, e.case ?? '', e.kind, canonicalJson(e.details), e.prev, e.hash];
+    if (operatorOf) {
+      const who = e.operator ? operatorOf(e.operator) : undefined;
+      cells.push(who?.name ?? '', who?.username ?? '');
+    }
+    lines.push(cells.map(csvCell).join(','));
   }
   return `\uFEFF${lines.join('\r\n')}\r\n`;
 }
@@ -489,17 +503,18 @@ export function parseCsv(text: string): string[][] {
 }
 
 /**
- * Reads back an export of {@link auditEventsToCsv} (for re-verifying an exported chain).
+ * Reads back an export of {@link auditEventsToCsv} (for re-verifying an exported chain); the
+ * operator columns, when the export has them, are read past (they are not the chain's).
  * Throws a SyntaxError when the header or a row does not have the export's shape.
  */
 export function auditEventsFromCsv(text: string): AuditEvent[] {
   const [header, ...rows] = parseCsv(text);
-  if (!header || header.map(uncell).join(',') !== AUDIT_CSV_COLUMNS.join(',')) {
-    throw new SyntaxError('auditEventsFromCsv: not an audit export (header)');
-  }
+  const names = header?.map(uncell).join(',');
+  const width = names === AUDIT_CSV_COLUMNS.join(',') ? AUDIT_CSV_COLUMNS.length : names === [...AUDIT_CSV_COLUMNS, ...AUDIT_CSV_OPERATOR_COLUMNS].join(',') ? AUDIT_CSV_COLUMNS.length + AUDIT_CSV_OPERATOR_COLUMNS.length : 0;
+  if (width === 0) throw new SyntaxError('auditEventsFromCsv: not an audit export (header)');
   return rows.map((raw, index) => {
-    if (raw.length !== AUDIT_CSV_COLUMNS.length) throw new SyntaxError(`auditEventsFromCsv: row ${index + 1} has ${raw.length} cells`);
-    const [seq, at, operator, role, workstation, caseNo, kind, details, prev, hash] = raw.map(uncell) as [
+    if (raw.length !== width) throw new SyntaxError(`auditEventsFromCsv: row ${index + 1} has ${raw.length} cells`);
+    const [seq, at, operator, role, workstation, caseNo, kind, details, prev, hash] = raw.slice(0, AUDIT_CSV_COLUMNS.length).map(uncell) as [
       string, string, string, string, string, string, string, string, string, string,
     ];
     if (!isAuditEventKind(kind)) throw new SyntaxError(`auditEventsFromCsv: row ${index + 1} has an unknown kind`);

@@ -29,6 +29,18 @@ export function formatCaseNumber(workstationShort: string, at: Date, dailySeq: n
   return `${workstationShort}-${shanghaiDate(at).replace(/-/g, '')}-${String(dailySeq).padStart(4, '0')}`;
 }
 
+/**
+ * A workstation's short name for its case numbers, from its id: the id's letters and digits in
+ * capitals, a leading `W` when it does not start with a letter, at most 8 characters, at least 2
+ * (`WS-DEMO-01` → `WSDEMO01`). The counter numbers its cases with it, so that the supervisor's
+ * views can show an example in the real format.
+ */
+export function workstationShortName(workstationId: string): string {
+  const letters = workstationId.toUpperCase().replace(/[^A-Z0-9]/g, '');
+  const short = /^[A-Z]/.test(letters) ? letters : `W${letters}`;
+  return short.length >= 2 ? short.slice(0, 8) : `${short}0`;
+}
+
 /** The parts of a case number, or null when it is not one. */
 export function parseCaseNumber(caseNo: string): { workstationShort: string; date: string; dailySeq: number } | null {
   const match = CASE_NO_PATTERN.exec(caseNo);

@@ -2,7 +2,8 @@
  * The supervisor's numbers (值班监督): how the measures were applied by the completed cases of a
  * period — materials exempted (Art. 14), paper taken and why (Art. 22), licence verification
  * outcomes, pull latency — and the objections filed (Art. 23). Training cases (模拟办事,
- * Art. 29) never count.
+ * Art. 29) never count among the real ones: each figure is either of the production cases (the
+ * default) or, on a workstation in training, of the training cases alone ({@link CaseScope}).
  *
  * The counts are a {@link CaseTally}: additive, so that a tally per day can be stored and the
  * tallies of a period merged ({@link mergeTallies}) without reading every case again. Every
@@ -90,9 +91,21 @@ export function emptyTally(): CaseTally {
   };
 }
 
-/** Adds one completed case to a tally, in place; a training case is ignored. */
-export function addToTally(tally: CaseTally, completed: PurgedCase): void {
-  if (completed.training) return;
+/**
+ * Which completed cases a figure is about: `production`, the real ones (training cases left
+ * out), or `training`, the training cases alone — what a supervisor sees while the workstation
+ * is in training (模拟办事), marked as training data. The two are never mixed.
+ */
+export type CaseScope = 'production' | 'training';
+
+/** Whether a completed case belongs to a scope. */
+export function inScope(completed: Pick<PurgedCase, 'training'>, scope: CaseScope = 'production'): boolean {
+  return scope === 'training' ? completed.training === true : !completed.training;
+}
+
+/** Adds one completed case to a tally, in place; a case outside the scope (by default: a training case) is ignored. */
+export function addToTally(tally: CaseTally, completed: PurgedCase, scope: CaseScope = 'production'): void {
+  if (!inScope(completed, scope)) return;
   tally.cases++;
   for (const material of completed.materials) {
     const { outcome, paperReason } = material.record;
@@ -104,10 +117,10 @@ export function addToTally(tally: CaseTally, completed: PurgedCase): void {
   }
 }
 
-/** The tally of completed cases; training cases are left out. */
-export function tallyCases(cases: Iterable<PurgedCase>): CaseTally {
+/** The tally of the completed cases of a scope (by default training cases are left out). */
+export function tallyCases(cases: Iterable<PurgedCase>, scope: CaseScope = 'production'): CaseTally {
   const tally = emptyTally();
-  for (const completed of cases) addToTally(tally, completed);
+  for (const completed of cases) addToTally(tally, completed, scope);
   return tally;
 }
 
@@ -175,9 +188,9 @@ export type DashboardFigure =
   /** Cases with a material whose pull took at least `minMs`. */
   | { kind: 'latency'; minMs: number };
 
-/** Whether a completed (non-training) case is behind a figure. */
-export function isBehind(figure: DashboardFigure, completed: PurgedCase): boolean {
-  if (completed.training) return false;
+/** Whether a completed case of the scope (by default: not a training case) is behind a figure. */
+export function isBehind(figure: DashboardFigure, completed: PurgedCase, scope: CaseScope = 'production'): boolean {
+  if (!inScope(completed, scope)) return false;
   switch (figure.kind) {
     case 'cases':
       return true;
@@ -192,10 +205,10 @@ export function isBehind(figure: DashboardFigure, completed: PurgedCase): boolea
   }
 }
 
-/** The case numbers behind a figure, in the order given; training cases are left out. */
-export function casesBehind(cases: Iterable<PurgedCase>, figure: DashboardFigure): string[] {
+/** The case numbers behind a figure, in the order given; cases outside the scope (by default training ones) are left out. */
+export function casesBehind(cases: Iterable<PurgedCase>, figure: DashboardFigure, scope: CaseScope = 'production'): string[] {
   const out: string[] = [];
-  for (const completed of cases) if (isBehind(figure, completed)) out.push(completed.caseNo);
+  for (const completed of cases) if (isBehind(figure, completed, scope)) out.push(completed.caseNo);
   return out;
 }
 

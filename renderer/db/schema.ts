@@ -91,4 +91,21 @@ export const SCHEMA_VERSIONS: readonly SchemaVersion[] = [
         });
     },
   },
+  {
+    version: 6,
+    stores: {
+      // Who is who (issue 10 item 9): events, cases and reviews are stored under the library's
+      // operator id, but a supervisor knows a clerk by name and 工号. Each operator who signs in
+      // here is kept by id with the name the library gave and the username typed; the audit
+      // filter and every view of an operator read it. A few rows per hall, read whole.
+      operators: '&id',
+      // A day's tally now counts the training cases apart (a workstation in training shows them
+      // to its supervisor); the tallies are derived from `cases`, so the old ones are dropped
+      // and rebuilt from the cases on the next read.
+      caseDays: '&day',
+    },
+    upgrade: async (tx) => {
+      await tx.table('caseDays').clear();
+    },
+  },
 ];

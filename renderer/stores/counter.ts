@@ -9,6 +9,7 @@ import {
   buildUsageRecord,
   completionCheck,
   formatCaseNumber,
+  workstationShortName,
   materialState,
   overrideProblem,
   purgeCase,
@@ -110,11 +111,8 @@ export interface OpenedCase {
 const PULL_ERROR_CODES: Record<string, string> = { LIBRARY_UNAVAILABLE: 'UNAVAILABLE', INTERNAL: 'NETWORK' };
 
 
-function shortName(workstationId: string): string {
-  const letters = workstationId.toUpperCase().replace(/[^A-Z0-9]/g, '');
-  const short = /^[A-Z]/.test(letters) ? letters : `W${letters}`;
-  return short.length >= 2 ? short.slice(0, 8) : `${short}0`;
-}
+// The rule lives in shared/counter-case, where the supervisor's views read it too.
+const shortName = workstationShortName;
 
 // The contract carries check names as plain strings; they are shared/licence-verify's names.
 function reportOf(licence: PulledLicence): VerificationReport {

@@ -67,6 +67,18 @@ export function displayState(row: Pick<ObjectionRow, 'state'>, outboxRow: Pick<O
   return row.state as ObjectionDisplayState;
 }
 
+/**
+ * What became of an objection just filed or sent again, as the clerk is told at once:
+ * `received` — the library has it (its status is the issuer's); `needs_attention` — the library
+ * refused it (`message` says why); `waiting` — the library could not be reached and it waits in
+ * the outbox; `sending` — no answer yet within the wait.
+ */
+export type ObjectionDelivery =
+  | { state: 'received'; status: string }
+  | { state: 'needs_attention'; message: string }
+  | { state: 'waiting'; message: string | null }
+  | { state: 'sending' };
+
 /** Library statuses that may still change (polled until decided). */
 const OPEN_STATUSES: readonly string[] = ['received', 'processing'];
 const POLL_CHUNK = 100;
@@ -98,6 +110,8 @@ export function createObjectionService(deps: ObjectionDeps) {
   const newId = deps.newId ?? (() => `OBJ-${crypto.randomUUID()}`);
 
   const actorOrFail = (): AuditActor => requireActor(deps.actor);
+  // The first send of each objection filed in this page, so that its outcome can be told.
+  const firstSends = new Map<string, Promise<unknown>>();
 
   function requestOf(id: string, given: ObjectionDraft, actor: AuditActor, filedAt: string): ObjectionRequest {
     // A form hands in reactive proxies, which IndexedDB cannot clone; the request is plain JSON.
@@ -128,8 +142,32 @@ export function createObjectionService(deps: ObjectionDeps) {
       await enqueue(db, { key: id, kind: 'objection', payload: request, createdAt: rows.outbox.createdAt });
     });
     await audit.append(actor, { kind: 'objection', case: null, details: { id, licenceId: request.licenceId, dimension: request.dimension, fields: request.fields.map((f) => f.key), evidence: request.evidence.length, state: 'queued' } });
-    void deps.outbox().flush();
+    firstSends.set(
+      id,
+      deps
+        .outbox()
+        .flush()
+        .catch(() => undefined),
+    );
     return id;
+  }
+
+  /**
+   * Waits (at most `waitMs`) for the first send of an objection filed here, then says what
+   * became of it: the toast after 提交 must tell the clerk whether the library has it, refused
+   * it, or could not be reached — not the same sentence for all three.
+   */
+  async function delivery(id: string, waitMs = 8_000): Promise<ObjectionDelivery> {
+    const sending = firstSends.get(id) ?? Promise.resolve();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([sending, new Promise((resolve) => (timer = setTimeout(resolve, waitMs)))]);
+    clearTimeout(timer);
+    firstSends.delete(id);
+    const [row, queued] = await Promise.all([db.objections.get(id), db.outbox.where('key').equals(id).first()]);
+    if (queued?.state === 'needs_attention') return { state: 'needs_attention', message: queued.lastError ?? '' };
+    if (row && row.state !== 'queued' && row.state !== 'draft' && (!queued || queued.state === 'delivered')) return { state: 'received', status: row.state };
+    if (queued?.state === 'queued' && queued.lastError !== null) return { state: 'waiting', message: queued.lastError };
+    return { state: 'sending' };
   }
 
   /** Keeps a draft on the workstation (nothing queued). */
@@ -178,7 +216,12 @@ export function createObjectionService(deps: ObjectionDeps) {
       await db.outbox.update(queued.id!, { payload: request, state: 'queued', lastError: null });
     });
     await audit.append(actor, { kind: 'objection', case: null, details: { id, licenceId: request.licenceId, state: 'resent', evidence: request.evidence.length } });
-    await deps.outbox().flush({ now: true });
+    const sent = deps.outbox().flush({ now: true });
+    firstSends.set(
+      id,
+      sent.catch(() => undefined),
+    );
+    await sent;
   }
 
   /**
@@ -261,7 +304,7 @@ export function createObjectionService(deps: ObjectionDeps) {
     return changed;
   }
 
-  return { file, saveDraft, draftOf, resend, send, sendMany, poll };
+  return { file, saveDraft, draftOf, resend, delivery, send, sendMany, poll };
 }
 
 /** The objection service's API. */

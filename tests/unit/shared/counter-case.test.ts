@@ -18,6 +18,7 @@ import {
   purgeCase,
   usageRecordIdempotencyKey,
   type CaseBasis,
+  workstationShortName,
   type CaseLicence,
   type CaseMaterial,
   type CounterCase,
@@ -116,6 +117,19 @@ describe('case number', () => {
   it('groups the digits in fours for reading aloud', () => {
     expect(caseNumberForReading('PD01-20261126-0007')).toBe('PD01 2026 1126 0007');
     expect(caseNumberForReading('not a case')).toBe('not a case');
+  });
+});
+
+describe('workstationShortName', () => {
+  it.each([
+    ['WS-DEMO-01', 'WSDEMO01'],
+    ['pd01', 'PD01'],
+    ['01-A', 'W01A'],
+    ['A', 'A0'],
+    ['PUDONG-HALL-WINDOW-12', 'PUDONGHA'],
+  ])('%s numbers its cases %s-…', (id, short) => {
+    expect(workstationShortName(id)).toBe(short);
+    expect(parseCaseNumber(formatCaseNumber(short, new Date('2026-11-27T02:00:00Z'), 1))?.workstationShort).toBe(short);
   });
 });
 
