@@ -135,6 +135,8 @@ export class ReaderSimulator {
   private mode: ReaderMode = 'ready';
   private latencyMs = 0;
   private inFlight = 0;
+  /** Bumped by reset(): a read still sleeping from before the reset no longer makes the reader busy. */
+  private generation = 0;
 
   constructor(
     private readonly store: Store,
@@ -188,6 +190,8 @@ export class ReaderSimulator {
     this.cardId = null;
     this.mode = 'ready';
     this.latencyMs = 0;
+    this.inFlight = 0;
+    this.generation++;
   }
 
   private photo(card: SimCard): string {
@@ -206,11 +210,12 @@ export class ReaderSimulator {
   async read(): Promise<ReadAnswer | 'malformed'> {
     if (this.inFlight > 0) return { code: SIMULATOR_CODES.busy, msg: '阅读器正忙，请稍后再试', readerSn: SIMULATOR_READER_ID };
     this.inFlight++;
+    const generation = this.generation;
     try {
       if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
       return this.answer();
     } finally {
-      this.inFlight--;
+      if (generation === this.generation) this.inFlight--;
     }
   }
 
