@@ -80,7 +80,10 @@ async function htmlWindow(html: string, title: string): Promise<{ contents: WebC
       webSecurity: true,
       allowRunningInsecureContent: false,
       javascript: false,
+      experimentalFeatures: false,
+      disableBlinkFeatures: 'Auxclick',
       webviewTag: false,
+      navigateOnDragDrop: false,
       spellcheck: false,
     },
   });

@@ -118,7 +118,7 @@ describe('Electron printing', () => {
     const result = await createPrinting(() => mainWindow).print({ source: 'html', html, title: '收件凭证' }, { deviceName: 'Counter_Thermal', layout: 'thermal80', silent: true });
     expect(result.outcome).toBe('printed');
     const hidden = state.windows[0]!;
-    expect(hidden.options).toMatchObject({ show: false, title: '收件凭证', webPreferences: { javascript: false, sandbox: true, contextIsolation: true, nodeIntegration: false } });
+    expect(hidden.options).toMatchObject({ show: false, title: '收件凭证', webPreferences: { javascript: false, sandbox: true, contextIsolation: true, nodeIntegration: false, disableBlinkFeatures: 'Auxclick' } });
     expect(hidden.fileContent).toBe(html);
     expect(hidden.destroyed).toBe(true);
     expect(existsSync(hidden.loadedFile!)).toBe(false);
