@@ -28,6 +28,8 @@ import {
 import { VERIFICATION_CHECKS, VERIFICATION_OUTCOMES } from './licence-verify';
 import { HOST_ERROR_CODES } from './errors';
 import { checkLibraryUrl, LIBRARY_URL_PROBLEM_MESSAGES } from './library-url';
+import { DeviceSettingsSchema, PRINT_LAYOUTS, READER_PRESET_IDS } from './devices';
+import { IdCardChecksSchema, IdCardSchema } from './id-card';
 
 /** A call's declaration: what it accepts and what it answers. */
 export interface HostCallSpec<I extends z.ZodType, O extends z.ZodType> {
@@ -142,6 +144,63 @@ const SettingsView = z.object({
   /** True when there is no production library, so training cannot be switched off. */
   trainingForced: z.boolean(),
 });
+
+/** A card read from the ID-card reader (Art. 22), with what the counter checks on it. The photo is face data: shown, never stored. */
+export const IdCardReadSchema = z.object({
+  card: IdCardSchema,
+  /** The reader's id (its serial number, or the configured one), for the audit record. */
+  readerId: z.string(),
+  /** `simulator`: the sandbox's simulated reader (training); `reader`: the configured device. */
+  source: z.enum(['simulator', 'reader']),
+  readAt: z.string(),
+  /** The number as the audit record and the screen may show it (first 6, last 4). */
+  maskedIdNumber: z.string(),
+  checks: IdCardChecksSchema,
+  /** The checks' sentences for the clerk, worst first; empty when every check passed. */
+  warnings: z.array(z.string()),
+});
+/** A card read. */
+export type IdCardRead = z.infer<typeof IdCardReadSchema>;
+
+/** What the reader answers to a probe, as the counter shows it beside 读取身份证. */
+export const ReaderStatusSchema = z.object({
+  state: z.enum(['ready', 'card_present', 'busy', 'absent', 'timeout', 'unreadable', 'malformed', 'not_configured']),
+  source: z.enum(['simulator', 'reader']).nullable(),
+  presetId: z.enum(READER_PRESET_IDS),
+  readerId: z.string().nullable(),
+  /** A zh-CN sentence for the state. */
+  message: z.string(),
+});
+/** A reader's state. */
+export type ReaderStatus = z.infer<typeof ReaderStatusSchema>;
+
+const DeviceSettingsView = z.object({
+  settings: DeviceSettingsSchema,
+  presets: z.array(z.object({ id: z.enum(READER_PRESET_IDS), label: z.string(), source: z.string(), trainingOnly: z.boolean() })),
+  /** True while the workstation runs on the sandbox (the simulator stands in for the reader unless configured otherwise). */
+  training: z.boolean(),
+  /** `electron`: silent printing to a named printer; `browser`: the browser's print dialog. */
+  printing: z.enum(['electron', 'browser']),
+});
+
+/** What became of a print job. */
+export const PrintResultSchema = z.object({
+  /**
+   * `printed`: sent to the printer without a dialog; `dialog`: printed through the print dialog
+   * (silent printing off, or failed and fell back); `cancelled`: the dialog was cancelled;
+   * `browser`: browser mode, the page prints with the browser's print dialog itself.
+   */
+  outcome: z.enum(['printed', 'dialog', 'cancelled', 'browser']),
+  deviceName: z.string().nullable(),
+  layout: z.enum(PRINT_LAYOUTS),
+  /** A zh-CN sentence for the clerk (why the dialog came up, …). */
+  message: z.string(),
+});
+/** A print job's outcome. */
+export type PrintResult = z.infer<typeof PrintResultSchema>;
+
+/** The largest HTML document `print.document` takes (receipts carry their barcodes as inline images). */
+export const PRINT_HTML_MAX_CHARS = 4 * 1024 * 1024;
 
 /** The whole host API. Adding a call here makes a missing handler a compile error. */
 /** At most this many objections go in one `objections.submitMany` call. */
@@ -260,6 +319,42 @@ export const hostContract = {
   'settings.update': call(HostSettingsSchema.partial().strict(), SettingsView, ['supervisor']),
   /** Switches the workstation to the library sandbox for 模拟办事 (Art. 29), or back. */
   'training.set': call(z.object({ on: z.boolean() }).strict(), SettingsView, ['supervisor']),
+  /**
+   * Reads the card on the ID-card reader (Art. 22): the simulator in training, the configured
+   * reader otherwise. Refusals: READER_NOT_CONFIGURED, READER_ABSENT, READER_BUSY, READER_NO_CARD,
+   * READER_TIMEOUT, READER_UNREADABLE, READER_MALFORMED. The caller logs the read (masked number, reader id).
+   */
+  'devices.readIdCard': call(Empty, IdCardReadSchema, COUNTER_ROLES),
+  /** Probes the reader (a read whose card data is dropped at once) and says what state it is in. */
+  'devices.readerStatus': call(Empty, ReaderStatusSchema, COUNTER_ROLES),
+  /** The device settings with the reader presets (supervisor only). */
+  'devices.settings.get': call(Empty, DeviceSettingsView, ['supervisor']),
+  /** Replaces the device settings after validating them; answers what changed, for the audit record. */
+  'devices.settings.set': call(
+    DeviceSettingsSchema,
+    DeviceSettingsView.extend({ changes: z.array(z.object({ field: z.string(), from: JsonValue, to: JsonValue })) }),
+    ['supervisor'],
+  ),
+  /** The printers the system knows (Electron); `available: false` in browser mode. */
+  'print.printers': call(
+    Empty,
+    z.object({ available: z.boolean(), printers: z.array(z.object({ name: z.string(), displayName: z.string(), isDefault: z.boolean() })) }),
+    ['supervisor'],
+  ),
+  /**
+   * Prints the workstation's window (`source: window`) or a given HTML document (a receipt, a
+   * 一次性告知书) to the printer and in the layout of 设置: silently in Electron, with the print
+   * dialog as the fallback when silent printing fails; in browser mode it answers `browser` and
+   * the page prints with the browser's dialog (a print style sheet lays it out).
+   */
+  'print.document': call(
+    z.discriminatedUnion('source', [
+      z.object({ source: z.literal('window') }).strict(),
+      z.object({ source: z.literal('html'), html: z.string().min(1).max(PRINT_HTML_MAX_CHARS), title: z.string().trim().min(1).max(200) }).strict(),
+    ]),
+    PrintResultSchema,
+    COUNTER_ROLES,
+  ),
   /** Sends a usage record (Art. 26) with its idempotency key; the outbox retries it. */
   'usage.submit': call(
     z.object({ record: UsageRecordRequest, idempotencyKey: z.string().min(8).max(128) }).strict(),

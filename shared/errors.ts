@@ -22,6 +22,14 @@ export const HOST_ERROR_CODES = [
   'LIBRARY_ERROR',
   'UNKNOWN_CALL',
   'INTERNAL',
+  'READER_NOT_CONFIGURED',
+  'READER_ABSENT',
+  'READER_BUSY',
+  'READER_NO_CARD',
+  'READER_TIMEOUT',
+  'READER_UNREADABLE',
+  'READER_MALFORMED',
+  'PRINT_FAILED',
 ] as const;
 
 /** One of the host API's error codes. */
@@ -48,6 +56,14 @@ export const HOST_ERROR_MESSAGES_ZH: Record<HostErrorCode, string> = {
   LIBRARY_ERROR: '市电子证照库返回了错误，请稍后重试；如持续出现请联系技术支持。',
   UNKNOWN_CALL: '工作台版本不一致，请重新启动工作台。',
   INTERNAL: '工作台内部错误，请重试；如持续出现请联系技术支持并提供时间点。',
+  READER_NOT_CONFIGURED: '本工作台尚未配置身份证阅读器，请手工录入证件号码；如需使用阅读器，请值班长在“设置”中选择阅读器型号。',
+  READER_ABSENT: '未连接到身份证阅读器（读卡服务未运行或阅读器未接好），请检查阅读器的连线和读卡服务后重试，或手工录入证件号码。',
+  READER_BUSY: '身份证阅读器正忙，请稍候几秒再读卡，或手工录入证件号码。',
+  READER_NO_CARD: '阅读器上没有身份证，请将身份证平放在阅读器感应区后再读卡。',
+  READER_TIMEOUT: '读卡超时，阅读器没有及时应答；请将身份证重新放好后重试，或手工录入证件号码。',
+  READER_UNREADABLE: '无法读取这张身份证（芯片无应答或已损坏），请重新放置后再试；仍不行请手工录入证件号码并核对证件。',
+  READER_MALFORMED: '读卡服务返回的内容无法识别，可能是阅读器型号设置有误；请手工录入证件号码，并请值班长核对“设置”中的阅读器配置。',
+  PRINT_FAILED: '打印失败，请检查打印机是否开机、有纸并已连接，或在“设置”中核对打印机名称后重试。',
 };
 
 /** A failure as it crosses the host boundary. */

@@ -46,7 +46,13 @@ async function main(): Promise<void> {
     settingsFile,
     openSandbox: sandbox.open,
   });
-  if (host.target().mode === 'sandbox') console.log(`SANDBOX_URL=${host.target().url}`);
+  if (host.target().mode === 'sandbox') {
+    console.log(`SANDBOX_URL=${host.target().url}`);
+    // In training the sandbox's ID-card reader simulator stands in for the reader; a trainer
+    // lays cards on it from the holder page, <SANDBOX_URL>/_sandbox/holders.
+    const { reader } = await sandbox.open();
+    if (reader) console.log(`READER_SIM_URL=${reader.httpUrl}`);
+  }
   const secret = randomBytes(24).toString('base64url');
   const http = await startHttpHost({
     port: config.port,

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { HostSettings, ObjectionBatchResult, Operator } from '../../shared/contract';
 import { HostCallError, RETRYABLE_DELIVERY_CODES } from '../../shared/errors';
 import { CatalogResponse, MattersResponse, ObjectionListResponse, ObjectionReceipt, type ObjectionRequest, type TrustRoot } from '../../shared/library-api';
@@ -10,14 +10,19 @@ import { LibraryClient } from './library-client';
 import { LinkMonitor } from './link-monitor';
 import { ReferenceData } from './reference-data';
 import { OperatorSession } from './session';
-import { saveSettings } from './settings-store';
 import { SignInThrottle } from './sign-in-throttle';
+import { DEFAULT_DEVICE_SETTINGS } from '../../shared/devices';
+import { DevicesService } from './devices/service';
+import type { PrintingPort } from './devices/printing';
+import { loadDeviceSettings, saveDeviceSettings, saveSettings } from './settings-store';
 import { TrustStore } from './trust';
 
 /** A library the host can talk to: the production library or the sandbox. */
 export interface LibraryTarget {
   url: string;
   rootKey: TrustRoot;
+  /** The sandbox's ID-card reader simulator, when the target is a sandbox running one. */
+  reader?: { httpUrl: string; wsUrl: string } | null;
 }
 
 /** What the host needs to know about its deployment. */
@@ -34,6 +39,8 @@ export interface HostConfig {
   openSandbox: () => Promise<LibraryTarget>;
   /** The clock (tests move it to expire a session); the system clock by default. */
   now?: () => Date;
+  /** The printer (the Electron main process provides it); browser mode prints through the browser. */
+  printing?: PrintingPort | null;
 }
 
 /** The host services behind both transports. */
@@ -121,6 +128,17 @@ export async function createHost(config: HostConfig): Promise<Host> {
   let ctx = await contextFor(production() ? 'library' : 'sandbox');
 
   const view = () => ({ settings, training: ctx.mode === 'sandbox', trainingForced: production() === null });
+
+  // Device settings live beside the workstation settings, in their own file (devices.json).
+  const devicesFile = config.settingsFile ? join(dirname(config.settingsFile), 'devices.json') : null;
+  const devices = new DevicesService({
+    settings: devicesFile ? loadDeviceSettings(devicesFile) : structuredClone(DEFAULT_DEVICE_SETTINGS),
+    save: devicesFile ? (next) => saveDeviceSettings(devicesFile, next) : undefined,
+    training: () => ctx.mode === 'sandbox',
+    // Only asked in training, when the sandbox runs already: its simulator stands in for the reader.
+    simulator: async () => (await config.openSandbox()).reader ?? null,
+    printing: config.printing ?? null,
+  });
 
   // A switch of library ends the operator's session: accounts and grants belong to one library.
   const switchTo = async (mode: 'sandbox' | 'library') => {
@@ -218,6 +236,15 @@ export async function createHost(config: HostConfig): Promise<Host> {
       if (libraryChanged && ctx.mode === 'library') await switchTo(production() ? 'library' : 'sandbox');
       return view();
     },
+    'devices.readIdCard': async () => devices.readIdCard(),
+    'devices.readerStatus': async () => devices.readerStatus(),
+    'devices.settings.get': async () => devices.view(),
+    'devices.settings.set': async (next) => {
+      const { changes } = devices.update(next);
+      return { ...devices.view(), changes };
+    },
+    'print.printers': async () => devices.printers(),
+    'print.document': async (job) => devices.print(job),
     'training.set': async ({ on }) => {
       if (!on && !production()) {
         throw new HostCallError('BAD_REQUEST', '本工作台尚未配置正式证照库，只能在演示/培训环境中运行；请先在设置中填写证照库地址和根密钥。');

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, renameSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { HostSettingsSchema, type HostSettings } from '../../shared/contract';
 import { writeFileAtomic } from './atomic-file';
+import { DEFAULT_DEVICE_SETTINGS, DeviceSettingsSchema, type DeviceSettings } from '../../shared/devices';
 
 /** The settings a new workstation starts with. */
 export const DEFAULT_SETTINGS: HostSettings = {
@@ -144,4 +145,31 @@ export function settingsUnusableMessage(error: SettingsUnusableError): { title: 
     what: `${what}为避免本工作台在未经确认的情况下改用演示/培训环境或错误的工作台编号办件，工作台暂停服务，直到设置恢复。`,
     steps,
   };
+}
+
+/**
+ * Reads the saved device settings (`devices.json` beside `settings.json`); a missing file gives
+ * the defaults, and so does an invalid one, with a warning, since a reader configuration lost
+ * without a word would only show at the counter.
+ */
+export function loadDeviceSettings(file: string): DeviceSettings {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return structuredClone(DEFAULT_DEVICE_SETTINGS);
+  }
+  try {
+    const parsed = DeviceSettingsSchema.safeParse(JSON.parse(text));
+    if (parsed.success) return parsed.data;
+  } catch {
+    // Falls through to the warning.
+  }
+  console.warn(`workstation: ${file} is not valid device settings; using the defaults (no ID-card reader outside training)`);
+  return structuredClone(DEFAULT_DEVICE_SETTINGS);
+}
+
+/** Saves the device settings atomically. */
+export function saveDeviceSettings(file: string, settings: DeviceSettings): void {
+  writeFileAtomic(file, `${JSON.stringify(settings, null, 2)}\n`);
 }

@@ -3,7 +3,7 @@
  * camera-only permission handler and the host API on IPC. Everything else lives in ../host,
  * which browser mode runs too.
  */
-import { app, dialog, ipcMain, protocol, session } from 'electron';
+import { app, dialog, ipcMain, protocol, session, type BrowserWindow } from 'electron';
 import { join } from 'node:path';
 import { embeddedSandbox } from '../host/embedded-sandbox';
 import { createHost } from '../host/host';
@@ -14,6 +14,7 @@ import type { HostSettings } from '../../shared/contract';
 import { registerHostIpc } from './ipc';
 import { isPermissionAllowed } from './permissions';
 import { appProtocolHandler } from './protocol';
+import { createPrinting } from './printing';
 import { APP_HOST, APP_ORIGIN, APP_SCHEME, createMainWindow, registerBridgePreload } from './window';
 
 protocol.registerSchemesAsPrivileged([
@@ -65,6 +66,7 @@ async function start(): Promise<void> {
 
   const sandbox = embeddedSandbox(dataDir);
   app.once('will-quit', () => void sandbox.close());
+  let window: BrowserWindow | null = null;
   const host = await createHost({
     version: app.getVersion(),
     transport: 'electron',
@@ -72,17 +74,19 @@ async function start(): Promise<void> {
     settings,
     settingsFile,
     openSandbox: sandbox.open,
+    printing: createPrinting(() => window),
   });
   registerHostIpc(ipcMain, host.handlers, host.currentOperator, (error, name) => console.error(`host call ${name} failed:`, error));
 
   registerBridgePreload(session.defaultSession, join(import.meta.dirname, '../preload/index.cjs'));
-  let window = createMainWindow('电子证照窗口工作台');
+  let main = createMainWindow('电子证照窗口工作台');
+  window = main;
   app.on('second-instance', () => {
-    if (window.isMinimized()) window.restore();
-    window.focus();
+    if (main.isMinimized()) main.restore();
+    main.focus();
   });
   app.on('window-all-closed', () => app.quit());
   app.on('activate', () => {
-    if (window.isDestroyed()) window = createMainWindow('电子证照窗口工作台');
+    if (main.isDestroyed()) window = main = createMainWindow('电子证照窗口工作台');
   });
 }

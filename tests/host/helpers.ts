@@ -11,6 +11,8 @@ import type { HostResult } from '../../shared/errors';
 export interface HostRig {
   host: Host;
   sandboxUrl: string;
+  /** The host's data folder (settings.json, devices.json, the sandbox's folder). */
+  dataDir: string;
   call<N extends HostCallName>(name: N, input: HostInput<N>): Promise<HostResult<HostOutput<N>>>;
   ok<N extends HostCallName>(name: N, input: HostInput<N>): Promise<HostOutput<N>>;
   sandbox(path: string, init?: { method?: string; body?: unknown }): Promise<unknown>;
@@ -35,6 +37,7 @@ export async function startHostRig(options: { now?: () => Date } = {}): Promise<
   return {
     host,
     sandboxUrl: target.url,
+    dataDir: dir,
     call,
     ok: (async (name: HostCallName, input: unknown) => {
       const result = await call(name as never, input as never);
