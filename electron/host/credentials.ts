@@ -31,6 +31,8 @@ const VerifierFile = z.record(z.string(), Verifier);
  */
 export class CredentialStore {
   private verifiers: z.infer<typeof VerifierFile>;
+  /** Verifiers still being hashed, by key: an offline check waits for its operator's. */
+  private readonly hashing = new Map<string, Promise<void>>();
 
   constructor(
     private readonly file: string,
@@ -43,11 +45,27 @@ export class CredentialStore {
     }
   }
 
-  /** Records a verifier after a successful online sign-in. */
-  async remember(libraryKey: string, username: string, password: string, operator: Operator): Promise<void> {
+  /**
+   * Records a verifier after a successful online sign-in. The sign-in need not wait for it:
+   * {@link check} waits for a verifier of the same operator that is still being hashed.
+   */
+  remember(libraryKey: string, username: string, password: string, operator: Operator): Promise<void> {
+    const key = `${libraryKey} ${username}`;
+    const previous = this.hashing.get(key) ?? Promise.resolve();
+    const done = previous
+      .catch(() => undefined)
+      .then(() => this.record(key, password, operator))
+      .finally(() => {
+        if (this.hashing.get(key) === done) this.hashing.delete(key);
+      });
+    this.hashing.set(key, done);
+    return done;
+  }
+
+  private async record(key: string, password: string, operator: Operator): Promise<void> {
     const salt = randomBytes(16);
     const hash = await scryptHash(password, salt);
-    this.verifiers[`${libraryKey} ${username}`] = {
+    this.verifiers[key] = {
       operator,
       salt: salt.toString('base64'),
       hash: hash.toString('base64'),
@@ -61,6 +79,7 @@ export class CredentialStore {
    * last 7 days; `unknown` with no verifier, `stale` when it is older, `mismatch` otherwise.
    */
   async check(libraryKey: string, username: string, password: string): Promise<Operator | 'unknown' | 'stale' | 'mismatch'> {
+    await this.hashing.get(`${libraryKey} ${username}`)?.catch(() => undefined);
     const verifier = this.verifiers[`${libraryKey} ${username}`];
     if (!verifier) return 'unknown';
     const age = this.now().getTime() - Date.parse(verifier.lastOnlineAt);
