@@ -1,3 +1,12 @@
+/**
+ * The resolution both cameras ask for (the 亮证码 scanner and paper pages): the camera's highest,
+ * up to 1920×1080. A counter webcam 30–40 cm from a phone sees a 亮证码 of about 1.5–2 pixels a
+ * module at 640×480, too few to read, and 3.4–4.3 at 1080p; larger frames would cost the decoder
+ * more than its 50 ms a frame (tests/bench/qr-decode.bench.ts). `ideal` lets a camera without
+ * 1080p give its best instead of failing.
+ */
+export const CAMERA_RESOLUTION = { width: { ideal: 1920 }, height: { ideal: 1080 } } as const satisfies MediaTrackConstraints;
+
 /** Why a camera could not be opened, as the clerk is told it. */
 export type CameraFailure = 'denied' | 'no-camera' | 'busy' | 'failed';
 

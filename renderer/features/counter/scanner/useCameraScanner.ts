@@ -1,12 +1,12 @@
 import { computed, onScopeDispose, ref, shallowRef, type Ref } from 'vue';
-import { cameraFailure } from '../../../composables/camera';
+import { CAMERA_RESOLUTION, cameraFailure } from '../../../composables/camera';
 import { CAMERA_SCAN_TEXT, type CameraScanState } from './messages';
 import type { QrFrameMessage, QrWorkerReply } from './qr-worker';
 
 export interface CameraScannerOptions {
   /** Called once with the decoded text; the camera and the worker are already stopped by then. */
   onDecoded: (text: string) => void;
-  /** Frames wider than this are scaled down before decoding (a 1080p webcam gains nothing past 1280). */
+  /** Frames wider than this are scaled down before decoding (by default 1920: a small code needs every pixel). */
   maxFrameWidth?: number;
   /** Makes the decoding worker; replaceable so that a page can supply its own. */
   createWorker?: () => Worker;
@@ -28,7 +28,7 @@ function createCanvas(): FrameCanvas {
  * moment a code is read or `stop` is called. Stops by itself when the calling scope is disposed.
  */
 export function useCameraScanner(video: Ref<HTMLVideoElement | null>, options: CameraScannerOptions) {
-  const maxFrameWidth = options.maxFrameWidth ?? 1280;
+  const maxFrameWidth = options.maxFrameWidth ?? CAMERA_RESOLUTION.width.ideal;
   const state = ref<CameraScanState>('idle');
   const lastError = ref<string | null>(null);
   const stream = shallowRef<MediaStream | null>(null);
@@ -139,7 +139,7 @@ export function useCameraScanner(video: Ref<HTMLVideoElement | null>, options: C
     let media: MediaStream;
     try {
       media = await navigator.mediaDevices.getUserMedia({
-        video: { facingMode: { ideal: 'environment' }, width: { ideal: 1280 }, height: { ideal: 720 } },
+        video: { facingMode: { ideal: 'environment' }, ...CAMERA_RESOLUTION },
         audio: false,
       });
     } catch (error) {
