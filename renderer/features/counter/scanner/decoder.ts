@@ -32,18 +32,18 @@ export const DEFAULT_DECODER: QrDecoderName = 'zxing';
 export type ZxingWasmSource = { wasmUrl: string } | { wasmBinary: ArrayBuffer };
 
 const ZXING_OPTIONS: ReaderOptions = {
-  // A 亮证码 is a (Model 2) QR code: looking for Micro QR and rMQR as well costs time and finds
-  // false small symbols in a screen's text.
+  // A 亮证码 is a (Model 2) QR code. Looking for Micro QR and rMQR as well costs time and finds
+  // false small symbols in a screen's text, and with errors returned, such a failing symbol
+  // could be the one result and end the search before the 亮证码 beside it.
   formats: ['QRCodeModel2'],
   tryHarder: true,
   tryInvert: true,
   tryRotate: false,
   tryDownscale: true,
   // A symbol found but not decoded (a checksum or format error) comes back with its corners,
-  // for the second pass; only a valid result is ever taken as a reading. Such a symbol counts
-  // towards the limit, so the limit is two: one that fails must not end the search.
+  // for the second pass; only a valid result is ever taken as a reading.
   returnErrors: true,
-  maxNumberOfSymbols: 2,
+  maxNumberOfSymbols: 1,
 };
 
 // The second pass reads a small crop that it has already stretched or binarised itself.
