@@ -1,9 +1,11 @@
 /**
  * The resolution both cameras ask for (the 亮证码 scanner and paper pages): the camera's highest,
- * up to 1920×1080. A counter webcam 30–40 cm from a phone sees a 亮证码 of about 1.5–2 pixels a
- * module at 640×480, too few to read, and 3.4–4.3 at 1080p; larger frames would cost the decoder
- * more than its 50 ms a frame (tests/bench/qr-decode.bench.ts). `ideal` lets a camera without
- * 1080p give its best instead of failing.
+ * up to 1920×1080; `ideal` lets a camera without 1080p give its best instead of failing. A
+ * counter webcam 10–25 cm from a phone sees a 亮证码 at 1.5–2 pixels a module at 640×480, too few
+ * to read reliably, and 3.4–4.3 at 1080p. The scanner searches each picture scaled to 1280 wide
+ * and reads the region of a symbol it found but could not decode at this full resolution
+ * (useCameraScanner.ts): a larger picture would cost more than the 50 ms a frame the decoder may
+ * take (tests/bench/qr-decode.bench.ts).
  */
 export const CAMERA_RESOLUTION = { width: { ideal: 1920 }, height: { ideal: 1080 } } as const satisfies MediaTrackConstraints;
 

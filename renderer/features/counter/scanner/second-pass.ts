@@ -196,3 +196,35 @@ export function secondPassImages(frame: RgbaImage, corners: SymbolCorners, versi
     },
   ];
 }
+
+/**
+ * Where to look again at the camera's full resolution: a symbol found at `corners` in a frame of
+ * `fromWidth` × `fromHeight` (the picture scaled down for the search), mapped onto the camera's
+ * `toWidth` × `toHeight` picture, its region with the quiet zone, and the corners in that
+ * region's own pixels. Null when the corners are unusable.
+ */
+export function regionAtFullResolution(
+  corners: SymbolCorners,
+  version: number | null,
+  from: { width: number; height: number },
+  to: { width: number; height: number },
+): { region: Region; corners: SymbolCorners } | null {
+  const sx = to.width / from.width;
+  const sy = to.height / from.height;
+  const scaled = (p: Point): Point => ({ x: p.x * sx, y: p.y * sy });
+  const full = { topLeft: scaled(corners.topLeft), topRight: scaled(corners.topRight), bottomRight: scaled(corners.bottomRight), bottomLeft: scaled(corners.bottomLeft) };
+  const region = symbolRegion(full, modulesAcross(version), to.width, to.height);
+  if (!region) return null;
+  const local = (p: Point): Point => ({ x: p.x - region.x, y: p.y - region.y });
+  return { region, corners: { topLeft: local(full.topLeft), topRight: local(full.topRight), bottomRight: local(full.bottomRight), bottomLeft: local(full.bottomLeft) } };
+}
+
+/** The pixels of `region` of an RGBA image, as an image of their own (what a canvas's drawImage of that rectangle gives). */
+export function cropImage(image: RgbaImage, region: Region): RgbaImage {
+  const data = new Uint8ClampedArray(region.width * region.height * 4);
+  for (let y = 0; y < region.height; y++) {
+    const from = ((region.y + y) * image.width + region.x) * 4;
+    data.set(image.data.subarray(from, from + region.width * 4), y * region.width * 4);
+  }
+  return { data, width: region.width, height: region.height };
+}
