@@ -35,6 +35,8 @@ const VerifierFile = z.record(z.string(), Verifier);
  */
 export class CredentialStore {
   private verifiers: z.infer<typeof VerifierFile>;
+  /** Verifiers still being hashed, by key: an offline check waits for its operator's. */
+  private readonly hashing = new Map<string, Promise<void>>();
 
   constructor(
     private readonly file: string,
@@ -47,11 +49,27 @@ export class CredentialStore {
     }
   }
 
-  /** Records a verifier after a successful online sign-in. */
-  async remember(libraryKey: string, username: string, password: string, operator: Operator): Promise<void> {
+  /**
+   * Records a verifier after a successful online sign-in. The sign-in need not wait for it:
+   * {@link check} waits for a verifier of the same operator that is still being hashed.
+   */
+  remember(libraryKey: string, username: string, password: string, operator: Operator): Promise<void> {
+    const key = `${libraryKey} ${username}`;
+    const previous = this.hashing.get(key) ?? Promise.resolve();
+    const done = previous
+      .catch(() => undefined)
+      .then(() => this.record(key, password, operator))
+      .finally(() => {
+        if (this.hashing.get(key) === done) this.hashing.delete(key);
+      });
+    this.hashing.set(key, done);
+    return done;
+  }
+
+  private async record(key: string, password: string, operator: Operator): Promise<void> {
     const salt = randomBytes(16);
     const hash = await scryptHash(password, salt);
-    this.verifiers[`${libraryKey} ${username}`] = {
+    this.verifiers[key] = {
       operator,
       salt: salt.toString('base64'),
       hash: hash.toString('base64'),
@@ -68,6 +86,7 @@ export class CredentialStore {
    */
   async check(libraryKey: string, username: string, password: string): Promise<Operator | 'unknown' | 'stale' | 'mismatch'> {
     const key = `${libraryKey} ${username}`;
+    await this.hashing.get(key)?.catch(() => undefined);
     const verifier = Object.prototype.hasOwnProperty.call(this.verifiers, key) ? this.verifiers[key] : undefined;
     const hash = await scryptHash(password, verifier ? Buffer.from(verifier.salt, 'base64') : NO_VERIFIER_SALT);
     if (!verifier) return 'unknown';

@@ -90,6 +90,19 @@ class LibraryContext {
     this.session.onEnd(({ sessionId }) => this.counter.forgetSession(sessionId));
   }
 
+  /**
+   * Right after an online sign-in, without keeping the clerk waiting: the trust list (a 亮证码
+   * must be checkable offline later today) and the catalog and usage lists the counter asks for
+   * next, which then join these requests instead of starting their own.
+   */
+  warmUp(): void {
+    void this.trust.refresh().catch(() => undefined);
+    void this.session
+      .token()
+      .then((token) => Promise.allSettled([this.catalog.get(token), this.matters.get(token)]))
+      .catch(() => undefined);
+  }
+
   /** The catalog and usage lists the counter needs for labels and face fields. */
   async ensureReferenceData(): Promise<void> {
     if (!this.catalog.peek()) await this.catalog.get(await this.session.token());
@@ -169,8 +182,7 @@ export async function createHost(config: HostConfig): Promise<Host> {
     }),
     'session.signIn': async ({ username, password }) => {
       const signedIn = await throttle.attempt(username, () => ctx.session.signIn(username, password));
-      // Online, fetch the trust list at once: a 亮证码 must be checkable offline later today.
-      if (!signedIn.offline) await ctx.trust.refresh().catch(() => undefined);
+      if (!signedIn.offline) ctx.warmUp();
       return signedIn;
     },
     'session.current': async () => ({ operator: ctx.session.operator(), expiresAt: ctx.session.expiresAt() }),

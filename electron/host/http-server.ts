@@ -35,6 +35,15 @@ export const SECRET_HEADER = 'x-workstation-key';
 /** Path prefix of host calls: `POST /host/<call name>`. */
 export const HOST_PATH = '/host/';
 const MAX_BODY = 32 * 1024 * 1024;
+/**
+ * `POST /host/_batch` carries several calls in one request, `{"calls": [{name, input}, …]}`, and
+ * answers one NDJSON line `{"index", "result"}` per call as each completes. A browser opens at
+ * most six connections to one host, so a counter's eight concurrent pulls would otherwise wait
+ * for each other (the Electron transport has no such limit).
+ */
+export const HOST_BATCH_NAME = '_batch';
+/** Calls in one batch at most: the page's bursts are a case's materials and its start-up. */
+export const MAX_BATCH_CALLS = 32;
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -187,9 +196,32 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
       sendJson(res, 400, { ok: false, error: { code: 'BAD_REQUEST', message: '请求内容不是有效的 JSON。' } });
       return;
     }
+    if (name === HOST_BATCH_NAME) {
+      await answerBatch(res, input);
+      return;
+    }
     const result = await dispatchHostCall(options.handlers, options.currentOperator, name, input, options.onUnexpected);
     // The envelope carries success or failure; HTTP 200 means the host answered.
     sendJson(res, 200, result);
+  }
+
+  async function answerBatch(res: ServerResponse, input: unknown): Promise<void> {
+    const calls = (input as { calls?: unknown } | null)?.calls;
+    if (!Array.isArray(calls) || calls.length === 0 || calls.length > MAX_BATCH_CALLS || !calls.every((c) => typeof c === 'object' && c !== null)) {
+      sendJson(res, 400, { ok: false, error: { code: 'BAD_REQUEST', message: `批量主机调用须为 1 至 ${MAX_BATCH_CALLS} 个调用。` } });
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/x-ndjson; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+    res.flushHeaders();
+    // Each call is dispatched on its own, exactly as if it had come alone, and answered as soon
+    // as it is done: a slow pull does not hold back the others' progress.
+    await Promise.all(
+      (calls as Array<{ name?: unknown; input?: unknown }>).map(async (call, index) => {
+        const result = await dispatchHostCall(options.handlers, options.currentOperator, call.name, call.input, options.onUnexpected);
+        if (!res.destroyed) res.write(`${JSON.stringify({ index, result })}\n`);
+      }),
+    );
+    res.end();
   }
 
   async function serveStatic(pathname: string, res: ServerResponse, headOnly: boolean): Promise<void> {

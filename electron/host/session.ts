@@ -183,7 +183,11 @@ export class OperatorSession {
         method: 'POST',
         body: { username, password, workstationId: this.workstationId() },
       });
-      await this.credentials.remember(this.libraryKey, username, password, body.operator);
+      // The offline verifier (scrypt, 60–100 ms) is hashed while the clerk goes on to the counter;
+      // an offline sign-in waits for it.
+      this.credentials.remember(this.libraryKey, username, password, body.operator).catch((error: unknown) => {
+        console.error('the offline sign-in verifier was not saved:', error);
+      });
       return body;
     } catch (error) {
       if (error instanceof HostCallError && (error.code === 'UNAUTHENTICATED' || error.code === 'BAD_REQUEST')) {

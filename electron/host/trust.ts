@@ -11,6 +11,7 @@ import type { LibraryClient } from './library-client';
  */
 export class TrustStore {
   private current: { trust: VerifiedTrustList; verifiedAt: string } | null = null;
+  private refreshing: Promise<VerifiedTrustList> | null = null;
 
   constructor(
     private readonly library: LibraryClient,
@@ -21,8 +22,16 @@ export class TrustStore {
     if (cacheFile) this.current = this.readCache(cacheFile);
   }
 
-  /** Fetches and verifies the trust list; offline, the last verified one is kept. */
-  async refresh(): Promise<VerifiedTrustList> {
+  /**
+   * Fetches and verifies the trust list; offline, the last verified one is kept. Calls made
+   * while a fetch is under way share it (a sign-in and the page's start-up both ask).
+   */
+  refresh(): Promise<VerifiedTrustList> {
+    this.refreshing ??= this.fetchAndVerify().finally(() => (this.refreshing = null));
+    return this.refreshing;
+  }
+
+  private async fetchAndVerify(): Promise<VerifiedTrustList> {
     const { body } = await this.library.request<unknown>('/trust');
     const checked = checkTrustList(body, this.root);
     if (!checked.ok) throw new HostCallError('LIBRARY_ERROR', `${TRUST_LIST_PROBLEM_MESSAGES[checked.problem]}请联系技术支持核对根密钥。`);
@@ -44,7 +53,7 @@ export class TrustStore {
     return { trust: this.current!.trust.list, verifiedAt: this.current!.verifiedAt };
   }
 
-  /** The last verified trust list without asking the library, fetching it only if there is none. */
+  /** The last verified trust list without asking the library, fetching it only if there is none (or joining a fetch under way). */
   async cached(): Promise<VerifiedTrustList> {
     return this.current?.trust ?? (await this.refresh());
   }

@@ -219,7 +219,7 @@ export const useCounterStore = defineStore('counter', () => {
     return outbox;
   }
 
-  /** Loads the matters, the catalog and the workstation's identity; starts the outbox. */
+  /** Loads the matters, the catalog and the workstation's identity; starts the outbox without waiting for it. */
   async function loadReference(): Promise<void> {
     const { client, db, now } = d();
     // Offline, the usage lists and catalog come from the Dexie copy of the last online answer.
@@ -230,7 +230,11 @@ export const useCounterStore = defineStore('counter', () => {
     catalog.value = c.body;
     info.value = i;
     referenceLoaded.value = true;
-    await theOutbox().start();
+    // What is queued goes out in the background: the clerk picks the next matter meanwhile, and
+    // a long queue after an outage must not hold the counter (each row keeps its own failure).
+    theOutbox()
+      .start()
+      .catch((error: unknown) => console.error('the outbox did not start:', error));
   }
 
   /** Stops the outbox's timer where the store has its own outbox (the page is left). */
