@@ -79,7 +79,7 @@ export async function expireCatchUpHolders(db: WorkstationDb, now: Date): Promis
       .where('caseNo')
       .anyOf(expired)
       .modify((row) => {
-        if (row.catchUpHolder && catchUpHolderExpired(row.catchUpHolder, now)) delete row.catchUpHolder;
+        if (row.status === 'completed' && row.catchUpHolder && catchUpHolderExpired(row.catchUpHolder, now)) delete row.catchUpHolder;
       });
     return expired;
   });

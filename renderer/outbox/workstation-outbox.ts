@@ -1,7 +1,7 @@
 import { RETRYABLE_DELIVERY_CODES } from '../../shared/errors';
 import { AppError } from '../host/client';
 import { workstationDb } from '../db/db';
-import { createOutbox, DeliveryError, type Outbox, type OutboxBatchSender, type OutboxKind, type OutboxSender } from './outbox';
+import { createOutbox, DeliveryError, type Outbox, type OutboxBatchSenders, type OutboxSenders } from './outbox';
 import { broadcastWakeChannel, webSenderLock } from './sender-lock';
 
 
@@ -12,8 +12,8 @@ export function deliveryErrorOf(error: unknown): DeliveryError {
   return new DeliveryError(error instanceof Error ? error.message : String(error), true);
 }
 
-const senders: Partial<Record<OutboxKind, OutboxSender>> = {};
-const batchSenders: Partial<Record<OutboxKind, OutboxBatchSender>> = {};
+const senders: OutboxSenders = {};
+const batchSenders: OutboxBatchSenders = {};
 let shared: Outbox | null = null;
 
 /**
@@ -36,7 +36,7 @@ export function workstationOutbox(): Outbox {
     maxDelayMs: 60_000,
     batchSize: 100,
     concurrency: 4,
-    recordTables: ['objections'],
+    recordTables: [workstationDb().objections],
     senders,
     batchSenders,
   });
@@ -44,13 +44,13 @@ export function workstationOutbox(): Outbox {
 }
 
 /** Registers (or replaces) the batch sender of one kind: its rows then go several to a call. */
-export function registerBatchSender(kind: OutboxKind, sender: OutboxBatchSender): void {
-  batchSenders[kind] = sender;
+export function registerBatchSender(sender: OutboxBatchSenders['objection']): void {
+  batchSenders.objection = sender;
 }
 
 /** Registers (or replaces) the sender of one kind of outbox row. */
-export function registerSender(kind: OutboxKind, sender: OutboxSender): void {
-  senders[kind] = sender;
+export function registerSender(sender: OutboxSenders['usage_record']): void {
+  senders.usage_record = sender;
 }
 
 /** Whether the browser keeps this origin's storage under pressure; asked once, the answer shown. */

@@ -1,16 +1,5 @@
-import type { CatalogResponse, MattersResponse, TrustList } from '../../shared/library-api';
-import { workstationDb, type ReferenceCacheRow, type WorkstationDb } from '../db/db';
+import { workstationDb, type ReferenceBodies, type ReferenceCacheRow, type ReferenceName, type WorkstationDb } from '../db/db';
 import { AppError, hostClient, type HostClient } from '../host/client';
-
-/** What each cached library resource holds. */
-export interface ReferenceBodies {
-  catalog: CatalogResponse;
-  matters: MattersResponse;
-  trust: { trust: TrustList; verifiedAt: string };
-}
-
-/** A library resource's name in the cache. */
-export type ReferenceName = keyof ReferenceBodies;
 
 /** A resource as the page gets it: from the library now, or from the local cache. */
 export interface CachedReference<N extends ReferenceName> {
@@ -70,7 +59,8 @@ const inFlight = new WeakMap<HostClient, Map<ReferenceName, Promise<CachedRefere
 async function loadFresh<N extends ReferenceName>(name: N, deps: ReferenceDeps): Promise<CachedReference<N>> {
   try {
     const { body, version } = await fetchFromHost(deps.client, name);
-    const row: ReferenceCacheRow = { name, version, fetchedAt: deps.now().toISOString(), body };
+    // The row of the resource asked for: a name and its own body (TypeScript cannot follow N into the union).
+    const row = { name, version, fetchedAt: deps.now().toISOString(), body } as ReferenceCacheRow;
     await deps.db.referenceCache.put(row);
     return { body, version, fetchedAt: row.fetchedAt, fromCache: false };
   } catch (error) {

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { computed, reactive, ref, shallowRef } from 'vue';
-import type { AuditEventKind } from '../../shared/audit-chain';
+import type { AuditDetailsByKind, AuditEventKind } from '../../shared/audit-chain';
 import { catchUpHolderToKeep } from '../../shared/catch-up';
 import type { HostOutput, PulledLicence } from '../../shared/contract';
 import {
@@ -208,7 +208,7 @@ export const useCounterStore = defineStore('counter', () => {
     return { done: all.filter((p) => p.phase === 'done' || p.phase === 'failed' || p.phase === 'skipped').length, total: all.length };
   });
 
-  async function audit(kind: AuditEventKind, details: Record<string, unknown>, caseNo: string | null): Promise<void> {
+  async function audit<K extends AuditEventKind>(kind: K, details: AuditDetailsByKind[K], caseNo: string | null): Promise<void> {
     const who = actor.value;
     if (!who) throw new AppError('UNAUTHENTICATED', '登录已失效，请重新登录后再操作。');
     await d().audit.append(who, { kind, case: caseNo, details });
@@ -276,7 +276,7 @@ export const useCounterStore = defineStore('counter', () => {
     for (let attempt = 0; ; attempt++) {
       const caseNo = await nextCaseNumber(at);
       try {
-        await db.cases.add({ caseNo, status: 'open', openedAt, completedAt: null, matterCode, training: training.value, record: { matterName: matter.name } });
+        await db.cases.add({ caseNo, status: 'open', openedAt, completedAt: null, matterCode, training: training.value, matterName: matter.name });
         opened.value = { caseNo, matter, openedAt };
         break;
       } catch (error) {
@@ -618,7 +618,7 @@ export const useCounterStore = defineStore('counter', () => {
         completedAt,
         matterCode: counterCase.matter.code,
         training: counterCase.training,
-        record: kept as unknown as Record<string, unknown>,
+        kept,
         ...(catchUpHolder ? { catchUpHolder } : {}),
       });
       await enqueue(db, { key: outboxKey, kind: 'usage_record', payload: record, createdAt: completedAt });
@@ -665,7 +665,7 @@ export const useCounterStore = defineStore('counter', () => {
     if (active.value) purgedLicences = await purgeHost(current.caseNo);
     await db.transaction('rw', db.cases, db.paperScans, async () => {
       await db.paperScans.where('caseNo').equals(current.caseNo).delete();
-      await db.cases.update(current.caseNo, { status: 'cancelled', record: { matterName: current.matter.name } });
+      await db.cases.update(current.caseNo, { status: 'cancelled' });
     });
     await audit('case_cancel', { matterCode: current.matter.code }, current.caseNo);
     await audit('purge', { purgedLicences, paperDeleted: true }, current.caseNo);

@@ -60,7 +60,7 @@ function renderer() {
     db,
     senders: { usage_record: (row) => usageRecords.send(row) },
     batchSenders: { objection: { send: (rows) => objections.sendMany(rows), maxItems: 10 } },
-    recordTables: ['objections'],
+    recordTables: [db.objections],
     random: () => 0,
   });
   return { client, db, objections, outbox };
@@ -79,9 +79,10 @@ describe('an outbox item the host refuses as nested too deep', () => {
     const deep = JSON.parse(`${'['.repeat(200)}${']'.repeat(200)}`) as unknown;
     const deepId = await objections.file(draft(deep));
     const record = {
-      caseNo: 'WSTEST01-20261127-0001', matterCode: 'SH-JD-RZ-104', grantId: null, holder: { idType: '111', idNumber: '11010519491231002X', name: deep },
+      // The name is the hostile value a string field cannot hold: what the host must refuse.
+      caseNo: 'WSTEST01-20261127-0001', matterCode: 'SH-JD-RZ-104', grantId: null, holder: { idType: '111' as const, idNumber: '11010519491231002X', name: deep as string },
       operatorId: 'OP-PD-0101', workstationId: 'WS-TEST-01', completedAt: '2026-11-27T02:00:00Z', training: true,
-      materials: [{ materialId: 'M01', outcome: 'paper', licenceId: null, paperReason: 'elderly' }],
+      materials: [{ materialId: 'M01', outcome: 'paper' as const, licenceId: null, paperReason: 'elderly' as const }],
     };
     await enqueue(db, { key: 'usage-deep-0001', kind: 'usage_record', payload: record, createdAt: '2026-11-27T02:00:01Z' });
 

@@ -3,7 +3,7 @@ import type { AuditActor } from '../../audit/audit-log';
 import { workstationDb } from '../../db/db';
 import { hostClient } from '../../host/client';
 import { OBJECTION_BATCH_MAX } from '../../../shared/contract';
-import type { OutboxRow } from '../../db/db';
+import type { UnsentRowOf } from '../../outbox/outbox';
 import { registerBatchSender, workstationOutbox } from '../../outbox/workstation-outbox';
 import { useSessionStore } from '../../stores/session';
 import { useWorkstationStore } from '../../stores/workstation';
@@ -24,9 +24,8 @@ let service: ObjectionService | null = null;
 const OBJECTIONS_PER_CALL = 10;
 const BYTES_PER_CALL = 8 * 1024 * 1024;
 
-function objectionSize(row: OutboxRow): number {
-  const evidence = (row.payload as { evidence?: Array<{ data?: string }> }).evidence ?? [];
-  return 4096 + evidence.reduce((sum, item) => sum + (item.data?.length ?? 0), 0);
+function objectionSize(row: UnsentRowOf<'objection'>): number {
+  return 4096 + row.payload.evidence.reduce((sum, item) => sum + item.data.length, 0);
 }
 
 /** The page's objection service, its senders registered with the shared outbox. */
@@ -34,7 +33,7 @@ export function objectionService(): ObjectionService {
   if (!service) {
     const db = workstationDb();
     service = createObjectionService({ db, client: hostClient(), audit: createAuditLog(db), actor: currentActor, outbox: () => workstationOutbox() });
-    registerBatchSender('objection', {
+    registerBatchSender({
       send: (rows) => service!.sendMany(rows),
       maxItems: Math.min(OBJECTIONS_PER_CALL, OBJECTION_BATCH_MAX),
       maxBytes: BYTES_PER_CALL,

@@ -16,7 +16,7 @@ export function usageRecordService(): UsageRecordService {
   if (!service) {
     const db = workstationDb();
     service = createUsageRecordService({ db, client: hostClient(), audit: createAuditLog(db), actor: currentActor, outbox: () => workstationOutbox() });
-    registerSender('usage_record', (row) => service!.send(row));
+    registerSender((row) => service!.send(row));
   }
   return service;
 }

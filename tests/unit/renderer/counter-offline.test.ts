@@ -2,13 +2,14 @@ import 'fake-indexeddb/auto';
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, describe, expect, it } from 'vitest';
 import { unreachableMaterials } from '../../../shared/catch-up';
-import { caseBasis, holderShowedToken, type PurgedCase } from '../../../shared/counter-case';
+import { caseBasis, holderShowedToken } from '../../../shared/counter-case';
 import type { Matter } from '../../../shared/library-api';
 import { defaultPaperReason } from '../../../renderer/features/counter/material-view';
 import { createAuditLog } from '../../../renderer/audit/audit-log';
 import { WorkstationDb } from '../../../renderer/db/db';
 import { counterOutbox } from './counter-outbox';
 import { fakeHost, type FakeHandlers } from './fake-host';
+import { completedCase } from './rows';
 import { AppError } from '../../../renderer/host/client';
 import { useCounterStore } from '../../../renderer/stores/counter';
 import { useSessionStore } from '../../../renderer/stores/session';
@@ -88,9 +89,9 @@ describe('the counter while the library is unreachable', () => {
     expect(grants).toEqual([{ ok: false, basis: 'token', code: 'LIBRARY_UNAVAILABLE', holder: '310115********1086' }]);
     // The catch-up will need the holder's name for its duty grant: kept apart from the purged
     // record (which has none), with the end of the lookback.
-    const row = await db.cases.get(done.receipt.caseNo);
-    expect(JSON.stringify(row?.record)).not.toContain('董琳');
-    expect(row?.catchUpHolder).toEqual({ name: '董琳', keepUntil: new Date(Date.parse(done.record.completedAt) + 30 * 86_400_000).toISOString() });
+    const row = await completedCase(db, done.receipt.caseNo);
+    expect(JSON.stringify(row.kept)).not.toContain('董琳');
+    expect(row.catchUpHolder).toEqual({ name: '董琳', keepUntil: new Date(Date.parse(done.record.completedAt) + 30 * 86_400_000).toISOString() });
   });
 
   it('knows the library was unreachable: says so, preselects it, and keeps it for the catch-up whatever reason the clerk chose', async () => {
@@ -117,8 +118,8 @@ describe('the counter while the library is unreachable', () => {
     await counter.savePaper('M02', 'no_phone', [page()]);
     const done = await counter.complete();
     expect(done.receipt.basis).toBe('unreachable_token');
-    const row = await db.cases.get(done.receipt.caseNo);
-    const record = row!.record as unknown as PurgedCase;
+    const row = await completedCase(db, done.receipt.caseNo);
+    const record = row.kept;
     expect(record.noGrant).toEqual({ cause: 'library_unreachable', holderFrom: 'token' });
     expect(record.materials.map((m) => [m.record.paperReason, m.libraryUnreachable])).toEqual([
       ['library_unreachable', true],
@@ -126,7 +127,7 @@ describe('the counter while the library is unreachable', () => {
     ]);
     // Both are re-checked when the link returns, so the name is kept for it.
     expect(unreachableMaterials(record).map((m) => m.materialId)).toEqual(['M01', 'M02']);
-    expect(row?.catchUpHolder?.name).toBe('董琳');
+    expect(row.catchUpHolder?.name).toBe('董琳');
   });
 
   it('a holder without a phone while the library is unreachable: no grant because of the library, not of the phone', async () => {

@@ -11,6 +11,7 @@ import { WorkstationDb } from '../../../renderer/db/db';
 import { unsentCount } from '../../../renderer/outbox/outbox';
 import { counterOutbox } from './counter-outbox';
 import { fakeHost, type FakeHandlers } from './fake-host';
+import { completedCase } from './rows';
 import { AppError } from '../../../renderer/host/client';
 import { useCounterStore } from '../../../renderer/stores/counter';
 import { useSessionStore } from '../../../renderer/stores/session';
@@ -166,9 +167,8 @@ describe('the counter store', () => {
     expect(done.purgedLicences).toBe(2);
 
     // What stays on the workstation: identifiers, outcomes and hashes, no face data.
-    const row = await db.cases.get(opened.caseNo);
-    expect(row?.status).toBe('completed');
-    const kept = JSON.stringify(row?.record);
+    const row = await completedCase(db, opened.caseNo);
+    const kept = JSON.stringify(row.kept);
     expect(kept).toContain(licence('M01').summary.id);
     expect(kept).toContain('a'.repeat(64));
     expect(kept).not.toContain('董琳');

@@ -54,7 +54,7 @@ describe('loadReference', () => {
     ],
   ])('throws the host error when %s', async (_, answer, code) => {
     const db = new WorkstationDb(`ref-${Math.random()}`);
-    await db.referenceCache.put({ name: 'matters', version: 'm-1', fetchedAt: '2026-11-26T02:00:00Z', body: {} });
+    await db.referenceCache.put({ name: 'matters', version: 'm-1', fetchedAt: '2026-11-26T02:00:00Z', body: { version: 'm-1', matters: [] } });
     const client = fakeClient({ 'catalog.get': answer, 'matters.get': answer });
     await expect(loadReference(code === 'LIBRARY_UNAVAILABLE' ? 'catalog' : 'matters', { client, db, now: () => new Date() })).rejects.toMatchObject({ code });
   });
