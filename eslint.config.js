@@ -6,6 +6,18 @@ import vueParser from 'vue-eslint-parser';
 
 const nodeBuiltins = ['node:*', 'fs', 'path', 'http', 'https', 'crypto', 'os', 'child_process', 'net', 'url', 'util', 'stream', 'buffer', 'zlib'];
 
+// What only renderer/app/ and renderer/main.ts may build.
+const builtOnce = [
+  {
+    selector: "NewExpression[callee.name='WorkstationDb']",
+    message: 'The database is opened once, by renderer/main.ts; take it from the services (renderer/app/services.ts).',
+  },
+  {
+    selector: 'CallExpression[callee.name=/^create(HostClient|AuditLog|Outbox|ObjectionService|UsageRecordService|CatchUp|ReferenceCache|Retention|Services|Startup)$/]',
+    message: 'Services are built once, by the composition root (renderer/app/root.ts); a store takes them with useServices().',
+  },
+];
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'out/**', 'dist/**', 'dist-web/**', 'release/**', 'test-results/**', 'playwright-report/**', '.data/**', '.tmp/**'] },
   ...tseslint.configs.recommended,
@@ -54,6 +66,45 @@ export default tseslint.config(
             { group: ['electron', 'electron/*'], message: 'The renderer never loads Electron: it talks to the host through the contract.' },
             { group: nodeBuiltins, message: 'The renderer has no Node.' },
             { group: ['**/electron/main/*', '**/electron/host/*', '**/sandbox/*'], message: 'renderer/ never imports the host or the sandbox.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The composition root (STYLE.md 10a): the database, the host client and every service are
+    // built once, in renderer/app/ and renderer/main.ts; the rest of the renderer receives them.
+    files: ['renderer/**/*.vue'],
+    rules: { 'no-restricted-syntax': ['error', ...builtOnce] },
+  },
+  {
+    // …and a module-level `let` is how a lazily created singleton (`x ??= …`) starts.
+    files: ['renderer/**/*.ts'],
+    ignores: ['renderer/app/**', 'renderer/main.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...builtOnce,
+        { selector: "Program > VariableDeclaration[kind='let']", message: 'No module-level state: a service is built by the composition root (renderer/app/root.ts), state lives in a store.' },
+      ],
+    },
+  },
+  {
+    // Components talk to stores (STYLE.md 8, 10a): never to the database, the host client, the
+    // services or the root themselves. AppError is the one thing of host/ a page may name: the
+    // failure its sentence comes from.
+    files: ['renderer/**/*.vue'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['electron', 'electron/*'], message: 'The renderer never loads Electron: it talks to the host through the contract.' },
+            { group: nodeBuiltins, message: 'The renderer has no Node.' },
+            { group: ['**/electron/main/*', '**/electron/host/*', '**/sandbox/*'], message: 'renderer/ never imports the host or the sandbox.' },
+            { group: ['**/db/*', 'dexie', 'dexie/*'], message: 'A component reads and writes through a store (renderer/stores/), never Dexie.' },
+            { group: ['**/host/*'], allowImportNames: ['AppError'], message: 'A component calls the host through a store (renderer/stores/); it may only name AppError.' },
+            { group: ['**/app/root', '**/app/services', '**/app/actor'], message: 'A component talks to stores; the services are the stores\' (renderer/app/).' },
           ],
         },
       ],

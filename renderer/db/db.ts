@@ -235,11 +235,3 @@ export class WorkstationDb extends Dexie {
     }
   }
 }
-
-let db: WorkstationDb | null = null;
-
-/** The page's database. */
-export function workstationDb(): WorkstationDb {
-  db ??= new WorkstationDb();
-  return db;
-}

@@ -154,11 +154,3 @@ export function createHostClient(transport: HostTransport): HostClient {
 export function defaultTransport(): HostTransport {
   return window.workstationHost ? bridgeTransport(window.workstationHost) : httpTransport(window.location, window.sessionStorage, window.history);
 }
-
-let client: HostClient | null = null;
-
-/** The page's host client. */
-export function hostClient(): HostClient {
-  client ??= createHostClient(defaultTransport());
-  return client;
-}

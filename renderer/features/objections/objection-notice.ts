@@ -1,6 +1,6 @@
 import { ElMessage } from 'element-plus';
+import { useObjectionsStore } from '../../stores/objections';
 import { useWorkstationStore } from '../../stores/workstation';
-import { objectionService } from './objection-service';
 
 type Translate = (key: string, named?: Record<string, unknown>) => string;
 
@@ -10,7 +10,7 @@ type Translate = (key: string, named?: Record<string, unknown>) => string;
  * words (issue 10 item 11: "saved, will be sent when online" was shown for all of them).
  */
 export async function announceDelivery(id: string, t: Translate, resent = false): Promise<void> {
-  const outcome = await objectionService().delivery(id);
+  const outcome = await useObjectionsStore().delivery(id);
   const prefix = resent ? 'objections.notice.resent' : 'objections.notice';
   if (outcome.state === 'received') {
     ElMessage.success(t(`${prefix}.received`, { id }));

@@ -1,4 +1,4 @@
-import type { ObjectionDimension, ObjectionReceipt, ObjectionRequest, ObjectionStatus } from '../../../shared/library-api';
+import type { ObjectionDimension, ObjectionReceipt, ObjectionRequest, ObjectionResult, ObjectionStatus, Organisation } from '../../../shared/library-api';
 import { AppError, type HostClient } from '../../host/client';
 import { requireActor, type AuditActor, type AuditLog } from '../../audit/audit-log';
 import type { KeptObjectionRequest, ObjectionRecord, ObjectionRow, OutboxRow, UnsentOutboxRow, WorkstationDb } from '../../db/db';
@@ -57,6 +57,44 @@ export function displayState(row: Pick<ObjectionRow, 'state'>, outboxRow: Pick<O
   if (row.state === 'draft') return 'draft';
   if (outboxRow && outboxRow.state !== 'delivered') return outboxRow.state;
   return row.state;
+}
+
+/** An objection as the list shows it: what was contested, and how its delivery and the issuer's answer stand. */
+export interface ListedObjection {
+  id: string;
+  licenceId: string;
+  dimension: string;
+  fieldKeys: string[];
+  state: ObjectionDisplayState;
+  filedAt: string;
+  lastError: string | null;
+  issuer: Organisation | null;
+  result: ObjectionResult | null;
+}
+
+/** A page of the objections, newest filed first, with how many there are; one read of the outbox for their delivery. */
+export async function objectionPage(db: WorkstationDb, offset: number, limit: number): Promise<{ count: number; list: ListedObjection[] }> {
+  const [count, objections] = await Promise.all([db.objections.count(), db.objections.orderBy('filedAt').reverse().offset(offset).limit(limit).toArray()]);
+  const queued = await db.outbox.where('key').anyOf(objections.map((o) => o.id)).toArray();
+  const byKey = new Map(queued.map((row) => [row.key, row]));
+  return {
+    count,
+    list: objections.map((row): ListedObjection => {
+      const record = row.record;
+      const outboxRow = byKey.get(row.id);
+      return {
+        id: row.id,
+        licenceId: row.licenceId,
+        dimension: record.request.dimension,
+        fieldKeys: record.request.fields.map((f) => f.key),
+        state: displayState(row, outboxRow),
+        filedAt: row.filedAt,
+        lastError: outboxRow?.lastError ?? null,
+        issuer: record.issuer,
+        result: record.result,
+      };
+    }),
+  };
 }
 
 /**

@@ -1,18 +1,14 @@
 import 'fake-indexeddb/auto';
-import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, describe, expect, it } from 'vitest';
 import { unreachableMaterials } from '../../../shared/catch-up';
 import { caseBasis, holderShowedToken } from '../../../shared/counter-case';
 import type { Matter } from '../../../shared/library-api';
 import { defaultPaperReason } from '../../../renderer/features/counter/material-view';
-import { createAuditLog } from '../../../renderer/audit/audit-log';
-import { WorkstationDb } from '../../../renderer/db/db';
-import { counterOutbox } from './counter-outbox';
 import { fakeHost, type FakeHandlers } from './fake-host';
 import { completedCase } from './rows';
+import { testRoot, WORKSTATION } from './test-root';
 import { AppError } from '../../../renderer/host/client';
 import { useCounterStore } from '../../../renderer/stores/counter';
-import { useSessionStore } from '../../../renderer/stores/session';
 
 type Handlers = FakeHandlers;
 
@@ -33,26 +29,17 @@ const MATTER: Matter = {
 };
 const page = () => ({ page: new Blob(['p'], { type: 'image/jpeg' }), thumbnail: new Blob(['t'], { type: 'image/jpeg' }), name: 'p.jpg', contentType: 'image/jpeg' });
 
-let db: WorkstationDb | undefined;
+let root: ReturnType<typeof testRoot> | undefined;
 afterEach(() => {
-  useCounterStore().stop();
-  db?.close();
+  root?.services.outbox.stop();
+  root?.db.close();
 });
 
 async function setup(handlers: Handlers) {
-  setActivePinia(createPinia());
-  useSessionStore().operator = { id: 'OP-1', name: '王晓燕', role: 'clerk', unitCode: 'U1', unitName: '中心' };
-  const store = new WorkstationDb(`counter-offline-${Math.random()}`);
-  db = store;
-  const host = fakeHost({
-    'app.info': () => ({ version: '0.1.0', workstationId: 'WS-TEST-01', libraryMode: 'sandbox', libraryUrl: 'http://x', transport: 'browser', paperRetentionDays: 30 }),
-    ...handlers,
-  });
-  const counter = useCounterStore();
-  const audit = createAuditLog(store);
-  const outbox = counterOutbox(store, host.client, audit);
-  counter.configure({ client: host.client, db: store, audit, outbox: () => outbox, now: () => new Date('2026-11-27T02:00:00Z') });
-  return { counter, host, db: store };
+  const host = fakeHost({ 'app.info': () => WORKSTATION, ...handlers });
+  root = testRoot({ host: host.client, now: () => new Date('2026-11-27T02:00:00Z') });
+  await root.services.outbox.start();
+  return { counter: useCounterStore(), host, db: root.db };
 }
 
 describe('the counter while the library is unreachable', () => {

@@ -3,7 +3,11 @@ import { describe, expect, it } from 'vitest';
 import type { HostCallName } from '../../../shared/contract';
 import { WorkstationDb } from '../../../renderer/db/db';
 import { AppError, type HostClient } from '../../../renderer/host/client';
-import { ageInMinutes, loadReference } from '../../../renderer/reference/reference-cache';
+import { ageInMinutes, createReferenceCache, type ReferenceDeps } from '../../../renderer/reference/reference-cache';
+import type { ReferenceName } from '../../../renderer/db/db';
+
+/** A reference cache over the given parts, asked for one resource. */
+const loadReference = <N extends ReferenceName>(name: N, deps: ReferenceDeps) => createReferenceCache(deps).load(name);
 
 const CATALOG = { version: 'cat-7', types: [] };
 
@@ -22,7 +26,7 @@ const down = () => {
   throw new AppError('LIBRARY_UNAVAILABLE', '暂时无法连接市电子证照库');
 };
 
-describe('loadReference', () => {
+describe('the reference cache', () => {
   it('stores what the library answers, with its version and fetch time', async () => {
     const db = new WorkstationDb(`ref-${Math.random()}`);
     const got = await loadReference('catalog', { client: fakeClient({ 'catalog.get': () => CATALOG }), db, now: () => new Date('2026-11-26T02:00:00Z') });
