@@ -45,7 +45,7 @@ describe('schema version 5 (delivered outbox rows keep no personal data)', () =>
 
     const db = new WorkstationDb(name);
     await db.open();
-    expect(db.verno).toBe(5);
+    expect(db.verno).toBe(SCHEMA_VERSIONS.at(-1)!.version);
     const rows = await db.outbox.orderBy('id').toArray();
     expect(rows.map(({ id: _id, ...row }) => row)).toEqual([
       { key: 'usage-record:C-1', kind: 'usage_record', state: 'delivered', createdAt: '2026-11-26T01:20:00Z', attempts: 1, lastError: null, payload: { caseNo: 'C-1' }, deliveredAt: '2026-11-26T01:20:00Z', answer: null },
