@@ -139,15 +139,37 @@ export interface HostClient {
   call<N extends HostCallName>(name: N, input: HostInput<N>): Promise<HostOutput<N>>;
 }
 
-/** Derives the client from the contract's types over a transport. */
-export function createHostClient(transport: HostTransport): HostClient {
+/** Derives the client from the contract's types over a transport; `observe` sees each failure before it is thrown. */
+export function createHostClient(transport: HostTransport, observe?: (error: AppError, name: HostCallName) => void): HostClient {
   return {
     async call(name, input) {
       const result = await transport(name, input);
-      if (!result.ok) throw AppError.from(result.error);
+      if (!result.ok) {
+        const error = AppError.from(result.error);
+        observe?.(error, name);
+        throw error;
+      }
       return result.value as never;
     },
   };
+}
+
+const unreachableListeners = new Set<() => void>();
+
+/**
+ * Calls `listener` each time the page's host client gets LIBRARY_UNAVAILABLE: the library could
+ * not be reached just now, whatever the call was. Returns the unsubscribe.
+ */
+export function onLibraryUnreachable(listener: () => void): () => void {
+  unreachableListeners.add(listener);
+  return () => {
+    unreachableListeners.delete(listener);
+  };
+}
+
+function tellUnreachable(error: AppError): void {
+  if (error.code !== 'LIBRARY_UNAVAILABLE') return;
+  for (const listener of [...unreachableListeners]) listener();
 }
 
 /** The transport this page should use: the bridge in Electron, HTTP in browser mode. */
@@ -159,6 +181,6 @@ let client: HostClient | null = null;
 
 /** The page's host client. */
 export function hostClient(): HostClient {
-  client ??= createHostClient(defaultTransport());
+  client ??= createHostClient(defaultTransport(), tellUnreachable);
   return client;
 }
