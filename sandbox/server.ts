@@ -47,6 +47,7 @@ import {
   type TokenScope,
   type TrustList,
 } from '../shared/library-api';
+import { shanghaiTimeOfDay } from '../shared/shanghai-time';
 import { sm3Hex } from '../shared/sm';
 import { signToken, verifyToken } from '../shared/token';
 import { buildCatalog, buildMatters, typeByTypeCode } from './catalog';
@@ -710,7 +711,7 @@ export class SandboxApp {
     const svg = await QRCode.toString(token, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
     const expires = new Date(this.ctx.now().getTime() + ttl * 1000);
     const shownId = `${holder.idNumber.slice(0, 4)}**********${holder.idNumber.slice(-4)}`;
-    const expiresText = expires.toLocaleTimeString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false });
+    const expiresText = shanghaiTimeOfDay(expires);
     html(
       200,
       `<h1>随申办 · 亮证码</h1><p>${escapeHtml(holder.name)}（${shownId}）</p><div id="qr" data-token="${escapeHtml(token)}">${svg}</div><p>有效至 ${expiresText}（北京时间），到期前自动刷新</p><p>请向窗口工作人员出示此码</p><details><summary>亮证码文本</summary><code>${escapeHtml(token)}</code></details>`,

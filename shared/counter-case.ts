@@ -9,7 +9,8 @@
  */
 import type { GrantBasis, Holder, LicenceSummary, Material, PaperReason, UsageMaterial, UsageRecordRequest } from './library-api';
 import { maskIdNumber } from './ids';
-import { isDay, shanghaiDate, type VerificationCheck, type VerificationOutcome, type VerificationReport } from './licence-verify';
+import { isDay, type VerificationCheck, type VerificationOutcome, type VerificationReport } from './licence-verify';
+import { shanghaiDate, shanghaiDateTime } from './shanghai-time';
 
 // ---- Case number
 
@@ -456,12 +457,6 @@ function receiptText(line: UsageRecordMaterial): string {
   return '未提交（非必需材料）';
 }
 
-/** The time `YYYY-MM-DD HH:mm` in Asia/Shanghai. */
-function shanghaiMinute(iso: string): string {
-  const at = new Date(Date.parse(iso) + 8 * 3600 * 1000).toISOString();
-  return `${at.slice(0, 10)} ${at.slice(11, 16)}`;
-}
-
 /** The receipt of a completed case, from the same lines as its usage record. */
 export function buildReceipt(counterCase: CounterCase, record: UsageRecord): Receipt {
   const byId = new Map(counterCase.materials.map((m) => [m.material.id, m.material]));
@@ -480,7 +475,7 @@ export function buildReceipt(counterCase: CounterCase, record: UsageRecord): Rec
       idLabel: counterCase.holder.idType === '111' ? '居民身份证号' : '统一社会信用代码',
       idNumberMasked: maskHolderId(counterCase.holder),
     },
-    completedAtText: shanghaiMinute(record.completedAt),
+    completedAtText: shanghaiDateTime(record.completedAt, 'minute'),
     operatorId: counterCase.operatorId,
     workstationId: counterCase.workstationId,
     training: counterCase.training,

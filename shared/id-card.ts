@@ -10,7 +10,7 @@
 import { z } from 'zod';
 import { citizenIdProblem, type CitizenIdProblem } from './ids';
 import { IsoDate } from './library-api';
-import { shanghaiDate } from './licence-verify';
+import { shanghaiDate } from './shanghai-time';
 
 /** Sex as the card prints it (GB/T 2261.1: 1 男, 2 女). */
 export const ID_CARD_SEXES = ['男', '女'] as const;

@@ -31,6 +31,7 @@ import { canonicallyEqual } from './canonical-json';
 import { isValidHolderId, licenceIdCheckOk } from './ids';
 import type { Holder, LicenceDetail, LicenceStatus } from './library-api';
 import { checkDisclosedFields, verifyLicenceSignature } from './licence-digest';
+import { shanghaiDate } from './shanghai-time';
 import { findTrustedKey, type KeyLookupProblem, type VerifiedTrustList } from './trust';
 
 /** Every outcome of a verification, in no particular order. */
@@ -213,13 +214,6 @@ export interface LicenceVerificationInput {
   faceFields?: readonly string[];
   /** A status from `GET /licences/{id}/status`; by default the summary's, live at `now`. */
   status?: StatusObservation;
-}
-
-const SHANGHAI_OFFSET_MS = 8 * 3600 * 1000;
-
-/** The calendar date (`YYYY-MM-DD`) in Asia/Shanghai (UTC+8 all year, no daylight saving) at an instant. */
-export function shanghaiDate(at: Date): string {
-  return new Date(at.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
 }
 
 const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;

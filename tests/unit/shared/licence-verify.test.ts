@@ -9,7 +9,6 @@ import {
   VERIFICATION_OUTCOMES,
   VERIFY_MESSAGES,
   reportWithoutLicence,
-  shanghaiDate,
   verifyLicence,
   type LicenceVerificationInput,
   type VerificationReport,
@@ -220,14 +219,6 @@ describe('validity window in Asia/Shanghai', () => {
     ['2026-11-26T16:00:00Z', '2026-11-27', 'valid'],
   ])('at %s a licence valid from %s is %s', (now, validFrom, outcome) => {
     expect(verify(licence({ validFrom }), { now: new Date(now) }).outcome).toBe(outcome);
-  });
-
-  it.each([
-    ['2026-11-26T15:59:59Z', '2026-11-26'],
-    ['2026-11-26T16:00:00Z', '2026-11-27'],
-    ['2026-12-31T16:00:00Z', '2027-01-01'],
-  ])('the Shanghai date at %s is %s', (instant, date) => {
-    expect(shanghaiDate(new Date(instant))).toBe(date);
   });
 });
 
