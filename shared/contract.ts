@@ -11,7 +11,6 @@ import {
   Holder,
   HolderInput,
   JsonValue,
-  LICENCE_STATUSES,
   LicenceId,
   LicenceSummary,
   MattersResponse,
@@ -25,7 +24,7 @@ import {
   TrustList,
   UsageRecordRequest,
 } from './library-api';
-import { VERIFICATION_CHECKS, VERIFICATION_OUTCOMES } from './licence-verify';
+import { VERIFICATION_OUTCOMES, VerificationReportSchema } from './licence-verify';
 import { HOST_ERROR_CODES } from './errors';
 import { checkLibraryUrl, LIBRARY_URL_PROBLEM_MESSAGES } from './library-url';
 import { DeviceSettingsSchema, PRINT_LAYOUTS, READER_PRESET_IDS } from './devices';
@@ -69,25 +68,6 @@ export const LinkStateSchema = z.object({
 export type LinkState = z.infer<typeof LinkStateSchema>;
 
 const COUNTER_ROLES = ['clerk', 'supervisor'] as const;
-
-/** One check of a verification report (shared/licence-verify.ts's VerificationCheck). */
-export const VerificationCheckSchema = z.object({
-  check: z.enum(VERIFICATION_CHECKS),
-  result: z.enum(['pass', 'fail', 'warn', 'unknown']),
-  evidence: z.string(),
-  messageKey: z.string().optional(),
-  params: z.record(z.string(), z.string()).optional(),
-  field: z.string().optional(),
-});
-
-/** A licence's verification report (shared/licence-verify.ts's VerificationReport). */
-export const VerificationReportSchema = z.object({
-  licenceId: z.string().nullable(),
-  outcome: z.enum(VERIFICATION_OUTCOMES),
-  checks: z.array(VerificationCheckSchema),
-  verifiedAt: z.string(),
-  status: z.object({ status: z.enum(LICENCE_STATUSES), asOf: z.string(), live: z.boolean() }).nullable(),
-});
 
 /** A pulled and verified licence as the counter shows it. Face data stays until the case is purged. */
 export const PulledLicenceSchema = z.object({

@@ -26,7 +26,6 @@ import {
 } from '../../shared/counter-case';
 import { maskIdNumber } from '../../shared/ids';
 import type { CatalogResponse, Grant, Holder, Matter, PaperReason } from '../../shared/library-api';
-import type { VerificationReport } from '../../shared/licence-verify';
 import { buildMatterIndex, searchMatters, type MatterSearchHit } from '../../shared/matter-search';
 import { sm3Hex } from '../../shared/sm';
 import { createAuditLog, isConstraintError, type AuditActor, type AuditLog } from '../audit/audit-log';
@@ -113,11 +112,6 @@ const PULL_ERROR_CODES: Record<string, string> = { LIBRARY_UNAVAILABLE: 'UNAVAIL
 
 // The rule lives in shared/counter-case, where the supervisor's views read it too.
 const shortName = workstationShortName;
-
-// The contract carries check names as plain strings; they are shared/licence-verify's names.
-function reportOf(licence: PulledLicence): VerificationReport {
-  return { ...licence.report, checks: licence.report.checks as VerificationReport['checks'] };
-}
 
 // The case lives in reactive state; IndexedDB's structured clone refuses Vue's proxies, and the
 // host must get plain JSON too.
@@ -425,7 +419,7 @@ export const useCounterStore = defineStore('counter', () => {
         held.set(licence.summary.id, licence);
         return {
           summary: licence.summary,
-          report: reportOf(licence),
+          report: licence.report,
           faceFields: licence.fields.map((field) => ({ key: field.key, value: field.value })),
           file: { contentType: licence.file.contentType, size: licence.file.size, hash: licence.file.hash, blobKey: null },
         };

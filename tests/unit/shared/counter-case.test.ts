@@ -60,7 +60,7 @@ function licence(id: string, outcome: VerificationOutcome | null, issuedAt = '20
             licenceId: id,
             outcome,
             checks: [
-              { check: 'holder_match', result: 'warn', evidence: 'same holder ID, but name "张伟" ≠ "张 伟"', messageKey: 'holder_name_differs' },
+              { check: 'holder_match', result: 'warn', evidence: 'same holder ID, but name "张伟" ≠ "张 伟"', reason: 'holder_name_differs' },
               { check: 'field_digest', result: 'pass', evidence: 'digest of field name matches', field: 'name' },
             ],
             verifiedAt: '2026-11-26T02:00:01Z',
