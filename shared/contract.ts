@@ -24,7 +24,7 @@ import {
   TrustList,
   UsageRecordRequest,
 } from './library-api';
-import { VERIFICATION_OUTCOMES, VerificationReportSchema } from './licence-verify';
+import { FIELD_VERIFICATIONS, VERIFICATION_OUTCOMES, VerificationReportSchema } from './licence-verify';
 import { HOST_ERROR_CODES } from './errors';
 import { checkLibraryUrl, LIBRARY_URL_PROBLEM_MESSAGES } from './library-url';
 import { DeviceSettingsSchema, PRINT_LAYOUTS, READER_PRESET_IDS } from './devices';
@@ -72,8 +72,8 @@ const COUNTER_ROLES = ['clerk', 'supervisor'] as const;
 /** A pulled and verified licence as the counter shows it. Face data stays until the case is purged. */
 export const PulledLicenceSchema = z.object({
   summary: LicenceSummary,
-  /** The face fields the material needs, each with whether its digest matched the signed list. */
-  fields: z.array(z.object({ key: z.string(), label: z.string(), value: JsonValue, verified: z.enum(['pass', 'fail', 'unknown']) })),
+  /** The face fields the material needs, each marked by shared/licence-verify.ts's faceFieldVerification. */
+  fields: z.array(z.object({ key: z.string(), label: z.string(), value: JsonValue, verified: z.enum(FIELD_VERIFICATIONS) })),
   file: z.object({ contentType: z.string(), size: z.number(), hash: z.string(), held: z.boolean() }),
   report: VerificationReportSchema,
 });

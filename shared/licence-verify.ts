@@ -197,6 +197,35 @@ export const VerificationReportSchema = z.object({
 /** A licence's verification report. */
 export type VerificationReport = z.infer<typeof VerificationReportSchema>;
 
+/** What the workstation knows about one disclosed face field: verified, failed, or not known. */
+export const FIELD_VERIFICATIONS = ['pass', 'fail', 'unknown'] as const;
+/** What the workstation knows about one disclosed face field. */
+export type FieldVerification = (typeof FIELD_VERIFICATIONS)[number];
+
+/**
+ * Whether a disclosed face field counts as verified — the one rule for the host's marks and
+ * for what the counter's viewer shows (已核验 / 未通过 / 未能核验):
+ *
+ * - `fail` when a digest check of the field failed (its value or salt does not match the signed
+ *   digest, it is not in the signed list, or it was disclosed twice);
+ * - `pass` only when every digest check of the field passed, the issuer's key is trusted, the
+ *   signature over the digest list verifies, and nothing else in the signed data was found
+ *   altered (the outcome is not `signature_invalid`): a digest matching a list that an untrusted
+ *   key signed, or a list that came with altered metadata, another altered field or another
+ *   file, proves nothing;
+ * - `unknown` otherwise (no digest check for the field, or the licence not trusted).
+ *
+ * A revoked, expired or superseded licence's fields can still be `pass`: they are what the
+ * issuer signed, and the outcome says the licence cannot be used.
+ */
+export function faceFieldVerification(report: Pick<VerificationReport, 'outcome' | 'checks'>, key: string): FieldVerification {
+  const digests = report.checks.filter((c) => c.check === 'field_digest' && c.field === key);
+  if (digests.some((c) => c.result === 'fail')) return 'fail';
+  if (digests.length === 0 || digests.some((c) => c.result !== 'pass')) return 'unknown';
+  const passed = (name: VerificationCheckName) => report.checks.some((c) => c.check === name && c.result === 'pass');
+  return passed('issuer_key') && passed('signature') && report.outcome !== 'signature_invalid' && report.outcome !== 'untrusted_issuer' ? 'pass' : 'unknown';
+}
+
 /** What {@link verifyLicence} needs. */
 export interface LicenceVerificationInput {
   /** `GET /licences/{id}` as parsed. */

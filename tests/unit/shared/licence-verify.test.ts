@@ -9,13 +9,16 @@ import {
   VERIFICATION_OUTCOMES,
   VERIFICATION_REASONS,
   VerificationReportSchema,
+  faceFieldVerification,
   reportWithoutLicence,
   verifyLicence,
+  type FieldVerification,
   type LicenceVerificationInput,
   type VerificationReport,
 } from '../../../shared/licence-verify';
 import { generateSm2KeyPair } from '../../../shared/sm';
 import { checkTrustList, type VerifiedTrustList } from '../../../shared/trust';
+import { verifyPulledLicence } from '../../../electron/host/verification';
 
 const ISSUER = { code: '11310000MB2F25863W', name: '上海市公安局' };
 const OTHER_ISSUER = { code: '11310000MB2F2586XY', name: '上海市民政局' };
@@ -256,5 +259,35 @@ describe('evidence and reasons', () => {
   it('has zh-CN labels for every outcome and check', () => {
     for (const outcome of VERIFICATION_OUTCOMES) expect(OUTCOME_LABELS[outcome]).toMatch(/\p{Script=Han}/u);
     for (const check of VERIFICATION_CHECKS) expect(CHECK_LABELS[check]).toMatch(/\p{Script=Han}/u);
+  });
+});
+
+describe('which face fields count as verified (faceFieldVerification, the host and the viewer alike)', () => {
+  const tamperedAddress = withDisclosed(base.disclosed.map((f) => (f.key === 'address' ? { ...f, value: '上海市浦东新区' } : f)));
+  it.each<[string, LicenceDetail, Partial<LicenceVerificationInput>, { name: FieldVerification; address: FieldVerification }]>([
+    ['a valid licence', base, {}, { name: 'pass', address: 'pass' }],
+    ['a revoked licence: its fields are still what the issuer signed', licence({ status: 'revoked' }), {}, { name: 'pass', address: 'pass' }],
+    ['an expired licence', licence({ validTo: '2026-11-25' }), {}, { name: 'pass', address: 'pass' }],
+    ['another holder’s licence', base, { grantHolder: OTHER_HOLDER }, { name: 'pass', address: 'pass' }],
+    ['a file not downloaded', base, { downloadedFileHash: null }, { name: 'pass', address: 'pass' }],
+    ['a tampered field beside a good one', tamperedAddress, {}, { name: 'unknown', address: 'fail' }],
+    ['a field disclosed twice with two values', withDisclosed([...base.disclosed, { key: 'name', value: '张三', salt: 's-name' }]), {}, { name: 'fail', address: 'unknown' }],
+    ['a summary that differs from the signed payload', withSummary({ validTo: '2099-01-01' }), {}, { name: 'unknown', address: 'unknown' }],
+    ['a downloaded file that is not the signed one', base, { downloadedFileHash: fileHash(new Uint8Array([1, 2, 3])) }, { name: 'unknown', address: 'unknown' }],
+    ['a signature by another key under the issuer kid', licence({ signingKey: strangerKey.privateKey }), {}, { name: 'unknown', address: 'unknown' }],
+    // The signature verifies, but with a key that is not this issuer's: trusting the digests would trust the stranger.
+    ['another issuer’s key', licence({ kid: 'mz-1', signingKey: strangerKey.privateKey }), {}, { name: 'unknown', address: 'unknown' }],
+    ['a holder-platform key', licence({ kid: 'platform', signingKey: platformKey.privateKey }), {}, { name: 'unknown', address: 'unknown' }],
+    ['no verified trust list', base, { trust: null }, { name: 'unknown', address: 'unknown' }],
+    ['the library withholding the address', withDisclosed(base.disclosed.filter((f) => f.key !== 'address')), {}, { name: 'pass', address: 'unknown' }],
+  ])('%s', (_, detail, overrides, expected) => {
+    const report = verify(detail, overrides);
+    expect({ name: faceFieldVerification(report, 'name'), address: faceFieldVerification(report, 'address') }).toEqual(expected);
+    // The host marks each disclosed field by the same rule (it never verifies without a trust list).
+    if (overrides.trust === null) return;
+    const host = verifyPulledLicence({ detail, grantHolder: HOLDER, downloadedFileHash: fileHash(FILE), now: NOW, faceFields: FACE_FIELDS, ...overrides, trust });
+    for (const key of ['name', 'address'] as const) {
+      if (detail.disclosed.some((f) => f.key === key)) expect(host.fieldResults.get(key), key).toBe(expected[key]);
+    }
   });
 });

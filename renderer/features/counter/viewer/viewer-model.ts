@@ -1,8 +1,5 @@
 import { VIEWER_TEXT } from './texts';
 
-/** What the workstation knows about one disclosed face field. */
-export type FieldVerification = 'pass' | 'fail' | 'unknown';
-
 /** A colour family, as Element Plus names it (tags and alerts). */
 export type MarkTone = 'success' | 'danger' | 'info';
 
