@@ -12,6 +12,7 @@ import {
   HolderInput,
   JsonValue,
   LicenceId,
+  LicenceQueryRequest,
   LicenceSummary,
   MattersResponse,
   ObjectionListResponse,
@@ -80,16 +81,12 @@ export const PulledLicenceSchema = z.object({
 /** A pulled licence. */
 export type PulledLicence = z.infer<typeof PulledLicenceSchema>;
 
-/** The pull context every library call of a case carries (DESIGN.md 2, step 3). */
-export const PullContextSchema = z
-  .object({
-    grantId: SimpleId,
-    matterCode: SimpleId,
-    caseNo: SimpleId,
-    materialId: SimpleId,
-    purpose: z.string().trim().min(1).max(200),
-  })
-  .strict();
+/**
+ * The pull context every library call of a case carries: the library's query for one material
+ * (grant, matter, material, purpose), which pulls every type the material lists, and the case
+ * it is for.
+ */
+export const PullContextSchema = LicenceQueryRequest.omit({ typeCode: true }).extend({ caseNo: SimpleId });
 
 /** A library's root public key as pinned: its kid and the uncompressed SM2 point in lowercase hex. */
 export const RootKeySchema = z.object({
