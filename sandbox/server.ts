@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import QRCode from 'qrcode';
 import { canonicalJson } from '../shared/canonical-json';
+import { escapeHtml } from '../shared/encoding';
 import { buildLicenceId, isValidHolderId } from '../shared/ids';
 import { fieldDigests, signLicencePayload, signTrustList } from '../shared/licence-digest';
 import {
@@ -547,19 +548,10 @@ export class SandboxApp {
       }),
     );
     const hash = sm3Hex(pdf);
-    const payload: SignedLicencePayload = {
-      id: licence.id,
-      typeCode: licence.typeCode,
-      number: licence.number,
-      holder: this.holderOf(licence),
-      issuer: { code: licence.issuerCode, name: licence.issuerName },
-      issuedAt: licence.issuedAt,
-      validFrom: licence.validFrom,
-      validTo: licence.validTo,
-      version: licence.version,
-      fileHash: hash,
-      digests: fieldDigests(licence.fields, licence.salts),
-    };
+    // The issuer signs the summary's metadata itself, so that the two cannot differ (the
+    // workstation's metadata check); the status and the type's name are the library's, unsigned.
+    const { typeName: _typeName, status: _status, ...metadata } = this.summary(licence);
+    const payload: SignedLicencePayload = { ...metadata, fileHash: hash, digests: fieldDigests(licence.fields, licence.salts) };
     const key = this.key(licence.kid);
     const signature = signLicencePayload(payload, key.privateKey, key.publicKey);
     let parts: SignedParts = { kid: licence.kid, payload, signature, fields: licence.fields };
@@ -835,8 +827,4 @@ function checkHolderIdNumber(idNumber: string): string {
 function checkSimpleId(id: string, what: string): string {
   if (!SIMPLE_ID_PATTERN.test(id)) throw new ApiError('BAD_REQUEST', `${what}格式无效`);
   return id;
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { escapeHtml } from '../../shared/encoding';
 import { shanghaiDateTime } from '../../shared/shanghai-time';
 
 /** Why the workstation does not serve, as the page shows it. */
@@ -17,10 +18,6 @@ export interface RefusalServer {
   port: number;
   origin: string;
   close(): Promise<void>;
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }
 
 /** The page: what happened and what to do, in Chinese, with nothing to run (no script at all). */

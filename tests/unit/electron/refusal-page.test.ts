@@ -10,6 +10,6 @@ describe('the refusal page', () => {
   it('escapes what it is given', () => {
     const page = refusalPage({ title: '<b>', what: '"&', steps: ["'"], at: '2026-11-26T16:05:00.000Z' });
     expect(page).not.toContain('<b>');
-    expect(page).toContain('&#60;b&#62;');
+    expect(page).toContain('&lt;b&gt;');
   });
 });
