@@ -27,7 +27,7 @@ describe('the app:// protocol handler', () => {
   });
 
   it('gives each file of the build the type the browser-mode server gives it', async () => {
-    for (const [name, type] of [
+    for (const [name, type] of <[string, string][]>[
       ['favicon.ico', 'image/x-icon'],
       ['assets/zxing.wasm', 'application/wasm'],
       ['assets/app.css', 'text/css; charset=utf-8'],
