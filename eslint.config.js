@@ -1,4 +1,4 @@
-// Lint, with the layer boundaries as rules (STYLE.md 1): shared/ is pure, renderer/ never
+// Lint, with the layer boundaries as rules (docs/architecture.md §10.1): shared/ is pure, renderer/ never
 // reaches into the host, and nothing outside electron/main and electron/preload loads electron.
 import tseslint from 'typescript-eslint';
 import vue from 'eslint-plugin-vue';

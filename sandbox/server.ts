@@ -1,5 +1,5 @@
 /**
- * The sandbox's request handling: every call of API.md and the sandbox-only calls, over the
+ * The sandbox's request handling: every call of docs/library-api.md, the sandbox-only ones included, over the
  * store. Routing works on decoded path segments, each checked against a strict pattern
  * before any lookup, so an encoded `../` is a 400, never a file or a 500.
  */
@@ -89,7 +89,7 @@ export interface SandboxContext {
 
 interface StoredGrant extends Grant {
   scope: TokenScope;
-  /** The operator who redeemed or requested it: the only one who may use it (API.md, GRANT_INVALID). */
+  /** The operator who redeemed or requested it: the only one who may use it (docs/library-api.md §7, GRANT_INVALID). */
   operatorId: string;
 }
 
@@ -309,7 +309,7 @@ export class SandboxApp {
     throw notFound('接口');
   }
 
-  // The pull context (DESIGN.md 2, step 3): what API.md's bodies carry (grant, matter,
+  // The pull context (docs/library-api.md §8): what the bodies carry (grant, matter,
   // material, purpose), the operator behind the token, and the case and workstation the
   // workstation sends as X-Case-No and X-Workstation-Id headers.
   private logPull(r: Request, operator: OperatorRow, rest: string[], body: Record<string, unknown> | null): void {

@@ -1,6 +1,6 @@
 /**
  * The host API contract: every call the renderer may make to the host, declared once with its
- * request and response schema (STYLE.md 2). The Electron main process and the browser-mode
+ * request and response schema (docs/architecture.md §10.2). The Electron main process and the browser-mode
  * HTTP server implement the same handlers object, typed from this contract, and the renderer's
  * client is derived from it; the transports only carry `{name, input}` and a result envelope.
  */

@@ -1,8 +1,8 @@
 /**
- * The rules of a counter case (办件, DESIGN.md section 2) that are not UI: the case number a
+ * The rules of a counter case (办件, docs/architecture.md §4) that are not UI: the case number a
  * clerk reads aloud, each material's state from its pull, its licences' verification, paper
  * scans and the clerk's overrides, whether the case can be completed, the usage record sent to
- * the library (API.md "Usage records"), the receipt (回执), and what the purge keeps.
+ * the library (docs/library-api.md §9), the receipt (回执), and what the purge keeps.
  *
  * The applicant is never forced onto the electronic path (Art. 22): paper is always possible
  * for the reasons `elderly`, `no_phone` and `applicant_choice`, whatever the material's state.
@@ -346,7 +346,7 @@ export function completionCheck(counterCase: CounterCase): CompletionCheck {
 
 // ---- Usage record
 
-/** One material of a usage record (API.md "Usage records"). */
+/** One material of a usage record (docs/library-api.md §9). */
 export type UsageRecordMaterial = UsageMaterial;
 
 /** The usage record body (`POST /usage-records`). */

@@ -1,5 +1,5 @@
 /**
- * Verification of one pulled licence (DESIGN.md section 5, "Verification report"): every check
+ * Verification of one pulled licence (docs/architecture.md §5): every check
  * is reported separately with its evidence, and the outcome is exactly one of
  * {@link VERIFICATION_OUTCOMES}.
  *
@@ -395,7 +395,7 @@ function outcomeOf(checks: readonly VerificationCheck[], status: StatusObservati
 }
 
 /**
- * Verifies one pulled licence: each check of DESIGN.md section 5 reported separately, and the
+ * Verifies one pulled licence: each check of docs/architecture.md §5.1 reported separately, and the
  * outcome by the precedence in the module doc. Pure and synchronous; the SM2 verification
  * uses `shared/sm`'s precomputed-key cache.
  */

@@ -104,7 +104,7 @@ async function readBody(req: IncomingMessage): Promise<Buffer | 'too_large'> {
 
 /**
  * The browser-mode transport: serves the renderer and the host API on 127.0.0.1 only.
- * A local web page must not be able to drive the workstation (DESIGN.md 7), hence: the Host
+ * A local web page must not be able to drive the workstation (docs/architecture.md §9), hence: the Host
  * header must name this server (DNS rebinding), a host call's Origin must be this server's own
  * (403 otherwise), and it must carry the per-launch secret (401 otherwise).
  */

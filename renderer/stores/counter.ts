@@ -124,10 +124,10 @@ async function blobBytes(blob: Blob): Promise<Uint8Array> {
 }
 
 /**
- * The counter transaction (DESIGN.md 2): opens a case, reads the holder, pulls every material
+ * The counter transaction (docs/architecture.md §4): opens a case, reads the holder, pulls every material
  * concurrently, keeps paper scans and overrides, completes the case with its usage record in the
  * outbox and purges what was pulled. Every step goes to the audit chain. It calls the host,
- * Dexie and shared/'s rules and never touches UI (STYLE.md 8): failures are thrown as AppError
+ * Dexie and shared/'s rules and never touches UI (docs/architecture.md §10.8): failures are thrown as AppError
  * for the page to word.
  */
 export const useCounterStore = defineStore('counter', () => {
@@ -379,7 +379,7 @@ export const useCounterStore = defineStore('counter', () => {
   }
 
   /**
-   * The library is unreachable (DESIGN.md 6): the case goes on without a grant and every
+   * The library is unreachable (docs/architecture.md §8): the case goes on without a grant and every
    * material shows the failed pull, so that its paper pages take the reason library_unreachable
    * and Art. 11's catch-up re-checks them once the link returns.
    */
