@@ -15,6 +15,13 @@ if [ -n "$(git status --porcelain)" ]; then
 fi
 
 npx prettier --write --log-level warn .
+# Prettier is not always idempotent (a long member chain can settle only on a second pass):
+# format again whatever it would still change, until nothing is left.
+for _ in 1 2 3; do
+  mapfile -t again < <(npx prettier --list-different . || true)
+  [ "${#again[@]}" -eq 0 ] && break
+  npx prettier --write --log-level warn "${again[@]}"
+done
 changed=$(git diff --name-only | wc -l)
 echo "format-all: ${changed} files reformatted."
 git diff --stat | tail -n 1
