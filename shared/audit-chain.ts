@@ -1,5 +1,5 @@
 /**
- * The workstation's local audit chain (DESIGN.md section 5, "Audit chain"; Art. 26 of the
+ * The workstation's local audit chain (docs/architecture.md §7; Art. 26 of the
  * measures asks for a full-process log). Every step of a case, and every supervisor action,
  * appends one event; each event carries the hash of the one before it, so that removing,
  * reordering or editing any event breaks every later link.
@@ -9,14 +9,14 @@
  *     hash = SM3( UTF-8( prev + canonicalJson({seq, at, operator, role, workstation, case, kind, details, prev}) ) )
  *
  * i.e. the previous event's hash (64 lowercase hex characters; {@link AUDIT_GENESIS_PREV} for
- * the first event) immediately followed by the canonical JSON (API.md "Common") of the event
+ * the first event) immediately followed by the canonical JSON (docs/library-api.md §1) of the event
  * without its `hash` field, as lowercase hex. `prev` is therefore both the prefix and a field.
  * Exactly these nine fields are hashed: a property a store adds to the row (a primary key, say)
  * is not. The first event has `seq` 1 and each next one `seq + 1`.
  *
  * Dexie stores the events; this module builds and verifies them. Verification is incremental
  * ({@link AuditChainVerifier}) because a supervisor checks hundreds of thousands of events read
- * from IndexedDB in pages, hashing outside the transaction (notes/measurements.md).
+ * from IndexedDB in pages, hashing outside the transaction (docs/architecture.md §11).
  */
 import { CanonicalJsonWriter, canonicalJson } from './canonical-json';
 import { sm3Hex, type Sm3Batch } from './sm';

@@ -1,6 +1,6 @@
 /**
  * The host API contract: every call the renderer may make to the host, declared once with its
- * request and response schema (STYLE.md 2). The Electron main process and the browser-mode
+ * request and response schema (docs/architecture.md §10.2). The Electron main process and the browser-mode
  * HTTP server implement the same handlers object, typed from this contract, and the renderer's
  * client is derived from it; the transports only carry `{name, input}` and a result envelope.
  */
@@ -11,8 +11,8 @@ import {
   Holder,
   HolderInput,
   JsonValue,
-  LICENCE_STATUSES,
   LicenceId,
+  LicenceQueryRequest,
   LicenceSummary,
   MattersResponse,
   ObjectionListResponse,
@@ -25,7 +25,7 @@ import {
   TrustList,
   UsageRecordRequest,
 } from './library-api';
-import { VERIFICATION_CHECKS, VERIFICATION_OUTCOMES } from './licence-verify';
+import { FIELD_VERIFICATIONS, VERIFICATION_OUTCOMES, VerificationReportSchema } from './licence-verify';
 import { HOST_ERROR_CODES } from './errors';
 import { checkLibraryUrl, LIBRARY_URL_PROBLEM_MESSAGES } from './library-url';
 import { DeviceSettingsSchema, PRINT_LAYOUTS, READER_PRESET_IDS } from './devices';
@@ -70,46 +70,23 @@ export type LinkState = z.infer<typeof LinkStateSchema>;
 
 const COUNTER_ROLES = ['clerk', 'supervisor'] as const;
 
-/** One check of a verification report (shared/licence-verify.ts's VerificationCheck). */
-export const VerificationCheckSchema = z.object({
-  check: z.enum(VERIFICATION_CHECKS),
-  result: z.enum(['pass', 'fail', 'warn', 'unknown']),
-  evidence: z.string(),
-  messageKey: z.string().optional(),
-  params: z.record(z.string(), z.string()).optional(),
-  field: z.string().optional(),
-});
-
-/** A licence's verification report (shared/licence-verify.ts's VerificationReport). */
-export const VerificationReportSchema = z.object({
-  licenceId: z.string().nullable(),
-  outcome: z.enum(VERIFICATION_OUTCOMES),
-  checks: z.array(VerificationCheckSchema),
-  verifiedAt: z.string(),
-  status: z.object({ status: z.enum(LICENCE_STATUSES), asOf: z.string(), live: z.boolean() }).nullable(),
-});
-
 /** A pulled and verified licence as the counter shows it. Face data stays until the case is purged. */
 export const PulledLicenceSchema = z.object({
   summary: LicenceSummary,
-  /** The face fields the material needs, each with whether its digest matched the signed list. */
-  fields: z.array(z.object({ key: z.string(), label: z.string(), value: JsonValue, verified: z.enum(['pass', 'fail', 'unknown']) })),
+  /** The face fields the material needs, each marked by shared/licence-verify.ts's faceFieldVerification. */
+  fields: z.array(z.object({ key: z.string(), label: z.string(), value: JsonValue, verified: z.enum(FIELD_VERIFICATIONS) })),
   file: z.object({ contentType: z.string(), size: z.number(), hash: z.string(), held: z.boolean() }),
   report: VerificationReportSchema,
 });
 /** A pulled licence. */
 export type PulledLicence = z.infer<typeof PulledLicenceSchema>;
 
-/** The pull context every library call of a case carries (DESIGN.md 2, step 3). */
-export const PullContextSchema = z
-  .object({
-    grantId: SimpleId,
-    matterCode: SimpleId,
-    caseNo: SimpleId,
-    materialId: SimpleId,
-    purpose: z.string().trim().min(1).max(200),
-  })
-  .strict();
+/**
+ * The pull context every library call of a case carries: the library's query for one material
+ * (grant, matter, material, purpose), which pulls every type the material lists, and the case
+ * it is for.
+ */
+export const PullContextSchema = LicenceQueryRequest.omit({ typeCode: true }).extend({ caseNo: SimpleId });
 
 /** A library's root public key as pinned: its kid and the uncompressed SM2 point in lowercase hex. */
 export const RootKeySchema = z.object({

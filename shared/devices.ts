@@ -1,5 +1,5 @@
 /**
- * The counter's devices as configuration (DESIGN.md 8): the ID-card reader's local service and
+ * The counter's devices as configuration (docs/architecture.md §3.6): the ID-card reader's local service and
  * the printer. What differs between reader vendors — the service's URL and transport, the
  * request, the answer's field names, status codes and photo encoding — is a {@link ReaderConfig};
  * a supervisor picks a named preset in 设置 or describes the vendor's service as `custom`.

@@ -1,6 +1,6 @@
 /**
  * The host API's error codes. Every failure that crosses the host boundary carries exactly one
- * of these, with a zh-CN sentence a clerk can act on (STYLE.md 3: a result envelope, never a throw).
+ * of these, with a zh-CN sentence a clerk can act on (docs/architecture.md §10.3: a result envelope, never a throw).
  */
 export const HOST_ERROR_CODES = [
   'BAD_REQUEST',

@@ -1,7 +1,7 @@
 /**
  * The resident identity card (居民身份证) as an ID-card reader (身份证阅读器) reads it: the card
  * data type, its normalisation from a vendor service's raw answer (driven by a field map, so a
- * new vendor is configuration, not code — DESIGN.md 8), and the checks a counter makes on it
+ * new vendor is configuration, not code — docs/architecture.md §3.6), and the checks a counter makes on it
  * (GB 11643 check character, the birth date and sex the number encodes, the validity period in
  * Asia/Shanghai).
  *
@@ -10,7 +10,7 @@
 import { z } from 'zod';
 import { citizenIdProblem, type CitizenIdProblem } from './ids';
 import { IsoDate } from './library-api';
-import { shanghaiDate } from './licence-verify';
+import { shanghaiDate } from './shanghai-time';
 
 /** Sex as the card prints it (GB/T 2261.1: 1 男, 2 女). */
 export const ID_CARD_SEXES = ['男', '女'] as const;

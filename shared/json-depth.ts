@@ -1,5 +1,5 @@
 /**
- * How deep a request body may nest (API.md, "Common": deeper than 64 levels is BAD_REQUEST).
+ * How deep a request body may nest (docs/library-api.md §1: deeper than 64 levels is BAD_REQUEST).
  * Validators, canonical JSON and the zod schemas all recurse once per level, so a body nested a
  * few thousand deep overflows the stack; these checks run before any of them and never recurse.
  */

@@ -1,5 +1,5 @@
 /**
- * The trust list (`GET /trust`, API.md "Trust"): the issuers' and the holder platform's SM2
+ * The trust list (`GET /trust`, docs/library-api.md §4): the issuers' and the holder platform's SM2
  * public keys, signed by the library's root key, which the workstation pins. A licence or a
  * 亮证 token is only as trusted as the key that signed it, so every key is looked up here by
  * its `kid`, its `use` and its validity window.

@@ -1,11 +1,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import { join, normalize, resolve, sep } from 'node:path';
 import { timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { dispatchHostCall, type HostHandlers } from './dispatch';
 import type { Operator } from '../../shared/contract';
 import { RENDERER_CSP } from './csp';
+import { contentTypeOf } from './mime';
 import { jsonTextTooDeep, TOO_DEEP_MESSAGE_ZH } from '../../shared/json-depth';
 import { hostFailure } from '../../shared/errors';
 
@@ -44,24 +45,6 @@ const MAX_BODY = 32 * 1024 * 1024;
 export const HOST_BATCH_NAME = '_batch';
 /** Calls in one batch at most: the page's bursts are a case's materials and its start-up. */
 export const MAX_BATCH_CALLS = 32;
-
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-  '.wasm': 'application/wasm',
-  '.map': 'application/json; charset=utf-8',
-  '.bcmap': 'application/octet-stream',
-  '.pfb': 'application/octet-stream',
-};
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -121,7 +104,7 @@ async function readBody(req: IncomingMessage): Promise<Buffer | 'too_large'> {
 
 /**
  * The browser-mode transport: serves the renderer and the host API on 127.0.0.1 only.
- * A local web page must not be able to drive the workstation (DESIGN.md 7), hence: the Host
+ * A local web page must not be able to drive the workstation (docs/architecture.md §9), hence: the Host
  * header must name this server (DNS rebinding), a host call's Origin must be this server's own
  * (403 otherwise), and it must carry the per-launch secret (401 otherwise).
  */
@@ -247,7 +230,7 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
       return;
     }
     const content = await readFile(file);
-    const type = MIME[extname(file).toLowerCase()] ?? 'application/octet-stream';
+    const type = contentTypeOf(file);
     const headers: Record<string, string | number> = {
       'content-type': type,
       'content-length': content.length,

@@ -7,7 +7,7 @@ import type { LibraryClient } from './library-client';
 
 /**
  * The trust list, verified against the pinned root key before anything relies on it, and kept
- * on disk so that a token can still be checked offline after a restart (DESIGN.md 6).
+ * on disk so that a token can still be checked offline after a restart (docs/architecture.md §8).
  */
 export class TrustStore {
   private current: { trust: VerifiedTrustList; verifiedAt: string } | null = null;

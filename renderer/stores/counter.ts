@@ -26,7 +26,6 @@ import {
 } from '../../shared/counter-case';
 import { maskIdNumber } from '../../shared/ids';
 import type { CatalogResponse, Grant, Holder, Matter, PaperReason } from '../../shared/library-api';
-import type { VerificationReport } from '../../shared/licence-verify';
 import { buildMatterIndex, searchMatters, type MatterSearchHit } from '../../shared/matter-search';
 import { sm3Hex } from '../../shared/sm';
 import { createAuditLog, isConstraintError, type AuditActor, type AuditLog } from '../audit/audit-log';
@@ -114,11 +113,6 @@ const PULL_ERROR_CODES: Record<string, string> = { LIBRARY_UNAVAILABLE: 'UNAVAIL
 // The rule lives in shared/counter-case, where the supervisor's views read it too.
 const shortName = workstationShortName;
 
-// The contract carries check names as plain strings; they are shared/licence-verify's names.
-function reportOf(licence: PulledLicence): VerificationReport {
-  return { ...licence.report, checks: licence.report.checks as VerificationReport['checks'] };
-}
-
 // The case lives in reactive state; IndexedDB's structured clone refuses Vue's proxies, and the
 // host must get plain JSON too.
 function plain<T>(value: T): T {
@@ -130,10 +124,10 @@ async function blobBytes(blob: Blob): Promise<Uint8Array> {
 }
 
 /**
- * The counter transaction (DESIGN.md 2): opens a case, reads the holder, pulls every material
+ * The counter transaction (docs/architecture.md §4): opens a case, reads the holder, pulls every material
  * concurrently, keeps paper scans and overrides, completes the case with its usage record in the
  * outbox and purges what was pulled. Every step goes to the audit chain. It calls the host,
- * Dexie and shared/'s rules and never touches UI (STYLE.md 8): failures are thrown as AppError
+ * Dexie and shared/'s rules and never touches UI (docs/architecture.md §10.8): failures are thrown as AppError
  * for the page to word.
  */
 export const useCounterStore = defineStore('counter', () => {
@@ -385,7 +379,7 @@ export const useCounterStore = defineStore('counter', () => {
   }
 
   /**
-   * The library is unreachable (DESIGN.md 6): the case goes on without a grant and every
+   * The library is unreachable (docs/architecture.md §8): the case goes on without a grant and every
    * material shows the failed pull, so that its paper pages take the reason library_unreachable
    * and Art. 11's catch-up re-checks them once the link returns.
    */
@@ -425,7 +419,7 @@ export const useCounterStore = defineStore('counter', () => {
         held.set(licence.summary.id, licence);
         return {
           summary: licence.summary,
-          report: reportOf(licence),
+          report: licence.report,
           faceFields: licence.fields.map((field) => ({ key: field.key, value: field.value })),
           file: { contentType: licence.file.contentType, size: licence.file.size, hash: licence.file.hash, blobKey: null },
         };

@@ -26,7 +26,7 @@ const DRAFT: ObjectionDraft = {
   evidence: [{ name: '户籍证明.png', contentType: 'image/png', data: 'iVBORw0KGgo=' }],
 };
 
-/** A library that keeps the first receipt per objection id, as API.md requires. */
+/** A library that keeps the first receipt per objection id, as docs/library-api.md §10 requires. */
 function objectionLibrary() {
   const stored = new Map<string, ObjectionRequest>();
   let failWith: HostErrorCode | null = null;

@@ -11,7 +11,7 @@ function freshDb(): WorkstationDb {
 
 const item = (key: string) => ({ key, kind: 'usage_record' as const, payload: { caseNo: key }, createdAt: '2026-11-27T02:00:00Z' });
 
-/** A library that keeps the first result per idempotency key, as API.md requires. */
+/** A library that keeps the first result per idempotency key, as docs/library-api.md §1 requires. */
 function fakeLibrary() {
   const records = new Map<string, unknown>();
   const calls: string[] = [];

@@ -32,7 +32,7 @@ const RECORD: UsageRecordRequest = {
 };
 
 /**
- * A library as API.md has it: a record for an unknown matter is refused (NOT_FOUND, with its
+ * A library as docs/library-api.md has it: a record for an unknown matter is refused (NOT_FOUND, with its
  * sentence), a key keeps only an accepted request's result, the same key with another body is
  * CONFLICT. `loseNextAnswer` stores the next record but the answer never arrives.
  */

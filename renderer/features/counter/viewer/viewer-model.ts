@@ -1,8 +1,5 @@
 import { VIEWER_TEXT } from './texts';
 
-/** What the workstation knows about one disclosed face field. */
-export type FieldVerification = 'pass' | 'fail' | 'unknown';
-
 /** A colour family, as Element Plus names it (tags and alerts). */
 export type MarkTone = 'success' | 'danger' | 'info';
 
@@ -14,7 +11,7 @@ export interface FieldMark {
 /**
  * The mark beside a face field. Only a digest that matched the issuer's signed list earns the
  * green mark; anything the caller could not classify is grey, so nothing unverified looks
- * verified (DESIGN.md 5).
+ * verified (docs/architecture.md §5.3).
  */
 export function fieldMark(verified: unknown): FieldMark {
   if (verified === 'pass') return { tone: 'success', label: VIEWER_TEXT.mark.pass };
