@@ -2,7 +2,7 @@
  * The host API's error codes. Every failure that crosses the host boundary carries exactly one
  * of these, with a zh-CN sentence a clerk can act on (STYLE.md 3: a result envelope, never a throw).
  * The renderer words the codes from its own catalogue (renderer/i18n/zh-CN.ts `errors.codes`),
- * so a code reads the same there as here; see README.md, "Host API".
+ * so a code reads the same there as here; see README.md, "The host API".
  */
 export const HOST_ERROR_CODES = [
   'BAD_REQUEST',
