@@ -71,6 +71,16 @@ export default tseslint.config(
     },
   },
   {
+    // Texts come from the one catalogue through renderer/i18n's `t`, whose keys the compiler
+    // checks; vue-i18n's own `t`/`$t` take any string.
+    files: ['renderer/**/*.ts', 'renderer/**/*.vue'],
+    ignores: ['renderer/i18n/**'],
+    rules: {
+      'no-restricted-syntax': ['error', { selector: "ImportDeclaration[source.value='vue-i18n']", message: 'Use t() from renderer/i18n: its keys are checked by the compiler.' }],
+      'vue/no-restricted-syntax': ['error', { selector: "CallExpression[callee.name='$t']", message: 'Use t() from renderer/i18n: its keys are checked by the compiler.' }],
+    },
+  },
+  {
     files: ['electron/host/**/*.ts', 'sandbox/**/*.ts'],
     rules: {
       'no-restricted-imports': [

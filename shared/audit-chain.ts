@@ -74,34 +74,6 @@ export const AUDIT_EVENT_KINDS = [
 /** One kind of audit event (see {@link AUDIT_EVENT_KINDS}). */
 export type AuditEventKind = (typeof AUDIT_EVENT_KINDS)[number];
 
-/** zh-CN names of the event kinds, for the supervisor's audit view. */
-export const AUDIT_EVENT_KIND_LABELS: Record<AuditEventKind, string> = {
-  sign_in: '登录',
-  sign_out: '退出登录',
-  training_switch: '切换培训模式',
-  case_open: '开始办件',
-  case_cancel: '放弃办件',
-  token_read: '读取亮证码',
-  grant: '取得授权',
-  pull: '调取证照',
-  verification: '核验证照',
-  view: '查看证照',
-  paper_scan: '扫描纸质材料',
-  override: '人工更正材料状态',
-  completion: '办结',
-  receipt_print: '打印回执',
-  usage_record: '用证记录',
-  purge: '清除证照数据',
-  objection: '提交异议',
-  objection_update: '异议处理结果',
-  status_recheck: '复核证照状态',
-  catch_up_flag: '补查标记',
-  review: '随机抽查',
-  chain_verify: '校验审计链',
-  export: '导出',
-  settings_change: '修改设置',
-};
-
 const KIND_SET: ReadonlySet<string> = new Set(AUDIT_EVENT_KINDS);
 
 /** True when a string is one of the closed list of event kinds. */

@@ -255,13 +255,6 @@ export type OverrideProblem =
   /** `use_licence` names a licence that is not among the material's valid ones. */
   | 'licence_not_valid';
 
-/** zh-CN sentences for the override problems. */
-export const OVERRIDE_PROBLEM_MESSAGES: Record<OverrideProblem, string> = {
-  reason_required: '请填写更正原因。',
-  not_applicable: '只有已核验有效的电子证照才能人工更正。',
-  licence_not_valid: '所选证照未通过核验，不能用于免交。',
-};
-
 /** Whether an override may be applied to a material; null when it may. */
 export function overrideProblem(material: CaseMaterial, override: MaterialOverride): OverrideProblem | null {
   if (override.reason.trim().length < 2) return 'reason_required';
@@ -409,7 +402,7 @@ export interface Receipt {
   caseNoForReading: string;
   matter: { code: string; name: string };
   /** The holder's name and ID, a citizen ID number masked to its first 6 and last 4 characters. */
-  holder: { name: string; idLabel: string; idNumberMasked: string };
+  holder: { name: string; idType: Holder['idType']; idNumberMasked: string };
   /** `YYYY-MM-DD HH:mm` in Asia/Shanghai. */
   completedAtText: string;
   operatorId: string;
@@ -445,7 +438,7 @@ export function buildReceipt(counterCase: CounterCase, record: UsageRecord): Rec
     matter: counterCase.matter,
     holder: {
       name: counterCase.holder.name,
-      idLabel: counterCase.holder.idType === '111' ? '居民身份证号' : '统一社会信用代码',
+      idType: counterCase.holder.idType,
       idNumberMasked: maskHolderId(counterCase.holder),
     },
     completedAtText: shanghaiDateTime(record.completedAt, 'minute'),

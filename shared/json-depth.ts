@@ -60,6 +60,3 @@ export function valueTooDeep(value: unknown, max: number = MAX_JSON_DEPTH): bool
   }
   return false;
 }
-
-/** What the host answers (BAD_REQUEST) for a call nested beyond MAX_JSON_DEPTH, in zh-CN. */
-export const TOO_DEEP_MESSAGE_ZH = `提交的内容嵌套超过 ${MAX_JSON_DEPTH} 层，不是工作台能处理的数据，已拒绝；请检查该条内容，如反复出现请联系技术支持。`;

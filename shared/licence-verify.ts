@@ -53,21 +53,6 @@ export const VERIFICATION_OUTCOMES = [
 /** The one outcome of a verification. */
 export type VerificationOutcome = (typeof VERIFICATION_OUTCOMES)[number];
 
-/** zh-CN labels of the outcomes. */
-export const OUTCOME_LABELS: Record<VerificationOutcome, string> = {
-  valid: '有效',
-  expired: '已过期',
-  not_yet_valid: '尚未生效',
-  revoked: '已注销/撤销/吊销',
-  suspended: '已暂扣',
-  superseded: '已被新版本替代',
-  signature_invalid: '签名无效',
-  untrusted_issuer: '签发机构不可信',
-  holder_mismatch: '持证人不符',
-  not_in_library: '证照库中无此证照',
-  unavailable: '证照库暂不可用',
-};
-
 /** The checks of a report, in the order they are reported. */
 export const VERIFICATION_CHECKS = [
   'identifier_check_char',
@@ -86,22 +71,6 @@ export const VERIFICATION_CHECKS = [
 
 /** One kind of check. */
 export type VerificationCheckName = (typeof VERIFICATION_CHECKS)[number];
-
-/** zh-CN labels of the checks. */
-export const CHECK_LABELS: Record<VerificationCheckName, string> = {
-  identifier_check_char: '证照标识校验位',
-  holder_id_checksum: '持证人证件号码校验',
-  holder_match: '持证人与授权一致',
-  issuer_key: '签发机构密钥可信',
-  signature: '签发机构签名',
-  metadata: '证照元数据与签名一致',
-  field_digest: '照面字段摘要',
-  disclosure: '照面字段披露范围',
-  file_hash: '证照文件哈希',
-  validity_window: '有效期',
-  status: '证照状态',
-  library: '证照库调取',
-};
 
 /** The results a check can have. */
 export const CHECK_RESULTS = ['pass', 'fail', 'warn', 'unknown'] as const;

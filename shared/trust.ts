@@ -18,14 +18,6 @@ export type TrustListProblem =
   /** Two keys share a `kid`, so a lookup would be ambiguous. */
   | 'duplicate_kid';
 
-/** zh-CN sentences for the trust list problems, for the clerk and the log view. */
-export const TRUST_LIST_PROBLEM_MESSAGES: Record<TrustListProblem, string> = {
-  malformed: '信任列表格式不正确，请联系管理员。',
-  root_kid_mismatch: '信任列表不是由本机预置的根密钥签发，已拒绝使用。',
-  bad_signature: '信任列表的根签名验证失败，已拒绝使用。',
-  duplicate_kid: '信任列表中存在重复的密钥标识，已拒绝使用。',
-};
-
 /** A trust list whose root signature verified, indexed by `kid`. */
 export interface VerifiedTrustList {
   readonly list: TrustList;

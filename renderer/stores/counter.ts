@@ -30,8 +30,8 @@ import { buildMatterIndex, searchMatters, type MatterSearchHit } from '../../sha
 import { sm3Hex } from '../../shared/sm';
 import { createAuditLog, isConstraintError, type AuditActor, type AuditLog } from '../audit/audit-log';
 import { workstationDb, type PaperScanRow, type WorkstationDb } from '../db/db';
-import { HOST_ERROR_MESSAGES_ZH } from '../../shared/errors';
 import { AppError, hostClient, type HostClient } from '../host/client';
+import { t } from '../i18n';
 import { enqueue, type Outbox } from '../outbox/outbox';
 import { sharedOutbox } from '../outbox/workstation-outbox';
 import { usageRecordService } from '../features/outbox/usage-record-service';
@@ -204,7 +204,7 @@ export const useCounterStore = defineStore('counter', () => {
 
   async function audit(kind: AuditEventKind, details: Record<string, unknown>, caseNo: string | null): Promise<void> {
     const who = actor.value;
-    if (!who) throw new AppError('UNAUTHENTICATED', '登录已失效，请重新登录后再操作。');
+    if (!who) throw new AppError('UNAUTHENTICATED');
     await d().audit.append(who, { kind, case: caseNo, details });
   }
 
@@ -261,7 +261,7 @@ export const useCounterStore = defineStore('counter', () => {
   /** Opens a case for a matter: a new case number, a Dexie row, an audit event. */
   async function openCase(matterCode: string): Promise<OpenedCase> {
     const matter = matters.value.find((m) => m.code === matterCode);
-    if (!matter) throw new AppError('NOT_FOUND', '未找到该事项，请重新选择。');
+    if (!matter) throw new AppError('NOT_FOUND', 'matterNotFound');
     if (opened.value && !completed.value) await cancelCase();
     resetCase();
     const { db, now } = d();
@@ -283,7 +283,7 @@ export const useCounterStore = defineStore('counter', () => {
   }
 
   function requireOpened(): OpenedCase {
-    if (!opened.value) throw new AppError('BAD_REQUEST', '请先选择事项，开始办件。');
+    if (!opened.value) throw new AppError('BAD_REQUEST', 'noCase');
     return opened.value;
   }
 
@@ -322,7 +322,7 @@ export const useCounterStore = defineStore('counter', () => {
    */
   async function readToken(text: string): Promise<void> {
     const { caseNo, matter } = requireOpened();
-    if (active.value) throw new AppError('CONFLICT', '本次办件已取得授权。');
+    if (active.value) throw new AppError('CONFLICT', 'alreadyGranted');
     const { client } = d();
     let inspected: HostOutput<'token.inspect'>;
     try {
@@ -356,7 +356,7 @@ export const useCounterStore = defineStore('counter', () => {
    */
   async function serveWithoutPhone(input: DutyInput): Promise<void> {
     const { caseNo, matter } = requireOpened();
-    if (active.value) throw new AppError('CONFLICT', '本次办件已取得授权。');
+    if (active.value) throw new AppError('CONFLICT', 'alreadyGranted');
     if (matter.scenario !== 'government') {
       await audit('grant', { ok: false, basis: 'none', reason: input.reason, holder: maskIdNumber(input.holder.idNumber) }, caseNo);
       startCase(input.holder, null, input.reason, { cause: 'no_duty_basis', holderFrom: 'typed' });
@@ -388,12 +388,12 @@ export const useCounterStore = defineStore('counter', () => {
     const counterCase = startCase(holder, null, reason, { cause: 'library_unreachable', holderFrom: basis === 'token' ? 'token' : 'typed' });
     for (const material of counterCase.materials) {
       material.pull = { state: 'failed', errorCode: PULL_ERROR_CODES.LIBRARY_UNAVAILABLE! };
-      Object.assign(progress[material.material.id]!, { phase: 'failed', errorCode: 'LIBRARY_UNAVAILABLE', errorMessage: HOST_ERROR_MESSAGES_ZH.LIBRARY_UNAVAILABLE });
+      Object.assign(progress[material.material.id]!, { phase: 'failed', errorCode: 'LIBRARY_UNAVAILABLE', errorMessage: t('errors.codes.LIBRARY_UNAVAILABLE') });
     }
   }
 
   function purposeOf(counterCase: CounterCase): string {
-    return `办理${counterCase.matter.name}`.slice(0, 200);
+    return t('counter.pullPurpose', { matter: counterCase.matter.name }).slice(0, 200);
   }
 
   async function pullOne(materialId: string): Promise<void> {
@@ -466,7 +466,7 @@ export const useCounterStore = defineStore('counter', () => {
 
   function caseMaterial(materialId: string): CaseMaterial {
     const material = active.value?.materials.find((m) => m.material.id === materialId);
-    if (!material) throw new AppError('NOT_FOUND', '本次办件没有这项材料。');
+    if (!material) throw new AppError('NOT_FOUND', 'materialNotInCase');
     return material;
   }
 
@@ -506,13 +506,13 @@ export const useCounterStore = defineStore('counter', () => {
    */
   async function savePaper(materialId: string, reason: PaperReason, pages: NewPaperPage[]): Promise<void> {
     const counterCase = active.value;
-    if (!counterCase) throw new AppError('BAD_REQUEST', '请先读取办事人信息。');
+    if (!counterCase) throw new AppError('BAD_REQUEST', 'noHolder');
     const state = materialState(caseMaterial(materialId));
-    if (pages.length === 0) throw new AppError('BAD_REQUEST', '请至少添加一页纸质材料。');
+    if (pages.length === 0) throw new AppError('BAD_REQUEST', 'noPaperPages');
     // The reason goes to the library's usage record: it must be true of this material (e.g.
     // "not in library" only when the library had none).
     if (state.state !== 'paper_scanned' && !allowedPaperReasons(state).includes(reason)) {
-      throw new AppError('BAD_REQUEST', '所选原因与该材料的核验结果不符，请重新选择改用纸质材料的原因。');
+      throw new AppError('BAD_REQUEST', 'paperReasonNotAllowed');
     }
     const { db, now } = d();
     const createdAt = now().toISOString();
@@ -564,7 +564,7 @@ export const useCounterStore = defineStore('counter', () => {
   /** A licence's PDF from the host (while the case holds it); the view is audited. */
   async function licenceFile(licenceId: string): Promise<Uint8Array> {
     const counterCase = active.value;
-    if (!counterCase) throw new AppError('NOT_FOUND', '该证照文件已清除或尚未调取，请重新调取后查看。');
+    if (!counterCase) throw new AppError('NOT_FOUND', 'licenceFileGone');
     const answer = await d().client.call('licence.file', { caseNo: counterCase.caseNo, licenceId });
     await audit('view', { licenceId }, counterCase.caseNo);
     const binary = atob(answer.dataBase64);
@@ -591,10 +591,10 @@ export const useCounterStore = defineStore('counter', () => {
    * the pulled files and face data are purged from the host and from memory (Art. 27).
    */
   async function complete(): Promise<CompletedCase> {
-    if (!active.value) throw new AppError('BAD_REQUEST', '请先读取办事人信息。');
+    if (!active.value) throw new AppError('BAD_REQUEST', 'noHolder');
     const counterCase = plain(active.value);
     const check = completionCheck(counterCase);
-    if (!check.ok) throw new AppError('BAD_REQUEST', `还有材料未满足：${check.blocking.map((b) => b.name).join('、')}`);
+    if (!check.ok) throw new AppError('BAD_REQUEST', 'materialsMissing', { names: check.blocking.map((b) => b.name).join('、') });
     const { db, now } = d();
     const completedAt = now().toISOString().replace(/\.\d{3}Z$/, 'Z');
     const record = buildUsageRecord(counterCase, completedAt);

@@ -16,7 +16,7 @@ export function supervisionAudit(): AuditLog {
 /** Who is acting, for the audit chain: the signed-in operator at this workstation. */
 export async function currentActor(): Promise<AuditActor> {
   const operator = useSessionStore().operator;
-  if (!operator) throw new AppError('UNAUTHENTICATED', '登录已失效，请重新登录后再操作。');
+  if (!operator) throw new AppError('UNAUTHENTICATED');
   const workstation = useWorkstationStore();
   if (!workstation.info) await workstation.load();
   return { operator: operator.id, role: operator.role, workstation: workstation.info!.workstationId };

@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import type { HostErrorCode } from '../../../shared/errors';
+import { hostFailure, type HostErrorCode } from '../../../shared/errors';
 import { buildLicenceId } from '../../../shared/ids';
 import type { ObjectionRequest } from '../../../shared/library-api';
 import { createAuditLog } from '../../../renderer/audit/audit-log';
@@ -32,7 +32,7 @@ function objectionLibrary() {
   let failWith: HostErrorCode | null = null;
   const handlers: Handlers = {
     'objection.submit': ({ objection }) => {
-      if (failWith) throw new AppError(failWith, failWith === 'NOT_FOUND' ? '证照库中没有该证照，请核对证照标识' : '暂时无法连接市电子证照库');
+      if (failWith) throw AppError.from(hostFailure(failWith, failWith === 'NOT_FOUND' ? '证照库中没有该证照，请核对证照标识' : '暂时无法连接市电子证照库').error);
       if (!stored.has(objection.id)) stored.set(objection.id, objection as ObjectionRequest);
       return { id: objection.id, status: 'received' as const, issuer: ISSUER, receivedAt: '2026-11-27T02:01:00Z' };
     },

@@ -1,6 +1,7 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { WorkstationDb, type OutboxRow } from '../../../renderer/db/db';
+import { hostFailure } from '../../../shared/errors';
 import { AppError } from '../../../renderer/host/client';
 import { backoffDelay, createOutbox, DeliveryError, enqueue, watchUnsentCount, type BatchDelivery } from '../../../renderer/outbox/outbox';
 import { deliveryErrorOf } from '../../../renderer/outbox/workstation-outbox';
@@ -210,10 +211,10 @@ describe('the outbox', () => {
 describe('the outbox with objections and usage records alike', () => {
   it('retries what the library may yet accept (network, 5xx, a session to renew) and refuses the rest with its message', () => {
     for (const code of ['LIBRARY_UNAVAILABLE', 'LIBRARY_ERROR', 'UNAUTHENTICATED', 'INTERNAL'] as const) {
-      expect(deliveryErrorOf(new AppError(code, '稍后再试')).retryable).toBe(true);
+      expect(deliveryErrorOf(AppError.from(hostFailure(code, '稍后再试').error)).retryable).toBe(true);
     }
     for (const code of ['BAD_REQUEST', 'NOT_FOUND', 'CONFLICT', 'TOO_LARGE', 'FORBIDDEN'] as const) {
-      const error = deliveryErrorOf(new AppError(code, '证照库的中文说明'));
+      const error = deliveryErrorOf(AppError.from(hostFailure(code, '证照库的中文说明').error));
       expect([error.retryable, error.message]).toEqual([false, '证照库的中文说明']);
     }
     expect(deliveryErrorOf(new TypeError('Failed to fetch')).retryable).toBe(true);
@@ -242,7 +243,7 @@ describe('the outbox with objections and usage records alike', () => {
       if (failNext > 0) {
         failNext--;
         library.calls.push(row.key);
-        throw deliveryErrorOf(new AppError('LIBRARY_UNAVAILABLE', '证照库返回 503'));
+        throw deliveryErrorOf(AppError.from(hostFailure('LIBRARY_UNAVAILABLE', '证照库返回 503').error));
       }
       await library.sender(row);
     };
@@ -297,7 +298,7 @@ describe('the outbox with objections and usage records alike', () => {
       senders: {
         objection: async (row) => {
           const body = row.payload as { evidence: number };
-          if (body.evidence > 20) throw deliveryErrorOf(new AppError('TOO_LARGE', '附件超过 20 MB，请减少附件'));
+          if (body.evidence > 20) throw deliveryErrorOf(AppError.from(hostFailure('TOO_LARGE', '附件超过 20 MB，请减少附件').error));
           payloads.push(row.payload);
         },
       },
@@ -327,9 +328,9 @@ describe('the outbox with a batch sender (several rows per call)', () => {
         if (stopped) return { untried: true };
         if (k >= downAfter) {
           stopped = true;
-          return { sent: false, error: deliveryErrorOf(new AppError('LIBRARY_UNAVAILABLE', '证照库返回 503')) };
+          return { sent: false, error: deliveryErrorOf(AppError.from(hostFailure('LIBRARY_UNAVAILABLE', '证照库返回 503').error)) };
         }
-        if (refuse.has(row.key)) return { sent: false, error: deliveryErrorOf(new AppError('NOT_FOUND', '证照库中没有该证照')) };
+        if (refuse.has(row.key)) return { sent: false, error: deliveryErrorOf(AppError.from(hostFailure('NOT_FOUND', '证照库中没有该证照').error)) };
         if (!records.has(row.key)) records.set(row.key, row.payload);
         return { sent: true };
       });
@@ -424,7 +425,7 @@ describe('the outbox with a batch sender (several rows per call)', () => {
       batchSenders: {
         objection: {
           send: async () => {
-            throw deliveryErrorOf(new AppError('INTERNAL', '无法连接工作台主机程序'));
+            throw deliveryErrorOf(AppError.from(hostFailure('INTERNAL', '无法连接工作台主机程序').error));
           },
           maxItems: 10,
         },
