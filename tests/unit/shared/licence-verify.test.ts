@@ -3,8 +3,6 @@ import { buildLicenceId } from '../../../shared/ids';
 import type { Holder, LicenceDetail, SignedLicencePayload, TrustKey } from '../../../shared/library-api';
 import { fieldDigests, fileHash, signLicencePayload, signTrustList } from '../../../shared/licence-digest';
 import {
-  VERIFICATION_CHECKS,
-  VERIFICATION_OUTCOMES,
   VERIFICATION_REASONS,
   VerificationReportSchema,
   faceFieldVerification,
