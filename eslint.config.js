@@ -1,4 +1,4 @@
-// Lint, with the layer boundaries as rules (STYLE.md 1): shared/ is pure, renderer/ never
+// Lint, with the layer boundaries as rules (docs/architecture.md §10.1): shared/ is pure, renderer/ never
 // reaches into the host, and nothing outside electron/main and electron/preload loads electron.
 import tseslint from 'typescript-eslint';
 import vue from 'eslint-plugin-vue';
@@ -13,10 +13,19 @@ const builtOnce = [
     message: 'The database is opened once, by renderer/main.ts; take it from the services (renderer/app/services.ts).',
   },
   {
-    selector: 'CallExpression[callee.name=/^create(HostClient|AuditLog|Outbox|ObjectionService|UsageRecordService|CatchUp|ReferenceCache|Retention|Services|Startup)$/]',
+    selector: 'CallExpression[callee.name=/^create(HostClient|LibraryUnreachable|AuditLog|Outbox|ObjectionService|UsageRecordService|CatchUp|ReferenceCache|Retention|Services|Startup)$/]',
     message: 'Services are built once, by the composition root (renderer/app/root.ts); a store takes them with useServices().',
   },
 ];
+
+// A module-level `let` is how a lazily created singleton (`x ??= …`) starts.
+const noModuleState = {
+  selector: "Program > VariableDeclaration[kind='let']",
+  message: 'No module-level state: a service is built by the composition root (renderer/app/root.ts), state lives in a store.',
+};
+
+// Texts come through renderer/i18n's `t`, whose keys the compiler checks.
+const i18nOnly = { selector: "ImportDeclaration[source.value='vue-i18n']", message: 'Use t() from renderer/i18n: its keys are checked by the compiler.' };
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'out/**', 'dist/**', 'dist-web/**', 'release/**', 'test-results/**', 'playwright-report/**', '.data/**', '.tmp/**'] },
@@ -27,10 +36,21 @@ export default tseslint.config(
     languageOptions: { parser: vueParser, parserOptions: { parser: tseslint.parser, sourceType: 'module', extraFileExtensions: ['.vue'] } },
     rules: {
       'vue/multi-word-component-names': 'off',
-      'vue/max-attributes-per-line': 'off',
-      'vue/singleline-html-element-content-newline': 'off',
-      'vue/html-self-closing': 'off',
       'vue/attributes-order': 'off',
+      // The template's layout is Prettier's (npm run format): the rules that would lay it out
+      // otherwise are off, as eslint-config-prettier turns them off.
+      'vue/first-attribute-linebreak': 'off',
+      'vue/html-closing-bracket-newline': 'off',
+      'vue/html-closing-bracket-spacing': 'off',
+      'vue/html-indent': 'off',
+      'vue/html-quotes': 'off',
+      'vue/html-self-closing': 'off',
+      'vue/max-attributes-per-line': 'off',
+      'vue/multiline-html-element-content-newline': 'off',
+      'vue/mustache-interpolation-spacing': 'off',
+      'vue/no-multi-spaces': 'off',
+      'vue/no-spaces-around-equal-signs-in-attribute': 'off',
+      'vue/singleline-html-element-content-newline': 'off',
     },
   },
   {
@@ -72,25 +92,34 @@ export default tseslint.config(
     },
   },
   {
-    // The composition root (STYLE.md 10a): the database, the host client and every service are
-    // built once, in renderer/app/ and renderer/main.ts; the rest of the renderer receives them.
-    files: ['renderer/**/*.vue'],
-    rules: { 'no-restricted-syntax': ['error', ...builtOnce] },
-  },
-  {
-    // …and a module-level `let` is how a lazily created singleton (`x ??= …`) starts.
-    files: ['renderer/**/*.ts'],
-    ignores: ['renderer/app/**', 'renderer/main.ts'],
+    // Texts come from the one catalogue through renderer/i18n's `t`, whose keys the compiler
+    // checks; vue-i18n's own `t`/`$t` take any string.
+    files: ['renderer/**/*.ts', 'renderer/**/*.vue'],
+    ignores: ['renderer/i18n/**'],
     rules: {
-      'no-restricted-syntax': [
-        'error',
-        ...builtOnce,
-        { selector: "Program > VariableDeclaration[kind='let']", message: 'No module-level state: a service is built by the composition root (renderer/app/root.ts), state lives in a store.' },
-      ],
+      'no-restricted-syntax': ['error', i18nOnly],
+      'vue/no-restricted-syntax': ['error', { selector: "CallExpression[callee.name='$t']", message: 'Use t() from renderer/i18n: its keys are checked by the compiler.' }],
     },
   },
   {
-    // Components talk to stores (STYLE.md 8, 10a): never to the database, the host client, the
+    // The composition root (docs/architecture.md §10.19): the database, the host client and every service are
+    // built once, in renderer/app/ and renderer/main.ts; the rest of the renderer receives them.
+    files: ['renderer/**/*.vue'],
+    rules: { 'no-restricted-syntax': ['error', ...builtOnce, i18nOnly] },
+  },
+  {
+    // …and no module keeps a lazily created singleton.
+    // (renderer/i18n/ alone may import vue-i18n.)
+    files: ['renderer/**/*.ts'],
+    ignores: ['renderer/app/**', 'renderer/main.ts'],
+    rules: { 'no-restricted-syntax': ['error', ...builtOnce, noModuleState, i18nOnly] },
+  },
+  {
+    files: ['renderer/i18n/**/*.ts'],
+    rules: { 'no-restricted-syntax': ['error', ...builtOnce, noModuleState] },
+  },
+  {
+    // Components talk to stores (docs/architecture.md §10.8 and §10.19): never to the database, the host client, the
     // services or the root themselves. AppError is the one thing of host/ a page may name: the
     // failure its sentence comes from.
     files: ['renderer/**/*.vue'],

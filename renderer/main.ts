@@ -8,7 +8,7 @@ import App from './App.vue';
 import { storeActor } from './app/actor';
 import { createServices, installServices, pageOutboxParts } from './app/root';
 import { WorkstationDb } from './db/db';
-import { createHostClient, defaultTransport } from './host/client';
+import { createHostClient, createLibraryUnreachable, defaultTransport } from './host/client';
 import { i18n } from './i18n';
 import { createAppRouter } from './router';
 
@@ -16,9 +16,12 @@ import { createAppRouter } from './router';
 // the stores reach them by injection, and the signed-in shell runs the start-up tasks
 // (app/startup-tasks.ts). The acting operator is worked out from the stores (app/actor.ts).
 const pinia = createPinia();
+// The host client tells of each call the library did not answer; the link store listens.
+const libraryUnreachable = createLibraryUnreachable();
 const services = createServices({
   db: new WorkstationDb(),
-  host: createHostClient(defaultTransport()),
+  host: createHostClient(defaultTransport(), (error) => libraryUnreachable.observe(error)),
+  libraryUnreachable,
   ...storeActor(pinia),
   outbox: pageOutboxParts(),
 });

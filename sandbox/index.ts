@@ -1,6 +1,6 @@
 /**
  * The library sandbox: a stand-in for the city e-licence library (市电子证照库) that serves
- * API.md over HTTP on loopback, from a SQLite data folder seeded with demo data. The host
+ * docs/library-api.md over HTTP on loopback, from a SQLite data folder seeded with demo data. The host
  * starts it in-process as the embedded default; `sandbox/cli.ts` runs it alone.
  */
 import { createServer } from 'node:http';

@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
+import { escapeHtml } from '../shared/encoding';
 import { maskIdNumber } from '../shared/ids';
 import { ApiError, BODY_LIMIT, parseJsonBody, readBody, sendError, sendJson, validate } from './http';
 import { READER_MODES, type ReaderMode, type ReaderSimulator } from './reader-sim';
@@ -19,10 +20,6 @@ export const ReaderControlRequest = z
     latencyMs: z.number().int().min(0).max(60_000).optional(),
   })
   .strict();
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
-}
 
 const MODE_LABELS: Record<ReaderMode, string> = { ready: '正常', busy: '忙碌', absent: '未连接阅读器', malformed: '返回乱码' };
 const KIND_TAGS = { normal: '', expired: '<span class="tag bad">已过期</span>', unreadable: '<span class="tag bad">无法读取</span>' } as const;

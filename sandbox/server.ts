@@ -1,5 +1,5 @@
 /**
- * The sandbox's request handling: every call of API.md and the sandbox-only calls, over the
+ * The sandbox's request handling: every call of docs/library-api.md, the sandbox-only ones included, over the
  * store. Routing works on decoded path segments, each checked against a strict pattern
  * before any lookup, so an encoded `../` is a 400, never a file or a 500.
  */
@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import QRCode from 'qrcode';
 import { canonicalJson } from '../shared/canonical-json';
+import { escapeHtml } from '../shared/encoding';
 import { buildLicenceId, isValidHolderId } from '../shared/ids';
 import { fieldDigests, signLicencePayload, signTrustList } from '../shared/licence-digest';
 import {
@@ -47,6 +48,7 @@ import {
   type TokenScope,
   type TrustList,
 } from '../shared/library-api';
+import { shanghaiTimeOfDay } from '../shared/shanghai-time';
 import { sm3Hex } from '../shared/sm';
 import { signToken, verifyToken } from '../shared/token';
 import { buildCatalog, buildMatters, typeByTypeCode } from './catalog';
@@ -87,7 +89,7 @@ export interface SandboxContext {
 
 interface StoredGrant extends Grant {
   scope: TokenScope;
-  /** The operator who redeemed or requested it: the only one who may use it (API.md, GRANT_INVALID). */
+  /** The operator who redeemed or requested it: the only one who may use it (docs/library-api.md §7, GRANT_INVALID). */
   operatorId: string;
 }
 
@@ -307,7 +309,7 @@ export class SandboxApp {
     throw notFound('接口');
   }
 
-  // The pull context (DESIGN.md 2, step 3): what API.md's bodies carry (grant, matter,
+  // The pull context (docs/library-api.md §8): what the bodies carry (grant, matter,
   // material, purpose), the operator behind the token, and the case and workstation the
   // workstation sends as X-Case-No and X-Workstation-Id headers.
   private logPull(r: Request, operator: OperatorRow, rest: string[], body: Record<string, unknown> | null): void {
@@ -546,19 +548,10 @@ export class SandboxApp {
       }),
     );
     const hash = sm3Hex(pdf);
-    const payload: SignedLicencePayload = {
-      id: licence.id,
-      typeCode: licence.typeCode,
-      number: licence.number,
-      holder: this.holderOf(licence),
-      issuer: { code: licence.issuerCode, name: licence.issuerName },
-      issuedAt: licence.issuedAt,
-      validFrom: licence.validFrom,
-      validTo: licence.validTo,
-      version: licence.version,
-      fileHash: hash,
-      digests: fieldDigests(licence.fields, licence.salts),
-    };
+    // The issuer signs the summary's metadata itself, so that the two cannot differ (the
+    // workstation's metadata check); the status and the type's name are the library's, unsigned.
+    const { typeName: _typeName, status: _status, ...metadata } = this.summary(licence);
+    const payload: SignedLicencePayload = { ...metadata, fileHash: hash, digests: fieldDigests(licence.fields, licence.salts) };
     const key = this.key(licence.kid);
     const signature = signLicencePayload(payload, key.privateKey, key.publicKey);
     let parts: SignedParts = { kid: licence.kid, payload, signature, fields: licence.fields };
@@ -710,7 +703,7 @@ export class SandboxApp {
     const svg = await QRCode.toString(token, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
     const expires = new Date(this.ctx.now().getTime() + ttl * 1000);
     const shownId = `${holder.idNumber.slice(0, 4)}**********${holder.idNumber.slice(-4)}`;
-    const expiresText = expires.toLocaleTimeString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false });
+    const expiresText = shanghaiTimeOfDay(expires);
     html(
       200,
       `<h1>随申办 · 亮证码</h1><p>${escapeHtml(holder.name)}（${shownId}）</p><div id="qr" data-token="${escapeHtml(token)}">${svg}</div><p>有效至 ${expiresText}（北京时间），到期前自动刷新</p><p>请向窗口工作人员出示此码</p><details><summary>亮证码文本</summary><code>${escapeHtml(token)}</code></details>`,
@@ -834,8 +827,4 @@ function checkHolderIdNumber(idNumber: string): string {
 function checkSimpleId(id: string, what: string): string {
   if (!SIMPLE_ID_PATTERN.test(id)) throw new ApiError('BAD_REQUEST', `${what}格式无效`);
   return id;
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }

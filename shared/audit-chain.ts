@@ -1,5 +1,5 @@
 /**
- * The workstation's local audit chain (DESIGN.md section 5, "Audit chain"; Art. 26 of the
+ * The workstation's local audit chain (docs/architecture.md §7; Art. 26 of the
  * measures asks for a full-process log). Every step of a case, and every supervisor action,
  * appends one event; each event carries the hash of the one before it, so that removing,
  * reordering or editing any event breaks every later link.
@@ -9,14 +9,14 @@
  *     hash = SM3( UTF-8( prev + canonicalJson({seq, at, operator, role, workstation, case, kind, details, prev}) ) )
  *
  * i.e. the previous event's hash (64 lowercase hex characters; {@link AUDIT_GENESIS_PREV} for
- * the first event) immediately followed by the canonical JSON (API.md "Common") of the event
+ * the first event) immediately followed by the canonical JSON (docs/library-api.md §1) of the event
  * without its `hash` field, as lowercase hex. `prev` is therefore both the prefix and a field.
  * Exactly these nine fields are hashed: a property a store adds to the row (a primary key, say)
  * is not. The first event has `seq` 1 and each next one `seq + 1`.
  *
  * Dexie stores the events; this module builds and verifies them. Verification is incremental
  * ({@link AuditChainVerifier}) because a supervisor checks hundreds of thousands of events read
- * from IndexedDB in pages, hashing outside the transaction (notes/measurements.md).
+ * from IndexedDB in pages, hashing outside the transaction (docs/architecture.md §11).
  */
 import { CanonicalJsonWriter, canonicalJson } from './canonical-json';
 import type { HostSettings } from './contract';
@@ -79,34 +79,6 @@ export const AUDIT_EVENT_KINDS = [
 
 /** One kind of audit event (see {@link AUDIT_EVENT_KINDS}). */
 export type AuditEventKind = (typeof AUDIT_EVENT_KINDS)[number];
-
-/** zh-CN names of the event kinds, for the supervisor's audit view. */
-export const AUDIT_EVENT_KIND_LABELS: Record<AuditEventKind, string> = {
-  sign_in: '登录',
-  sign_out: '退出登录',
-  training_switch: '切换培训模式',
-  case_open: '开始办件',
-  case_cancel: '放弃办件',
-  token_read: '读取亮证码',
-  grant: '取得授权',
-  pull: '调取证照',
-  verification: '核验证照',
-  view: '查看证照',
-  paper_scan: '扫描纸质材料',
-  override: '人工更正材料状态',
-  completion: '办结',
-  receipt_print: '打印回执',
-  usage_record: '用证记录',
-  purge: '清除证照数据',
-  objection: '提交异议',
-  objection_update: '异议处理结果',
-  status_recheck: '复核证照状态',
-  catch_up_flag: '补查标记',
-  review: '随机抽查',
-  chain_verify: '校验审计链',
-  export: '导出',
-  settings_change: '修改设置',
-};
 
 const KIND_SET: ReadonlySet<string> = new Set(AUDIT_EVENT_KINDS);
 

@@ -4,7 +4,7 @@
  * case may keep for it — the holder's name — with when it must go.
  *
  * Why the name at all: the re-check asks the library for a counter-duty grant
- * (`POST /authorizations/duty`, API.md), whose `holder.name` is required, and a completed case
+ * (`POST /authorizations/duty`, docs/library-api.md §7), whose `holder.name` is required, and a completed case
  * otherwise keeps only the holder's identifier (the name is face data, purged under Art. 27).
  * Sending a made-up name would put a false statement into the library's grant log, so the case
  * keeps the real one — and nothing else — apart from its purged record, only while the

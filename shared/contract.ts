@@ -1,6 +1,6 @@
 /**
  * The host API contract: every call the renderer may make to the host, declared once with its
- * request and response schema (STYLE.md 2). The Electron main process and the browser-mode
+ * request and response schema (docs/architecture.md §10.2). The Electron main process and the browser-mode
  * HTTP server implement the same handlers object, typed from this contract, and the renderer's
  * client is derived from it; the transports only carry `{name, input}` and a result envelope.
  */
@@ -11,8 +11,8 @@ import {
   Holder,
   HolderInput,
   JsonValue,
-  LICENCE_STATUSES,
   LicenceId,
+  LicenceQueryRequest,
   LicenceSummary,
   MattersResponse,
   ObjectionListResponse,
@@ -25,9 +25,10 @@ import {
   TrustList,
   UsageRecordRequest,
 } from './library-api';
-import { VERIFICATION_CHECKS, VERIFICATION_OUTCOMES } from './licence-verify';
+import { FIELD_VERIFICATIONS, VERIFICATION_OUTCOMES, VerificationReportSchema } from './licence-verify';
 import { HOST_ERROR_CODES } from './errors';
-import { checkLibraryUrl, LIBRARY_URL_PROBLEM_MESSAGES } from './library-url';
+import { checkLibraryUrl } from './library-url';
+import type { SettingsProblem } from './settings-problems';
 import { DeviceSettingsSchema, PRINT_LAYOUTS, READER_PRESET_IDS } from './devices';
 import { IdCardChecksSchema, IdCardSchema } from './id-card';
 
@@ -70,51 +71,28 @@ export type LinkState = z.infer<typeof LinkStateSchema>;
 
 const COUNTER_ROLES = ['clerk', 'supervisor'] as const;
 
-/** One check of a verification report (shared/licence-verify.ts's VerificationCheck). */
-export const VerificationCheckSchema = z.object({
-  check: z.enum(VERIFICATION_CHECKS),
-  result: z.enum(['pass', 'fail', 'warn', 'unknown']),
-  evidence: z.string(),
-  messageKey: z.string().optional(),
-  params: z.record(z.string(), z.string()).optional(),
-  field: z.string().optional(),
-});
-
-/** A licence's verification report (shared/licence-verify.ts's VerificationReport). */
-export const VerificationReportSchema = z.object({
-  licenceId: z.string().nullable(),
-  outcome: z.enum(VERIFICATION_OUTCOMES),
-  checks: z.array(VerificationCheckSchema),
-  verifiedAt: z.string(),
-  status: z.object({ status: z.enum(LICENCE_STATUSES), asOf: z.string(), live: z.boolean() }).nullable(),
-});
-
 /** A pulled and verified licence as the counter shows it. Face data stays until the case is purged. */
 export const PulledLicenceSchema = z.object({
   summary: LicenceSummary,
-  /** The face fields the material needs, each with whether its digest matched the signed list. */
-  fields: z.array(z.object({ key: z.string(), label: z.string(), value: JsonValue, verified: z.enum(['pass', 'fail', 'unknown']) })),
+  /** The face fields the material needs, each marked by shared/licence-verify.ts's faceFieldVerification. */
+  fields: z.array(z.object({ key: z.string(), label: z.string(), value: JsonValue, verified: z.enum(FIELD_VERIFICATIONS) })),
   file: z.object({ contentType: z.string(), size: z.number(), hash: z.string(), held: z.boolean() }),
   report: VerificationReportSchema,
 });
 /** A pulled licence. */
 export type PulledLicence = z.infer<typeof PulledLicenceSchema>;
 
-/** The pull context every library call of a case carries (DESIGN.md 2, step 3). */
-export const PullContextSchema = z
-  .object({
-    grantId: SimpleId,
-    matterCode: SimpleId,
-    caseNo: SimpleId,
-    materialId: SimpleId,
-    purpose: z.string().trim().min(1).max(200),
-  })
-  .strict();
+/**
+ * The pull context every library call of a case carries: the library's query for one material
+ * (grant, matter, material, purpose), which pulls every type the material lists, and the case
+ * it is for.
+ */
+export const PullContextSchema = LicenceQueryRequest.omit({ typeCode: true }).extend({ caseNo: SimpleId });
 
 /** A library's root public key as pinned: its kid and the uncompressed SM2 point in lowercase hex. */
 export const RootKeySchema = z.object({
-  kid: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, '根密钥标识只能包含字母、数字和 ._-'),
-  publicKey: z.string().regex(/^04[0-9a-f]{128}$/, '根公钥必须是以 04 开头的 130 位小写十六进制'),
+  kid: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'root_kid_format' satisfies SettingsProblem),
+  publicKey: z.string().regex(/^04[0-9a-f]{128}$/, 'root_public_key_format' satisfies SettingsProblem),
 });
 
 /** The workstation settings a supervisor may change (each change is audited by the renderer). */
@@ -125,14 +103,14 @@ export const HostSettingsSchema = z.object({
     .superRefine((url, ctx) => {
       // https:// only, but for a sandbox on this machine (shared/library-url.ts).
       const checked = checkLibraryUrl(url);
-      if (!checked.ok) ctx.addIssue({ code: 'custom', message: LIBRARY_URL_PROBLEM_MESSAGES[checked.problem] });
+      if (!checked.ok) ctx.addIssue({ code: 'custom', message: `library_url_${checked.problem}` satisfies SettingsProblem });
     })
     .nullable(),
   /** The library's root key, pinned; required with a library URL. */
   rootKey: RootKeySchema.nullable(),
-  workstationId: z.string().regex(/^[A-Za-z0-9-]{1,32}$/, '工作台编号只能包含 1-32 个字母、数字或短横线'),
+  workstationId: z.string().regex(/^[A-Za-z0-9-]{1,32}$/, 'workstation_id_format' satisfies SettingsProblem),
   /** Days a paper scan is kept on the workstation after its case completes. */
-  paperRetentionDays: z.number().int().min(1, '保留天数至少为 1 天').max(3650, '保留天数最多为 3650 天'),
+  paperRetentionDays: z.number().int().min(1, 'retention_too_short' satisfies SettingsProblem).max(3650, 'retention_too_long' satisfies SettingsProblem),
 });
 /** The workstation settings. */
 export type HostSettings = z.infer<typeof HostSettingsSchema>;
@@ -155,9 +133,8 @@ export const IdCardReadSchema = z.object({
   readAt: z.string(),
   /** The number as the audit record and the screen may show it (first 6, last 4). */
   maskedIdNumber: z.string(),
+  /** The checks, as codes: the renderer says them to the clerk (renderer/features/counter/id-card-checks.ts). */
   checks: IdCardChecksSchema,
-  /** The checks' sentences for the clerk, worst first; empty when every check passed. */
-  warnings: z.array(z.string()),
 });
 /** A card read. */
 export type IdCardRead = z.infer<typeof IdCardReadSchema>;
@@ -176,7 +153,7 @@ export type ReaderStatus = z.infer<typeof ReaderStatusSchema>;
 
 const DeviceSettingsView = z.object({
   settings: DeviceSettingsSchema,
-  presets: z.array(z.object({ id: z.enum(READER_PRESET_IDS), label: z.string(), source: z.string(), trainingOnly: z.boolean() })),
+  presets: z.array(z.object({ id: z.enum(READER_PRESET_IDS), source: z.string(), trainingOnly: z.boolean() })),
   /** True while the workstation runs on the sandbox (the simulator stands in for the reader unless configured otherwise). */
   training: z.boolean(),
   /** `electron`: silent printing to a named printer; `browser`: the browser's print dialog. */

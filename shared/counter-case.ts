@@ -1,15 +1,16 @@
 /**
- * The rules of a counter case (办件, DESIGN.md section 2) that are not UI: the case number a
+ * The rules of a counter case (办件, docs/architecture.md §4) that are not UI: the case number a
  * clerk reads aloud, each material's state from its pull, its licences' verification, paper
  * scans and the clerk's overrides, whether the case can be completed, the usage record sent to
- * the library (API.md "Usage records"), the receipt (回执), and what the purge keeps.
+ * the library (docs/library-api.md §9), the receipt (回执), and what the purge keeps.
  *
  * The applicant is never forced onto the electronic path (Art. 22): paper is always possible
  * for the reasons `elderly`, `no_phone` and `applicant_choice`, whatever the material's state.
  */
 import type { GrantBasis, Holder, LicenceSummary, Material, PaperReason, UsageMaterial, UsageRecordRequest } from './library-api';
 import { maskIdNumber } from './ids';
-import { isDay, shanghaiDate, type VerificationCheck, type VerificationOutcome, type VerificationReport } from './licence-verify';
+import { isDay, type VerificationCheck, type VerificationOutcome, type VerificationReport } from './licence-verify';
+import { shanghaiDate, shanghaiDateTime } from './shanghai-time';
 
 // ---- Case number
 
@@ -172,25 +173,6 @@ export type MaterialState =
 /** The names of the material states. */
 export type MaterialStateName = MaterialState['state'];
 
-/** zh-CN labels of the material states. */
-export const MATERIAL_STATE_LABELS: Record<MaterialStateName, string> = {
-  pending: '调取中',
-  exempt: '免交（电子证照）',
-  needs_paper: '需收取纸质材料',
-  failed: '核验未通过',
-  paper_scanned: '已扫描纸质材料',
-};
-
-/** zh-CN labels of the paper reasons (API.md `paperReason`). */
-export const PAPER_REASON_LABELS: Record<PaperReason, string> = {
-  elderly: '老年人',
-  no_phone: '无智能手机',
-  not_in_library: '证照库中无此证照',
-  verification_failed: '电子证照核验未通过',
-  library_unreachable: '证照库无法访问',
-  applicant_choice: '申请人选择纸质材料',
-};
-
 /** Paper reasons that fit any material (Art. 22: the applicant is never forced onto the electronic path). */
 export const ALWAYS_ALLOWED_PAPER_REASONS: readonly PaperReason[] = ['elderly', 'no_phone', 'applicant_choice'];
 
@@ -273,13 +255,6 @@ export type OverrideProblem =
   | 'not_applicable'
   /** `use_licence` names a licence that is not among the material's valid ones. */
   | 'licence_not_valid';
-
-/** zh-CN sentences for the override problems. */
-export const OVERRIDE_PROBLEM_MESSAGES: Record<OverrideProblem, string> = {
-  reason_required: '请填写更正原因。',
-  not_applicable: '只有已核验有效的电子证照才能人工更正。',
-  licence_not_valid: '所选证照未通过核验，不能用于免交。',
-};
 
 /** Whether an override may be applied to a material; null when it may. */
 export function overrideProblem(material: CaseMaterial, override: MaterialOverride): OverrideProblem | null {
@@ -365,7 +340,7 @@ export function completionCheck(counterCase: CounterCase): CompletionCheck {
 
 // ---- Usage record
 
-/** One material of a usage record (API.md "Usage records"). */
+/** One material of a usage record (docs/library-api.md §9). */
 export type UsageRecordMaterial = UsageMaterial;
 
 /** The usage record body (`POST /usage-records`). */
@@ -420,8 +395,6 @@ export interface ReceiptLine {
   outcome: UsageRecordMaterial['outcome'];
   licenceId: string | null;
   paperReason: PaperReason | null;
-  /** zh-CN: how the material was satisfied, as printed. */
-  text: string;
 }
 
 /** What the printed receipt (回执) shows. */
@@ -430,7 +403,7 @@ export interface Receipt {
   caseNoForReading: string;
   matter: { code: string; name: string };
   /** The holder's name and ID, a citizen ID number masked to its first 6 and last 4 characters. */
-  holder: { name: string; idLabel: string; idNumberMasked: string };
+  holder: { name: string; idType: Holder['idType']; idNumberMasked: string };
   /** `YYYY-MM-DD HH:mm` in Asia/Shanghai. */
   completedAtText: string;
   operatorId: string;
@@ -451,24 +424,12 @@ export function maskHolderId(holder: Pick<Holder, 'idType' | 'idNumber'>): strin
   return holder.idType === '111' ? maskIdNumber(holder.idNumber) : holder.idNumber;
 }
 
-function receiptText(line: UsageRecordMaterial): string {
-  if (line.outcome === 'exempt') return `电子证照免交（证照标识：${line.licenceId}）`;
-  if (line.outcome === 'paper') return `纸质材料（${PAPER_REASON_LABELS[line.paperReason!]}）`;
-  return '未提交（非必需材料）';
-}
-
-/** The time `YYYY-MM-DD HH:mm` in Asia/Shanghai. */
-function shanghaiMinute(iso: string): string {
-  const at = new Date(Date.parse(iso) + 8 * 3600 * 1000).toISOString();
-  return `${at.slice(0, 10)} ${at.slice(11, 16)}`;
-}
-
 /** The receipt of a completed case, from the same lines as its usage record. */
 export function buildReceipt(counterCase: CounterCase, record: UsageRecord): Receipt {
   const byId = new Map(counterCase.materials.map((m) => [m.material.id, m.material]));
   const lines = record.materials.map((line) => {
     const material = byId.get(line.materialId)!;
-    return { ...line, name: material.name, required: material.required, text: receiptText(line) };
+    return { ...line, name: material.name, required: material.required };
   });
   const counts = { exempt: 0, paper: 0, missing: 0 };
   for (const line of lines) counts[line.outcome]++;
@@ -478,10 +439,10 @@ export function buildReceipt(counterCase: CounterCase, record: UsageRecord): Rec
     matter: counterCase.matter,
     holder: {
       name: counterCase.holder.name,
-      idLabel: counterCase.holder.idType === '111' ? '居民身份证号' : '统一社会信用代码',
+      idType: counterCase.holder.idType,
       idNumberMasked: maskHolderId(counterCase.holder),
     },
-    completedAtText: shanghaiMinute(record.completedAt),
+    completedAtText: shanghaiDateTime(record.completedAt, 'minute'),
     operatorId: counterCase.operatorId,
     workstationId: counterCase.workstationId,
     training: counterCase.training,

@@ -13,11 +13,10 @@
  */
 import type { MaterialOutcome, PaperReason } from './library-api';
 import { MATERIAL_OUTCOMES, PAPER_REASONS } from './library-api';
-import { isDay, shanghaiDate, VERIFICATION_OUTCOMES, type VerificationOutcome } from './licence-verify';
+import { isDay, VERIFICATION_OUTCOMES, type VerificationOutcome } from './licence-verify';
+import { addDays, shanghaiDate, shanghaiDayStart } from './shanghai-time';
 import type { PurgedCase } from './counter-case';
 
-const SHANGHAI_OFFSET_MS = 8 * 3600 * 1000;
-const DAY_MS = 24 * 3600 * 1000;
 
 /** A period of whole Asia/Shanghai days, both ends included (`YYYY-MM-DD`). */
 export interface DayPeriod {
@@ -38,18 +37,14 @@ export function shanghaiDayOf(iso: string): string {
 export function periodBounds(period: DayPeriod): { fromIso: string; toIso: string } {
   if (!isDay(period.from) || !isDay(period.to)) throw new RangeError(`periodBounds: bad day in ${JSON.stringify(period)}`);
   if (period.to < period.from) throw new RangeError(`periodBounds: ${period.to} is before ${period.from}`);
-  const from = Date.parse(`${period.from}T00:00:00Z`) - SHANGHAI_OFFSET_MS;
-  const to = Date.parse(`${period.to}T00:00:00Z`) - SHANGHAI_OFFSET_MS + DAY_MS;
-  return { fromIso: new Date(from).toISOString(), toIso: new Date(to).toISOString() };
+  return { fromIso: new Date(shanghaiDayStart(period.from)).toISOString(), toIso: new Date(shanghaiDayStart(addDays(period.to, 1))).toISOString() };
 }
 
 /** Every day of a period, in order. */
 export function daysOf(period: DayPeriod): string[] {
   periodBounds(period);
   const days: string[] = [];
-  for (let t = Date.parse(`${period.from}T00:00:00Z`), end = Date.parse(`${period.to}T00:00:00Z`); t <= end; t += DAY_MS) {
-    days.push(new Date(t).toISOString().slice(0, 10));
-  }
+  for (let day = period.from; day <= period.to; day = addDays(day, 1)) days.push(day);
   return days;
 }
 

@@ -1,5 +1,5 @@
 /**
- * The counter's devices as configuration (DESIGN.md 8): the ID-card reader's local service and
+ * The counter's devices as configuration (docs/architecture.md §3.6): the ID-card reader's local service and
  * the printer. What differs between reader vendors — the service's URL and transport, the
  * request, the answer's field names, status codes and photo encoding — is a {@link ReaderConfig};
  * a supervisor picks a named preset in 设置 or describes the vendor's service as `custom`.
@@ -12,6 +12,7 @@
 import { z } from 'zod';
 import { IdCardFieldMapSchema, PhotoEncodingSchema } from './id-card';
 import { JsonValue } from './library-api';
+import type { SettingsProblem } from './settings-problems';
 
 /** A reader service's transport. */
 export const READER_TRANSPORTS = ['http', 'ws'] as const;
@@ -29,7 +30,7 @@ export const ReaderConfigSchema = z
   .object({
     transport: z.enum(READER_TRANSPORTS),
     /** `http://127.0.0.1:<port>/<path>` or `ws://127.0.0.1:<port>/<path>`: loopback only. */
-    url: z.string().regex(LOOPBACK_URL, '读卡服务地址必须是本机地址（127.0.0.1 或 localhost），以 http:// 或 ws:// 开头'),
+    url: z.string().regex(LOOPBACK_URL, 'reader_url_loopback' satisfies SettingsProblem),
     /** HTTP method (ignored for ws). */
     method: z.enum(['GET', 'POST']),
     /** The JSON body of a POST, or the JSON message sent over ws; null sends none (GET). */
@@ -37,7 +38,7 @@ export const ReaderConfigSchema = z
     /** Dotted path of the answer's status code (`code`, `resultFlag`, `ret`). */
     statusField: z.string().trim().min(1).max(100),
     /** Status values meaning a card was read, compared as text (`0`). */
-    successValues: VendorCodes.min(1, '至少填写一个表示读卡成功的状态值'),
+    successValues: VendorCodes.min(1, 'reader_success_values' satisfies SettingsProblem),
     /** Status values meaning no card lies on the reader. */
     noCardValues: VendorCodes,
     /** Status values meaning the reader is busy. */
@@ -55,15 +56,15 @@ export const ReaderConfigSchema = z
     /** The reader's id when the answer has none (e.g. the asset tag on the device). */
     readerId: z.string().trim().min(1).max(64).nullable(),
     /** How long a read may take before it is a timeout. */
-    timeoutMs: z.number().int().min(500, '超时时间至少 500 毫秒').max(60_000, '超时时间最多 60 秒'),
+    timeoutMs: z.number().int().min(500, 'reader_timeout_too_short' satisfies SettingsProblem).max(60_000, 'reader_timeout_too_long' satisfies SettingsProblem),
   })
   .strict()
   .superRefine((config, ctx) => {
     const scheme = config.url.slice(0, config.url.indexOf(':'));
     const wanted = config.transport === 'http' ? ['http', 'https'] : ['ws', 'wss'];
-    if (!wanted.includes(scheme)) ctx.addIssue({ code: 'custom', path: ['url'], message: config.transport === 'http' ? 'HTTP 方式的地址须以 http:// 开头' : 'WebSocket 方式的地址须以 ws:// 开头' });
-    if (config.transport === 'ws' && config.request === null) ctx.addIssue({ code: 'custom', path: ['request'], message: 'WebSocket 方式须填写发送的读卡指令（JSON）' });
-    if (config.transport === 'http' && config.method === 'GET' && config.request !== null) ctx.addIssue({ code: 'custom', path: ['request'], message: 'GET 请求不能带请求体，请改用 POST 或清空请求内容' });
+    if (!wanted.includes(scheme)) ctx.addIssue({ code: 'custom', path: ['url'], message: (config.transport === 'http' ? 'reader_url_http' : 'reader_url_ws') satisfies SettingsProblem });
+    if (config.transport === 'ws' && config.request === null) ctx.addIssue({ code: 'custom', path: ['request'], message: 'reader_ws_request' satisfies SettingsProblem });
+    if (config.transport === 'http' && config.method === 'GET' && config.request !== null) ctx.addIssue({ code: 'custom', path: ['request'], message: 'reader_get_with_body' satisfies SettingsProblem });
   });
 /** A reader service's description. */
 export type ReaderConfig = z.infer<typeof ReaderConfigSchema>;
@@ -73,10 +74,9 @@ export const READER_PRESET_IDS = ['none', 'simulator-http', 'simulator-ws', 'cus
 /** A reader preset's id. */
 export type ReaderPresetId = (typeof READER_PRESET_IDS)[number];
 
-/** A preset as the settings page lists it. */
+/** A preset as the settings page lists it (its name: renderer/i18n/zh-CN.ts `settings.readerPresets`). */
 export interface ReaderPresetInfo {
   id: ReaderPresetId;
-  label: string;
   /** The public document the preset follows. */
   source: string;
   /** Presets that only run against the sandbox's simulator, hence only in training. */
@@ -131,10 +131,10 @@ export function simulatorReaderConfig(transport: ReaderTransport, simulator: { h
 
 /** The presets, in the order the settings page offers them. */
 export const READER_PRESETS: readonly ReaderPresetInfo[] = [
-  { id: 'none', label: '未配置身份证阅读器', source: '—', trainingOnly: false },
-  { id: 'simulator-http', label: '培训模拟读卡器（HTTP）', source: 'sandbox/README.md「身份证阅读器模拟器」', trainingOnly: true },
-  { id: 'simulator-ws', label: '培训模拟读卡器（WebSocket）', source: 'sandbox/README.md「身份证阅读器模拟器」', trainingOnly: true },
-  { id: 'custom', label: '自定义（按厂商读卡服务说明填写）', source: '厂商随阅读器提供的本地读卡服务接口说明', trainingOnly: false },
+  { id: 'none', source: '—', trainingOnly: false },
+  { id: 'simulator-http', source: 'sandbox/README.md「身份证阅读器模拟器」', trainingOnly: true },
+  { id: 'simulator-ws', source: 'sandbox/README.md「身份证阅读器模拟器」', trainingOnly: true },
+  { id: 'custom', source: '厂商随阅读器提供的本地读卡服务接口说明', trainingOnly: false },
 ];
 
 /** The printer layouts: A4 sheets or an 80 mm thermal roll. */
@@ -158,7 +158,7 @@ export const DeviceSettingsSchema = z
       })
       .strict()
       .superRefine((reader, ctx) => {
-        if (reader.preset === 'custom' && reader.custom === null) ctx.addIssue({ code: 'custom', path: ['custom'], message: '选择“自定义”时须填写读卡服务的配置' });
+        if (reader.preset === 'custom' && reader.custom === null) ctx.addIssue({ code: 'custom', path: ['custom'], message: 'reader_custom_required' satisfies SettingsProblem });
       }),
     printer: z
       .object({

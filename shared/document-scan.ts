@@ -1,5 +1,5 @@
 /**
- * The document camera's page processing (高拍仪, DESIGN.md 8), pure and DOM-free so that it runs
+ * The document camera's page processing (高拍仪, docs/architecture.md §3.6), pure and DOM-free so that it runs
  * in a worker: find a sheet of paper on a desk in an RGBA frame, and straighten it into an
  * upright page by a perspective transform.
  *

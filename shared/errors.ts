@@ -1,6 +1,8 @@
 /**
  * The host API's error codes. Every failure that crosses the host boundary carries exactly one
- * of these, with a zh-CN sentence a clerk can act on (STYLE.md 3: a result envelope, never a throw).
+ * of these, with a zh-CN sentence a clerk can act on (docs/architecture.md §10.3: a result envelope, never a throw).
+ * The renderer words the codes from its own catalogue (renderer/i18n/zh-CN.ts `errors.codes`),
+ * so a code reads the same there as here; see README.md, "The host API".
  */
 export const HOST_ERROR_CODES = [
   'BAD_REQUEST',
@@ -35,7 +37,10 @@ export const HOST_ERROR_CODES = [
 /** One of the host API's error codes. */
 export type HostErrorCode = (typeof HOST_ERROR_CODES)[number];
 
-/** What a clerk reads for each error code: what happened and what to do next. */
+/**
+ * What a clerk reads for each error code: what happened and what to do next. The host's own
+ * sentences (its envelopes, its pages); the renderer's catalogue has the same words.
+ */
 export const HOST_ERROR_MESSAGES_ZH: Record<HostErrorCode, string> = {
   BAD_REQUEST: '输入的内容不符合要求，请检查后重新提交。',
   UNAUTHENTICATED: '登录已失效，请重新登录后再操作。',
@@ -44,11 +49,11 @@ export const HOST_ERROR_MESSAGES_ZH: Record<HostErrorCode, string> = {
   FORBIDDEN: '当前账号的角色无权进行此操作，如需办理请联系值班长。',
   NOT_FOUND: '未找到对应的记录，请核对编号后重试。',
   SCOPE_DENIED: '该证照不在本事项的用证清单范围内，不能调取。',
-  TOKEN_INVALID: '亮证码无效，请申请人重新打开亮证码后再扫描。',
-  TOKEN_NOT_A_CODE: '扫描到的内容不是亮证码，请对准申请人手机上的亮证码重新扫描。',
-  TOKEN_FORGED: '亮证码签名校验未通过，可能是伪造的亮证码；请申请人通过随申办重新打开亮证码，或改用身份证号办理。',
-  TOKEN_EXPIRED: '亮证码已过期，请申请人刷新亮证码后重新扫描。',
-  TOKEN_USED: '该亮证码已被使用过，请申请人刷新亮证码后重新扫描。',
+  TOKEN_INVALID: '亮证码无效：请申请人重新打开亮证码后再扫描。',
+  TOKEN_NOT_A_CODE: '扫描到的不是亮证码：请对准申请人手机上的亮证码重新扫描。',
+  TOKEN_FORGED: '亮证码签名校验未通过，可能是伪造的：请申请人通过随申办重新打开亮证码；仍不通过时可改用“无手机办理”。',
+  TOKEN_EXPIRED: '亮证码已过期：请申请人在手机上刷新亮证码，再重新扫描。',
+  TOKEN_USED: '该亮证码已经使用过：请申请人刷新亮证码，出示新的亮证码后重新扫描。',
   GRANT_INVALID: '本次办件的用证授权已失效，请重新扫描亮证码。',
   CONFLICT: '该操作与已提交的内容冲突，请刷新后核对。',
   TOO_LARGE: '提交的内容过大，请减少附件或压缩后重试。',
@@ -71,6 +76,13 @@ export interface HostError {
   code: HostErrorCode;
   /** zh-CN sentence for the clerk; the library's own message when it gave one. */
   message: string;
+  /**
+   * True when `message` says more than the code: the library's own sentence, or the host's about
+   * this very failure (a wait, a reader's answer, a refused setting). Absent when it is the code's
+   * standard sentence ({@link HOST_ERROR_MESSAGES_ZH}), which a client may word from its own
+   * catalogue instead.
+   */
+  specific?: true;
   /** Optional machine-readable detail, e.g. the path of an invalid field. */
   details?: Record<string, unknown>;
 }
@@ -86,9 +98,10 @@ export const RETRYABLE_DELIVERY_CODES: ReadonlySet<string> = new Set<HostErrorCo
 /** The result envelope every host call returns. */
 export type HostResult<T> = { ok: true; value: T } | { ok: false; error: HostError };
 
-/** Builds a failure envelope, with the code's standard sentence unless another is given. */
+/** Builds a failure envelope, with the code's standard sentence unless another is given (then marked `specific`). */
 export function hostFailure(code: HostErrorCode, message?: string, details?: Record<string, unknown>): { ok: false; error: HostError } {
-  return { ok: false, error: { code, message: message ?? HOST_ERROR_MESSAGES_ZH[code], ...(details ? { details } : {}) } };
+  const specific = message !== undefined && message !== HOST_ERROR_MESSAGES_ZH[code];
+  return { ok: false, error: { code, message: specific ? message : HOST_ERROR_MESSAGES_ZH[code], ...(specific ? { specific: true as const } : {}), ...(details ? { details } : {}) } };
 }
 
 /** An error a host handler throws to end a call with a given code; the dispatcher turns it into an envelope. */

@@ -1,7 +1,7 @@
 /**
  * The resident identity card (居民身份证) as an ID-card reader (身份证阅读器) reads it: the card
  * data type, its normalisation from a vendor service's raw answer (driven by a field map, so a
- * new vendor is configuration, not code — DESIGN.md 8), and the checks a counter makes on it
+ * new vendor is configuration, not code — docs/architecture.md §3.6), and the checks a counter makes on it
  * (GB 11643 check character, the birth date and sex the number encodes, the validity period in
  * Asia/Shanghai).
  *
@@ -10,7 +10,8 @@
 import { z } from 'zod';
 import { citizenIdProblem, type CitizenIdProblem } from './ids';
 import { IsoDate } from './library-api';
-import { shanghaiDate } from './licence-verify';
+import { shanghaiDate } from './shanghai-time';
+import type { SettingsProblem } from './settings-problems';
 
 /** Sex as the card prints it (GB/T 2261.1: 1 男, 2 女). */
 export const ID_CARD_SEXES = ['男', '女'] as const;
@@ -50,7 +51,7 @@ export const IdCardSchema = z
 /** A card as read and normalised. */
 export type IdCard = z.infer<typeof IdCardSchema>;
 
-const FIELD_PATH = z.string().regex(/^[A-Za-z0-9_$-]+(\.[A-Za-z0-9_$-]+){0,5}$/, '字段路径只能包含字母、数字、_、$、- 并以 . 分隔（最多 6 层）');
+const FIELD_PATH = z.string().regex(/^[A-Za-z0-9_$-]+(\.[A-Za-z0-9_$-]+){0,5}$/, 'reader_field_path' satisfies SettingsProblem);
 
 /**
  * Where each card field is in a vendor's answer: a dotted path (`Certificate.Name`, `data.xm`)
@@ -73,7 +74,7 @@ export const IdCardFieldMapSchema = z
   })
   .strict()
   .refine((map) => map.validPeriod !== null || (map.validFrom !== null && map.validTo !== null), {
-    message: '有效期限须配置为“起始、截止”两个字段，或一个“有效期限”字段',
+    message: 'reader_validity_fields' satisfies SettingsProblem,
     path: ['validPeriod'],
   });
 /** A vendor's field map. */
@@ -304,21 +305,6 @@ export function normaliseIdCard(data: unknown, map: IdCardFieldMap, photo: Photo
   return { ok: true, card: { name, sex, ethnicity, birthDate, address, idNumber, issuingAuthority, validFrom, validTo, photoDataUrl: photoUrl } };
 }
 
-/** Labels of the card fields, for messages about a vendor's answer. */
-export const ID_CARD_FIELD_LABELS: Record<IdCardField, string> = {
-  name: '姓名',
-  sex: '性别',
-  ethnicity: '民族',
-  birthDate: '出生日期',
-  address: '住址',
-  idNumber: '公民身份号码',
-  issuingAuthority: '签发机关',
-  validFrom: '有效期起始日期',
-  validTo: '有效期截止日期',
-  validPeriod: '有效期限',
-  photo: '照片',
-};
-
 /** Where a card stands against today (Asia/Shanghai). */
 export const ID_CARD_VALIDITIES = ['valid', 'not_yet_valid', 'expired'] as const;
 /** A card's validity on a day. */
@@ -381,29 +367,4 @@ export function cardDate(day: string): string {
 /** The validity period as the card prints it: `2017.01.01-2037.01.01`, `2017.01.01-长期`. */
 export function cardValidPeriodText(card: Pick<IdCard, 'validFrom' | 'validTo'>): string {
   return `${cardDate(card.validFrom)}-${card.validTo === null ? '长期' : cardDate(card.validTo)}`;
-}
-
-const ID_PROBLEM_MESSAGES: Record<CitizenIdProblem, string> = {
-  length: '卡内的公民身份号码不是 18 位，请核对证件或改为手工录入。',
-  characters: '卡内的公民身份号码含有无效字符，请核对证件或改为手工录入。',
-  birth_date: '卡内公民身份号码中的出生日期无效，请核对证件。',
-  check_character: '卡内公民身份号码的校验位不正确（GB 11643），证件可能有误，请核对证件。',
-};
-
-/**
- * What the clerk reads about a card's checks, worst first: each a plain sentence that says what
- * is wrong and what to do. Empty when every check passed. An expired card is said plainly; the
- * clerk decides whether to go on (Art. 22).
- */
-export function idCardCheckMessages(card: Pick<IdCard, 'validFrom' | 'validTo'>, checks: IdCardChecks): string[] {
-  const messages: string[] = [];
-  if (checks.idNumber !== null) messages.push(ID_PROBLEM_MESSAGES[checks.idNumber]);
-  if (!checks.birthDateMatches) messages.push('卡面出生日期与公民身份号码中的出生日期不一致，请核对证件。');
-  if (!checks.sexMatches) messages.push('卡面性别与公民身份号码不一致，请核对证件。');
-  if (checks.validity === 'expired') {
-    messages.push(`该身份证已过有效期（有效期限 ${cardValidPeriodText(card)}），请告知申请人及时换领；是否继续办理由窗口人员决定。`);
-  } else if (checks.validity === 'not_yet_valid') {
-    messages.push(`该身份证尚未到有效期起始日（有效期限 ${cardValidPeriodText(card)}），请核对证件。`);
-  }
-  return messages;
 }

@@ -1,5 +1,5 @@
 /**
- * How deep a request body may nest (API.md, "Common": deeper than 64 levels is BAD_REQUEST).
+ * How deep a request body may nest (docs/library-api.md §1: deeper than 64 levels is BAD_REQUEST).
  * Validators, canonical JSON and the zod schemas all recurse once per level, so a body nested a
  * few thousand deep overflows the stack; these checks run before any of them and never recurse.
  */
@@ -60,6 +60,3 @@ export function valueTooDeep(value: unknown, max: number = MAX_JSON_DEPTH): bool
   }
   return false;
 }
-
-/** What the host answers (BAD_REQUEST) for a call nested beyond MAX_JSON_DEPTH, in zh-CN. */
-export const TOO_DEEP_MESSAGE_ZH = `提交的内容嵌套超过 ${MAX_JSON_DEPTH} 层，不是工作台能处理的数据，已拒绝；请检查该条内容，如反复出现请联系技术支持。`;

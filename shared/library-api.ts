@@ -1,5 +1,5 @@
 /**
- * The library API, version 1 (API.md), as zod schemas with their inferred types. The sandbox
+ * The library API, version 1 (docs/library-api.md), as zod schemas with their inferred types. The sandbox
  * validates requests with the request schemas (all `.strict()`: unknown fields are refused);
  * the workstation's library client parses every response with the response schemas.
  *
@@ -77,7 +77,7 @@ export const FACE_FIELD_TYPES = ['text', 'date', 'number'] as const;
 /** A face field value type. */
 export type FaceFieldType = (typeof FACE_FIELD_TYPES)[number];
 
-/** Every error code with its HTTP status (API.md, "Common"). */
+/** Every error code with its HTTP status (docs/library-api.md §1). */
 export const ERROR_HTTP_STATUS = {
   BAD_REQUEST: 400,
   UNAUTHENTICATED: 401,

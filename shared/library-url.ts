@@ -11,12 +11,6 @@ export type LibraryUrlProblem =
   /** `http://` to another machine than this one. */
   | 'insecure';
 
-/** zh-CN sentences for the problems, for the settings page and the start-up messages. */
-export const LIBRARY_URL_PROBLEM_MESSAGES: Record<LibraryUrlProblem, string> = {
-  malformed: '证照库地址格式不正确，应为 https://主机名[:端口][/路径]，不能包含空格、用户名、“?”或“#”。',
-  insecure: '证照库地址必须使用 https://；只有本机回环地址（127.0.0.1、localhost、[::1]）上的沙箱可以使用 http://。',
-};
-
 /** The result of checking a library address: the address without trailing slashes, or why not. */
 export type LibraryUrlCheck = { ok: true; url: string } | { ok: false; problem: LibraryUrlProblem };
 

@@ -21,6 +21,20 @@ export interface PaperPdfOptions {
   createdAt?: Date;
 }
 
+/** Why the pages could not become a PDF (words: renderer/i18n/zh-CN.ts `paper.pdfProblems`). */
+export type PaperPdfProblem = 'no_pages' | 'not_an_image' | 'damaged_image';
+
+/** The refusal of {@link assemblePaperPdf}: the problem, and the page (1-based) it is about. */
+export class PaperPdfError extends RangeError {
+  constructor(
+    readonly problem: PaperPdfProblem,
+    readonly page: number | null = null,
+  ) {
+    super(page === null ? `paper PDF: ${problem}` : `paper PDF: ${problem} (page ${page})`);
+    this.name = 'PaperPdfError';
+  }
+}
+
 /** The image type of a page, from its first bytes. */
 export function pageImageType(bytes: Uint8Array): 'jpeg' | 'png' | null {
   if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
@@ -30,10 +44,10 @@ export function pageImageType(bytes: Uint8Array): 'jpeg' | 'png' | null {
 
 /**
  * One PDF of the pages, in order: page n is image n, sized `pixels / dpi` inches. Throws a
- * RangeError naming the page (1-based) that is not a JPEG or PNG, or when there is no page.
+ * {@link PaperPdfError} naming the page (1-based) that is not a JPEG or PNG, or when there is no page.
  */
 export async function assemblePaperPdf(pages: readonly PaperPageImage[], options: PaperPdfOptions = {}): Promise<Uint8Array> {
-  if (pages.length === 0) throw new RangeError('没有可保存的页面');
+  if (pages.length === 0) throw new PaperPdfError('no_pages');
   const dpi = options.dpi ?? 200;
   const pdf = await PDFDocument.create();
   const at = options.createdAt ?? new Date();
@@ -44,12 +58,12 @@ export async function assemblePaperPdf(pages: readonly PaperPageImage[], options
   if (options.title) pdf.setTitle(options.title);
   for (const [index, page] of pages.entries()) {
     const type = pageImageType(page.bytes);
-    if (type === null) throw new RangeError(`第 ${index + 1} 页不是 JPEG 或 PNG 图片`);
+    if (type === null) throw new PaperPdfError('not_an_image', index + 1);
     let image;
     try {
       image = type === 'jpeg' ? await pdf.embedJpg(page.bytes) : await pdf.embedPng(page.bytes);
     } catch {
-      throw new RangeError(`第 ${index + 1} 页的图片已损坏，无法放入 PDF`);
+      throw new PaperPdfError('damaged_image', index + 1);
     }
     const width = (image.width / dpi) * 72;
     const height = (image.height / dpi) * 72;

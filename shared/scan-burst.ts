@@ -184,7 +184,7 @@ export class ScanBurstDetector {
   }
 }
 
-// A 亮证码 (shared/token.ts, API.md): `EL1.<payload>.<signature>`, the signature being base64url
+// A 亮证码 (shared/token.ts, docs/library-api.md §6): `EL1.<payload>.<signature>`, the signature being base64url
 // of exactly 64 bytes, so 86 characters. Its end is known without a delimiter.
 const TOKEN_IN_SCAN = new RegExp(`${TOKEN_PREFIX}\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]{86}`);
 

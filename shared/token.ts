@@ -1,5 +1,5 @@
 /**
- * The holder's 亮证 token (API.md, "The holder's token"): `EL1.<payload>.<signature>`, where
+ * The holder's 亮证 token (docs/library-api.md §6): `EL1.<payload>.<signature>`, where
  * the payload is base64url of canonical JSON and the signature is base64url of the 64 raw
  * bytes r‖s of an SM2 signature over the ASCII text `EL1.<payload>`.
  *
@@ -98,7 +98,7 @@ export function checkTokenExpiry(payload: TokenPayload, now: Date): TokenResult<
 export const TOKEN_CLOCK_SKEW_SECONDS = 60;
 
 /**
- * Whether a token lives no longer than a holder token may (API.md: at most 600 seconds): its
+ * Whether a token lives no longer than a holder token may (docs/library-api.md §6: at most 600 seconds): its
  * `exp` after its `iat` by 1–600 s, and no more than 600 s (plus the clock skew) ahead of
  * `now`, so a token dated in the future cannot outlive the limit either. A longer-lived one is
  * `too_long_lived`: a photographed code must not stay usable for hours.
@@ -114,7 +114,7 @@ export function checkTokenLifetime(payload: TokenPayload, now: Date): TokenResul
 
 /**
  * Parses a token, checks its signature, its lifetime and then its expiry, in the order the
- * library judges them (API.md: invalid before expired; a token living longer than the API
+ * library judges them (docs/library-api.md §6: invalid before expired; a token living longer than the API
  * allows is invalid).
  */
 export function verifyToken(text: string, lookupKey: TokenKeyLookup, now: Date): TokenResult<TokenPayload> {

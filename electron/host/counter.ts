@@ -40,7 +40,7 @@ interface HeldFile {
 }
 
 /**
- * The counter transaction's host side (DESIGN.md 2, steps 2–7): reading a 亮证码 offline,
+ * The counter transaction's host side (docs/architecture.md §4, steps 2–7): reading a 亮证码 offline,
  * grants, pulling and verifying every licence of a material, holding the files for the viewer,
  * purging them, and sending the usage record.
  *
@@ -246,7 +246,7 @@ export class CounterService {
     return parsed.data;
   }
 
-  // The pull context (DESIGN.md 2, step 3) that API.md's bodies have no field for travels in
+  // The pull context (docs/library-api.md §8) that the bodies have no field for travels in
   // headers: the case, the workstation and the purpose; the operator is the bearer token's.
   private contextHeaders(caseNo: string, purpose?: string): Record<string, string> {
     const headers: Record<string, string> = { 'x-case-no': caseNo, 'x-workstation-id': this.deps.workstationId() };

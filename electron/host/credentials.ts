@@ -4,7 +4,7 @@ import { writeFileAtomic } from './atomic-file';
 import { z } from 'zod';
 import { OperatorSchema, type Operator } from '../../shared/contract';
 
-/** How long an operator's last online sign-in lets them sign in offline (DESIGN.md 6). */
+/** How long an operator's last online sign-in lets them sign in offline (docs/architecture.md §8). */
 export const OFFLINE_SIGN_IN_DAYS = 7;
 
 // scrypt with N = 2^15 takes ~60 ms here: slow enough to make guessing a stolen file costly,

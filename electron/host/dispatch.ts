@@ -8,7 +8,10 @@ import {
   type Operator,
 } from '../../shared/contract';
 import { HostCallError, hostFailure, type HostResult } from '../../shared/errors';
-import { TOO_DEEP_MESSAGE_ZH, valueTooDeep } from '../../shared/json-depth';
+import { MAX_JSON_DEPTH, valueTooDeep } from '../../shared/json-depth';
+
+/** What the host answers (BAD_REQUEST) for a call nested beyond MAX_JSON_DEPTH (shared/json-depth.ts). */
+export const TOO_DEEP_MESSAGE_ZH = `提交的内容嵌套超过 ${MAX_JSON_DEPTH} 层，不是工作台能处理的数据，已拒绝；请检查该条内容，如反复出现请联系技术支持。`;
 
 /** What a handler knows about the call besides its input. */
 export interface CallContext {

@@ -2,7 +2,7 @@ import { dirname, join } from 'node:path';
 import type { HostSettings, ObjectionBatchResult, Operator } from '../../shared/contract';
 import { HostCallError, RETRYABLE_DELIVERY_CODES } from '../../shared/errors';
 import { CatalogResponse, MattersResponse, ObjectionListResponse, ObjectionReceipt, type ObjectionRequest, type TrustRoot } from '../../shared/library-api';
-import { checkTrustList, TRUST_LIST_PROBLEM_MESSAGES } from '../../shared/trust';
+import { checkTrustList } from '../../shared/trust';
 import { CounterService } from './counter';
 import { CredentialStore } from './credentials';
 import type { HostHandlers } from './dispatch';
@@ -15,7 +15,7 @@ import { DEFAULT_DEVICE_SETTINGS } from '../../shared/devices';
 import { DevicesService } from './devices/service';
 import type { PrintingPort } from './devices/printing';
 import { loadDeviceSettings, saveDeviceSettings, saveSettings } from './settings-store';
-import { TrustStore } from './trust';
+import { TrustStore, TRUST_LIST_PROBLEM_MESSAGES } from './trust';
 
 /** A library the host can talk to: the production library or the sandbox. */
 export interface LibraryTarget {

@@ -25,7 +25,7 @@ export class ReferenceData<S extends z.ZodType> {
     return this.cached?.body ?? null;
   }
 
-  /** The current resource; a library answer that does not match API.md is LIBRARY_ERROR. */
+  /** The current resource; a library answer that does not match docs/library-api.md is LIBRARY_ERROR. */
   get(token: string): Promise<z.output<S>> {
     this.pending ??= this.revalidate(token).finally(() => (this.pending = null));
     return this.pending;

@@ -45,8 +45,8 @@ export interface EndedSession {
 
 /**
  * The operator's session with the library. The bearer token lives here, in the host, and never
- * crosses to the renderer (DESIGN.md 7). When the library cannot be reached, an operator seen
- * online in the last 7 days signs in against the stored verifier (DESIGN.md 6).
+ * crosses to the renderer (docs/architecture.md §9). When the library cannot be reached, an operator seen
+ * online in the last 7 days signs in against the stored verifier (docs/architecture.md §8).
  */
 export class OperatorSession {
   private current: SignedIn | null = null;

@@ -3,6 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import { HostSettingsSchema, type HostSettings } from '../../shared/contract';
 import { writeFileAtomic } from './atomic-file';
 import { DEFAULT_DEVICE_SETTINGS, DeviceSettingsSchema, type DeviceSettings } from '../../shared/devices';
+import { isSettingsProblem, type SettingsProblem } from '../../shared/settings-problems';
 
 /** The settings a new workstation starts with. */
 export const DEFAULT_SETTINGS: HostSettings = {
@@ -18,6 +19,22 @@ export function backupFileOf(file: string): string {
 }
 
 const DAMAGED_SUFFIX = '.damaged-';
+
+// The host's words for what its damaged-settings page may name: the rules of the settings file
+// (shared/contract.ts HostSettingsSchema). The renderer words the same codes in its catalogue.
+const SETTINGS_PROBLEM_MESSAGES_ZH: Partial<Record<SettingsProblem, string>> = {
+  library_url_malformed: '证照库地址格式不正确，应为 https://主机名[:端口][/路径]，不能包含空格、用户名、“?”或“#”',
+  library_url_insecure: '证照库地址必须使用 https://；只有本机回环地址（127.0.0.1、localhost、[::1]）上的沙箱可以使用 http://',
+  root_kid_format: '根密钥标识只能包含字母、数字和 ._-',
+  root_public_key_format: '根公钥必须是以 04 开头的 130 位小写十六进制',
+  workstation_id_format: '工作台编号只能包含 1-32 个字母、数字或短横线',
+  retention_too_short: '保留天数至少为 1 天',
+  retention_too_long: '保留天数最多为 3650 天',
+};
+
+function problemText(message: string): string {
+  return (isSettingsProblem(message) && SETTINGS_PROBLEM_MESSAGES_ZH[message]) || message;
+}
 
 /**
  * The saved settings cannot be used, so the host must not serve: it never falls back to the
@@ -54,7 +71,7 @@ function parseSettings(text: string): { ok: true; settings: HostSettings } | { o
   const parsed = HostSettingsSchema.safeParse(json);
   if (!parsed.success) {
     const detail = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
-    return { ok: false, detail, brokenRule: parsed.error.issues.map((issue) => issue.message).join('；') };
+    return { ok: false, detail, brokenRule: parsed.error.issues.map((issue) => problemText(issue.message)).join('；') };
   }
   return { ok: true, settings: parsed.data };
 }

@@ -3,9 +3,7 @@ import { z } from 'zod';
 import { HostCallError } from '../../shared/errors';
 import {
   afterFailure,
-  failedAndThrottledMessage,
   isForgotten,
-  throttledMessage,
   usernameKey,
   USERNAME_THROTTLE,
   waitBeforeAttempt,
@@ -15,6 +13,25 @@ import {
   type ThrottlePolicy,
 } from '../../shared/sign-in-throttle';
 import { writeFileAtomic } from './atomic-file';
+
+/** A wait as a clerk reads it: `45 秒`, `2 分钟`, `2 分 30 秒` (rounded up to the second). */
+export function formatWait(ms: number): string {
+  const seconds = Math.max(1, Math.ceil(ms / 1000));
+  const minutes = Math.floor(seconds / 60);
+  const rest = seconds % 60;
+  if (minutes === 0) return `${seconds} 秒`;
+  return rest === 0 ? `${minutes} 分钟` : `${minutes} 分 ${rest} 秒`;
+}
+
+/** The host's sentence for a sign-in refused because of earlier failures. */
+export function throttledMessage(waitMs: number): string {
+  return `登录失败次数过多，为防止密码被猜测，请 ${formatWait(waitMs)}后再试。如忘记密码，请联系值班长。`;
+}
+
+/** The host's sentence for a wrong password that starts a wait. */
+export function failedAndThrottledMessage(waitMs: number): string {
+  return `用户名或密码不正确。连续失败次数过多，请 ${formatWait(waitMs)}后再试。`;
+}
 
 const Entry = z.object({ failures: z.number().int().min(0), lastFailureAt: z.number(), lockedUntil: z.number() });
 const StateFile = z.record(z.string(), Entry);

@@ -1,13 +1,21 @@
 import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from './atomic-file';
 import type { TrustList, TrustRoot } from '../../shared/library-api';
-import { checkTrustList, TRUST_LIST_PROBLEM_MESSAGES, type VerifiedTrustList } from '../../shared/trust';
+import { checkTrustList, type TrustListProblem, type VerifiedTrustList } from '../../shared/trust';
 import { HostCallError } from '../../shared/errors';
 import type { LibraryClient } from './library-client';
 
+/** The host's sentences for a refused trust list (in its envelopes: the settings page, a failed refresh). */
+export const TRUST_LIST_PROBLEM_MESSAGES: Record<TrustListProblem, string> = {
+  malformed: '信任列表格式不正确，请联系管理员。',
+  root_kid_mismatch: '信任列表不是由本机预置的根密钥签发，已拒绝使用。',
+  bad_signature: '信任列表的根签名验证失败，已拒绝使用。',
+  duplicate_kid: '信任列表中存在重复的密钥标识，已拒绝使用。',
+};
+
 /**
  * The trust list, verified against the pinned root key before anything relies on it, and kept
- * on disk so that a token can still be checked offline after a restart (DESIGN.md 6).
+ * on disk so that a token can still be checked offline after a restart (docs/architecture.md §8).
  */
 export class TrustStore {
   private current: { trust: VerifiedTrustList; verifiedAt: string } | null = null;

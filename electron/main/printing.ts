@@ -1,5 +1,5 @@
 /**
- * Printing in Electron (DESIGN.md 8): silently to the printer named in 设置 with
+ * Printing in Electron (docs/architecture.md §3.6): silently to the printer named in 设置 with
  * `webContents.print({silent: true, deviceName})`, in the A4 or 80 mm thermal layout, and the
  * print dialog as the fallback when silent printing fails (it has long-standing bugs) or the
  * printer is not there. A given HTML document is printed from a hidden window with JavaScript

@@ -1,23 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import { join, normalize, resolve, sep } from 'node:path';
 import { RENDERER_CSP } from '../host/csp';
-
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.woff2': 'font/woff2',
-  '.woff': 'font/woff',
-  '.ttf': 'font/ttf',
-  '.wasm': 'application/wasm',
-  '.bcmap': 'application/octet-stream',
-  '.pfb': 'application/octet-stream',
-  '.map': 'application/json',
-};
+import { contentTypeOf } from '../host/mime';
 
 /** The address could not be decoded (a bare `%`, invalid UTF-8 such as `%c0%af`, a NUL). */
 function badAddress(): Response {
@@ -44,7 +28,7 @@ export async function serveAppRequest(rendererDir: string, requestUrl: string): 
   try {
     const body = await readFile(file);
     const headers: Record<string, string> = {
-      'content-type': MIME[extname(file).toLowerCase()] ?? 'application/octet-stream',
+      'content-type': contentTypeOf(file),
       'x-content-type-options': 'nosniff',
     };
     if (file.endsWith('.html')) headers['content-security-policy'] = RENDERER_CSP;

@@ -1,5 +1,5 @@
 /**
- * The renderer's composition root (STYLE.md 10a): every service is built here, once, in the
+ * The renderer's composition root (docs/architecture.md §10.19): every service is built here, once, in the
  * order it needs the others, and handed to the stores; renderer/main.ts calls it once for the
  * page, a unit test for its own fakes. Nothing else in the renderer constructs a service
  * (eslint.config.js holds that line).
@@ -12,7 +12,7 @@ import { createCatchUp } from '../catchup/catchup';
 import type { WorkstationDb } from '../db/db';
 import { createObjectionService, type ObjectionService } from '../features/objections/objections';
 import { createUsageRecordService } from '../features/outbox/usage-records';
-import type { HostClient } from '../host/client';
+import { createLibraryUnreachable, type HostClient, type LibraryUnreachable } from '../host/client';
 import { createOutbox, type Outbox, type OutboxBatchSender, type OutboxOptions, type UnsentRowOf } from '../outbox/outbox';
 import { broadcastWakeChannel, webSenderLock } from '../outbox/sender-lock';
 import { createReferenceCache } from '../reference/reference-cache';
@@ -25,6 +25,8 @@ import { createStartup, STARTUP, type StartupTask } from './startup';
 export interface ServiceParts {
   db: WorkstationDb;
   host: HostClient;
+  /** What `host` tells of the library's outages (main.ts builds the two together); none: a silent one. */
+  libraryUnreachable?: LibraryUnreachable;
   /** Who is acting (app/actor.ts works it out from the stores; a test may fix it). */
   actor: () => AuditActor | null;
   /** The acting operator once the workstation's identity is loaded (app/actor.ts). */
@@ -83,6 +85,7 @@ export function createServices(parts: ServiceParts): WorkstationServices {
   return {
     db,
     host,
+    libraryUnreachable: parts.libraryUnreachable ?? createLibraryUnreachable(),
     audit,
     actor,
     signedInActor,

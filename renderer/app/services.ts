@@ -4,14 +4,14 @@ import type { CatchUp } from '../catchup/catchup';
 import type { WorkstationDb } from '../db/db';
 import type { ObjectionService } from '../features/objections/objections';
 import type { UsageRecordService } from '../features/outbox/usage-records';
-import type { HostClient } from '../host/client';
+import type { HostClient, LibraryUnreachable } from '../host/client';
 import type { Outbox } from '../outbox/outbox';
 import type { ReferenceCache } from '../reference/reference-cache';
 import type { Retention } from '../retention';
 
 /**
  * Every service of the renderer, each built once by the composition root (root.ts) and handed
- * to the stores (STYLE.md 10a). A store takes what it needs with {@link useServices}; a
+ * to the stores (docs/architecture.md §10.19). A store takes what it needs with {@link useServices}; a
  * component talks to stores only. A new service (the hall's sync, the counter's devices) is a
  * field here, built in root.ts createServices, exposed by a store, and started — if it runs
  * by itself — by a task of startup-tasks.ts.
@@ -21,6 +21,8 @@ export interface WorkstationServices {
   db: WorkstationDb;
   /** The host API (shared/contract.ts) over this page's transport: the only way to the library. */
   host: HostClient;
+  /** Told by the host client of each call the library did not answer; the link store listens. */
+  libraryUnreachable: LibraryUnreachable;
   /** The one audit log of the page: its appends are chained in the order they are asked for. */
   audit: AuditLog;
   /** Who is acting: the signed-in operator at this workstation; null before both are known. */

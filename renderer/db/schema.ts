@@ -1,7 +1,7 @@
 /**
- * The local database's schema as an append-only list of versions (STYLE.md 10): a released
+ * The local database's schema as an append-only list of versions (docs/architecture.md §10.10): a released
  * version is never edited; a change is a new entry, with its upgrade if data must move.
- * IndexedDB is per origin, so the workstation's origin never changes (DESIGN.md 7).
+ * IndexedDB is per origin, so the workstation's origin never changes (docs/architecture.md §10.10).
  */
 import type { Transaction } from 'dexie';
 
@@ -21,7 +21,7 @@ export const SCHEMA_VERSIONS: readonly SchemaVersion[] = [
       auditEvents: '&seq, at, kind, case, operator, [kind+at], [operator+at]',
       // Counter cases; only identifiers, outcomes and hashes stay after completion (Art. 27).
       cases: '&caseNo, status, openedAt, completedAt, matterCode, training',
-      // Everything waiting to reach the library: usage records and objections (DESIGN.md 6).
+      // Everything waiting to reach the library: usage records and objections (docs/architecture.md §6).
       outbox: '++id, &key, kind, state, createdAt, [state+createdAt]',
       objections: '&id, state, licenceId, filedAt, updatedAt',
       // Paper pages as Blobs, with thumbnails (Art. 22).

@@ -1,19 +1,32 @@
 import type { HostCallName, HostInput, HostOutput } from '../../shared/contract';
-import { HOST_ERROR_MESSAGES_ZH, type HostError, type HostErrorCode, type HostResult } from '../../shared/errors';
+import type { HostError, HostErrorCode, HostResult } from '../../shared/errors';
+import { t, type MessageParams, type MessageSchema } from '../i18n';
 
-/** A failed host call, as the renderer handles it: one code, one sentence for the clerk. */
+/** What the renderer itself refuses, each worded in the catalogue (`errors.app.*`). */
+export type AppErrorReason = keyof MessageSchema['errors']['app'];
+
+/**
+ * A failure as the renderer handles it: one code (the host's, which the logic goes by) and one
+ * sentence for the clerk, which is the catalogue's: the reason's when the renderer refused
+ * (`errors.app.*`), else the code's (`errors.codes.*`). A host failure whose envelope says it
+ * carries its own sentence (`specific`: the library's refusal, the host's about that failure)
+ * keeps that sentence.
+ */
 export class AppError extends Error {
   constructor(
     readonly code: HostErrorCode,
-    message: string,
+    reason?: AppErrorReason,
+    params?: MessageParams,
     readonly details?: Record<string, unknown>,
   ) {
-    super(message);
+    super(reason ? t(`errors.app.${reason}`, params) : t(`errors.codes.${code}`));
     this.name = 'AppError';
   }
 
   static from(error: HostError): AppError {
-    return new AppError(error.code, error.message, error.details);
+    const failure = new AppError(error.code, undefined, undefined, error.details);
+    if (error.specific) failure.message = error.message;
+    return failure;
   }
 }
 
@@ -29,8 +42,9 @@ const MAX_BATCH_CALLS = 32;
 // Larger calls (paper pages, evidence) go alone: a batch must stay far below the host's body limit.
 const MAX_BATCHED_BODY = 64 * 1024;
 
-const HOST_GONE: HostResult<unknown> = { ok: false, error: { code: 'INTERNAL', message: '无法连接工作台主机程序，请确认它仍在运行（npm start）。' } };
-const GARBLED: HostResult<unknown> = { ok: false, error: { code: 'INTERNAL', message: HOST_ERROR_MESSAGES_ZH.INTERNAL } };
+// The host did not answer, or not with an envelope: failures of the transport, worded here.
+const hostGone = (): HostResult<unknown> => ({ ok: false, error: { code: 'INTERNAL', message: t('errors.hostGone'), specific: true } });
+const garbled = (): HostResult<unknown> => ({ ok: false, error: { code: 'INTERNAL', message: t('errors.codes.INTERNAL') } });
 
 interface QueuedCall {
   name: HostCallName;
@@ -63,13 +77,13 @@ export function httpTransport(location: Location, storage: Storage, history: His
     try {
       response = await post(`/host/${encodeURIComponent(call.name)}`, call.body);
     } catch {
-      call.resolve(HOST_GONE);
+      call.resolve(hostGone());
       return;
     }
     try {
       call.resolve((await response.json()) as HostResult<unknown>);
     } catch {
-      call.resolve(GARBLED);
+      call.resolve(garbled());
     }
   }
 
@@ -79,7 +93,7 @@ export function httpTransport(location: Location, storage: Storage, history: His
       const response = await post(BATCH_PATH, `{"calls":[${calls.map((c) => `{"name":${JSON.stringify(c.name)},"input":${c.body}}`).join(',')}]}`);
       if (!response.ok || !response.body) {
         // Refused as a whole (the secret, the origin): each call gets the host's answer.
-        let refusal = GARBLED;
+        let refusal = garbled();
         try {
           refusal = (await response.json()) as HostResult<unknown>;
         } catch {
@@ -104,7 +118,7 @@ export function httpTransport(location: Location, storage: Storage, history: His
     } catch {
       // The connection broke or a line was garbled: the calls not yet answered fail below.
     }
-    for (const [index, call] of calls.entries()) if (!answered.has(index)) call.resolve(HOST_GONE);
+    for (const [index, call] of calls.entries()) if (!answered.has(index)) call.resolve(hostGone());
   }
 
   let queue: QueuedCall[] = [];
@@ -139,13 +153,46 @@ export interface HostClient {
   call<N extends HostCallName>(name: N, input: HostInput<N>): Promise<HostOutput<N>>;
 }
 
-/** Derives the client from the contract's types over a transport. */
-export function createHostClient(transport: HostTransport): HostClient {
+/** Derives the client from the contract's types over a transport; `observe` sees each failure before it is thrown. */
+export function createHostClient(transport: HostTransport, observe?: (error: AppError, name: HostCallName) => void): HostClient {
   return {
     async call(name, input) {
       const result = await transport(name, input);
-      if (!result.ok) throw AppError.from(result.error);
+      if (!result.ok) {
+        const error = AppError.from(result.error);
+        observe?.(error, name);
+        throw error;
+      }
       return result.value as never;
+    },
+  };
+}
+
+/**
+ * The news that the library could not be reached just now (LIBRARY_UNAVAILABLE, whatever the
+ * call was): the page's host client tells it (`observe`, given to {@link createHostClient}) and
+ * the link store listens. One per page, built with the host client by renderer/main.ts.
+ */
+export interface LibraryUnreachable {
+  /** Hands a failure over; only LIBRARY_UNAVAILABLE is news. */
+  observe(error: AppError): void;
+  /** Calls `listener` at each such failure; returns the unsubscribe. */
+  listen(listener: () => void): () => void;
+}
+
+/** A new, silent signal: nothing is told until a host client observes through it. */
+export function createLibraryUnreachable(): LibraryUnreachable {
+  const listeners = new Set<() => void>();
+  return {
+    observe(error) {
+      if (error.code !== 'LIBRARY_UNAVAILABLE') return;
+      for (const listener of [...listeners]) listener();
+    },
+    listen(listener) {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
     },
   };
 }

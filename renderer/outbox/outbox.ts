@@ -82,7 +82,7 @@ export type OutboxItem = { [K in OutboxKind]: Pick<UnsentRowOf<K>, 'key' | 'kind
 /**
  * Queues an item. Call it inside the transaction that writes the thing it sends
  * (`db.transaction('rw', db.cases, db.outbox, …)`), so that an aborted transaction queues
- * nothing (STYLE.md 11). An item whose key is already queued is left as it is: queuing twice
+ * nothing (docs/architecture.md §10.11). An item whose key is already queued is left as it is: queuing twice
  * never sends twice.
  */
 export async function enqueue(db: WorkstationDb, item: OutboxItem): Promise<OutboxRow> {

@@ -7,7 +7,7 @@ export interface CachedReference<N extends ReferenceName> {
   version: string;
   /** When the workstation last got it from the library. */
   fetchedAt: string;
-  /** True when the library could not be reached and the cached copy is shown (DESIGN.md 6). */
+  /** True when the library could not be reached and the cached copy is shown (docs/architecture.md §8). */
   fromCache: boolean;
 }
 

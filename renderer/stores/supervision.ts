@@ -2,7 +2,7 @@ import { defineStore } from 'pinia';
 import type { AuditDetailsByKind, AuditEvent } from '../../shared/audit-chain';
 import type { PurgedCase } from '../../shared/counter-case';
 import type { CaseScope, CaseTally, DayPeriod, ObjectionTally } from '../../shared/dashboard-stats';
-import { shanghaiDate } from '../../shared/licence-verify';
+import { shanghaiDate } from '../../shared/shanghai-time';
 import { useServices } from '../app/services';
 import type { ObjectionRow, ReviewFinding, ReviewRow } from '../db/db';
 import { auditCount, auditEventsForExport, auditPage, type AuditCount, type AuditCursor, type AuditFilter, type AuditPage } from '../features/supervision/audit-query';

@@ -1,5 +1,5 @@
 import { defineStore } from 'pinia';
-import { ref } from 'vue';
+import { onScopeDispose, ref } from 'vue';
 import type { HostOutput, LinkState } from '../../shared/contract';
 import { useServices } from '../app/services';
 
@@ -12,13 +12,23 @@ export type WorkstationInfo = HostOutput<'app.info'>;
 
 /** What the workstation is and how its library link is doing. */
 export const useWorkstationStore = defineStore('workstation', () => {
-  const { host } = useServices();
+  const { host, libraryUnreachable } = useServices();
   const info = ref<WorkstationInfo | null>(null);
   const link = ref<LinkState | null>(null);
   /** Whether the browser keeps this origin's storage under pressure; null until asked (at start-up). */
   const storagePersisted = ref<boolean | null>(null);
   let timer: ReturnType<typeof setInterval> | null = null;
   let loading: Promise<WorkstationInfo> | null = null;
+
+  // A call the library did not answer is news of an outage before the next probe. Without it an
+  // outage shorter than the probe interval goes unseen, and so does its end — the return on
+  // which the queue is sent and the paper cases of the outage are re-checked (the link-return
+  // task, app/startup-tasks.ts).
+  onScopeDispose(
+    libraryUnreachable.listen(() => {
+      link.value = { state: 'offline', lastSuccessAt: link.value?.lastSuccessAt ?? null, latencyMs: null };
+    }),
+  );
 
   /** Asks the host who this workstation is (again: a setting or the training mode may have changed). */
   async function load(): Promise<WorkstationInfo> {

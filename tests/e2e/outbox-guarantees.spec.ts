@@ -15,16 +15,24 @@ let holder: SandboxHolder;
 /** Every usage record the pages sent to the host: its idempotency key and the page that sent it. */
 const submissions: { key: string; page: Page | null }[] = [];
 
+/** The usage records a request carries: a call of its own, or calls of a batch (`POST /host/_batch`). */
+function usageSubmissionsOf(request: Request): { idempotencyKey: string }[] {
+  if (request.url().endsWith('/host/usage.submit')) return [request.postDataJSON() as { idempotencyKey: string }];
+  if (!request.url().endsWith('/host/_batch')) return [];
+  const { calls } = request.postDataJSON() as { calls: { name: string; input: { idempotencyKey: string } }[] };
+  return calls.filter((call) => call.name === 'usage.submit').map((call) => call.input);
+}
+
 function recordSubmission(request: Request): void {
-  if (!request.url().endsWith('/host/usage.submit')) return;
-  const body = request.postDataJSON() as { idempotencyKey: string };
+  const bodies = usageSubmissionsOf(request);
+  if (bodies.length === 0) return;
   let page: Page | null = null;
   try {
     page = request.frame().page();
   } catch {
     // A request of a page already closed.
   }
-  submissions.push({ key: body.idempotencyKey, page });
+  for (const body of bodies) submissions.push({ key: body.idempotencyKey, page });
 }
 
 test.beforeAll(async ({ browser, workstation }) => {

@@ -18,7 +18,7 @@ import { badSegment, brokenBody, FUZZ_SEED, malformedInput, PROTOTYPE_KEYS, Rng,
 import { rawRequest, type RawAnswer } from '../support/raw-http';
 import { tempDir } from './helpers';
 
-// Malformed requests to every endpoint of the sandbox (API.md and the sandbox-only calls; keep
+// Malformed requests to every endpoint of the sandbox (docs/library-api.md, the sandbox-only calls included; keep
 // ENDPOINTS in step with sandbox/server.ts's router). Reproduce a failure with FUZZ_SEED=<seed>.
 const HOLDER = '310115199709281086';
 const LICENCE = '1.2.156.3005.2.11100000000013127D001.11310115MB0001201U.2019000001.001.T';

@@ -9,7 +9,7 @@
 import WebSocket from 'ws';
 import type { ReaderConfig } from '../../../shared/devices';
 import { HOST_ERROR_MESSAGES_ZH, HostCallError } from '../../../shared/errors';
-import { ID_CARD_FIELD_LABELS, normaliseIdCard, valueAtPath, type IdCard } from '../../../shared/id-card';
+import { normaliseIdCard, valueAtPath, type IdCard, type IdCardField } from '../../../shared/id-card';
 
 /** A card read and the reader that read it. */
 export interface ReaderRead {
@@ -19,6 +19,21 @@ export interface ReaderRead {
 
 /** The largest answer accepted from a reader service (a card with its photo is well under 100 KB). */
 export const READER_ANSWER_MAX_BYTES = 2 * 1024 * 1024;
+
+// The card's fields as a READER_MALFORMED sentence names them (shared/ gives the field's code).
+const ID_CARD_FIELD_LABELS: Record<IdCardField, string> = {
+  name: '姓名',
+  sex: '性别',
+  ethnicity: '民族',
+  birthDate: '出生日期',
+  address: '住址',
+  idNumber: '公民身份号码',
+  issuingAuthority: '签发机关',
+  validFrom: '有效期起始日期',
+  validTo: '有效期截止日期',
+  validPeriod: '有效期限',
+  photo: '照片',
+};
 
 function malformed(detail: string, details?: Record<string, unknown>): HostCallError {
   return new HostCallError('READER_MALFORMED', `${HOST_ERROR_MESSAGES_ZH.READER_MALFORMED}（${detail}）`, details);

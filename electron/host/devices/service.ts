@@ -13,7 +13,7 @@ import {
   type ReaderPresetId,
 } from '../../../shared/devices';
 import { HOST_ERROR_MESSAGES_ZH, HostCallError, type HostErrorCode } from '../../../shared/errors';
-import { checkIdCard, idCardCheckMessages } from '../../../shared/id-card';
+import { checkIdCard } from '../../../shared/id-card';
 import { maskIdNumber } from '../../../shared/ids';
 import { readIdCard } from './id-reader';
 import { LAYOUT_LABELS, type PrintSource, type PrintingPort } from './printing';
@@ -145,7 +145,6 @@ export class DevicesService {
       readAt: now.toISOString(),
       maskedIdNumber: maskIdNumber(read.card.idNumber),
       checks,
-      warnings: idCardCheckMessages(read.card, checks),
     };
   }
 

@@ -2,7 +2,7 @@ import { licenceIdCheckOk, parseLicenceId } from '../../../shared/ids';
 import type { CatalogResponse, FaceField, LicenceType } from '../../../shared/library-api';
 import { base64Size, type EvidenceDraft } from './objections';
 
-/** The library's limits on evidence (API.md, objections). */
+/** The library's limits on evidence (docs/library-api.md §10). */
 export const MAX_EVIDENCE_BYTES = 5 * 1024 * 1024;
 export const MAX_EVIDENCE_ITEMS = 20;
 
@@ -15,7 +15,7 @@ export type LicenceIdReadingOk = { ok: true; typeCode: string; issuerCode: strin
 export function readLicenceId(text: string): { ok: false } | LicenceIdReadingOk {
   const parts = parseLicenceId(text.trim().toUpperCase());
   if (!parts) return { ok: false };
-  // DESIGN.md 5: a wrong check character is a warning, never a rejection on its own.
+  // docs/library-api.md §5: a wrong check character is a warning, never a rejection on its own.
   return { ok: true, typeCode: parts.typeCode, issuerCode: parts.issuerCode, checkOk: licenceIdCheckOk(text.trim().toUpperCase()) };
 }
 

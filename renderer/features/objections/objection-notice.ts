@@ -1,8 +1,9 @@
 import { ElMessage } from 'element-plus';
 import { useObjectionsStore } from '../../stores/objections';
 import { useWorkstationStore } from '../../stores/workstation';
+import type { t as translate } from '../../i18n';
 
-type Translate = (key: string, named?: Record<string, unknown>) => string;
+type Translate = typeof translate;
 
 /**
  * Tells the clerk what became of an objection just filed (or sent again): received by the
@@ -11,9 +12,8 @@ type Translate = (key: string, named?: Record<string, unknown>) => string;
  */
 export async function announceDelivery(id: string, t: Translate, resent = false): Promise<void> {
   const outcome = await useObjectionsStore().delivery(id);
-  const prefix = resent ? 'objections.notice.resent' : 'objections.notice';
   if (outcome.state === 'received') {
-    ElMessage.success(t(`${prefix}.received`, { id }));
+    ElMessage.success(t(resent ? 'objections.notice.resent.received' : 'objections.notice.received', { id }));
     return;
   }
   if (outcome.state === 'needs_attention') {

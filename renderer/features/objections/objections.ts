@@ -63,7 +63,7 @@ export function displayState(row: Pick<ObjectionRow, 'state'>, outboxRow: Pick<O
 export interface ListedObjection {
   id: string;
   licenceId: string;
-  dimension: string;
+  dimension: ObjectionDimension;
   fieldKeys: string[];
   state: ObjectionDisplayState;
   filedAt: string;
@@ -235,13 +235,13 @@ export function createObjectionService(deps: ObjectionDeps) {
   async function resend(id: string, draft: ObjectionDraft): Promise<void> {
     const actor = actorOrFail();
     const queued = await db.outbox.where('key').equals(id).first();
-    if (queued?.kind !== 'objection' || queued.state !== 'needs_attention') throw new AppError('CONFLICT', '该异议当前不需要处理，无需重新提交。');
+    if (queued?.kind !== 'objection' || queued.state !== 'needs_attention') throw new AppError('CONFLICT', 'objectionNotNeedingAttention');
     const previous = queued.payload;
     const request = { ...requestOf(id, draft, actor, previous.filedAt), filedBy: previous.filedBy };
     const rows = objectionRows(request, queued.createdAt);
     await db.transaction('rw', db.objections, db.outbox, async () => {
       const current = await db.outbox.get(queued.id!);
-      if (current?.state !== 'needs_attention') throw new AppError('CONFLICT', '该异议当前不需要处理，无需重新提交。');
+      if (current?.state !== 'needs_attention') throw new AppError('CONFLICT', 'objectionNotNeedingAttention');
       await db.objections.put({ ...rows.objection, updatedAt: now().toISOString() });
       await db.outbox.update(queued.id!, { payload: request, state: 'queued', lastError: null });
     });

@@ -84,8 +84,6 @@ export interface UsageRecordDeps {
 /** How a resend went: sent off again, or refused with the problems to show (nothing saved). */
 export type ResendResult = { ok: true } | { ok: false; problems: UsageRecordEditProblem[] };
 
-const NOT_NEEDING_ATTENTION = '该用证记录当前不需要处理，无需重新发送。';
-
 /**
  * Usage records in the outbox (Art. 26): their delivery, and the correction of one the library
  * refused. The library keeps a result under an idempotency key only when it accepted the
@@ -103,7 +101,7 @@ export function createUsageRecordService(deps: UsageRecordDeps) {
 
   async function attentionRow(id: number): Promise<UnsentRowOf<'usage_record'> & { id: number }> {
     const row = await db.outbox.get(id);
-    if (row?.kind !== 'usage_record' || row.state !== 'needs_attention' || row.id === undefined) throw new AppError('CONFLICT', NOT_NEEDING_ATTENTION);
+    if (row?.kind !== 'usage_record' || row.state !== 'needs_attention' || row.id === undefined) throw new AppError('CONFLICT', 'usageRecordNotNeedingAttention');
     return { ...row, id: row.id };
   }
 
@@ -141,7 +139,7 @@ export function createUsageRecordService(deps: UsageRecordDeps) {
     await db.transaction('rw', db.outbox, async () => {
       const current = await db.outbox.get(id);
       // The row may have changed under the form (another tab resent it).
-      if (current?.state !== 'needs_attention' || current.key !== row.key) throw new AppError('CONFLICT', NOT_NEEDING_ATTENTION);
+      if (current?.state !== 'needs_attention' || current.key !== row.key) throw new AppError('CONFLICT', 'usageRecordNotNeedingAttention');
       await db.outbox.update(id, { payload: result.record, state: 'queued', lastError: null });
     });
     await audit.append(actor, {

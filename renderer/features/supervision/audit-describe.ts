@@ -1,5 +1,4 @@
 import type { AuditEvent } from '../../../shared/audit-chain';
-import { CHECK_LABELS, type VerificationCheckName } from '../../../shared/licence-verify';
 import { PAPER_REASONS } from '../../../shared/library-api';
 
 /** What the supervisor reads of one audit event instead of its JSON. */
@@ -78,7 +77,7 @@ export function createAuditDescriber(ctx: DescribeContext) {
     if (typeof value === 'string') return codeText(kind, key, value);
     if (Array.isArray(value)) {
       if (value.length === 0) return t('supervision.audit.values.none');
-      if (key === 'failed') return value.map((check) => CHECK_LABELS[check as VerificationCheckName] ?? String(check)).join('、');
+      if (key === 'failed') return value.map((check) => label(`verificationChecks.${String(check)}`, String(check))).join('、');
       return value.map((item) => (item !== null && typeof item === 'object' ? objectText(kind, item as Details) : valueText(kind, key, item))).join('；');
     }
     if (key === 'period') return t('supervision.audit.values.period', { from: text((value as Details).from), to: text((value as Details).to) });

@@ -1,9 +1,8 @@
-import { shanghaiDate } from '../../../shared/licence-verify';
+import { addDays, shanghaiDate, shanghaiDateTime } from '../../../shared/shanghai-time';
 
 /** An ISO time as a hall reads it: `YYYY-MM-DD HH:mm:ss` in Asia/Shanghai. */
 export function shanghaiTime(iso: string): string {
-  const at = new Date(Date.parse(iso) + 8 * 3600 * 1000).toISOString();
-  return `${at.slice(0, 10)} ${at.slice(11, 19)}`;
+  return shanghaiDateTime(iso);
 }
 
 /** Today in Asia/Shanghai, `YYYY-MM-DD`. */
@@ -13,7 +12,7 @@ export function shanghaiToday(now = new Date()): string {
 
 /** The day `days` before a `YYYY-MM-DD` day. */
 export function daysBefore(day: string, days: number): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) - days * 24 * 3600 * 1000).toISOString().slice(0, 10);
+  return addDays(day, -days);
 }
 
 export { messageOf } from '../../format';

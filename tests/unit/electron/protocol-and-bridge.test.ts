@@ -7,6 +7,7 @@ vi.mock('electron', () => ({ BrowserWindow: class {}, default: {} }));
 
 const { appProtocolHandler, serveAppRequest } = await import('../../../electron/main/protocol');
 const { APP_HOST } = await import('../../../electron/main/window');
+import { contentTypeOf } from '../../../electron/host/mime';
 import { buildBridge } from '../../../electron/preload/bridge';
 import { HOST_CALL_NAMES } from '../../../shared/contract';
 
@@ -23,6 +24,21 @@ describe('the app:// protocol handler', () => {
     expect(index.headers.get('content-security-policy')).toContain("default-src 'none'");
     const script = await serveAppRequest(root, 'app://workstation/assets/app.js');
     expect(script.headers.get('content-type')).toContain('javascript');
+  });
+
+  it('gives each file of the build the type the browser-mode server gives it', async () => {
+    for (const [name, type] of <[string, string][]>[
+      ['favicon.ico', 'image/x-icon'],
+      ['assets/zxing.wasm', 'application/wasm'],
+      ['assets/app.css', 'text/css; charset=utf-8'],
+      ['assets/Noto.WOFF2', 'font/woff2'],
+      ['assets/app.js.map', 'application/json; charset=utf-8'],
+      ['assets/unknown.xyz', 'application/octet-stream'],
+    ]) {
+      writeFileSync(join(root, name), 'x');
+      expect((await serveAppRequest(root, `app://workstation/${name}`)).headers.get('content-type'), name).toBe(type);
+      expect(contentTypeOf(name), name).toBe(type);
+    }
   });
 
   it('answers 400 to an address that does not decode, never throws, and serves on afterwards', async () => {

@@ -2,7 +2,7 @@ import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SignInThrottle } from '../../../electron/host/sign-in-throttle';
+import { formatWait, SignInThrottle, throttledMessage } from '../../../electron/host/sign-in-throttle';
 import { HostCallError } from '../../../shared/errors';
 
 const wrong = async (): Promise<never> => {
@@ -10,6 +10,11 @@ const wrong = async (): Promise<never> => {
 };
 
 describe('the host sign-in limit', () => {
+  it('says the wait in Chinese', () => {
+    expect([1, 999, 45_000, 60_000, 120_000, 150_500].map(formatWait)).toEqual(['1 秒', '1 秒', '45 秒', '1 分钟', '2 分钟', '2 分 31 秒']);
+    expect(throttledMessage(30_000)).toContain('请 30 秒后再试');
+  });
+
   it('survives a restart of the app: the count is in the data folder, readable by its owner only', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'throttle-')), 'sign-in-throttle.json');
     const now = { value: new Date('2026-11-27T08:00:00Z') };

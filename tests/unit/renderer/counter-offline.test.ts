@@ -7,13 +7,14 @@ import { defaultPaperReason } from '../../../renderer/features/counter/material-
 import { fakeHost, type FakeHandlers } from './fake-host';
 import { completedCase } from './rows';
 import { testRoot, WORKSTATION } from './test-root';
+import { hostFailure } from '../../../shared/errors';
 import { AppError } from '../../../renderer/host/client';
 import { useCounterStore } from '../../../renderer/stores/counter';
 
 type Handlers = FakeHandlers;
 
 const unreachable = () => {
-  throw new AppError('LIBRARY_UNAVAILABLE', '暂时无法连接市电子证照库，可改走纸质材料流程，稍后系统会自动补发记录。');
+  throw AppError.from(hostFailure('LIBRARY_UNAVAILABLE', '暂时无法连接市电子证照库，可改走纸质材料流程，稍后系统会自动补发记录。').error);
 };
 
 const HOLDER = { idType: '111' as const, idNumber: '310115199709281086', name: '董琳' };
@@ -137,7 +138,7 @@ describe('the counter while the library is unreachable', () => {
       'matters.get': () => ({ version: 'v1', matters: [MATTER] }),
       'catalog.get': () => ({ version: 'c1', types: [] }),
       'token.inspect': () => {
-        throw new AppError('TOKEN_EXPIRED', '亮证码已过期');
+        throw AppError.from(hostFailure('TOKEN_EXPIRED', '亮证码已过期').error);
       },
     });
     await counter.loadReference();

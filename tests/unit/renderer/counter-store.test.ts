@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyAuditChain, type AuditEvent } from '../../../shared/audit-chain';
 import { sm3Hex } from '../../../shared/sm';
 import type { HostInput, HostOutput, PulledLicence } from '../../../shared/contract';
-import type { HostErrorCode } from '../../../shared/errors';
+import { hostFailure, type HostErrorCode } from '../../../shared/errors';
 import type { Matter } from '../../../shared/library-api';
 import { WorkstationDb } from '../../../renderer/db/db';
 import { unsentCount, type Outbox } from '../../../renderer/outbox/outbox';
@@ -15,7 +15,7 @@ import { useCounterStore } from '../../../renderer/stores/counter';
 
 type Handlers = FakeHandlers;
 
-const fail = (code: HostErrorCode, message = `${code} sentence`) => new AppError(code, message);
+const fail = (code: HostErrorCode, message = `${code} sentence`) => AppError.from(hostFailure(code, message).error);
 
 const HOLDER = { idType: '111' as const, idNumber: '310115199709281086', name: '董琳' };
 const ID_TYPE = '11100000000013127D001';

@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import type { HostErrorCode } from '../../../shared/errors';
+import { hostFailure, type HostErrorCode } from '../../../shared/errors';
 import { buildLicenceId } from '../../../shared/ids';
 import type { ObjectionRequest } from '../../../shared/library-api';
 import { createAuditLog } from '../../../renderer/audit/audit-log';
@@ -27,13 +27,13 @@ const DRAFT: ObjectionDraft = {
   evidence: [{ name: '户籍证明.png', contentType: 'image/png', data: 'iVBORw0KGgo=' }],
 };
 
-/** A library that keeps the first receipt per objection id, as API.md requires. */
+/** A library that keeps the first receipt per objection id, as docs/library-api.md §10 requires. */
 function objectionLibrary() {
   const stored = new Map<string, ObjectionRequest>();
   let failWith: HostErrorCode | null = null;
   const handlers: Handlers = {
     'objection.submit': ({ objection }) => {
-      if (failWith) throw new AppError(failWith, failWith === 'NOT_FOUND' ? '证照库中没有该证照，请核对证照标识' : '暂时无法连接市电子证照库');
+      if (failWith) throw AppError.from(hostFailure(failWith, failWith === 'NOT_FOUND' ? '证照库中没有该证照，请核对证照标识' : '暂时无法连接市电子证照库').error);
       if (!stored.has(objection.id)) stored.set(objection.id, objection as ObjectionRequest);
       return { id: objection.id, status: 'received' as const, issuer: ISSUER, receivedAt: '2026-11-27T02:01:00Z' };
     },

@@ -1,6 +1,7 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { WorkstationDb, type UnsentOutboxRow } from '../../../renderer/db/db';
+import { hostFailure } from '../../../shared/errors';
 import { AppError } from '../../../renderer/host/client';
 import { backoffDelay, createOutbox, DeliveryError, enqueue, watchUnsentCount, type BatchDelivery } from '../../../renderer/outbox/outbox';
 import { deliveryErrorOf } from '../../../renderer/outbox/workstation-outbox';
@@ -12,7 +13,7 @@ function freshDb(): WorkstationDb {
 
 const item = (key: string) => ({ key, kind: 'usage_record' as const, payload: usageRecord(key), createdAt: '2026-11-27T02:00:00Z' });
 
-/** A library that keeps the first result per idempotency key, as API.md requires. */
+/** A library that keeps the first result per idempotency key, as docs/library-api.md §1 requires. */
 function fakeLibrary() {
   const records = new Map<string, unknown>();
   const calls: string[] = [];
@@ -212,10 +213,10 @@ describe('the outbox', () => {
 describe('the outbox with objections and usage records alike', () => {
   it('retries what the library may yet accept (network, 5xx, a session to renew) and refuses the rest with its message', () => {
     for (const code of ['LIBRARY_UNAVAILABLE', 'LIBRARY_ERROR', 'UNAUTHENTICATED', 'INTERNAL'] as const) {
-      expect(deliveryErrorOf(new AppError(code, '稍后再试')).retryable).toBe(true);
+      expect(deliveryErrorOf(AppError.from(hostFailure(code, '稍后再试').error)).retryable).toBe(true);
     }
     for (const code of ['BAD_REQUEST', 'NOT_FOUND', 'CONFLICT', 'TOO_LARGE', 'FORBIDDEN'] as const) {
-      const error = deliveryErrorOf(new AppError(code, '证照库的中文说明'));
+      const error = deliveryErrorOf(AppError.from(hostFailure(code, '证照库的中文说明').error));
       expect([error.retryable, error.message]).toEqual([false, '证照库的中文说明']);
     }
     expect(deliveryErrorOf(new TypeError('Failed to fetch')).retryable).toBe(true);
@@ -244,7 +245,7 @@ describe('the outbox with objections and usage records alike', () => {
       if (failNext > 0) {
         failNext--;
         library.calls.push(row.key);
-        throw deliveryErrorOf(new AppError('LIBRARY_UNAVAILABLE', '证照库返回 503'));
+        throw deliveryErrorOf(AppError.from(hostFailure('LIBRARY_UNAVAILABLE', '证照库返回 503').error));
       }
       await library.sender(row);
     };
@@ -298,7 +299,7 @@ describe('the outbox with objections and usage records alike', () => {
       db,
       senders: {
         objection: async (row) => {
-          if ((row.payload.evidence[0]?.data.length ?? 0) > 20) throw deliveryErrorOf(new AppError('TOO_LARGE', '附件超过 20 MB，请减少附件'));
+          if ((row.payload.evidence[0]?.data.length ?? 0) > 20) throw deliveryErrorOf(AppError.from(hostFailure('TOO_LARGE', '附件超过 20 MB，请减少附件').error));
           payloads.push(row.payload);
         },
       },
@@ -328,9 +329,9 @@ describe('the outbox with a batch sender (several rows per call)', () => {
         if (stopped) return { untried: true };
         if (k >= downAfter) {
           stopped = true;
-          return { sent: false, error: deliveryErrorOf(new AppError('LIBRARY_UNAVAILABLE', '证照库返回 503')) };
+          return { sent: false, error: deliveryErrorOf(AppError.from(hostFailure('LIBRARY_UNAVAILABLE', '证照库返回 503').error)) };
         }
-        if (refuse.has(row.key)) return { sent: false, error: deliveryErrorOf(new AppError('NOT_FOUND', '证照库中没有该证照')) };
+        if (refuse.has(row.key)) return { sent: false, error: deliveryErrorOf(AppError.from(hostFailure('NOT_FOUND', '证照库中没有该证照').error)) };
         if (!records.has(row.key)) records.set(row.key, row.payload);
         return { sent: true };
       });
@@ -426,7 +427,7 @@ describe('the outbox with a batch sender (several rows per call)', () => {
       batchSenders: {
         objection: {
           send: async () => {
-            throw deliveryErrorOf(new AppError('INTERNAL', '无法连接工作台主机程序'));
+            throw deliveryErrorOf(AppError.from(hostFailure('INTERNAL', '无法连接工作台主机程序').error));
           },
           maxItems: 10,
         },

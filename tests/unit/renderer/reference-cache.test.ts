@@ -2,6 +2,7 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import type { HostCallName } from '../../../shared/contract';
 import { WorkstationDb } from '../../../renderer/db/db';
+import { hostFailure } from '../../../shared/errors';
 import { AppError, type HostClient } from '../../../renderer/host/client';
 import { ageInMinutes, createReferenceCache, type ReferenceDeps } from '../../../renderer/reference/reference-cache';
 import type { ReferenceName } from '../../../renderer/db/db';
@@ -23,7 +24,7 @@ function fakeClient(answers: Partial<Record<HostCallName, () => unknown>>): Host
 }
 
 const down = () => {
-  throw new AppError('LIBRARY_UNAVAILABLE', '暂时无法连接市电子证照库');
+  throw AppError.from(hostFailure('LIBRARY_UNAVAILABLE', '暂时无法连接市电子证照库').error);
 };
 
 describe('the reference cache', () => {
@@ -52,7 +53,7 @@ describe('the reference cache', () => {
     [
       'another failure (not a reason to show stale data)',
       () => {
-        throw new AppError('UNAUTHENTICATED', '登录已失效');
+        throw AppError.from(hostFailure('UNAUTHENTICATED', '登录已失效').error);
       },
       'UNAUTHENTICATED',
     ],

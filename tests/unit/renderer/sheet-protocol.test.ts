@@ -27,6 +27,6 @@ describe('the document camera worker\'s messages', () => {
     expect(handleSheetRequest({ type: 'straighten', id: 4, width: 640, height: 480, buffer: buffer(), corners: crossed, maxSide: 500 })).toMatchObject({ type: 'no-sheet', id: 4 });
     const empty = new Uint8ClampedArray(64 * 48 * 4).fill(90).buffer as ArrayBuffer;
     expect(handleSheetRequest({ type: 'straighten', id: 5, width: 64, height: 48, buffer: empty, corners: null, maxSide: 500 })).toMatchObject({ type: 'no-sheet' });
-    expect(handleSheetRequest({ type: 'detect', id: 6, width: 64, height: 48, buffer: new ArrayBuffer(10) })).toMatchObject({ type: 'error', id: 6, message: '帧的像素数据与宽高不符' });
+    expect(handleSheetRequest({ type: 'detect', id: 6, width: 64, height: 48, buffer: new ArrayBuffer(10) })).toMatchObject({ type: 'error', id: 6, message: 'frame buffer does not match its width and height' });
   });
 });

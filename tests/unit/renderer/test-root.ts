@@ -6,7 +6,7 @@ import { createServices, installServices, type ServiceParts } from '../../../ren
 import type { WorkstationServices } from '../../../renderer/app/services';
 import type { StartupTask } from '../../../renderer/app/startup';
 import { WorkstationDb } from '../../../renderer/db/db';
-import type { HostClient } from '../../../renderer/host/client';
+import type { HostClient, LibraryUnreachable } from '../../../renderer/host/client';
 import { useSessionStore } from '../../../renderer/stores/session';
 import { useWorkstationStore, type WorkstationInfo } from '../../../renderer/stores/workstation';
 
@@ -18,6 +18,8 @@ export const WORKSTATION: WorkstationInfo = { version: '0.1.0', workstationId: '
 /** What a test's page is built on: a (fake) host client, and optionally its database, clock and outbox parts. */
 export interface TestRootOptions {
   host: HostClient;
+  /** What `host` tells of the library's outages (none: a silent signal). */
+  libraryUnreachable?: LibraryUnreachable;
   db?: WorkstationDb;
   now?: () => Date;
   outbox?: ServiceParts['outbox'];
@@ -36,7 +38,7 @@ export function testRoot(options: TestRootOptions): { pinia: Pinia; services: Wo
   const db = options.db ?? new WorkstationDb(`test-root-${Math.random()}`);
   const pinia = createPinia();
   const app = createApp({});
-  const services = createServices({ db, host: options.host, ...storeActor(pinia), ...(options.now ? { now: options.now } : {}), ...(options.outbox ? { outbox: options.outbox } : {}) });
+  const services = createServices({ db, host: options.host, ...storeActor(pinia), ...(options.now ? { now: options.now } : {}), ...(options.libraryUnreachable ? { libraryUnreachable: options.libraryUnreachable } : {}), ...(options.outbox ? { outbox: options.outbox } : {}) });
   installServices(app, pinia, services, options.tasks);
   setActivePinia(pinia);
   const operator = options.operator === undefined ? CLERK : options.operator;

@@ -10,6 +10,7 @@ import {
   TrustKey,
   UsageMaterial,
 } from '../../../shared/library-api';
+import { PullContextSchema } from '../../../shared/contract';
 
 describe('library API schemas', () => {
   it('lists every error code with its HTTP status', () => {
@@ -23,6 +24,16 @@ describe('library API schemas', () => {
     expect(LicenceQueryRequest.safeParse(query).success).toBe(true);
     expect(LicenceQueryRequest.safeParse({ ...query, extra: 1 }).success).toBe(false);
     expect(LicenceQueryRequest.safeParse({ ...query, purpose: 'x'.repeat(201) }).success).toBe(false);
+  });
+
+  it('takes the pull context of a case as the query of the library for one material, plus the case', () => {
+    const context = { grantId: 'g1', matterCode: 'M1', materialId: 'm1', purpose: ' 办理 ', caseNo: 'C1' };
+    expect(PullContextSchema.parse(context)).toEqual({ ...context, purpose: '办理' });
+    const { caseNo: _, ...query } = PullContextSchema.parse(context);
+    expect(LicenceQueryRequest.parse(query)).toEqual(query);
+    for (const bad of [{ ...context, extra: 1 }, { ...context, typeCode: '11100000000013127D001' }, { ...context, purpose: 'x'.repeat(201) }, { ...context, caseNo: undefined }]) {
+      expect(PullContextSchema.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
+    }
   });
 
   it('refuses a duty holder whose ID number fails its check character, and an empty reason', () => {

@@ -42,9 +42,10 @@ describe('assemblePaperPdf', () => {
   });
 
   it('names the page that is not an image, and refuses an empty document', async () => {
-    await expect(assemblePaperPdf([{ bytes: png(10, 10, 0) }, { bytes: new TextEncoder().encode('GIF89a') }])).rejects.toThrow('第 2 页不是 JPEG 或 PNG 图片');
-    await expect(assemblePaperPdf([{ bytes: new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0, 1]) }])).rejects.toThrow('第 1 页的图片已损坏');
-    await expect(assemblePaperPdf([])).rejects.toThrow('没有可保存的页面');
+    await expect(assemblePaperPdf([{ bytes: png(10, 10, 0) }, { bytes: new TextEncoder().encode('GIF89a') }])).rejects.toMatchObject({ problem: 'not_an_image', page: 2 });
+    await expect(assemblePaperPdf([{ bytes: new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0, 1]) }])).rejects.toMatchObject({ problem: 'damaged_image', page: 1 });
+    await expect(assemblePaperPdf([])).rejects.toMatchObject({ problem: 'no_pages', page: null });
+    await expect(assemblePaperPdf([])).rejects.toBeInstanceOf(RangeError);
     expect(pageImageType(jpegHeader(1, 1))).toBe('jpeg');
   });
 });

@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   afterFailure,
-  formatWait,
   isForgotten,
-  throttledMessage,
   usernameKey,
   USERNAME_THROTTLE,
   waitBeforeAttempt,
@@ -50,10 +48,5 @@ describe('the sign-in limit', () => {
   it('counts a username however it is spelt', () => {
     expect(usernameKey(' Clerk01 ')).toBe(usernameKey('clerk01'));
     expect(usernameKey('clerk01')).not.toBe(usernameKey('clerk02'));
-  });
-
-  it('says the wait in Chinese', () => {
-    expect([1, 999, 45_000, 60_000, 120_000, 150_500].map(formatWait)).toEqual(['1 秒', '1 秒', '45 秒', '1 分钟', '2 分钟', '2 分 31 秒']);
-    expect(throttledMessage(30_000)).toContain('请 30 秒后再试');
   });
 });

@@ -21,7 +21,7 @@ export type SheetReply =
 export function handleSheetRequest(request: SheetRequest, now: () => number = () => performance.now()): SheetReply {
   const started = now();
   try {
-    if (request.buffer.byteLength !== request.width * request.height * 4) throw new RangeError('帧的像素数据与宽高不符');
+    if (request.buffer.byteLength !== request.width * request.height * 4) throw new RangeError('frame buffer does not match its width and height');
     const frame = { data: new Uint8ClampedArray(request.buffer), width: request.width, height: request.height };
     if (request.type === 'detect') {
       const found = detectSheet(frame);

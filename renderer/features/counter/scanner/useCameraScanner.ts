@@ -1,7 +1,8 @@
 import { computed, onScopeDispose, ref, shallowRef, type Ref } from 'vue';
 import { CAMERA_RESOLUTION, cameraFailure } from '../../../composables/camera';
 import type { FoundSymbol } from './decoder';
-import { CAMERA_SCAN_TEXT, type CameraScanState } from './messages';
+import { t } from '../../../i18n';
+import type { CameraScanState } from './messages';
 import type { QrFrameMessage, QrWorkerReply } from './qr-worker';
 import { regionAtFullResolution } from './second-pass';
 
@@ -44,7 +45,7 @@ export function useCameraScanner(video: Ref<HTMLVideoElement | null>, options: C
   const state = ref<CameraScanState>('idle');
   const lastError = ref<string | null>(null);
   const stream = shallowRef<MediaStream | null>(null);
-  const message = computed(() => CAMERA_SCAN_TEXT[state.value]);
+  const message = computed(() => t(`scanner.states.${state.value}`));
 
   let worker: Worker | null = null;
   let session = 0;
