@@ -1,9 +1,11 @@
 /**
  * What the hall refuses to hold (Art. 27 of the measures; DESIGN.md section 9): a holder's
- * name, face data and pulled files. The strict schemas already refuse any field the protocol
- * does not define; this check comes first and names the personal data by its own code, so a
- * workstation that starts sending it is told exactly why.
+ * name, face data and pulled files. The strict schemas would refuse such a field as one the
+ * protocol does not define; this check runs before them and names the personal data by its own
+ * code, so a workstation that starts sending it is told exactly why.
  */
+import { HallError } from './http';
+
 
 // Keys that carry face data or a holder's name wherever they appear, in any item (an audit
 // event's details included: the counter logs a masked ID number and never these).
@@ -40,4 +42,18 @@ function find(value: unknown, path: string, inRecord: boolean, depth: number): s
  */
 export function personalDataPath(value: unknown, path: string, kind: 'record' | 'audit'): string | null {
   return find(value, path, kind === 'record', 0);
+}
+
+/** Refuses a push (as received, before its schema) that carries personal data: PERSONAL_DATA with the path. */
+export function screenPush(raw: Record<string, unknown>): void {
+  const scan = (items: unknown, name: string, kind: 'record' | 'audit') => {
+    if (!Array.isArray(items)) return;
+    items.forEach((item, i) => {
+      const target = kind === 'audit' ? (item as { details?: unknown } | null)?.details : item;
+      const path = personalDataPath(target, kind === 'audit' ? `${name}[${i}].details` : `${name}[${i}]`, kind);
+      if (path) throw new HallError('PERSONAL_DATA', undefined, { path });
+    });
+  };
+  scan(raw.records, 'records', 'record');
+  scan(raw.audit, 'audit', 'audit');
 }

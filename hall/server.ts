@@ -10,6 +10,7 @@ import { Authenticator, signedHeaders, type Caller, type SignedHeaders } from '.
 import { HallError, parseJson, parseQuery, readBody, Router, validate } from './http';
 import type { HallIdentity } from './identity';
 import type { IngestService } from './ingest';
+import { screenPush } from './privacy';
 import type { LibraryMirror } from './library';
 import type { SupervisionService } from './supervision';
 
@@ -31,6 +32,8 @@ export interface HallRoute {
   path: string;
   access: HallAccess;
   request: z.ZodType;
+  /** A check of the input as received, before its schema (the push's screen for personal data). */
+  screen?: (raw: Record<string, unknown>) => void;
   handler: (input: unknown, context: HandlerContext) => Promise<unknown>;
 }
 
@@ -74,9 +77,11 @@ export function hallRoutes(services: HallServices): HallRoute[] {
     revokeWorkstation: (input, context) => supervision.revokeWorkstation(input, supervisorOf(context)),
     attention: () => supervision.attention(),
   };
+  const screens: Partial<Record<HallRouteName, HallRoute['screen']>> = { push: screenPush };
   return (Object.keys(HALL_ROUTES) as HallRouteName[]).map((name) => ({
     name,
     ...HALL_ROUTES[name],
+    screen: screens[name],
     handler: handlers[name] as HallRoute['handler'],
   }));
 }
@@ -127,6 +132,7 @@ export function hallRequestHandler(routes: HallRoute[], auth: Authenticator, ide
         for (const name of pathParams(route.path)) if (Object.hasOwn(json, name)) throw new HallError('UNKNOWN_FIELD', `字段 ${name} 已在路径中给出。`, { path: name });
         raw = { ...(json as Record<string, unknown>), ...params };
       }
+      route.screen?.(raw);
       const input = validate(route.request, raw);
       const value = await route.handler(input, { caller, method, pathWithQuery, body, signed });
       send(res, route.name === 'enrol' ? 201 : 200, value, identity, nonce);

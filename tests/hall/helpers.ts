@@ -6,6 +6,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -151,6 +152,7 @@ export class TestWorkstation {
     const nonce = options.nonce ?? randomBytes(16).toString('hex');
     const headers: Record<string, string> = { ...(options.headers ?? {}) };
     if (bytes.length > 0 && options.contentType !== null) headers['content-type'] = options.contentType ?? 'application/json';
+    if (bytes.length > 0) headers['content-length'] = String(bytes.length);
     if (!options.unsigned) {
       const key = options.signWith ?? this.keys;
       const digest = createHash('sm3').update(options.signBody ?? bytes).digest('hex');
@@ -165,10 +167,20 @@ export class TestWorkstation {
         headers[HALL_HEADERS.role] = options.operator.role;
       }
     }
-    const response = await fetch(`${this.url}${path}`, { method, headers, body: bytes.length > 0 ? bytes : undefined });
-    const answer = Buffer.from(await response.arrayBuffer());
-    const answerTime = response.headers.get(HALL_HEADERS.time);
-    const answerSignature = response.headers.get(HALL_HEADERS.signature);
+    // node:http rather than fetch: a test must be able to send a GET with a body.
+    const response = await new Promise<{ status: number; body: Buffer; headers: Record<string, string | string[] | undefined> }>((resolve, reject) => {
+      const req = request(`${this.url}${path}`, { method, headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), headers: res.headers }));
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end(bytes.length > 0 ? bytes : undefined);
+    });
+    const answer = response.body;
+    const answerTime = (response.headers[HALL_HEADERS.time] as string | undefined) ?? null;
+    const answerSignature = (response.headers[HALL_HEADERS.signature] as string | undefined) ?? null;
     let json: unknown = null;
     try {
       json = JSON.parse(answer.toString('utf8'));
