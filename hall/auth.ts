@@ -132,7 +132,8 @@ export class Authenticator {
   /**
    * Enrols a workstation: the request must be signed by the key it enrols (so the workstation
    * holds it), the code must be unused and unexpired, the id not enrolled (or revoked: then the
-   * new key replaces the old) and the key not another workstation's. The code is used up in the
+   * new key replaces the old; or enrolled with this same key: then nothing changes) and the key
+   * not another workstation's. The code is used up in the
    * same transaction. The answer carries the hall's key and the proof that the hall knows the code.
    */
   async enrol(method: string, pathWithQuery: string, body: Buffer, signed: SignedHeaders | null, input: { code: string; workstationId: string; publicKey: string }): Promise<EnrolResponse> {
@@ -151,7 +152,12 @@ export class Authenticator {
         [sm3Of(normalized), nowIso, input.workstationId],
       );
       if (used === 0) throw new HallError('ENROLMENT_CODE_INVALID');
-      const existing = await tx.one(sql<{ revoked_at: string | null }, [string]>('SELECT revoked_at FROM workstations WHERE id = $1 FOR UPDATE'), [input.workstationId]);
+      const existing = await tx.one(sql<{ revoked_at: string | null; public_key: string }, [string]>('SELECT revoked_at, public_key FROM workstations WHERE id = $1 FOR UPDATE'), [
+        input.workstationId,
+      ]);
+      // The same key enrolling its own id again (its answer was lost, or refused by the workstation
+      // for a bad proof) is let through with a new code: the key is the workstation's identity.
+      if (existing && existing.revoked_at === null && existing.public_key === input.publicKey) return;
       if (existing && existing.revoked_at === null) throw new HallError('ALREADY_ENROLLED');
       const keyOwner = await tx.one(sql<{ id: string }, [string]>('SELECT id FROM workstations WHERE public_key = $1'), [input.publicKey]);
       if (keyOwner && keyOwner.id !== input.workstationId) throw new HallError('KEY_IN_USE');

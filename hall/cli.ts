@@ -61,8 +61,17 @@ const dataDir = resolve(args.data ?? '.data/hall');
 const databaseUrl = args.database ?? process.env.HALL_DATABASE_URL ?? null;
 if (databaseUrl !== null && !/^postgres(ql)?:\/\//.test(databaseUrl)) fail('--database 必须是 postgres:// 开头的 PostgreSQL 连接地址');
 
-/** Runs an administrator's call on the running hall, or on the database when no hall runs. */
+/** Runs an administrator's call on the running hall, or on the database when no hall runs; a refusal ends the command. */
 async function administer(call: AdminCall): Promise<unknown> {
+  try {
+    return await administerOnce(call);
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  }
+}
+
+async function administerOnce(call: AdminCall): Promise<unknown> {
   const viaHall = await callRunningHall(dataDir, call);
   if (viaHall !== null) return viaHall;
   const db = await openHallDatabase(dataDir, databaseUrl);

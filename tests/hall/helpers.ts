@@ -169,7 +169,7 @@ export class TestWorkstation {
     }
     // node:http rather than fetch: a test must be able to send a GET with a body.
     const response = await new Promise<{ status: number; body: Buffer; headers: Record<string, string | string[] | undefined> }>((resolve, reject) => {
-      const req = request(`${this.url}${path}`, { method, headers }, (res) => {
+      const req = request(`${this.url}${path}`, { method, headers, agent: false }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), headers: res.headers }));
