@@ -125,6 +125,9 @@ export async function startHall(options: HallOptions): Promise<RunningHall> {
       );
     }
     server = createServer((req, res) => void handle(req, res));
+    // A supervisor's verification of a long chain answers after seconds, on PGlite after minutes:
+    // Node's default would cut a request still unanswered after 5 minutes.
+    server.requestTimeout = 30 * 60_000;
     server.on('clientError', (_error, socket) => {
       if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
     });

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../../hall/db';
 import { HALL_MAX_AUDIT_PER_PUSH, HALL_MAX_BODY_BYTES } from '../../shared/hall-api';
 import { createAuditEvent } from '../../shared/audit-chain';
-import { ENGINES, completedCase, enrolled, startTestHall, type RawCall, type TestHall, type TestWorkstation } from './helpers';
+import { ENGINES, enrolled, startTestHall, type TestHall } from './helpers';
+import { completedCase, type RawCall, type TestWorkstation } from './simulated-workstation';
 
 const DATA_TABLES = ['audit_events', 'records', 'cases', 'case_tally', 'latency_tally', 'objections', 'objection_states', 'outbox_status', 'alerts', 'reviews', 'enrolment_codes'];
 

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../../hall/db';
+import { verifyStoredChain } from '../../hall/chain';
 import { createAuditEvent, verifyAuditChain, type AuditEvent } from '../../shared/audit-chain';
-import { ENGINES, TestWorkstation, enrolled, startTestHall, type TestHall } from './helpers';
+import { ENGINES, enrolled, startTestHall, type TestHall } from './helpers';
+import { TestWorkstation } from './simulated-workstation';
 
 /** The chain rewritten from `seq` on: that event's details changed, every later event re-hashed (what a careful forger does). */
 function rewriteFrom(chain: AuditEvent[], seq: number): AuditEvent[] {
@@ -138,10 +140,17 @@ describe.each(ENGINES)('the anchored chain (%s)', (engine) => {
     const edited = await supervisor.supervisepost('chain-verify', { workstation: 'WS-CH-08' });
     expect(edited.json).toMatchObject({ ok: false, checked: 12, firstBroken: { seq: 12, reason: 'hash_mismatch' } });
 
+    // Pages of four events, checked in parallel: the first broken link is still the first in seq order.
+    expect(await verifyStoredChain(test.db, 'WS-CH-08', 1, 4)).toMatchObject({ ok: false, checked: 12, firstBroken: { seq: 12, reason: 'hash_mismatch' } });
+    await test.db.run(sql<unknown, [string]>("UPDATE audit_events SET body = replace(body, '材料核验', '材料核查') WHERE workstation_id = $1 AND seq IN (3, 27)"), ['WS-CH-08']);
+    expect(await verifyStoredChain(test.db, 'WS-CH-08', 1, 4)).toMatchObject({ checked: 3, firstBroken: { seq: 3, reason: 'hash_mismatch' } });
+
     const other = await synced('WS-CH-09', 20);
+    expect(await verifyStoredChain(test.db, 'WS-CH-09', 1, 4)).toMatchObject({ ok: true, checked: 20, firstBroken: null });
     void other;
     await test.db.run(sql<unknown, [string]>('DELETE FROM audit_events WHERE workstation_id = $1 AND seq = 9'), ['WS-CH-09']);
     expect((await supervisor.supervisepost('chain-verify', { workstation: 'WS-CH-09' })).json.firstBroken).toEqual({ seq: 10, reason: 'seq_gap' });
+    expect((await verifyStoredChain(test.db, 'WS-CH-09', 1, 4)).firstBroken).toEqual({ seq: 10, reason: 'seq_gap' });
 
     const short = await synced('WS-CH-10', 20);
     void short;

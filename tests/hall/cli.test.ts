@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { publicUrl } from '../../hall/index';
-import { TestWorkstation } from './helpers';
+import { TestWorkstation } from './simulated-workstation';
 
 const TSX = ['--import', 'tsx', 'hall/cli.ts'];
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSm2KeyPair } from '../../shared/sm';
-import { ENGINES, TestWorkstation, enrolled, startTestHall, type TestHall } from './helpers';
+import { ENGINES, enrolled, startTestHall, type TestHall } from './helpers';
+import { TestWorkstation } from './simulated-workstation';
 
 describe.each(ENGINES)('enrolment and request signing (%s)', (engine) => {
   let test: TestHall;

@@ -9,7 +9,8 @@ import { HallCallError, HallClient } from '../../electron/host/hall-client';
 import { HALL_HEADERS, keyFingerprint, responseSigningText } from '../../shared/hall-api';
 import { createAuditEvent, type AuditEvent } from '../../shared/audit-chain';
 import { generateSm2KeyPair, sm2Sign } from '../../shared/sm';
-import { ENGINES, completedCase, startTestHall, type TestHall } from './helpers';
+import { ENGINES, startTestHall, type TestHall } from './helpers';
+import { completedCase } from './simulated-workstation';
 
 /** What a machine between the workstation and the hall does to an answer. */
 type Tamper = (answer: { status: number; body: Buffer; headers: Record<string, string> }, request: { headers: IncomingMessage['headers']; body: Buffer }) => void;

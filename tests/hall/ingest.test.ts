@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../../hall/db';
-import { ENGINES, completedCase, enrolled, objectionState, startTestHall, type TestHall, type TestWorkstation } from './helpers';
+import { ENGINES, enrolled, startTestHall, type TestHall } from './helpers';
+import { completedCase, objectionState, type TestWorkstation } from './simulated-workstation';
 
 const count = (test: TestHall, table: string) => test.db.one(sql<{ n: number }>(`SELECT count(*) AS n FROM ${table}`)).then((row) => row!.n);
 

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type RunningSandbox } from '../../sandbox/index';
 import { checkTrustList } from '../../shared/trust';
 import { generateSm2KeyPair } from '../../shared/sm';
-import { ENGINES, enrolled, startTestHall, type TestHall, type TestWorkstation } from './helpers';
+import { ENGINES, enrolled, startTestHall, type TestHall } from './helpers';
+import { type TestWorkstation } from './simulated-workstation';
 
 describe.each(ENGINES)("the hall's cache of the library (%s)", (engine) => {
   let sandboxDir: string;

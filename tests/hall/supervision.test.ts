@@ -7,7 +7,8 @@ import { drawReview } from '../../shared/random-review';
 import type { HallCompletedCase } from '../../shared/hall-api';
 import { PAPER_REASONS, type PaperReason } from '../../shared/library-api';
 import { VERIFICATION_OUTCOMES, type VerificationOutcome } from '../../shared/licence-verify';
-import { ENGINES, enrolled, objectionState, startTestHall, type MaterialSpec, type TestHall, type TestWorkstation } from './helpers';
+import { ENGINES, enrolled, startTestHall, type TestHall } from './helpers';
+import { objectionState, type MaterialSpec, type TestWorkstation } from './simulated-workstation';
 
 /** A deterministic spread of cases: outcomes, paper reasons, latencies, clerks, days, training. */
 function spread(ws: TestWorkstation, n: number, salt: number): HallCompletedCase[] {
