@@ -164,11 +164,11 @@ export class Authenticator {
       if (existing) {
         // A revoked workstation enrolled again: the new key replaces the old; its streams go on.
         await tx.run(
-          sql<unknown, [string, string, string]>('UPDATE workstations SET public_key = $2, enrolled_at = $3, revoked_at = NULL, revoked_by = NULL, revoke_reason = NULL WHERE id = $1'),
+          sql<unknown, [string, string, string]>('UPDATE workstations SET public_key = $2, enrolled_at = $3, last_seen_at = $3, revoked_at = NULL, revoked_by = NULL, revoke_reason = NULL WHERE id = $1'),
           [input.workstationId, input.publicKey, nowIso],
         );
       } else {
-        await tx.run(sql<unknown, [string, string, string]>('INSERT INTO workstations (id, public_key, enrolled_at) VALUES ($1, $2, $3)'), [input.workstationId, input.publicKey, nowIso]);
+        await tx.run(sql<unknown, [string, string, string]>('INSERT INTO workstations (id, public_key, enrolled_at, last_seen_at) VALUES ($1, $2, $3, $3)'), [input.workstationId, input.publicKey, nowIso]);
         await tx.run(sql<unknown, [string, string, string]>('INSERT INTO streams (workstation_id, epoch, audit_last_hash, started_at) VALUES ($1, 1, $2, $3)'), [input.workstationId, AUDIT_GENESIS_PREV, nowIso]);
       }
       await tx.run(sql<unknown, [string, string, string]>('INSERT INTO enrolments (workstation_id, public_key, enrolled_at) VALUES ($1, $2, $3)'), [input.workstationId, input.publicKey, nowIso]);

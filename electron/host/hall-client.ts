@@ -189,10 +189,16 @@ export class HallClient {
    * signed-in operator the host relays for. Resolves with the answer parsed against the
    * route's response schema; rejects with a {@link HallCallError}.
    */
-  async call<K extends Exclude<HallRouteName, 'enrol'>>(name: K, input: HallRequestInput<K>, operator: { id: string; role: Role } | null = null): Promise<HallResponse<K>> {
+  async call<K extends Exclude<HallRouteName, 'enrol'>>(
+    name: K,
+    input: HallRequestInput<K>,
+    operator: { id: string; role: Role } | null = null,
+    /** A longer wait for a long call (verifying a chain of millions of events). */
+    options: { timeoutMs?: number } = {},
+  ): Promise<HallResponse<K>> {
     const enrolment = this.state.enrolment;
     if (!enrolment) throw new HallCallError('NOT_ENROLLED', '本工作台尚未在大厅服务器登记，请值班长在设置中输入大厅地址和登记码。');
-    return (await this.exchange(name, input as Record<string, unknown>, enrolment.workstationId, operator, () => enrolment.hallPublicKey)) as HallResponse<K>;
+    return (await this.exchange(name, input as Record<string, unknown>, enrolment.workstationId, operator, () => enrolment.hallPublicKey, options.timeoutMs)) as HallResponse<K>;
   }
 
   private async exchange(
@@ -202,6 +208,7 @@ export class HallClient {
     operator: { id: string; role: Role } | null,
     /** The key the answer must be signed with, given its parsed body (null: none, so the answer is refused). */
     hallKeyFor: (body: unknown) => string | null,
+    timeoutMs = this.timeoutMs,
   ): Promise<unknown> {
     const spec = HALL_ROUTES[name];
     const checked = spec.request.safeParse(input);
@@ -236,7 +243,7 @@ export class HallClient {
         method: spec.method,
         headers,
         body: body === null ? undefined : bodyBytes,
-        signal: AbortSignal.timeout(this.timeoutMs),
+        signal: AbortSignal.timeout(timeoutMs),
       });
       status = response.status;
       answerBytes = Buffer.from(await response.arrayBuffer());
