@@ -3,6 +3,7 @@
  * schema validation, and the router that reads the route table. Every kind of bad input becomes
  * a 4xx with a code before anything is changed; never a 500.
  */
+import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
 import type { z } from 'zod';
 import { HALL_ERROR_MESSAGES, HALL_ERROR_STATUS, pathParams, type HallErrorCode } from '../shared/hall-api';
@@ -48,20 +49,15 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Parses a JSON body: it must be declared as JSON, be UTF-8 and parse. */
 export function parseJson(req: IncomingMessage, body: Buffer): unknown {
   const type = (req.headers['content-type'] ?? '').toLowerCase();
   if (!/^application\/json\s*(;|$)/.test(type)) throw new HallError('UNSUPPORTED_MEDIA_TYPE');
-  let text: string;
+  // isUtf8 (simdutf) then toString: a strict TextDecoder costs several times more on a 2 MB push.
+  if (!isUtf8(body)) throw new HallError('BAD_JSON', '请求内容不是有效的 UTF-8 文本，大厅服务器未作任何处理。');
   try {
-    text = utf8.decode(body);
-  } catch {
-    throw new HallError('BAD_JSON', '请求内容不是有效的 UTF-8 文本，大厅服务器未作任何处理。');
-  }
-  try {
-    return JSON.parse(text) as unknown;
+    return JSON.parse(body.toString('utf8')) as unknown;
   } catch {
     throw new HallError('BAD_JSON');
   }

@@ -128,6 +128,10 @@ export async function startHall(options: HallOptions): Promise<RunningHall> {
     // A supervisor's verification of a long chain answers after seconds, on PGlite after minutes:
     // Node's default would cut a request still unanswered after 5 minutes.
     server.requestTimeout = 30 * 60_000;
+    // Windows push back to back over kept-alive connections; Node's 5-second default closes one
+    // that waited on a busy hall (PGlite works on the event loop) just as the next push is sent.
+    server.keepAliveTimeout = 65_000;
+    server.headersTimeout = 66_000;
     server.on('clientError', (_error, socket) => {
       if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
     });

@@ -27,7 +27,7 @@ import {
   type PushResponse,
   type SyncState,
 } from '../shared/hall-api';
-import { sql, type Database, type Queryable } from './db';
+import { sql, textArray, type Database, type Queryable } from './db';
 import { HallError } from './http';
 import { CapturingSm3Batch } from './chain';
 import { sm3Of, type HallIdentity } from './identity';
@@ -104,7 +104,7 @@ const refused = sql<unknown, [string, string, string]>('UPDATE workstations SET 
 const insertAlert = sql<AlertRow, [string, string, number, number | null, string, string, string]>(
   `INSERT INTO alerts (id, workstation_id, epoch, seq, reason, detail, raised_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${ALERT_COLUMNS}`,
 );
-const insertEvents = sql<unknown, [string, number, number[], string[], (string | null)[], string[], (string | null)[], string[], string[]]>(
+const insertEvents = sql<unknown, [string, number, number[], ...(string | (string | null)[])[]]>(
   `INSERT INTO audit_events (workstation_id, epoch, seq, at, operator, kind, case_no, body, hash)
    SELECT $1, $2, * FROM unnest($3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])`,
 );
@@ -364,12 +364,12 @@ export class IngestService {
       workstationId,
       epoch,
       events.map((e) => e.seq),
-      events.map((e) => e.at),
-      events.map((e) => e.operator),
-      events.map((e) => e.kind),
-      events.map((e) => e.case),
-      bodies,
-      events.map((e) => e.hash),
+      textArray(events.map((e) => e.at)),
+      textArray(events.map((e) => e.operator)),
+      textArray(events.map((e) => e.kind)),
+      textArray(events.map((e) => e.case)),
+      textArray(bodies),
+      textArray(events.map((e) => e.hash)),
     ]);
   }
 

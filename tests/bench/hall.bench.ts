@@ -15,8 +15,10 @@
  *
  * Run: `npx tsx tests/bench/hall.bench.ts` (about ten minutes on an idle 2-core machine).
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -25,10 +27,11 @@ import { migrate } from '../../hall/migrations';
 import { startHall, type RunningHall } from '../../hall/index';
 import { IngestService } from '../../hall/ingest';
 import type { Queryable } from '../../hall/db';
-import { AUDIT_GENESIS_PREV, createAuditEvent, verifyAuditChain, type AuditEvent } from '../../shared/audit-chain';
+import { AUDIT_GENESIS_PREV, verifyAuditChain, type AuditEvent } from '../../shared/audit-chain';
 import { canonicalJson } from '../../shared/canonical-json';
-import { HALL_HEADERS, requestSigningText, type HallAuditEvent } from '../../shared/hall-api';
-import { generateSm2KeyPair, sm2Sign, type Sm2KeyPair } from '../../shared/sm';
+import type { HallAuditEvent } from '../../shared/hall-api';
+import { generateSm2KeyPair } from '../../shared/sm';
+import { Station } from './hall-station';
 import { startPostgres } from '../hall/postgres-setup';
 import { median, reportFigures, type BenchFigure } from './lib';
 
@@ -41,10 +44,16 @@ const DASHBOARD_WINDOWS = 60;
 const CHAIN_EVENTS = 1_000_000;
 
 type Engine = 'postgres' | 'pglite';
+const pgliteFolders: string[] = [];
 const sm3 = (data: Buffer | string) => createHash('sm3').update(data).digest('hex');
 
 async function database(engine: Engine, serverUrl: string, name: string): Promise<Database> {
-  if (engine === 'pglite') return openPglite(null);
+  // On disk, as a hall keeps it (and a million rows would not fit PGlite's in-memory file system).
+  if (engine === 'pglite') {
+    const dir = mkdtempSync(join(tmpdir(), `hall-bench-${name}-`));
+    pgliteFolders.push(dir);
+    return openPglite(dir);
+  }
   const admin = new pg.Client(`${serverUrl}postgres`);
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);
@@ -71,86 +80,30 @@ async function hallOn(db: Database, baseline = false): Promise<{ hall: RunningHa
   return { hall, dataDir };
 }
 
-/** A workstation of the benchmark: its key, and its signed requests (bodies serialised before the clock starts). */
-class Station {
-  readonly keys: Sm2KeyPair = generateSm2KeyPair();
-  constructor(
-    readonly id: string,
-    readonly url: string,
-  ) {}
-
-  async send(method: 'GET' | 'POST', path: string, body: Buffer | null, operator: { id: string; role: string } | null = null): Promise<{ status: number; json: unknown }> {
-    const time = new Date().toISOString();
-    const nonce = randomBytes(16).toString('hex');
-    const text = requestSigningText({ method, path, bodyDigest: sm3(body ?? Buffer.alloc(0)), time, nonce, workstationId: this.id, operatorId: operator?.id ?? null, role: operator?.role ?? null });
-    const headers: Record<string, string> = {
-      [HALL_HEADERS.workstation]: this.id,
-      [HALL_HEADERS.time]: time,
-      [HALL_HEADERS.nonce]: nonce,
-      [HALL_HEADERS.signature]: sm2Sign(text, this.keys.privateKey, this.keys.publicKey),
-    };
-    if (body) headers['content-type'] = 'application/json';
-    if (operator) {
-      headers[HALL_HEADERS.operator] = operator.id;
-      headers[HALL_HEADERS.role] = operator.role;
-    }
-    const response = await fetch(`${this.url}${path}`, { method, headers, body: body ? new Uint8Array(body) : undefined });
-    return { status: response.status, json: await response.json() };
-  }
-
-  async enrol(hall: RunningHall): Promise<void> {
-    const { code } = await hall.enrolmentCode();
-    const answer = await this.send('POST', '/api/v1/enrol', Buffer.from(JSON.stringify({ code, workstationId: this.id, publicKey: this.keys.publicKey })));
-    if (answer.status !== 201) throw new Error(`enrolment failed: ${JSON.stringify(answer.json)}`);
-  }
-}
-
-/** A workstation's chain as the counter writes it: the steps of its cases. */
-function chainOf(id: string, events: number): AuditEvent[] {
-  const kinds = ['case_open', 'token_read', 'grant', 'pull', 'verification', 'pull', 'verification', 'completion', 'usage_record', 'purge'] as const;
-  const chain: AuditEvent[] = [];
-  let prev: AuditEvent | null = null;
-  const start = Date.UTC(2026, 10, 26, 1);
-  for (let i = 0; i < events; i++) {
-    const caseNo = `${id.replace(/-/g, '').slice(0, 8)}-20261126-${String(Math.floor(i / 10) % 10_000).padStart(4, '0')}`;
-    prev = createAuditEvent(prev, {
-      at: new Date(start + i * 1500).toISOString(),
-      operator: `OP-${id}-${i % 3}`,
-      role: 'clerk',
-      workstation: id,
-      case: caseNo,
-      kind: kinds[i % kinds.length]!,
-      details: { materialId: `MAT${i % 5}`, licenceId: `1.2.156.3005.2.11100000000000000000A.91310000MA1FL0000X.${String(i).padStart(8, '0')}.001.7`, latencyMs: 80 + (i % 700), note: '结婚登记 材料核验' },
-    });
-    chain.push(prev);
-  }
-  return chain;
-}
-
-/** Pushes every station's chain in batches, the stations at once; events per second. */
+/**
+ * Pushes every station's chain in batches, the stations at once; events per second. The
+ * stations run in a process of their own (as the windows are machines of their own): their
+ * chains are built and their requests serialised before the clock starts, and the hall's
+ * process does nothing but the hall's work.
+ */
 async function ingest(hall: RunningHall, perStation: number): Promise<number> {
-  const stations = Array.from({ length: INGEST_WORKSTATIONS }, (_, i) => new Station(`WS-BENCH-${String(i + 1).padStart(2, '0')}`, hall.url));
-  for (const station of stations) await station.enrol(hall);
-  const bodies = stations.map((station) => {
-    const chain = chainOf(station.id, perStation);
-    const head = { seq: chain.at(-1)!.seq, hash: chain.at(-1)!.hash };
-    const batches: Buffer[] = [];
-    for (let from = 0; from < chain.length; from += BATCH) batches.push(Buffer.from(JSON.stringify({ head, audit: chain.slice(from, from + BATCH), records: [], outbox: null })));
-    return batches;
+  const codes: string[] = [];
+  for (let i = 0; i < INGEST_WORKSTATIONS; i++) codes.push((await hall.enrolmentCode()).code);
+  const child = spawn(process.execPath, ['--import', 'tsx', 'tests/bench/hall-workstations.ts', hall.url, String(perStation), String(BATCH), ...codes], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout! });
+  const next = (): Promise<string> => new Promise((resolve, reject) => {
+    lines.once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`the workstations' process ended (${code})`)));
   });
+  if ((await next()) !== 'READY') throw new Error('the workstations did not get ready');
   const started = performance.now();
-  await Promise.all(
-    stations.map(async (station, i) => {
-      for (const body of bodies[i]!) {
-        const answer = await station.send('POST', '/api/v1/sync/push', body);
-        if (answer.status !== 200) throw new Error(`push refused: ${JSON.stringify(answer.json)}`);
-      }
-    }),
-  );
+  child.stdin!.write('GO\n');
+  const result = JSON.parse(await next()) as { pushed: number };
   const seconds = (performance.now() - started) / 1000;
+  child.stdin!.end();
   const held = await hall.db.one(sql<{ n: number }>('SELECT count(*) AS n FROM audit_events'));
-  if (held!.n !== INGEST_WORKSTATIONS * perStation) throw new Error(`the hall holds ${held!.n} events, not ${INGEST_WORKSTATIONS * perStation}`);
-  return (INGEST_WORKSTATIONS * perStation) / seconds;
+  if (result.pushed !== INGEST_WORKSTATIONS * perStation || held!.n !== result.pushed) throw new Error(`the hall holds ${held!.n} events, not ${INGEST_WORKSTATIONS * perStation}`);
+  return result.pushed / seconds;
 }
 
 /**
@@ -292,7 +245,7 @@ async function runEngine(engine: Engine, serverUrl: string): Promise<Record<stri
   const db = await database(engine, serverUrl, 'bench_reads');
   const { hall, dataDir } = await hallOn(db);
   const supervisor = new Station('WS-SUPERVISOR', hall.url);
-  await supervisor.enrol(hall);
+  await supervisor.enrol((await hall.enrolmentCode()).code);
   let started = performance.now();
   await seedCases(db);
   log(`seeded ${DASHBOARD_CASES} cases of ${DASHBOARD_WINDOWS} windows in ${((performance.now() - started) / 1000).toFixed(1)} s`);
@@ -384,4 +337,5 @@ try {
   reportFigures('hall node (PostgreSQL 15, fsync on; PGlite beside)', figures);
 } finally {
   server.stop();
+  for (const dir of pgliteFolders) rmSync(dir, { recursive: true, force: true });
 }

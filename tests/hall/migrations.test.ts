@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { describe, expect, inject, it } from 'vitest';
-import { openPostgres, sql } from '../../hall/db';
+import { openPostgres, sql, textArray } from '../../hall/db';
 import { MIGRATIONS, migrate } from '../../hall/migrations';
 import { ENGINES, openTestDatabase } from './helpers';
 
@@ -53,6 +53,23 @@ describe('the migrations', () => {
         sql<{ n: number; total: number; at: string; day: string }>("SELECT count(*) AS n, sum(x::bigint) AS total, timestamptz '2026-11-26 10:00:00+08' AS at, date '2026-11-26' AS day FROM (VALUES (1), (2)) AS v(x)"),
       );
       expect(row).toEqual({ n: 2, total: 3, at: '2026-11-26T02:00:00.000Z', day: '2026-11-26' });
+    } finally {
+      await drop();
+    }
+  });
+
+  it.each(ENGINES)('take a text array written as one literal exactly as node-postgres would send it (%s)', async (engine) => {
+    const { db, drop } = await openTestDatabase(engine);
+    try {
+      const values = ['{"a":"b\\"c"}', 'x,y', '{}', 'NULL', '', null, '结婚登记', 'back\\slash', '\\u0041', ' lead', 'tab\there'];
+      const literal = textArray(values.slice(0, 10));
+      expect(typeof literal).toBe('string');
+      const fallback = textArray(values);
+      expect(Array.isArray(fallback)).toBe(true);
+      for (const [param, expected] of [[literal, values.slice(0, 10)], [fallback, values]] as const) {
+        const rows = await db.all(sql<{ v: string | null }, [unknown]>('SELECT unnest($1::text[]) AS v'), [param]);
+        expect(rows.map((r) => r.v)).toEqual(expected);
+      }
     } finally {
       await drop();
     }
