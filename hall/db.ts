@@ -57,6 +57,8 @@ export interface Queryable {
 /** The hall's database. */
 export interface Database extends Queryable {
   readonly engine: 'pglite' | 'postgres';
+  /** The server's connection string, for work spread over connections of its own (null for PGlite: one connection, in process). */
+  readonly connectionString: string | null;
   /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -121,6 +123,7 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
   };
   return {
     engine: 'postgres',
+    connectionString: url,
     ...queryable(raw(pool), script(pool)),
     async transaction(work) {
       for (let attempt = 1; ; attempt++) {
@@ -180,6 +183,7 @@ export async function openPglite(dataDir: string | null, options: { loadDataDir?
   const inner = queryable(raw, script);
   return {
     engine: 'pglite',
+    connectionString: null,
     all: (statement, ...params) => exclusive(() => inner.all(statement, ...params)),
     one: (statement, ...params) => exclusive(() => inner.one(statement, ...params)),
     run: (statement, ...params) => exclusive(() => inner.run(statement, ...params)),

@@ -4,6 +4,7 @@
  * the workstations' own process (hall-workstations.ts), which stands for the windows' machines.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { request } from 'node:http';
 import { createAuditEvent, type AuditEvent } from '../../shared/audit-chain';
 import { HALL_HEADERS, requestSigningText } from '../../shared/hall-api';
 import { generateSm2KeyPair, sm2Sign, type Sm2KeyPair } from '../../shared/sm';
@@ -34,8 +35,20 @@ export class Station {
       headers[HALL_HEADERS.operator] = operator.id;
       headers[HALL_HEADERS.role] = operator.role;
     }
-    const response = await fetch(`${this.url}${path}`, { method, headers, body: body ? new Uint8Array(body) : undefined });
-    return { status: response.status, json: await response.json() };
+    // A connection per request: a kept-alive one can be closed by a hall whose event loop was
+    // busy (PGlite works on it) just as the next request is written.
+    const response = await new Promise<{ status: number; body: Buffer }>((resolve, reject) => {
+      if (body) headers['content-length'] = String(body.length);
+      const req = request(`${this.url}${path}`, { method, headers, agent: false }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end(body ?? undefined);
+    });
+    return { status: response.status, json: JSON.parse(response.body.toString('utf8')) as unknown };
   }
 
   async enrol(code: string): Promise<void> {
