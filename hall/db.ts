@@ -27,21 +27,6 @@ export function sql<R = Record<string, unknown>, P extends readonly unknown[] = 
   return { text };
 }
 
-const UNSAFE_IN_LITERAL = /[\u0000-\u001f\ud800-\udfff]/;
-
-/**
- * A `text[]` parameter written as PostgreSQL's array literal in one native JSON.stringify.
- * node-postgres escapes each element of an array parameter with two regular expressions in
- * JavaScript, which for a push's thousand canonical event bodies (full of quotes) cost more than
- * hashing them. For strings without control characters or lone surrogates, JSON's quoting (`"` and
- * `\` escaped by a backslash) is exactly the array literal's, and JSON's `null` is the literal's
- * NULL; any other string falls back to node-postgres's own escaping.
- */
-export function textArray(values: readonly (string | null)[]): string | (string | null)[] {
-  for (const value of values) if (value !== null && UNSAFE_IN_LITERAL.test(value)) return [...values];
-  return `{${JSON.stringify(values).slice(1, -1)}}`;
-}
-
 /** What a connection or a transaction can run. */
 export interface Queryable {
   /** Every row. */
@@ -52,6 +37,11 @@ export interface Queryable {
   run<R, P extends readonly unknown[]>(statement: Statement<R, P>, ...params: P extends [] ? [] : [P]): Promise<number>;
   /** Several statements without parameters (migrations). */
   script(text: string): Promise<void>;
+  /**
+   * Loads rows written in binary COPY format (hall/copy) into `columns` of `table` (names the
+   * code fixes, never input); the number of rows. One statement, all rows or none.
+   */
+  copyFrom(table: string, columns: readonly string[], data: Uint8Array): Promise<number>;
 }
 
 /** The hall's database. */
@@ -61,6 +51,12 @@ export interface Database extends Queryable {
   readonly connectionString: string | null;
   /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * The rows of a query as binary COPY data (hall/chain reads a stored chain this way: raw bytes,
+   * no row objects). COPY takes no parameters: only values the code fixed (integers) may be
+   * written into `query`, never input.
+   */
+  copyTo(query: string): Promise<ArrayBuffer>;
   close(): Promise<void>;
 }
 
@@ -74,8 +70,16 @@ const toIso = (text: string): string => new Date(text.includes('T') ? text : tex
 const asText = (text: string): string => text;
 
 type Raw = (text: string, params: readonly unknown[]) => Promise<{ rows: unknown[]; affected: number }>;
+type CopyFrom = Queryable['copyFrom'];
 
-function queryable(raw: Raw, script: (text: string) => Promise<void>): Queryable {
+const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
+
+function copyStatement(table: string, columns: readonly string[], source: string): string {
+  if (![table, ...columns].every((name) => IDENTIFIER.test(name))) throw new RangeError(`copyFrom: bad table or column name in ${table} (${columns.join(', ')})`);
+  return `COPY ${table} (${columns.join(', ')}) FROM ${source} (FORMAT binary)`;
+}
+
+function queryable(raw: Raw, script: (text: string) => Promise<void>, copyFrom: CopyFrom): Queryable {
   return {
     async all(statement, ...params) {
       return (await raw(statement.text, params[0] ?? [])).rows as never;
@@ -87,6 +91,7 @@ function queryable(raw: Raw, script: (text: string) => Promise<void>): Queryable
       return (await raw(statement.text, params[0] ?? [])).affected;
     },
     script,
+    copyFrom,
   };
 }
 
@@ -100,6 +105,104 @@ const pgTypes = {
     return pg.types.getTypeParser(oid, format as 'text');
   },
 };
+
+/**
+ * `COPY … FROM STDIN` as node-postgres runs any "submittable": it hands the server's messages
+ * to these handlers. The data goes as one CopyData message (a push is at most 8 MiB).
+ */
+class CopyFromStdin {
+  readonly done: Promise<number>;
+  private resolve!: (rows: number) => void;
+  private reject!: (error: unknown) => void;
+  private failed = false;
+  private rows = 0;
+
+  constructor(
+    readonly text: string,
+    private readonly data: Uint8Array,
+  ) {
+    this.done = new Promise((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+  }
+
+  submit(connection: { query(text: string): void }): void {
+    connection.query(this.text);
+  }
+
+  handleCopyInResponse(connection: { sendCopyFromChunk(chunk: Uint8Array): void; endCopyFrom(): void }): void {
+    connection.sendCopyFromChunk(this.data);
+    connection.endCopyFrom();
+  }
+
+  handleCommandComplete(message: { text?: string }): void {
+    this.rows = Number(/(\d+)$/.exec(message.text ?? '')?.[1] ?? 0);
+  }
+
+  // Settled at once: a connection that ends mid-copy reports its error here and nothing after.
+  handleError(error: unknown): void {
+    this.failed = true;
+    this.reject(error);
+  }
+
+  handleReadyForQuery(): void {
+    if (!this.failed) this.resolve(this.rows);
+  }
+
+  handleRowDescription(): void {}
+  handleDataRow(): void {}
+  handleEmptyQuery(): void {}
+  handlePortalSuspended(): void {}
+  handleCopyData(): void {}
+}
+
+/** `COPY … TO STDOUT`, collecting the data. */
+class CopyToStdout {
+  readonly done: Promise<Buffer>;
+  private resolve!: (data: Buffer) => void;
+  private reject!: (error: unknown) => void;
+  private failed = false;
+  private readonly chunks: Buffer[] = [];
+
+  constructor(readonly text: string) {
+    this.done = new Promise((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+  }
+
+  submit(connection: { query(text: string): void }): void {
+    connection.query(this.text);
+  }
+
+  handleCopyData(message: { chunk: Buffer }): void {
+    // A copy: the chunk is a view of a read buffer that later reads reuse.
+    this.chunks.push(Buffer.from(message.chunk));
+  }
+
+  handleError(error: unknown): void {
+    this.failed = true;
+    this.reject(error);
+  }
+
+  handleReadyForQuery(): void {
+    if (!this.failed) this.resolve(Buffer.concat(this.chunks));
+  }
+
+  handleCommandComplete(): void {}
+  handleRowDescription(): void {}
+  handleDataRow(): void {}
+  handleEmptyQuery(): void {}
+  handlePortalSuspended(): void {}
+}
+
+/** A Buffer's bytes as an ArrayBuffer of their own (one that can be transferred to a worker). */
+function ownArrayBuffer(data: Uint8Array): ArrayBuffer {
+  const copy = new Uint8Array(data.length);
+  copy.set(data);
+  return copy.buffer;
+}
 
 // Serialization failures and deadlocks are the server's way of saying "try again"; the hall's
 // transactions are short and idempotent by (workstation, sequence), so one more try is safe.
@@ -121,16 +224,28 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
   const script = (runner: pg.Pool | pg.PoolClient) => async (text: string) => {
     await runner.query(text);
   };
+  const copyFrom =
+    (client: pg.PoolClient | null): CopyFrom =>
+    async (table, columns, data) => {
+      const connection = client ?? (await pool.connect());
+      try {
+        const copy = new CopyFromStdin(copyStatement(table, columns, 'STDIN'), data);
+        void connection.query(copy as unknown as pg.QueryConfig);
+        return await copy.done;
+      } finally {
+        if (!client) connection.release();
+      }
+    };
   return {
     engine: 'postgres',
     connectionString: url,
-    ...queryable(raw(pool), script(pool)),
+    ...queryable(raw(pool), script(pool), copyFrom(null)),
     async transaction(work) {
       for (let attempt = 1; ; attempt++) {
         const connection = await pool.connect();
         try {
           await connection.query('BEGIN');
-          const result = await work(queryable(raw(connection), script(connection)));
+          const result = await work(queryable(raw(connection), script(connection), copyFrom(connection)));
           await connection.query('COMMIT');
           return result;
         } catch (error) {
@@ -140,6 +255,16 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
         } finally {
           connection.release();
         }
+      }
+    },
+    async copyTo(query) {
+      const connection = await pool.connect();
+      try {
+        const copy = new CopyToStdout(`COPY (${query}) TO STDOUT (FORMAT binary)`);
+        void connection.query(copy as unknown as pg.QueryConfig);
+        return ownArrayBuffer(await copy.done);
+      } finally {
+        connection.release();
       }
     },
     async close() {
@@ -180,7 +305,11 @@ export async function openPglite(dataDir: string | null, options: { loadDataDir?
   const script = async (text: string) => {
     await db.exec(text);
   };
-  const inner = queryable(raw, script);
+  const copyFrom: CopyFrom = async (table, columns, data) => {
+    const result = await db.query(copyStatement(table, columns, "'/dev/blob'"), [], { blob: new Blob([data as Uint8Array<ArrayBuffer>]) });
+    return result.affectedRows ?? 0;
+  };
+  const inner = queryable(raw, script, copyFrom);
   return {
     engine: 'pglite',
     connectionString: null,
@@ -188,6 +317,7 @@ export async function openPglite(dataDir: string | null, options: { loadDataDir?
     one: (statement, ...params) => exclusive(() => inner.one(statement, ...params)),
     run: (statement, ...params) => exclusive(() => inner.run(statement, ...params)),
     script: (text) => exclusive(() => inner.script(text)),
+    copyFrom: (table, columns, data) => exclusive(() => inner.copyFrom(table, columns, data)),
     transaction(work) {
       return exclusive(async () => {
         await db.exec('BEGIN');
@@ -199,6 +329,12 @@ export async function openPglite(dataDir: string | null, options: { loadDataDir?
           await db.exec('ROLLBACK').catch(() => undefined);
           throw error;
         }
+      });
+    },
+    copyTo(query) {
+      return exclusive(async () => {
+        const result = await db.query(`COPY (${query}) TO '/dev/blob' (FORMAT binary)`);
+        return result.blob ? await result.blob.arrayBuffer() : ownArrayBuffer(new Uint8Array(0));
       });
     },
     async close() {

@@ -27,9 +27,11 @@ import {
   type PushResponse,
   type SyncState,
 } from '../shared/hall-api';
-import { sql, textArray, type Database, type Queryable } from './db';
+import { Sm3Simd } from '../shared/sm3-simd';
+import { sql, type Database, type Queryable } from './db';
 import { HallError } from './http';
-import { CapturingSm3Batch } from './chain';
+import { CapturedBodies, CapturingSm3Batch } from './chain';
+import { BinaryCopy } from './copy';
 import { sm3Of, type HallIdentity } from './identity';
 
 /** A break of a workstation's chain (or records stream), found inside a push's transaction. */
@@ -44,6 +46,8 @@ class ChainBreak extends Error {
 }
 
 interface StreamRow {
+  /** streams.id: the key of this workstation's audit events in this epoch. */
+  id: number;
   epoch: number;
   audit_highest: number;
   audit_last_hash: string;
@@ -84,15 +88,13 @@ export function alertOf(row: AlertRow): HallAlert {
 export const ALERT_COLUMNS = 'id, workstation_id, epoch, seq, reason, detail, raised_at, acknowledged_at, acknowledged_by, note';
 
 const currentStream = sql<StreamRow, [string]>(
-  'SELECT s.epoch, s.audit_highest, s.audit_last_hash, s.records_highest FROM workstations w JOIN streams s ON s.workstation_id = w.id AND s.epoch = w.epoch WHERE w.id = $1',
+  'SELECT s.id, s.epoch, s.audit_highest, s.audit_last_hash, s.records_highest FROM workstations w JOIN streams s ON s.workstation_id = w.id AND s.epoch = w.epoch WHERE w.id = $1',
 );
 const lockStream = sql<StreamRow, [string]>(
-  'SELECT s.epoch, s.audit_highest, s.audit_last_hash, s.records_highest FROM workstations w JOIN streams s ON s.workstation_id = w.id AND s.epoch = w.epoch WHERE w.id = $1 FOR UPDATE OF s',
+  'SELECT s.id, s.epoch, s.audit_highest, s.audit_last_hash, s.records_highest FROM workstations w JOIN streams s ON s.workstation_id = w.id AND s.epoch = w.epoch WHERE w.id = $1 FOR UPDATE OF s',
 );
 const openAlerts = sql<AlertRow, [string]>(`SELECT ${ALERT_COLUMNS} FROM alerts WHERE workstation_id = $1 AND acknowledged_at IS NULL ORDER BY raised_at`);
-const storedHashes = sql<{ seq: number; hash: string }, [string, number, number, number]>(
-  'SELECT seq, hash FROM audit_events WHERE workstation_id = $1 AND epoch = $2 AND seq BETWEEN $3 AND $4',
-);
+const storedHashes = sql<{ seq: number; hash: string }, [number, number, number]>('SELECT seq, hash FROM audit_events WHERE stream = $1 AND seq BETWEEN $2 AND $3');
 const storedDigests = sql<{ seq: number; digest: string }, [string, number, number, number]>(
   'SELECT seq, digest FROM records WHERE workstation_id = $1 AND epoch = $2 AND seq BETWEEN $3 AND $4',
 );
@@ -104,12 +106,9 @@ const refused = sql<unknown, [string, string, string]>('UPDATE workstations SET 
 const insertAlert = sql<AlertRow, [string, string, number, number | null, string, string, string]>(
   `INSERT INTO alerts (id, workstation_id, epoch, seq, reason, detail, raised_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${ALERT_COLUMNS}`,
 );
-const insertEvents = sql<unknown, [string, number, number[], ...(string | (string | null)[])[]]>(
-  `INSERT INTO audit_events (workstation_id, epoch, seq, at, operator, kind, case_no, body, hash)
-   SELECT $1, $2, * FROM unnest($3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])`,
-);
-const insertEvent = sql<unknown, [string, number, number, string, string | null, string, string | null, string, string]>(
-  'INSERT INTO audit_events (workstation_id, epoch, seq, at, operator, kind, case_no, body, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)',
+const AUDIT_EVENT_COLUMNS = ['stream', 'seq', 'at', 'operator', 'kind', 'case_no', 'body', 'hash'] as const;
+const insertEvent = sql<unknown, [number, number, string, string | null, string, string | null, string, string]>(
+  'INSERT INTO audit_events (stream, seq, at, operator, kind, case_no, body, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
 );
 const insertRecords = sql<unknown, [string, number, number[], string[], string[], string]>(
   'INSERT INTO records (workstation_id, epoch, seq, kind, digest, received_at) SELECT $1, $2, s, k, d, $6 FROM unnest($3::bigint[], $4::text[], $5::text[]) AS r(s, k, d)',
@@ -165,12 +164,6 @@ export function figuresOf(tally: CaseTally): Record<string, number> {
   return figures;
 }
 
-/** An event without its hash, in the canonical form its hash covers after `prev`. */
-export function canonicalBody(event: HallAuditEvent): string {
-  const { hash: _hash, ...unhashed } = event;
-  return canonicalJson(unhashed);
-}
-
 function consecutive(seqs: number[]): boolean {
   for (let i = 1; i < seqs.length; i++) if (seqs[i] !== seqs[i - 1]! + 1) return false;
   return true;
@@ -184,6 +177,9 @@ interface PreparedRecord {
 
 /** The push service: the streams, the chain checks, the alerts. */
 export class IngestService {
+  /** The four-lane SM3 the pushed events are hashed with (null: Node's SM3). One is enough: a push's hashing runs without a pause. */
+  private readonly lanes: Promise<Sm3Simd | null> = Sm3Simd.create();
+
   constructor(
     protected readonly db: Database,
     private readonly identity: HallIdentity,
@@ -240,7 +236,7 @@ export class IngestService {
     if (lastSent && (request.head.seq < lastSent.seq || (request.head.seq === lastSent.seq && request.head.hash !== lastSent.hash))) {
       throw new HallError('BAD_REQUEST', '同步请求中的日志链末端早于所发送的事件。', { path: 'head' });
     }
-    const bodies = this.checkChain(audit);
+    const bodies = this.checkChain(audit, await this.lanes);
     const prepared: PreparedRecord[] = records.map((item) => ({ item, digest: sm3Of(canonicalJson(item)) }));
 
     return this.db.transaction(async (tx) => {
@@ -253,7 +249,7 @@ export class IngestService {
       // The audit chain: the part the hall holds must be what it holds, the rest must follow it.
       const held = audit.filter((e) => e.seq <= stream.audit_highest);
       if (held.length > 0) {
-        const stored = new Map((await tx.all(storedHashes, [workstationId, epoch, held[0]!.seq, held.at(-1)!.seq])).map((row) => [row.seq, row.hash]));
+        const stored = new Map((await tx.all(storedHashes, [stream.id, held[0]!.seq, held.at(-1)!.seq])).map((row) => [row.seq, row.hash]));
         for (const event of held) {
           const hash = stored.get(event.seq);
           if (hash !== undefined && hash !== event.hash) {
@@ -274,11 +270,11 @@ export class IngestService {
           if (auditHighest === 0) throw new HallError('CHAIN_LINK_MISMATCH', '日志链第 1 条事件没有从链首开始。', { seq: first.seq });
           throw new ChainBreak('prev_mismatch', first.seq, `第 ${first.seq} 条事件没有接续大厅保存的第 ${auditHighest} 条：此前的日志被改写，或另一台工作台在使用同一密钥。`);
         }
-        await this.insertAuditEvents(tx, workstationId, epoch, fresh, freshBodies);
+        await this.insertAuditEvents(tx, stream.id, fresh, freshBodies);
         auditHighest = fresh.at(-1)!.seq;
         lastHash = fresh.at(-1)!.hash;
       }
-      await this.checkHead(tx, workstationId, epoch, request.head, auditHighest, lastHash, audit);
+      await this.checkHead(tx, stream.id, request.head, auditHighest, lastHash, audit);
 
       // The records stream, the same way.
       const heldRecords = prepared.filter((r) => r.item.seq <= stream.records_highest);
@@ -316,11 +312,12 @@ export class IngestService {
   /**
    * Verifies the events among themselves with the workstation's own rule (shared/audit-chain):
    * consecutive, each `prev` the hash before it, each hash SM3 of its content. Returns each
-   * event's canonical body as it was hashed.
+   * event's canonical body as it was hashed. Synchronous from start to end, so one four-lane
+   * hasher serves every push.
    */
-  private checkChain(audit: HallAuditEvent[]): string[] {
-    if (audit.length === 0) return [];
-    const batch = new CapturingSm3Batch();
+  private checkChain(audit: HallAuditEvent[], lanes: Sm3Simd | null): CapturedBodies {
+    const batch = new CapturingSm3Batch(lanes);
+    if (audit.length === 0) return batch.takeBodies();
     const verifier = new AuditChainVerifier(audit[0]!.prev, audit[0]!.seq, batch);
     verifier.pushAll(audit);
     const broken = verifier.result.firstBroken;
@@ -332,8 +329,10 @@ export class IngestService {
       throw new HallError('BAD_REQUEST', `第 ${broken.seq} 条日志事件格式不正确。`, details);
     }
     const bodies = batch.takeBodies();
+    const limit = HALL_MAX_DETAILS_CHARS + 1024;
+    // A body is never longer in characters than in bytes: only a long one is decoded to count.
     for (let i = 0; i < bodies.length; i++) {
-      if (bodies[i]!.length > HALL_MAX_DETAILS_CHARS + 1024) throw new HallError('TOO_LARGE', `第 ${audit[i]!.seq} 条日志事件过大。`, { seq: audit[i]!.seq });
+      if (bodies.body(i).length > limit && bodies.text(i).length > limit) throw new HallError('TOO_LARGE', `第 ${audit[i]!.seq} 条日志事件过大。`, { seq: audit[i]!.seq });
     }
     return bodies;
   }
@@ -342,7 +341,7 @@ export class IngestService {
    * The workstation's head against what the hall holds: a head behind the highest held is a
    * chain that lost its end (or another chain), a head at the highest must carry its hash.
    */
-  private async checkHead(tx: Queryable, workstationId: string, epoch: number, head: PushRequest['head'], highest: number, lastHash: string, sent: HallAuditEvent[]): Promise<void> {
+  private async checkHead(tx: Queryable, streamId: number, head: PushRequest['head'], highest: number, lastHash: string, sent: HallAuditEvent[]): Promise<void> {
     if (head.seq > highest) return;
     if (head.seq === highest) {
       if (head.hash !== lastHash) throw new ChainBreak('diverged', head.seq, `工作台日志链末端第 ${head.seq} 条与大厅保存的不同。`);
@@ -350,7 +349,7 @@ export class IngestService {
     }
     let heldHash = AUDIT_GENESIS_PREV;
     if (head.seq > 0) {
-      heldHash = sent.find((e) => e.seq === head.seq)?.hash ?? (await tx.one(storedHashes, [workstationId, epoch, head.seq, head.seq]))?.hash ?? '';
+      heldHash = sent.find((e) => e.seq === head.seq)?.hash ?? (await tx.one(storedHashes, [streamId, head.seq, head.seq]))?.hash ?? '';
     }
     if (heldHash === head.hash) {
       throw new ChainBreak('truncated', head.seq + 1, `工作台日志链只剩 ${head.seq} 条，大厅已保存 ${highest} 条：第 ${head.seq + 1} 条起被删除。`);
@@ -358,26 +357,24 @@ export class IngestService {
     throw new ChainBreak(head.seq === 0 ? 'restarted' : 'diverged', head.seq, `工作台日志链末端（第 ${head.seq} 条）与大厅保存的不同。`);
   }
 
-  /** Stores new audit events in one multi-row INSERT (the bench's baseline overrides this with one INSERT per event). */
-  protected async insertAuditEvents(tx: Queryable, workstationId: string, epoch: number, events: HallAuditEvent[], bodies: string[]): Promise<void> {
-    await tx.run(insertEvents, [
-      workstationId,
-      epoch,
-      events.map((e) => e.seq),
-      textArray(events.map((e) => e.at)),
-      textArray(events.map((e) => e.operator)),
-      textArray(events.map((e) => e.kind)),
-      textArray(events.map((e) => e.case)),
-      textArray(bodies),
-      textArray(events.map((e) => e.hash)),
-    ]);
+  /**
+   * Stores new audit events in one binary COPY, each body as the bytes that were hashed (the
+   * bench's baseline overrides this with one INSERT per event).
+   */
+  protected async insertAuditEvents(tx: Queryable, streamId: number, events: HallAuditEvent[], bodies: CapturedBodies): Promise<void> {
+    const copy = new BinaryCopy();
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i]!;
+      copy.row(AUDIT_EVENT_COLUMNS.length).int4(streamId).int8(e.seq).text(e.at).text(e.operator).text(e.kind).text(e.case).bytes(bodies.body(i)).text(e.hash);
+    }
+    await tx.copyFrom('audit_events', AUDIT_EVENT_COLUMNS, copy.finish());
   }
 
   /** One INSERT per event: the baseline of the ingest benchmark. */
-  protected async insertAuditEventsOneByOne(tx: Queryable, workstationId: string, epoch: number, events: HallAuditEvent[], bodies: string[]): Promise<void> {
+  protected async insertAuditEventsOneByOne(tx: Queryable, streamId: number, events: HallAuditEvent[], bodies: CapturedBodies): Promise<void> {
     for (let i = 0; i < events.length; i++) {
       const e = events[i]!;
-      await tx.run(insertEvent, [workstationId, epoch, e.seq, e.at, e.operator, e.kind, e.case, bodies[i]!, e.hash]);
+      await tx.run(insertEvent, [streamId, e.seq, e.at, e.operator, e.kind, e.case, bodies.text(i), e.hash]);
     }
   }
 

@@ -4,7 +4,18 @@
  * match, read the body (bounded), authenticate, parse and validate, handle, answer signed.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HALL_HEADERS, HALL_MAX_BODY_BYTES, HALL_ROUTES, pathParams, type HallAccess, type HallRequest, type HallResponse, type HallRouteName } from '../shared/hall-api';
+import {
+  HALL_HEADERS,
+  HALL_MAX_BODY_BYTES,
+  HALL_ROUTES,
+  PushRequest,
+  isPushedAuditEvent,
+  pathParams,
+  type HallAccess,
+  type HallRequest,
+  type HallResponse,
+  type HallRouteName,
+} from '../shared/hall-api';
 import type { z } from 'zod';
 import { Authenticator, signedHeaders, type Caller, type SignedHeaders } from './auth';
 import { HallError, parseJson, parseQuery, readBody, Router, validate } from './http';
@@ -34,6 +45,8 @@ export interface HallRoute {
   request: z.ZodType;
   /** A check of the input as received, before its schema (the push's screen for personal data). */
   screen?: (raw: Record<string, unknown>) => void;
+  /** The schema check, where a route has a faster one than its request schema (the push). */
+  validate?: (raw: Record<string, unknown>) => unknown;
   handler: (input: unknown, context: HandlerContext) => Promise<unknown>;
 }
 
@@ -43,6 +56,21 @@ export interface HallServices {
   ingest: IngestService;
   supervision: SupervisionService;
   library: LibraryMirror;
+}
+
+/**
+ * The push's schema check. A push carries thousands of audit events and the strict schema
+ * builds a copy of each, which cost more than hashing them: events that isPushedAuditEvent
+ * vouches for are kept as parsed. Anything it does not vouch for sends the whole push through
+ * the schema, so what is refused, and with which error, is always the schema's verdict.
+ */
+export function validatePush(raw: Record<string, unknown>): PushRequest {
+  const { audit } = raw;
+  if (Array.isArray(audit) && audit.every(isPushedAuditEvent)) {
+    const rest = PushRequest.safeParse({ ...raw, audit: [] });
+    if (rest.success) return { ...rest.data, audit };
+  }
+  return validate(PushRequest, raw);
 }
 
 function supervisorOf(context: HandlerContext): { id: string } {
@@ -78,10 +106,12 @@ export function hallRoutes(services: HallServices): HallRoute[] {
     attention: () => supervision.attention(),
   };
   const screens: Partial<Record<HallRouteName, HallRoute['screen']>> = { push: screenPush };
+  const validators: Partial<Record<HallRouteName, HallRoute['validate']>> = { push: validatePush };
   return (Object.keys(HALL_ROUTES) as HallRouteName[]).map((name) => ({
     name,
     ...HALL_ROUTES[name],
     screen: screens[name],
+    validate: validators[name],
     handler: handlers[name] as HallRoute['handler'],
   }));
 }
@@ -133,7 +163,7 @@ export function hallRequestHandler(routes: HallRoute[], auth: Authenticator, ide
         raw = { ...(json as Record<string, unknown>), ...params };
       }
       route.screen?.(raw);
-      const input = validate(route.request, raw);
+      const input = route.validate ? route.validate(raw) : validate(route.request, raw);
       const value = await route.handler(input, { caller, method, pathWithQuery, body, signed });
       send(res, route.name === 'enrol' ? 201 : 200, value, identity, nonce);
     } catch (error) {

@@ -341,15 +341,19 @@ export class SupervisionService {
     };
   }
 
-  private async epochOf(workstationId: string, epoch: number | undefined): Promise<number> {
+  /** A window's epoch (its current one unless asked for another) and that epoch's stream. */
+  private async streamOf(workstationId: string, epoch: number | undefined): Promise<{ epoch: number; stream: number; auditHighest: number }> {
     const row = await this.db.one(sql<{ epoch: number }, [string]>('SELECT epoch FROM workstations WHERE id = $1'), [workstationId]);
     if (!row) throw new HallError('NOT_FOUND', '大厅服务器上没有这个工作台。');
     if (epoch !== undefined && (epoch < 1 || epoch > row.epoch)) throw new HallError('NOT_FOUND', '该工作台没有这一段日志。');
-    return epoch ?? row.epoch;
+    const chosen = epoch ?? row.epoch;
+    const stream = await this.db.one(sql<{ id: number; audit_highest: number }, [string, number]>('SELECT id, audit_highest FROM streams WHERE workstation_id = $1 AND epoch = $2'), [workstationId, chosen]);
+    if (!stream) throw new HallError('NOT_FOUND', '该工作台没有这一段日志。');
+    return { epoch: chosen, stream: stream.id, auditHighest: stream.audit_highest };
   }
 
-  private trailConditions(input: HallRequest<'auditCount'>, epoch: number): Conditions {
-    const where = new Conditions().add('workstation_id = {}', input.workstation).add('epoch = {}', epoch);
+  private trailConditions(input: HallRequest<'auditCount'>, stream: number): Conditions {
+    const where = new Conditions().add('stream = {}', stream);
     if (input.operator) where.add('operator = {}', input.operator);
     if (input.kind) where.add('kind = {}', input.kind);
     if (input.case) where.add('case_no = {}', input.case);
@@ -364,8 +368,8 @@ export class SupervisionService {
 
   /** A page of a window's trail, newest first, with the filters and paging of the workstation's own (renderer/features/supervision/audit-query). */
   async audit(input: HallRequest<'audit'>): Promise<HallResponse<'audit'>> {
-    const epoch = await this.epochOf(input.workstation, input.epoch);
-    const where = this.trailConditions(input, epoch);
+    const { epoch, stream } = await this.streamOf(input.workstation, input.epoch);
+    const where = this.trailConditions(input, stream);
     if ((input.beforeAt === undefined) !== (input.beforeSeq === undefined)) throw new HallError('BAD_REQUEST', '翻页位置不完整。', { path: 'beforeAt' });
     if (input.beforeAt !== undefined) where.add('(at, seq) < ({}, {})', input.beforeAt, input.beforeSeq);
     const limit = where.param(input.limit + 1);
@@ -383,13 +387,10 @@ export class SupervisionService {
 
   /** How many events match the filters, counted up to 1,000 (the whole trail is its highest seq). */
   async auditCount(input: HallRequest<'auditCount'>): Promise<HallResponse<'auditCount'>> {
-    const epoch = await this.epochOf(input.workstation, input.epoch);
-    if (!input.operator && !input.kind && !input.case && !input.from && !input.to) {
-      const row = await this.db.one(sql<{ audit_highest: number }, [string, number]>('SELECT audit_highest FROM streams WHERE workstation_id = $1 AND epoch = $2'), [input.workstation, epoch]);
-      return { n: row?.audit_highest ?? 0, more: false };
-    }
+    const { stream, auditHighest } = await this.streamOf(input.workstation, input.epoch);
+    if (!input.operator && !input.kind && !input.case && !input.from && !input.to) return { n: auditHighest, more: false };
     const cap = 1000;
-    const where = this.trailConditions(input, epoch);
+    const where = this.trailConditions(input, stream);
     const limit = where.param(cap + 1);
     const row = await this.db.one(sql<{ n: number }, unknown[]>(`SELECT count(*) AS n FROM (SELECT 1 FROM audit_events ${where.where} LIMIT ${limit}) AS capped`), where.params);
     const n = row?.n ?? 0;
@@ -398,7 +399,7 @@ export class SupervisionService {
 
   /** Verifies a window's chain as the hall stores it and names the first broken link. */
   async verifyChain(input: HallRequest<'verifyChain'>, by: Supervisor): Promise<HallResponse<'verifyChain'>> {
-    const epoch = await this.epochOf(input.workstation, input.epoch);
+    const { epoch } = await this.streamOf(input.workstation, input.epoch);
     const result = await verifyStoredChain(this.db, input.workstation, epoch);
     this.log(`hall: chain of ${input.workstation} (epoch ${epoch}) verified for ${by.id}: ${result.ok ? 'intact' : `broken at ${result.firstBroken?.seq} (${result.firstBroken?.reason})`}, ${result.checked} events`);
     return { workstationId: input.workstation, epoch, ...result };

@@ -326,6 +326,40 @@ export const HallAuditEvent = z
 /** One audit event as pushed. */
 export type HallAuditEvent = z.infer<typeof HallAuditEvent>;
 
+const AUDIT_EVENT_FIELDS = ['seq', 'at', 'operator', 'role', 'workstation', 'case', 'kind', 'details', 'prev', 'hash'] as const;
+const AUDIT_KIND_SET: ReadonlySet<string> = new Set(AUDIT_EVENT_KINDS);
+const HEX64 = /^[0-9a-f]{64}$/;
+const OBJECT_PROTOTYPE = Object.getPrototypeOf({}) as object;
+
+function isPrintable(value: unknown, max: number): boolean {
+  return typeof value === 'string' && value.length >= 1 && value.length <= max && PRINTABLE.test(value);
+}
+
+function isNullablePrintable(value: unknown, max: number): boolean {
+  return value === null || isPrintable(value, max);
+}
+
+/**
+ * True when {@link HallAuditEvent} accepts `value` exactly as it is (its parse would return an
+ * equal copy), checked without building that copy: a push carries thousands of events, and the
+ * strict schema's copy of each cost the hall more than hashing them. False does not say the
+ * schema refuses it (an object key `__proto__` in details, which the schema's copy drops): the
+ * caller then runs the schema itself, whose verdict and error are the ones that count.
+ */
+export function isPushedAuditEvent(value: unknown): value is HallAuditEvent {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const event = value as Record<string, unknown>;
+  if (Object.keys(event).length !== AUDIT_EVENT_FIELDS.length) return false;
+  for (const field of AUDIT_EVENT_FIELDS) if (!Object.hasOwn(event, field)) return false;
+  const { seq, at, operator, role, workstation, kind, details, prev, hash } = event;
+  if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 1) return false;
+  if (!isNullablePrintable(operator, 64) || !isNullablePrintable(role, 32) || !isPrintable(workstation, 64) || !isNullablePrintable(event.case, 64)) return false;
+  if (typeof kind !== 'string' || !AUDIT_KIND_SET.has(kind)) return false;
+  if (typeof details !== 'object' || details === null || Object.getPrototypeOf(details) !== OBJECT_PROTOTYPE || Object.hasOwn(details, '__proto__')) return false;
+  if (typeof prev !== 'string' || !HEX64.test(prev) || typeof hash !== 'string' || !HEX64.test(hash)) return false;
+  return Iso.safeParse(at).success;
+}
+
 const MaterialOverride = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('choose_paper'), reason: z.string().max(500), operatorId: Printable(64), at: Iso }).strict(),
   z.object({ kind: z.literal('use_licence'), licenceId: LicenceId, reason: z.string().max(500), operatorId: Printable(64), at: Iso }).strict(),

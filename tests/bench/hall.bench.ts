@@ -28,6 +28,8 @@ import { openPglite, openPostgres, sql, type Database } from '../../hall/db';
 import { migrate } from '../../hall/migrations';
 import { startHall, type RunningHall } from '../../hall/index';
 import { IngestService } from '../../hall/ingest';
+import type { CapturedBodies } from '../../hall/chain';
+import { BinaryCopy } from '../../hall/copy';
 import type { Queryable } from '../../hall/db';
 import { AUDIT_GENESIS_PREV, verifyAuditChain, type AuditEvent } from '../../shared/audit-chain';
 import { canonicalJson } from '../../shared/canonical-json';
@@ -73,8 +75,8 @@ async function hallOn(db: Database, baseline = false): Promise<{ hall: RunningHa
     ingest: baseline
       ? (d, identity, now, log) =>
           new (class OneInsertPerEvent extends IngestService {
-            protected override insertAuditEvents(tx: Queryable, workstationId: string, epoch: number, events: HallAuditEvent[], bodies: string[]): Promise<void> {
-              return this.insertAuditEventsOneByOne(tx, workstationId, epoch, events, bodies);
+            protected override insertAuditEvents(tx: Queryable, streamId: number, events: HallAuditEvent[], bodies: CapturedBodies): Promise<void> {
+              return this.insertAuditEventsOneByOne(tx, streamId, events, bodies);
             }
           })(d, identity, now, log)
       : undefined,
@@ -166,20 +168,18 @@ async function dashboardFromCases(db: Database, from: string, to: string): Promi
   return { hall, p50: pct!.p50, p95: pct!.p95, windows: new Set(figures.map((r) => r.workstation_id).filter(Boolean)).size };
 }
 
-/** One workstation's chain of a million events, stored as the hall stores it (bodies hashed with SM3 in Node). */
-async function seedChain(db: Database, workstationId: string): Promise<void> {
-  await db.run(sql<unknown, [string, string]>("INSERT INTO workstations (id, public_key, enrolled_at) VALUES ($1, $2, now())"), [workstationId, generateSm2KeyPair().publicKey]);
+/** One workstation's chain of a million events, stored as the hall stores it (bodies hashed with SM3 in Node); its stream's id. */
+async function seedChain(db: Database, workstationId: string): Promise<number> {
+  await db.run(sql<unknown, [string, string]>('INSERT INTO workstations (id, public_key, enrolled_at) VALUES ($1, $2, now())'), [workstationId, generateSm2KeyPair().publicKey]);
+  const { id: stream } = (await db.one(sql<{ id: number }, [string, string]>('INSERT INTO streams (workstation_id, epoch, audit_last_hash, started_at) VALUES ($1, 1, $2, now()) RETURNING id'), [
+    workstationId,
+    AUDIT_GENESIS_PREV,
+  ]))!;
   let prev = AUDIT_GENESIS_PREV;
   const start = Date.UTC(2026, 10, 1);
   const chunk = 20_000;
   for (let from = 1; from <= CHAIN_EVENTS; from += chunk) {
-    const seqs: number[] = [];
-    const ats: string[] = [];
-    const operators: string[] = [];
-    const kinds: string[] = [];
-    const cases: string[] = [];
-    const bodies: string[] = [];
-    const hashes: string[] = [];
+    const copy = new BinaryCopy();
     for (let seq = from; seq < from + chunk && seq <= CHAIN_EVENTS; seq++) {
       const at = new Date(start + seq * 2000).toISOString();
       const operator = `OP-${seq % 3}`;
@@ -197,28 +197,14 @@ async function seedChain(db: Database, workstationId: string): Promise<void> {
         prev,
       });
       const hash = sm3(prev + body);
-      seqs.push(seq);
-      ats.push(at);
-      operators.push(operator);
-      kinds.push(kind);
-      cases.push(caseNo);
-      bodies.push(body);
-      hashes.push(hash);
+      copy.row(8).int4(stream).int8(seq).text(at).text(operator).text(kind).text(caseNo).text(body).text(hash);
       prev = hash;
     }
-    await db.run(
-      sql<unknown, [string, number[], string[], string[], string[], string[], string[], string[]]>(
-        'INSERT INTO audit_events (workstation_id, epoch, seq, at, operator, kind, case_no, body, hash) SELECT $1, 1, * FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])',
-      ),
-      [workstationId, seqs, ats, operators, kinds, cases, bodies, hashes],
-    );
+    await db.copyFrom('audit_events', ['stream', 'seq', 'at', 'operator', 'kind', 'case_no', 'body', 'hash'], copy.finish());
   }
-  await db.run(sql<unknown, [string, number, string]>("INSERT INTO streams (workstation_id, epoch, audit_highest, audit_last_hash, head_seq, started_at) VALUES ($1, 1, $2, $3, $2, now())"), [
-    workstationId,
-    CHAIN_EVENTS,
-    prev,
-  ]);
+  await db.run(sql<unknown, [number, number, string]>('UPDATE streams SET audit_highest = $2, audit_last_hash = $3, head_seq = $2 WHERE id = $1'), [stream, CHAIN_EVENTS, prev]);
   await db.script('ANALYZE audit_events');
+  return stream;
 }
 
 async function runEngine(engine: Engine, serverUrl: string): Promise<Record<string, number>> {
@@ -283,7 +269,7 @@ async function runEngine(engine: Engine, serverUrl: string): Promise<Record<stri
   log(`dashboard ${out.dashboard.toFixed(1)} ms (${dashboard.hall.counts.cases} cases), from the raw cases ${out.dashboardBaseline.toFixed(0)} ms`);
 
   started = performance.now();
-  await seedChain(db, 'WS-CHAIN');
+  const stream = await seedChain(db, 'WS-CHAIN');
   log(`seeded a ${CHAIN_EVENTS}-event chain in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   const rates: number[] = [];
   for (let run = 0; run < 3; run++) {
@@ -299,7 +285,7 @@ async function runEngine(engine: Engine, serverUrl: string): Promise<Record<stri
   started = performance.now();
   let read = 0;
   for (let after = 0; ; ) {
-    const rows = await db.all(sql<{ seq: number; hash: string; body: string }, [number]>("SELECT seq, hash, body FROM audit_events WHERE workstation_id = 'WS-CHAIN' AND epoch = 1 AND seq > $1 ORDER BY seq LIMIT 20000"), [after]);
+    const rows = await db.all(sql<{ seq: number; hash: string; body: string }, [number, number]>('SELECT seq, hash, body FROM audit_events WHERE stream = $1 AND seq > $2 ORDER BY seq LIMIT 20000'), [stream, after]);
     if (rows.length === 0) break;
     read += rows.length;
     after = rows.at(-1)!.seq;
@@ -307,7 +293,7 @@ async function runEngine(engine: Engine, serverUrl: string): Promise<Record<stri
   out.readOnly = read / ((performance.now() - started) / 1000);
   // The obvious verification, over the first 100,000 events: each body parsed back into an event, the JavaScript SM3.
   started = performance.now();
-  const sample = await db.all(sql<{ hash: string; body: string }>("SELECT hash, body FROM audit_events WHERE workstation_id = 'WS-CHAIN' AND epoch = 1 AND seq <= 100000 ORDER BY seq"));
+  const sample = await db.all(sql<{ hash: string; body: string }, [number]>('SELECT hash, body FROM audit_events WHERE stream = $1 AND seq <= 100000 ORDER BY seq'), [stream]);
   const naive = verifyAuditChain(sample.map((row) => ({ ...(JSON.parse(row.body) as Omit<AuditEvent, 'hash'>), hash: row.hash })));
   if (!naive.ok) throw new Error('the obvious verification disagrees');
   out.verifyBaseline = sample.length / ((performance.now() - started) / 1000);

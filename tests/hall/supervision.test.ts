@@ -165,11 +165,12 @@ describe.each(ENGINES)('supervision across the hall (%s)', (engine) => {
     ws.appendEvents(3000, { operator: 'OP-9' });
     for (let from = 51; from <= ws.chain.length; from += 1000) expect((await ws.push({ fromSeq: from, toSeq: from + 999 })).status).toBe(200);
     await test.db.script('ANALYZE audit_events');
+    const { id: stream } = (await test.db.one(sql<{ id: number }, [string]>('SELECT id FROM streams WHERE workstation_id = $1 AND epoch = 1'), [ws.id]))!;
     const plans: [string, unknown[], string][] = [
-      ['workstation_id = $1 AND epoch = 1', [ws.id], 'audit_events_at'],
-      ['workstation_id = $1 AND epoch = 1 AND operator = $2', [ws.id, 'OP-3'], 'audit_events_operator'],
-      ['workstation_id = $1 AND epoch = 1 AND kind = $2', [ws.id, 'completion'], 'audit_events_kind'],
-      ['workstation_id = $1 AND epoch = 1 AND case_no = $2', [ws.id, 'WSSV-20261126-0007'], 'audit_events_case'],
+      ['stream = $1', [stream], 'audit_events_at'],
+      ['stream = $1 AND operator = $2', [stream, 'OP-3'], 'audit_events_operator'],
+      ['stream = $1 AND kind = $2', [stream, 'completion'], 'audit_events_kind'],
+      ['stream = $1 AND case_no = $2', [stream, 'WSSV-20261126-0007'], 'audit_events_case'],
     ];
     for (const [where, params, index] of plans) {
       const rows = await test.db.all(sql<Record<string, string>, unknown[]>(`EXPLAIN SELECT seq FROM audit_events WHERE ${where} ORDER BY at DESC, seq DESC LIMIT 51`), params);
