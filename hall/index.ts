@@ -1,5 +1,5 @@
 /**
- * The hall node (DESIGN.md section 9): the server every workstation of one district hall syncs
+ * The hall node (docs/architecture.md §3.7): the server every workstation of one district hall syncs
  * to over the hall's LAN, on PostgreSQL — a server the hall's IT runs and backs up, or PGlite
  * in the data folder for a single machine or training. `hall/cli.ts` runs it alone; a host
  * can start it in-process.

@@ -1,5 +1,5 @@
 /**
- * Up: a workstation's push, exactly once (DESIGN.md section 9; STYLE.md 13). Each stream's
+ * Up: a workstation's push, exactly once (docs/architecture.md §3.7). Each stream's
  * position moves in the same transaction as the data (Replicache's rule), so a push resent after
  * a lost answer, or a batch that arrives before the one it follows, changes nothing. The audit
  * chain must continue what the hall holds (Certificate Transparency's rule: a log only grows);

@@ -1,5 +1,5 @@
 /**
- * Down: the hall's cache of the library (DESIGN.md section 9). The hall signs in to the library
+ * Down: the hall's cache of the library (docs/architecture.md §3.7). The hall signs in to the library
  * with an account of its own, fetches the catalog, the matters with their usage lists and the
  * trust list, verifies the trust list against the root key pinned in its configuration, and
  * keeps all three in its database for its workstations — which still check the trust list's
@@ -10,7 +10,7 @@
  * demo account `officer01` serves, the demo role with the fewest rights (it cannot pull licences).
  */
 import { CatalogResponse, MattersResponse, SignInResponse, type TrustRoot } from '../shared/library-api';
-import { checkTrustList, TRUST_LIST_PROBLEM_MESSAGES } from '../shared/trust';
+import { checkTrustList } from '../shared/trust';
 import type { ReferenceName, ReferenceResponse } from '../shared/hall-api';
 import { sql, type Database } from './db';
 import { HallError } from './http';
@@ -84,7 +84,7 @@ export class LibraryMirror {
     try {
       const trust = await this.fetchJson('/trust', false);
       const checked = checkTrustList(trust.body, this.account.rootKey);
-      if (!checked.ok) throw new Error(`trust list refused (${checked.problem}): ${TRUST_LIST_PROBLEM_MESSAGES[checked.problem]}`);
+      if (!checked.ok) throw new Error(`trust list refused: ${checked.problem} (it does not verify against the pinned root key)`);
       if (await this.store('trust', null, trust.text)) updated.push('trust');
       for (const [name, path, schema] of [
         ['catalog', '/catalog', CatalogResponse],
@@ -96,7 +96,7 @@ export class LibraryMirror {
           await this.db.run(touchCache, [name, this.now().toISOString()]);
           continue;
         }
-        if (!schema.safeParse(answer.body).success) throw new Error(`${path}: the library's answer does not match API.md`);
+        if (!schema.safeParse(answer.body).success) throw new Error(`${path}: the library's answer does not match docs/library-api.md`);
         if (await this.store(name, answer.etag, answer.text)) updated.push(name);
       }
       this.log(`hall: library reference data refreshed${updated.length ? ` (${updated.join(', ')} changed)` : ''}`);

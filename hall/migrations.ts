@@ -1,6 +1,6 @@
 /**
  * The hall's schema as an append-only list of numbered migrations that both engines run
- * (STYLE.md 14). A change is a new entry at the end, never an edit of one already released: a
+ * (as the renderer's schema versions, docs/architecture.md §10.10). A change is a new entry at the end, never an edit of one already released: a
  * hall's database has run the old text. Only PostgreSQL 15 features (Debian's server; PGlite
  * is 18).
  *

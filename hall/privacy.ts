@@ -1,5 +1,5 @@
 /**
- * What the hall refuses to hold (Art. 27 of the measures; DESIGN.md section 9): a holder's
+ * What the hall refuses to hold (Art. 27 of the measures; docs/architecture.md §3.7): a holder's
  * name, face data and pulled files. The strict schemas would refuse such a field as one the
  * protocol does not define; this check runs before them and names the personal data by its own
  * code, so a workstation that starts sending it is told exactly why.

@@ -1,5 +1,5 @@
 /**
- * The hall's HTTP front: the route table (STYLE.md 12) — each route of shared/hall-api's
+ * The hall's HTTP front: the route table (declared once, docs/architecture.md §10.2) — each route of shared/hall-api's
  * `HALL_ROUTES` with its one handler — and the request pipeline every route goes through:
  * match, read the body (bounded), authenticate, parse and validate, handle, answer signed.
  */

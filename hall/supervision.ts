@@ -1,5 +1,5 @@
 /**
- * Supervision across the hall (DESIGN.md section 9): what the supervisor's 全厅 scope reads
+ * Supervision across the hall (docs/architecture.md §3.7): what the supervisor's 全厅 scope reads
  * through the host. The dashboard reads the daily tallies kept at ingest (a 30-day period over a
  * million cases is a few thousand rows), the trail reads one index per filter in (at, seq)
  * order, the chain is verified as stored, and a random review draws from every window's cases

@@ -13,18 +13,30 @@ export interface SweepResult {
   casesWithPagesDeleted: string[];
   /** Open cases closed as abandoned. */
   abandonedCases: string[];
+  /** Outbox rows removed because the library confirmed them longer ago than the retention. */
+  deliveredOutboxRowsDeleted: number;
 }
 
 /**
  * Keeps the workstation's local data within what it may hold (Art. 27): paper scans of
  * completed (or cancelled) cases are deleted after the retention a supervisor set, and cases left open by a
  * closed page are marked cancelled so they do not linger as open. Identifiers, outcomes and
- * hashes of completed cases stay.
+ * hashes of completed cases stay. Outbox rows the library confirmed longer ago than the same
+ * retention go too (they keep no personal data once delivered, only the note of the delivery);
+ * a row not yet delivered is never removed, however old.
  */
 export async function sweepLocalData(db: WorkstationDb, now: Date, retentionDays: number): Promise<SweepResult> {
   const expiry = new Date(now.getTime() - retentionDays * DAY_MS).toISOString();
   const abandonedBefore = new Date(now.getTime() - ABANDONED_AFTER_MS).toISOString();
-  return db.transaction('rw', db.cases, db.paperScans, async () => {
+  const deliveredOutboxRowsDeleted = await db.transaction('rw', db.outbox, () =>
+    // The deliveredAt index holds delivered rows only; the state is checked all the same.
+    db.outbox
+      .where('deliveredAt')
+      .below(expiry)
+      .and((row) => row.state === 'delivered')
+      .delete(),
+  );
+  const swept = await db.transaction('rw', db.cases, db.paperScans, async () => {
     // Start from the cases that still have pages (few: pages leave after the retention), not
     // from every completed case: on a window with years of cases, a query per case held the
     // cases store for seconds at every start-up, and every other reader waited behind it.
@@ -46,6 +58,7 @@ export async function sweepLocalData(db: WorkstationDb, now: Date, retentionDays
     for (const caseNo of abandoned) await db.cases.update(caseNo, { status: 'cancelled' });
     return { paperPagesDeleted, casesWithPagesDeleted, abandonedCases: abandoned };
   });
+  return { ...swept, deliveredOutboxRowsDeleted };
 }
 
 // ---- Catch-up holder names (kept apart from the paper-scan sweep above on purpose: a separate

@@ -4,6 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
+import { jsonTextTooDeep, MAX_JSON_DEPTH } from '../shared/json-depth';
 import { ERROR_HTTP_STATUS, type ErrorCode } from '../shared/library-api';
 
 /** An error the API answers with its code, HTTP status and a Chinese message. */
@@ -50,7 +51,11 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** Parses a JSON body; an empty body is `undefined`. */
+/**
+ * Parses a JSON body; an empty body is `undefined`. A body nested deeper than MAX_JSON_DEPTH is
+ * refused here, before it is parsed, canonicalised (for Idempotency-Key) or validated: each of
+ * those recurses once per level.
+ */
 export function parseJsonBody(req: IncomingMessage, body: Buffer): unknown {
   if (body.length === 0) return undefined;
   const type = (req.headers['content-type'] ?? '').toLowerCase();
@@ -61,11 +66,20 @@ export function parseJsonBody(req: IncomingMessage, body: Buffer): unknown {
   } catch {
     throw new ApiError('BAD_REQUEST', '请求内容不是有效的 UTF-8 文本');
   }
+  if (jsonTextTooDeep(text)) throw new ApiError('BAD_REQUEST', `请求内容嵌套超过 ${MAX_JSON_DEPTH} 层，请检查数据格式`);
+  let finite = true;
+  let value: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    // A number beyond a double (`1e99999`) parses as Infinity, which has no canonical JSON.
+    value = JSON.parse(text, (_key, item: unknown) => {
+      if (typeof item === 'number' && !Number.isFinite(item)) finite = false;
+      return item;
+    });
   } catch {
     throw new ApiError('BAD_REQUEST', '请求内容不是有效的 JSON，请检查格式');
   }
+  if (!finite) throw new ApiError('BAD_REQUEST', '请求内容含有超出范围的数值，请检查格式');
+  return value;
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {

@@ -5,6 +5,7 @@
  */
 import { buildLicenceId, citizenIdCheckChar, CREDIT_CODE_ALPHABET } from '../shared/ids';
 import type { HolderKind, JsonValue, LicenceStatus } from '../shared/library-api';
+import { addDays } from '../shared/shanghai-time';
 import { issuerOf, typeByTypeCode, typeOf, withCreditCheck, type TypeSpec } from './catalog';
 import { issuerKid, RETIRED_KID } from './keys';
 import { SeededRandom } from './random';
@@ -89,10 +90,6 @@ function addYears(date: string, years: number): string {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
   const day = m === 2 && d === 29 ? 28 : d;
   return `${String(y + years).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
-}
-
-function addDays(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 }
 
 function dotted(date: string): string {

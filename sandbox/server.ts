@@ -1,5 +1,5 @@
 /**
- * The sandbox's request handling: every call of API.md and the sandbox-only calls, over the
+ * The sandbox's request handling: every call of docs/library-api.md, the sandbox-only ones included, over the
  * store. Routing works on decoded path segments, each checked against a strict pattern
  * before any lookup, so an encoded `../` is a 400, never a file or a 500.
  */
@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import QRCode from 'qrcode';
 import { canonicalJson } from '../shared/canonical-json';
+import { escapeHtml } from '../shared/encoding';
 import { buildLicenceId, isValidHolderId } from '../shared/ids';
 import { fieldDigests, signLicencePayload, signTrustList } from '../shared/licence-digest';
 import {
@@ -47,6 +48,7 @@ import {
   type TokenScope,
   type TrustList,
 } from '../shared/library-api';
+import { shanghaiTimeOfDay } from '../shared/shanghai-time';
 import { sm3Hex } from '../shared/sm';
 import { signToken, verifyToken } from '../shared/token';
 import { buildCatalog, buildMatters, typeByTypeCode } from './catalog';
@@ -87,6 +89,8 @@ export interface SandboxContext {
 
 interface StoredGrant extends Grant {
   scope: TokenScope;
+  /** The operator who redeemed or requested it: the only one who may use it (docs/library-api.md §7, GRANT_INVALID). */
+  operatorId: string;
 }
 
 interface Request {
@@ -96,6 +100,12 @@ interface Request {
   path: string;
   segments: string[];
   query: URLSearchParams;
+  /**
+   * The call as routed, whatever its spelling: the method and the decoded, non-empty segments
+   * (`/usage-records/`, `//usage-records` and `/usage%2Drecords` are one route). Idempotent
+   * results are keyed on this, never on the raw path.
+   */
+  route: string;
 }
 
 function isoSeconds(date: Date): string {
@@ -123,6 +133,8 @@ export class SandboxApp {
   private faults: FaultsState = { latencyMs: 0, errorRate: 0, down: false };
   /** The pull context of recent licence calls (Art. 26), newest last; kept in memory only. */
   private pullLog: PullLogEntry[] = [];
+  /** Every `POST /usage-records` call that reached the library, a replay included (what a stored record cannot show). */
+  private usageRecordCalls: { at: string; idempotencyKey: string | null }[] = [];
 
   constructor(ctx: SandboxContext) {
     this.ctx = ctx;
@@ -180,6 +192,7 @@ export class SandboxApp {
   }
 
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    checkHostAndOrigin(req);
     const raw = req.url ?? '/';
     const queryAt = raw.indexOf('?');
     const path = queryAt < 0 ? raw : raw.slice(0, queryAt);
@@ -190,7 +203,8 @@ export class SandboxApp {
       throw new ApiError('BAD_REQUEST', '请求地址含有无效的编码');
     }
     const query = new URLSearchParams(queryAt < 0 ? '' : raw.slice(queryAt + 1));
-    const r: Request = { req, res, method: req.method ?? 'GET', path, segments, query };
+    const method = req.method ?? 'GET';
+    const r: Request = { req, res, method, path, segments, query, route: `${method} /${segments.map(encodeURIComponent).join('/')}` };
 
     if (segments[0] === '_sandbox' && segments[1] === 'phone' && segments.length === 3 && r.method === 'GET') return this.phonePage(r, segments[2]!);
     if (segments[0] !== 'api' || segments[1] !== 'v1') throw notFound('接口');
@@ -212,7 +226,8 @@ export class SandboxApp {
   private async apiRoute(r: Request, rest: string[]): Promise<void> {
     const [first, second, third] = rest;
     const route = `${r.method} ${rest.length === 0 ? '' : first}`;
-    if (rest.length === 1 && route === 'POST sessions') return this.post(r, BODY_LIMIT, (body) => this.signIn(body));
+    // A session's token is a credential: never kept as an idempotent result (a repeat signs in again).
+    if (rest.length === 1 && route === 'POST sessions') return this.post(r, BODY_LIMIT, (body) => this.signIn(body), false);
     if (rest.length === 1 && route === 'GET trust') return sendJson(r.res, 200, this.trust);
     if (rest.length === 2 && route === 'GET trust' && second === 'root') return sendJson(r.res, 200, this.rootKey);
 
@@ -229,21 +244,26 @@ export class SandboxApp {
     if (first === 'licences' && second !== 'query') this.logPull(r, operator, rest, null);
     if (route === 'GET catalog') return this.sendVersioned(r, this.catalogBody);
     if (route === 'GET matters') return this.sendVersioned(r, this.mattersBody);
-    if (route === 'POST usage-records') return this.post(r, BODY_LIMIT, (body) => this.usageRecord(body));
+    if (route === 'POST usage-records') {
+      const key = r.req.headers['idempotency-key'];
+      this.usageRecordCalls.push({ at: isoSeconds(this.ctx.now()), idempotencyKey: typeof key === 'string' && key.length <= 128 ? key : null });
+      if (this.usageRecordCalls.length > PULL_LOG_LIMIT) this.usageRecordCalls.splice(0, this.usageRecordCalls.length - PULL_LOG_LIMIT);
+      return this.post(r, BODY_LIMIT, (body) => this.usageRecord(body));
+    }
     if (route === 'POST objections') return this.fileObjection(r);
     if (route === 'GET objections') return sendJson(r.res, 200, { objections: this.listObjections(r.query) });
-    if (first === 'authorizations') return this.post(r, BODY_LIMIT, (body) => (second === 'redeem' ? this.redeem(body) : this.duty(body)));
+    if (first === 'authorizations') return this.post(r, BODY_LIMIT, (body) => (second === 'redeem' ? this.redeem(body, operator) : this.duty(body, operator)));
     if (second === 'query') {
       return this.post(r, BODY_LIMIT, (body) => {
-        const result = this.query(body);
+        const result = this.query(body, operator);
         this.logPull(r, operator, rest, body as Record<string, unknown>);
         return result;
       });
     }
     const id = checkLicenceId(second!);
-    if (third === 'file') return this.licenceFile(r, id);
-    if (third === 'status') return sendJson(r.res, 200, this.licenceStatus(r, id));
-    return sendJson(r.res, 200, await this.licenceDetail(r, id));
+    if (third === 'file') return this.licenceFile(r, id, operator);
+    if (third === 'status') return sendJson(r.res, 200, this.licenceStatus(r, id, operator));
+    return sendJson(r.res, 200, await this.licenceDetail(r, id, operator));
   }
 
   private async sandboxRoute(r: Request, rest: string[]): Promise<void> {
@@ -253,7 +273,8 @@ export class SandboxApp {
     }
     if (r.method === 'POST' && rest.length === 3 && first === 'holders' && third === 'token') {
       const holderId = checkHolderIdNumber(second!);
-      return this.post(r, BODY_LIMIT, (body) => ({ status: 200, body: { token: this.mintToken(holderId, validate(SandboxTokenRequest, body ?? {})) } }));
+      // Like a phone refreshing its code, a repeat mints a fresh token: a token is never kept as an idempotent result.
+      return this.post(r, BODY_LIMIT, (body) => ({ status: 200, body: { token: this.mintToken(holderId, validate(SandboxTokenRequest, body ?? {})) } }), false);
     }
     if (r.method === 'POST' && rest.length === 3 && first === 'objections' && third === 'resolve') {
       const id = checkSimpleId(second!, '异议编号');
@@ -276,17 +297,19 @@ export class SandboxApp {
         this.ctx.store.reset();
         this.faults = { latencyMs: 0, errorRate: 0, down: false };
         this.pullLog = [];
+        this.usageRecordCalls = [];
         return { status: 200, body: { resetAt: isoSeconds(this.ctx.now()) } };
       }, false);
     }
     if (rest.length === 1 && first === 'pull-log' && r.method === 'GET') return sendJson(r.res, 200, { pulls: this.pullLog });
     if (rest.length === 1 && first === 'usage-records' && r.method === 'GET') return sendJson(r.res, 200, { usageRecords: this.ctx.store.usageRecords() });
+    if (rest.length === 1 && first === 'usage-record-calls' && r.method === 'GET') return sendJson(r.res, 200, { calls: this.usageRecordCalls });
     if (rest.length === 1 && first === 'grants' && r.method === 'GET') return sendJson(r.res, 200, { grants: this.ctx.store.grants() });
     if (rest.length === 1 && first === 'objections' && r.method === 'GET') return sendJson(r.res, 200, { objections: this.ctx.store.objections<FiledObjection>() });
     throw notFound('接口');
   }
 
-  // The pull context (DESIGN.md 2, step 3): what API.md's bodies carry (grant, matter,
+  // The pull context (docs/library-api.md §8): what the bodies carry (grant, matter,
   // material, purpose), the operator behind the token, and the case and workstation the
   // workstation sends as X-Case-No and X-Workstation-Id headers.
   private logPull(r: Request, operator: OperatorRow, rest: string[], body: Record<string, unknown> | null): void {
@@ -318,23 +341,37 @@ export class SandboxApp {
     if (this.pullLog.length > PULL_LOG_LIMIT) this.pullLog.splice(0, this.pullLog.length - PULL_LOG_LIMIT);
   }
 
-  /** Reads, parses and runs a POST, honouring Idempotency-Key (scoped to the path). */
-  private async post(r: Request, limit: number, run: (body: unknown) => { status: number; body: unknown }, idempotent = true): Promise<void> {
+  /**
+   * Reads, parses and runs a POST, honouring Idempotency-Key, scoped to the normalised route
+   * (`r.route`). The body is kept only as the SM3 of its canonical JSON, enough to tell a replay
+   * from another request under the same key without keeping what it carried (a redeemed token,
+   * a holder's data). Calls that hand out a credential pass `idempotent = false`. `run` is
+   * synchronous for every call that changes state, so that the idempotency check and the stored
+   * result cannot interleave with another request; only sign-in awaits (its hashing).
+   */
+  private async post(
+    r: Request,
+    limit: number,
+    run: (body: unknown) => { status: number; body: unknown } | Promise<{ status: number; body: unknown }>,
+    idempotent = true,
+  ): Promise<void> {
     const body = parseJsonBody(r.req, await readBody(r.req, limit));
     const key = r.req.headers['idempotency-key'];
     if (idempotent && key !== undefined) {
       if (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key)) throw new ApiError('BAD_REQUEST', 'Idempotency-Key 格式无效（1–128 个可见 ASCII 字符）');
-      const canonical = canonicalJson(body ?? null);
-      const prior = this.ctx.store.idempotent(r.path, key);
+      const bodyHash = sm3Hex(canonicalJson(body ?? null));
+      const prior = this.ctx.store.idempotent(r.route, key);
       if (prior) {
-        if (prior.body !== canonical) throw new ApiError('CONFLICT', '同一幂等键已用于内容不同的请求，请更换幂等键');
+        if (prior.bodyHash !== bodyHash) throw new ApiError('CONFLICT', '同一幂等键已用于内容不同的请求，请更换幂等键');
         return sendJson(r.res, 200, JSON.parse(prior.response) as unknown);
       }
-      const result = run(body);
-      if (result.status >= 200 && result.status < 300) this.ctx.store.saveIdempotent(r.path, key, canonical, JSON.stringify(result.body));
+      const ran = run(body);
+      const result = ran instanceof Promise ? await ran : ran;
+      if (result.status >= 200 && result.status < 300) this.ctx.store.saveIdempotent(r.route, key, bodyHash, JSON.stringify(result.body));
       return sendJson(r.res, result.status, result.body);
     }
-    const result = run(body);
+    const ran = run(body);
+    const result = ran instanceof Promise ? await ran : ran;
     return sendJson(r.res, result.status, result.body);
   }
 
@@ -360,9 +397,9 @@ export class SandboxApp {
 
   // ---- sign-in
 
-  private signIn(body: unknown): { status: number; body: unknown } {
+  private async signIn(body: unknown): Promise<{ status: number; body: unknown }> {
     const request = validate(SignInRequest, body);
-    const operator = this.ctx.store.checkPassword(request.username, request.password);
+    const operator = await this.ctx.store.checkPassword(request.username, request.password);
     if (!operator) throw new ApiError('UNAUTHENTICATED', '用户名或密码错误，请重新输入');
     const token = randomBytes(32).toString('base64url');
     const expiresAt = isoSeconds(later(this.ctx.now(), SESSION_HOURS));
@@ -379,7 +416,7 @@ export class SandboxApp {
     return matter;
   }
 
-  private newGrant(holder: Holder, matterCode: string, caseNo: string, basis: Grant['basis'], scope: TokenScope): { status: number; body: Grant } {
+  private newGrant(holder: Holder, matterCode: string, caseNo: string, basis: Grant['basis'], scope: TokenScope, operator: OperatorRow): { status: number; body: Grant } {
     const grant: StoredGrant = {
       grantId: `G${randomBytes(12).toString('hex')}`,
       holder: { idType: holder.idType, idNumber: holder.idNumber, name: holder.name },
@@ -388,38 +425,44 @@ export class SandboxApp {
       basis,
       expiresAt: isoSeconds(later(this.ctx.now(), GRANT_HOURS)),
       scope,
+      operatorId: operator.id,
     };
     this.ctx.store.saveGrant(grant.grantId, grant);
-    const { scope: _scope, ...body } = grant;
+    const { scope: _scope, operatorId: _operatorId, ...body } = grant;
     return { status: 201, body };
   }
 
-  private redeem(body: unknown): { status: number; body: Grant } {
+  private redeem(body: unknown, operator: OperatorRow): { status: number; body: Grant } {
     const request = validate(RedeemRequest, body);
     this.matter(request.matterCode);
     const tokenKeys = new Map(this.trust.keys.filter((key) => key.use === 'holder_token').map((key) => [key.kid, key.publicKey]));
     const verdict = verifyToken(request.token, (kid) => tokenKeys.get(kid), this.ctx.now());
     if (!verdict.ok) {
       if (verdict.reason === 'expired') throw new ApiError('TOKEN_EXPIRED', '亮证码已过期，请持证人刷新亮证码后重新扫描');
+      if (verdict.reason === 'too_long_lived') throw new ApiError('TOKEN_INVALID', '亮证码的有效期超过规定的 10 分钟，不能使用，请持证人刷新亮证码后重新出示');
       throw new ApiError('TOKEN_INVALID', '亮证码无效（格式或签名不正确），请持证人重新出示亮证码');
     }
     if (!this.ctx.store.useToken(verdict.value.jti, isoSeconds(this.ctx.now()))) {
       throw new ApiError('TOKEN_USED', '该亮证码已使用过，请持证人刷新亮证码后重新扫描');
     }
-    return this.newGrant(verdict.value.holder, request.matterCode, request.caseNo, 'token', verdict.value.scope);
+    return this.newGrant(verdict.value.holder, request.matterCode, request.caseNo, 'token', verdict.value.scope, operator);
   }
 
-  private duty(body: unknown): { status: number; body: Grant } {
+  private duty(body: unknown, operator: OperatorRow): { status: number; body: Grant } {
     const request = validate(DutyRequest, body);
     const matter = this.matter(request.matterCode);
     if (matter.scenario !== 'government') throw new ApiError('FORBIDDEN', '社会化应用事项不能依职能授权，请持证人出示亮证码');
-    return this.newGrant(request.holder, request.matterCode, request.caseNo, 'duty', '*');
+    return this.newGrant(request.holder, request.matterCode, request.caseNo, 'duty', '*', operator);
   }
 
-  /** Checks a grant against a matter and material; returns what it may reach. */
-  private authorize(grantId: string, matterCode: string, materialId: string, typeCode?: string): { grant: StoredGrant; material: Material; types: string[] } {
+  /** Checks a grant against its operator, a matter and a material; returns what it may reach. */
+  private authorize(operator: OperatorRow, grantId: string, matterCode: string, materialId: string, typeCode?: string): { grant: StoredGrant; material: Material; types: string[] } {
     const grant = this.ctx.store.grant<StoredGrant>(grantId);
     if (!grant || grant.expiresAt <= isoSeconds(this.ctx.now())) throw new ApiError('GRANT_INVALID', '授权不存在或已过期，请重新扫描亮证码或重新授权');
+    // A grant is the holder's consent to the operator who took it, for that case: another
+    // operator (another window, another unit) cannot pull with it. A grant stored before the
+    // operator was recorded has no owner and is refused alike.
+    if (grant.operatorId !== operator.id) throw new ApiError('GRANT_INVALID', '该授权由其他工作人员取得，不能使用；请重新扫描亮证码或重新授权');
     const matter = this.matter(matterCode);
     if (grant.matterCode !== matterCode) throw new ApiError('SCOPE_DENIED', `该授权仅限事项 ${grant.matterCode} 使用，不能调取其他事项的证照`);
     const material = matter.materials.find((item) => item.id === materialId);
@@ -463,17 +506,17 @@ export class SandboxApp {
     };
   }
 
-  private query(body: unknown): { status: number; body: unknown } {
+  private query(body: unknown, operator: OperatorRow): { status: number; body: unknown } {
     const request = validate(LicenceQueryRequest, body);
-    const { grant, types } = this.authorize(request.grantId, request.matterCode, request.materialId, request.typeCode);
+    const { grant, types } = this.authorize(operator, request.grantId, request.matterCode, request.materialId, request.typeCode);
     const licences = this.ctx.store.licencesOf(grant.holder.idNumber).filter((licence) => types.includes(licence.typeCode));
     return { status: 200, body: { licences: licences.map((licence) => this.summary(licence)) } };
   }
 
   /** The licence a read may reach: the grant's holder's, of a type the material and scope allow. */
-  private reachable(r: Request, id: string): { licence: LicenceRow; material: Material } {
+  private reachable(r: Request, id: string, operator: OperatorRow): { licence: LicenceRow; material: Material } {
     const params = validate(LicenceAccessQuery, Object.fromEntries(r.query.entries()));
-    const { grant, material, types } = this.authorize(params.grantId, params.matterCode, params.materialId);
+    const { grant, material, types } = this.authorize(operator, params.grantId, params.matterCode, params.materialId);
     const licence = this.ctx.store.licence(id);
     if (!licence || licence.holderId !== grant.holder.idNumber) throw notFound('该证照');
     if (!types.includes(licence.typeCode)) throw new ApiError('SCOPE_DENIED', '该证照不在本材料的用证清单或持证人授权范围内，不能调取');
@@ -505,19 +548,10 @@ export class SandboxApp {
       }),
     );
     const hash = sm3Hex(pdf);
-    const payload: SignedLicencePayload = {
-      id: licence.id,
-      typeCode: licence.typeCode,
-      number: licence.number,
-      holder: this.holderOf(licence),
-      issuer: { code: licence.issuerCode, name: licence.issuerName },
-      issuedAt: licence.issuedAt,
-      validFrom: licence.validFrom,
-      validTo: licence.validTo,
-      version: licence.version,
-      fileHash: hash,
-      digests: fieldDigests(licence.fields, licence.salts),
-    };
+    // The issuer signs the summary's metadata itself, so that the two cannot differ (the
+    // workstation's metadata check); the status and the type's name are the library's, unsigned.
+    const { typeName: _typeName, status: _status, ...metadata } = this.summary(licence);
+    const payload: SignedLicencePayload = { ...metadata, fileHash: hash, digests: fieldDigests(licence.fields, licence.salts) };
     const key = this.key(licence.kid);
     const signature = signLicencePayload(payload, key.privateKey, key.publicKey);
     let parts: SignedParts = { kid: licence.kid, payload, signature, fields: licence.fields };
@@ -531,8 +565,8 @@ export class SandboxApp {
     return { pdf, hash, ...parts };
   }
 
-  private async licenceDetail(r: Request, id: string): Promise<LicenceDetail> {
-    const { licence, material } = this.reachable(r, id);
+  private async licenceDetail(r: Request, id: string, operator: OperatorRow): Promise<LicenceDetail> {
+    const { licence, material } = this.reachable(r, id, operator);
     const made = await this.materialise(licence);
     const disclosed = material.faceFields
       .filter((key) => Object.prototype.hasOwnProperty.call(made.fields, key))
@@ -545,8 +579,8 @@ export class SandboxApp {
     };
   }
 
-  private async licenceFile(r: Request, id: string): Promise<void> {
-    const { licence } = this.reachable(r, id);
+  private async licenceFile(r: Request, id: string, operator: OperatorRow): Promise<void> {
+    const { licence } = this.reachable(r, id, operator);
     const made = await this.materialise(licence);
     r.res.writeHead(200, {
       'Content-Type': 'application/pdf',
@@ -558,8 +592,8 @@ export class SandboxApp {
     r.res.end(made.pdf);
   }
 
-  private licenceStatus(r: Request, id: string): { status: LicenceStatus; changedAt: string; supersededBy: string | null } {
-    const { licence } = this.reachable(r, id);
+  private licenceStatus(r: Request, id: string, operator: OperatorRow): { status: LicenceStatus; changedAt: string; supersededBy: string | null } {
+    const { licence } = this.reachable(r, id, operator);
     return { ...this.effectiveStatus(licence), supersededBy: licence.supersededBy };
   }
 
@@ -669,7 +703,7 @@ export class SandboxApp {
     const svg = await QRCode.toString(token, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
     const expires = new Date(this.ctx.now().getTime() + ttl * 1000);
     const shownId = `${holder.idNumber.slice(0, 4)}**********${holder.idNumber.slice(-4)}`;
-    const expiresText = expires.toLocaleTimeString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false });
+    const expiresText = shanghaiTimeOfDay(expires);
     html(
       200,
       `<h1>随申办 · 亮证码</h1><p>${escapeHtml(holder.name)}（${shownId}）</p><div id="qr" data-token="${escapeHtml(token)}">${svg}</div><p>有效至 ${expiresText}（北京时间），到期前自动刷新</p><p>请向窗口工作人员出示此码</p><details><summary>亮证码文本</summary><code>${escapeHtml(token)}</code></details>`,
@@ -760,6 +794,24 @@ function state(objection: FiledObjection): ObjectionState {
   return { id: objection.id, status: objection.status, issuer: objection.issuer, result: objection.result, updatedAt: objection.updatedAt };
 }
 
+/**
+ * A loopback server is still a server: any web page a trainer opens could POST to it (a form
+ * to `/_sandbox/reset`), and a DNS-rebound name could even read it. So, as the host does, the
+ * Host header must name this server (127.0.0.1 or localhost at its own port), and a request
+ * that carries an Origin (every browser request but a plain navigation or subresource GET) must
+ * come from the sandbox's own origin. Clients that send no Origin — the host's library client,
+ * curl, the tests — and the sandbox's own pages (the phone page, navigated to) pass.
+ */
+function checkHostAndOrigin(req: IncomingMessage): void {
+  const port = req.socket.localPort;
+  const names = port === 80 ? ['127.0.0.1', 'localhost', '127.0.0.1:80', 'localhost:80'] : [`127.0.0.1:${port}`, `localhost:${port}`];
+  if (!names.includes((req.headers.host ?? '').toLowerCase())) throw new ApiError('FORBIDDEN', '请求的主机名不是本沙箱，已拒绝');
+  const origin = req.headers.origin;
+  if (origin !== undefined && origin !== `http://127.0.0.1:${port}` && origin !== `http://localhost:${port}`) {
+    throw new ApiError('FORBIDDEN', '只接受来自本沙箱页面或非浏览器客户端的请求，已拒绝跨站请求');
+  }
+}
+
 function checkLicenceId(id: string): string {
   if (!LICENCE_ID_PATTERN.test(id)) throw new ApiError('BAD_REQUEST', '电子证照标识格式无效，请核对后重试');
   return id;
@@ -775,8 +827,4 @@ function checkHolderIdNumber(idNumber: string): string {
 function checkSimpleId(id: string, what: string): string {
   if (!SIMPLE_ID_PATTERN.test(id)) throw new ApiError('BAD_REQUEST', `${what}格式无效`);
   return id;
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }

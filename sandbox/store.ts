@@ -4,10 +4,11 @@
  * better-sqlite3 is synchronous, so each handler's check-then-write runs without interleaving.
  */
 import Database from 'better-sqlite3';
-import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { randomBytes, scrypt, scryptSync, timingSafeEqual } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LicenceStatus, Role } from '../shared/library-api';
+import { sm3Hex } from '../shared/sm';
 import { deriveKeys, loadKeys, saveKeys, type SandboxKey } from './keys';
 import { generateSeedData, type SeedHolder, type SeedLicence } from './people';
 
@@ -25,7 +26,7 @@ CREATE INDEX IF NOT EXISTS licences_holder ON licences (holder_id);
 CREATE TABLE IF NOT EXISTS licence_files (id TEXT PRIMARY KEY, pdf BLOB NOT NULL, hash TEXT NOT NULL, signed TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS used_tokens (jti TEXT PRIMARY KEY, used_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS grants (id TEXT PRIMARY KEY, data TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS idempotency (path TEXT NOT NULL, key TEXT NOT NULL, body TEXT NOT NULL, response TEXT NOT NULL, PRIMARY KEY (path, key));
+CREATE TABLE IF NOT EXISTS idempotent_results (route TEXT NOT NULL, key TEXT NOT NULL, body_hash TEXT NOT NULL, response TEXT NOT NULL, PRIMARY KEY (route, key));
 CREATE TABLE IF NOT EXISTS usage_records (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS objections (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, request TEXT NOT NULL, data TEXT NOT NULL,
   updated_at TEXT NOT NULL);
@@ -54,8 +55,31 @@ const DEMO_OPERATORS: readonly OperatorRow[] = [
 /** The password of every demo account. */
 export const DEMO_PASSWORD = 'demo';
 
-function hashPassword(password: string, salt: string): string {
-  return scryptSync(password, salt, 32, { N: 1 << 14 }).toString('hex');
+const SCRYPT_N = 1 << 14;
+
+// Seeding only: four accounts once, before the sandbox serves anything.
+function hashPasswordSync(password: string, salt: string): string {
+  return scryptSync(password, salt, 32, { N: SCRYPT_N }).toString('hex');
+}
+
+// A sign-in hashes on libuv's thread pool: the sandbox runs inside the host's process, whose
+// event loop must keep answering the page while forty sign-ins hash. Two at a time at most, so
+// that the pool's other threads stay free for the host's file reads (the page's assets).
+const MAX_PARALLEL_HASHES = 2;
+let hashing = 0;
+const waitingToHash: Array<() => void> = [];
+
+async function hashPassword(password: string, salt: string): Promise<Buffer> {
+  // A finished hash hands its slot straight to the next in line, so the count never overshoots.
+  if (hashing < MAX_PARALLEL_HASHES) hashing++;
+  else await new Promise<void>((resolve) => waitingToHash.push(resolve));
+  try {
+    return await new Promise<Buffer>((resolve, reject) => scrypt(password, salt, 32, { N: SCRYPT_N }, (error, key) => (error ? reject(error) : resolve(key))));
+  } finally {
+    const next = waitingToHash.shift();
+    if (next) next();
+    else hashing--;
+  }
 }
 
 /** A licence with its current status. */
@@ -79,6 +103,34 @@ interface HolderDbRow {
 
 function toHolder(row: HolderDbRow): SeedHolder {
   return { idType: row.id_type, idNumber: row.id_number, name: row.name, kind: row.kind, note: row.note, hasPhone: row.has_phone === 1 };
+}
+
+/**
+ * Folders written before idempotent results were keyed on the normalised route kept them in
+ * `idempotency` by raw path, with the whole request body (a sign-in's password, a redeemed
+ * token) and, for a sign-in or a mint, the token handed out. Rows of calls that hand out a
+ * credential are dropped; the rest move over with the body reduced to its hash, so a replay
+ * after the upgrade still answers its first result. The old table goes.
+ */
+function migrateIdempotency(db: Database.Database): void {
+  const old = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'idempotency'").get();
+  if (!old) return;
+  const rows = db.prepare('SELECT path, key, body, response FROM idempotency').all() as Array<{ path: string; key: string; body: string; response: string }>;
+  const insert = db.prepare('INSERT OR IGNORE INTO idempotent_results VALUES (?, ?, ?, ?)');
+  db.transaction(() => {
+    for (const row of rows) {
+      let segments: string[];
+      try {
+        segments = row.path.split('/').filter((part) => part !== '').map((part) => decodeURIComponent(part));
+      } catch {
+        continue;
+      }
+      const last = segments[segments.length - 1];
+      if (last === 'sessions' || last === 'token') continue;
+      insert.run(`POST /${segments.map(encodeURIComponent).join('/')}`, row.key, sm3Hex(row.body), row.response);
+    }
+    db.exec('DROP TABLE idempotency');
+  })();
 }
 
 /** The store of one data folder. */
@@ -113,6 +165,7 @@ export class Store {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.exec(SCHEMA);
+    migrateIdempotency(db);
     const storedSeed = (db.prepare('SELECT value FROM meta WHERE key = ?').get('seed') as { value: string } | undefined)?.value;
     if (fresh || storedSeed === undefined) {
       const keys = deriveKeys(seed);
@@ -142,18 +195,21 @@ export class Store {
       });
       for (const operator of DEMO_OPERATORS) {
         const salt = randomBytes(16).toString('hex');
-        insertOperator.run(operator.username, operator.id, operator.name, operator.role, operator.unitCode, operator.unitName, salt, hashPassword(DEMO_PASSWORD, salt));
+        insertOperator.run(operator.username, operator.id, operator.name, operator.role, operator.unitCode, operator.unitName, salt, hashPasswordSync(DEMO_PASSWORD, salt));
       }
     })();
   }
 
-  /** Checks a demo account's password; the operator when it matches. */
-  checkPassword(username: string, password: string): OperatorRow | null {
+  /**
+   * Checks a demo account's password; the operator when it matches. An unknown username is
+   * hashed all the same, so the answer takes as long. Off the event loop (see hashPassword).
+   */
+  async checkPassword(username: string, password: string): Promise<OperatorRow | null> {
     const row = this.sql('SELECT * FROM operators WHERE username = ?').get(username) as
       | { username: string; id: string; name: string; role: Role; unit_code: string; unit_name: string; salt: string; hash: string }
       | undefined;
     const expected = Buffer.from(row?.hash ?? '00'.repeat(32), 'hex');
-    const actual = Buffer.from(hashPassword(password, row?.salt ?? 'none'), 'hex');
+    const actual = await hashPassword(password, row?.salt ?? 'none');
     if (!row || !timingSafeEqual(expected, actual)) return null;
     return { username: row.username, id: row.id, name: row.name, role: row.role, unitCode: row.unit_code, unitName: row.unit_name };
   }
@@ -234,12 +290,18 @@ export class Store {
     return row ? (JSON.parse(row.data) as T) : null;
   }
 
-  idempotent(path: string, key: string): { body: string; response: string } | null {
-    return (this.sql('SELECT body, response FROM idempotency WHERE path = ? AND key = ?').get(path, key) as { body: string; response: string } | undefined) ?? null;
+  /** The first result kept under a key for a call (`route` is the method and normalised path). */
+  idempotent(route: string, key: string): { bodyHash: string; response: string } | null {
+    return (
+      (this.sql('SELECT body_hash AS bodyHash, response FROM idempotent_results WHERE route = ? AND key = ?').get(route, key) as
+        | { bodyHash: string; response: string }
+        | undefined) ?? null
+    );
   }
 
-  saveIdempotent(path: string, key: string, body: string, response: string): void {
-    this.sql('INSERT OR IGNORE INTO idempotency VALUES (?, ?, ?, ?)').run(path, key, body, response);
+  /** Keeps a call's first successful result: the request only as the SM3 of its canonical body. */
+  saveIdempotent(route: string, key: string, bodyHash: string, response: string): void {
+    this.sql('INSERT OR IGNORE INTO idempotent_results VALUES (?, ?, ?, ?)').run(route, key, bodyHash, response);
   }
 
   addUsageRecord(id: string, data: unknown): void {
@@ -277,7 +339,7 @@ export class Store {
   reset(): void {
     this.db.transaction(() => {
       this.db.exec(`
-        DELETE FROM used_tokens; DELETE FROM grants; DELETE FROM idempotency; DELETE FROM usage_records; DELETE FROM objections;
+        DELETE FROM used_tokens; DELETE FROM grants; DELETE FROM idempotent_results; DELETE FROM usage_records; DELETE FROM objections;
         DELETE FROM licence_files WHERE id IN (SELECT id FROM licences WHERE origin = 'correction');
         DELETE FROM licences WHERE origin = 'correction';
         UPDATE licences SET status = seed_status, status_changed_at = seed_status_changed_at, superseded_by = seed_superseded_by;

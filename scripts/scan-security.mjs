@@ -1,7 +1,7 @@
 // Electronegativity over the sources: electron/ and renderer/ together, so that its global
 // checks (CSP, navigation limits, permission handler) see the whole app. It always exits 0, so its
 // report is read here: any finding fails the scan except CSP_GLOBAL_CHECK, the review note reported
-// for every `script-src 'self'` policy, which cannot be cleared (notes/stack.md, pitfall 13).
+// for every `script-src 'self'` policy, which cannot be cleared (docs/architecture.md §11).
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { blockingFindings, sarifFindings } from './sarif-findings.mjs';

@@ -1,5 +1,6 @@
 // `npm start`: builds the renderer for browser mode, then starts the host on 127.0.0.1, which
-// prints WORKSTATION_URL=... (and SANDBOX_URL=... when it starts the embedded sandbox).
+// prints WORKSTATION_URL=... (and SANDBOX_URL=... and READER_SIM_URL=... when it starts the
+// embedded sandbox with its ID-card reader simulator).
 // Arguments after `npm start --` go to the host: --port, --data, --library, --workstation-id.
 import { spawn, spawnSync } from 'node:child_process';
 

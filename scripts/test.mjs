@@ -1,12 +1,14 @@
 // `npm test`: every check, in order, stopping at the first that fails: typecheck, lint (with
-// the layer boundaries), unit tests, end-to-end tests in Chromium through the real host and
-// sandbox, and the security scan. Ends with one line `test: N passed, N failed`.
+// the layer boundaries), the formatting (Prettier; `npm run format` fixes it), unit tests,
+// end-to-end tests in Chromium through the real host and sandbox, and the security scan. Ends
+// with one line `test: N passed, N failed`.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 
 const stages = [
   { name: 'typecheck', cmd: ['npm', 'run', '--silent', 'typecheck'] },
   { name: 'lint', cmd: ['npm', 'run', '--silent', 'lint'] },
+  { name: 'format', cmd: ['npm', 'run', '--silent', 'format:check'] },
   { name: 'unit', cmd: ['npx', 'vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile=.tmp/vitest.json'], report: 'vitest' },
   { name: 'build:web', cmd: ['npm', 'run', '--silent', 'build:web', '--', '--logLevel', 'warn'] },
   { name: 'e2e', cmd: ['npx', 'playwright', 'test'], env: { PLAYWRIGHT_JSON_OUTPUT_NAME: '.tmp/playwright.json' }, report: 'playwright' },

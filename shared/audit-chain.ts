@@ -1,5 +1,5 @@
 /**
- * The workstation's local audit chain (DESIGN.md section 5, "Audit chain"; Art. 26 of the
+ * The workstation's local audit chain (docs/architecture.md §7; Art. 26 of the
  * measures asks for a full-process log). Every step of a case, and every supervisor action,
  * appends one event; each event carries the hash of the one before it, so that removing,
  * reordering or editing any event breaks every later link.
@@ -9,14 +9,14 @@
  *     hash = SM3( UTF-8( prev + canonicalJson({seq, at, operator, role, workstation, case, kind, details, prev}) ) )
  *
  * i.e. the previous event's hash (64 lowercase hex characters; {@link AUDIT_GENESIS_PREV} for
- * the first event) immediately followed by the canonical JSON (API.md "Common") of the event
+ * the first event) immediately followed by the canonical JSON (docs/library-api.md §1) of the event
  * without its `hash` field, as lowercase hex. `prev` is therefore both the prefix and a field.
  * Exactly these nine fields are hashed: a property a store adds to the row (a primary key, say)
  * is not. The first event has `seq` 1 and each next one `seq + 1`.
  *
  * Dexie stores the events; this module builds and verifies them. Verification is incremental
  * ({@link AuditChainVerifier}) because a supervisor checks hundreds of thousands of events read
- * from IndexedDB in pages, hashing outside the transaction (notes/measurements.md).
+ * from IndexedDB in pages, hashing outside the transaction (docs/architecture.md §11).
  */
 import { CanonicalJsonWriter, canonicalJson } from './canonical-json';
 import { sm3Hex, type Sm3Batch } from './sm';
@@ -73,34 +73,6 @@ export const AUDIT_EVENT_KINDS = [
 
 /** One kind of audit event (see {@link AUDIT_EVENT_KINDS}). */
 export type AuditEventKind = (typeof AUDIT_EVENT_KINDS)[number];
-
-/** zh-CN names of the event kinds, for the supervisor's audit view. */
-export const AUDIT_EVENT_KIND_LABELS: Record<AuditEventKind, string> = {
-  sign_in: '登录',
-  sign_out: '退出登录',
-  training_switch: '切换培训模式',
-  case_open: '开始办件',
-  case_cancel: '放弃办件',
-  token_read: '读取亮证码',
-  grant: '取得授权',
-  pull: '调取证照',
-  verification: '核验证照',
-  view: '查看证照',
-  paper_scan: '扫描纸质材料',
-  override: '人工更正材料状态',
-  completion: '办结',
-  receipt_print: '打印回执',
-  usage_record: '用证记录',
-  purge: '清除证照数据',
-  objection: '提交异议',
-  objection_update: '异议处理结果',
-  status_recheck: '复核证照状态',
-  catch_up_flag: '补查标记',
-  review: '随机抽查',
-  chain_verify: '校验审计链',
-  export: '导出',
-  settings_change: '修改设置',
-};
 
 const KIND_SET: ReadonlySet<string> = new Set(AUDIT_EVENT_KINDS);
 
@@ -396,6 +368,18 @@ export function verifyAuditChain(events: Iterable<AuditEvent>): AuditChainResult
 /** The CSV columns of an audit export, in order: the event's own fields. */
 export const AUDIT_CSV_COLUMNS = ['seq', 'at', 'operator', 'role', 'workstation', 'case', 'kind', 'details', 'prev', 'hash'] as const;
 
+/**
+ * Columns an export may add after the event's own: who the operator id is (name and 工号), for
+ * the person reading the export in Excel. They are not part of the chain and are not hashed.
+ */
+export const AUDIT_CSV_OPERATOR_COLUMNS = ['operatorName', 'operatorUsername'] as const;
+
+/** An operator's name and username (工号), for the export's operator columns. */
+export interface AuditCsvOperator {
+  name: string;
+  username: string;
+}
+
 const FORMULA_START = /^[=+\-@\t\r']/;
 
 // Excel runs a cell starting with = + - @ as a formula (CSV injection); a leading apostrophe
@@ -417,14 +401,16 @@ function uncell(text: string): string {
  * (starting with = + - @ or a tab) is prefixed with an apostrophe, as is one already starting
  * with an apostrophe; {@link auditEventsFromCsv} removes it. Encode the string as UTF-8 to write it.
  */
-export function auditEventsToCsv(events: Iterable<AuditEvent>): string {
-  const lines: string[] = [AUDIT_CSV_COLUMNS.map(csvCell).join(',')];
+export function auditEventsToCsv(events: Iterable<AuditEvent>, operatorOf?: (id: string) => AuditCsvOperator | undefined): string {
+  const columns: readonly string[] = operatorOf ? [...AUDIT_CSV_COLUMNS, ...AUDIT_CSV_OPERATOR_COLUMNS] : AUDIT_CSV_COLUMNS;
+  const lines: string[] = [columns.map(csvCell).join(',')];
   for (const e of events) {
-    lines.push(
-      [String(e.seq), e.at, e.operator ?? '', e.role ?? '', e.workstation, e.case ?? '', e.kind, canonicalJson(e.details), e.prev, e.hash]
-        .map(csvCell)
-        .join(','),
-    );
+    const cells = [String(e.seq), e.at, e.operator ?? '', e.role ?? '', e.workstation, e.case ?? '', e.kind, canonicalJson(e.details), e.prev, e.hash];
+    if (operatorOf) {
+      const who = e.operator ? operatorOf(e.operator) : undefined;
+      cells.push(who?.name ?? '', who?.username ?? '');
+    }
+    lines.push(cells.map(csvCell).join(','));
   }
   return `\uFEFF${lines.join('\r\n')}\r\n`;
 }
@@ -489,17 +475,18 @@ export function parseCsv(text: string): string[][] {
 }
 
 /**
- * Reads back an export of {@link auditEventsToCsv} (for re-verifying an exported chain).
+ * Reads back an export of {@link auditEventsToCsv} (for re-verifying an exported chain); the
+ * operator columns, when the export has them, are read past (they are not the chain's).
  * Throws a SyntaxError when the header or a row does not have the export's shape.
  */
 export function auditEventsFromCsv(text: string): AuditEvent[] {
   const [header, ...rows] = parseCsv(text);
-  if (!header || header.map(uncell).join(',') !== AUDIT_CSV_COLUMNS.join(',')) {
-    throw new SyntaxError('auditEventsFromCsv: not an audit export (header)');
-  }
+  const names = header?.map(uncell).join(',');
+  const width = names === AUDIT_CSV_COLUMNS.join(',') ? AUDIT_CSV_COLUMNS.length : names === [...AUDIT_CSV_COLUMNS, ...AUDIT_CSV_OPERATOR_COLUMNS].join(',') ? AUDIT_CSV_COLUMNS.length + AUDIT_CSV_OPERATOR_COLUMNS.length : 0;
+  if (width === 0) throw new SyntaxError('auditEventsFromCsv: not an audit export (header)');
   return rows.map((raw, index) => {
-    if (raw.length !== AUDIT_CSV_COLUMNS.length) throw new SyntaxError(`auditEventsFromCsv: row ${index + 1} has ${raw.length} cells`);
-    const [seq, at, operator, role, workstation, caseNo, kind, details, prev, hash] = raw.map(uncell) as [
+    if (raw.length !== width) throw new SyntaxError(`auditEventsFromCsv: row ${index + 1} has ${raw.length} cells`);
+    const [seq, at, operator, role, workstation, caseNo, kind, details, prev, hash] = raw.slice(0, AUDIT_CSV_COLUMNS.length).map(uncell) as [
       string, string, string, string, string, string, string, string, string, string,
     ];
     if (!isAuditEventKind(kind)) throw new SyntaxError(`auditEventsFromCsv: row ${index + 1} has an unknown kind`);

@@ -1,7 +1,7 @@
 import { utf8Encoder } from './encoding';
 
 /**
- * Canonical JSON as the library API defines it (API.md, "Common"): object keys sorted at
+ * Canonical JSON as the library API defines it (docs/library-api.md §1): object keys sorted at
  * every level, no whitespace, strings and numbers written as `JSON.stringify` writes them.
  * Every signature in the system is over this text, so the workstation and the library must
  * produce byte-identical output for equal values.

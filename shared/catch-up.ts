@@ -4,14 +4,15 @@
  * case may keep for it — the holder's name — with when it must go.
  *
  * Why the name at all: the re-check asks the library for a counter-duty grant
- * (`POST /authorizations/duty`, API.md), whose `holder.name` is required, and a completed case
+ * (`POST /authorizations/duty`, docs/library-api.md §7), whose `holder.name` is required, and a completed case
  * otherwise keeps only the holder's identifier (the name is face data, purged under Art. 27).
  * Sending a made-up name would put a false statement into the library's grant log, so the case
  * keeps the real one — and nothing else — apart from its purged record, only while the
  * catch-up is pending:
  *
  * - kept at completion only when a material went to paper because the library was unreachable
- *   (nothing else is ever re-checked);
+ *   (with that reason, or with another while the case recorded the library unreachable for it;
+ *   nothing else is ever re-checked);
  * - deleted as soon as the catch-up has a definite answer (flagged, clear, not checkable);
  * - deleted when the lookback has passed ({@link CATCH_UP_LOOKBACK_DAYS} days after completion),
  *   checked or not: after that the catch-up no longer asks, so the name has no purpose left.
@@ -32,9 +33,15 @@ export interface CatchUpHolder {
   keepUntil: string;
 }
 
-/** The materials of a kept case that went to paper because the library was unreachable: what the catch-up re-checks. */
+/**
+ * The materials of a kept case that went to paper because the library was unreachable: what the
+ * catch-up re-checks. That is a material on paper with the reason `library_unreachable`, or one
+ * on paper for any other reason whose pull could not reach the library at the time (the case
+ * records it: `libraryUnreachable`) — the clerk may have chosen 无手机 or 老年人 for an applicant
+ * the library was never asked about, and the licence may well exist.
+ */
 export function unreachableMaterials(record: Pick<PurgedCase, 'materials'>): PurgedCase['materials'] {
-  return (record.materials ?? []).filter((m) => m.record.outcome === 'paper' && m.record.paperReason === 'library_unreachable');
+  return (record.materials ?? []).filter((m) => m.record.outcome === 'paper' && (m.record.paperReason === 'library_unreachable' || m.libraryUnreachable === true));
 }
 
 /** The earliest completion time a case may have and still be re-checked at `now`. */

@@ -1,6 +1,6 @@
 /**
  * The host API contract: every call the renderer may make to the host, declared once with its
- * request and response schema (STYLE.md 2). The Electron main process and the browser-mode
+ * request and response schema (docs/architecture.md §10.2). The Electron main process and the browser-mode
  * HTTP server implement the same handlers object, typed from this contract, and the renderer's
  * client is derived from it; the transports only carry `{name, input}` and a result envelope.
  */
@@ -11,8 +11,8 @@ import {
   Holder,
   HolderInput,
   JsonValue,
-  LICENCE_STATUSES,
   LicenceId,
+  LicenceQueryRequest,
   LicenceSummary,
   MattersResponse,
   ObjectionListResponse,
@@ -25,8 +25,12 @@ import {
   TrustList,
   UsageRecordRequest,
 } from './library-api';
-import { VERIFICATION_CHECKS, VERIFICATION_OUTCOMES } from './licence-verify';
+import { FIELD_VERIFICATIONS, VERIFICATION_OUTCOMES, VerificationReportSchema } from './licence-verify';
 import { HOST_ERROR_CODES } from './errors';
+import { checkLibraryUrl } from './library-url';
+import type { SettingsProblem } from './settings-problems';
+import { DeviceSettingsSchema, PRINT_LAYOUTS, READER_PRESET_IDS } from './devices';
+import { IdCardChecksSchema, IdCardSchema } from './id-card';
 
 /** A call's declaration: what it accepts and what it answers. */
 export interface HostCallSpec<I extends z.ZodType, O extends z.ZodType> {
@@ -67,51 +71,28 @@ export type LinkState = z.infer<typeof LinkStateSchema>;
 
 const COUNTER_ROLES = ['clerk', 'supervisor'] as const;
 
-/** One check of a verification report (shared/licence-verify.ts's VerificationCheck). */
-export const VerificationCheckSchema = z.object({
-  check: z.enum(VERIFICATION_CHECKS),
-  result: z.enum(['pass', 'fail', 'warn', 'unknown']),
-  evidence: z.string(),
-  messageKey: z.string().optional(),
-  params: z.record(z.string(), z.string()).optional(),
-  field: z.string().optional(),
-});
-
-/** A licence's verification report (shared/licence-verify.ts's VerificationReport). */
-export const VerificationReportSchema = z.object({
-  licenceId: z.string().nullable(),
-  outcome: z.enum(VERIFICATION_OUTCOMES),
-  checks: z.array(VerificationCheckSchema),
-  verifiedAt: z.string(),
-  status: z.object({ status: z.enum(LICENCE_STATUSES), asOf: z.string(), live: z.boolean() }).nullable(),
-});
-
 /** A pulled and verified licence as the counter shows it. Face data stays until the case is purged. */
 export const PulledLicenceSchema = z.object({
   summary: LicenceSummary,
-  /** The face fields the material needs, each with whether its digest matched the signed list. */
-  fields: z.array(z.object({ key: z.string(), label: z.string(), value: JsonValue, verified: z.enum(['pass', 'fail', 'unknown']) })),
+  /** The face fields the material needs, each marked by shared/licence-verify.ts's faceFieldVerification. */
+  fields: z.array(z.object({ key: z.string(), label: z.string(), value: JsonValue, verified: z.enum(FIELD_VERIFICATIONS) })),
   file: z.object({ contentType: z.string(), size: z.number(), hash: z.string(), held: z.boolean() }),
   report: VerificationReportSchema,
 });
 /** A pulled licence. */
 export type PulledLicence = z.infer<typeof PulledLicenceSchema>;
 
-/** The pull context every library call of a case carries (DESIGN.md 2, step 3). */
-export const PullContextSchema = z
-  .object({
-    grantId: SimpleId,
-    matterCode: SimpleId,
-    caseNo: SimpleId,
-    materialId: SimpleId,
-    purpose: z.string().trim().min(1).max(200),
-  })
-  .strict();
+/**
+ * The pull context every library call of a case carries: the library's query for one material
+ * (grant, matter, material, purpose), which pulls every type the material lists, and the case
+ * it is for.
+ */
+export const PullContextSchema = LicenceQueryRequest.omit({ typeCode: true }).extend({ caseNo: SimpleId });
 
 /** A library's root public key as pinned: its kid and the uncompressed SM2 point in lowercase hex. */
 export const RootKeySchema = z.object({
-  kid: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, '根密钥标识只能包含字母、数字和 ._-'),
-  publicKey: z.string().regex(/^04[0-9a-f]{128}$/, '根公钥必须是以 04 开头的 130 位小写十六进制'),
+  kid: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'root_kid_format' satisfies SettingsProblem),
+  publicKey: z.string().regex(/^04[0-9a-f]{128}$/, 'root_public_key_format' satisfies SettingsProblem),
 });
 
 /** The workstation settings a supervisor may change (each change is audited by the renderer). */
@@ -119,13 +100,17 @@ export const HostSettingsSchema = z.object({
   /** The production library; null when this workstation has none and runs on the sandbox. */
   libraryUrl: z
     .string()
-    .regex(/^https?:\/\/[^\s]+$/, '证照库地址必须是 http(s) 网址')
+    .superRefine((url, ctx) => {
+      // https:// only, but for a sandbox on this machine (shared/library-url.ts).
+      const checked = checkLibraryUrl(url);
+      if (!checked.ok) ctx.addIssue({ code: 'custom', message: `library_url_${checked.problem}` satisfies SettingsProblem });
+    })
     .nullable(),
   /** The library's root key, pinned; required with a library URL. */
   rootKey: RootKeySchema.nullable(),
-  workstationId: z.string().regex(/^[A-Za-z0-9-]{1,32}$/, '工作台编号只能包含 1-32 个字母、数字或短横线'),
+  workstationId: z.string().regex(/^[A-Za-z0-9-]{1,32}$/, 'workstation_id_format' satisfies SettingsProblem),
   /** Days a paper scan is kept on the workstation after its case completes. */
-  paperRetentionDays: z.number().int().min(1, '保留天数至少为 1 天').max(3650, '保留天数最多为 3650 天'),
+  paperRetentionDays: z.number().int().min(1, 'retention_too_short' satisfies SettingsProblem).max(3650, 'retention_too_long' satisfies SettingsProblem),
 });
 /** The workstation settings. */
 export type HostSettings = z.infer<typeof HostSettingsSchema>;
@@ -137,6 +122,62 @@ const SettingsView = z.object({
   /** True when there is no production library, so training cannot be switched off. */
   trainingForced: z.boolean(),
 });
+
+/** A card read from the ID-card reader (Art. 22), with what the counter checks on it. The photo is face data: shown, never stored. */
+export const IdCardReadSchema = z.object({
+  card: IdCardSchema,
+  /** The reader's id (its serial number, or the configured one), for the audit record. */
+  readerId: z.string(),
+  /** `simulator`: the sandbox's simulated reader (training); `reader`: the configured device. */
+  source: z.enum(['simulator', 'reader']),
+  readAt: z.string(),
+  /** The number as the audit record and the screen may show it (first 6, last 4). */
+  maskedIdNumber: z.string(),
+  /** The checks, as codes: the renderer says them to the clerk (renderer/features/counter/id-card-checks.ts). */
+  checks: IdCardChecksSchema,
+});
+/** A card read. */
+export type IdCardRead = z.infer<typeof IdCardReadSchema>;
+
+/** What the reader answers to a probe, as the counter shows it beside 读取身份证. */
+export const ReaderStatusSchema = z.object({
+  state: z.enum(['ready', 'card_present', 'busy', 'absent', 'timeout', 'unreadable', 'malformed', 'not_configured']),
+  source: z.enum(['simulator', 'reader']).nullable(),
+  presetId: z.enum(READER_PRESET_IDS),
+  readerId: z.string().nullable(),
+  /** A zh-CN sentence for the state. */
+  message: z.string(),
+});
+/** A reader's state. */
+export type ReaderStatus = z.infer<typeof ReaderStatusSchema>;
+
+const DeviceSettingsView = z.object({
+  settings: DeviceSettingsSchema,
+  presets: z.array(z.object({ id: z.enum(READER_PRESET_IDS), source: z.string(), trainingOnly: z.boolean() })),
+  /** True while the workstation runs on the sandbox (the simulator stands in for the reader unless configured otherwise). */
+  training: z.boolean(),
+  /** `electron`: silent printing to a named printer; `browser`: the browser's print dialog. */
+  printing: z.enum(['electron', 'browser']),
+});
+
+/** What became of a print job. */
+export const PrintResultSchema = z.object({
+  /**
+   * `printed`: sent to the printer without a dialog; `dialog`: printed through the print dialog
+   * (silent printing off, or failed and fell back); `cancelled`: the dialog was cancelled;
+   * `browser`: browser mode, the page prints with the browser's print dialog itself.
+   */
+  outcome: z.enum(['printed', 'dialog', 'cancelled', 'browser']),
+  deviceName: z.string().nullable(),
+  layout: z.enum(PRINT_LAYOUTS),
+  /** A zh-CN sentence for the clerk (why the dialog came up, …). */
+  message: z.string(),
+});
+/** A print job's outcome. */
+export type PrintResult = z.infer<typeof PrintResultSchema>;
+
+/** The largest HTML document `print.document` takes (receipts carry their barcodes as inline images). */
+export const PRINT_HTML_MAX_CHARS = 4 * 1024 * 1024;
 
 /** The whole host API. Adding a call here makes a missing handler a compile error. */
 /** At most this many objections go in one `objections.submitMany` call. */
@@ -255,6 +296,42 @@ export const hostContract = {
   'settings.update': call(HostSettingsSchema.partial().strict(), SettingsView, ['supervisor']),
   /** Switches the workstation to the library sandbox for 模拟办事 (Art. 29), or back. */
   'training.set': call(z.object({ on: z.boolean() }).strict(), SettingsView, ['supervisor']),
+  /**
+   * Reads the card on the ID-card reader (Art. 22): the simulator in training, the configured
+   * reader otherwise. Refusals: READER_NOT_CONFIGURED, READER_ABSENT, READER_BUSY, READER_NO_CARD,
+   * READER_TIMEOUT, READER_UNREADABLE, READER_MALFORMED. The caller logs the read (masked number, reader id).
+   */
+  'devices.readIdCard': call(Empty, IdCardReadSchema, COUNTER_ROLES),
+  /** Probes the reader (a read whose card data is dropped at once) and says what state it is in. */
+  'devices.readerStatus': call(Empty, ReaderStatusSchema, COUNTER_ROLES),
+  /** The device settings with the reader presets (supervisor only). */
+  'devices.settings.get': call(Empty, DeviceSettingsView, ['supervisor']),
+  /** Replaces the device settings after validating them; answers what changed, for the audit record. */
+  'devices.settings.set': call(
+    DeviceSettingsSchema,
+    DeviceSettingsView.extend({ changes: z.array(z.object({ field: z.string(), from: JsonValue, to: JsonValue })) }),
+    ['supervisor'],
+  ),
+  /** The printers the system knows (Electron); `available: false` in browser mode. */
+  'print.printers': call(
+    Empty,
+    z.object({ available: z.boolean(), printers: z.array(z.object({ name: z.string(), displayName: z.string(), isDefault: z.boolean() })) }),
+    ['supervisor'],
+  ),
+  /**
+   * Prints the workstation's window (`source: window`) or a given HTML document (a receipt, a
+   * 一次性告知书) to the printer and in the layout of 设置: silently in Electron, with the print
+   * dialog as the fallback when silent printing fails; in browser mode it answers `browser` and
+   * the page prints with the browser's dialog (a print style sheet lays it out).
+   */
+  'print.document': call(
+    z.discriminatedUnion('source', [
+      z.object({ source: z.literal('window') }).strict(),
+      z.object({ source: z.literal('html'), html: z.string().min(1).max(PRINT_HTML_MAX_CHARS), title: z.string().trim().min(1).max(200) }).strict(),
+    ]),
+    PrintResultSchema,
+    COUNTER_ROLES,
+  ),
   /** Sends a usage record (Art. 26) with its idempotency key; the outbox retries it. */
   'usage.submit': call(
     z.object({ record: UsageRecordRequest, idempotencyKey: z.string().min(8).max(128) }).strict(),

@@ -1,15 +1,16 @@
 /**
- * The rules of a counter case (办件, DESIGN.md section 2) that are not UI: the case number a
+ * The rules of a counter case (办件, docs/architecture.md §4) that are not UI: the case number a
  * clerk reads aloud, each material's state from its pull, its licences' verification, paper
  * scans and the clerk's overrides, whether the case can be completed, the usage record sent to
- * the library (API.md "Usage records"), the receipt (回执), and what the purge keeps.
+ * the library (docs/library-api.md §9), the receipt (回执), and what the purge keeps.
  *
  * The applicant is never forced onto the electronic path (Art. 22): paper is always possible
  * for the reasons `elderly`, `no_phone` and `applicant_choice`, whatever the material's state.
  */
 import type { GrantBasis, Holder, LicenceSummary, Material, PaperReason, UsageMaterial, UsageRecordRequest } from './library-api';
 import { maskIdNumber } from './ids';
-import { isDay, shanghaiDate, type VerificationCheck, type VerificationOutcome, type VerificationReport } from './licence-verify';
+import { isDay, type VerificationCheck, type VerificationOutcome, type VerificationReport } from './licence-verify';
+import { shanghaiDate, shanghaiDateTime } from './shanghai-time';
 
 // ---- Case number
 
@@ -27,6 +28,18 @@ export function formatCaseNumber(workstationShort: string, at: Date, dailySeq: n
   if (!WORKSTATION_SHORT_PATTERN.test(workstationShort)) throw new RangeError(`formatCaseNumber: bad workstation short name ${JSON.stringify(workstationShort)}`);
   if (!Number.isInteger(dailySeq) || dailySeq < 1 || dailySeq > 9999) throw new RangeError(`formatCaseNumber: daily sequence ${dailySeq} outside 1–9999`);
   return `${workstationShort}-${shanghaiDate(at).replace(/-/g, '')}-${String(dailySeq).padStart(4, '0')}`;
+}
+
+/**
+ * A workstation's short name for its case numbers, from its id: the id's letters and digits in
+ * capitals, a leading `W` when it does not start with a letter, at most 8 characters, at least 2
+ * (`WS-DEMO-01` → `WSDEMO01`). The counter numbers its cases with it, so that the supervisor's
+ * views can show an example in the real format.
+ */
+export function workstationShortName(workstationId: string): string {
+  const letters = workstationId.toUpperCase().replace(/[^A-Z0-9]/g, '');
+  const short = /^[A-Z]/.test(letters) ? letters : `W${letters}`;
+  return short.length >= 2 ? short.slice(0, 8) : `${short}0`;
 }
 
 /** The parts of a case number, or null when it is not one. */
@@ -107,6 +120,19 @@ export interface CaseMaterial {
   override: MaterialOverride | null;
 }
 
+/**
+ * Why a case has no grant, as the case knows it when it starts: the library could not be reached
+ * (to redeem the 亮证码, or to grant a counter-duty basis for a holder without a phone), or the
+ * holder has no phone and the matter is a social one, for which there is no duty basis (Art. 22:
+ * paper). The holder panel, the receipt and the paper dialog say and preselect from it, and the
+ * Art. 11 catch-up knows the library was unreachable whatever paper reason the clerk then chose.
+ */
+export interface NoGrant {
+  cause: 'library_unreachable' | 'no_duty_basis';
+  /** How the holder is known: read from their 亮证码 (checked on the workstation) or typed by the clerk (no phone). */
+  holderFrom: 'token' | 'typed';
+}
+
 /** A counter case. */
 export interface CounterCase {
   caseNo: string;
@@ -115,6 +141,8 @@ export interface CounterCase {
   holder: Holder;
   /** Null when no grant was obtained (paper only). */
   grant: { grantId: string; basis: GrantBasis; reason: string | null } | null;
+  /** Why there is no grant; null (or absent) when there is one. */
+  noGrant?: NoGrant | null;
   operatorId: string;
   workstationId: string;
   /** Training-mode cases (模拟办事, Art. 29) are flagged and left out of statistics. */
@@ -143,25 +171,6 @@ export type MaterialState =
 
 /** The names of the material states. */
 export type MaterialStateName = MaterialState['state'];
-
-/** zh-CN labels of the material states. */
-export const MATERIAL_STATE_LABELS: Record<MaterialStateName, string> = {
-  pending: '调取中',
-  exempt: '免交（电子证照）',
-  needs_paper: '需收取纸质材料',
-  failed: '核验未通过',
-  paper_scanned: '已扫描纸质材料',
-};
-
-/** zh-CN labels of the paper reasons (API.md `paperReason`). */
-export const PAPER_REASON_LABELS: Record<PaperReason, string> = {
-  elderly: '老年人',
-  no_phone: '无智能手机',
-  not_in_library: '证照库中无此证照',
-  verification_failed: '电子证照核验未通过',
-  library_unreachable: '证照库无法访问',
-  applicant_choice: '申请人选择纸质材料',
-};
 
 /** Paper reasons that fit any material (Art. 22: the applicant is never forced onto the electronic path). */
 export const ALWAYS_ALLOWED_PAPER_REASONS: readonly PaperReason[] = ['elderly', 'no_phone', 'applicant_choice'];
@@ -246,13 +255,6 @@ export type OverrideProblem =
   /** `use_licence` names a licence that is not among the material's valid ones. */
   | 'licence_not_valid';
 
-/** zh-CN sentences for the override problems. */
-export const OVERRIDE_PROBLEM_MESSAGES: Record<OverrideProblem, string> = {
-  reason_required: '请填写更正原因。',
-  not_applicable: '只有已核验有效的电子证照才能人工更正。',
-  licence_not_valid: '所选证照未通过核验，不能用于免交。',
-};
-
 /** Whether an override may be applied to a material; null when it may. */
 export function overrideProblem(material: CaseMaterial, override: MaterialOverride): OverrideProblem | null {
   if (override.reason.trim().length < 2) return 'reason_required';
@@ -272,6 +274,41 @@ export function allowedPaperReasons(state: MaterialState): PaperReason[] {
   if (state.state === 'failed' && state.failure.kind === 'pull' && !specific.includes('library_unreachable')) specific.push('library_unreachable');
   if (state.state === 'pending') specific.push('library_unreachable');
   return [...new Set([...specific, ...ALWAYS_ALLOWED_PAPER_REASONS])];
+}
+
+// ---- How the case is authorised
+
+/**
+ * How the case got, or did not get, the library's authorisation to pull (授权方式), as the holder
+ * panel and the receipt say it: by the holder's 亮证码; by a counter-duty grant for a holder
+ * without a phone; no grant because the library was unreachable (the holder having shown a
+ * 亮证码, or having none); no grant because a holder without a phone came for a social matter;
+ * `none` for a case that does not say (older data).
+ */
+export type CaseBasis = 'token' | 'duty' | 'unreachable_token' | 'unreachable_no_phone' | 'no_phone_social' | 'none';
+
+/** The {@link CaseBasis} of a case. */
+export function caseBasis(counterCase: Pick<CounterCase, 'grant' | 'noGrant'>): CaseBasis {
+  if (counterCase.grant) return counterCase.grant.basis === 'token' ? 'token' : 'duty';
+  const noGrant = counterCase.noGrant;
+  if (noGrant?.cause === 'library_unreachable') return noGrant.holderFrom === 'token' ? 'unreachable_token' : 'unreachable_no_phone';
+  if (noGrant?.cause === 'no_duty_basis') return 'no_phone_social';
+  return 'none';
+}
+
+/** Whether the holder showed a 亮证码 (so has a phone), whether or not the library could redeem it. */
+export function holderShowedToken(counterCase: Pick<CounterCase, 'grant' | 'noGrant'>): boolean {
+  return counterCase.grant ? counterCase.grant.basis === 'token' : counterCase.noGrant?.holderFrom === 'token';
+}
+
+/**
+ * Whether a material's pull could not reach the library (including every material of a case
+ * that could not get its grant because the library was unreachable). The case keeps this after
+ * the purge, so that the Art. 11 catch-up re-checks the material whatever paper reason the
+ * clerk chose for it.
+ */
+export function pullUnreachable(material: Pick<CaseMaterial, 'pull'>): boolean {
+  return material.pull.state === 'failed' && UNREACHABLE_CODES.has(material.pull.errorCode);
 }
 
 // ---- Completion
@@ -302,7 +339,7 @@ export function completionCheck(counterCase: CounterCase): CompletionCheck {
 
 // ---- Usage record
 
-/** One material of a usage record (API.md "Usage records"). */
+/** One material of a usage record (docs/library-api.md §9). */
 export type UsageRecordMaterial = UsageMaterial;
 
 /** The usage record body (`POST /usage-records`). */
@@ -357,8 +394,6 @@ export interface ReceiptLine {
   outcome: UsageRecordMaterial['outcome'];
   licenceId: string | null;
   paperReason: PaperReason | null;
-  /** zh-CN: how the material was satisfied, as printed. */
-  text: string;
 }
 
 /** What the printed receipt (回执) shows. */
@@ -367,13 +402,15 @@ export interface Receipt {
   caseNoForReading: string;
   matter: { code: string; name: string };
   /** The holder's name and ID, a citizen ID number masked to its first 6 and last 4 characters. */
-  holder: { name: string; idLabel: string; idNumberMasked: string };
+  holder: { name: string; idType: Holder['idType']; idNumberMasked: string };
   /** `YYYY-MM-DD HH:mm` in Asia/Shanghai. */
   completedAtText: string;
   operatorId: string;
   workstationId: string;
   /** True in training mode: the receipt says 培训 and is not valid. */
   training: boolean;
+  /** How the case was authorised (授权方式), or why it was not. */
+  basis: CaseBasis;
   lines: ReceiptLine[];
   counts: Record<UsageRecordMaterial['outcome'], number>;
 }
@@ -386,24 +423,12 @@ export function maskHolderId(holder: Pick<Holder, 'idType' | 'idNumber'>): strin
   return holder.idType === '111' ? maskIdNumber(holder.idNumber) : holder.idNumber;
 }
 
-function receiptText(line: UsageRecordMaterial): string {
-  if (line.outcome === 'exempt') return `电子证照免交（证照标识：${line.licenceId}）`;
-  if (line.outcome === 'paper') return `纸质材料（${PAPER_REASON_LABELS[line.paperReason!]}）`;
-  return '未提交（非必需材料）';
-}
-
-/** The time `YYYY-MM-DD HH:mm` in Asia/Shanghai. */
-function shanghaiMinute(iso: string): string {
-  const at = new Date(Date.parse(iso) + 8 * 3600 * 1000).toISOString();
-  return `${at.slice(0, 10)} ${at.slice(11, 16)}`;
-}
-
 /** The receipt of a completed case, from the same lines as its usage record. */
 export function buildReceipt(counterCase: CounterCase, record: UsageRecord): Receipt {
   const byId = new Map(counterCase.materials.map((m) => [m.material.id, m.material]));
   const lines = record.materials.map((line) => {
     const material = byId.get(line.materialId)!;
-    return { ...line, name: material.name, required: material.required, text: receiptText(line) };
+    return { ...line, name: material.name, required: material.required };
   });
   const counts = { exempt: 0, paper: 0, missing: 0 };
   for (const line of lines) counts[line.outcome]++;
@@ -413,13 +438,14 @@ export function buildReceipt(counterCase: CounterCase, record: UsageRecord): Rec
     matter: counterCase.matter,
     holder: {
       name: counterCase.holder.name,
-      idLabel: counterCase.holder.idType === '111' ? '居民身份证号' : '统一社会信用代码',
+      idType: counterCase.holder.idType,
       idNumberMasked: maskHolderId(counterCase.holder),
     },
-    completedAtText: shanghaiMinute(record.completedAt),
+    completedAtText: shanghaiDateTime(record.completedAt, 'minute'),
     operatorId: counterCase.operatorId,
     workstationId: counterCase.workstationId,
     training: counterCase.training,
+    basis: caseBasis(counterCase),
     lines,
     counts,
   };
@@ -454,6 +480,8 @@ export interface PurgedMaterial {
   paperScan: PaperScan | null;
   /** How long the pull took in ms, null when it was not made, failed or was not timed (absent in older rows). */
   pullLatencyMs?: number | null;
+  /** True when the pull could not reach the library ({@link pullUnreachable}); absent in older rows. */
+  libraryUnreachable?: boolean;
 }
 
 /** A completed case after the purge (Art. 27): identifiers, outcomes and hashes only. */
@@ -463,6 +491,8 @@ export interface PurgedCase {
   /** The holder's identifier; the name is face data and is dropped. */
   holder: Pick<Holder, 'idType' | 'idNumber'>;
   grant: CounterCase['grant'];
+  /** Why there was no grant; absent in older rows. */
+  noGrant?: NoGrant | null;
   operatorId: string;
   workstationId: string;
   training: boolean;
@@ -504,6 +534,7 @@ export function purgeCase(counterCase: CounterCase, completedAt: string, purgedA
       licences,
       paperScan: material.paperScan,
       pullLatencyMs: material.pull.state === 'done' ? (material.pull.latencyMs ?? null) : null,
+      libraryUnreachable: pullUnreachable(material),
     };
   });
   return {
@@ -512,6 +543,7 @@ export function purgeCase(counterCase: CounterCase, completedAt: string, purgedA
       matter: { code: counterCase.matter.code, name: counterCase.matter.name },
       holder: { idType: counterCase.holder.idType, idNumber: counterCase.holder.idNumber },
       grant: counterCase.grant,
+      noGrant: counterCase.noGrant ?? null,
       operatorId: counterCase.operatorId,
       workstationId: counterCase.workstationId,
       training: counterCase.training,

@@ -2,7 +2,8 @@
  * The supervisor's numbers (值班监督): how the measures were applied by the completed cases of a
  * period — materials exempted (Art. 14), paper taken and why (Art. 22), licence verification
  * outcomes, pull latency — and the objections filed (Art. 23). Training cases (模拟办事,
- * Art. 29) never count.
+ * Art. 29) never count among the real ones: each figure is either of the production cases (the
+ * default) or, on a workstation in training, of the training cases alone ({@link CaseScope}).
  *
  * The counts are a {@link CaseTally}: additive, so that a tally per day can be stored and the
  * tallies of a period merged ({@link mergeTallies}) without reading every case again. Every
@@ -12,11 +13,10 @@
  */
 import type { MaterialOutcome, PaperReason } from './library-api';
 import { MATERIAL_OUTCOMES, PAPER_REASONS } from './library-api';
-import { isDay, shanghaiDate, VERIFICATION_OUTCOMES, type VerificationOutcome } from './licence-verify';
+import { isDay, VERIFICATION_OUTCOMES, type VerificationOutcome } from './licence-verify';
+import { addDays, shanghaiDate, shanghaiDayStart } from './shanghai-time';
 import type { PurgedCase } from './counter-case';
 
-const SHANGHAI_OFFSET_MS = 8 * 3600 * 1000;
-const DAY_MS = 24 * 3600 * 1000;
 
 /** A period of whole Asia/Shanghai days, both ends included (`YYYY-MM-DD`). */
 export interface DayPeriod {
@@ -37,18 +37,14 @@ export function shanghaiDayOf(iso: string): string {
 export function periodBounds(period: DayPeriod): { fromIso: string; toIso: string } {
   if (!isDay(period.from) || !isDay(period.to)) throw new RangeError(`periodBounds: bad day in ${JSON.stringify(period)}`);
   if (period.to < period.from) throw new RangeError(`periodBounds: ${period.to} is before ${period.from}`);
-  const from = Date.parse(`${period.from}T00:00:00Z`) - SHANGHAI_OFFSET_MS;
-  const to = Date.parse(`${period.to}T00:00:00Z`) - SHANGHAI_OFFSET_MS + DAY_MS;
-  return { fromIso: new Date(from).toISOString(), toIso: new Date(to).toISOString() };
+  return { fromIso: new Date(shanghaiDayStart(period.from)).toISOString(), toIso: new Date(shanghaiDayStart(addDays(period.to, 1))).toISOString() };
 }
 
 /** Every day of a period, in order. */
 export function daysOf(period: DayPeriod): string[] {
   periodBounds(period);
   const days: string[] = [];
-  for (let t = Date.parse(`${period.from}T00:00:00Z`), end = Date.parse(`${period.to}T00:00:00Z`); t <= end; t += DAY_MS) {
-    days.push(new Date(t).toISOString().slice(0, 10));
-  }
+  for (let day = period.from; day <= period.to; day = addDays(day, 1)) days.push(day);
   return days;
 }
 
@@ -90,9 +86,21 @@ export function emptyTally(): CaseTally {
   };
 }
 
-/** Adds one completed case to a tally, in place; a training case is ignored. */
-export function addToTally(tally: CaseTally, completed: PurgedCase): void {
-  if (completed.training) return;
+/**
+ * Which completed cases a figure is about: `production`, the real ones (training cases left
+ * out), or `training`, the training cases alone — what a supervisor sees while the workstation
+ * is in training (模拟办事), marked as training data. The two are never mixed.
+ */
+export type CaseScope = 'production' | 'training';
+
+/** Whether a completed case belongs to a scope. */
+export function inScope(completed: Pick<PurgedCase, 'training'>, scope: CaseScope = 'production'): boolean {
+  return scope === 'training' ? completed.training === true : !completed.training;
+}
+
+/** Adds one completed case to a tally, in place; a case outside the scope (by default: a training case) is ignored. */
+export function addToTally(tally: CaseTally, completed: PurgedCase, scope: CaseScope = 'production'): void {
+  if (!inScope(completed, scope)) return;
   tally.cases++;
   for (const material of completed.materials) {
     const { outcome, paperReason } = material.record;
@@ -104,10 +112,10 @@ export function addToTally(tally: CaseTally, completed: PurgedCase): void {
   }
 }
 
-/** The tally of completed cases; training cases are left out. */
-export function tallyCases(cases: Iterable<PurgedCase>): CaseTally {
+/** The tally of the completed cases of a scope (by default training cases are left out). */
+export function tallyCases(cases: Iterable<PurgedCase>, scope: CaseScope = 'production'): CaseTally {
   const tally = emptyTally();
-  for (const completed of cases) addToTally(tally, completed);
+  for (const completed of cases) addToTally(tally, completed, scope);
   return tally;
 }
 
@@ -175,9 +183,9 @@ export type DashboardFigure =
   /** Cases with a material whose pull took at least `minMs`. */
   | { kind: 'latency'; minMs: number };
 
-/** Whether a completed (non-training) case is behind a figure. */
-export function isBehind(figure: DashboardFigure, completed: PurgedCase): boolean {
-  if (completed.training) return false;
+/** Whether a completed case of the scope (by default: not a training case) is behind a figure. */
+export function isBehind(figure: DashboardFigure, completed: PurgedCase, scope: CaseScope = 'production'): boolean {
+  if (!inScope(completed, scope)) return false;
   switch (figure.kind) {
     case 'cases':
       return true;
@@ -192,10 +200,10 @@ export function isBehind(figure: DashboardFigure, completed: PurgedCase): boolea
   }
 }
 
-/** The case numbers behind a figure, in the order given; training cases are left out. */
-export function casesBehind(cases: Iterable<PurgedCase>, figure: DashboardFigure): string[] {
+/** The case numbers behind a figure, in the order given; cases outside the scope (by default training ones) are left out. */
+export function casesBehind(cases: Iterable<PurgedCase>, figure: DashboardFigure, scope: CaseScope = 'production'): string[] {
   const out: string[] = [];
-  for (const completed of cases) if (isBehind(figure, completed)) out.push(completed.caseNo);
+  for (const completed of cases) if (isBehind(figure, completed, scope)) out.push(completed.caseNo);
   return out;
 }
 

@@ -1,5 +1,5 @@
 /**
- * The hall protocol, version 1 (DESIGN.md section 9): what a workstation's host and the hall
+ * The hall protocol, version 1 (docs/architecture.md §3.7): what a workstation's host and the hall
  * server (`hall/`) say to each other over the hall's LAN. One route table ({@link HALL_ROUTES})
  * declares every call once — method, path, who may make it, request and response schemas — and
  * both sides derive from it: the hall attaches one handler per route, the host's hall client

@@ -1,7 +1,7 @@
 /**
  * Check characters of the identifiers a counter meets: the citizen ID number (GB 11643),
  * the unified social credit code (GB 32100) and the licence identifier (GB/T 36904 as used
- * in practice, ISO/IEC 7064 MOD 37,36). DESIGN.md section 5 fixes the algorithms.
+ * in practice, ISO/IEC 7064 MOD 37,36). docs/library-api.md §5 states the algorithms.
  */
 
 /** Holder ID type codes (GB/T 36903). */
@@ -131,7 +131,7 @@ export function parseLicenceId(id: string): LicenceIdParts | null {
 
 /**
  * Whether a licence identifier's check character is right. A mismatch is a warning to the
- * clerk, never a rejection on its own (DESIGN.md section 5).
+ * clerk, never a rejection on its own (docs/library-api.md §5).
  */
 export function licenceIdCheckOk(id: string): boolean {
   const parts = parseLicenceId(id);

@@ -1,5 +1,5 @@
 /**
- * The library API, version 1 (API.md), as zod schemas with their inferred types. The sandbox
+ * The library API, version 1 (docs/library-api.md), as zod schemas with their inferred types. The sandbox
  * validates requests with the request schemas (all `.strict()`: unknown fields are refused);
  * the workstation's library client parses every response with the response schemas.
  *
@@ -77,7 +77,7 @@ export const FACE_FIELD_TYPES = ['text', 'date', 'number'] as const;
 /** A face field value type. */
 export type FaceFieldType = (typeof FACE_FIELD_TYPES)[number];
 
-/** Every error code with its HTTP status (API.md, "Common"). */
+/** Every error code with its HTTP status (docs/library-api.md §1). */
 export const ERROR_HTTP_STATUS = {
   BAD_REQUEST: 400,
   UNAUTHENTICATED: 401,
@@ -118,13 +118,37 @@ export const TYPE_CODE_PATTERN = /^[0-9A-Z]{21}$/;
 /** Pattern of the simple identifiers (matter codes, material ids, case numbers, grant ids, objection ids). */
 export const SIMPLE_ID_PATTERN = /^[0-9A-Za-z][0-9A-Za-z_.:-]{0,63}$/;
 
-const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/;
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?Z$/;
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-/** An ISO 8601 UTC time (`2026-11-26T02:00:00Z`, fractions accepted). */
-export const IsoTime = z.string().regex(ISO_TIME).refine((text) => !Number.isNaN(Date.parse(text)), 'invalid time');
-/** A calendar date `YYYY-MM-DD`. */
-export const IsoDate = z.string().regex(ISO_DATE).refine((text) => !Number.isNaN(Date.parse(`${text}T00:00:00Z`)), 'invalid date');
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+// `Date.parse` is no judge: V8 reads 2026-02-30 as 2 March and 24:00 as the next midnight.
+function isCalendarDay(year: string, month: string, day: string): boolean {
+  const m = Number(month);
+  const d = Number(day);
+  return m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth(Number(year), m);
+}
+
+/** Whether a text is a real calendar day `YYYY-MM-DD` (no 2026-02-30, no month 13). */
+export function isIsoDate(text: string): boolean {
+  const match = ISO_DATE.exec(text);
+  return match !== null && isCalendarDay(match[1]!, match[2]!, match[3]!);
+}
+
+/** Whether a text is a real ISO 8601 UTC time (`2026-11-26T02:00:00Z`, fractions accepted; no 24:00, no leap second). */
+export function isIsoTime(text: string): boolean {
+  const match = ISO_TIME.exec(text);
+  return match !== null && isCalendarDay(match[1]!, match[2]!, match[3]!) && Number(match[4]) <= 23 && Number(match[5]) <= 59 && Number(match[6]) <= 59;
+}
+
+/** An ISO 8601 UTC time (`2026-11-26T02:00:00Z`, fractions accepted), a real instant of the calendar. */
+export const IsoTime = z.string().refine(isIsoTime, 'invalid time');
+/** A calendar date `YYYY-MM-DD` that exists. */
+export const IsoDate = z.string().refine(isIsoDate, 'invalid date');
 /** An SM3 hash or digest: 64 lowercase hex characters. */
 export const HashHex = z.string().regex(/^[0-9a-f]{64}$/);
 /** An SM2 signature: 128 lowercase hex characters (r‖s). */
@@ -633,7 +657,10 @@ export const SandboxUsageRecordsResponse = z.object({ usageRecords: z.array(Rece
 export type SandboxUsageRecordsResponse = z.infer<typeof SandboxUsageRecordsResponse>;
 
 /** `GET /_sandbox/grants` response: every grant issued since the last reset, oldest first, with its token scope. */
-export const SandboxGrantsResponse = z.object({ grants: z.array(Grant.extend({ scope: TokenScope })) });
+export const SandboxGrantsResponse = z.object({
+  /** Each grant with the token's scope and the id of the operator who took it (the only one who may use it). */
+  grants: z.array(Grant.extend({ scope: TokenScope, operatorId: z.string().min(1) })),
+});
 /** `GET /_sandbox/grants` response. */
 export type SandboxGrantsResponse = z.infer<typeof SandboxGrantsResponse>;
 

@@ -1,6 +1,6 @@
 /**
- * The issuer's signed digest list and the library's trust list (API.md, "Licences" and
- * "Trust"), defined once for the producer (the sandbox) and the consumer (the workstation).
+ * The issuer's signed digest list and the library's trust list (docs/library-api.md §8 and
+ * §4), defined once for the producer (the sandbox) and the consumer (the workstation).
  *
  * A face field's digest is SM3 of the UTF-8 text `<salt>.<key>.<canonical JSON of value>`; the
  * issuer signs the licence metadata, the file hash and every field's digest, so the library

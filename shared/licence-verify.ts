@@ -1,5 +1,5 @@
 /**
- * Verification of one pulled licence (DESIGN.md section 5, "Verification report"): every check
+ * Verification of one pulled licence (docs/architecture.md §5): every check
  * is reported separately with its evidence, and the outcome is exactly one of
  * {@link VERIFICATION_OUTCOMES}.
  *
@@ -27,10 +27,12 @@
  * a differing holder name, over- or under-disclosure, a status known only from an earlier
  * contact) never change the outcome; `unknown` (file not downloaded) neither.
  */
+import { z } from 'zod';
 import { canonicallyEqual } from './canonical-json';
 import { isValidHolderId, licenceIdCheckOk } from './ids';
-import type { Holder, LicenceDetail, LicenceStatus } from './library-api';
+import { LICENCE_STATUSES, type Holder, type LicenceDetail, type LicenceStatus } from './library-api';
 import { checkDisclosedFields, verifyLicenceSignature } from './licence-digest';
+import { shanghaiDate } from './shanghai-time';
 import { findTrustedKey, type KeyLookupProblem, type VerifiedTrustList } from './trust';
 
 /** Every outcome of a verification, in no particular order. */
@@ -51,21 +53,6 @@ export const VERIFICATION_OUTCOMES = [
 /** The one outcome of a verification. */
 export type VerificationOutcome = (typeof VERIFICATION_OUTCOMES)[number];
 
-/** zh-CN labels of the outcomes. */
-export const OUTCOME_LABELS: Record<VerificationOutcome, string> = {
-  valid: '有效',
-  expired: '已过期',
-  not_yet_valid: '尚未生效',
-  revoked: '已注销/撤销/吊销',
-  suspended: '已暂扣',
-  superseded: '已被新版本替代',
-  signature_invalid: '签名无效',
-  untrusted_issuer: '签发机构不可信',
-  holder_mismatch: '持证人不符',
-  not_in_library: '证照库中无此证照',
-  unavailable: '证照库暂不可用',
-};
-
 /** The checks of a report, in the order they are reported. */
 export const VERIFICATION_CHECKS = [
   'identifier_check_char',
@@ -85,117 +72,127 @@ export const VERIFICATION_CHECKS = [
 /** One kind of check. */
 export type VerificationCheckName = (typeof VERIFICATION_CHECKS)[number];
 
-/** zh-CN labels of the checks. */
-export const CHECK_LABELS: Record<VerificationCheckName, string> = {
-  identifier_check_char: '证照标识校验位',
-  holder_id_checksum: '持证人证件号码校验',
-  holder_match: '持证人与授权一致',
-  issuer_key: '签发机构密钥可信',
-  signature: '签发机构签名',
-  metadata: '证照元数据与签名一致',
-  field_digest: '照面字段摘要',
-  disclosure: '照面字段披露范围',
-  file_hash: '证照文件哈希',
-  validity_window: '有效期',
-  status: '证照状态',
-  library: '证照库调取',
-};
-
+/** The results a check can have. */
+export const CHECK_RESULTS = ['pass', 'fail', 'warn', 'unknown'] as const;
 /** The result of one check. */
-export type CheckResult = 'pass' | 'fail' | 'warn' | 'unknown';
+export type CheckResult = (typeof CHECK_RESULTS)[number];
 
-/** Why a check did not pass, as a key for a zh-CN sentence ({@link VERIFY_MESSAGES}). */
-export type VerifyMessageKey =
-  | 'identifier_check_char_mismatch'
-  | 'holder_id_checksum_invalid'
-  | 'holder_mismatch'
-  | 'holder_name_differs'
-  | 'trust_list_missing'
-  | `issuer_key_${KeyLookupProblem}`
-  | 'signature_invalid'
-  | 'signature_unchecked'
-  | 'metadata_mismatch'
-  | 'field_digest_mismatch'
-  | 'field_not_signed'
-  | 'field_duplicate'
-  | 'disclosure_extra'
-  | 'disclosure_missing'
-  | 'file_hash_mismatch'
-  | 'file_not_downloaded'
-  | 'not_yet_valid'
-  | 'expired'
-  | 'status_last_known'
-  | `status_${Exclude<LicenceStatus, 'valid'>}`
-  | 'not_in_library'
-  | 'unavailable';
+/**
+ * Why a check did not pass, as a code (the evidence says it in English for the log). The
+ * outcome is decided on it ({@link verifyLicence}); a screen that wants to say why in Chinese
+ * turns the code into its own sentence, shared/ holds none.
+ */
+export const VERIFICATION_REASONS = [
+  'identifier_check_char_mismatch',
+  'holder_id_checksum_invalid',
+  'holder_mismatch',
+  'holder_name_differs',
+  'trust_list_missing',
+  'issuer_key_unknown_kid',
+  'issuer_key_wrong_use',
+  'issuer_key_wrong_owner',
+  'issuer_key_not_yet_valid',
+  'issuer_key_expired',
+  'signature_invalid',
+  'signature_unchecked',
+  'metadata_mismatch',
+  'field_digest_mismatch',
+  'field_not_signed',
+  'field_duplicate',
+  'disclosure_extra',
+  'disclosure_missing',
+  'file_hash_mismatch',
+  'file_not_downloaded',
+  'not_yet_valid',
+  'expired',
+  'status_last_known',
+  'status_suspended',
+  'status_revoked',
+  'status_cancelled',
+  'status_expired',
+  'status_superseded',
+  'not_in_library',
+  'unavailable',
+] as const;
+/** Why a check did not pass. */
+export type VerificationReason = (typeof VERIFICATION_REASONS)[number];
 
-/** zh-CN sentences for the clerk, one per {@link VerifyMessageKey}; `{field}` and `{asOf}` are filled from `params`. */
-export const VERIFY_MESSAGES: Record<VerifyMessageKey, string> = {
-  identifier_check_char_mismatch: '证照标识的校验位不正确，请留意核对（不影响核验结论）。',
-  holder_id_checksum_invalid: '证照上持证人证件号码的校验位不正确，可提出异议核查。',
-  holder_mismatch: '证照持证人与本次授权的办事人不是同一人。',
-  holder_name_differs: '证照上的持证人姓名与授权中的姓名不同，请核对。',
-  trust_list_missing: '本机没有经过验证的信任列表，无法确认签发机构。',
-  issuer_key_unknown_kid: '签名密钥不在信任列表中。',
-  issuer_key_wrong_use: '签名密钥不是证照签发密钥。',
-  issuer_key_wrong_owner: '签名密钥不属于该证照的签发机构。',
-  issuer_key_not_yet_valid: '签发证照时签名密钥尚未生效。',
-  issuer_key_expired: '签发证照时签名密钥已过期。',
-  signature_invalid: '签发机构的签名验证失败，证照内容可能被篡改。',
-  signature_unchecked: '无可信密钥，未能验证签名。',
-  metadata_mismatch: '证照信息与签发机构签名的内容不一致。',
-  field_digest_mismatch: '照面字段“{field}”与签名摘要不一致，内容可能被篡改。',
-  field_not_signed: '照面字段“{field}”不在签名的摘要列表中。',
-  field_duplicate: '照面字段“{field}”重复出现。',
-  disclosure_extra: '证照库披露了本材料不需要的字段“{field}”。',
-  disclosure_missing: '本材料需要的字段“{field}”未披露。',
-  file_hash_mismatch: '证照文件与签名中的哈希不一致。',
-  file_not_downloaded: '证照文件尚未下载，未校验文件哈希。',
-  not_yet_valid: '证照尚未到有效期开始日期。',
-  expired: '证照已超过有效期。',
-  status_last_known: '当前无法连接证照库，此为 {asOf} 时的最后已知状态。',
-  status_suspended: '证照已被暂扣。',
-  status_revoked: '证照已被撤销或吊销。',
-  status_cancelled: '证照已注销。',
-  status_expired: '证照库标记该证照已过期。',
-  status_superseded: '证照已被新版本替代，请调取最新版本。',
-  not_in_library: '证照库中没有该办事人的此类证照，请收取纸质材料。',
-  unavailable: '证照库暂时无法访问，可改用纸质材料。',
-};
+// The list above names every key problem and every status but `valid`: a problem or a status
+// added later fails to compile here until it has its reason.
+type DerivedReasons = `issuer_key_${KeyLookupProblem}` | `status_${Exclude<LicenceStatus, 'valid'>}`;
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const reasonsCoverKeysAndStatuses: Same<Extract<VerificationReason, `issuer_key_${string}` | `status_${string}`>, DerivedReasons | 'status_last_known'> = true;
+void reasonsCoverKeysAndStatuses;
 
-/** One check of a report. */
-export interface VerificationCheck {
-  check: VerificationCheckName;
-  result: CheckResult;
+/**
+ * One check of a report. This schema is the one declaration: the host contract carries it and
+ * {@link VerificationCheck} is inferred from it.
+ */
+export const VerificationCheckSchema = z.object({
+  check: z.enum(VERIFICATION_CHECKS),
+  result: z.enum(CHECK_RESULTS),
   /** English, for the log: what was compared and what was found. */
-  evidence: string;
+  evidence: z.string(),
   /** Present on every result but `pass`. */
-  messageKey?: VerifyMessageKey;
-  /** Values for the message's placeholders. */
-  params?: Record<string, string>;
+  reason: z.enum(VERIFICATION_REASONS).optional(),
   /** The face field a `field_digest` or `disclosure` check is about. */
-  field?: string;
-}
+  field: z.string().optional(),
+});
+/** One check of a report. */
+export type VerificationCheck = z.infer<typeof VerificationCheckSchema>;
 
 /** The status the verification used: live from the library, or the last one known. */
-export interface StatusObservation {
-  status: LicenceStatus;
+export const StatusObservationSchema = z.object({
+  status: z.enum(LICENCE_STATUSES),
   /** ISO time the library reported it. */
-  asOf: string;
+  asOf: z.string(),
   /** False when the library could not be reached and this is the last known status. */
-  live: boolean;
-}
+  live: z.boolean(),
+});
+/** The status the verification used. */
+export type StatusObservation = z.infer<typeof StatusObservationSchema>;
 
-/** A licence's verification report. */
-export interface VerificationReport {
+/** A licence's verification report, as {@link verifyLicence} makes it and the host contract carries it. */
+export const VerificationReportSchema = z.object({
   /** Null when no licence was at hand (not in library, unavailable). */
-  licenceId: string | null;
-  outcome: VerificationOutcome;
-  checks: VerificationCheck[];
+  licenceId: z.string().nullable(),
+  outcome: z.enum(VERIFICATION_OUTCOMES),
+  checks: z.array(VerificationCheckSchema),
   /** ISO time of the verification. */
-  verifiedAt: string;
+  verifiedAt: z.string(),
   /** The status used, null when no licence was at hand. */
-  status: StatusObservation | null;
+  status: StatusObservationSchema.nullable(),
+});
+/** A licence's verification report. */
+export type VerificationReport = z.infer<typeof VerificationReportSchema>;
+
+/** What the workstation knows about one disclosed face field: verified, failed, or not known. */
+export const FIELD_VERIFICATIONS = ['pass', 'fail', 'unknown'] as const;
+/** What the workstation knows about one disclosed face field. */
+export type FieldVerification = (typeof FIELD_VERIFICATIONS)[number];
+
+/**
+ * Whether a disclosed face field counts as verified — the one rule for the host's marks and
+ * for what the counter's viewer shows (已核验 / 未通过 / 未能核验):
+ *
+ * - `fail` when a digest check of the field failed (its value or salt does not match the signed
+ *   digest, it is not in the signed list, or it was disclosed twice);
+ * - `pass` only when every digest check of the field passed, the issuer's key is trusted, the
+ *   signature over the digest list verifies, and nothing else in the signed data was found
+ *   altered (the outcome is not `signature_invalid`): a digest matching a list that an untrusted
+ *   key signed, or a list that came with altered metadata, another altered field or another
+ *   file, proves nothing;
+ * - `unknown` otherwise (no digest check for the field, or the licence not trusted).
+ *
+ * A revoked, expired or superseded licence's fields can still be `pass`: they are what the
+ * issuer signed, and the outcome says the licence cannot be used.
+ */
+export function faceFieldVerification(report: Pick<VerificationReport, 'outcome' | 'checks'>, key: string): FieldVerification {
+  const digests = report.checks.filter((c) => c.check === 'field_digest' && c.field === key);
+  if (digests.some((c) => c.result === 'fail')) return 'fail';
+  if (digests.length === 0 || digests.some((c) => c.result !== 'pass')) return 'unknown';
+  const passed = (name: VerificationCheckName) => report.checks.some((c) => c.check === name && c.result === 'pass');
+  return passed('issuer_key') && passed('signature') && report.outcome !== 'signature_invalid' && report.outcome !== 'untrusted_issuer' ? 'pass' : 'unknown';
 }
 
 /** What {@link verifyLicence} needs. */
@@ -215,13 +212,6 @@ export interface LicenceVerificationInput {
   status?: StatusObservation;
 }
 
-const SHANGHAI_OFFSET_MS = 8 * 3600 * 1000;
-
-/** The calendar date (`YYYY-MM-DD`) in Asia/Shanghai (UTC+8 all year, no daylight saving) at an instant. */
-export function shanghaiDate(at: Date): string {
-  return new Date(at.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
-}
-
 const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Whether a text is a real calendar day `YYYY-MM-DD`. */
@@ -231,14 +221,8 @@ export function isDay(text: string): boolean {
 
 const METADATA_FIELDS = ['id', 'typeCode', 'number', 'holder', 'issuer', 'issuedAt', 'validFrom', 'validTo', 'version'] as const;
 
-function check(
-  name: VerificationCheckName,
-  result: CheckResult,
-  evidence: string,
-  messageKey?: VerifyMessageKey,
-  extra: Partial<Pick<VerificationCheck, 'params' | 'field'>> = {},
-): VerificationCheck {
-  return { check: name, result, evidence, ...(messageKey ? { messageKey } : {}), ...extra };
+function check(name: VerificationCheckName, result: CheckResult, evidence: string, reason?: VerificationReason, field?: string): VerificationCheck {
+  return { check: name, result, evidence, ...(reason ? { reason } : {}), ...(field === undefined ? {} : { field }) };
 }
 
 function holderChecks(detail: LicenceDetail, grantHolder: Holder, now: Date): VerificationCheck[] {
@@ -307,32 +291,27 @@ function fieldChecks(detail: LicenceDetail, faceFields: readonly string[] | unde
   const results = checkDisclosedFields(detail.disclosed, digests);
   for (const { key, result } of results) {
     if (seen.has(key)) {
-      checks.push(check('field_digest', 'fail', `field ${key} disclosed more than once`, 'field_duplicate', { field: key, params: { field: key } }));
+      checks.push(check('field_digest', 'fail', `field ${key} disclosed more than once`, 'field_duplicate', key));
       continue;
     }
     seen.add(key);
-    if (result === 'ok') checks.push(check('field_digest', 'pass', `digest of field ${key} matches the signed list`, undefined, { field: key }));
+    if (result === 'ok') checks.push(check('field_digest', 'pass', `digest of field ${key} matches the signed list`, undefined, key));
     else if (result === 'not_signed') {
-      checks.push(check('field_digest', 'fail', `field ${key} has no digest in the signed list`, 'field_not_signed', { field: key, params: { field: key } }));
+      checks.push(check('field_digest', 'fail', `field ${key} has no digest in the signed list`, 'field_not_signed', key));
     } else {
-      checks.push(
-        check('field_digest', 'fail', `digest of field ${key} (salt and value as disclosed) differs from the signed one`, 'field_digest_mismatch', {
-          field: key,
-          params: { field: key },
-        }),
-      );
+      checks.push(check('field_digest', 'fail', `digest of field ${key} (salt and value as disclosed) differs from the signed one`, 'field_digest_mismatch', key));
     }
   }
   if (faceFields) {
     const wanted = new Set(faceFields);
     for (const key of seen) {
       if (!wanted.has(key)) {
-        checks.push(check('disclosure', 'warn', `field ${key} disclosed but the material does not need it`, 'disclosure_extra', { field: key, params: { field: key } }));
+        checks.push(check('disclosure', 'warn', `field ${key} disclosed but the material does not need it`, 'disclosure_extra', key));
       }
     }
     for (const key of faceFields) {
       if (!seen.has(key) && Object.prototype.hasOwnProperty.call(digests, key)) {
-        checks.push(check('disclosure', 'warn', `field ${key} is signed and needed but not disclosed`, 'disclosure_missing', { field: key, params: { field: key } }));
+        checks.push(check('disclosure', 'warn', `field ${key} is signed and needed but not disclosed`, 'disclosure_missing', key));
       }
     }
     if (checks.every((c) => c.check !== 'disclosure')) {
@@ -365,7 +344,7 @@ function windowCheck(detail: LicenceDetail, now: Date): VerificationCheck {
 function statusCheck(status: StatusObservation): VerificationCheck {
   const source = status.live ? `library, ${status.asOf}` : `last known at ${status.asOf}, library unreachable`;
   if (status.status !== 'valid') return check('status', 'fail', `status ${status.status} (${source})`, `status_${status.status}`);
-  if (!status.live) return check('status', 'warn', `status valid (${source})`, 'status_last_known', { params: { asOf: status.asOf } });
+  if (!status.live) return check('status', 'warn', `status valid (${source})`, 'status_last_known');
   return check('status', 'pass', `status valid (${source})`);
 }
 
@@ -379,13 +358,13 @@ function outcomeOf(checks: readonly VerificationCheck[], status: StatusObservati
   if (status.status === 'suspended') return 'suspended';
   if (status.status === 'superseded') return 'superseded';
   const window = checks.find((c) => c.check === 'validity_window');
-  if (status.status === 'expired' || window?.messageKey === 'expired') return 'expired';
-  if (window?.messageKey === 'not_yet_valid') return 'not_yet_valid';
+  if (status.status === 'expired' || window?.reason === 'expired') return 'expired';
+  if (window?.reason === 'not_yet_valid') return 'not_yet_valid';
   return 'valid';
 }
 
 /**
- * Verifies one pulled licence: each check of DESIGN.md section 5 reported separately, and the
+ * Verifies one pulled licence: each check of docs/architecture.md §5.1 reported separately, and the
  * outcome by the precedence in the module doc. Pure and synchronous; the SM2 verification
  * uses `shared/sm`'s precomputed-key cache.
  */

@@ -1,5 +1,5 @@
 /**
- * Matter search at the counter (DESIGN.md section 2, step 1): the clerk finds a matter (事项)
+ * Matter search at the counter (docs/architecture.md §4, step 1): the clerk finds a matter (事项)
  * by its code, by its Chinese name, or by the pinyin initials of its name (`jhdj` → 结婚登记),
  * and the list filters on every keystroke. The pinyin is computed once, when the index is
  * built; a keystroke is then one pass of plain string comparisons over the index.

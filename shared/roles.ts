@@ -1,5 +1,5 @@
 /**
- * What each operator role may use (DESIGN.md 1). The renderer shows only these features and
+ * What each operator role may use (docs/architecture.md §1). The renderer shows only these features and
  * the host contract refuses the calls behind the others, so a role is enforced twice.
  */
 import type { OperatorRole } from './contract';

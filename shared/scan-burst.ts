@@ -2,13 +2,15 @@
  * Tells a barcode gun from a person at the keyboard.
  *
  * A gun in keyboard-emulation mode "types" the 亮证码 as one fast burst of
- * printable ASCII ending in Enter, into whatever has the focus. This classifier
+ * printable ASCII ending in Enter (or Tab, if it is set so), pressing Shift for
+ * each capital, into whatever has the focus. This classifier
  * sees only key names and times (no DOM), so the caller decides what to do with
  * each keystroke from the step it returns: let it through, swallow it, take
  * back the first keys of a burst that reached a field before the burst was
  * recognised, or give back keys it swallowed when the run turns out to be a
  * person after all.
  */
+import { TOKEN_PREFIX } from './token';
 
 /** One keydown, as the classifier needs it. */
 export interface ScanKeyEvent {
@@ -30,6 +32,12 @@ export interface ScanBurstOptions {
   /** Longest gap between two keys of a burst, Enter included, in ms. Default 30. */
   maxGapMs?: number;
   /**
+   * Keys that end a scan: Enter (a gun's factory setting) and Tab (a gun set to move to the next
+   * field). Default both. The other one, or the same, right after a scan (a gun that sends a Tab
+   * suffix before its Enter, or CR LF) is swallowed too.
+   */
+  terminators?: readonly string[];
+  /**
    * Length of a fast run from which it is treated as possibly a scan and its keys are swallowed.
    * Default 4: a person rarely strikes four keys within 30 ms of each other, and the keys of
    * a run that is swallowed but then turns out to be typing are handed back in order.
@@ -45,6 +53,12 @@ export interface ScanBurstStep {
   retract: string;
   /** Characters swallowed earlier that turned out to be typing: hand them to the target, before this keystroke. */
   restore: string;
+  /**
+   * This keystroke is the first printable key of a new fast run: the caller takes its snapshot of
+   * the focused field now, before the key lands. Only such a key starts a run — a Shift pressed
+   * for a capital within a run never does, though the run's first character is already in the field.
+   */
+  startsRun: boolean;
   /** The scanned text when this keystroke is the Enter that completes a burst, else null. */
   scan: string | null;
 }
@@ -53,6 +67,7 @@ export interface ScanBurstStep {
 export const SCAN_BURST_DEFAULTS: Readonly<Required<ScanBurstOptions>> = Object.freeze({
   minLength: 20,
   maxGapMs: 30,
+  terminators: Object.freeze(['Enter', 'Tab']),
   swallowFrom: 4,
 });
 
@@ -66,7 +81,7 @@ export function isPrintableAsciiKey(key: string): boolean {
 }
 
 function step(partial: Partial<ScanBurstStep> = {}): ScanBurstStep {
-  return { swallow: false, retract: '', restore: '', scan: null, ...partial };
+  return { swallow: false, retract: '', restore: '', scan: null, startsRun: false, ...partial };
 }
 
 /**
@@ -79,6 +94,8 @@ export class ScanBurstDetector {
   private run = '';
   private lastAt = Number.NEGATIVE_INFINITY;
   private swallowing = false;
+  /** When the last scan ended, so that a second terminator sent right after it is kept from the page. */
+  private scanEndedAt = Number.NEGATIVE_INFINITY;
 
   constructor(options: ScanBurstOptions = {}) {
     this.options = { ...SCAN_BURST_DEFAULTS, ...options };
@@ -97,18 +114,26 @@ export class ScanBurstDetector {
   /** Classifies one keydown and says what to do with it. */
   push(event: ScanKeyEvent): ScanBurstStep {
     if (MODIFIER_KEYS.has(event.key)) {
-      // A gun presses Shift for capitals: modifier keydowns neither count nor break the run.
+      // A gun presses Shift for capitals: modifier keydowns neither count nor break the run,
+      // and never start one.
       return step({ swallow: this.swallowing });
     }
     const fast = event.at - this.lastAt <= this.options.maxGapMs;
     const chord = event.ctrlKey === true || event.altKey === true || event.metaKey === true;
 
-    if (event.key === 'Enter' && !chord && event.repeat !== true) {
+    if (this.options.terminators.includes(event.key) && !chord && event.repeat !== true) {
       if (fast && this.run.length >= this.options.minLength) {
         const scanned = this.run;
         const retract = this.swallowing ? '' : scanned;
         this.reset();
+        this.scanEndedAt = event.at;
         return step({ swallow: true, retract, scan: scanned });
+      }
+      const sinceScan = event.at - this.scanEndedAt;
+      if (this.run.length === 0 && sinceScan >= 0 && sinceScan <= this.options.maxGapMs) {
+        // The gun's second terminator (Tab then Enter, CR then LF): part of the scan just read.
+        this.scanEndedAt = event.at;
+        return step({ swallow: true });
       }
       return this.abandon();
     }
@@ -122,7 +147,7 @@ export class ScanBurstDetector {
       const before = this.abandon();
       this.run = event.key;
       this.lastAt = event.at;
-      return before;
+      return { ...before, startsRun: true };
     }
 
     this.run += event.key;
@@ -149,6 +174,7 @@ export class ScanBurstDetector {
     this.run = '';
     this.lastAt = Number.NEGATIVE_INFINITY;
     this.swallowing = false;
+    this.scanEndedAt = Number.NEGATIVE_INFINITY;
   }
 
   private abandon(): ScanBurstStep {
@@ -156,4 +182,17 @@ export class ScanBurstDetector {
     this.reset();
     return step({ restore });
   }
+}
+
+// A 亮证码 (shared/token.ts, docs/library-api.md §6): `EL1.<payload>.<signature>`, the signature being base64url
+// of exactly 64 bytes, so 86 characters. Its end is known without a delimiter.
+const TOKEN_IN_SCAN = new RegExp(`${TOKEN_PREFIX}\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]{86}`);
+
+/**
+ * The 亮证码 inside what a gun sent, without the prefix and suffix a gun may be set to add
+ * (the AIM symbology identifier `]Q1`, a branch code, a `#`…): a token's own shape says where it
+ * starts and ends. Text with no 亮证码 in it is returned as it is, to be refused as what it is.
+ */
+export function tokenFromScan(text: string): string {
+  return TOKEN_IN_SCAN.exec(text)?.[0] ?? text;
 }

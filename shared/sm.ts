@@ -1,6 +1,6 @@
 /**
  * SM3 hashing and SM2 signatures (GB/T 32905, GB/T 32918) in pure JavaScript, because
- * Electron's BoringSSL has neither. Conventions are the library API's (API.md, "Common"):
+ * Electron's BoringSSL has neither. Conventions are the library API's (docs/library-api.md §1):
  * SM2 with SM3 and the default user id, signatures as 128 hex characters (r‖s), public keys
  * as 130 hex characters (`04`‖x‖y), hashes as 64 lowercase hex characters.
  */
@@ -196,7 +196,7 @@ const HEX_PUBLIC_KEY = /^04[0-9a-f]{128}$/;
 const HEX_SIGNATURE = /^[0-9a-f]{128}$/;
 
 // Precomputing a public key's multiples makes each verification ~5x faster
-// (notes/measurements.md); a workstation verifies against a handful of issuer keys.
+// (docs/architecture.md §11); a workstation verifies against a handful of issuer keys.
 const precomputed = new Map<string, ReturnType<typeof sm2.precomputePublicKey>>();
 const PRECOMPUTED_LIMIT = 256;
 

@@ -1,5 +1,5 @@
 /**
- * The holder's 亮证 token (API.md, "The holder's token"): `EL1.<payload>.<signature>`, where
+ * The holder's 亮证 token (docs/library-api.md §6): `EL1.<payload>.<signature>`, where
  * the payload is base64url of canonical JSON and the signature is base64url of the 64 raw
  * bytes r‖s of an SM2 signature over the ASCII text `EL1.<payload>`.
  *
@@ -9,14 +9,14 @@
  */
 import { canonicalJson } from './canonical-json';
 import { base64UrlDecode, base64UrlEncode, fromHex, toHex, utf8Decode, utf8Encode } from './encoding';
-import { TokenPayload, type TokenScope } from './library-api';
+import { MAX_TOKEN_TTL_SECONDS, TokenPayload, type TokenScope } from './library-api';
 import { sm2Sign, sm2Verify } from './sm';
 
 /** The version prefix of every token. */
 export const TOKEN_PREFIX = 'EL1';
 
 /** Why a token was not accepted. */
-export type TokenProblem = 'not_a_token' | 'malformed' | 'unknown_key' | 'bad_signature' | 'expired';
+export type TokenProblem = 'not_a_token' | 'malformed' | 'unknown_key' | 'bad_signature' | 'expired' | 'too_long_lived';
 
 /** A token split and decoded, its signature not yet judged. */
 export interface ParsedToken {
@@ -93,15 +93,36 @@ export function checkTokenExpiry(payload: TokenPayload, now: Date): TokenResult<
   return { ok: true, value: Math.floor(payload.exp - nowSeconds) };
 }
 
+/** How far ahead of the library's clock a token's issuer may be (its `iat` in the future). */
+export const TOKEN_CLOCK_SKEW_SECONDS = 60;
+
 /**
- * Parses a token, checks its signature and then its expiry, in the order the library judges
- * them (API.md: invalid before expired).
+ * Whether a token lives no longer than a holder token may (docs/library-api.md §6: at most 600 seconds): its
+ * `exp` after its `iat` by 1–600 s, and no more than 600 s (plus the clock skew) ahead of
+ * `now`, so a token dated in the future cannot outlive the limit either. A longer-lived one is
+ * `too_long_lived`: a photographed code must not stay usable for hours.
+ */
+export function checkTokenLifetime(payload: TokenPayload, now: Date): TokenResult<number> {
+  const lifetime = payload.exp - payload.iat;
+  const ahead = payload.exp - now.getTime() / 1000;
+  if (lifetime <= 0 || lifetime > MAX_TOKEN_TTL_SECONDS || ahead > MAX_TOKEN_TTL_SECONDS + TOKEN_CLOCK_SKEW_SECONDS) {
+    return { ok: false, reason: 'too_long_lived' };
+  }
+  return { ok: true, value: lifetime };
+}
+
+/**
+ * Parses a token, checks its signature, its lifetime and then its expiry, in the order the
+ * library judges them (docs/library-api.md §6: invalid before expired; a token living longer than the API
+ * allows is invalid).
  */
 export function verifyToken(text: string, lookupKey: TokenKeyLookup, now: Date): TokenResult<TokenPayload> {
   const parsed = parseToken(text);
   if (!parsed.ok) return parsed;
   const signed = verifyTokenSignature(parsed.value, lookupKey);
   if (!signed.ok) return signed;
+  const lifetime = checkTokenLifetime(parsed.value.payload, now);
+  if (!lifetime.ok) return lifetime;
   const fresh = checkTokenExpiry(parsed.value.payload, now);
   if (!fresh.ok) return fresh;
   return { ok: true, value: parsed.value.payload };

@@ -1,5 +1,5 @@
 /**
- * The trust list (`GET /trust`, API.md "Trust"): the issuers' and the holder platform's SM2
+ * The trust list (`GET /trust`, docs/library-api.md §4): the issuers' and the holder platform's SM2
  * public keys, signed by the library's root key, which the workstation pins. A licence or a
  * 亮证 token is only as trusted as the key that signed it, so every key is looked up here by
  * its `kid`, its `use` and its validity window.
@@ -17,14 +17,6 @@ export type TrustListProblem =
   | 'bad_signature'
   /** Two keys share a `kid`, so a lookup would be ambiguous. */
   | 'duplicate_kid';
-
-/** zh-CN sentences for the trust list problems, for the clerk and the log view. */
-export const TRUST_LIST_PROBLEM_MESSAGES: Record<TrustListProblem, string> = {
-  malformed: '信任列表格式不正确，请联系管理员。',
-  root_kid_mismatch: '信任列表不是由本机预置的根密钥签发，已拒绝使用。',
-  bad_signature: '信任列表的根签名验证失败，已拒绝使用。',
-  duplicate_kid: '信任列表中存在重复的密钥标识，已拒绝使用。',
-};
 
 /** A trust list whose root signature verified, indexed by `kid`. */
 export interface VerifiedTrustList {

@@ -1,6 +1,6 @@
 /**
- * Correcting a usage record the library refused (a 4xx puts it in "needs attention", DESIGN.md
- * 6): what a clerk may change, and the checks an edited record passes before it is saved to the
+ * Correcting a usage record the library refused (a 4xx puts it in "needs attention",
+ * docs/architecture.md §6): what a clerk may change, and the checks an edited record passes before it is saved to the
  * outbox and sent again. A clerk fixes what the counter recorded about the case — the matter
  * and each material's outcome, licence and paper reason — never who, where or when: the case
  * number, holder, grant, operator, workstation, completion time and training flag stay as the
@@ -106,7 +106,7 @@ function materialProblems(line: UsageRecordRequest['materials'][number]): UsageR
  * (`UsageRecordRequest`), and — when the workstation's usage lists are given — against the
  * chosen matter: it must be known, list every material, and no required material may be
  * missing (the counter's completion rule). A wrong licence check character is not a problem
- * here (DESIGN.md 5: a warning, never a rejection on its own). `changes` lists what differs
+ * here (docs/library-api.md §5: a warning, never a rejection on its own). `changes` lists what differs
  * from the record, for the audit chain.
  */
 export function applyUsageRecordEdit(record: UsageRecordRequest, edit: UsageRecordEdit, matters?: readonly EditMatter[]): UsageRecordEditResult {

@@ -8,8 +8,10 @@ import { join, resolve } from 'node:path';
 import { ConfigError, parseBrowserModeArgs } from './config';
 import { embeddedSandbox } from './embedded-sandbox';
 import { createHost } from './host';
+import { logHostEvent, hostEventLogFile } from './event-log';
 import { startHttpHost } from './http-server';
-import { loadSettings } from './settings-store';
+import { startRefusalServer } from './refusal-server';
+import { loadSettings, SettingsUnusableError, settingsUnusableMessage } from './settings-store';
 
 async function main(): Promise<void> {
   const config = parseBrowserModeArgs(process.argv.slice(2), process.env, process.cwd());
@@ -19,7 +21,14 @@ async function main(): Promise<void> {
   const version = (JSON.parse(readFileSync(resolve(import.meta.dirname, '../../package.json'), 'utf8')) as { version: string }).version;
 
   const settingsFile = join(config.dataDir, 'settings.json');
-  const saved = loadSettings(settingsFile);
+  let saved;
+  try {
+    saved = loadSettings(settingsFile);
+  } catch (error) {
+    if (!(error instanceof SettingsUnusableError)) throw error;
+    await refuseToServe(config.dataDir, config.port, error);
+    return;
+  }
   const settings = {
     ...saved,
     ...(config.libraryUrl && config.rootKey ? { libraryUrl: config.libraryUrl, rootKey: config.rootKey } : {}),
@@ -37,7 +46,13 @@ async function main(): Promise<void> {
     settingsFile,
     openSandbox: sandbox.open,
   });
-  if (host.target().mode === 'sandbox') console.log(`SANDBOX_URL=${host.target().url}`);
+  if (host.target().mode === 'sandbox') {
+    console.log(`SANDBOX_URL=${host.target().url}`);
+    // In training the sandbox's ID-card reader simulator stands in for the reader; a trainer
+    // lays cards on it from the holder page, <SANDBOX_URL>/_sandbox/holders.
+    const { reader } = await sandbox.open();
+    if (reader) console.log(`READER_SIM_URL=${reader.httpUrl}`);
+  }
   const secret = randomBytes(24).toString('base64url');
   const http = await startHttpHost({
     port: config.port,
@@ -53,6 +68,37 @@ async function main(): Promise<void> {
     await http.close();
     await sandbox.close();
     process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown());
+  process.once('SIGTERM', () => void shutdown());
+}
+
+/**
+ * Unusable settings: the workstation does not start (no sandbox, no host API). The terminal and
+ * the page at the workstation's address say what happened and how to restore the settings, and
+ * the event goes to the host event log. It never falls back to the defaults, which would run a
+ * production workstation as a training one under another id.
+ */
+async function refuseToServe(dataDir: string, port: number, error: SettingsUnusableError): Promise<void> {
+  const at = new Date();
+  const message = settingsUnusableMessage(error);
+  logHostEvent(dataDir, 'settings_unusable', { file: error.file, problem: error.problem, keptAs: error.keptAs, backup: error.backup, detail: error.detail }, at);
+  console.error(
+    [
+      `workstation: NOT SERVING — the settings file ${error.file} is ${error.problem} (${error.detail}).`,
+      error.keptAs ? `workstation: the damaged file is kept as ${error.keptAs}.` : null,
+      `workstation: logged in ${hostEventLogFile(dataDir)}. Restore the settings, then start again:`,
+      `${message.title}。${message.what}`,
+      ...message.steps.map((step, i) => `  ${i + 1}. ${step}`),
+    ]
+      .filter((line) => line !== null)
+      .join('\n'),
+  );
+  const page = await startRefusalServer({ port, refusal: { ...message, at: at.toISOString() } });
+  console.log(`WORKSTATION_REFUSED=${page.origin}/`);
+  const shutdown = async () => {
+    await page.close();
+    process.exit(1);
   };
   process.once('SIGINT', () => void shutdown());
   process.once('SIGTERM', () => void shutdown());

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { RootKeySchema } from '../../shared/contract';
+import { checkLibraryUrl } from '../../shared/library-url';
 
 /** Browser-mode settings, from the command line and the environment. */
 export interface BrowserModeConfig {
@@ -36,7 +37,7 @@ export function parseBrowserModeArgs(args: string[], env: Record<string, string 
   const config: BrowserModeConfig = {
     port: DEFAULT_PORT,
     dataDir: resolve(cwd, '.data'),
-    libraryUrl: env.LIBRARY_URL && env.LIBRARY_URL.length > 0 ? env.LIBRARY_URL : null,
+    libraryUrl: env.LIBRARY_URL && env.LIBRARY_URL.length > 0 ? parseLibraryUrl(env.LIBRARY_URL, 'LIBRARY_URL') : null,
     workstationId: env.WORKSTATION_ID && env.WORKSTATION_ID.length > 0 ? env.WORKSTATION_ID : null,
     staticDir: resolve(cwd, 'dist-web'),
     rootKey: env.ROOT_KEY ? parseRootKey(env.ROOT_KEY) : null,
@@ -54,9 +55,7 @@ export function parseBrowserModeArgs(args: string[], env: Record<string, string 
         config.dataDir = resolve(cwd, valueOf(args, i++, arg));
         break;
       case '--library': {
-        const url = valueOf(args, i++, arg);
-        if (!/^https?:\/\/[^\s]+$/.test(url)) throw new ConfigError('--library must be an http(s) URL, e.g. https://library.example/');
-        config.libraryUrl = url.replace(/\/+$/, '');
+        config.libraryUrl = parseLibraryUrl(valueOf(args, i++, arg), arg);
         break;
       }
       case '--workstation-id': {
@@ -79,6 +78,21 @@ export function parseBrowserModeArgs(args: string[], env: Record<string, string 
     throw new ConfigError('--library and --root-key go together: a library needs its pinned root key (<kid>:<public key hex>)');
   }
   return config;
+}
+
+/**
+ * Checks a library address given at start (`--library`, LIBRARY_URL): https:// to any host,
+ * http:// only to this machine (shared/library-url.ts). Returns it without trailing slashes.
+ */
+export function parseLibraryUrl(text: string, from: string): string {
+  const checked = checkLibraryUrl(text);
+  if (checked.ok) return checked.url;
+  if (checked.problem === 'insecure') {
+    throw new ConfigError(
+      `${from} must be an https:// URL (${text} is plain http to another machine, which would send bearer tokens and holders' data unencrypted); only a loopback address (127.0.0.1, localhost, [::1]) may use http://`,
+    );
+  }
+  throw new ConfigError(`${from} must be an absolute https:// URL without spaces, user name, query or fragment, e.g. https://library.example/`);
 }
 
 /** Parses `<kid>:<130 hex characters>`. */

@@ -22,6 +22,8 @@ export interface CounterDeps {
   library: LibraryClient;
   trust: TrustStore;
   token: () => Promise<string>;
+  /** The operator's session in force (OperatorSession.sessionId), or null when nobody is signed in. */
+  sessionId: () => string | null;
   workstationId: () => string;
   catalog: () => CatalogResponse | null;
   matters: () => MattersResponse | null;
@@ -32,14 +34,24 @@ export interface CounterDeps {
 // cases at once: a clerk who walks away from a case does not grow the host without bound.
 const MAX_HELD_CASES = 20;
 
+interface HeldFile {
+  contentType: string;
+  bytes: Uint8Array;
+}
+
 /**
- * The counter transaction's host side (DESIGN.md 2, steps 2–7): reading a 亮证码 offline,
+ * The counter transaction's host side (docs/architecture.md §4, steps 2–7): reading a 亮证码 offline,
  * grants, pulling and verifying every licence of a material, holding the files for the viewer,
  * purging them, and sending the usage record.
+ *
+ * A grant and the licence files pulled under it belong to the operator's session that obtained
+ * them and to their case: they are used only in that session (another operator signed in on the
+ * same workstation gets GRANT_INVALID / NOT_FOUND, as if they did not exist), a pull must name
+ * the grant's own case, and {@link forgetSession} drops them all when the session ends.
  */
 export class CounterService {
-  private readonly grants = new Map<string, Grant>();
-  private readonly files = new Map<string, Map<string, { contentType: string; bytes: Uint8Array }>>();
+  private readonly grants = new Map<string, { grant: Grant; sessionId: string }>();
+  private readonly files = new Map<string, { sessionId: string; licences: Map<string, HeldFile> }>();
   private readonly now: () => Date;
 
   constructor(private readonly deps: CounterDeps) {
@@ -61,28 +73,40 @@ export class CounterService {
   }
 
   async redeem(input: HostParsedInput<'grant.redeem'>): Promise<Grant> {
+    const sessionId = this.session();
     const { body } = await this.deps.library.request<unknown>('/authorizations/redeem', {
       method: 'POST',
       body: { token: input.token.trim(), matterCode: input.matterCode, caseNo: input.caseNo },
       token: await this.deps.token(),
       headers: this.contextHeaders(input.caseNo),
     });
-    return this.keepGrant(body);
+    return this.keepGrant(body, sessionId);
   }
 
   async duty(input: HostParsedInput<'grant.duty'>): Promise<Grant> {
+    const sessionId = this.session();
     const { body } = await this.deps.library.request<unknown>('/authorizations/duty', {
       method: 'POST',
       body: input,
       token: await this.deps.token(),
       headers: this.contextHeaders(input.caseNo),
     });
-    return this.keepGrant(body);
+    return this.keepGrant(body, sessionId);
   }
 
   /** Pulls one material: the query, then every licence's detail and file concurrently, each verified. */
   async pull(input: HostParsedInput<'material.pull'>): Promise<HostOutput<'material.pull'>> {
     const started = performance.now();
+    const sessionId = this.session();
+    // Before anything reaches the library: the grant must be one this session obtained, for this
+    // case and matter. One it does not know (another operator's, one dropped at a sign-out, or
+    // the host restarted) cannot be checked against the licence's holder either, so the clerk
+    // reads the code again.
+    const held = this.grants.get(input.grantId);
+    if (!held || held.sessionId !== sessionId || held.grant.caseNo !== input.caseNo || held.grant.matterCode !== input.matterCode) {
+      throw new HostCallError('GRANT_INVALID', '该授权不属于当前登录人员的本次办件，或已随退出登录清除，请重新扫描亮证码或重新授权。');
+    }
+    const grant = held.grant;
     const token = await this.deps.token();
     const headers = this.contextHeaders(input.caseNo, input.purpose);
     const { body } = await this.deps.library.request<unknown>('/licences/query', {
@@ -95,10 +119,6 @@ export class CounterService {
     if (!query.success) throw new HostCallError('LIBRARY_ERROR', '证照库返回的查询结果格式不符合接口约定，请联系技术支持。');
     const access = new URLSearchParams({ grantId: input.grantId, matterCode: input.matterCode, materialId: input.materialId }).toString();
     const trust = await this.deps.trust.cached();
-    const grant = this.grants.get(input.grantId);
-    // The host keeps the grants it obtained; one it does not know (the host restarted) cannot
-    // be checked against the licence's holder, so the clerk reads the code again.
-    if (!grant) throw new HostCallError('GRANT_INVALID');
     const faceFields = this.deps
       .matters()
       ?.matters.find((m) => m.code === input.matterCode)
@@ -126,7 +146,7 @@ export class CounterService {
           faceFields,
           now: this.now(),
         });
-        if (bytes) this.holdFile(input.caseNo, summary.id, detail.data.file.contentType, bytes);
+        if (bytes) this.holdFile(sessionId, input.caseNo, summary.id, detail.data.file.contentType, bytes);
         return {
           summary: detail.data.licence,
           fields: detail.data.disclosed.map((field) => ({
@@ -140,6 +160,8 @@ export class CounterService {
         };
       }),
     );
+    // Signed out while the library answered: the licences are not for whoever is at the window now.
+    this.stillIn(sessionId);
     return { materialId: input.materialId, pulledAt: this.now().toISOString(), latencyMs: Math.round(performance.now() - started), licences };
   }
 
@@ -179,19 +201,35 @@ export class CounterService {
     }
   }
 
-  /** The PDF of a licence the case holds. */
+  /** The PDF of a licence the case holds, to the session that pulled it only. */
   file({ caseNo, licenceId }: HostParsedInput<'licence.file'>): HostOutput<'licence.file'> {
-    const held = this.files.get(caseNo)?.get(licenceId);
+    const sessionId = this.deps.sessionId();
+    const forCase = this.files.get(caseNo);
+    const held = forCase && forCase.sessionId === sessionId ? forCase.licences.get(licenceId) : undefined;
     if (!held) throw new HostCallError('NOT_FOUND', '该证照文件已清除或尚未调取，请重新调取后查看。');
     return { contentType: held.contentType, dataBase64: Buffer.from(held.bytes).toString('base64') };
   }
 
-  /** Forgets everything held for a case: files and its grant (Art. 27). */
+  /** Forgets everything the signed-in session holds for a case: files and its grant (Art. 27). */
   purge({ caseNo }: HostParsedInput<'case.purge'>): HostOutput<'case.purge'> {
-    const purgedLicences = this.files.get(caseNo)?.size ?? 0;
-    this.files.delete(caseNo);
-    for (const [id, grant] of this.grants) if (grant.caseNo === caseNo) this.grants.delete(id);
+    const sessionId = this.deps.sessionId();
+    const forCase = this.files.get(caseNo);
+    let purgedLicences = 0;
+    if (forCase && forCase.sessionId === sessionId) {
+      purgedLicences = forCase.licences.size;
+      this.files.delete(caseNo);
+    }
+    for (const [id, held] of this.grants) if (held.grant.caseNo === caseNo && held.sessionId === sessionId) this.grants.delete(id);
     return { purgedLicences };
+  }
+
+  /**
+   * Drops everything held for a session's cases — grants and licence files — when it ends
+   * (sign-out, expiry, another sign-in): nothing pulled for one operator outlives their sitting.
+   */
+  forgetSession(sessionId: string): void {
+    for (const [caseNo, held] of this.files) if (held.sessionId === sessionId) this.files.delete(caseNo);
+    for (const [id, held] of this.grants) if (held.sessionId === sessionId) this.grants.delete(id);
   }
 
   /** Sends a usage record with its idempotency key: a replay returns the first result. */
@@ -208,7 +246,7 @@ export class CounterService {
     return parsed.data;
   }
 
-  // The pull context (DESIGN.md 2, step 3) that API.md's bodies have no field for travels in
+  // The pull context (docs/library-api.md §8) that the bodies have no field for travels in
   // headers: the case, the workstation and the purpose; the operator is the bearer token's.
   private contextHeaders(caseNo: string, purpose?: string): Record<string, string> {
     const headers: Record<string, string> = { 'x-case-no': caseNo, 'x-workstation-id': this.deps.workstationId() };
@@ -216,21 +254,40 @@ export class CounterService {
     return headers;
   }
 
-  private keepGrant(body: unknown): Grant {
+  /** The session in force; UNAUTHENTICATED when nobody is signed in. */
+  private session(): string {
+    const sessionId = this.deps.sessionId();
+    if (sessionId === null) throw new HostCallError('UNAUTHENTICATED');
+    return sessionId;
+  }
+
+  /** Throws UNAUTHENTICATED unless `sessionId` is still the session in force. */
+  private stillIn(sessionId: string): void {
+    if (this.deps.sessionId() !== sessionId) throw new HostCallError('UNAUTHENTICATED', '登录已结束，本次调取的结果已丢弃，请重新登录后再办理。');
+  }
+
+  private keepGrant(body: unknown, sessionId: string): Grant {
     const grant = Grant.safeParse(body);
     if (!grant.success) throw new HostCallError('LIBRARY_ERROR', '证照库返回的授权格式不符合接口约定，请联系技术支持。');
-    this.grants.set(grant.data.grantId, grant.data);
+    this.stillIn(sessionId);
+    this.grants.set(grant.data.grantId, { grant: grant.data, sessionId });
     return grant.data;
   }
 
-  private holdFile(caseNo: string, licenceId: string, contentType: string, bytes: Uint8Array): void {
+  private holdFile(sessionId: string, caseNo: string, licenceId: string, contentType: string, bytes: Uint8Array): void {
+    // A file that arrives after its session ended is not kept (the pull then fails).
+    if (this.deps.sessionId() !== sessionId) return;
     let held = this.files.get(caseNo);
+    if (held && held.sessionId !== sessionId) {
+      this.files.delete(caseNo);
+      held = undefined;
+    }
     if (!held) {
       if (this.files.size >= MAX_HELD_CASES) this.files.delete(this.files.keys().next().value!);
-      held = new Map();
+      held = { sessionId, licences: new Map() };
       this.files.set(caseNo, held);
     }
-    held.set(licenceId, { contentType, bytes });
+    held.licences.set(licenceId, { contentType, bytes });
   }
 }
 

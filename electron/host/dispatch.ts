@@ -8,6 +8,10 @@ import {
   type Operator,
 } from '../../shared/contract';
 import { HostCallError, hostFailure, type HostResult } from '../../shared/errors';
+import { MAX_JSON_DEPTH, valueTooDeep } from '../../shared/json-depth';
+
+/** What the host answers (BAD_REQUEST) for a call nested beyond MAX_JSON_DEPTH (shared/json-depth.ts). */
+export const TOO_DEEP_MESSAGE_ZH = `提交的内容嵌套超过 ${MAX_JSON_DEPTH} 层，不是工作台能处理的数据，已拒绝；请检查该条内容，如反复出现请联系技术支持。`;
 
 /** What a handler knows about the call besides its input. */
 export interface CallContext {
@@ -25,8 +29,10 @@ function issuesOf(error: z.ZodError): Record<string, unknown> {
 }
 
 /**
- * Runs one host call for either transport: checks the name, validates the input against the
- * contract, enforces the call's roles, runs the handler, and always answers an envelope.
+ * Runs one host call for either transport: checks the input's nesting (before the validator,
+ * which recurses once per level: an IPC argument may be any structured clone, even cyclic),
+ * checks the name, validates the input against the contract, enforces the call's roles, runs
+ * the handler, and always answers an envelope.
  */
 export async function dispatchHostCall(
   handlers: HostHandlers,
@@ -35,6 +41,7 @@ export async function dispatchHostCall(
   rawInput: unknown,
   onUnexpected: (error: unknown, name: string) => void = () => {},
 ): Promise<HostResult<unknown>> {
+  if (valueTooDeep(rawInput)) return hostFailure('BAD_REQUEST', TOO_DEEP_MESSAGE_ZH);
   if (!isHostCallName(name)) return hostFailure('UNKNOWN_CALL');
   const spec = hostContract[name];
   const parsed = spec.input.safeParse(rawInput ?? {});

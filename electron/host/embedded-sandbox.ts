@@ -25,7 +25,7 @@ export function embeddedSandbox(dataDir: string): EmbeddedSandbox {
         throw error;
       });
       const sandbox = await running;
-      return { url: sandbox.url, rootKey: sandbox.rootKey };
+      return { url: sandbox.url, rootKey: sandbox.rootKey, reader: sandbox.reader };
     },
     async close() {
       const started = running;

@@ -1,8 +1,8 @@
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { HostSettings, ObjectionBatchResult, Operator } from '../../shared/contract';
 import { HostCallError, RETRYABLE_DELIVERY_CODES } from '../../shared/errors';
 import { CatalogResponse, MattersResponse, ObjectionListResponse, ObjectionReceipt, type ObjectionRequest, type TrustRoot } from '../../shared/library-api';
-import { checkTrustList, TRUST_LIST_PROBLEM_MESSAGES } from '../../shared/trust';
+import { checkTrustList } from '../../shared/trust';
 import { CounterService } from './counter';
 import { CredentialStore } from './credentials';
 import type { HostHandlers } from './dispatch';
@@ -10,13 +10,19 @@ import { LibraryClient } from './library-client';
 import { LinkMonitor } from './link-monitor';
 import { ReferenceData } from './reference-data';
 import { OperatorSession } from './session';
-import { saveSettings } from './settings-store';
-import { TrustStore } from './trust';
+import { SignInThrottle } from './sign-in-throttle';
+import { DEFAULT_DEVICE_SETTINGS } from '../../shared/devices';
+import { DevicesService } from './devices/service';
+import type { PrintingPort } from './devices/printing';
+import { loadDeviceSettings, saveDeviceSettings, saveSettings } from './settings-store';
+import { TrustStore, TRUST_LIST_PROBLEM_MESSAGES } from './trust';
 
 /** A library the host can talk to: the production library or the sandbox. */
 export interface LibraryTarget {
   url: string;
   rootKey: TrustRoot;
+  /** The sandbox's ID-card reader simulator, when the target is a sandbox running one. */
+  reader?: { httpUrl: string; wsUrl: string } | null;
 }
 
 /** What the host needs to know about its deployment. */
@@ -31,6 +37,10 @@ export interface HostConfig {
   settingsFile: string | null;
   /** Starts (once) and returns the library sandbox: the embedded default and the training library. */
   openSandbox: () => Promise<LibraryTarget>;
+  /** The clock (tests move it to expire a session); the system clock by default. */
+  now?: () => Date;
+  /** The printer (the Electron main process provides it); browser mode prints through the browser. */
+  printing?: PrintingPort | null;
 }
 
 /** The host services behind both transports. */
@@ -57,10 +67,11 @@ class LibraryContext {
     dataDir: string,
     credentials: CredentialStore,
     workstationId: () => string,
+    now: () => Date,
   ) {
     this.client = new LibraryClient(target.url);
     this.link = new LinkMonitor(this.client);
-    this.session = new OperatorSession(this.client, workstationId, credentials, `${mode}:${target.rootKey.kid}`);
+    this.session = new OperatorSession(this.client, workstationId, credentials, `${mode}:${target.rootKey.kid}`, now);
     this.catalog = new ReferenceData(this.client, '/catalog', CatalogResponse);
     this.matters = new ReferenceData(this.client, '/matters', MattersResponse);
     this.trust = new TrustStore(this.client, target.rootKey, join(dataDir, `trust-${mode}.json`));
@@ -68,10 +79,28 @@ class LibraryContext {
       library: this.client,
       trust: this.trust,
       token: () => this.session.token(),
+      sessionId: () => this.session.sessionId(),
       workstationId,
       catalog: () => this.catalog.peek(),
       matters: () => this.matters.peek(),
+      now,
     });
+    // Whatever ends a session (sign-out, expiry, another sign-in, a switch of library) drops the
+    // grants and licence files held for its cases.
+    this.session.onEnd(({ sessionId }) => this.counter.forgetSession(sessionId));
+  }
+
+  /**
+   * Right after an online sign-in, without keeping the clerk waiting: the trust list (a 亮证码
+   * must be checkable offline later today) and the catalog and usage lists the counter asks for
+   * next, which then join these requests instead of starting their own.
+   */
+  warmUp(): void {
+    void this.trust.refresh().catch(() => undefined);
+    void this.session
+      .token()
+      .then((token) => Promise.allSettled([this.catalog.get(token), this.matters.get(token)]))
+      .catch(() => undefined);
   }
 
   /** The catalog and usage lists the counter needs for labels and face fields. */
@@ -97,18 +126,32 @@ async function probeLibrary(target: LibraryTarget): Promise<void> {
 /** Builds the host services and the handlers object both transports serve. */
 export async function createHost(config: HostConfig): Promise<Host> {
   let settings = { ...config.settings };
-  const credentials = new CredentialStore(join(config.dataDir, 'operators.json'));
+  const now = config.now ?? (() => new Date());
+  const credentials = new CredentialStore(join(config.dataDir, 'operators.json'), now);
+  // One limit for the workstation, whichever library it talks to (production or training).
+  const throttle = new SignInThrottle(join(config.dataDir, 'sign-in-throttle.json'), now);
   const workstationId = () => settings.workstationId;
   const production = (): LibraryTarget | null =>
     settings.libraryUrl && settings.rootKey ? { url: settings.libraryUrl, rootKey: settings.rootKey } : null;
 
   const contextFor = async (mode: 'sandbox' | 'library'): Promise<LibraryContext> => {
     const target = mode === 'library' ? production()! : await config.openSandbox();
-    return new LibraryContext(target, mode, config.dataDir, credentials, workstationId);
+    return new LibraryContext(target, mode, config.dataDir, credentials, workstationId, now);
   };
   let ctx = await contextFor(production() ? 'library' : 'sandbox');
 
   const view = () => ({ settings, training: ctx.mode === 'sandbox', trainingForced: production() === null });
+
+  // Device settings live beside the workstation settings, in their own file (devices.json).
+  const devicesFile = config.settingsFile ? join(dirname(config.settingsFile), 'devices.json') : null;
+  const devices = new DevicesService({
+    settings: devicesFile ? loadDeviceSettings(devicesFile) : structuredClone(DEFAULT_DEVICE_SETTINGS),
+    save: devicesFile ? (next) => saveDeviceSettings(devicesFile, next) : undefined,
+    training: () => ctx.mode === 'sandbox',
+    // Only asked in training, when the sandbox runs already: its simulator stands in for the reader.
+    simulator: async () => (await config.openSandbox()).reader ?? null,
+    printing: config.printing ?? null,
+  });
 
   // A switch of library ends the operator's session: accounts and grants belong to one library.
   const switchTo = async (mode: 'sandbox' | 'library') => {
@@ -138,9 +181,8 @@ export async function createHost(config: HostConfig): Promise<Host> {
       paperRetentionDays: settings.paperRetentionDays,
     }),
     'session.signIn': async ({ username, password }) => {
-      const signedIn = await ctx.session.signIn(username, password);
-      // Online, fetch the trust list at once: a 亮证码 must be checkable offline later today.
-      if (!signedIn.offline) await ctx.trust.refresh().catch(() => undefined);
+      const signedIn = await throttle.attempt(username, () => ctx.session.signIn(username, password));
+      if (!signedIn.offline) ctx.warmUp();
       return signedIn;
     },
     'session.current': async () => ({ operator: ctx.session.operator(), expiresAt: ctx.session.expiresAt() }),
@@ -206,6 +248,15 @@ export async function createHost(config: HostConfig): Promise<Host> {
       if (libraryChanged && ctx.mode === 'library') await switchTo(production() ? 'library' : 'sandbox');
       return view();
     },
+    'devices.readIdCard': async () => devices.readIdCard(),
+    'devices.readerStatus': async () => devices.readerStatus(),
+    'devices.settings.get': async () => devices.view(),
+    'devices.settings.set': async (next) => {
+      const { changes } = devices.update(next);
+      return { ...devices.view(), changes };
+    },
+    'print.printers': async () => devices.printers(),
+    'print.document': async (job) => devices.print(job),
     'training.set': async ({ on }) => {
       if (!on && !production()) {
         throw new HostCallError('BAD_REQUEST', '本工作台尚未配置正式证照库，只能在演示/培训环境中运行；请先在设置中填写证照库地址和根密钥。');

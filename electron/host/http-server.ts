@@ -1,11 +1,14 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import { join, normalize, resolve, sep } from 'node:path';
 import { timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { dispatchHostCall, type HostHandlers } from './dispatch';
+import { dispatchHostCall, TOO_DEEP_MESSAGE_ZH, type HostHandlers } from './dispatch';
 import type { Operator } from '../../shared/contract';
 import { RENDERER_CSP } from './csp';
+import { contentTypeOf } from './mime';
+import { jsonTextTooDeep } from '../../shared/json-depth';
+import { hostFailure } from '../../shared/errors';
 
 /** Options of the browser-mode transport. */
 export interface HttpHostOptions {
@@ -33,24 +36,15 @@ export const SECRET_HEADER = 'x-workstation-key';
 /** Path prefix of host calls: `POST /host/<call name>`. */
 export const HOST_PATH = '/host/';
 const MAX_BODY = 32 * 1024 * 1024;
-
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-  '.wasm': 'application/wasm',
-  '.map': 'application/json; charset=utf-8',
-  '.bcmap': 'application/octet-stream',
-  '.pfb': 'application/octet-stream',
-};
+/**
+ * `POST /host/_batch` carries several calls in one request, `{"calls": [{name, input}, …]}`, and
+ * answers one NDJSON line `{"index", "result"}` per call as each completes. A browser opens at
+ * most six connections to one host, so a counter's eight concurrent pulls would otherwise wait
+ * for each other (the Electron transport has no such limit).
+ */
+export const HOST_BATCH_NAME = '_batch';
+/** Calls in one batch at most: the page's bursts are a case's materials and its start-up. */
+export const MAX_BATCH_CALLS = 32;
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -61,6 +55,33 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
     'x-content-type-options': 'nosniff',
   });
   res.end(text);
+}
+
+const BAD_ADDRESS = hostFailure('BAD_REQUEST', '请求地址无效（含有无法解码的字符），请检查后重试。');
+
+/**
+ * The request's path, parsed as a path only: a request line such as `//evil.example/x` or `*`
+ * is not an address of another host, and one that does not parse is null (answered 400).
+ */
+function requestPath(rawUrl: string | undefined, ownOrigin: string): string | null {
+  const raw = rawUrl ?? '/';
+  if (!raw.startsWith('/')) return null;
+  try {
+    return new URL(ownOrigin + raw).pathname;
+  } catch {
+    return null;
+  }
+}
+
+/** A path or path segment decoded, or null when it is not valid percent-encoded UTF-8 or decodes to a NUL. */
+function decodePath(text: string): string | null {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(text);
+  } catch {
+    return null;
+  }
+  return decoded.includes('\0') ? null : decoded;
 }
 
 function secretMatches(given: string | undefined, secret: string): boolean {
@@ -83,7 +104,7 @@ async function readBody(req: IncomingMessage): Promise<Buffer | 'too_large'> {
 
 /**
  * The browser-mode transport: serves the renderer and the host API on 127.0.0.1 only.
- * A local web page must not be able to drive the workstation (DESIGN.md 7), hence: the Host
+ * A local web page must not be able to drive the workstation (docs/architecture.md §9), hence: the Host
  * header must name this server (DNS rebinding), a host call's Origin must be this server's own
  * (403 otherwise), and it must carry the per-launch secret (401 otherwise).
  */
@@ -96,51 +117,70 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       options.onUnexpected?.(error, req.url ?? '');
-      if (!res.headersSent) sendJson(res, 500, { ok: false, error: { code: 'INTERNAL', message: '工作台内部错误，请重试。' } });
+      if (!res.headersSent) sendJson(res, 500, hostFailure('INTERNAL', '工作台内部错误，请重试。'));
       else res.destroy();
     });
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!allowedHosts().has(req.headers.host ?? '')) {
-      sendJson(res, 403, { ok: false, error: { code: 'FORBIDDEN', message: '请求的主机名不是本工作台。' } });
+      sendJson(res, 403, hostFailure('FORBIDDEN', '请求的主机名不是本工作台。'));
       return;
     }
-    const url = new URL(req.url ?? '/', ownOrigin());
-    if (url.pathname.startsWith(HOST_PATH)) {
-      await handleHostCall(req, res, decodeURIComponent(url.pathname.slice(HOST_PATH.length)));
+    const pathname = requestPath(req.url, ownOrigin());
+    if (pathname === null) {
+      sendJson(res, 400, BAD_ADDRESS);
+      return;
+    }
+    if (pathname.startsWith(HOST_PATH)) {
+      await handleHostCall(req, res, pathname.slice(HOST_PATH.length));
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      sendJson(res, 405, { ok: false, error: { code: 'BAD_REQUEST', message: '不支持的请求方式。' } });
+      sendJson(res, 405, hostFailure('BAD_REQUEST', '不支持的请求方式。'));
       return;
     }
-    await serveStatic(url.pathname, res, req.method === 'HEAD');
+    await serveStatic(pathname, res, req.method === 'HEAD');
   }
 
-  async function handleHostCall(req: IncomingMessage, res: ServerResponse, name: string): Promise<void> {
+  async function handleHostCall(req: IncomingMessage, res: ServerResponse, encodedName: string): Promise<void> {
     if (req.headers.origin !== ownOrigin()) {
-      sendJson(res, 403, { ok: false, error: { code: 'FORBIDDEN', message: '只接受来自本工作台页面的请求。' } });
+      sendJson(res, 403, hostFailure('FORBIDDEN', '只接受来自本工作台页面的请求。'));
       return;
     }
     if (!secretMatches(req.headers[SECRET_HEADER] as string | undefined, options.secret)) {
-      sendJson(res, 401, { ok: false, error: { code: 'UNAUTHENTICATED', message: '工作台访问密钥无效，请使用启动时打印的地址重新打开。' } });
+      sendJson(res, 401, hostFailure('UNAUTHENTICATED', '工作台访问密钥无效，请使用启动时打印的地址重新打开。'));
       return;
     }
     if (req.method !== 'POST') {
-      sendJson(res, 405, { ok: false, error: { code: 'BAD_REQUEST', message: '主机调用只接受 POST。' } });
+      sendJson(res, 405, hostFailure('BAD_REQUEST', '主机调用只接受 POST。'));
+      return;
+    }
+    const name = decodePath(encodedName);
+    if (name === null) {
+      sendJson(res, 400, BAD_ADDRESS);
       return;
     }
     const body = await readBody(req);
     if (body === 'too_large') {
-      sendJson(res, 413, { ok: false, error: { code: 'TOO_LARGE', message: '提交的内容过大，请减少附件或压缩后重试。' } });
+      sendJson(res, 413, hostFailure('TOO_LARGE', '提交的内容过大，请减少附件或压缩后重试。'));
+      return;
+    }
+    const text = body.toString('utf8');
+    // Before parsing and before the contract's validator, which recurses once per level.
+    if (jsonTextTooDeep(text)) {
+      sendJson(res, 400, hostFailure('BAD_REQUEST', TOO_DEEP_MESSAGE_ZH));
       return;
     }
     let input: unknown;
     try {
-      input = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
+      input = body.length === 0 ? {} : JSON.parse(text);
     } catch {
-      sendJson(res, 400, { ok: false, error: { code: 'BAD_REQUEST', message: '请求内容不是有效的 JSON。' } });
+      sendJson(res, 400, hostFailure('BAD_REQUEST', '请求内容不是有效的 JSON。'));
+      return;
+    }
+    if (name === HOST_BATCH_NAME) {
+      await answerBatch(res, input);
       return;
     }
     const result = await dispatchHostCall(options.handlers, options.currentOperator, name, input, options.onUnexpected);
@@ -148,11 +188,35 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     sendJson(res, 200, result);
   }
 
+  async function answerBatch(res: ServerResponse, input: unknown): Promise<void> {
+    const calls = (input as { calls?: unknown } | null)?.calls;
+    if (!Array.isArray(calls) || calls.length === 0 || calls.length > MAX_BATCH_CALLS || !calls.every((c) => typeof c === 'object' && c !== null)) {
+      sendJson(res, 400, hostFailure('BAD_REQUEST', `批量主机调用须为 1 至 ${MAX_BATCH_CALLS} 个调用。`));
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/x-ndjson; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+    res.flushHeaders();
+    // Each call is dispatched on its own, exactly as if it had come alone, and answered as soon
+    // as it is done: a slow pull does not hold back the others' progress.
+    await Promise.all(
+      (calls as Array<{ name?: unknown; input?: unknown }>).map(async (call, index) => {
+        const result = await dispatchHostCall(options.handlers, options.currentOperator, call.name, call.input, options.onUnexpected);
+        if (!res.destroyed) res.write(`${JSON.stringify({ index, result })}\n`);
+      }),
+    );
+    res.end();
+  }
+
   async function serveStatic(pathname: string, res: ServerResponse, headOnly: boolean): Promise<void> {
-    const relative = normalize(decodeURIComponent(pathname)).replace(/^([/\\])+/, '');
+    const decoded = decodePath(pathname);
+    if (decoded === null) {
+      sendJson(res, 400, BAD_ADDRESS);
+      return;
+    }
+    const relative = normalize(decoded).replace(/^([/\\])+/, '');
     let file = resolve(join(staticRoot, relative));
     if (file !== staticRoot && !file.startsWith(staticRoot + sep)) {
-      sendJson(res, 404, { ok: false, error: { code: 'NOT_FOUND', message: '文件不存在。' } });
+      sendJson(res, 404, hostFailure('NOT_FOUND', '文件不存在。'));
       return;
     }
     let info = await stat(file).catch(() => null);
@@ -162,11 +226,11 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     }
     // The renderer routes in the page (hash history); unknown paths are not files.
     if (!info?.isFile()) {
-      sendJson(res, 404, { ok: false, error: { code: 'NOT_FOUND', message: '文件不存在。' } });
+      sendJson(res, 404, hostFailure('NOT_FOUND', '文件不存在。'));
       return;
     }
     const content = await readFile(file);
-    const type = MIME[extname(file).toLowerCase()] ?? 'application/octet-stream';
+    const type = contentTypeOf(file);
     const headers: Record<string, string | number> = {
       'content-type': type,
       'content-length': content.length,

@@ -22,7 +22,7 @@ export interface LibraryResponse<T> {
   etag: string | null;
 }
 
-// Library error codes (API.md "Common") map onto host codes one to one where they exist.
+// Library error codes (docs/library-api.md §1) map onto host codes one to one where they exist.
 const LIBRARY_TO_HOST: Record<string, HostErrorCode> = {
   BAD_REQUEST: 'BAD_REQUEST',
   UNAUTHENTICATED: 'UNAUTHENTICATED',
@@ -43,8 +43,8 @@ const LIBRARY_TO_HOST: Record<string, HostErrorCode> = {
 export type LibraryCallObserver = (outcome: { ok: boolean; reachable: boolean; latencyMs: number }) => void;
 
 /**
- * The one client through which the host talks to the city e-licence library (DESIGN.md 3).
- * It speaks API.md; a deployment whose gateway differs gets an adapter in front of this.
+ * The one client through which the host talks to the city e-licence library (docs/architecture.md §3.3).
+ * It speaks docs/library-api.md; a deployment whose gateway differs gets an adapter in front of this.
  * Network failures and timeouts become LIBRARY_UNAVAILABLE; library errors keep their code
  * and the library's own Chinese message.
  */

@@ -5,9 +5,14 @@ import type { LibraryClient } from './library-client';
 /**
  * A versioned library resource (catalog, usage lists) kept in the host and revalidated with
  * its ETag, so that a workstation fetches the full list only when the library changed it.
+ * Requests made while one is under way share it: the sign-in's warm-up, the shell and the
+ * counter page all ask within the same moment, and each revalidation is a round trip to the
+ * library on the clerk's way to the counter. Every answer is the library's own (none is served
+ * from memory without asking), so an unreachable library is noticed at once.
  */
 export class ReferenceData<S extends z.ZodType> {
   private cached: { etag: string | null; body: z.output<S> } | null = null;
+  private pending: Promise<z.output<S>> | null = null;
 
   constructor(
     private readonly library: LibraryClient,
@@ -20,8 +25,13 @@ export class ReferenceData<S extends z.ZodType> {
     return this.cached?.body ?? null;
   }
 
-  /** The current resource; a library answer that does not match API.md is LIBRARY_ERROR. */
-  async get(token: string): Promise<z.output<S>> {
+  /** The current resource; a library answer that does not match docs/library-api.md is LIBRARY_ERROR. */
+  get(token: string): Promise<z.output<S>> {
+    this.pending ??= this.revalidate(token).finally(() => (this.pending = null));
+    return this.pending;
+  }
+
+  private async revalidate(token: string): Promise<z.output<S>> {
     const response = await this.library.request<unknown>(this.path, {
       token,
       ifNoneMatch: this.cached?.etag ?? undefined,

@@ -1,16 +1,25 @@
 import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from './atomic-file';
 import type { TrustList, TrustRoot } from '../../shared/library-api';
-import { checkTrustList, TRUST_LIST_PROBLEM_MESSAGES, type VerifiedTrustList } from '../../shared/trust';
+import { checkTrustList, type TrustListProblem, type VerifiedTrustList } from '../../shared/trust';
 import { HostCallError } from '../../shared/errors';
 import type { LibraryClient } from './library-client';
 
+/** The host's sentences for a refused trust list (in its envelopes: the settings page, a failed refresh). */
+export const TRUST_LIST_PROBLEM_MESSAGES: Record<TrustListProblem, string> = {
+  malformed: '信任列表格式不正确，请联系管理员。',
+  root_kid_mismatch: '信任列表不是由本机预置的根密钥签发，已拒绝使用。',
+  bad_signature: '信任列表的根签名验证失败，已拒绝使用。',
+  duplicate_kid: '信任列表中存在重复的密钥标识，已拒绝使用。',
+};
+
 /**
  * The trust list, verified against the pinned root key before anything relies on it, and kept
- * on disk so that a token can still be checked offline after a restart (DESIGN.md 6).
+ * on disk so that a token can still be checked offline after a restart (docs/architecture.md §8).
  */
 export class TrustStore {
   private current: { trust: VerifiedTrustList; verifiedAt: string } | null = null;
+  private refreshing: Promise<VerifiedTrustList> | null = null;
 
   constructor(
     private readonly library: LibraryClient,
@@ -21,8 +30,16 @@ export class TrustStore {
     if (cacheFile) this.current = this.readCache(cacheFile);
   }
 
-  /** Fetches and verifies the trust list; offline, the last verified one is kept. */
-  async refresh(): Promise<VerifiedTrustList> {
+  /**
+   * Fetches and verifies the trust list; offline, the last verified one is kept. Calls made
+   * while a fetch is under way share it (a sign-in and the page's start-up both ask).
+   */
+  refresh(): Promise<VerifiedTrustList> {
+    this.refreshing ??= this.fetchAndVerify().finally(() => (this.refreshing = null));
+    return this.refreshing;
+  }
+
+  private async fetchAndVerify(): Promise<VerifiedTrustList> {
     const { body } = await this.library.request<unknown>('/trust');
     const checked = checkTrustList(body, this.root);
     if (!checked.ok) throw new HostCallError('LIBRARY_ERROR', `${TRUST_LIST_PROBLEM_MESSAGES[checked.problem]}请联系技术支持核对根密钥。`);
@@ -44,7 +61,7 @@ export class TrustStore {
     return { trust: this.current!.trust.list, verifiedAt: this.current!.verifiedAt };
   }
 
-  /** The last verified trust list without asking the library, fetching it only if there is none. */
+  /** The last verified trust list without asking the library, fetching it only if there is none (or joining a fetch under way). */
   async cached(): Promise<VerifiedTrustList> {
     return this.current?.trust ?? (await this.refresh());
   }

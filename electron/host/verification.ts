@@ -1,4 +1,4 @@
-import { verifyLicence, type VerificationReport } from '../../shared/licence-verify';
+import { faceFieldVerification, verifyLicence, type FieldVerification, type VerificationReport } from '../../shared/licence-verify';
 import type { Holder, LicenceDetail } from '../../shared/library-api';
 import type { VerifiedTrustList } from '../../shared/trust';
 
@@ -12,18 +12,13 @@ export interface PulledLicenceInput {
   now: Date;
 }
 
-/** A verification report and, per disclosed field, whether its digest matched the signed list. */
+/** A verification report and, per disclosed field, whether it counts as verified. */
 export interface PulledLicenceVerification {
   report: VerificationReport;
-  fieldResults: Map<string, 'pass' | 'fail' | 'unknown'>;
+  fieldResults: Map<string, FieldVerification>;
 }
 
-/**
- * Verifies a pulled licence with shared/'s pure rules (DESIGN.md 5) and derives each field's
- * mark for the viewer. A field is marked verified only when its own digest check passed and the
- * licence's signature check passed: a matching digest in a list whose signature fails proves
- * nothing, so nothing unverified looks verified.
- */
+/** Verifies a pulled licence with shared/'s rules and marks each disclosed field by {@link faceFieldVerification}. */
 export function verifyPulledLicence(input: PulledLicenceInput): PulledLicenceVerification {
   const report = verifyLicence({
     detail: input.detail,
@@ -33,13 +28,6 @@ export function verifyPulledLicence(input: PulledLicenceInput): PulledLicenceVer
     now: input.now,
     faceFields: input.faceFields,
   });
-  const signatureOk = report.checks.some((c) => c.check === 'signature' && c.result === 'pass');
-  const fieldResults = new Map<string, 'pass' | 'fail' | 'unknown'>();
-  for (const field of input.detail.disclosed) {
-    const digest = report.checks.find((c) => c.check === 'field_digest' && c.field === field.key);
-    if (!digest || digest.result === 'unknown') fieldResults.set(field.key, 'unknown');
-    else if (digest.result !== 'pass') fieldResults.set(field.key, 'fail');
-    else fieldResults.set(field.key, signatureOk ? 'pass' : 'unknown');
-  }
+  const fieldResults = new Map(input.detail.disclosed.map((field) => [field.key, faceFieldVerification(report, field.key)]));
   return { report, fieldResults };
 }

@@ -3,15 +3,18 @@
  * camera-only permission handler and the host API on IPC. Everything else lives in ../host,
  * which browser mode runs too.
  */
-import { app, ipcMain, protocol, session } from 'electron';
+import { app, dialog, ipcMain, protocol, session, type BrowserWindow } from 'electron';
 import { join } from 'node:path';
 import { embeddedSandbox } from '../host/embedded-sandbox';
 import { createHost } from '../host/host';
-import { parseRootKey } from '../host/config';
-import { loadSettings } from '../host/settings-store';
+import { ConfigError, parseLibraryUrl, parseRootKey } from '../host/config';
+import { logHostEvent } from '../host/event-log';
+import { loadSettings, SettingsUnusableError, settingsUnusableMessage } from '../host/settings-store';
+import type { HostSettings } from '../../shared/contract';
 import { registerHostIpc } from './ipc';
 import { isPermissionAllowed } from './permissions';
-import { serveAppRequest } from './protocol';
+import { appProtocolHandler } from './protocol';
+import { createPrinting } from './printing';
 import { APP_HOST, APP_ORIGIN, APP_SCHEME, createMainWindow, registerBridgePreload } from './window';
 
 protocol.registerSchemesAsPrivileged([
@@ -27,10 +30,7 @@ if (!app.requestSingleInstanceLock()) {
 async function start(): Promise<void> {
   await app.whenReady();
   const rendererDir = join(import.meta.dirname, '../renderer');
-  protocol.handle(APP_SCHEME, (request) => {
-    if (new URL(request.url).host !== APP_HOST) return new Response('not found', { status: 404 });
-    return serveAppRequest(rendererDir, request.url);
-  });
+  protocol.handle(APP_SCHEME, appProtocolHandler(rendererDir, APP_HOST));
 
   session.defaultSession.setPermissionRequestHandler((contents, permission, callback, details) => {
     callback(isPermissionAllowed(permission, details.requestingUrl ?? contents.getURL(), details as { mediaTypes?: string[] }, APP_ORIGIN));
@@ -41,16 +41,32 @@ async function start(): Promise<void> {
 
   const dataDir = app.getPath('userData');
   const settingsFile = join(dataDir, 'settings.json');
-  const settings = loadSettings(settingsFile);
-  // A deployment may preset the library through the environment; the settings page changes it later.
-  if (process.env.LIBRARY_URL && process.env.ROOT_KEY) {
-    settings.libraryUrl = process.env.LIBRARY_URL;
-    settings.rootKey = parseRootKey(process.env.ROOT_KEY);
+  let settings: HostSettings;
+  try {
+    settings = loadSettings(settingsFile);
+    // A deployment may preset the library through the environment; the settings page changes it later.
+    if (process.env.LIBRARY_URL && process.env.ROOT_KEY) {
+      settings.libraryUrl = parseLibraryUrl(process.env.LIBRARY_URL, 'LIBRARY_URL');
+      settings.rootKey = parseRootKey(process.env.ROOT_KEY);
+    }
+  } catch (error) {
+    // Unusable settings never fall back to the defaults (a training workstation under another
+    // id): the app says why and how to restore them, logs it, and does not start.
+    if (error instanceof SettingsUnusableError) {
+      logHostEvent(dataDir, 'settings_unusable', { file: error.file, problem: error.problem, keptAs: error.keptAs, backup: error.backup, detail: error.detail });
+      const message = settingsUnusableMessage(error);
+      dialog.showErrorBox(message.title, [message.what, '', '恢复方法：', ...message.steps.map((step, i) => `${i + 1}. ${step}`), '', '此事件已记入数据文件夹中的 host-events.log。'].join('\n'));
+    } else if (error instanceof ConfigError) {
+      dialog.showErrorBox('工作台配置有误，无法启动', error.message);
+    } else throw error;
+    app.exit(1);
+    return;
   }
   if (process.env.WORKSTATION_ID) settings.workstationId = process.env.WORKSTATION_ID;
 
   const sandbox = embeddedSandbox(dataDir);
   app.once('will-quit', () => void sandbox.close());
+  let window: BrowserWindow | null = null;
   const host = await createHost({
     version: app.getVersion(),
     transport: 'electron',
@@ -58,17 +74,19 @@ async function start(): Promise<void> {
     settings,
     settingsFile,
     openSandbox: sandbox.open,
+    printing: createPrinting(() => window),
   });
   registerHostIpc(ipcMain, host.handlers, host.currentOperator, (error, name) => console.error(`host call ${name} failed:`, error));
 
   registerBridgePreload(session.defaultSession, join(import.meta.dirname, '../preload/index.cjs'));
-  let window = createMainWindow('电子证照窗口工作台');
+  let main = createMainWindow('电子证照窗口工作台');
+  window = main;
   app.on('second-instance', () => {
-    if (window.isMinimized()) window.restore();
-    window.focus();
+    if (main.isMinimized()) main.restore();
+    main.focus();
   });
   app.on('window-all-closed', () => app.quit());
   app.on('activate', () => {
-    if (window.isDestroyed()) window = createMainWindow('电子证照窗口工作台');
+    if (main.isDestroyed()) window = main = createMainWindow('电子证照窗口工作台');
   });
 }

@@ -1,11 +1,11 @@
 /**
- * The permissions the renderer may be granted, as a commented allow-list (STYLE.md 6).
+ * The permissions the renderer may be granted, as a commented allow-list (docs/architecture.md §10.6).
  * Everything not listed is refused.
  */
 
 /** Why each allowed permission is needed. */
 export const ALLOWED_PERMISSIONS: Readonly<Record<string, string>> = {
-  // The camera reads the applicant's 亮证码 and captures paper pages (DESIGN.md 2, steps 2 and 5).
+  // The camera reads the applicant's 亮证码 and captures paper pages (docs/architecture.md §4, steps 2 and 5).
   media: 'camera: read the 亮证码 and capture paper pages',
 };
 

@@ -7,7 +7,7 @@ export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 export const APP_ENTRY = `${APP_ORIGIN}/index.html`;
 
 /**
- * Refuses navigation away from the app and every new window (STYLE.md 5): the renderer is a
+ * Refuses navigation away from the app and every new window (docs/architecture.md §10.5): the renderer is a
  * single page, and a licence PDF or a link in it must never open remote content.
  */
 export function hardenWebContents(contents: WebContents): void {

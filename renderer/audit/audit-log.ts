@@ -72,6 +72,6 @@ export function createAuditLog(db: WorkstationDb, now: () => Date = () => new Da
 /** The acting operator, or the clerk's "signed out" sentence as an UNAUTHENTICATED failure. */
 export function requireActor(actor: () => AuditActor | null): AuditActor {
   const who = actor();
-  if (!who) throw new AppError('UNAUTHENTICATED', '登录已失效，请重新登录后再操作。');
+  if (!who) throw new AppError('UNAUTHENTICATED');
   return who;
 }

@@ -4,6 +4,7 @@ import type { VerificationOutcome } from '../../shared/licence-verify';
 import { AppError, type HostClient } from '../host/client';
 import type { AuditActor, AuditLog } from '../audit/audit-log';
 import type { CaseRow, WorkstationDb } from '../db/db';
+import { watchTables, type TableWatch } from '../db/table-watch';
 
 /** One material re-checked after the link returned. */
 export interface CatchUpMaterial {
@@ -180,3 +181,13 @@ export async function flaggedCases(db: WorkstationDb, now: Date = new Date()): P
 
 /** The catch-up's API. */
 export type CatchUp = ReturnType<typeof createCatchUp>;
+
+/**
+ * Watches the cases the clerk's banner lists ({@link flaggedCases}) all day: re-read after each
+ * write to `cases` (a few per case; the read is one index lookup), and nothing kept of the
+ * other tables' writes — a Dexie `liveQuery` here kept a range for every write of the day
+ * (db/table-watch.ts).
+ */
+export function watchFlaggedCases(db: WorkstationDb, onRows: (rows: CatchUpCase[]) => void): TableWatch {
+  return watchTables(db, ['cases'], () => flaggedCases(db), { next: onRows });
+}

@@ -25,7 +25,7 @@ export function workstationCatchUp(): CatchUp {
 }
 
 /**
- * What the shell does about the link (DESIGN.md 6): starts the shared outbox, asks the browser
+ * What the shell does about the link (docs/architecture.md §8): starts the shared outbox, asks the browser
  * to keep this origin's storage, and each time the link returns (and once at start) sends what
  * is queued at once, asks the library for the issuers' answers, and runs the catch-up.
  * Returns whether storage is persistent, for the shell to show.

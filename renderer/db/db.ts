@@ -1,5 +1,6 @@
 import Dexie, { type EntityTable } from 'dexie';
 import type { CaseTally, DayPeriod } from '../../shared/dashboard-stats';
+import type { OperatorEntry } from '../../shared/operators';
 import type { ReviewDraw, ReviewVerdict } from '../../shared/random-review';
 import { SCHEMA_VERSIONS } from './schema';
 
@@ -52,7 +53,12 @@ export interface OutboxRow {
   createdAt: string;
   attempts: number;
   lastError: string | null;
+  /** What is sent; once delivered only the case number or the objection's id (renderer/outbox/outbox.ts deliveredPayload). */
   payload: unknown;
+  /** When the library confirmed it (schema version 5; absent until delivered). */
+  deliveredAt?: string;
+  /** The library's answer to the delivery (the usage record's id, the objection's receipt). */
+  answer?: unknown;
 }
 
 /** A filed objection as the workstation follows it. */
@@ -88,7 +94,10 @@ export interface CaseDayRow {
   sourceCount: number;
   /** The latest completion time among them: cases completed later are not in any tally yet. */
   lastCompletedAt: string;
+  /** The day's completed cases, training ones left out. */
   tally: CaseTally;
+  /** The day's completed training cases (模拟办事), counted apart (schema version 6). */
+  trainingTally: CaseTally;
 }
 
 /** A reviewer's finding on one drawn case. */
@@ -105,11 +114,16 @@ export interface ReviewRow {
   id: string;
   drawnAt: string;
   drawnBy: string;
+  /** Drawn from the training cases (the workstation was in training); absent on older reviews. */
+  training?: boolean;
   period: DayPeriod;
   draw: ReviewDraw;
   /** The latest finding per case, in the order they were recorded. */
   findings: ReviewFinding[];
 }
+
+/** An operator who signed in on this workstation (schema version 6). */
+export type OperatorRow = OperatorEntry & { lastSignInAt: string };
 
 /** The workstation's local database. */
 export class WorkstationDb extends Dexie {
@@ -122,6 +136,8 @@ export class WorkstationDb extends Dexie {
   // Schema version 2.
   caseDays!: EntityTable<CaseDayRow, 'day'>;
   reviews!: EntityTable<ReviewRow, 'id'>;
+  // Schema version 6.
+  operators!: EntityTable<OperatorRow, 'id'>;
 
   constructor(name = 'e-licence-workstation') {
     super(name);

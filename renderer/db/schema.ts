@@ -1,7 +1,7 @@
 /**
- * The local database's schema as an append-only list of versions (STYLE.md 10): a released
+ * The local database's schema as an append-only list of versions (docs/architecture.md §10.10): a released
  * version is never edited; a change is a new entry, with its upgrade if data must move.
- * IndexedDB is per origin, so the workstation's origin never changes (DESIGN.md 7).
+ * IndexedDB is per origin, so the workstation's origin never changes (docs/architecture.md §10.10).
  */
 import type { Transaction } from 'dexie';
 
@@ -21,7 +21,7 @@ export const SCHEMA_VERSIONS: readonly SchemaVersion[] = [
       auditEvents: '&seq, at, kind, case, operator, [kind+at], [operator+at]',
       // Counter cases; only identifiers, outcomes and hashes stay after completion (Art. 27).
       cases: '&caseNo, status, openedAt, completedAt, matterCode, training',
-      // Everything waiting to reach the library: usage records and objections (DESIGN.md 6).
+      // Everything waiting to reach the library: usage records and objections (docs/architecture.md §6).
       outbox: '++id, &key, kind, state, createdAt, [state+createdAt]',
       objections: '&id, state, licenceId, filedAt, updatedAt',
       // Paper pages as Blobs, with thumbnails (Art. 22).
@@ -62,6 +62,50 @@ export const SCHEMA_VERSIONS: readonly SchemaVersion[] = [
       // never read. Without them each event is five index entries instead of eleven, and the
       // database a supervisor's chain verification reads through is about half the size.
       auditEvents: '&seq, [at+seq], [kind+at+seq], [operator+at+seq], [operator+kind+at+seq], [case+at+seq]',
+    },
+  },
+  {
+    version: 5,
+    stores: {
+      // Delivered rows by their delivery time, for the start-up sweep that removes them after
+      // the retention (a row not yet delivered has no deliveredAt and is left out of the index).
+      outbox: '++id, &key, kind, state, createdAt, [state+createdAt], deliveredAt',
+    },
+    // A delivered row keeps no personal data (Art. 27): only the case number of a usage record
+    // or the id of an objection, its delivery time and the library's answer. Rows delivered
+    // before this version still hold the whole record (the holder's name and ID number, an
+    // objection's evidence); they lose it here. Their delivery time was not kept: the time they
+    // were queued stands in for it (earlier, so the sweep removes them no later than their due).
+    // Written out here, not shared with the outbox's code: a released upgrade never changes.
+    upgrade: async (tx) => {
+      await tx
+        .table('outbox')
+        .where('state')
+        .equals('delivered')
+        .modify((row: Record<string, unknown>) => {
+          const payload = (row.payload ?? {}) as Record<string, unknown>;
+          const text = (value: unknown) => (typeof value === 'string' ? value : null);
+          row.payload = row.kind === 'usage_record' ? { caseNo: text(payload.caseNo) } : { id: text(payload.id) };
+          row.deliveredAt = typeof row.deliveredAt === 'string' ? row.deliveredAt : row.createdAt;
+          row.answer = row.answer ?? null;
+        });
+    },
+  },
+  {
+    version: 6,
+    stores: {
+      // Who is who (issue 10 item 9): events, cases and reviews are stored under the library's
+      // operator id, but a supervisor knows a clerk by name and 工号. Each operator who signs in
+      // here is kept by id with the name the library gave and the username typed; the audit
+      // filter and every view of an operator read it. A few rows per hall, read whole.
+      operators: '&id',
+      // A day's tally now counts the training cases apart (a workstation in training shows them
+      // to its supervisor); the tallies are derived from `cases`, so the old ones are dropped
+      // and rebuilt from the cases on the next read.
+      caseDays: '&day',
+    },
+    upgrade: async (tx) => {
+      await tx.table('caseDays').clear();
     },
   },
 ];

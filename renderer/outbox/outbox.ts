@@ -1,5 +1,6 @@
 import { liveQuery, type Subscription } from 'dexie';
 import type { OutboxRow, WorkstationDb } from '../db/db';
+import type { SenderLock, WakeChannel } from './sender-lock';
 
 /** What the outbox carries: usage records now, objections once the offline issue adds them. */
 export type OutboxKind = OutboxRow['kind'];
@@ -24,15 +25,36 @@ export class DeliveryError extends Error {
 /**
  * Delivers one row to the library; throws a DeliveryError (or anything, taken as retryable).
  * It may return what to write about the delivery (e.g. the receipt onto the objection row):
- * that runs inside the transaction that marks the row delivered, so both happen or neither.
+ * that runs inside the transaction that marks the row delivered, so both happen or neither;
+ * and the library's answer, which the delivered row keeps (its payload does not).
  */
-export type OutboxSender = (row: OutboxRow) => Promise<void | DeliveryWrite>;
+export type OutboxSender = (row: OutboxRow) => Promise<void | DeliveryWrite | Delivered>;
 
 /** A write that records a delivery, run inside the outbox's settle transaction. */
 export type DeliveryWrite = () => Promise<void>;
 
+/** What a sender says of a delivery: the library's answer (kept on the row) and a write to run with it. */
+export interface Delivered {
+  answer?: unknown;
+  write?: DeliveryWrite | null;
+}
+
 /** What became of one row of a batch delivery. */
-export type BatchDelivery = { sent: true; write?: DeliveryWrite | null } | { sent: false; error: unknown } | { untried: true };
+export type BatchDelivery = { sent: true; write?: DeliveryWrite | null; answer?: unknown } | { sent: false; error: unknown } | { untried: true };
+
+/**
+ * What a delivered row keeps of its payload: the case number of a usage record, the id of an
+ * objection — nothing of the holder, the materials or the evidence (Art. 27). The library has
+ * the item; the row stays only as the note that it was delivered, and when.
+ */
+export function deliveredPayload(row: Pick<OutboxRow, 'kind' | 'payload'>): DeliveredPayload {
+  const payload = (row.payload ?? {}) as Record<string, unknown>;
+  const text = (value: unknown) => (typeof value === 'string' ? value : null);
+  return row.kind === 'usage_record' ? { caseNo: text(payload.caseNo) } : { id: text(payload.id) };
+}
+
+/** The payload of a delivered row (see {@link deliveredPayload}). */
+export type DeliveredPayload = { caseNo: string | null } | { id: string | null };
 
 /**
  * Delivers several rows of one kind in one call, in order, answering for each: a row after a
@@ -60,7 +82,7 @@ export interface OutboxItem {
 /**
  * Queues an item. Call it inside the transaction that writes the thing it sends
  * (`db.transaction('rw', db.cases, db.outbox, …)`), so that an aborted transaction queues
- * nothing (STYLE.md 11). An item whose key is already queued is left as it is: queuing twice
+ * nothing (docs/architecture.md §10.11). An item whose key is already queued is left as it is: queuing twice
  * never sends twice.
  */
 export async function enqueue(db: WorkstationDb, item: OutboxItem): Promise<OutboxRow> {
@@ -103,17 +125,34 @@ export interface OutboxOptions {
   concurrency?: number;
   /** Tables the senders' delivery writes touch (they join the settle transaction). */
   recordTables?: string[];
+  /**
+   * The origin's sender lock: only the page holding it sends, and only it puts rows left
+   * `sending` back in the queue (their sender is gone). Default: this page is the only sender.
+   */
+  lock?: SenderLock;
+  /** How a page that is not the sender wakes the one that is (and how the sender hears it). */
+  wake?: WakeChannel;
 }
 
 /** The delivery side of the outbox. */
 export interface Outbox {
-  /** Sends every row that is due, one at a time, oldest first; `now` ignores the backoff (the link is back). */
+  /**
+   * Sends every row that is due, oldest first; `now` ignores the backoff (the link is back). On
+   * a page that is not the origin's sender it wakes the sender instead and answers with zeros.
+   */
   flush(options?: { now?: boolean }): Promise<FlushResult>;
   /** Puts a row that needs attention back in the queue (after the clerk fixed its cause). */
   retry(id: number): Promise<void>;
-  /** Starts (or resumes) delivering: on the first start rows left `sending` by a crash are queued again; then a flush. */
+  /**
+   * Starts delivering: takes the sender lock if it is free — then rows left `sending` by a
+   * sender that is gone are queued again, and a flush — or else waits in line for it (when the
+   * sending page goes, this one takes over). Resolves once it is known which.
+   */
   start(): Promise<void>;
+  /** Stops delivering; the lock is let go once the flush in progress has settled. */
   stop(): void;
+  /** Whether this page is the origin's sender now. */
+  readonly sending: boolean;
 }
 
 /**
@@ -123,7 +162,12 @@ export interface Outbox {
  * in batches, oldest first, each batch claimed and settled in one transaction. A retryable
  * failure puts the row back to `queued` and holds the rest of the queue for a backoff that
  * grows with the failures in a row (kept in memory: after a reload everything queued is simply
- * due); any other failure sets `needs_attention` with the error and the drain goes on.
+ * due); any other failure sets `needs_attention` with the error and the drain goes on. A
+ * delivered row keeps its case number or id, the delivery time and the library's answer, and
+ * loses the rest of its payload in the same write.
+ *
+ * Across tabs, only the page holding the sender lock sends (sender-lock.ts): a row in flight
+ * belongs to it, and only a new holder — after that page is gone — queues `sending` rows again.
  */
 export function createOutbox(options: OutboxOptions): Outbox {
   const { db, senders } = options;
@@ -136,9 +180,15 @@ export function createOutbox(options: OutboxOptions): Outbox {
   const concurrency = Math.max(1, options.concurrency ?? 1);
   const recordTables = options.recordTables ?? [];
   const notBefore = new Map<number, number>();
+  const lock = options.lock;
   let timer: unknown = null;
   let running = false;
+  // idle: not started (or stopped); deciding: asking for the lock; sender: holds it;
+  // standby: another page holds it, this one is in line.
+  let role: 'idle' | 'deciding' | 'sender' | 'standby' = lock ? 'idle' : 'sender';
+  let decided: Promise<void> = Promise.resolve();
   let recovered = false;
+  let stopListening: (() => void) | null = null;
   // The backoff follows the link, not one row: failures in a row since the last delivery. A row
   // that keeps failing on a flaky link would otherwise hold the whole queue back ever longer.
   let failureStreak = 0;
@@ -157,7 +207,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
   }
 
   type Outcome =
-    | { id: number; sent: true; write: DeliveryWrite | null }
+    | { id: number; sent: true; write: DeliveryWrite | null; answer: unknown; payload: DeliveredPayload }
     | { id: number; sent: false; retryable: boolean; message: string }
     | { id: number; untried: true; attempts: number };
 
@@ -182,8 +232,9 @@ export function createOutbox(options: OutboxOptions): Outbox {
 
   async function attempt(row: OutboxRow & { id: number }): Promise<Tried> {
     try {
-      const write = await senders[row.kind]!(row);
-      return { id: row.id, sent: true, write: write ?? null };
+      const done = await senders[row.kind]!(row);
+      const { write, answer } = typeof done === 'function' ? { write: done, answer: null } : { write: done?.write ?? null, answer: done?.answer ?? null };
+      return { id: row.id, sent: true, write, answer, payload: deliveredPayload(row) };
     } catch (error) {
       return { id: row.id, sent: false, ...failureOf(error) };
     }
@@ -204,7 +255,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
       const answer = answers[k];
       if (!answer) return { id: row.id, sent: false, retryable: true, message: 'no answer for this item' };
       if ('untried' in answer) return undefined;
-      if (answer.sent) return { id: row.id, sent: true, write: answer.write ?? null };
+      if (answer.sent) return { id: row.id, sent: true, write: answer.write ?? null, answer: answer.answer ?? null, payload: deliveredPayload(row) };
       return { id: row.id, sent: false, ...failureOf(answer.error) };
     });
   }
@@ -229,13 +280,14 @@ export function createOutbox(options: OutboxOptions): Outbox {
   // "sending" and goes again with the same key after a reload: the library answers a repeat
   // with its first result, so nothing is duplicated.
   async function settle(outcomes: Outcome[], result: FlushResult, retryAt: number | null): Promise<void> {
+    const deliveredAt = new Date(now()).toISOString();
     await db.transaction('rw', [db.outbox, ...recordTables.map((name) => db.table(name))], async () => {
       for (const outcome of outcomes) {
         if ('untried' in outcome) {
           await db.outbox.update(outcome.id, { state: 'queued', attempts: outcome.attempts - 1 });
         } else if (outcome.sent) {
           if (outcome.write) await outcome.write();
-          await db.outbox.update(outcome.id, { state: 'delivered', lastError: null });
+          await db.outbox.update(outcome.id, { state: 'delivered', lastError: null, payload: outcome.payload, deliveredAt, answer: outcome.answer });
           notBefore.delete(outcome.id);
           result.delivered++;
         } else if (outcome.retryable) {
@@ -301,12 +353,30 @@ export function createOutbox(options: OutboxOptions): Outbox {
     return result;
   }
 
+  function chained<T>(run: () => Promise<T>): Promise<T> {
+    const next = chain.then(run);
+    chain = next.catch(() => undefined);
+    return next;
+  }
+
   function flush(flushOptions: { now?: boolean } = {}): Promise<FlushResult> {
+    if (role === 'deciding') return decided.then(() => flush(flushOptions));
+    if (role !== 'sender') {
+      // The sender is another page (or none yet: the first to start takes the lock and flushes).
+      options.wake?.post({ now: flushOptions.now ?? false });
+      return Promise.resolve({ delivered: 0, retrying: 0, needsAttention: 0 });
+    }
     // Flushes run one after another: two at once would send a row twice (harmless with the
     // key, but wasteful), and a row queued during a flush is picked up by the next one.
-    const run = chain.then(() => runFlush(flushOptions.now ?? false));
-    chain = run.catch(() => undefined);
-    return run;
+    return chained(() => runFlush(flushOptions.now ?? false));
+  }
+
+  // This page holds the lock: whatever is `sending` was claimed by a sender that is gone (this
+  // page's own rows in flight settle before it lets the lock go), so it goes back to the queue.
+  async function becomeSender(): Promise<void> {
+    role = 'sender';
+    await chained(() => db.outbox.where('state').equals('sending').modify({ state: 'queued' }));
+    if (running) await flush();
   }
 
   return {
@@ -318,17 +388,59 @@ export function createOutbox(options: OutboxOptions): Outbox {
     },
     async start() {
       running = true;
-      if (!recovered) {
-        // Only rows of an earlier page life can be left "sending"; this page's own are in flight.
-        recovered = true;
-        await db.outbox.where('state').equals('sending').modify({ state: 'queued' });
+      if (!lock) {
+        // No lock to take: this page is the only sender, and its first start recovers.
+        if (!recovered) {
+          recovered = true;
+          await becomeSender();
+        } else await flush();
+        return;
       }
-      await flush();
+      if (role !== 'idle') {
+        await decided;
+        if (role === 'sender') await flush();
+        return;
+      }
+      role = 'deciding';
+      let settleRole!: () => void;
+      decided = new Promise<void>((resolve) => (settleRole = resolve));
+      stopListening ??= options.wake?.listen((message) => {
+        if (role === 'sender' && running) void flush({ now: message.now });
+      }) ?? null;
+      // A browser that refuses the lock altogether leaves this page to send alone, as before.
+      const held = await lock.tryAcquire().catch(() => true);
+      settleRole();
+      if (role !== 'deciding') {
+        // Stopped while asking.
+        if (held) lock.release();
+        return;
+      }
+      if (held) {
+        // Synchronously after settleRole(): the recovery is chained before any flush that waited.
+        await becomeSender();
+        return;
+      }
+      role = 'standby';
+      lock.queue(() => {
+        if (role === 'standby') void becomeSender();
+      });
     },
     stop() {
       running = false;
       if (timer !== null) clearTimer(timer);
       timer = null;
+      if (!lock) return;
+      stopListening?.();
+      stopListening = null;
+      const wasSender = role === 'sender';
+      role = 'idle';
+      // The rows this page has in flight are its own until they settle: only then may another
+      // page take the lock and queue what is still `sending`.
+      if (wasSender) void chain.then(() => lock.release());
+      else lock.release();
+    },
+    get sending() {
+      return role === 'sender';
     },
   };
 }

@@ -18,7 +18,7 @@ export interface CachedReference<N extends ReferenceName> {
   version: string;
   /** When the workstation last got it from the library. */
   fetchedAt: string;
-  /** True when the library could not be reached and the cached copy is shown (DESIGN.md 6). */
+  /** True when the library could not be reached and the cached copy is shown (docs/architecture.md §8). */
   fromCache: boolean;
 }
 
@@ -52,7 +52,22 @@ async function fetchFromHost<N extends ReferenceName>(client: HostClient, name: 
  * host says the library is unreachable, the stored copy is served instead. With nothing stored,
  * the host's error is thrown.
  */
-export async function loadReference<N extends ReferenceName>(name: N, deps: ReferenceDeps = defaults()): Promise<CachedReference<N>> {
+export function loadReference<N extends ReferenceName>(name: N, deps: ReferenceDeps = defaults()): Promise<CachedReference<N>> {
+  // The shell and the page it opens both ask at start: one request to the host serves both.
+  let loads = inFlight.get(deps.client);
+  if (!loads) inFlight.set(deps.client, (loads = new Map()));
+  let load = loads.get(name) as Promise<CachedReference<N>> | undefined;
+  if (!load) {
+    const mine = loads;
+    load = loadFresh(name, deps).finally(() => mine.delete(name));
+    loads.set(name, load);
+  }
+  return load;
+}
+
+const inFlight = new WeakMap<HostClient, Map<ReferenceName, Promise<CachedReference<ReferenceName>>>>();
+
+async function loadFresh<N extends ReferenceName>(name: N, deps: ReferenceDeps): Promise<CachedReference<N>> {
   try {
     const { body, version } = await fetchFromHost(deps.client, name);
     const row: ReferenceCacheRow = { name, version, fetchedAt: deps.now().toISOString(), body };

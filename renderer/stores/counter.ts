@@ -9,6 +9,7 @@ import {
   buildUsageRecord,
   completionCheck,
   formatCaseNumber,
+  workstationShortName,
   materialState,
   overrideProblem,
   purgeCase,
@@ -18,19 +19,19 @@ import {
   type CounterCase,
   type MaterialOverride,
   type MaterialState,
+  type NoGrant,
   type OverrideProblem,
   type Receipt,
   type UsageRecord,
 } from '../../shared/counter-case';
 import { maskIdNumber } from '../../shared/ids';
 import type { CatalogResponse, Grant, Holder, Matter, PaperReason } from '../../shared/library-api';
-import type { VerificationReport } from '../../shared/licence-verify';
 import { buildMatterIndex, searchMatters, type MatterSearchHit } from '../../shared/matter-search';
 import { sm3Hex } from '../../shared/sm';
 import { createAuditLog, isConstraintError, type AuditActor, type AuditLog } from '../audit/audit-log';
 import { workstationDb, type PaperScanRow, type WorkstationDb } from '../db/db';
-import { HOST_ERROR_MESSAGES_ZH } from '../../shared/errors';
 import { AppError, hostClient, type HostClient } from '../host/client';
+import { t } from '../i18n';
 import { enqueue, type Outbox } from '../outbox/outbox';
 import { sharedOutbox } from '../outbox/workstation-outbox';
 import { usageRecordService } from '../features/outbox/usage-record-service';
@@ -109,16 +110,8 @@ export interface OpenedCase {
 const PULL_ERROR_CODES: Record<string, string> = { LIBRARY_UNAVAILABLE: 'UNAVAILABLE', INTERNAL: 'NETWORK' };
 
 
-function shortName(workstationId: string): string {
-  const letters = workstationId.toUpperCase().replace(/[^A-Z0-9]/g, '');
-  const short = /^[A-Z]/.test(letters) ? letters : `W${letters}`;
-  return short.length >= 2 ? short.slice(0, 8) : `${short}0`;
-}
-
-// The contract carries check names as plain strings; they are shared/licence-verify's names.
-function reportOf(licence: PulledLicence): VerificationReport {
-  return { ...licence.report, checks: licence.report.checks as VerificationReport['checks'] };
-}
+// The rule lives in shared/counter-case, where the supervisor's views read it too.
+const shortName = workstationShortName;
 
 // The case lives in reactive state; IndexedDB's structured clone refuses Vue's proxies, and the
 // host must get plain JSON too.
@@ -131,10 +124,10 @@ async function blobBytes(blob: Blob): Promise<Uint8Array> {
 }
 
 /**
- * The counter transaction (DESIGN.md 2): opens a case, reads the holder, pulls every material
+ * The counter transaction (docs/architecture.md §4): opens a case, reads the holder, pulls every material
  * concurrently, keeps paper scans and overrides, completes the case with its usage record in the
  * outbox and purges what was pulled. Every step goes to the audit chain. It calls the host,
- * Dexie and shared/'s rules and never touches UI (STYLE.md 8): failures are thrown as AppError
+ * Dexie and shared/'s rules and never touches UI (docs/architecture.md §10.8): failures are thrown as AppError
  * for the page to word.
  */
 export const useCounterStore = defineStore('counter', () => {
@@ -211,7 +204,7 @@ export const useCounterStore = defineStore('counter', () => {
 
   async function audit(kind: AuditEventKind, details: Record<string, unknown>, caseNo: string | null): Promise<void> {
     const who = actor.value;
-    if (!who) throw new AppError('UNAUTHENTICATED', '登录已失效，请重新登录后再操作。');
+    if (!who) throw new AppError('UNAUTHENTICATED');
     await d().audit.append(who, { kind, case: caseNo, details });
   }
 
@@ -220,7 +213,7 @@ export const useCounterStore = defineStore('counter', () => {
     return outbox;
   }
 
-  /** Loads the matters, the catalog and the workstation's identity; starts the outbox. */
+  /** Loads the matters, the catalog and the workstation's identity; starts the outbox without waiting for it. */
   async function loadReference(): Promise<void> {
     const { client, db, now } = d();
     // Offline, the usage lists and catalog come from the Dexie copy of the last online answer.
@@ -231,7 +224,11 @@ export const useCounterStore = defineStore('counter', () => {
     catalog.value = c.body;
     info.value = i;
     referenceLoaded.value = true;
-    await theOutbox().start();
+    // What is queued goes out in the background: the clerk picks the next matter meanwhile, and
+    // a long queue after an outage must not hold the counter (each row keeps its own failure).
+    theOutbox()
+      .start()
+      .catch((error: unknown) => console.error('the outbox did not start:', error));
   }
 
   /** Stops the outbox's timer where the store has its own outbox (the page is left). */
@@ -264,7 +261,7 @@ export const useCounterStore = defineStore('counter', () => {
   /** Opens a case for a matter: a new case number, a Dexie row, an audit event. */
   async function openCase(matterCode: string): Promise<OpenedCase> {
     const matter = matters.value.find((m) => m.code === matterCode);
-    if (!matter) throw new AppError('NOT_FOUND', '未找到该事项，请重新选择。');
+    if (!matter) throw new AppError('NOT_FOUND', 'matterNotFound');
     if (opened.value && !completed.value) await cancelCase();
     resetCase();
     const { db, now } = d();
@@ -286,11 +283,11 @@ export const useCounterStore = defineStore('counter', () => {
   }
 
   function requireOpened(): OpenedCase {
-    if (!opened.value) throw new AppError('BAD_REQUEST', '请先选择事项，开始办件。');
+    if (!opened.value) throw new AppError('BAD_REQUEST', 'noCase');
     return opened.value;
   }
 
-  function startCase(holder: Holder, grant: Grant | null, reason: string | null): CounterCase {
+  function startCase(holder: Holder, grant: Grant | null, reason: string | null, noGrant: NoGrant | null = null): CounterCase {
     const { caseNo, matter, openedAt } = requireOpened();
     const who = actor.value!;
     const materials: CaseMaterial[] = matter.materials.map((material) => ({
@@ -308,6 +305,7 @@ export const useCounterStore = defineStore('counter', () => {
       matter: { code: matter.code, name: matter.name },
       holder,
       grant: grant ? { grantId: grant.grantId, basis: grant.basis, reason } : null,
+      noGrant: grant ? null : noGrant,
       operatorId: who.operator,
       workstationId: who.workstation,
       training: training.value,
@@ -324,7 +322,7 @@ export const useCounterStore = defineStore('counter', () => {
    */
   async function readToken(text: string): Promise<void> {
     const { caseNo, matter } = requireOpened();
-    if (active.value) throw new AppError('CONFLICT', '本次办件已取得授权。');
+    if (active.value) throw new AppError('CONFLICT', 'alreadyGranted');
     const { client } = d();
     let inspected: HostOutput<'token.inspect'>;
     try {
@@ -358,10 +356,10 @@ export const useCounterStore = defineStore('counter', () => {
    */
   async function serveWithoutPhone(input: DutyInput): Promise<void> {
     const { caseNo, matter } = requireOpened();
-    if (active.value) throw new AppError('CONFLICT', '本次办件已取得授权。');
+    if (active.value) throw new AppError('CONFLICT', 'alreadyGranted');
     if (matter.scenario !== 'government') {
       await audit('grant', { ok: false, basis: 'none', reason: input.reason, holder: maskIdNumber(input.holder.idNumber) }, caseNo);
-      startCase(input.holder, null, input.reason);
+      startCase(input.holder, null, input.reason, { cause: 'no_duty_basis', holderFrom: 'typed' });
       return;
     }
     let grant: Grant;
@@ -381,21 +379,21 @@ export const useCounterStore = defineStore('counter', () => {
   }
 
   /**
-   * The library is unreachable (DESIGN.md 6): the case goes on without a grant and every
+   * The library is unreachable (docs/architecture.md §8): the case goes on without a grant and every
    * material shows the failed pull, so that its paper pages take the reason library_unreachable
    * and Art. 11's catch-up re-checks them once the link returns.
    */
   async function continueOffline(holder: Holder, reason: string | null, basis: 'token' | 'duty', caseNo: string): Promise<void> {
     await audit('grant', { ok: false, basis, code: 'LIBRARY_UNAVAILABLE', holder: maskIdNumber(holder.idNumber) }, caseNo);
-    const counterCase = startCase(holder, null, reason);
+    const counterCase = startCase(holder, null, reason, { cause: 'library_unreachable', holderFrom: basis === 'token' ? 'token' : 'typed' });
     for (const material of counterCase.materials) {
       material.pull = { state: 'failed', errorCode: PULL_ERROR_CODES.LIBRARY_UNAVAILABLE! };
-      Object.assign(progress[material.material.id]!, { phase: 'failed', errorCode: 'LIBRARY_UNAVAILABLE', errorMessage: HOST_ERROR_MESSAGES_ZH.LIBRARY_UNAVAILABLE });
+      Object.assign(progress[material.material.id]!, { phase: 'failed', errorCode: 'LIBRARY_UNAVAILABLE', errorMessage: t('errors.codes.LIBRARY_UNAVAILABLE') });
     }
   }
 
   function purposeOf(counterCase: CounterCase): string {
-    return `办理${counterCase.matter.name}`.slice(0, 200);
+    return t('counter.pullPurpose', { matter: counterCase.matter.name }).slice(0, 200);
   }
 
   async function pullOne(materialId: string): Promise<void> {
@@ -421,7 +419,7 @@ export const useCounterStore = defineStore('counter', () => {
         held.set(licence.summary.id, licence);
         return {
           summary: licence.summary,
-          report: reportOf(licence),
+          report: licence.report,
           faceFields: licence.fields.map((field) => ({ key: field.key, value: field.value })),
           file: { contentType: licence.file.contentType, size: licence.file.size, hash: licence.file.hash, blobKey: null },
         };
@@ -468,7 +466,7 @@ export const useCounterStore = defineStore('counter', () => {
 
   function caseMaterial(materialId: string): CaseMaterial {
     const material = active.value?.materials.find((m) => m.material.id === materialId);
-    if (!material) throw new AppError('NOT_FOUND', '本次办件没有这项材料。');
+    if (!material) throw new AppError('NOT_FOUND', 'materialNotInCase');
     return material;
   }
 
@@ -508,13 +506,13 @@ export const useCounterStore = defineStore('counter', () => {
    */
   async function savePaper(materialId: string, reason: PaperReason, pages: NewPaperPage[]): Promise<void> {
     const counterCase = active.value;
-    if (!counterCase) throw new AppError('BAD_REQUEST', '请先读取办事人信息。');
+    if (!counterCase) throw new AppError('BAD_REQUEST', 'noHolder');
     const state = materialState(caseMaterial(materialId));
-    if (pages.length === 0) throw new AppError('BAD_REQUEST', '请至少添加一页纸质材料。');
+    if (pages.length === 0) throw new AppError('BAD_REQUEST', 'noPaperPages');
     // The reason goes to the library's usage record: it must be true of this material (e.g.
     // "not in library" only when the library had none).
     if (state.state !== 'paper_scanned' && !allowedPaperReasons(state).includes(reason)) {
-      throw new AppError('BAD_REQUEST', '所选原因与该材料的核验结果不符，请重新选择改用纸质材料的原因。');
+      throw new AppError('BAD_REQUEST', 'paperReasonNotAllowed');
     }
     const { db, now } = d();
     const createdAt = now().toISOString();
@@ -566,7 +564,7 @@ export const useCounterStore = defineStore('counter', () => {
   /** A licence's PDF from the host (while the case holds it); the view is audited. */
   async function licenceFile(licenceId: string): Promise<Uint8Array> {
     const counterCase = active.value;
-    if (!counterCase) throw new AppError('NOT_FOUND', '该证照文件已清除或尚未调取，请重新调取后查看。');
+    if (!counterCase) throw new AppError('NOT_FOUND', 'licenceFileGone');
     const answer = await d().client.call('licence.file', { caseNo: counterCase.caseNo, licenceId });
     await audit('view', { licenceId }, counterCase.caseNo);
     const binary = atob(answer.dataBase64);
@@ -593,10 +591,10 @@ export const useCounterStore = defineStore('counter', () => {
    * the pulled files and face data are purged from the host and from memory (Art. 27).
    */
   async function complete(): Promise<CompletedCase> {
-    if (!active.value) throw new AppError('BAD_REQUEST', '请先读取办事人信息。');
+    if (!active.value) throw new AppError('BAD_REQUEST', 'noHolder');
     const counterCase = plain(active.value);
     const check = completionCheck(counterCase);
-    if (!check.ok) throw new AppError('BAD_REQUEST', `还有材料未满足：${check.blocking.map((b) => b.name).join('、')}`);
+    if (!check.ok) throw new AppError('BAD_REQUEST', 'materialsMissing', { names: check.blocking.map((b) => b.name).join('、') });
     const { db, now } = d();
     const completedAt = now().toISOString().replace(/\.\d{3}Z$/, 'Z');
     const record = buildUsageRecord(counterCase, completedAt);

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
-import { ref } from 'vue';
+import { onScopeDispose, ref } from 'vue';
 import type { HostOutput, LinkState } from '../../shared/contract';
-import { hostClient } from '../host/client';
+import { hostClient, onLibraryUnreachable } from '../host/client';
 
 // Often enough that a clerk sees a dropped uplink within half a minute, rarely enough to
 // cost the library nothing.
@@ -12,6 +12,15 @@ export const useWorkstationStore = defineStore('workstation', () => {
   const info = ref<HostOutput<'app.info'> | null>(null);
   const link = ref<LinkState | null>(null);
   let timer: ReturnType<typeof setInterval> | null = null;
+
+  // A call the library did not answer is news of an outage before the next probe. Without it an
+  // outage shorter than the probe interval goes unseen, and so does its end — the return on
+  // which the queue is sent and the paper cases of the outage are re-checked (useLinkReturn).
+  onScopeDispose(
+    onLibraryUnreachable(() => {
+      link.value = { state: 'offline', lastSuccessAt: link.value?.lastSuccessAt ?? null, latencyMs: null };
+    }),
+  );
 
   async function load(): Promise<void> {
     info.value = await hostClient().call('app.info', {});

@@ -1,5 +1,5 @@
 /**
- * Verification of one licence (every check of DESIGN.md section 5), median per licence.
+ * Verification of one licence (every check of docs/architecture.md §5.1), median per licence.
  * Target ≤ 2 ms [`verify_licence_ms`]. The baseline, printed beside it, is the same
  * verification with the SM2 signature checked by sm-crypto-v2's `doVerifySignature` on the raw
  * hex key, without `shared/sm`'s precomputed-key cache.

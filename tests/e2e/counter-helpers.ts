@@ -103,7 +103,7 @@ export async function openCounter(browser: Browser, ws: RunningWorkstation, opti
 export async function closeCounter(context: BrowserContext, ws: RunningWorkstation): Promise<void> {
   await context.close();
   await setFaults(ws, { down: false, latencyMs: 0, errorRate: 0 });
-  // The host judges the link on its last ten library calls; the faults and refusals of these
+  // The host judges the link on its recent library calls; the faults and refusals of these
   // tests must not leave it "degraded" for the next file.
   for (let i = 0; i < 10; i++) await rawHostCall(ws, 'library.status', { origin: ws.origin, 'x-workstation-key': ws.secret });
   await signOutAll(ws);
@@ -134,42 +134,120 @@ export async function startCase(page: Page, matter: { code: string; query: strin
   return caseNo!;
 }
 
-/** The key events of one character as a keyboard-emulating gun sends them. */
-function gunKey(ch: string): { key: string; code: string; text: string; windowsVirtualKeyCode: number } {
-  if (ch === '\r') return { key: 'Enter', code: 'Enter', text: '\r', windowsVirtualKeyCode: 13 };
-  const upper = ch.toUpperCase();
-  const code = /[A-Z]/.test(upper) ? `Key${upper}` : /\d/.test(ch) ? `Digit${ch}` : ch === '.' ? 'Period' : 'Minus';
-  return { key: ch, code, text: ch, windowsVirtualKeyCode: upper.charCodeAt(0) };
+// The US keyboard layout a keyboard-emulating gun types in: the key code and virtual key of
+// each printable character it may send, and whether Shift is held for it.
+const UNSHIFTED: Record<string, [code: string, vk: number]> = {
+  ' ': ['Space', 32],
+  '-': ['Minus', 189],
+  '=': ['Equal', 187],
+  '[': ['BracketLeft', 219],
+  ']': ['BracketRight', 221],
+  ';': ['Semicolon', 186],
+  "'": ['Quote', 222],
+  ',': ['Comma', 188],
+  '.': ['Period', 190],
+  '/': ['Slash', 191],
+  '\\': ['Backslash', 220],
+  '`': ['Backquote', 192],
+};
+const SHIFTED: Record<string, string> = {
+  '_': '-', '+': '=', '{': '[', '}': ']', ':': ';', '"': "'", '<': ',', '>': '.', '?': '/', '|': '\\', '~': '`',
+  '!': '1', '@': '2', '#': '3', '$': '4', '%': '5', '^': '6', '&': '7', '*': '8', '(': '9', ')': '0',
+};
+
+interface GunKey {
+  key: string;
+  code: string;
+  text: string;
+  windowsVirtualKeyCode: number;
+  shift: boolean;
 }
 
+/** One character as a keyboard-emulating gun sends it: its key, and whether Shift goes with it. */
+function gunKey(ch: string): GunKey {
+  if (ch === '\r') return { key: 'Enter', code: 'Enter', text: '\r', windowsVirtualKeyCode: 13, shift: false };
+  if (ch === '\t') return { key: 'Tab', code: 'Tab', text: '', windowsVirtualKeyCode: 9, shift: false };
+  if (/[a-z]/.test(ch)) return { key: ch, code: `Key${ch.toUpperCase()}`, text: ch, windowsVirtualKeyCode: ch.toUpperCase().charCodeAt(0), shift: false };
+  if (/[A-Z]/.test(ch)) return { key: ch, code: `Key${ch}`, text: ch, windowsVirtualKeyCode: ch.charCodeAt(0), shift: true };
+  if (/\d/.test(ch)) return { key: ch, code: `Digit${ch}`, text: ch, windowsVirtualKeyCode: ch.charCodeAt(0), shift: false };
+  const plain = UNSHIFTED[ch];
+  if (plain) return { key: ch, code: plain[0], text: ch, windowsVirtualKeyCode: plain[1], shift: false };
+  const base = SHIFTED[ch];
+  if (base !== undefined) {
+    const under = /\d/.test(base) ? { code: `Digit${base}`, vk: base.charCodeAt(0) } : { code: UNSHIFTED[base]![0], vk: UNSHIFTED[base]![1] };
+    return { key: ch, code: under.code, text: ch, windowsVirtualKeyCode: under.vk, shift: true };
+  }
+  throw new Error(`the e2e gun cannot type ${JSON.stringify(ch)}`);
+}
+
+/** How a gun is configured: what it sends around the code, and which key ends a scan. */
+export interface GunSettings {
+  /** Sent before the code (e.g. the AIM symbology identifier `]Q1` of a QR code). */
+  prefix?: string;
+  /** Sent after the code, before the terminator. */
+  suffix?: string;
+  /** The key that ends a scan: Enter (the factory setting) or Tab. Default Enter. */
+  terminator?: 'Enter' | 'Tab';
+}
+
+/** Where the focus is while the gun types, and what the test expects of that field. */
+export interface GunScanOptions extends GunSettings {
+  /**
+   * The text field that has the focus while the gun types (default: the first matter search).
+   * Whatever it held before the scan, it must hold after (while it is still on the page).
+   */
+  field?: Locator;
+}
+
+const MODIFIER_SHIFT = 8;
+
 /**
- * The barcode gun: the code and Enter, one key every 3 ms, while the focus is in a text field
- * (the matter search), which must stay empty. A gun's keys carry the time the hardware sent
- * them and wait in the browser's input queue when the page is busy, so they go through CDP with
- * those timestamps: `page.keyboard.type(text, { delay: 3 })` waits for a round trip per key, and
- * on a loaded two-core machine the page then sees gaps of over 100 ms that no gun makes. The
- * hardware clock is set a few seconds ahead of the page's, so that a stall of the test machine
- * while it is still sending keys (which a real gun's queued keys never have) does not read as
- * the gun having stopped.
+ * The barcode gun, sending what a keyboard-emulating gun sends: for each character its key down
+ * and up, with Shift pressed before a capital (or a shifted symbol) and released after it, one
+ * character every 3 ms, then the terminator — while the focus is in a text field, which must
+ * keep exactly what it held. A gun's keys carry the time the hardware sent them and wait in the
+ * browser's input queue when the page is busy, so they go through CDP with those timestamps:
+ * `page.keyboard.type(text, { delay: 3 })` waits for a round trip per key, and on a loaded
+ * two-core machine the page then sees gaps of over 100 ms that no gun makes. The hardware clock
+ * is set 15 seconds ahead of the page's, so that a stall of the test machine while it is still
+ * sending keys (which a real gun's queued keys never have; with Shift and key-ups a scan is
+ * about 1,000 events) does not read as the gun having stopped.
  */
-export async function gunScan(page: Page, text: string): Promise<void> {
-  const field = page.getByTestId('matter-search').first();
+export async function gunScan(page: Page, text: string, options: GunScanOptions = {}): Promise<void> {
+  const field = options.field ?? page.getByTestId('matter-search').first();
   await field.focus();
+  const handle = await field.elementHandle();
+  const before = await field.inputValue();
   const cdp = await page.context().newCDPSession(page);
-  const start = Date.now() / 1000 + 5;
-  const sent = [...text, '\r'].flatMap((ch, i) => {
+  const start = Date.now() / 1000 + 15;
+  const terminator = options.terminator === 'Tab' ? '\t' : '\r';
+  const events: Array<Record<string, unknown>> = [];
+  [...(options.prefix ?? ''), ...text, ...(options.suffix ?? ''), terminator].forEach((ch, i) => {
     const key = gunKey(ch);
-    const timestamp = start + i * 0.003;
-    return [
-      cdp.send('Input.dispatchKeyEvent', { type: 'keyDown', ...key, unmodifiedText: key.text, timestamp }),
-      cdp.send('Input.dispatchKeyEvent', { type: 'keyUp', key: key.key, code: key.code, windowsVirtualKeyCode: key.windowsVirtualKeyCode, timestamp: timestamp + 0.001 }),
-    ];
+    const at = start + i * 0.003;
+    const modifiers = key.shift ? MODIFIER_SHIFT : 0;
+    const shift = { key: 'Shift', code: 'ShiftLeft', windowsVirtualKeyCode: 16, location: 1 };
+    if (key.shift) events.push({ type: 'rawKeyDown', ...shift, modifiers, timestamp: at - 0.0008 });
+    events.push({
+      type: key.text ? 'keyDown' : 'rawKeyDown',
+      key: key.key,
+      code: key.code,
+      windowsVirtualKeyCode: key.windowsVirtualKeyCode,
+      text: key.text,
+      unmodifiedText: key.shift ? key.key.toLowerCase() : key.text,
+      modifiers,
+      timestamp: at,
+    });
+    events.push({ type: 'keyUp', key: key.key, code: key.code, windowsVirtualKeyCode: key.windowsVirtualKeyCode, modifiers, timestamp: at + 0.0008 });
+    if (key.shift) events.push({ type: 'keyUp', ...shift, modifiers: 0, timestamp: at + 0.0012 });
   });
-  await Promise.all(sent);
+  await Promise.all(events.map((event) => cdp.send('Input.dispatchKeyEvent', event as never)));
   await cdp.detach();
-  // Once the code is read the page moves on and the field may be gone: nothing may be in it either way.
-  const typed = await page.getByTestId('matter-search').evaluateAll((fields) => fields.map((f) => (f as HTMLInputElement).value).join(''));
-  expect(typed).toBe('');
+  // Once the code is read the page moves on and the field may be gone; while it is there, it
+  // holds what it held before the scan.
+  const after = await handle!.evaluate((el) => (el.isConnected ? (el as HTMLInputElement).value : null));
+  if (after !== null) expect(after).toBe(before);
+  await handle!.dispose();
 }
 
 /** A material's card. */
@@ -185,6 +263,18 @@ export async function waitForPulls(page: Page): Promise<void> {
   });
 }
 
+/** The reason the open paper dialog has chosen (its label), or '' when none is. */
+export function paperReasonChosen(page: Page): Locator {
+  return page.getByTestId('paper-dialog').getByTestId('paper-reason').locator('.el-radio.is-checked');
+}
+
+/** Chooses a reason in the open paper dialog by its label (the reasons are radio buttons, all in view). */
+export async function choosePaperReason(page: Page, reasonLabel: string): Promise<void> {
+  const reasons = page.getByTestId('paper-dialog').getByTestId('paper-reason');
+  await reasons.locator('.el-radio', { hasText: reasonLabel }).click();
+  await expect(paperReasonChosen(page)).toHaveText(reasonLabel);
+}
+
 /** Imports a paper page for a material through the paper dialog, with a reason. */
 export async function takePaper(page: Page, materialId: string, reasonLabel: string): Promise<void> {
   await materialCard(page, materialId).getByTestId('take-paper').click();
@@ -192,9 +282,7 @@ export async function takePaper(page: Page, materialId: string, reasonLabel: str
   await expect(dialog).toBeVisible();
   await dialog.getByTestId('paper-file-input').setInputFiles({ name: `${materialId}.png`, mimeType: 'image/png', buffer: PNG_PAGE });
   await expect(dialog.getByTestId('paper-pages').locator('li')).toHaveCount(1);
-  await dialog.getByTestId('paper-reason').click();
-  await page.locator('.el-select-dropdown__item:visible', { hasText: reasonLabel }).click();
-  await expect(dialog.getByTestId('paper-reason')).toContainText(reasonLabel);
+  await choosePaperReason(page, reasonLabel);
   await dialog.getByTestId('paper-save').click();
   await expect(dialog).toBeHidden();
   await expect(materialCard(page, materialId)).toHaveAttribute('data-state', 'paper_scanned');

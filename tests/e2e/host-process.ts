@@ -20,16 +20,27 @@ export interface RunningWorkstation {
 /**
  * Starts `node --import tsx <script> <args>` (no library configured in its environment) and
  * waits until its output has printed every line asked for; resolves with the first group of
- * each, in order. Rejects with the output so far if it exits first or takes over `timeoutMs`.
+ * each, in order, and a reader of everything it printed (stdout and stderr). Rejects with the
+ * output so far if it exits first or takes over `timeoutMs`.
  */
-export async function startScript(script: string, args: string[], lines: RegExp[], what: string, timeoutMs = 60_000): Promise<{ child: ChildProcess; values: string[] }> {
+export async function startScript(
+  script: string,
+  args: string[],
+  lines: RegExp[],
+  what: string,
+  timeoutMs = 60_000,
+): Promise<{ child: ChildProcess; values: string[]; output: () => string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, LIBRARY_URL: '' },
   });
   let output = '';
   const values = await new Promise<string[]>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${what} did not start in ${timeoutMs / 1000} s:\n${output}`)), timeoutMs);
+    const timer = setTimeout(() => {
+      // Not left running behind a failed test.
+      child.kill('SIGTERM');
+      reject(new Error(`${what} did not start in ${timeoutMs / 1000} s:\n${output}`));
+    }, timeoutMs);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const found = lines.map((line) => line.exec(output)?.[1]);
@@ -45,7 +56,7 @@ export async function startScript(script: string, args: string[], lines: RegExp[
       reject(new Error(`${what} exited with ${code}:\n${output}`));
     });
   });
-  return { child, values };
+  return { child, values, output: () => output };
 }
 
 /** Stops a process started by {@link startScript} and waits until it has exited. */

@@ -59,7 +59,7 @@ test('library down: offline sign-in, a case on paper, three objections; back up:
   const filed = [
     { licenceId: licences[0]!, field: 'address', recorded: '浦东新区世纪大道 1 号', claimed: '浦东新区世纪大道 100 号', description: '门牌号记载有误' },
     { licenceId: licences[1]!, dimension: 'completeness', field: 'householdNumber', recorded: '', claimed: '310115000123', description: '户号缺失' },
-    { licenceId: licences[0]!, dimension: 'timeliness', field: 'validTo', recorded: '2026-01-01', claimed: '2036-01-01', description: '已换领，有效期未更新' },
+    { licenceId: licences[0]!, dimension: 'timeliness', field: 'validPeriod', recorded: '2016.01.01-2026.01.01', claimed: '2026.01.01-2046.01.01', description: '已换领，有效期未更新' },
   ];
   for (const objection of filed) await fileObjectionFromPage(page, objection);
   await expect.poll(async () => Object.values(await listedStates(page))).toEqual(['queued', 'queued', 'queued']);

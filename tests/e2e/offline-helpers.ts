@@ -67,7 +67,10 @@ export async function fileObjectionFromPage(
   await expect(dialog).toBeVisible();
   await dialog.getByTestId('objection-licence-id').fill(input.licenceId);
   if (input.dimension) await dialog.locator(`[data-dimension="${input.dimension}"]`).click();
-  await dialog.getByTestId('objection-field').fill(input.field);
+  // The face field is chosen by its Chinese label from the catalog's fields of the licence's
+  // type; the option carries the library's key, which the test names.
+  await dialog.getByTestId('objection-field').click();
+  await dialog.page().locator(`.el-select-dropdown__item[data-field="${input.field}"]:visible`).click();
   await dialog.getByTestId('objection-recorded').fill(input.recorded);
   await dialog.getByTestId('objection-claimed').fill(input.claimed);
   await dialog.getByTestId('objection-description').fill(input.description);

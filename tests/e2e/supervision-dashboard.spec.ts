@@ -155,7 +155,8 @@ test('a random review drawn twice with the same seed over the same period picks 
   // The drawn case as the counter kept it: its grant, each material and its licences' checks.
   const detail = page.locator('[data-testid="case-detail"]:visible');
   await expect(detail).toContainText('亮证码授权');
-  await expect(detail).toContainText('签发机构签名：通过');
+  // Each licence's checks are listed one a line (issue 10 item 10).
+  await expect(detail.getByTestId('licence-checks').first().locator('li[data-check="signature"]')).toHaveText('签发机构签名通过');
   await page.getByTestId('finding-verdict').getByText('发现问题').click();
   await page.getByTestId('finding-save').click();
   await expect(page.getByRole('dialog').filter({ has: page.getByTestId('finding-save') })).toContainText('结论为“发现问题”时请填写说明');
@@ -209,6 +210,8 @@ test('the audit trail filters by kind and case, and its CSV export parses back e
   const opened = events.find((e) => e.kind === 'case_open' && e.case === known[2]!.caseNo);
   expect(opened?.details.matterName).toMatch(/[\u4e00-\u9fff]/);
   expect(bytes.toString('utf8')).toContain(String(opened?.details.matterName));
+  // Who each operator id is, for the reader: name and 工号 beside the id (not part of the chain).
+  expect(bytes.toString('utf8')).toMatch(/"OP-PD-0101",[^\r\n]*"王晓燕","clerk01"\r\n/);
 
   await expect(page.getByTestId('audit-notice')).toContainText(`已导出 ${stored.length} 条记录`);
   const last = (await storedAuditEvents(page)).sort((a, b) => a.seq - b.seq).at(-1)!;

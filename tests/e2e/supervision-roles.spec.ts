@@ -51,7 +51,7 @@ test('a settings change is validated per field and audited', async ({ page, work
   await form.locator('[data-field="libraryUrl"] input').fill('ftp://library');
   await page.getByTestId('settings-save').click();
   await expect(form.locator('[data-field="workstationId"]')).toContainText('工作台编号只能包含 1-32 个字母、数字或短横线');
-  await expect(form.locator('[data-field="libraryUrl"]')).toContainText('证照库地址必须是 http(s) 网址');
+  await expect(form.locator('[data-field="libraryUrl"]')).toContainText('证照库地址格式不正确，应为 https://主机名');
 
   await form.locator('[data-field="libraryUrl"] input').fill('');
   await form.locator('[data-field="workstationId"] input').fill('WS-DEMO-01');

@@ -26,6 +26,8 @@ function trainingSwitches(page: import('@playwright/test').Page): Promise<Array<
 
 async function flip(page: import('@playwright/test').Page): Promise<void> {
   await page.getByTestId('training-switch').click();
+  // The confirmation says what the switch does to the operator: it signs them out.
+  await expect(page.locator('.el-message-box')).toContainText('切换后您将退出登录');
   await page.getByRole('button', { name: '确定' }).click();
 }
 

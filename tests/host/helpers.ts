@@ -11,14 +11,16 @@ import type { HostResult } from '../../shared/errors';
 export interface HostRig {
   host: Host;
   sandboxUrl: string;
+  /** The host's data folder (settings.json, devices.json, the sandbox's folder). */
+  dataDir: string;
   call<N extends HostCallName>(name: N, input: HostInput<N>): Promise<HostResult<HostOutput<N>>>;
   ok<N extends HostCallName>(name: N, input: HostInput<N>): Promise<HostOutput<N>>;
   sandbox(path: string, init?: { method?: string; body?: unknown }): Promise<unknown>;
   close(): Promise<void>;
 }
 
-/** Starts a sandbox and a host over it. */
-export async function startHostRig(): Promise<HostRig> {
+/** Starts a sandbox and a host over it; `now` is the host's clock (the sandbox keeps the real one). */
+export async function startHostRig(options: { now?: () => Date } = {}): Promise<HostRig> {
   const dir = mkdtempSync(join(tmpdir(), 'host-rig-'));
   const sandbox = embeddedSandbox(dir);
   const target = await sandbox.open();
@@ -29,11 +31,13 @@ export async function startHostRig(): Promise<HostRig> {
     settings: { libraryUrl: null, rootKey: null, workstationId: 'WS-TEST-01', paperRetentionDays: 30 },
     settingsFile: join(dir, 'settings.json'),
     openSandbox: sandbox.open,
+    ...(options.now ? { now: options.now } : {}),
   });
   const call = (async (name: HostCallName, input: unknown) => dispatchHostCall(host.handlers, host.currentOperator, name, input)) as HostRig['call'];
   return {
     host,
     sandboxUrl: target.url,
+    dataDir: dir,
     call,
     ok: (async (name: HostCallName, input: unknown) => {
       const result = await call(name as never, input as never);

@@ -27,7 +27,8 @@ describe('offline sign-in', () => {
       await rig.ok('session.signOut', {});
       expect(await rig.call('session.signIn', { username: 'clerk02', password: 'wrong' })).toMatchObject({ ok: false, error: { code: 'INVALID_CREDENTIALS' } });
       const never = await rig.call('session.signIn', { username: 'super01', password: 'demo' });
-      expect(never).toMatchObject({ ok: false, error: { code: 'LIBRARY_UNAVAILABLE', message: expect.stringContaining('7 天') } });
+      // Not told apart from a wrong password: the answer must not say which accounts this workstation knows.
+      expect(never).toMatchObject({ ok: false, error: { code: 'INVALID_CREDENTIALS', message: expect.stringContaining('7 天') } });
       await rig.ok('session.signIn', { username: 'clerk02', password: 'demo' });
     } finally {
       await rig.sandbox('/faults', { body: { down: false } });
@@ -147,6 +148,9 @@ describe('settings and training (supervisor only)', () => {
     expect(await rig.call('settings.update', { libraryUrl: rig.sandboxUrl })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
     const root = (await (await fetch(`${rig.sandboxUrl}/api/v1/trust/root`)).json()) as { kid: string; publicKey: string };
     const wrongRoot = { kid: root.kid, publicKey: `04${'1'.repeat(128)}` };
+    // Plain http only to this machine: bearer tokens and holders' data never cross a network unencrypted.
+    const plain = await rig.call('settings.update', { libraryUrl: 'http://192.0.2.10:8700', rootKey: root });
+    expect(plain).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', details: { issues: [{ path: 'libraryUrl', message: 'library_url_insecure' }] } } });
     const refused = await rig.call('settings.update', { libraryUrl: rig.sandboxUrl, rootKey: wrongRoot });
     expect(refused).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', message: expect.stringContaining('根密钥') } });
     expect(await rig.call('settings.training' as never, {} as never)).toMatchObject({ ok: false, error: { code: 'UNKNOWN_CALL' } });

@@ -200,6 +200,47 @@ describe('a counter case end to end', () => {
     expect((await sandbox.call('POST', '/api/v1/licences/query', { token: officer, body: { grantId: grant.grantId, matterCode: HOTEL, materialId: 'M01', purpose: 'x' } })).json.error.code).toBe('FORBIDDEN');
   });
 
+  it('refuses a grant to every operator but the one who redeemed or requested it', async () => {
+    const holders = await sandbox.holders();
+    const citizen = holders.find((h) => h.note === null && h.kind === 'natural_person')!;
+    const redeemed = await sandbox.redeem(auth, await sandbox.mint(citizen.idNumber), HOTEL, 'C-OWNER-1');
+    const dutyAnswer = await sandbox.call('POST', '/api/v1/authorizations/duty', {
+      token: auth,
+      body: { holder: { idType: citizen.idType, idNumber: citizen.idNumber, name: citizen.name }, matterCode: DRIVING_RENEWAL, caseNo: 'C-OWNER-2', reason: '申请人未携带手机' },
+    });
+    expect(dutyAnswer.status).toBe(201);
+    const duty = Grant.parse(dutyAnswer.json);
+    // The grant's owner is the library's business, not part of the grant the workstation sees.
+    expect(Object.keys(redeemed).sort()).toEqual(['basis', 'caseNo', 'expiresAt', 'grantId', 'holder', 'matterCode']);
+
+    const licenceId = (
+      await sandbox.call('POST', '/api/v1/licences/query', { token: auth, body: { grantId: redeemed.grantId, matterCode: HOTEL, materialId: 'M01', purpose: '入住登记' } })
+    ).json.licences[0].id as string;
+    const reads = (token: string, grant: Grant, matterCode: string, materialId: string) => {
+      const access = `grantId=${grant.grantId}&matterCode=${matterCode}&materialId=${materialId}`;
+      return Promise.all([
+        sandbox.call('POST', '/api/v1/licences/query', { token, body: { grantId: grant.grantId, matterCode, materialId, purpose: '办理' } }),
+        sandbox.call('GET', `/api/v1/licences/${licenceId}?${access}`, { token }),
+        sandbox.call('GET', `/api/v1/licences/${licenceId}/file?${access}`, { token }),
+        sandbox.call('GET', `/api/v1/licences/${licenceId}/status?${access}`, { token }),
+      ]);
+    };
+    // Another unit's clerk, and even a supervisor of the same unit: 403 GRANT_INVALID on every
+    // licence call, the licence never disclosed.
+    for (const other of [await sandbox.signIn('clerk02'), await sandbox.signIn('super01')]) {
+      for (const answer of [...(await reads(other, redeemed, HOTEL, 'M01')), ...(await reads(other, duty, DRIVING_RENEWAL, 'M01'))]) {
+        expect([answer.status, answer.json.error.code]).toEqual([403, 'GRANT_INVALID']);
+        expect(answer.json.error.message).toMatch(/其他工作人员/);
+      }
+    }
+    // The operator who took it still can, in a new session too.
+    const again = await sandbox.signIn('clerk01');
+    expect((await reads(again, redeemed, HOTEL, 'M01')).map((answer) => answer.status)).toEqual([200, 200, 200, 200]);
+    const listed = SandboxGrantsResponse.parse((await sandbox.call('GET', '/api/v1/_sandbox/grants')).json).grants;
+    expect(listed.find((g) => g.grantId === redeemed.grantId)?.operatorId).toBe('OP-PD-0101');
+    expect(listed.find((g) => g.grantId === duty.grantId)?.operatorId).toBe('OP-PD-0101');
+  });
+
   it('expires a grant after two hours', async () => {
     const grant = await sandbox.redeem(auth, await sandbox.mint((await sandbox.holders())[0]!.idNumber), HOTEL);
     sandbox.advance(2 * 3600 + 1);
@@ -259,7 +300,7 @@ describe('holder tokens', () => {
     expect([social.status, social.json.error.code]).toEqual([403, 'FORBIDDEN']);
     // The sandbox lists the grants it issued, holder as given: the refused one is not among them.
     const { grants } = SandboxGrantsResponse.parse((await sandbox.call('GET', '/api/v1/_sandbox/grants')).json);
-    expect(grants.filter((g) => g.caseNo === 'C-DUTY')).toEqual([{ ...Grant.parse(duty.json), scope: '*' }]);
+    expect(grants.filter((g) => g.caseNo === 'C-DUTY')).toEqual([{ ...Grant.parse(duty.json), scope: '*', operatorId: 'OP-PD-0101' }]);
     expect(grants.find((g) => g.caseNo === 'C-DUTY')!.holder.name).toBe(elderly.name);
   });
 
@@ -327,6 +368,24 @@ describe('usage records, objections and sandbox controls', () => {
     expect([conflict.status, conflict.json.error.code]).toEqual([409, 'CONFLICT']);
     const records = (await sandbox.call('GET', '/api/v1/_sandbox/usage-records')).json.usageRecords;
     expect(records.filter((item: { caseNo: string }) => item.caseNo === 'C-UR-1')).toHaveLength(1);
+  });
+
+  it('lists every usage-record call it handled, a replay included, until a reset', async () => {
+    const citizen = (await sandbox.holders())[0]!;
+    const record = {
+      caseNo: 'C-URC-1', matterCode: HOTEL, grantId: null, holder: { idType: citizen.idType, idNumber: citizen.idNumber, name: citizen.name },
+      operatorId: 'OP-PD-0101', workstationId: 'WS-1', completedAt: '2026-11-26T02:00:00Z', training: false,
+      materials: [{ materialId: 'M01', outcome: 'paper', licenceId: null, paperReason: 'applicant_choice' }],
+    };
+    const headers = { 'idempotency-key': 'urc-key-1' };
+    expect((await sandbox.call('POST', '/api/v1/usage-records', { token: auth, body: record, headers })).status).toBe(201);
+    expect((await sandbox.call('POST', '/api/v1/usage-records', { token: auth, body: record, headers })).status).toBe(200);
+    const calls = async () => ((await sandbox.call('GET', '/api/v1/_sandbox/usage-record-calls')).json.calls as { idempotencyKey: string }[]).filter((c) => c.idempotencyKey === 'urc-key-1');
+    // One record kept, two calls received.
+    expect((await sandbox.call('GET', '/api/v1/_sandbox/usage-records')).json.usageRecords.filter((r: { caseNo: string }) => r.caseNo === 'C-URC-1')).toHaveLength(1);
+    expect(await calls()).toHaveLength(2);
+    expect((await sandbox.call('POST', '/api/v1/_sandbox/reset')).status).toBe(200);
+    expect(await calls()).toEqual([]);
   });
 
   it('files, replays, lists and resolves an objection; a correction supersedes the licence', async () => {

@@ -1,7 +1,7 @@
 import type { PulledLicence } from '../../../shared/contract';
 import { allowedPaperReasons, type CaseMaterial, type MaterialState } from '../../../shared/counter-case';
 import type { PaperReason } from '../../../shared/library-api';
-import type { VerificationOutcome } from '../../../shared/licence-verify';
+import { faceFieldVerification, type VerificationOutcome } from '../../../shared/licence-verify';
 
 /** The tag colour of a material state: green only for a verified exemption or paper in hand. */
 export function stateTone(state: MaterialState): 'success' | 'warning' | 'danger' | 'info' {
@@ -29,22 +29,29 @@ export function adviceOutcome(state: MaterialState): VerificationOutcome | null 
   return null;
 }
 
-/** The paper reason to preselect in the paper dialog. */
+/**
+ * The paper reason to preselect in the paper dialog. The library being unreachable comes first,
+ * whether or not the holder has a phone: it is why this material is on paper, and the reason
+ * under which Art. 11's catch-up checks it again. Then "no phone" for a holder without one.
+ * `holderHasPhone` is whether the holder showed a 亮证码 — also when the library could not
+ * redeem it, so no grant is not taken for no phone.
+ */
 export function defaultPaperReason(state: MaterialState, holderHasPhone: boolean): PaperReason {
+  if ((state.state === 'failed' || state.state === 'needs_paper') && state.suggestedPaperReason === 'library_unreachable') return 'library_unreachable';
   if (!holderHasPhone) return 'no_phone';
   // Paper for a verified licence is the applicant's own choice (Art. 22).
   if (state.state === 'exempt') return 'applicant_choice';
   return allowedPaperReasons(state)[0] ?? 'applicant_choice';
 }
 
-// The viewer and the card must never show a field as verified when the licence's signature or
-// its issuer did not check out: a digest matching an untrusted list proves nothing.
-const UNTRUSTED_OUTCOMES: ReadonlySet<VerificationOutcome> = new Set(['signature_invalid', 'untrusted_issuer']);
-
-/** A licence's face fields with their marks, downgraded to unknown when the licence itself is not trusted. */
+/**
+ * A licence's face fields with their marks, each judged from the verification report by the
+ * rule the host marks them with (shared/licence-verify.ts, faceFieldVerification), so that a
+ * case opened before a change of the rule, or a host of another version, cannot show a field as
+ * verified that the rule does not.
+ */
 export function displayedFields(licence: PulledLicence): PulledLicence['fields'] {
-  if (!UNTRUSTED_OUTCOMES.has(licence.report.outcome)) return licence.fields;
-  return licence.fields.map((field) => (field.verified === 'pass' ? { ...field, verified: 'unknown' as const } : field));
+  return licence.fields.map((field) => ({ ...field, verified: faceFieldVerification(licence.report, field.key) }));
 }
 
 /** The query of the objection link: the licence and, when one face field failed, that field. */

@@ -4,7 +4,7 @@ import { requireActor, type AuditActor, type AuditLog } from '../../audit/audit-
 import type { ObjectionRow, OutboxRow, WorkstationDb } from '../../db/db';
 import type { ObjectionBatchResult } from '../../../shared/contract';
 import { RETRYABLE_DELIVERY_CODES } from '../../../shared/errors';
-import { DeliveryError, enqueue, type BatchDelivery, type DeliveryWrite, type Outbox } from '../../outbox/outbox';
+import { DeliveryError, enqueue, type BatchDelivery, type Delivered, type DeliveryWrite, type Outbox } from '../../outbox/outbox';
 import { deliveryErrorOf } from '../../outbox/workstation-outbox';
 
 /** What the list shows for an objection: its own life on the workstation, then the issuer's. */
@@ -67,6 +67,18 @@ export function displayState(row: Pick<ObjectionRow, 'state'>, outboxRow: Pick<O
   return row.state as ObjectionDisplayState;
 }
 
+/**
+ * What became of an objection just filed or sent again, as the clerk is told at once:
+ * `received` — the library has it (its status is the issuer's); `needs_attention` — the library
+ * refused it (`message` says why); `waiting` — the library could not be reached and it waits in
+ * the outbox; `sending` — no answer yet within the wait.
+ */
+export type ObjectionDelivery =
+  | { state: 'received'; status: string }
+  | { state: 'needs_attention'; message: string }
+  | { state: 'waiting'; message: string | null }
+  | { state: 'sending' };
+
 /** Library statuses that may still change (polled until decided). */
 const OPEN_STATUSES: readonly string[] = ['received', 'processing'];
 const POLL_CHUNK = 100;
@@ -98,6 +110,8 @@ export function createObjectionService(deps: ObjectionDeps) {
   const newId = deps.newId ?? (() => `OBJ-${crypto.randomUUID()}`);
 
   const actorOrFail = (): AuditActor => requireActor(deps.actor);
+  // The first send of each objection filed in this page, so that its outcome can be told.
+  const firstSends = new Map<string, Promise<unknown>>();
 
   function requestOf(id: string, given: ObjectionDraft, actor: AuditActor, filedAt: string): ObjectionRequest {
     // A form hands in reactive proxies, which IndexedDB cannot clone; the request is plain JSON.
@@ -128,8 +142,32 @@ export function createObjectionService(deps: ObjectionDeps) {
       await enqueue(db, { key: id, kind: 'objection', payload: request, createdAt: rows.outbox.createdAt });
     });
     await audit.append(actor, { kind: 'objection', case: null, details: { id, licenceId: request.licenceId, dimension: request.dimension, fields: request.fields.map((f) => f.key), evidence: request.evidence.length, state: 'queued' } });
-    void deps.outbox().flush();
+    firstSends.set(
+      id,
+      deps
+        .outbox()
+        .flush()
+        .catch(() => undefined),
+    );
     return id;
+  }
+
+  /**
+   * Waits (at most `waitMs`) for the first send of an objection filed here, then says what
+   * became of it: the toast after 提交 must tell the clerk whether the library has it, refused
+   * it, or could not be reached — not the same sentence for all three.
+   */
+  async function delivery(id: string, waitMs = 8_000): Promise<ObjectionDelivery> {
+    const sending = firstSends.get(id) ?? Promise.resolve();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([sending, new Promise((resolve) => (timer = setTimeout(resolve, waitMs)))]);
+    clearTimeout(timer);
+    firstSends.delete(id);
+    const [row, queued] = await Promise.all([db.objections.get(id), db.outbox.where('key').equals(id).first()]);
+    if (queued?.state === 'needs_attention') return { state: 'needs_attention', message: queued.lastError ?? '' };
+    if (row && row.state !== 'queued' && row.state !== 'draft' && (!queued || queued.state === 'delivered')) return { state: 'received', status: row.state };
+    if (queued?.state === 'queued' && queued.lastError !== null) return { state: 'waiting', message: queued.lastError };
+    return { state: 'sending' };
   }
 
   /** Keeps a draft on the workstation (nothing queued). */
@@ -146,7 +184,9 @@ export function createObjectionService(deps: ObjectionDeps) {
     const row = await db.objections.get(id);
     if (!row) return null;
     const queued = await db.outbox.where('key').equals(id).first();
-    const source = (queued?.payload as ObjectionRequest | undefined) ?? ((row.record as unknown as ObjectionRecord).request as ObjectionRequest);
+    // A delivered row keeps only the objection's id (its payload is purged): the form comes from the objection's own record then.
+    const pending = queued && queued.state !== 'delivered' ? (queued.payload as ObjectionRequest) : undefined;
+    const source = pending ?? ((row.record as unknown as ObjectionRecord).request as ObjectionRequest);
     return {
       licenceId: source.licenceId,
       dimension: source.dimension,
@@ -165,26 +205,32 @@ export function createObjectionService(deps: ObjectionDeps) {
   async function resend(id: string, draft: ObjectionDraft): Promise<void> {
     const actor = actorOrFail();
     const queued = await db.outbox.where('key').equals(id).first();
-    if (!queued || queued.state !== 'needs_attention') throw new AppError('CONFLICT', '该异议当前不需要处理，无需重新提交。');
+    if (!queued || queued.state !== 'needs_attention') throw new AppError('CONFLICT', 'objectionNotNeedingAttention');
     const previous = queued.payload as ObjectionRequest;
     const request = { ...requestOf(id, draft, actor, previous.filedAt), filedBy: previous.filedBy };
     const rows = objectionRows(request, queued.createdAt);
     await db.transaction('rw', db.objections, db.outbox, async () => {
       const current = await db.outbox.get(queued.id!);
-      if (current?.state !== 'needs_attention') throw new AppError('CONFLICT', '该异议当前不需要处理，无需重新提交。');
+      if (current?.state !== 'needs_attention') throw new AppError('CONFLICT', 'objectionNotNeedingAttention');
       await db.objections.put({ ...rows.objection, updatedAt: now().toISOString() });
       await db.outbox.update(queued.id!, { payload: request, state: 'queued', lastError: null });
     });
     await audit.append(actor, { kind: 'objection', case: null, details: { id, licenceId: request.licenceId, state: 'resent', evidence: request.evidence.length } });
-    await deps.outbox().flush({ now: true });
+    const sent = deps.outbox().flush({ now: true });
+    firstSends.set(
+      id,
+      sent.catch(() => undefined),
+    );
+    await sent;
   }
 
   /**
    * The outbox's sender for objections. The receipt goes onto the objection row in the outbox's
    * own transaction (the outbox must list `objections` among its record tables), so the row
-   * says "received" exactly when the outbox says delivered.
+   * says "received" exactly when the outbox says delivered; the receipt is also the answer the
+   * delivered outbox row keeps.
    */
-  async function send(row: OutboxRow): Promise<DeliveryWrite> {
+  async function send(row: OutboxRow): Promise<Delivered> {
     const objection = row.payload as ObjectionRequest;
     let receipt: ObjectionReceipt;
     try {
@@ -192,7 +238,7 @@ export function createObjectionService(deps: ObjectionDeps) {
     } catch (error) {
       throw deliveryErrorOf(error);
     }
-    return receiptWrite(objection.id, receipt);
+    return { answer: receipt, write: receiptWrite(objection.id, receipt) };
   }
 
   /** The outbox's batch sender for objections: several in one host call, each answered as `send` would. */
@@ -207,7 +253,7 @@ export function createObjectionService(deps: ObjectionDeps) {
     return results.map((result, k): BatchDelivery => {
       if (result.status === 'untried') return { untried: true };
       if (result.status === 'failed') return { sent: false, error: new DeliveryError(result.message, RETRYABLE_DELIVERY_CODES.has(result.code)) };
-      return { sent: true, write: receiptWrite(objections[k]!.id, result.receipt) };
+      return { sent: true, answer: result.receipt, write: receiptWrite(objections[k]!.id, result.receipt) };
     });
   }
 
@@ -258,7 +304,7 @@ export function createObjectionService(deps: ObjectionDeps) {
     return changed;
   }
 
-  return { file, saveDraft, draftOf, resend, send, sendMany, poll };
+  return { file, saveDraft, draftOf, resend, delivery, send, sendMany, poll };
 }
 
 /** The objection service's API. */

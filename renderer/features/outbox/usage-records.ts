@@ -3,7 +3,7 @@ import { applyUsageRecordEdit, type EditMatter, type UsageRecordEdit, type Usage
 import { requireActor, type AuditActor, type AuditLog } from '../../audit/audit-log';
 import type { OutboxRow, WorkstationDb } from '../../db/db';
 import { AppError, type HostClient } from '../../host/client';
-import type { Outbox, OutboxState } from '../../outbox/outbox';
+import type { Delivered, Outbox, OutboxState } from '../../outbox/outbox';
 import { deliveryErrorOf } from '../../outbox/workstation-outbox';
 
 /** An unsent outbox row as the 待发送 list shows it: what it is, and how its delivery goes. */
@@ -91,8 +91,6 @@ export interface UsageRecordDeps {
 /** How a resend went: sent off again, or refused with the problems to show (nothing saved). */
 export type ResendResult = { ok: true } | { ok: false; problems: UsageRecordEditProblem[] };
 
-const NOT_NEEDING_ATTENTION = '该用证记录当前不需要处理，无需重新发送。';
-
 /**
  * Usage records in the outbox (Art. 26): their delivery, and the correction of one the library
  * refused. The library keeps a result under an idempotency key only when it accepted the
@@ -110,12 +108,12 @@ export function createUsageRecordService(deps: UsageRecordDeps) {
 
   async function attentionRow(id: number): Promise<OutboxRow & { id: number }> {
     const row = await db.outbox.get(id);
-    if (!row || row.kind !== 'usage_record' || row.state !== 'needs_attention') throw new AppError('CONFLICT', NOT_NEEDING_ATTENTION);
+    if (!row || row.kind !== 'usage_record' || row.state !== 'needs_attention') throw new AppError('CONFLICT', 'usageRecordNotNeedingAttention');
     return row as OutboxRow & { id: number };
   }
 
-  /** The outbox's sender for usage records: the record with its idempotency key; the delivery audited. */
-  async function send(row: OutboxRow): Promise<void> {
+  /** The outbox's sender for usage records: the record with its idempotency key; the delivery audited; the library's id kept on the row. */
+  async function send(row: OutboxRow): Promise<Delivered> {
     const record = row.payload as UsageRecordRequest;
     let id: string;
     try {
@@ -125,6 +123,7 @@ export function createUsageRecordService(deps: UsageRecordDeps) {
     }
     const actor = deps.actor();
     if (actor) await audit.append(actor, { kind: 'usage_record', case: record.caseNo, details: { state: 'delivered', key: row.key, id } });
+    return { answer: { id } };
   }
 
   /** The record of a row that needs attention, for the edit form. */
@@ -147,7 +146,7 @@ export function createUsageRecordService(deps: UsageRecordDeps) {
     await db.transaction('rw', db.outbox, async () => {
       const current = await db.outbox.get(id);
       // The row may have changed under the form (another tab resent it).
-      if (current?.state !== 'needs_attention' || current.key !== row.key) throw new AppError('CONFLICT', NOT_NEEDING_ATTENTION);
+      if (current?.state !== 'needs_attention' || current.key !== row.key) throw new AppError('CONFLICT', 'usageRecordNotNeedingAttention');
       await db.outbox.update(id, { payload: result.record, state: 'queued', lastError: null });
     });
     await audit.append(actor, {

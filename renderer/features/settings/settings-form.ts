@@ -1,4 +1,6 @@
 import { HostSettingsSchema, type HostSettings } from '../../../shared/contract';
+import { isSettingsProblem } from '../../../shared/settings-problems';
+import { t } from '../../i18n';
 
 /** The settings form as the supervisor edits it: every field a text or a number. */
 export interface SettingsForm {
@@ -65,9 +67,14 @@ export function fieldOfPath(path: string): SettingsField | null {
   return null;
 }
 
+/** A settings issue in words: its problem code's text (zod's own message as given, for a value of the wrong type). */
+export function problemText(message: string): string {
+  return isSettingsProblem(message) ? t(`settings.problems.${message}`) : message;
+}
+
 /**
- * The problems the form has before it is sent, per field, with the same sentences the host
- * answers (the contract's schema), and the rule that an address needs its root key.
+ * The problems the form has before it is sent, per field, by the same rules the host applies
+ * (the contract's schema), and the rule that an address needs its root key.
  */
 export function validateForm(form: SettingsForm, messages: { rootKeyIncomplete: string; rootKeyRequired: string }): Partial<Record<SettingsField, string>> {
   const errors: Partial<Record<SettingsField, string>> = {};
@@ -75,7 +82,7 @@ export function validateForm(form: SettingsForm, messages: { rootKeyIncomplete: 
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const field = fieldOfPath(issue.path.join('.'));
-      if (field && !errors[field]) errors[field] = issue.message;
+      if (field && !errors[field]) errors[field] = problemText(issue.message);
     }
   }
   const next = settingsOf(form);

@@ -5,7 +5,11 @@ import type { AuditEventRow, WorkstationDb } from '../../db/db';
 
 /** What the supervisor filters the audit trail by; an empty field does not filter. */
 export interface AuditFilter {
-  operator?: string;
+  /**
+   * The operator ids to show the events of (any of them): what the supervisor typed — a 工号, a
+   * name or an id — resolved through the operator directory (shared/operators matchOperators).
+   */
+  operators?: readonly string[];
   kind?: AuditEventKind;
   caseNo?: string;
   period?: DayPeriod;
@@ -36,14 +40,20 @@ interface IndexRange {
   residual: ((e: AuditEvent) => boolean) | null;
 }
 
+function operatorsOf(filter: AuditFilter): string[] {
+  return [...new Set((filter.operators ?? []).map((id) => id.trim()).filter((id) => id !== ''))];
+}
+
 // Each filter combination reads one index that ends in at+seq (schema version 2), so that
-// a page is one bounded range read in (at, seq) order, however large the trail.
-function rangeFor(filter: AuditFilter): IndexRange {
-  const operator = filter.operator?.trim() || undefined;
+// a page is one bounded range read in (at, seq) order, however large the trail. Several
+// operators (a name two clerks share, or "clerk0") are one range each, merged (rangesFor).
+function rangeFor(filter: AuditFilter, operator: string | undefined): IndexRange {
+  const operators = operatorsOf(filter);
   const caseNo = filter.caseNo?.trim() || undefined;
   const { kind } = filter;
   if (caseNo) {
-    const residual = operator || kind ? (e: AuditEvent) => (!operator || e.operator === operator) && (!kind || e.kind === kind) : null;
+    const wanted = new Set(operators);
+    const residual = wanted.size > 0 || kind ? (e: AuditEvent) => (wanted.size === 0 || wanted.has(e.operator ?? '')) && (!kind || e.kind === kind) : null;
     return { index: '[case+at+seq]', prefix: [caseNo], residual };
   }
   if (operator && kind) return { index: '[operator+kind+at+seq]', prefix: [operator, kind], residual: null };
@@ -52,12 +62,24 @@ function rangeFor(filter: AuditFilter): IndexRange {
   return { index: '[at+seq]', prefix: [], residual: null };
 }
 
+/** The ranges a filter reads: one, or with several operators and no case one per operator. */
+function rangesFor(filter: AuditFilter): IndexRange[] {
+  const operators = operatorsOf(filter);
+  if (filter.caseNo?.trim() || operators.length <= 1) return [rangeFor(filter, operators[0])];
+  return operators.map((operator) => rangeFor(filter, operator));
+}
+
+/** Newest first: (at, seq) descending, as every range is read. */
+function newestFirst(a: AuditEvent, b: AuditEvent): number {
+  return a.at < b.at ? 1 : a.at > b.at ? -1 : b.seq - a.seq;
+}
+
 function table(db: WorkstationDb): Table<AuditEventRow, number> {
   return db.auditEvents as unknown as Table<AuditEventRow, number>;
 }
 
-function collection(db: WorkstationDb, filter: AuditFilter, before: AuditCursor | null): Collection<AuditEventRow, number> {
-  const { index, prefix, residual } = rangeFor(filter);
+function collection(db: WorkstationDb, filter: AuditFilter, range: IndexRange, before: AuditCursor | null): Collection<AuditEventRow, number> {
+  const { index, prefix, residual } = range;
   const bounds = filter.period ? periodBounds(filter.period) : null;
   const lower = [...prefix, bounds ? bounds.fromIso : LO, LO];
   // A cursor comes from a row of this same range, so it is always inside it.
@@ -74,9 +96,9 @@ type RecordsIndex = IDBIndex & {
 };
 
 /** The newest `count` events of an unfiltered-by-residual range in one request, or null where the browser cannot. */
-async function newestInOneRead(db: WorkstationDb, filter: AuditFilter, before: AuditCursor | null, count: number): Promise<AuditEvent[] | null> {
+async function newestInOneRead(db: WorkstationDb, filter: AuditFilter, range: IndexRange, before: AuditCursor | null, count: number): Promise<AuditEvent[] | null> {
   if (typeof IDBIndex === 'undefined' || !('getAllRecords' in IDBIndex.prototype)) return null;
-  const { index, prefix, residual } = rangeFor(filter);
+  const { index, prefix, residual } = range;
   if (residual) return null;
   const bounds = filter.period ? periodBounds(filter.period) : null;
   const lower = [...prefix, bounds ? bounds.fromIso : LO, LO];
@@ -90,9 +112,18 @@ async function newestInOneRead(db: WorkstationDb, filter: AuditFilter, before: A
   });
 }
 
+/** The newest `count` events of one range before the cursor. */
+async function newestOf(db: WorkstationDb, filter: AuditFilter, range: IndexRange, before: AuditCursor | null, count: number): Promise<AuditEvent[]> {
+  return (await newestInOneRead(db, filter, range, before, count)) ?? ((await collection(db, filter, range, before).limit(count).toArray()) as AuditEvent[]);
+}
+
 /** A page of the trail matching the filter, newest first, starting before the cursor. */
 export async function auditPage(db: WorkstationDb, filter: AuditFilter, before: AuditCursor | null, size: number): Promise<AuditPage> {
-  const rows = (await newestInOneRead(db, filter, before, size + 1)) ?? ((await collection(db, filter, before).limit(size + 1).toArray()) as AuditEvent[]);
+  const ranges = rangesFor(filter);
+  // With several operators, each range's newest size+1 are read and merged: the page's size+1
+  // newest are among them, so each page is still a few bounded reads.
+  const read = await Promise.all(ranges.map((range) => newestOf(db, filter, range, before, size + 1)));
+  const rows = read.length === 1 ? read[0]! : read.flat().sort(newestFirst).slice(0, size + 1);
   const more = rows.length > size;
   const page = more ? rows.slice(0, size) : rows;
   const last = page.at(-1);
@@ -113,17 +144,23 @@ export interface AuditCount {
  */
 export async function auditCount(db: WorkstationDb, filter: AuditFilter, cap = 1000): Promise<AuditCount> {
   if (isUnfiltered(filter)) return { n: ((await table(db).orderBy('seq').lastKey()) as number | undefined) ?? 0, more: false };
-  const keys = await collection(db, filter, null).limit(cap + 1).primaryKeys();
-  return keys.length > cap ? { n: cap, more: true } : { n: keys.length, more: false };
+  let n = 0;
+  // The ranges never overlap (an event has one operator), so their counts add up.
+  for (const range of rangesFor(filter)) {
+    n += (await collection(db, filter, range, null).limit(cap + 1 - n).primaryKeys()).length;
+    if (n > cap) return { n: cap, more: true };
+  }
+  return { n, more: false };
 }
 
 function isUnfiltered(filter: AuditFilter): boolean {
-  return !filter.operator?.trim() && !filter.kind && !filter.caseNo?.trim() && !filter.period;
+  return operatorsOf(filter).length === 0 && !filter.kind && !filter.caseNo?.trim() && !filter.period;
 }
 
 /** Every event matching the filter, oldest first (seq order), for an export. */
 export async function auditEventsForExport(db: WorkstationDb, filter: AuditFilter): Promise<AuditEvent[]> {
   if (isUnfiltered(filter)) return (await table(db).orderBy('seq').toArray()) as AuditEvent[];
-  const rows = (await collection(db, filter, null).toArray()) as AuditEvent[];
+  const rows: AuditEvent[] = [];
+  for (const range of rangesFor(filter)) rows.push(...((await collection(db, filter, range, null).toArray()) as AuditEvent[]));
   return rows.sort((a, b) => a.seq - b.seq);
 }

@@ -3,8 +3,10 @@ import {
   addToTally,
   emptyTally,
   mergeTallies,
+  inScope,
   periodBounds,
   shanghaiDayOf,
+  type CaseScope,
   tallyObjections,
   type CaseTally,
   type DayPeriod,
@@ -38,10 +40,13 @@ async function rebuildDays(db: WorkstationDb, fromIso: string, toIso: string): P
   await forEachCompleted(db, fromIso, toIso, (row) => {
     const day = shanghaiDayOf(row.completedAt!);
     let entry = days.get(day);
-    if (!entry) days.set(day, (entry = { day, sourceCount: 0, lastCompletedAt: row.completedAt!, tally: emptyTally() }));
+    if (!entry) days.set(day, (entry = { day, sourceCount: 0, lastCompletedAt: row.completedAt!, tally: emptyTally(), trainingTally: emptyTally() }));
     entry.sourceCount++;
     if (row.completedAt! > entry.lastCompletedAt) entry.lastCompletedAt = row.completedAt!;
-    if (row.status === 'completed') addToTally(entry.tally, row.record as unknown as PurgedCase);
+    if (row.status !== 'completed') return;
+    const record = caseOf(row);
+    addToTally(entry.tally, record, 'production');
+    addToTally(entry.trainingTally, record, 'training');
   });
   const firstDay = shanghaiDayOf(fromIso);
   const lastDay = shanghaiDayOf(new Date(Date.parse(toIso) - 1).toISOString());
@@ -49,6 +54,12 @@ async function rebuildDays(db: WorkstationDb, fromIso: string, toIso: string): P
     await db.caseDays.where('day').between(firstDay, lastDay, true, true).delete();
     await db.caseDays.bulkPut([...days.values()]);
   });
+}
+
+/** A case's kept record, a training case known by its row's flag or its record's (either will do). */
+function caseOf(row: CaseRow): PurgedCase {
+  const record = row.record as unknown as PurgedCase;
+  return row.training && !record.training ? { ...record, training: true } : record;
 }
 
 const START = '1970-01-01T00:00:00.000Z';
@@ -82,11 +93,14 @@ export async function checkCaseDays(db: WorkstationDb): Promise<boolean> {
   return true;
 }
 
-/** The tally of a period's completed cases, training left out. */
-export async function periodTally(db: WorkstationDb, period: DayPeriod): Promise<CaseTally> {
+/**
+ * The tally of a period's completed cases of a scope: by default the production ones (training
+ * left out); `training` for a workstation in training, whose supervisor sees the training cases.
+ */
+export async function periodTally(db: WorkstationDb, period: DayPeriod, scope: CaseScope = 'production'): Promise<CaseTally> {
   await syncCaseDays(db);
   const rows = await db.caseDays.where('day').between(period.from, period.to, true, true).toArray();
-  return mergeTallies(rows.map((row) => row.tally));
+  return mergeTallies(rows.map((row) => (scope === 'training' ? (row.trainingTally ?? emptyTally()) : row.tally)));
 }
 
 /** A completed case as a drill-down lists it. */
@@ -97,13 +111,22 @@ export interface CaseListItem {
   record: PurgedCase;
 }
 
-/** The period's completed, non-training cases that pass a test, oldest first. */
-export async function periodCases(db: WorkstationDb, period: DayPeriod, test: (record: PurgedCase) => boolean = () => true): Promise<CaseListItem[]> {
+/**
+ * The period's completed cases of a scope (by default the non-training ones) that pass a test,
+ * oldest first.
+ */
+export async function periodCases(
+  db: WorkstationDb,
+  period: DayPeriod,
+  test: (record: PurgedCase) => boolean = () => true,
+  scope: CaseScope = 'production',
+): Promise<CaseListItem[]> {
   const { fromIso, toIso } = periodBounds(period);
   const out: CaseListItem[] = [];
   await forEachCompleted(db, fromIso, toIso, (row) => {
-    const record = row.record as unknown as PurgedCase;
-    if (row.status !== 'completed' || row.training || record.training || !test(record)) return;
+    if (row.status !== 'completed') return;
+    const record = caseOf(row);
+    if (!inScope(record, scope) || !test(record)) return;
     out.push({ caseNo: row.caseNo, completedAt: row.completedAt!, matter: record.matter?.name ?? row.matterCode, record });
   });
   return out;

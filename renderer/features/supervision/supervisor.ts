@@ -1,4 +1,4 @@
-import { shanghaiDate } from '../../../shared/licence-verify';
+import { addDays, shanghaiDate, shanghaiDateTime } from '../../../shared/shanghai-time';
 import { createAuditLog, type AuditActor, type AuditLog } from '../../audit/audit-log';
 import { workstationDb } from '../../db/db';
 import { AppError } from '../../host/client';
@@ -16,7 +16,7 @@ export function supervisionAudit(): AuditLog {
 /** Who is acting, for the audit chain: the signed-in operator at this workstation. */
 export async function currentActor(): Promise<AuditActor> {
   const operator = useSessionStore().operator;
-  if (!operator) throw new AppError('UNAUTHENTICATED', '登录已失效，请重新登录后再操作。');
+  if (!operator) throw new AppError('UNAUTHENTICATED');
   const workstation = useWorkstationStore();
   if (!workstation.info) await workstation.load();
   return { operator: operator.id, role: operator.role, workstation: workstation.info!.workstationId };
@@ -24,8 +24,7 @@ export async function currentActor(): Promise<AuditActor> {
 
 /** An ISO time as a hall reads it: `YYYY-MM-DD HH:mm:ss` in Asia/Shanghai. */
 export function shanghaiTime(iso: string): string {
-  const at = new Date(Date.parse(iso) + 8 * 3600 * 1000).toISOString();
-  return `${at.slice(0, 10)} ${at.slice(11, 19)}`;
+  return shanghaiDateTime(iso);
 }
 
 /** Today in Asia/Shanghai, `YYYY-MM-DD`. */
@@ -35,7 +34,7 @@ export function shanghaiToday(now = new Date()): string {
 
 /** The day `days` before a `YYYY-MM-DD` day. */
 export function daysBefore(day: string, days: number): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) - days * 24 * 3600 * 1000).toISOString().slice(0, 10);
+  return addDays(day, -days);
 }
 
 export { messageOf } from '../../format';

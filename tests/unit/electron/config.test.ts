@@ -38,6 +38,15 @@ describe('browser-mode options', () => {
     expect(() => parseBrowserModeArgs(args, {}, '/')).toThrow(ConfigError);
   });
 
+  it('takes https:// for a library, and plain http:// only on this machine, saying why', () => {
+    const withKey = (library: string) => parseBrowserModeArgs(['--library', library, '--root-key', `k:${KEY}`], {}, '/');
+    expect(withKey('https://gateway.example.gov.cn/').libraryUrl).toBe('https://gateway.example.gov.cn');
+    expect(withKey('http://localhost:8700').libraryUrl).toBe('http://localhost:8700');
+    expect(() => withKey('http://gateway.example.gov.cn')).toThrow(/--library must be an https:\/\/ URL.*loopback/);
+    expect(() => withKey('http://127.0.0.1.evil.example')).toThrow(/https:\/\//);
+    expect(() => parseBrowserModeArgs([], { LIBRARY_URL: 'http://10.1.2.3:8700', ROOT_KEY: `k:${KEY}` }, '/')).toThrow(/LIBRARY_URL must be an https:\/\/ URL/);
+  });
+
   it('parses a root key as kid and lowercase hex', () => {
     expect(parseRootKey(` k1:${KEY.toUpperCase()} `)).toEqual({ kid: 'k1', publicKey: KEY });
     expect(() => parseRootKey(`k1:${KEY.slice(0, -2)}`)).toThrow(ConfigError);

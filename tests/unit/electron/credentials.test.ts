@@ -1,9 +1,22 @@
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import type { ScryptOptions } from 'node:crypto';
+import { describe, expect, it, vi } from 'vitest';
 import { CredentialStore, OFFLINE_SIGN_IN_DAYS } from '../../../electron/host/credentials';
 import type { Operator } from '../../../shared/contract';
+
+// Every scrypt the store runs, with its parameters: the offline check must cost the same work
+// whether the account is known or not.
+const scryptRuns = vi.hoisted(() => [] as Array<{ keylen: number; options: ScryptOptions }>);
+vi.mock('node:crypto', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('node:crypto')>();
+  const scrypt = (...args: Parameters<typeof actual.scrypt>) => {
+    scryptRuns.push({ keylen: args[2] as number, options: args[3] as ScryptOptions });
+    return (actual.scrypt as (...a: unknown[]) => void)(...args);
+  };
+  return { ...actual, default: { ...actual, scrypt }, scrypt };
+});
 
 const CLERK: Operator = { id: 'clerk01', name: '王敏', role: 'clerk', unitCode: '310115', unitName: '浦东新区行政服务中心' };
 const LIBRARY = 'https://library.example/api';
@@ -50,6 +63,29 @@ describe('CredentialStore (offline sign-in verifiers)', () => {
     expect(first!.hash).not.toBe(second!.hash);
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(await new CredentialStore(file, () => now.value).check(LIBRARY, 'clerk02', 'demo-密码')).toEqual({ ...CLERK, id: 'clerk02' });
+  });
+
+  it('does the same work for an unknown account, a stale verifier and a wrong password', async () => {
+    const now = { value: new Date('2026-11-27T08:00:00Z') };
+    const { store } = storeAt(now);
+    await store.remember(LIBRARY, 'clerk01', 'demo', CLERK);
+    await store.remember(LIBRARY, 'clerk02', 'demo', { ...CLERK, id: 'clerk02' });
+    now.value = new Date('2026-12-01T08:00:00Z');
+    await store.remember(LIBRARY, 'clerk02', 'demo', { ...CLERK, id: 'clerk02' });
+    now.value = new Date('2026-12-04T09:00:00Z');
+    const runsOf = async (username: string, password: string) => {
+      scryptRuns.length = 0;
+      const answer = await store.check(LIBRARY, username, password);
+      return { answer, runs: [...scryptRuns] };
+    };
+    const wrong = await runsOf('clerk02', 'wrong');
+    const unknown = await runsOf('nobody', 'demo');
+    const stale = await runsOf('clerk01', 'demo');
+    const right = await runsOf('clerk02', 'demo');
+    expect([wrong.answer, unknown.answer, stale.answer]).toEqual(['mismatch', 'unknown', 'stale']);
+    expect(right.answer).toMatchObject({ id: 'clerk02' });
+    expect(wrong.runs).toHaveLength(1);
+    for (const other of [unknown, stale, right]) expect(other.runs).toEqual(wrong.runs);
   });
 
   it('starts empty from a missing or damaged file instead of failing the host', async () => {

@@ -51,6 +51,19 @@ describe('host calls over IPC', () => {
     }
   });
 
+  it('refuses an input nested too deep (even a cyclic clone) with BAD_REQUEST before the validator can overflow', async () => {
+    const call = setup();
+    const frame = topFrame('app://workstation/index.html');
+    const deep = JSON.parse(`${'['.repeat(5_000)}${']'.repeat(5_000)}`) as unknown;
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    const objection = (recorded: unknown) => ({ objection: { id: 'O1', fields: [{ key: 'k', recorded, claimed: 1 }] } });
+    for (const input of [objection(deep), objection(cyclic), deep, cyclic]) {
+      expect(await call(frame, 'objection.submit', input)).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    }
+    expect(await call(frame, 'app.info', {})).toMatchObject({ ok: true });
+  });
+
   it('refuses a malformed request', async () => {
     const call = setup();
     const frame = topFrame('app://workstation/index.html');

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LibraryClient, type LibraryCallObserver } from '../../../electron/host/library-client';
 
-// A library stand-in that answers each path with a fixed status and API.md's error body.
+// A library stand-in that answers each path with a fixed status and the library's error body (docs/library-api.md §1).
 let server: Server;
 let baseUrl: string;
 

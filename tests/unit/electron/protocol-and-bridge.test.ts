@@ -2,7 +2,12 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { serveAppRequest } from '../../../electron/main/protocol';
+
+vi.mock('electron', () => ({ BrowserWindow: class {}, default: {} }));
+
+const { appProtocolHandler, serveAppRequest } = await import('../../../electron/main/protocol');
+const { APP_HOST } = await import('../../../electron/main/window');
+import { contentTypeOf } from '../../../electron/host/mime';
 import { buildBridge } from '../../../electron/preload/bridge';
 import { HOST_CALL_NAMES } from '../../../shared/contract';
 
@@ -19,6 +24,35 @@ describe('the app:// protocol handler', () => {
     expect(index.headers.get('content-security-policy')).toContain("default-src 'none'");
     const script = await serveAppRequest(root, 'app://workstation/assets/app.js');
     expect(script.headers.get('content-type')).toContain('javascript');
+  });
+
+  it('gives each file of the build the type the browser-mode server gives it', async () => {
+    for (const [name, type] of <[string, string][]>[
+      ['favicon.ico', 'image/x-icon'],
+      ['assets/zxing.wasm', 'application/wasm'],
+      ['assets/app.css', 'text/css; charset=utf-8'],
+      ['assets/Noto.WOFF2', 'font/woff2'],
+      ['assets/app.js.map', 'application/json; charset=utf-8'],
+      ['assets/unknown.xyz', 'application/octet-stream'],
+    ]) {
+      writeFileSync(join(root, name), 'x');
+      expect((await serveAppRequest(root, `app://workstation/${name}`)).headers.get('content-type'), name).toBe(type);
+      expect(contentTypeOf(name), name).toBe(type);
+    }
+  });
+
+  it('answers 400 to an address that does not decode, never throws, and serves on afterwards', async () => {
+    const handler = appProtocolHandler(root, APP_HOST);
+    for (const path of ['%', '%E0%A4%A', 'assets/%', '..%c0%af..%c0%afsecret.txt', 'assets/%c0%ae%c0%ae/secret.txt', '%00', 'assets/app.js%00.html']) {
+      const url = `app://workstation/${path}`;
+      const direct = await serveAppRequest(root, url);
+      expect([path, direct.status]).toEqual([path, 400]);
+      expect(await direct.text()).not.toContain('secret');
+      expect([path, (await handler({ url })).status]).toEqual([path, 400]);
+    }
+    expect((await handler({ url: 'app://other/index.html' })).status).toBe(404);
+    expect((await handler({ url: 'not a url' })).status).toBe(400);
+    expect((await handler({ url: 'app://workstation/assets/app.js' })).status).toBe(200);
   });
 
   it('never serves a file outside the renderer folder', async () => {

@@ -5,6 +5,7 @@ import type { PurgedCase } from '../../../shared/counter-case';
 import { createAuditLog } from '../../../renderer/audit/audit-log';
 import { createCatchUp, flaggedCases, type CatchUpCase } from '../../../renderer/catchup/catchup';
 import { WorkstationDb } from '../../../renderer/db/db';
+import { hostFailure } from '../../../shared/errors';
 import { AppError, type HostClient } from '../../../renderer/host/client';
 
 type Handler<N extends HostCallName> = (input: HostInput<N>) => Promise<HostOutput<N>> | HostOutput<N>;
@@ -82,7 +83,7 @@ describe('the Art. 11 catch-up', () => {
   });
 
   it('keeps the name while there is no answer: the link down, or the library refusing the request', async () => {
-    for (const error of [new AppError('LIBRARY_UNAVAILABLE', '暂时无法连接'), new AppError('NOT_FOUND', '事项不存在，请核对后重试')]) {
+    for (const error of [AppError.from(hostFailure('LIBRARY_UNAVAILABLE', '暂时无法连接').error), AppError.from(hostFailure('NOT_FOUND', '事项不存在，请核对后重试').error)]) {
       const { db, catchUp } = setup(() => {
         throw error;
       });
@@ -123,7 +124,7 @@ describe('the Art. 11 catch-up', () => {
   it('when the link drops again mid-run the case waits for the next return', async () => {
     let down = true;
     const { db, catchUp } = setup((input) => {
-      if (down) throw new AppError('LIBRARY_UNAVAILABLE', '暂时无法连接');
+      if (down) throw AppError.from(hostFailure('LIBRARY_UNAVAILABLE', '暂时无法连接').error);
       return found(input);
     });
     await db.cases.add(keptCase('WS-20261127-0004', 'library_unreachable'));

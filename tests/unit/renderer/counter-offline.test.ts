@@ -1,11 +1,15 @@
 import 'fake-indexeddb/auto';
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, describe, expect, it } from 'vitest';
+import { unreachableMaterials } from '../../../shared/catch-up';
+import { caseBasis, holderShowedToken, type PurgedCase } from '../../../shared/counter-case';
 import type { Matter } from '../../../shared/library-api';
+import { defaultPaperReason } from '../../../renderer/features/counter/material-view';
 import { createAuditLog } from '../../../renderer/audit/audit-log';
 import { WorkstationDb } from '../../../renderer/db/db';
 import { counterOutbox } from './counter-outbox';
 import { fakeHost, type FakeHandlers } from './fake-host';
+import { hostFailure } from '../../../shared/errors';
 import { AppError } from '../../../renderer/host/client';
 import { useCounterStore } from '../../../renderer/stores/counter';
 import { useSessionStore } from '../../../renderer/stores/session';
@@ -13,7 +17,7 @@ import { useSessionStore } from '../../../renderer/stores/session';
 type Handlers = FakeHandlers;
 
 const unreachable = () => {
-  throw new AppError('LIBRARY_UNAVAILABLE', '暂时无法连接市电子证照库，可改走纸质材料流程，稍后系统会自动补发记录。');
+  throw AppError.from(hostFailure('LIBRARY_UNAVAILABLE', '暂时无法连接市电子证照库，可改走纸质材料流程，稍后系统会自动补发记录。').error);
 };
 
 const HOLDER = { idType: '111' as const, idNumber: '310115199709281086', name: '董琳' };
@@ -90,12 +94,63 @@ describe('the counter while the library is unreachable', () => {
     expect(row?.catchUpHolder).toEqual({ name: '董琳', keepUntil: new Date(Date.parse(done.record.completedAt) + 30 * 86_400_000).toISOString() });
   });
 
+  it('knows the library was unreachable: says so, preselects it, and keeps it for the catch-up whatever reason the clerk chose', async () => {
+    const { counter, db } = await setup({
+      'matters.get': () => ({ version: 'v1', matters: [MATTER] }),
+      'catalog.get': () => ({ version: 'c1', types: [] }),
+      'token.inspect': () => ({ holder: HOLDER, maskedIdNumber: '310115********1086', expiresAt: '2026-11-27T02:05:00Z', scope: '*' }),
+      'grant.redeem': unreachable,
+      'usage.submit': unreachable,
+      'case.purge': () => ({ purgedLicences: 0 }),
+    });
+    await counter.loadReference();
+    await counter.openCase(MATTER.code);
+    await counter.readToken('EL1.token');
+    const active = counter.active!;
+    // No grant, but not for want of a phone: the holder showed a 亮证码.
+    expect(active.noGrant).toEqual({ cause: 'library_unreachable', holderFrom: 'token' });
+    expect(caseBasis(active)).toBe('unreachable_token');
+    expect(holderShowedToken(active)).toBe(true);
+    expect(defaultPaperReason(counter.states.M01!, holderShowedToken(active))).toBe('library_unreachable');
+
+    // The clerk picks another reason for the second material all the same.
+    await counter.savePaper('M01', 'library_unreachable', [page()]);
+    await counter.savePaper('M02', 'no_phone', [page()]);
+    const done = await counter.complete();
+    expect(done.receipt.basis).toBe('unreachable_token');
+    const row = await db.cases.get(done.receipt.caseNo);
+    const record = row!.record as unknown as PurgedCase;
+    expect(record.noGrant).toEqual({ cause: 'library_unreachable', holderFrom: 'token' });
+    expect(record.materials.map((m) => [m.record.paperReason, m.libraryUnreachable])).toEqual([
+      ['library_unreachable', true],
+      ['no_phone', true],
+    ]);
+    // Both are re-checked when the link returns, so the name is kept for it.
+    expect(unreachableMaterials(record).map((m) => m.materialId)).toEqual(['M01', 'M02']);
+    expect(row?.catchUpHolder?.name).toBe('董琳');
+  });
+
+  it('a holder without a phone while the library is unreachable: no grant because of the library, not of the phone', async () => {
+    const { counter } = await setup({
+      'matters.get': () => ({ version: 'v1', matters: [MATTER] }),
+      'catalog.get': () => ({ version: 'c1', types: [] }),
+      'grant.duty': unreachable,
+    });
+    await counter.loadReference();
+    await counter.openCase(MATTER.code);
+    await counter.serveWithoutPhone({ holder: HOLDER, reason: '老年人不便使用电子证照；职能依据：第二十二条' });
+    const active = counter.active!;
+    expect(active.noGrant).toEqual({ cause: 'library_unreachable', holderFrom: 'typed' });
+    expect(caseBasis(active)).toBe('unreachable_no_phone');
+    expect(defaultPaperReason(counter.states.M01!, holderShowedToken(active))).toBe('library_unreachable');
+  });
+
   it('a refused token is still refused offline: nothing goes on without a holder', async () => {
     const { counter, db } = await setup({
       'matters.get': () => ({ version: 'v1', matters: [MATTER] }),
       'catalog.get': () => ({ version: 'c1', types: [] }),
       'token.inspect': () => {
-        throw new AppError('TOKEN_EXPIRED', '亮证码已过期');
+        throw AppError.from(hostFailure('TOKEN_EXPIRED', '亮证码已过期').error);
       },
     });
     await counter.loadReference();

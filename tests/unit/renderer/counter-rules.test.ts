@@ -44,14 +44,28 @@ function pulled(outcome: PulledLicence['report']['outcome'], fieldMarks: ('pass'
   };
 }
 
+// A report whose field checks say what `digests` says, with a trusted key and a good signature
+// unless `trusted` is false.
+function withDigests(outcome: PulledLicence['report']['outcome'], digests: ('pass' | 'fail')[], trusted = true, hostMarks: ('pass' | 'fail' | 'unknown')[] = digests): PulledLicence {
+  const checks: PulledLicence['report']['checks'] = [
+    { check: 'issuer_key', result: trusted ? 'pass' : 'fail', evidence: '' },
+    { check: 'signature', result: 'pass', evidence: '' },
+    ...digests.map((result, i) => ({ check: 'field_digest' as const, result, evidence: '', field: `f${i}` })),
+  ];
+  return pulled(outcome, hostMarks, checks);
+}
+
 describe('what a material card shows', () => {
   it.each([
-    ['valid', ['pass', 'fail'], ['pass', 'fail']],
-    ['revoked', ['pass'], ['pass']],
-    ['signature_invalid', ['pass', 'fail'], ['unknown', 'fail']],
-    ['untrusted_issuer', ['pass', 'pass'], ['unknown', 'unknown']],
-  ] as const)('a %s licence shows its fields as %j → %j: nothing unverified looks verified', (outcome, marks, shown) => {
-    expect(displayedFields(pulled(outcome, [...marks])).map((f) => f.verified)).toEqual(shown);
+    ['valid', withDigests('valid', ['pass', 'pass']), ['pass', 'pass']],
+    ['revoked', withDigests('revoked', ['pass']), ['pass']],
+    ['signature_invalid', withDigests('signature_invalid', ['pass', 'fail']), ['unknown', 'fail']],
+    ['untrusted_issuer', withDigests('untrusted_issuer', ['pass', 'pass'], false), ['unknown', 'unknown']],
+    // The report decides, not a mark stored with the case by a host of another version.
+    ['untrusted_issuer marked pass by the host', withDigests('untrusted_issuer', ['pass'], false, ['pass']), ['unknown']],
+    ['valid with no digest checks', pulled('valid', ['pass']), ['unknown']],
+  ] as const)('a %s licence shows its fields as %j: nothing unverified looks verified', (_, licence, shown) => {
+    expect(displayedFields(licence).map((f) => f.verified)).toEqual(shown);
   });
 
   it('links an objection to the licence and the field that failed', () => {
@@ -81,5 +95,13 @@ describe('what a material card shows', () => {
     expect(defaultPaperReason(failed, true)).toBe('verification_failed');
     expect(defaultPaperReason(failed, false)).toBe('no_phone');
     expect(defaultPaperReason({ state: 'exempt', licenceId: 'L' }, true)).toBe('applicant_choice');
+  });
+
+  it('preselects "library unreachable" where the library could not be reached, phone or not', () => {
+    const unreachablePull: MaterialState = { state: 'failed', failure: { kind: 'pull', errorCode: 'UNAVAILABLE' }, suggestedPaperReason: 'library_unreachable', canObject: false };
+    expect(defaultPaperReason(unreachablePull, true)).toBe('library_unreachable');
+    expect(defaultPaperReason(unreachablePull, false)).toBe('library_unreachable');
+    // A social matter's holder without a phone: no grant, and that is the reason.
+    expect(defaultPaperReason({ state: 'needs_paper', why: 'no_grant', overrideReason: null, suggestedPaperReason: 'no_phone' }, false)).toBe('no_phone');
   });
 });

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyAuditChain, type AuditEvent } from '../../../shared/audit-chain';
 import { sm3Hex } from '../../../shared/sm';
 import type { HostInput, HostOutput, PulledLicence } from '../../../shared/contract';
-import type { HostErrorCode } from '../../../shared/errors';
+import { hostFailure, type HostErrorCode } from '../../../shared/errors';
 import type { Matter } from '../../../shared/library-api';
 import { createAuditLog } from '../../../renderer/audit/audit-log';
 import { WorkstationDb } from '../../../renderer/db/db';
@@ -17,7 +17,7 @@ import { useSessionStore } from '../../../renderer/stores/session';
 
 type Handlers = FakeHandlers;
 
-const fail = (code: HostErrorCode, message = `${code} sentence`) => new AppError(code, message);
+const fail = (code: HostErrorCode, message = `${code} sentence`) => AppError.from(hostFailure(code, message).error);
 
 const HOLDER = { idType: '111' as const, idNumber: '310115199709281086', name: '董琳' };
 const ID_TYPE = '11100000000013127D001';

@@ -6,7 +6,7 @@ export type FakeHandler<N extends HostCallName> = (input: HostInput<N>) => Promi
 /** The calls a test sets up. */
 export type FakeHandlers = { [N in HostCallName]?: FakeHandler<N> };
 
-/** A strict fake host (STYLE.md 9): a call the test did not set up is rejected, and every call is recorded. */
+/** A strict fake host (docs/architecture.md §10.9): a call the test did not set up is rejected, and every call is recorded. */
 export function fakeHost(handlers: FakeHandlers) {
   const calls: { name: HostCallName; input: unknown }[] = [];
   const client: HostClient = {

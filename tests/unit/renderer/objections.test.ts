@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import type { HostErrorCode } from '../../../shared/errors';
+import { hostFailure, type HostErrorCode } from '../../../shared/errors';
 import { buildLicenceId } from '../../../shared/ids';
 import type { ObjectionRequest } from '../../../shared/library-api';
 import { createAuditLog } from '../../../renderer/audit/audit-log';
@@ -9,7 +9,8 @@ import { fakeHost, type FakeHandlers } from './fake-host';
 import { AppError } from '../../../renderer/host/client';
 import { createOutbox } from '../../../renderer/outbox/outbox';
 import { createObjectionService, displayState, type ObjectionDraft } from '../../../renderer/features/objections/objections';
-import { readLicenceId } from '../../../renderer/features/objections/objection-form';
+import { faceFieldLabel, faceFieldOptions, licenceFromCatalog, readLicenceId } from '../../../renderer/features/objections/objection-form';
+import type { CatalogResponse, LicenceType } from '../../../shared/library-api';
 
 type Handlers = FakeHandlers;
 
@@ -25,13 +26,13 @@ const DRAFT: ObjectionDraft = {
   evidence: [{ name: '户籍证明.png', contentType: 'image/png', data: 'iVBORw0KGgo=' }],
 };
 
-/** A library that keeps the first receipt per objection id, as API.md requires. */
+/** A library that keeps the first receipt per objection id, as docs/library-api.md §10 requires. */
 function objectionLibrary() {
   const stored = new Map<string, ObjectionRequest>();
   let failWith: HostErrorCode | null = null;
   const handlers: Handlers = {
     'objection.submit': ({ objection }) => {
-      if (failWith) throw new AppError(failWith, failWith === 'NOT_FOUND' ? '证照库中没有该证照，请核对证照标识' : '暂时无法连接市电子证照库');
+      if (failWith) throw AppError.from(hostFailure(failWith, failWith === 'NOT_FOUND' ? '证照库中没有该证照，请核对证照标识' : '暂时无法连接市电子证照库').error);
       if (!stored.has(objection.id)) stored.set(objection.id, objection as ObjectionRequest);
       return { id: objection.id, status: 'received' as const, issuer: ISSUER, receivedAt: '2026-11-27T02:01:00Z' };
     },
@@ -161,10 +162,92 @@ describe('objections', () => {
   });
 
   it('reads a typed licence identifier: a wrong shape refused, a wrong check character only warned', () => {
-    expect(readLicenceId(LICENCE)).toEqual({ ok: true, issuerCode: ISSUER.code, checkOk: true });
+    expect(readLicenceId(LICENCE)).toEqual({ ok: true, typeCode: '11100000000013127D001', issuerCode: ISSUER.code, checkOk: true });
     const wrongCheck = LICENCE.slice(0, -1) + (LICENCE.endsWith('A') ? 'B' : 'A');
-    expect(readLicenceId(wrongCheck)).toEqual({ ok: true, issuerCode: ISSUER.code, checkOk: false });
+    expect(readLicenceId(wrongCheck)).toEqual({ ok: true, typeCode: '11100000000013127D001', issuerCode: ISSUER.code, checkOk: false });
     expect(readLicenceId('1.2.156.3005.2.123')).toEqual({ ok: false });
     expect(readLicenceId(` ${LICENCE.toLowerCase()} `).ok).toBe(true);
+  });
+});
+
+describe('what the clerk is told right after filing', () => {
+  it('filed while the library answers: received (not “saved, will be sent when online”)', async () => {
+    const library = objectionLibrary();
+    const { db, service } = setup(library.handlers);
+    const id = await service.file(DRAFT);
+    expect(await service.delivery(id)).toEqual({ state: 'received', status: 'received' });
+    db.close();
+  });
+
+  it('refused by the library: needs attention, with the library’s sentence', async () => {
+    const library = objectionLibrary();
+    library.fail('NOT_FOUND');
+    const { db, service } = setup(library.handlers);
+    const id = await service.file(DRAFT);
+    expect(await service.delivery(id)).toEqual({ state: 'needs_attention', message: '证照库中没有该证照，请核对证照标识' });
+    db.close();
+  });
+
+  it('the library unreachable: waiting in the outbox, to be sent when the link returns', async () => {
+    const library = objectionLibrary();
+    library.fail('LIBRARY_UNAVAILABLE');
+    const { db, service } = setup(library.handlers);
+    const id = await service.file(DRAFT);
+    expect(await service.delivery(id)).toMatchObject({ state: 'waiting' });
+    db.close();
+  });
+
+  it('no answer within the wait: still sending', async () => {
+    let answer: () => void = () => undefined;
+    const { db, service } = setup({
+      'objection.submit': async ({ objection }) => {
+        await new Promise<void>((resolve) => (answer = resolve));
+        return { id: objection.id, status: 'received' as const, issuer: ISSUER, receivedAt: '2026-11-27T02:01:00Z' };
+      },
+    });
+    const id = await service.file(DRAFT);
+    expect(await service.delivery(id, 50)).toEqual({ state: 'sending' });
+    answer();
+    db.close();
+  });
+});
+
+describe('face fields from the cached catalog', () => {
+  const ID_CARD: LicenceType = {
+    code: '11100000000013127D001',
+    name: '居民身份证',
+    definingAuthority: { code: '11100000000013127D', name: '中华人民共和国公安部', level: 'national' },
+    issuers: [ISSUER],
+    holderType: 'natural_person',
+    collectedSince: '2018-01-01',
+    public: false,
+    standardLevel: 'national',
+    template: 'T',
+    validity: '20Y',
+    faceFields: [
+      { key: 'name', label: '姓名', type: 'text' },
+      { key: 'address', label: '住址', type: 'text' },
+    ],
+  };
+  const CATALOG: CatalogResponse = { version: 'v1', types: [ID_CARD] };
+
+  it('the identifier’s type code gives the type and its fields by Chinese label; its issuer code the issuer’s name', () => {
+    const found = licenceFromCatalog(CATALOG, LICENCE);
+    expect(found.type?.name).toBe('居民身份证');
+    expect(found.issuerName).toBe('浦东新区公安分局');
+    expect(faceFieldOptions(found.type)).toEqual([
+      { key: 'name', label: '姓名' },
+      { key: 'address', label: '住址' },
+    ]);
+    expect(faceFieldLabel(CATALOG, LICENCE, 'address')).toBe('住址');
+  });
+
+  it('knows nothing of a type or issuer the catalog lacks, or of an identifier that is not one', () => {
+    const other = buildLicenceId({ typeCode: '11100000000014004D001', issuerCode: '11310104MB0002302X', serial: '1', version: '001' });
+    expect(licenceFromCatalog(CATALOG, other)).toEqual({ type: null, issuerName: null });
+    expect(licenceFromCatalog(null, LICENCE)).toEqual({ type: null, issuerName: null });
+    expect(licenceFromCatalog(CATALOG, 'address')).toEqual({ type: null, issuerName: null });
+    expect(faceFieldOptions(null)).toEqual([]);
+    expect(faceFieldLabel(CATALOG, other, 'address')).toBe('address');
   });
 });

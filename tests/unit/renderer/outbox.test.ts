@@ -1,6 +1,7 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { WorkstationDb, type OutboxRow } from '../../../renderer/db/db';
+import { hostFailure } from '../../../shared/errors';
 import { AppError } from '../../../renderer/host/client';
 import { backoffDelay, createOutbox, DeliveryError, enqueue, watchUnsentCount, type BatchDelivery } from '../../../renderer/outbox/outbox';
 import { deliveryErrorOf } from '../../../renderer/outbox/workstation-outbox';
@@ -11,7 +12,7 @@ function freshDb(): WorkstationDb {
 
 const item = (key: string) => ({ key, kind: 'usage_record' as const, payload: { caseNo: key }, createdAt: '2026-11-27T02:00:00Z' });
 
-/** A library that keeps the first result per idempotency key, as API.md requires. */
+/** A library that keeps the first result per idempotency key, as docs/library-api.md §1 requires. */
 function fakeLibrary() {
   const records = new Map<string, unknown>();
   const calls: string[] = [];
@@ -152,6 +153,28 @@ describe('the outbox', () => {
     db.close();
   });
 
+  it('a delivered row keeps its case number, the delivery time and the library\'s answer, and nothing of the holder', async () => {
+    const db = freshDb();
+    const holder = { idType: 'resident_id', idNumber: '310115198001011086', name: '董琳' };
+    await enqueue(db, { key: 'key-0100', kind: 'usage_record', payload: { caseNo: 'C-100', holder, materials: [{ materialId: 'M01' }] }, createdAt: '2026-11-27T02:00:00Z' });
+    await enqueue(db, { key: 'OBJ-100', kind: 'objection', payload: { id: 'OBJ-100', holder, description: '地址有误', evidence: [{ data: 'iVBORw0KGgo=' }] }, createdAt: '2026-11-27T02:00:01Z' });
+    const receipt = { id: 'OBJ-100', status: 'received', receivedAt: '2026-11-27T02:00:05Z' };
+    const outbox = createOutbox({
+      db,
+      senders: { usage_record: async () => ({ answer: { id: 'UR-100' } }), objection: async () => ({ answer: receipt }) },
+      now: () => Date.parse('2026-11-27T02:00:05Z'),
+    });
+    expect(await outbox.flush()).toMatchObject({ delivered: 2 });
+    const rows = await db.outbox.orderBy('id').toArray();
+    expect(rows.map(({ id: _id, ...row }) => row)).toEqual([
+      { key: 'key-0100', kind: 'usage_record', state: 'delivered', createdAt: '2026-11-27T02:00:00Z', attempts: 1, lastError: null, payload: { caseNo: 'C-100' }, deliveredAt: '2026-11-27T02:00:05.000Z', answer: { id: 'UR-100' } },
+      { key: 'OBJ-100', kind: 'objection', state: 'delivered', createdAt: '2026-11-27T02:00:01Z', attempts: 1, lastError: null, payload: { id: 'OBJ-100' }, deliveredAt: '2026-11-27T02:00:05.000Z', answer: receipt },
+    ]);
+    expect(JSON.stringify(rows)).not.toContain(holder.idNumber);
+    expect(JSON.stringify(rows)).not.toContain(holder.name);
+    db.close();
+  });
+
   it('delivers oldest first and leaves kinds it has no sender for', async () => {
     const db = freshDb();
     const library = fakeLibrary();
@@ -188,10 +211,10 @@ describe('the outbox', () => {
 describe('the outbox with objections and usage records alike', () => {
   it('retries what the library may yet accept (network, 5xx, a session to renew) and refuses the rest with its message', () => {
     for (const code of ['LIBRARY_UNAVAILABLE', 'LIBRARY_ERROR', 'UNAUTHENTICATED', 'INTERNAL'] as const) {
-      expect(deliveryErrorOf(new AppError(code, '稍后再试')).retryable).toBe(true);
+      expect(deliveryErrorOf(AppError.from(hostFailure(code, '稍后再试').error)).retryable).toBe(true);
     }
     for (const code of ['BAD_REQUEST', 'NOT_FOUND', 'CONFLICT', 'TOO_LARGE', 'FORBIDDEN'] as const) {
-      const error = deliveryErrorOf(new AppError(code, '证照库的中文说明'));
+      const error = deliveryErrorOf(AppError.from(hostFailure(code, '证照库的中文说明').error));
       expect([error.retryable, error.message]).toEqual([false, '证照库的中文说明']);
     }
     expect(deliveryErrorOf(new TypeError('Failed to fetch')).retryable).toBe(true);
@@ -220,7 +243,7 @@ describe('the outbox with objections and usage records alike', () => {
       if (failNext > 0) {
         failNext--;
         library.calls.push(row.key);
-        throw deliveryErrorOf(new AppError('LIBRARY_UNAVAILABLE', '证照库返回 503'));
+        throw deliveryErrorOf(AppError.from(hostFailure('LIBRARY_UNAVAILABLE', '证照库返回 503').error));
       }
       await library.sender(row);
     };
@@ -275,7 +298,7 @@ describe('the outbox with objections and usage records alike', () => {
       senders: {
         objection: async (row) => {
           const body = row.payload as { evidence: number };
-          if (body.evidence > 20) throw deliveryErrorOf(new AppError('TOO_LARGE', '附件超过 20 MB，请减少附件'));
+          if (body.evidence > 20) throw deliveryErrorOf(AppError.from(hostFailure('TOO_LARGE', '附件超过 20 MB，请减少附件').error));
           payloads.push(row.payload);
         },
       },
@@ -305,9 +328,9 @@ describe('the outbox with a batch sender (several rows per call)', () => {
         if (stopped) return { untried: true };
         if (k >= downAfter) {
           stopped = true;
-          return { sent: false, error: deliveryErrorOf(new AppError('LIBRARY_UNAVAILABLE', '证照库返回 503')) };
+          return { sent: false, error: deliveryErrorOf(AppError.from(hostFailure('LIBRARY_UNAVAILABLE', '证照库返回 503').error)) };
         }
-        if (refuse.has(row.key)) return { sent: false, error: deliveryErrorOf(new AppError('NOT_FOUND', '证照库中没有该证照')) };
+        if (refuse.has(row.key)) return { sent: false, error: deliveryErrorOf(AppError.from(hostFailure('NOT_FOUND', '证照库中没有该证照').error)) };
         if (!records.has(row.key)) records.set(row.key, row.payload);
         return { sent: true };
       });
@@ -402,7 +425,7 @@ describe('the outbox with a batch sender (several rows per call)', () => {
       batchSenders: {
         objection: {
           send: async () => {
-            throw deliveryErrorOf(new AppError('INTERNAL', '无法连接工作台主机程序'));
+            throw deliveryErrorOf(AppError.from(hostFailure('INTERNAL', '无法连接工作台主机程序').error));
           },
           maxItems: 10,
         },

@@ -2,6 +2,7 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import type { HostCallName } from '../../../shared/contract';
 import { WorkstationDb } from '../../../renderer/db/db';
+import { hostFailure } from '../../../shared/errors';
 import { AppError, type HostClient } from '../../../renderer/host/client';
 import { ageInMinutes, loadReference } from '../../../renderer/reference/reference-cache';
 
@@ -19,7 +20,7 @@ function fakeClient(answers: Partial<Record<HostCallName, () => unknown>>): Host
 }
 
 const down = () => {
-  throw new AppError('LIBRARY_UNAVAILABLE', '暂时无法连接市电子证照库');
+  throw AppError.from(hostFailure('LIBRARY_UNAVAILABLE', '暂时无法连接市电子证照库').error);
 };
 
 describe('loadReference', () => {
@@ -48,7 +49,7 @@ describe('loadReference', () => {
     [
       'another failure (not a reason to show stale data)',
       () => {
-        throw new AppError('UNAUTHENTICATED', '登录已失效');
+        throw AppError.from(hostFailure('UNAUTHENTICATED', '登录已失效').error);
       },
       'UNAUTHENTICATED',
     ],

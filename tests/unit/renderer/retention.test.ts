@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import { WorkstationDb, type CaseRow } from '../../../renderer/db/db';
+import { WorkstationDb, type CaseRow, type OutboxRow } from '../../../renderer/db/db';
 import { expireCatchUpHolders, sweepLocalData } from '../../../renderer/retention';
 
 const NOW = new Date('2026-11-27T02:00:00Z');
@@ -50,6 +50,34 @@ describe('the local data sweep', () => {
     expect(result.abandonedCases).toEqual(['STALE']);
     expect((await db.cases.get('STALE'))!.status).toBe('cancelled');
     expect((await db.cases.get('NOW'))!.status).toBe('open');
+    db.close();
+  });
+
+  it('removes outbox rows delivered longer ago than the retention, and never a row the library has not confirmed', async () => {
+    const db = new WorkstationDb(`retention-${Math.random()}`);
+    const row = (key: string, state: OutboxRow['state'], createdAt: string, deliveredAt?: string): OutboxRow => ({
+      key,
+      kind: 'usage_record',
+      state,
+      createdAt,
+      attempts: 1,
+      lastError: null,
+      payload: { caseNo: key },
+      ...(deliveredAt ? { deliveredAt, answer: { id: `UR-${key}` } } : {}),
+    });
+    await db.outbox.bulkAdd([
+      row('DELIVERED-OLD', 'delivered', '2026-10-01T01:00:00Z', '2026-10-01T01:00:05Z'),
+      // Queued before the retention, delivered within it: it stays until its delivery is due.
+      row('DELIVERED-LATE', 'delivered', '2026-10-01T01:00:00Z', '2026-11-20T09:00:00Z'),
+      row('DELIVERED-RECENT', 'delivered', '2026-11-26T01:00:00Z', '2026-11-26T01:00:03Z'),
+      row('QUEUED-OLD', 'queued', '2026-09-01T01:00:00Z'),
+      row('REFUSED-OLD', 'needs_attention', '2026-09-01T01:00:00Z'),
+      row('SENDING-OLD', 'sending', '2026-09-01T01:00:00Z'),
+    ]);
+    const result = await sweepLocalData(db, NOW, 30);
+    expect(result.deliveredOutboxRowsDeleted).toBe(1);
+    expect((await db.outbox.toArray()).map((r) => r.key).sort()).toEqual(['DELIVERED-LATE', 'DELIVERED-RECENT', 'QUEUED-OLD', 'REFUSED-OLD', 'SENDING-OLD']);
+    expect((await sweepLocalData(db, NOW, 30)).deliveredOutboxRowsDeleted).toBe(0);
     db.close();
   });
 });

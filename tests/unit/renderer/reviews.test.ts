@@ -49,6 +49,23 @@ describe('random review', () => {
     db.close();
   });
 
+  it('on a workstation in training, draws from the training cases alone, says so, and rechecks in that scope', async () => {
+    const db = await seeded();
+    const audit = createAuditLog(db);
+    const review = await drawAndRecord(db, audit, ACTOR, { period: PERIOD, seed: 'seed-trn', size: 3, now: new Date('2026-11-26T09:00:00Z'), training: true });
+    expect(review.training).toBe(true);
+    expect(review.draw.candidateCount).toBe(1);
+    expect(review.draw.picked).toEqual(['PD01-20261126-0099']);
+    expect(await recheckReview(db, review)).toBe(true);
+    const [event] = (await db.auditEvents.toArray()) as AuditEvent[];
+    expect(event!.details).toMatchObject({ action: 'draw', training: true, candidateCount: 1 });
+    // A production draw of the same period is unchanged by it.
+    const production = await drawAndRecord(db, audit, ACTOR, { period: PERIOD, seed: 'seed-trn', size: 3, now: new Date('2026-11-26T09:01:00Z') });
+    expect(production.training).toBeUndefined();
+    expect(production.draw.candidateCount).toBe(12);
+    db.close();
+  });
+
   it('no longer rechecks once the period’s cases changed', async () => {
     const db = await seeded();
     const review = await drawAndRecord(db, createAuditLog(db), ACTOR, { period: PERIOD, seed: 'seed-abc', size: 4, now: new Date() });

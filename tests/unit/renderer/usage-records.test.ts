@@ -7,6 +7,7 @@ import { usageRecordEditOf, type EditMatter } from '../../../shared/usage-record
 import { createAuditLog } from '../../../renderer/audit/audit-log';
 import { WorkstationDb, type OutboxRow } from '../../../renderer/db/db';
 import { createUsageRecordService, unsentPage } from '../../../renderer/features/outbox/usage-records';
+import { hostFailure } from '../../../shared/errors';
 import { AppError } from '../../../renderer/host/client';
 import { createOutbox, enqueue, type Outbox } from '../../../renderer/outbox/outbox';
 import { fakeHost } from './fake-host';
@@ -32,7 +33,7 @@ const RECORD: UsageRecordRequest = {
 };
 
 /**
- * A library as API.md has it: a record for an unknown matter is refused (NOT_FOUND, with its
+ * A library as docs/library-api.md has it: a record for an unknown matter is refused (NOT_FOUND, with its
  * sentence), a key keeps only an accepted request's result, the same key with another body is
  * CONFLICT. `loseNextAnswer` stores the next record but the answer never arrives.
  */
@@ -42,17 +43,17 @@ function fakeLibrary() {
   let down = false;
   const host = fakeHost({
     'usage.submit': ({ record, idempotencyKey }: HostInput<'usage.submit'>) => {
-      if (down) throw new AppError('LIBRARY_UNAVAILABLE', '暂时无法连接市电子证照库');
+      if (down) throw AppError.from(hostFailure('LIBRARY_UNAVAILABLE', '暂时无法连接市电子证照库').error);
       const body = canonicalJson(record);
       const prior = stored.get(idempotencyKey);
-      if (prior && prior.body !== body) throw new AppError('CONFLICT', '同一幂等键已用于内容不同的请求，请更换幂等键');
+      if (prior && prior.body !== body) throw AppError.from(hostFailure('CONFLICT', '同一幂等键已用于内容不同的请求，请更换幂等键').error);
       if (!prior) {
-        if (record.matterCode !== KNOWN) throw new AppError('NOT_FOUND', `事项 ${record.matterCode} 不存在，请核对后重试`);
+        if (record.matterCode !== KNOWN) throw AppError.from(hostFailure('NOT_FOUND', `事项 ${record.matterCode} 不存在，请核对后重试`).error);
         stored.set(idempotencyKey, { body, id: `UR-${stored.size + 1}` });
       }
       if (loseNextAnswer) {
         loseNextAnswer = false;
-        throw new AppError('LIBRARY_UNAVAILABLE', '暂时无法连接市电子证照库');
+        throw AppError.from(hostFailure('LIBRARY_UNAVAILABLE', '暂时无法连接市电子证照库').error);
       }
       return { id: stored.get(idempotencyKey)!.id };
     },
@@ -98,7 +99,8 @@ describe('usage records the library refused', () => {
     await outbox.flush();
     const edit = { ...usageRecordEditOf(RECORD), matterCode: KNOWN };
     expect(await service.resend(id, edit, MATTERS)).toEqual({ ok: true });
-    expect(await rowOf(db, id)).toMatchObject({ key: KEY, state: 'delivered', lastError: null, payload: { ...RECORD, matterCode: KNOWN } });
+    // Delivered, the row keeps the case number and the library's answer, not the record (Art. 27).
+    expect(await rowOf(db, id)).toMatchObject({ key: KEY, state: 'delivered', lastError: null, payload: { caseNo: RECORD.caseNo }, answer: { id: 'UR-1' } });
     expect([...library.stored.keys()]).toEqual([KEY]);
     expect(JSON.parse(library.stored.get(KEY)!.body)).toEqual({ ...RECORD, matterCode: KNOWN });
     expect(await auditDetails(db)).toEqual([

@@ -53,4 +53,13 @@ describe('the catch-up\'s holder name: kept only for a pending re-check', () => 
   it('re-checks only the materials on paper because the library was unreachable', () => {
     expect(unreachableMaterials(kept([['paper', 'library_unreachable'], ['paper', 'elderly'], ['exempt', null]])).map((m) => m.materialId)).toEqual(['M01']);
   });
+
+  it('re-checks a material on paper for another reason when the case recorded the library unreachable for it', () => {
+    const record = kept([['paper', 'no_phone'], ['paper', 'elderly'], ['paper', 'not_in_library'], ['exempt', null]]);
+    record.materials[0]!.libraryUnreachable = true;
+    record.materials[1]!.libraryUnreachable = false;
+    record.materials[3]!.libraryUnreachable = true;
+    expect(unreachableMaterials(record).map((m) => m.materialId)).toEqual(['M01']);
+    expect(catchUpHolderToKeep(record, { name: '董琳' })?.name).toBe('董琳');
+  });
 });

@@ -99,6 +99,14 @@ describe('tallyCases', () => {
     expect([...tally.latencies].sort((a, b) => a - b)).toEqual([90, 120, 200, 300, 800]);
   });
 
+  it('counts the training cases alone in the training scope, never mixed with the real ones', () => {
+    const training = tallyCases(ALL, 'training');
+    expect(training.cases).toBe(1);
+    expect(training.paperByReason.elderly).toBe(1);
+    expect(training.outcomes.expired).toBe(1);
+    expect(training.latencies).toEqual([5000]);
+  });
+
   it('reads rows written before the pull latency was kept', () => {
     const old = completed('PD01-20261126-0009', [['exempt', 'valid', 1]]);
     delete old.materials[0]!.pullLatencyMs;
@@ -150,6 +158,12 @@ describe('casesBehind', () => {
     ['pulls of 300 ms or more', { kind: 'latency', minMs: 300 }, [B.caseNo, D.caseNo]],
   ])('of %s', (_, figure, expected) => {
     expect(casesBehind(ALL, figure)).toEqual(expected);
+  });
+
+  it('in the training scope, the training cases alone (a workstation in training)', () => {
+    expect(casesBehind(ALL, { kind: 'cases' }, 'training')).toEqual([TRAINING.caseNo]);
+    expect(casesBehind(ALL, { kind: 'outcome', outcome: 'expired' }, 'training')).toEqual([TRAINING.caseNo]);
+    expect(casesBehind(ALL, { kind: 'outcome', outcome: 'revoked' }, 'training')).toEqual([]);
   });
 
   it('agrees with the counts', () => {

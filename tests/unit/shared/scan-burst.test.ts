@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isPrintableAsciiKey, ScanBurstDetector, type ScanBurstOptions, type ScanKeyEvent } from '../../../shared/scan-burst';
+import { isPrintableAsciiKey, ScanBurstDetector, tokenFromScan, type ScanBurstOptions, type ScanKeyEvent } from '../../../shared/scan-burst';
 
 const TOKEN =
   'EL1.eyJleHAiOjE3MzAwMDAzMDAsImhvbGRlciI6eyJpZE51bWJlciI6IjMxMDEwMTE5OTAwMTAxMDAxOCJ9LCJ2IjoxfQ.' +
@@ -29,31 +29,45 @@ interface Outcome {
   scans: string[];
   /** What a focused text field ends up holding, given the steps' swallow / retract / restore. */
   field: string;
-  /** Whether any Enter reached the page. */
+  /** Whether any terminator (Enter or Tab) reached the page. */
   enterPassed: boolean;
 }
 
-/** Replays keydowns through a detector the way the composable does, against a simulated text field. */
-function replay(keys: ScanKeyEvent[], options?: ScanBurstOptions, idleAfter?: number): Outcome {
+/**
+ * Replays keydowns through a detector the way the composable (useBarcodeGun) does, against a
+ * simulated text field that may hold text already: keys handed back are typed first; the field
+ * is remembered when a key starts a run; keys taken back put the field back as remembered.
+ */
+function replay(keys: ScanKeyEvent[], options?: ScanBurstOptions, idleAfter?: number, initial = ''): Outcome {
   const detector = new ScanBurstDetector(options);
   const scans: string[] = [];
-  let field = '';
+  let field = initial;
+  let snapshot = initial;
   let enterPassed = false;
   for (const event of keys) {
     const s = detector.push(event);
-    if (s.retract) {
-      expect(field.endsWith(s.retract)).toBe(true);
-      field = field.slice(0, field.length - s.retract.length);
-    }
     field += s.restore;
+    if (s.startsRun) snapshot = field;
+    if (s.retract) {
+      // What is taken back is exactly what landed since the snapshot.
+      expect(field).toBe(snapshot + s.retract);
+      field = snapshot;
+    }
     if (s.scan !== null) scans.push(s.scan);
     if (!s.swallow) {
-      if (event.key === 'Enter') enterPassed = true;
+      if (event.key === 'Enter' || event.key === 'Tab') enterPassed = true;
       else if (event.key.length === 1 && !event.ctrlKey && !event.altKey && !event.metaKey) field += event.key;
     }
   }
   if (idleAfter !== undefined) field += detector.expire(idleAfter).restore;
   return { scans, field, enterPassed };
+}
+
+/** Keydowns as a gun sends them: Shift before each capital, and a terminator of its setting. */
+function gun(text: string, gap: number, start = 1000, terminator = 'Enter'): ScanKeyEvent[] {
+  const keys = typedWithShift(text, gap, start).slice(0, -1);
+  keys.push({ key: terminator, at: start + text.length * gap });
+  return keys;
 }
 
 describe('ScanBurstDetector', () => {
@@ -166,6 +180,48 @@ describe('ScanBurstDetector', () => {
     expect(replay(keys, options, idleAfter)).toEqual(expected);
   });
 
+  it('a gun pressing Shift for capitals leaves a field that already held text exactly as it was', () => {
+    // The Shift before `L` comes after `E` has landed: it must not be taken for the run's start.
+    expect(replay(typedWithShift(TOKEN, 3), { maxGapMs: 100 }, undefined, 'jhdj')).toEqual({ scans: [TOKEN], field: 'jhdj', enterPassed: false });
+    expect(replay(typedWithShift(TOKEN, 3), { maxGapMs: 100 })).toEqual({ scans: [TOKEN], field: '', enterPassed: false });
+  });
+
+  it('starts a run only on a printable key after a pause, never on Shift', () => {
+    const detector = new ScanBurstDetector();
+    const starts = typedWithShift('EL1.aB', 5, 0)
+      .slice(0, -1)
+      .map((k) => [k.key, detector.push(k).startsRun]);
+    expect(starts).toEqual([
+      ['Shift', false],
+      ['E', true],
+      ['Shift', false],
+      ['L', false],
+      ['1', false],
+      ['.', false],
+      ['a', false],
+      ['Shift', false],
+      ['B', false],
+    ]);
+  });
+
+  it('a gun set to end with Tab is read and its Tab kept from the page', () => {
+    expect(replay(gun(TOKEN, 5, 1000, 'Tab'), undefined, undefined, 'jhdj')).toEqual({ scans: [TOKEN], field: 'jhdj', enterPassed: false });
+  });
+
+  it('a second terminator right after a scan (Tab then Enter, CR then LF) is part of the scan', () => {
+    const keys = [...gun(TOKEN, 5, 1000, 'Tab'), { key: 'Enter', at: 1000 + TOKEN.length * 5 + 4 }];
+    expect(replay(keys)).toEqual({ scans: [TOKEN], field: '', enterPassed: false });
+  });
+
+  it('an Enter well after a scan is the clerk\'s own', () => {
+    const keys = [...gun(TOKEN, 5), { key: 'Enter', at: 1000 + TOKEN.length * 5 + 400 }];
+    expect(replay(keys)).toEqual({ scans: [TOKEN], field: '', enterPassed: true });
+  });
+
+  it('a person pressing Tab after typing moves on as usual', () => {
+    expect(replay(typed('310101', 150, 1000, false).concat({ key: 'Tab', at: 2000 }))).toEqual({ scans: [], field: '310101', enterPassed: true });
+  });
+
   it('says a run is possibly a scan from the fourth fast key, and not before', () => {
     const detector = new ScanBurstDetector();
     const seen = typed('EL1.abc', 5, 0, false).map((k) => {
@@ -209,5 +265,31 @@ describe('isPrintableAsciiKey', () => {
     ['', false],
   ])('%j → %s', (key, printable) => {
     expect(isPrintableAsciiKey(key)).toBe(printable);
+  });
+});
+
+describe('tokenFromScan', () => {
+  // A token's signature is base64url of 64 bytes: exactly 86 characters.
+  const token = `EL1.eyJ2IjoxfQ.${'A'.repeat(40)}${'b_-9'.repeat(11)}${'Z'.repeat(2)}`;
+
+  it('reads a token as it is', () => {
+    expect(token.split('.')[2]).toHaveLength(86);
+    expect(tokenFromScan(token)).toBe(token);
+  });
+
+  it.each([
+    ['the AIM identifier of a QR code', `]Q1${token}`],
+    ['a prefix and a suffix', `SCAN:${token}#END`],
+    ['a suffix of letters and digits', `${token}0001`],
+    ['a space suffix', `${token} `],
+  ])('takes off %s', (_name, scanned) => {
+    expect(tokenFromScan(scanned)).toBe(token);
+  });
+
+  it('leaves text with no token in it as it is, to be refused as what it is', () => {
+    expect(tokenFromScan('HTTPS-EXAMPLE-COM-COUPON-0123456789')).toBe('HTTPS-EXAMPLE-COM-COUPON-0123456789');
+    // A token whose signature is too short is not cut to shape: it is refused as it came.
+    const short = token.slice(0, -1);
+    expect(tokenFromScan(`]Q1${short}`)).toBe(`]Q1${short}`);
   });
 });

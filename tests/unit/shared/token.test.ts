@@ -3,7 +3,7 @@ import { canonicalJson } from '../../../shared/canonical-json';
 import { base64UrlEncode, utf8Encode } from '../../../shared/encoding';
 import type { TokenPayload } from '../../../shared/library-api';
 import { generateSm2KeyPair, sm2Sign } from '../../../shared/sm';
-import { checkTokenExpiry, parseToken, scopeAllowsAny, signToken, verifyToken } from '../../../shared/token';
+import { checkTokenExpiry, checkTokenLifetime, parseToken, scopeAllowsAny, signToken, TOKEN_CLOCK_SKEW_SECONDS, verifyToken } from '../../../shared/token';
 
 const keys = generateSm2KeyPair();
 const other = generateSm2KeyPair();
@@ -78,5 +78,19 @@ describe('亮证 token', () => {
     expect(scopeAllowsAny('*', ['X'])).toBe(true);
     expect(scopeAllowsAny(['A', 'B'], ['C', 'B'])).toBe(true);
     expect(scopeAllowsAny(['A'], ['C'])).toBe(false);
+  });
+
+  it('refuses a token that lives longer than the API allows (600 s), even well signed', () => {
+    const at = (seconds: number) => new Date(seconds * 1000);
+    const issued = payload.iat;
+    expect(checkTokenLifetime({ ...payload, exp: issued + 600 }, at(issued))).toEqual({ ok: true, value: 600 });
+    expect(checkTokenLifetime({ ...payload, exp: issued + 601 }, at(issued))).toEqual({ ok: false, reason: 'too_long_lived' });
+    expect(checkTokenLifetime({ ...payload, exp: issued }, at(issued))).toEqual({ ok: false, reason: 'too_long_lived' });
+    // Dated in the future: within the limit by its own dates, but usable for longer from now.
+    const future = { ...payload, iat: issued + 3_000, exp: issued + 3_300 };
+    expect(checkTokenLifetime(future, at(issued))).toEqual({ ok: false, reason: 'too_long_lived' });
+    expect(checkTokenLifetime({ ...payload, iat: issued + TOKEN_CLOCK_SKEW_SECONDS, exp: issued + TOKEN_CLOCK_SKEW_SECONDS + 600 }, at(issued)).ok).toBe(true);
+    const hour = signToken({ ...payload, exp: issued + 3_600 }, keys.privateKey);
+    expect(verifyToken(hour, lookup, before)).toEqual({ ok: false, reason: 'too_long_lived' });
   });
 });

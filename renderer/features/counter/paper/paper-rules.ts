@@ -1,10 +1,10 @@
 import { PAPER_REASONS, type PaperReason } from '../../../../shared/library-api';
-import { PAPER_TEXT } from './texts';
+import { t } from '../../../i18n';
 
 /** The reasons a material may be taken on paper (Art. 22), in the order the select lists them. */
 export const PAPER_REASON_OPTIONS: ReadonlyArray<{ code: PaperReason; label: string }> = PAPER_REASONS.map((code) => ({
   code,
-  label: PAPER_TEXT.reasons[code],
+  label: t(`paperReasons.${code}`),
 }));
 
 /** One page as the dialog hands it to the caller, which stores it (Dexie `paperScans`). */
@@ -82,13 +82,13 @@ function megabytes(size: number): string {
  * which is enough to refuse a file before reading it.
  */
 export function checkImport(file: { name: string; type: string; size: number }, head?: Uint8Array): ImportCheck {
-  if (file.size === 0) return { ok: false, message: PAPER_TEXT.refused.empty(file.name) };
-  if (file.size > MAX_IMPORT_BYTES) return { ok: false, message: PAPER_TEXT.refused.tooLarge(file.name, megabytes(file.size)) };
+  if (file.size === 0) return { ok: false, message: t('paper.refused.empty', { name: file.name }) };
+  if (file.size > MAX_IMPORT_BYTES) return { ok: false, message: t('paper.refused.tooLarge', { name: file.name, mb: megabytes(file.size) }) };
   const declared = declaredContentType(file.name, file.type);
-  if (!declared) return { ok: false, message: PAPER_TEXT.refused.type(file.name) };
+  if (!declared) return { ok: false, message: t('paper.refused.type', { name: file.name }) };
   if (!head) return { ok: true, contentType: declared };
   const sniffed = sniffContentType(head);
-  if (!sniffed) return { ok: false, message: PAPER_TEXT.refused.content(file.name) };
+  if (!sniffed) return { ok: false, message: t('paper.refused.content', { name: file.name }) };
   return { ok: true, contentType: sniffed };
 }
 
@@ -105,7 +105,7 @@ export function thumbnailSize(width: number, height: number, maxWidth = THUMBNAI
 
 /** Why the dialog cannot save yet, or null when it can. */
 export function saveProblem(reason: unknown, pageCount: number): string | null {
-  if (!isPaperReason(reason)) return PAPER_TEXT.needReason;
-  if (pageCount < 1) return PAPER_TEXT.needPages;
+  if (!isPaperReason(reason)) return t('paper.needReason');
+  if (pageCount < 1) return t('paper.needPages');
   return null;
 }

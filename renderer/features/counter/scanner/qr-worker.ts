@@ -1,19 +1,23 @@
 import wasmUrl from 'zxing-wasm/reader/zxing_reader.wasm?url';
-import { DEFAULT_DECODER, createDecoder, type QrDecoder } from './decoder';
+import { DEFAULT_DECODER, createDecoder, type FoundSymbol, type QrDecoder } from './decoder';
 
-/** Main thread → worker: one RGBA frame, its pixel buffer transferred, not copied. */
-export interface QrFrameMessage {
-  type: 'frame';
-  id: number;
-  width: number;
-  height: number;
-  buffer: ArrayBuffer;
-}
+/**
+ * Main thread → worker, pixel buffers transferred, not copied: a `frame` to search (the camera's
+ * picture scaled to at most 1280 wide), or a `region` of a later picture at the camera's full
+ * resolution around a symbol the search found but could not decode, with the symbol's corners
+ * in the region's own pixels.
+ */
+export type QrFrameMessage =
+  | { type: 'frame'; id: number; width: number; height: number; buffer: ArrayBuffer }
+  | { type: 'region'; id: number; width: number; height: number; buffer: ArrayBuffer; found: FoundSymbol };
 
-/** Worker → main thread. `ready` once the decoder is loaded; one `result` or `error` per frame. */
+/**
+ * Worker → main thread. `ready` once the decoder is loaded; one `result` or `error` per message.
+ * A frame's result carries `found` when a symbol was found there but not decoded.
+ */
 export type QrWorkerReply =
   | { type: 'ready' }
-  | { type: 'result'; id: number; text: string | null; ms: number }
+  | { type: 'result'; id: number; text: string | null; found: FoundSymbol | null; ms: number }
   | { type: 'error'; id: number | null; message: string };
 
 interface WorkerScope {
@@ -36,10 +40,12 @@ decoder
   .catch((error: unknown) => scope.postMessage({ type: 'error', id: null, message: describe(error) }));
 
 scope.onmessage = (event) => {
-  const { id, width, height, buffer } = event.data;
+  const message = event.data;
   const started = performance.now();
-  decoder
-    .decode({ data: new Uint8ClampedArray(buffer), width, height })
-    .then((text) => scope.postMessage({ type: 'result', id, text, ms: performance.now() - started }))
-    .catch((error: unknown) => scope.postMessage({ type: 'error', id, message: describe(error) }));
+  const image = { data: new Uint8ClampedArray(message.buffer), width: message.width, height: message.height };
+  const work =
+    message.type === 'frame' ? decoder.search(image) : decoder.lookAgain(image, message.found).then((text) => ({ text, found: null }));
+  work
+    .then(({ text, found }) => scope.postMessage({ type: 'result', id: message.id, text, found, ms: performance.now() - started }))
+    .catch((error: unknown) => scope.postMessage({ type: 'error', id: message.id, message: describe(error) }));
 };

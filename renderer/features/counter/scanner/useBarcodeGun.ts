@@ -2,7 +2,7 @@ import { getCurrentScope, onScopeDispose, ref, toValue, type MaybeRefOrGetter } 
 import { ScanBurstDetector, SCAN_BURST_DEFAULTS, type ScanBurstOptions, type ScanBurstStep } from '../../../../shared/scan-burst';
 
 export interface BarcodeGunOptions extends ScanBurstOptions {
-  /** Called with the scanned text (the 亮证码) each time a gun burst ends in Enter. */
+  /** Called with the scanned text (the 亮证码, with any prefix and suffix the gun adds) each time a gun burst ends in Enter or Tab. */
   onScan: (text: string) => void;
   /** While false, keystrokes are left alone. Default: always listening. */
   enabled?: MaybeRefOrGetter<boolean>;
@@ -110,8 +110,10 @@ export function useBarcodeGun(options: BarcodeGunOptions) {
     });
     clearExpiry();
     giveBack(step.restore);
-    if (!step.swallow && detector.runLength === 1) {
-      // This key starts a run: remember the field as it is before the key lands in it.
+    if (step.startsRun) {
+      // This key starts a run: remember the field as it is before the key lands in it. Only
+      // then: the Shift a gun presses before a capital comes after the run's first character
+      // has landed, and a snapshot taken then would keep that character when the run is taken back.
       const field = focusedField();
       snapshot = field
         ? { field, value: field.value, selectionStart: field.selectionStart, selectionEnd: field.selectionEnd }
@@ -123,7 +125,7 @@ export function useBarcodeGun(options: BarcodeGunOptions) {
     }
     takeBackAndReport(step);
     if (detector.possiblyScan) {
-      // A run that stops without Enter is handed back as soon as it has clearly stopped.
+      // A run that stops without its Enter (or Tab) is handed back as soon as it has clearly stopped.
       expiry = setTimeout(() => giveBack(detector.expire(performance.now()).restore), maxGapMs * 2);
     }
   }

@@ -1,7 +1,4 @@
-import { VIEWER_TEXT } from './texts';
-
-/** What the workstation knows about one disclosed face field. */
-export type FieldVerification = 'pass' | 'fail' | 'unknown';
+import { t } from '../../../i18n';
 
 /** A colour family, as Element Plus names it (tags and alerts). */
 export type MarkTone = 'success' | 'danger' | 'info';
@@ -14,12 +11,12 @@ export interface FieldMark {
 /**
  * The mark beside a face field. Only a digest that matched the issuer's signed list earns the
  * green mark; anything the caller could not classify is grey, so nothing unverified looks
- * verified (DESIGN.md 5).
+ * verified (docs/architecture.md §5.3).
  */
 export function fieldMark(verified: unknown): FieldMark {
-  if (verified === 'pass') return { tone: 'success', label: VIEWER_TEXT.mark.pass };
-  if (verified === 'fail') return { tone: 'danger', label: VIEWER_TEXT.mark.fail };
-  return { tone: 'info', label: VIEWER_TEXT.mark.unknown };
+  if (verified === 'pass') return { tone: 'success', label: t('viewer.mark.pass') };
+  if (verified === 'fail') return { tone: 'danger', label: t('viewer.mark.fail') };
+  return { tone: 'info', label: t('viewer.mark.unknown') };
 }
 
 /** Element Plus alert types for the banner. */
@@ -43,9 +40,9 @@ export function licenceBanner(input: {
 }): Banner {
   const anyFieldFailed = input.fields.some((field) => field.verified === 'fail');
   const label = input.outcomeLabel.trim();
-  if (input.verified === true && !anyFieldFailed) return { type: 'success', title: label || VIEWER_TEXT.bannerVerified };
-  if (input.verified === true && anyFieldFailed) return { type: 'error', title: VIEWER_TEXT.fieldFailedNote };
-  const title = anyFieldFailed && label ? `${label}（${VIEWER_TEXT.fieldFailedNote}）` : label || VIEWER_TEXT.mark.unknown;
+  if (input.verified === true && !anyFieldFailed) return { type: 'success', title: label || t('viewer.bannerVerified') };
+  if (input.verified === true && anyFieldFailed) return { type: 'error', title: t('viewer.fieldFailedNote') };
+  const title = anyFieldFailed && label ? t('viewer.bannerWithFieldFailed', { outcome: label }) : label || t('viewer.mark.unknown');
   const type: BannerType = input.outcomeTone === 'unknown' && !anyFieldFailed ? 'info' : 'error';
   return { type, title };
 }
@@ -53,7 +50,7 @@ export function licenceBanner(input: {
 /** The watermark text: the purpose the licence was pulled for (Art. 13, 18). */
 export function watermarkText(matterName: string): string {
   const name = matterName.replace(/\s+/g, ' ').trim();
-  return `${VIEWER_TEXT.watermarkPrefix}${name || VIEWER_TEXT.watermarkFallbackMatter}`;
+  return t('viewer.watermark', { matter: name || t('viewer.watermarkFallbackMatter') });
 }
 
 /** Font size of the watermark for a page `width` device pixels wide. */
@@ -132,14 +129,14 @@ export function canvasPixelRatio(cssWidth: number, cssHeight: number, devicePixe
 
 /** Why a PDF could not be shown, from the name of the error pdf.js raised. */
 export function loadFailureReason(errorName: string): string {
-  if (errorName === 'InvalidPDFException') return VIEWER_TEXT.failureReason.invalid;
-  if (errorName === 'PasswordException') return VIEWER_TEXT.failureReason.password;
-  return VIEWER_TEXT.failureReason.other;
+  if (errorName === 'InvalidPDFException') return t('viewer.failureReason.invalid');
+  if (errorName === 'PasswordException') return t('viewer.failureReason.password');
+  return t('viewer.failureReason.other');
 }
 
 /** A face field's value as the table shows it. */
 export function formatFieldValue(value: unknown): string {
-  if (value === null || value === undefined || value === '') return VIEWER_TEXT.emptyValue;
+  if (value === null || value === undefined || value === '') return t('viewer.emptyValue');
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (Array.isArray(value)) return value.map(formatFieldValue).join('、');

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { createAuditEvent, type AuditEvent, type AuditEventKind } from '../../../shared/audit-chain';
+import { operatorLabel } from '../../../shared/operators';
+import { i18n } from '../../../renderer/i18n';
+import { createAuditDescriber } from '../../../renderer/features/supervision/audit-describe';
+import { shanghaiTime } from '../../../renderer/features/supervision/supervisor';
+
+const DIRECTORY = new Map([['OP-PD-0101', { id: 'OP-PD-0101', name: '王晓燕', username: 'clerk01' }]]);
+const { t, te } = i18n.global as unknown as { t: (key: string, named?: Record<string, unknown>) => string; te: (key: string) => boolean };
+const describer = createAuditDescriber({ t, te, operatorLabel: (id) => operatorLabel(id, DIRECTORY), time: shanghaiTime });
+
+function event(kind: AuditEventKind, details: Record<string, unknown>): AuditEvent {
+  return createAuditEvent(null, { at: '2026-11-26T02:00:00Z', operator: 'OP-PD-0101', role: 'clerk', workstation: 'WS-DEMO-01', case: 'WSDEMO01-20261126-0001', kind, details });
+}
+
+describe('audit events as a supervisor reads them', () => {
+  it.each<[AuditEventKind, Record<string, unknown>, string]>([
+    ['sign_in', { offline: false, username: 'clerk01', name: '王晓燕' }, '登录工作台'],
+    ['sign_in', { offline: true }, '登录工作台（证照库无法连接，凭本机保存的凭证离线登录）'],
+    ['case_open', { matterCode: '310000-GA-SFZ-002', matterName: '居民身份证换领' }, '开始办理事项“居民身份证换领”（310000-GA-SFZ-002）'],
+    ['token_read', { ok: false, code: 'TOKEN_EXPIRED' }, '亮证码未通过校验：亮证码已过期'],
+    ['grant', { ok: true, basis: 'token', grantId: 'G-1', expiresAt: '2026-11-26T04:00:00Z' }, '取得亮证码授权（授权编号 G-1）'],
+    ['grant', { ok: false, basis: 'token', code: 'LIBRARY_UNAVAILABLE', holder: '310115********1086' }, '未取得亮证码授权：证照库暂时无法连接'],
+    ['pull', { materialId: 'M01', licences: ['L1', 'L2'], latencyMs: 180 }, '调取材料 M01 的电子证照 2 份，耗时 180 毫秒'],
+    ['verification', { materialId: 'M07', licenceId: 'L', outcome: 'expired', failed: ['validity_window'], fileHash: 'ab' }, '核验材料 M07 的电子证照：已过期；未通过：有效期'],
+    ['paper_scan', { materialId: 'M03', reason: 'not_in_library', pages: 2, added: 2, hash: 'cd' }, '为材料 M03 收取纸质材料 2 页（证照库中无此证照），共 2 页'],
+    ['override', { materialId: 'M01', kind: 'choose_paper', reason: '申请人要求', operatorId: 'OP-PD-0101', at: '2026-11-26T02:00:00Z' }, '人工改为收取纸质材料（材料 M01），理由：申请人要求'],
+    [
+      'completion',
+      { materials: [{ materialId: 'M01', outcome: 'exempt', licenceId: 'L', paperReason: null }, { materialId: 'M02', outcome: 'paper', licenceId: null, paperReason: 'elderly' }] },
+      '办结：2 项材料，电子证照免交 1 项，收取纸质材料 1 项，未提交 0 项',
+    ],
+    ['usage_record', { state: 'delivered', key: 'k', id: 'UR-1' }, '用证记录已送达证照库'],
+    ['purge', { reason: 'retention', retentionDays: 30, paperPagesDeleted: 4, casesWithPagesDeleted: 2, abandonedCases: [] }, '清除保存期满（30 天）的纸质扫描件 4 页'],
+    ['objection', { id: 'OBJ-1', licenceId: 'L', dimension: 'accuracy', fields: ['address'], evidence: 1, state: 'queued' }, '对证照 L 提出异议（准确性），异议编号 OBJ-1'],
+    ['objection_update', { id: 'OBJ-1', status: 'corrected', newLicenceId: 'L2' }, '收到发证机构对异议 OBJ-1 的处理结果：已更正'],
+    ['review', { action: 'finding', reviewId: 'R', verdict: 'issue', note: '未告知' }, '记录抽查结论：发现问题'],
+    ['chain_verify', { ok: false, checked: 9, total: 20, firstBroken: { seq: 10, reason: 'hash_mismatch' }, hashing: 'wasm-simd' }, '校验审计链：在第 10 条记录处断开'],
+    ['settings_change', { changes: [{ field: 'paperRetentionDays', from: 30, to: 60 }] }, '修改设置：纸质扫描件保留天数'],
+  ])('%s %j reads “%s”', (kind, details, sentence) => {
+    expect(describer.describe(event(kind, details)).sentence).toBe(sentence);
+  });
+
+  it('labels every detail in Chinese and words its codes, the operator by name and 工号', () => {
+    const { fields } = describer.describe(
+      event('override', { materialId: 'M01', kind: 'use_licence', licenceId: 'L9', reason: '另一有效证照', operatorId: 'OP-PD-0101', at: '2026-11-26T02:00:00Z' }),
+    );
+    expect(fields.map((f) => `${f.label}：${f.value}`)).toEqual([
+      '材料：M01',
+      '更正方式：改用证照',
+      '证照标识：L9',
+      '原因：另一有效证照',
+      '操作人：王晓燕 clerk01',
+      '时间：2026-11-26 10:00:00',
+    ]);
+    const verified = describer.describe(event('verification', { materialId: 'M07', outcome: 'revoked', failed: ['status', 'signature'] })).fields;
+    expect(verified).toContainEqual({ key: 'failed', label: '未通过的核验项', value: '证照状态、签发机构签名' });
+    expect(verified).toContainEqual({ key: 'outcome', label: '结果', value: '已注销/撤销/吊销' });
+    const chain = describer.describe(event('chain_verify', { ok: false, firstBroken: { seq: 10, reason: 'hash_mismatch' }, hashing: 'wasm-simd' })).fields;
+    expect(chain).toContainEqual({ key: 'firstBroken', label: '断点', value: '第 10 条（该记录的内容与其哈希值不符，记录内容被修改）' });
+    expect(chain).toContainEqual({ key: 'ok', label: '成功', value: '否' });
+    expect(chain).toContainEqual({ key: 'hashing', label: '哈希方式', value: 'SM3（WebAssembly SIMD）' });
+  });
+
+  it('keeps a detail nobody has labelled yet under its own key, so nothing recorded is hidden', () => {
+    const { sentence, fields } = describer.describe(event('usage_record', { state: 'parked', unheardOf: 7 }));
+    expect(sentence).toBe('用证记录：parked');
+    expect(fields).toContainEqual({ key: 'unheardOf', label: 'unheardOf', value: '7' });
+  });
+});
