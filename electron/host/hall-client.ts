@@ -36,6 +36,8 @@ export interface HallEnrolment {
   /** Its fingerprint, for a supervisor to compare with what `npm run hall -- enrol` printed. */
   hallFingerprint: string;
   enrolledAt: string;
+  /** True for the enrolment with the hall this process embeds (made by the host itself at start). */
+  embedded?: boolean;
 }
 
 /** Why a hall call failed: the hall's own code, or what went wrong on the way. */
@@ -79,6 +81,7 @@ const KeyFile = z.object({
       hallPublicKey: PublicKeyHex,
       hallFingerprint: z.string(),
       enrolledAt: z.string(),
+      embedded: z.boolean().optional(),
     })
     .nullable(),
 });
@@ -152,7 +155,7 @@ export class HallClient {
    * is signed with that key; the answer must be signed with the hall key it carries and prove
    * that the hall knows the code. Only then is that key pinned (and a former enrolment replaced).
    */
-  async enrol(workstationId: string, code: string): Promise<HallEnrolment> {
+  async enrol(workstationId: string, code: string, options: { embedded?: boolean } = {}): Promise<HallEnrolment> {
     if (normalizeEnrolmentCode(code) === null) throw new HallCallError('ENROLMENT_CODE_INVALID', '登记码格式不正确：应为 16 位字母和数字（可带短横线）。');
     const input = { code, workstationId, publicKey: this.state.publicKey };
     const answer = await this.exchange('enrol', input, workstationId, null, (body) => {
@@ -172,6 +175,7 @@ export class HallClient {
       hallPublicKey: response.hallPublicKey,
       hallFingerprint: keyFingerprint(response.hallPublicKey),
       enrolledAt: response.enrolledAt,
+      ...(options.embedded ? { embedded: true } : {}),
     };
     this.state = { ...this.state, enrolment };
     this.save();
