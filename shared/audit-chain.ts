@@ -19,6 +19,8 @@
  * from IndexedDB in pages, hashing outside the transaction (docs/architecture.md §11).
  */
 import { CanonicalJsonWriter, canonicalJson } from './canonical-json';
+import type { DeviceSettingChange } from './devices';
+import type { IdCardAuditDetails } from './id-card';
 import { sm3Hex, type Sm3Batch } from './sm';
 
 /**
@@ -43,6 +45,10 @@ import { sm3Hex, type Sm3Batch } from './sm';
  * - `review`: a random review (随机抽查) drawn or concluded by a supervisor.
  * - `chain_verify`: the audit chain verified by a supervisor; `export`: data exported.
  * - `settings_change`: a setting changed (old and new value, never a secret).
+ * - `id_card_read`: the ID-card reader read a card (the number masked, the reader's id; never the
+ *   photo), or failed to, or the card was compared with a 亮证码 — details: {@link IdCardAuditDetails}.
+ * - `device_settings_change`: a device setting changed (the reader, the printer), each change as
+ *   {@link DeviceSettingChange} (its path, old and new value; none is a secret).
  */
 export const AUDIT_EVENT_KINDS = [
   'sign_in',
@@ -69,6 +75,8 @@ export const AUDIT_EVENT_KINDS = [
   'chain_verify',
   'export',
   'settings_change',
+  'id_card_read',
+  'device_settings_change',
 ] as const;
 
 /** One kind of audit event (see {@link AUDIT_EVENT_KINDS}). */
@@ -86,6 +94,11 @@ export const AUDIT_GENESIS_PREV = '0'.repeat(64);
 
 /** A JSON object, the shape of an event's `details`. */
 export type AuditDetails = { [key: string]: unknown };
+
+/** The details of a `device_settings_change` event: each setting changed, by its path (`idReader.preset`). */
+export type DeviceSettingsAuditDetails = { changes: DeviceSettingChange[] };
+
+export type { IdCardAuditDetails };
 
 /** One event of the audit chain. */
 export interface AuditEvent {
