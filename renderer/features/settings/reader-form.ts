@@ -233,3 +233,15 @@ export function deviceSettingName(path: string): string {
   const key = `devices.reader.settingNames.${path.replaceAll('.', '_')}`;
   return dynamicTexts.te(key) ? dynamicTexts.t(key) : path;
 }
+
+/**
+ * The changed settings as one list of names for the clerk's notice: a custom reader described
+ * afresh (more than three of its fields) is named once, as 自定义阅读器配置; the audit record
+ * keeps every field.
+ */
+export function changedSettingNames(changes: readonly { field: string }[]): string[] {
+  const custom = changes.filter((c) => c.field.startsWith('idReader.custom.'));
+  const names = changes.filter((c) => custom.length <= 3 || !c.field.startsWith('idReader.custom.')).map((c) => deviceSettingName(c.field));
+  if (custom.length > 3) names.unshift(deviceSettingName('idReader.custom'));
+  return [...new Set(names)];
+}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_DEVICE_SETTINGS, simulatorReaderConfig, type ReaderConfig } from '../../../shared/devices';
 import {
+  changedSettingNames,
   CUSTOM_TEMPLATE,
   customFormOf,
   deviceSettingName,
@@ -147,5 +148,10 @@ describe('the reader settings form', () => {
     expect(deviceSettingName('idReader.custom.url')).toBe('读卡服务地址');
     expect(deviceSettingName('printer.somethingNew')).toBe('printer.somethingNew');
     expect(customFormOf(VENDOR).validity).toBe('range');
+    const fresh = ['idReader.custom.url', 'idReader.custom.statusField', 'idReader.custom.fields', 'idReader.custom.transport', 'idReader.preset'].map(
+      (field) => ({ field }),
+    );
+    expect(changedSettingNames(fresh)).toEqual(['自定义阅读器配置', '身份证阅读器型号']);
+    expect(changedSettingNames([{ field: 'idReader.custom.url' }, { field: 'idReader.inTraining' }])).toEqual(['读卡服务地址', '培训时读卡']);
   });
 });
