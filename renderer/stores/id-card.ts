@@ -1,22 +1,16 @@
 import { defineStore } from 'pinia';
-import { computed, ref, shallowRef, watch } from 'vue';
+import { ref, shallowRef, watch } from 'vue';
 import type { IdCardAuditDetails } from '../../shared/audit-chain';
 import type { IdCardRead } from '../../shared/contract';
 import { compareCardWithHolder, idCardProblems, idCardReadAuditDetails, type CardHolderComparison, type IdCardProblem } from '../../shared/id-card';
 import { maskIdNumber } from '../../shared/ids';
 import type { Holder } from '../../shared/library-api';
-import { createAuditLog, type AuditActor, type AuditLog } from '../audit/audit-log';
-import { workstationDb } from '../db/db';
+import { useServices } from '../app/services';
+import { requireActor } from '../audit/audit-log';
 import { messageOf } from '../format';
-import { AppError, hostClient, type HostClient } from '../host/client';
+import { AppError } from '../host/client';
 import { useCounterStore } from './counter';
 import { useSessionStore } from './session';
-
-/** What the ID-card store works with; a test supplies fakes through `configure`. */
-export interface IdCardDeps {
-  client: HostClient;
-  audit: AuditLog;
-}
 
 /** A card read for the case on the counter, as the clerk sees it. Held in memory only. */
 export interface CardOnReader {
@@ -43,7 +37,7 @@ export interface ReaderFailure {
  * opened, when the case is completed (its pulled data purged) or cancelled, and at sign-out.
  */
 export const useIdCardStore = defineStore('idCard', () => {
-  let deps: IdCardDeps | null = null;
+  const { host, audit: auditLog, actor } = useServices();
   const counter = useCounterStore();
   const session = useSessionStore();
 
@@ -54,26 +48,8 @@ export const useIdCardStore = defineStore('idCard', () => {
   const tokenComparison = ref<CardHolderComparison | null>(null);
   let seq = 0;
 
-  function d(): IdCardDeps {
-    deps ??= { client: hostClient(), audit: createAuditLog(workstationDb()) };
-    return deps;
-  }
-
-  /** Supplies the host client and audit log (tests). */
-  function configure(custom: IdCardDeps): void {
-    deps = custom;
-  }
-
-  const actor = computed<AuditActor | null>(() => {
-    const operator = session.operator;
-    if (!operator || !counter.info) return null;
-    return { operator: operator.id, role: operator.role, workstation: counter.info.workstationId };
-  });
-
   async function audit(details: IdCardAuditDetails, caseNo: string | null): Promise<void> {
-    const who = actor.value;
-    if (!who) throw new AppError('UNAUTHENTICATED');
-    await d().audit.append(who, { kind: 'id_card_read', case: caseNo, details });
+    await auditLog.append(requireActor(actor), { kind: 'id_card_read', case: caseNo, details });
   }
 
   /** Forgets the card, its photo and any failure (the case is over, or the clerk cleared it). */
@@ -108,7 +84,7 @@ export const useIdCardStore = defineStore('idCard', () => {
     try {
       let read: IdCardRead;
       try {
-        read = await d().client.call('devices.readIdCard', {});
+        read = await host.call('devices.readIdCard', {});
       } catch (error) {
         const code = error instanceof AppError ? error.code : 'INTERNAL';
         failure.value = { code, message: messageOf(error) };
@@ -151,5 +127,5 @@ export const useIdCardStore = defineStore('idCard', () => {
     await audit({ action: 'go_on_expired', holder: maskIdNumber(entry.read.card.idNumber), validTo: entry.read.card.validTo }, entry.caseNo);
   }
 
-  return { card, failure, reading, tokenComparison, configure, readCard, compareWithToken, goOnWithExpiredCard, forget };
+  return { card, failure, reading, tokenComparison, readCard, compareWithToken, goOnWithExpiredCard, forget };
 });

@@ -2,17 +2,7 @@ import { defineStore } from 'pinia';
 import { shallowRef } from 'vue';
 import type { HostOutput, ReaderStatus } from '../../shared/contract';
 import type { DeviceSettingChange, DeviceSettings } from '../../shared/devices';
-import { createAuditLog, type AuditActor, type AuditLog } from '../audit/audit-log';
-import { workstationDb } from '../db/db';
-import { AppError, hostClient, type HostClient } from '../host/client';
-import { useSessionStore } from './session';
-import { useWorkstationStore } from './workstation';
-
-/** What the reader settings store works with; a test supplies fakes through `configure`. */
-export interface ReaderSettingsDeps {
-  client: HostClient;
-  audit: AuditLog;
-}
+import { useServices } from '../app/services';
 
 /** The device settings as the host shows them: the settings, the presets with their documents, training, printing. */
 export type DeviceSettingsView = HostOutput<'devices.settings.get'>;
@@ -23,30 +13,12 @@ export type DeviceSettingsView = HostOutput<'devices.settings.get'>;
  * value — and a test of the reader.
  */
 export const useReaderSettingsStore = defineStore('readerSettings', () => {
-  let deps: ReaderSettingsDeps | null = null;
+  const { host, audit, signedInActor } = useServices();
   const view = shallowRef<DeviceSettingsView | null>(null);
-
-  function d(): ReaderSettingsDeps {
-    deps ??= { client: hostClient(), audit: createAuditLog(workstationDb()) };
-    return deps;
-  }
-
-  /** Supplies the host client and audit log (tests). */
-  function configure(custom: ReaderSettingsDeps): void {
-    deps = custom;
-  }
-
-  async function actor(): Promise<AuditActor> {
-    const operator = useSessionStore().operator;
-    if (!operator) throw new AppError('UNAUTHENTICATED');
-    const workstation = useWorkstationStore();
-    if (!workstation.info) await workstation.load();
-    return { operator: operator.id, role: operator.role, workstation: workstation.info!.workstationId };
-  }
 
   /** Reads the device settings and the presets. */
   async function load(): Promise<DeviceSettingsView> {
-    view.value = await d().client.call('devices.settings.get', {});
+    view.value = await host.call('devices.settings.get', {});
     return view.value;
   }
 
@@ -56,10 +28,9 @@ export const useReaderSettingsStore = defineStore('readerSettings', () => {
    * what changed; each change is in the audit chain.
    */
   async function save(idReader: DeviceSettings['idReader']): Promise<DeviceSettingChange[]> {
-    const { client, audit } = d();
-    const who = await actor();
-    const fresh = await client.call('devices.settings.get', {});
-    const answer = await client.call('devices.settings.set', { ...fresh.settings, idReader });
+    const who = await signedInActor();
+    const fresh = await host.call('devices.settings.get', {});
+    const answer = await host.call('devices.settings.set', { ...fresh.settings, idReader });
     const { changes, ...rest } = answer;
     view.value = rest;
     if (changes.length > 0) await audit.append(who, { kind: 'device_settings_change', case: null, details: { changes } });
@@ -68,12 +39,11 @@ export const useReaderSettingsStore = defineStore('readerSettings', () => {
 
   /** Tests the reader as it is now configured (a read whose card data the host drops); logged. */
   async function probe(): Promise<ReaderStatus> {
-    const { client, audit } = d();
-    const who = await actor();
-    const status = await client.call('devices.readerStatus', {});
+    const who = await signedInActor();
+    const status = await host.call('devices.readerStatus', {});
     await audit.append(who, { kind: 'id_card_read', case: null, details: { action: 'probe', state: status.state, readerId: status.readerId } });
     return status;
   }
 
-  return { view, configure, load, save, probe };
+  return { view, load, save, probe };
 });

@@ -1,19 +1,18 @@
 import 'fake-indexeddb/auto';
-import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, describe, expect, it } from 'vitest';
 import { verifyAuditChain, type AuditEvent } from '../../../shared/audit-chain';
 import type { IdCardRead } from '../../../shared/contract';
 import { hostFailure, type HostErrorCode } from '../../../shared/errors';
 import { checkIdCard, type IdCard } from '../../../shared/id-card';
 import type { Matter } from '../../../shared/library-api';
-import { createAuditLog } from '../../../renderer/audit/audit-log';
-import { WorkstationDb } from '../../../renderer/db/db';
+import type { WorkstationDb } from '../../../renderer/db/db';
 import { AppError } from '../../../renderer/host/client';
 import { useCounterStore } from '../../../renderer/stores/counter';
 import { useIdCardStore } from '../../../renderer/stores/id-card';
 import { useSessionStore } from '../../../renderer/stores/session';
-import { counterOutbox } from './counter-outbox';
+import type { Outbox } from '../../../renderer/outbox/outbox';
 import { fakeHost, type FakeHandlers } from './fake-host';
+import { testRoot } from './test-root';
 
 const NOW = new Date('2026-11-27T02:00:00Z');
 const PHOTO_BASE64 = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 7, 7, 7, 7, 7, 7]).toString('base64');
@@ -53,6 +52,7 @@ const MATTER: Matter = {
 };
 
 let db: WorkstationDb | undefined;
+let outbox: Outbox | undefined;
 
 async function setup(handlers: FakeHandlers) {
   const host = fakeHost({
@@ -69,16 +69,13 @@ async function setup(handlers: FakeHandlers) {
     'case.purge': () => ({ purgedLicences: 0 }),
     ...handlers,
   });
-  setActivePinia(createPinia());
-  useSessionStore().operator = { id: 'OP-1', name: '王晓燕', role: 'clerk', unitCode: 'U1', unitName: '中心' };
-  db = new WorkstationDb(`id-card-${Math.random()}`);
-  const audit = createAuditLog(db);
+  const root = testRoot({ host: host.client, now: () => NOW });
+  db = root.db;
+  outbox = root.services.outbox;
+  await outbox.start();
   const counter = useCounterStore();
-  const outbox = counterOutbox(db, host.client, audit);
-  counter.configure({ client: host.client, db, audit, outbox: () => outbox, now: () => NOW });
   await counter.loadReference();
   const idCard = useIdCardStore();
-  idCard.configure({ client: host.client, audit });
   return { host, counter, idCard };
 }
 
@@ -95,7 +92,7 @@ async function everythingStored(): Promise<string> {
 }
 
 afterEach(() => {
-  useCounterStore().stop();
+  outbox?.stop();
   db?.close();
 });
 
