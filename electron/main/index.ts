@@ -15,6 +15,7 @@ import { registerHostIpc } from './ipc';
 import { isPermissionAllowed } from './permissions';
 import { appProtocolHandler } from './protocol';
 import { createPrinting } from './printing';
+import { createApplicantWindow } from './applicant-window';
 import { APP_HOST, APP_ORIGIN, APP_SCHEME, createMainWindow, registerBridgePreload } from './window';
 
 protocol.registerSchemesAsPrivileged([
@@ -67,6 +68,7 @@ async function start(): Promise<void> {
   const sandbox = embeddedSandbox(dataDir);
   app.once('will-quit', () => void sandbox.close());
   let window: BrowserWindow | null = null;
+  const applicantWindow = createApplicantWindow();
   const host = await createHost({
     version: app.getVersion(),
     transport: 'electron',
@@ -75,18 +77,30 @@ async function start(): Promise<void> {
     settingsFile,
     openSandbox: sandbox.open,
     printing: createPrinting(() => window),
+    applicantWindow,
   });
-  registerHostIpc(ipcMain, host.handlers, host.currentOperator, (error, name) => console.error(`host call ${name} failed:`, error));
+  registerHostIpc(
+    ipcMain,
+    host.handlers,
+    host.currentOperator,
+    (error, name) => console.error(`host call ${name} failed:`, error),
+    (sender) => applicantWindow.isApplicantContents(sender),
+  );
 
   registerBridgePreload(session.defaultSession, join(import.meta.dirname, '../preload/index.cjs'));
   let main = createMainWindow('电子证照窗口工作台');
   window = main;
+  // The applicant's screen goes with the counter's window: it must not stay up on its own.
+  main.on('closed', () => applicantWindow.close());
   app.on('second-instance', () => {
     if (main.isMinimized()) main.restore();
     main.focus();
   });
   app.on('window-all-closed', () => app.quit());
   app.on('activate', () => {
-    if (main.isDestroyed()) window = main = createMainWindow('电子证照窗口工作台');
+    if (main.isDestroyed()) {
+      window = main = createMainWindow('电子证照窗口工作台');
+      main.on('closed', () => applicantWindow.close());
+    }
   });
 }
