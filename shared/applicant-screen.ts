@@ -202,7 +202,14 @@ export function parseApplicantScreenMessage(data: unknown): ApplicantScreenMessa
 
 /** A `state` message for a publisher's view and display settings. */
 export function applicantStateMessage(publisher: string, seq: number, display: ApplicantScreenSettings, view: ApplicantView): ApplicantStateMessage {
-  return { v: APPLICANT_SCREEN_MESSAGE_VERSION, type: 'state', publisher, seq, display: { fontSize: display.fontSize, highContrast: display.highContrast }, view };
+  return {
+    v: APPLICANT_SCREEN_MESSAGE_VERSION,
+    type: 'state',
+    publisher,
+    seq,
+    display: { fontSize: display.fontSize, highContrast: display.highContrast },
+    view,
+  };
 }
 
 // ---- Building the view from the counter case
@@ -265,7 +272,8 @@ function paperLine(material: CaseMaterial): ApplicantPaper | null {
       return { ...base, reason, outcome: null, received: false };
     }
     case 'failed': {
-      if (state.failure.kind === 'pull') return { ...base, reason: pullUnreachable(material) ? 'library_unreachable' : 'pull_failed', outcome: null, received: false };
+      if (state.failure.kind === 'pull')
+        return { ...base, reason: pullUnreachable(material) ? 'library_unreachable' : 'pull_failed', outcome: null, received: false };
       const outcome: VerificationOutcome = state.failure.outcome;
       if (outcome === 'unavailable') return { ...base, reason: 'library_unreachable', outcome: null, received: false };
       return { ...base, reason: 'not_valid', outcome, received: false };
@@ -295,7 +303,12 @@ export function buildApplicantView(source: ApplicantViewSource): ApplicantView {
   if (!opened) return NEUTRAL_VIEW;
   // The case in hand must be the opened one: anything else would be another applicant's.
   const counterCase = active && active.caseNo === opened.caseNo ? active : null;
-  const usageList = opened.matter.materials.map((m) => ({ materialId: m.id, material: m.name, required: m.required, licenceTypes: typeNamesOf(m.licenceTypes, typeNames) }));
+  const usageList = opened.matter.materials.map((m) => ({
+    materialId: m.id,
+    material: m.name,
+    required: m.required,
+    licenceTypes: typeNamesOf(m.licenceTypes, typeNames),
+  }));
   const base = { kind: 'case' as const, caseNo: opened.caseNo, caseNoForReading: caseNumberForReading(opened.caseNo), matter: opened.matter.name };
   if (!counterCase) {
     return { ...base, stage: 'holder', training: source.training, holder: null, basis: null, usageList, pulls: [], exempt: [], paper: [] };
@@ -344,7 +357,14 @@ export interface ApplicantScreenState {
 }
 
 /** The screen before any message: the neutral page. */
-export const INITIAL_SCREEN_STATE: ApplicantScreenState = Object.freeze({ publisher: null, seq: -1, view: NEUTRAL_VIEW, display: null, completedSince: null, putAway: null });
+export const INITIAL_SCREEN_STATE: ApplicantScreenState = Object.freeze({
+  publisher: null,
+  seq: -1,
+  view: NEUTRAL_VIEW,
+  display: null,
+  completedSince: null,
+  putAway: null,
+});
 
 /**
  * The screen's state after a `state` message. The screen follows one counter page: its messages
@@ -363,10 +383,18 @@ export function screenStateAfter(state: ApplicantScreenState, message: Applicant
   }
   let completedSince: number | null = null;
   if (view.kind === 'case' && view.stage === 'completed') {
-    const sameCaseCompleted = state.view.kind === 'case' && state.view.caseNo === view.caseNo && state.view.stage === 'completed' && state.completedSince !== null;
+    const sameCaseCompleted =
+      state.view.kind === 'case' && state.view.caseNo === view.caseNo && state.view.stage === 'completed' && state.completedSince !== null;
     completedSince = sameCaseCompleted ? state.completedSince : nowMs;
   }
-  return { publisher: message.publisher, seq: message.seq, view, display: message.display, completedSince, putAway: view.kind === 'case' && view.caseNo === state.putAway ? state.putAway : null };
+  return {
+    publisher: message.publisher,
+    seq: message.seq,
+    view,
+    display: message.display,
+    completedSince,
+    putAway: view.kind === 'case' && view.caseNo === state.putAway ? state.putAway : null,
+  };
 }
 
 /** When the screen must next look at the clock (ms), or null: the end of a completed case's hold. */

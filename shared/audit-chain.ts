@@ -43,6 +43,8 @@ import { sm3Hex, type Sm3Batch } from './sm';
  * - `review`: a random review (随机抽查) drawn or concluded by a supervisor.
  * - `chain_verify`: the audit chain verified by a supervisor; `export`: data exported.
  * - `settings_change`: a setting changed (old and new value, never a secret).
+ * - `device_settings_change`: a device setting changed (`applicantScreen.fontSize`, …: each
+ *   field with its old and new value, as `devices.*.set` answers them; shared/devices.ts).
  */
 export const AUDIT_EVENT_KINDS = [
   'sign_in',
@@ -69,6 +71,7 @@ export const AUDIT_EVENT_KINDS = [
   'chain_verify',
   'export',
   'settings_change',
+  'device_settings_change',
 ] as const;
 
 /** One kind of audit event (see {@link AUDIT_EVENT_KINDS}). */

@@ -33,7 +33,10 @@ describe("the applicant's screen's settings", () => {
 
     await signIn('clerk01');
     expect(await rig.ok('devices.applicantScreen.get', {})).toEqual(DEFAULT_APPLICANT_SCREEN_SETTINGS);
-    expect(await rig.call('devices.applicantScreen.set', { fontSize: 'xx_large', highContrast: true })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await rig.call('devices.applicantScreen.set', { fontSize: 'xx_large', highContrast: true })).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    });
 
     await signIn('super01');
     // The reader's settings, changed before, must survive a change of the screen's.
@@ -62,7 +65,10 @@ describe("the applicant's screen's settings", () => {
 
   it('take their default in a devices.json written before the screen existed, which keeps the rest', () => {
     const file = join(rig.dataDir, 'older-devices.json');
-    const { applicantScreen: _dropped, ...older } = { ...structuredClone(DEFAULT_DEVICE_SETTINGS), printer: { deviceName: 'Counter-A4', layout: 'a4' as const, silent: false } };
+    const { applicantScreen: _dropped, ...older } = {
+      ...structuredClone(DEFAULT_DEVICE_SETTINGS),
+      printer: { deviceName: 'Counter-A4', layout: 'a4' as const, silent: false },
+    };
     writeFileSync(file, JSON.stringify(older));
     expect(loadDeviceSettings(file)).toEqual({ ...older, applicantScreen: DEFAULT_APPLICANT_SCREEN_SETTINGS });
     writeFileSync(file, JSON.stringify({ ...older, applicantScreen: { fontSize: 'tiny', highContrast: false } }));

@@ -91,7 +91,7 @@ export function createAuditDescriber(ctx: DescribeContext) {
 
   /** A nested object (a material of a completion, a settings change) as labelled parts. */
   function objectText(kind: string, object: Details): string {
-    if (kind === 'settings_change' && 'field' in object) {
+    if ((kind === 'settings_change' || kind === 'device_settings_change') && 'field' in object) {
       const field = label(`settings.fields.${text(object.field)}`, text(object.field));
       return t('supervision.audit.values.change', { field, from: text(object.from), to: text(object.to) });
     }
@@ -177,9 +177,12 @@ export function createAuditDescriber(ctx: DescribeContext) {
       }
       case 'export':
         return say('export', { n: text(d.count), file: text(d.fileName) });
-      case 'settings_change': {
+      case 'settings_change':
+      case 'device_settings_change': {
         const changes = Array.isArray(d.changes) ? (d.changes as Details[]) : [];
-        return say('settingsChange', { fields: changes.map((c) => label(`settings.fields.${text(c.field)}`, text(c.field))).join('、') || '—' });
+        return say(event.kind === 'settings_change' ? 'settingsChange' : 'deviceSettingsChange', {
+          fields: changes.map((c) => label(`settings.fields.${text(c.field)}`, text(c.field))).join('、') || '—',
+        });
       }
       default:
         return String(event.kind);

@@ -196,12 +196,18 @@ describe("the applicant's window", () => {
       ...unexpected,
       'session.current': async () => ({ operator: null, expiresAt: null }),
     };
-    registerHostIpc({ handle: (channel: string, handler: (...args: unknown[]) => unknown) => handles.set(channel, handler) } as never, handlers, () => null, undefined, (sender) =>
-      applicant.isApplicantContents(sender),
+    registerHostIpc(
+      { handle: (channel: string, handler: (...args: unknown[]) => unknown) => handles.set(channel, handler) } as never,
+      handlers,
+      () => null,
+      undefined,
+      (sender) => applicant.isApplicantContents(sender),
     );
     const call = handles.get(HOST_CALL_CHANNEL)!;
     const frame = { url: APPLICANT_URL, parent: null };
     expect(await call({ senderFrame: frame, sender: screenContents }, 'session.current', {})).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
-    expect(await call({ senderFrame: { url: 'app://workstation/index.html#/counter', parent: null }, sender: { id: 1 } }, 'session.current', {})).toMatchObject({ ok: true });
+    expect(await call({ senderFrame: { url: 'app://workstation/index.html#/counter', parent: null }, sender: { id: 1 } }, 'session.current', {})).toMatchObject(
+      { ok: true },
+    );
   });
 });

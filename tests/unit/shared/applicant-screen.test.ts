@@ -85,7 +85,13 @@ function licence(materialId: string, typeCode: string, outcome: VerificationOutc
   };
 }
 
-const scan = (paperReason: PaperScan['paperReason']): PaperScan => ({ paperReason, scannedAt: '2026-11-26T02:05:00Z', pages: 2, hash: 'e'.repeat(64), blobKey: 'scan:secret-key' });
+const scan = (paperReason: PaperScan['paperReason']): PaperScan => ({
+  paperReason,
+  scannedAt: '2026-11-26T02:05:00Z',
+  pages: 2,
+  hash: 'e'.repeat(64),
+  blobKey: 'scan:secret-key',
+});
 
 function caseOf(materials: CaseMaterial[], overrides: Partial<CounterCase> = {}): CounterCase {
   return {
@@ -123,13 +129,25 @@ function asCase(view: ApplicantView): ApplicantCaseView {
 /** A case with every state a material can be in, and every personal value in it. */
 function mixedCase(): CounterCase {
   return caseOf([
-    { material: material('M01', ID_TYPE), pull: { state: 'done', latencyMs: 120 }, licences: [licence('M01', ID_TYPE, 'valid')], paperScan: null, override: null },
+    {
+      material: material('M01', ID_TYPE),
+      pull: { state: 'done', latencyMs: 120 },
+      licences: [licence('M01', ID_TYPE, 'valid')],
+      paperScan: null,
+      override: null,
+    },
     { material: material('M02', HH_TYPE), pull: { state: 'done' }, licences: [licence('M02', HH_TYPE, 'signature_invalid')], paperScan: null, override: null },
     { material: material('M03', MARRIAGE_TYPE), pull: { state: 'pending' }, licences: [], paperScan: null, override: null },
     { material: material('M04', ID_TYPE, false), pull: { state: 'done' }, licences: [], paperScan: null, override: null },
     { material: material('M05', HH_TYPE), pull: { state: 'failed', errorCode: 'UNAVAILABLE' }, licences: [], paperScan: null, override: null },
     { material: material('M06', HH_TYPE), pull: { state: 'failed', errorCode: 'FORBIDDEN' }, licences: [], paperScan: null, override: null },
-    { material: material('M07', MARRIAGE_TYPE), pull: { state: 'done' }, licences: [licence('M07', MARRIAGE_TYPE, 'expired')], paperScan: scan('verification_failed'), override: null },
+    {
+      material: material('M07', MARRIAGE_TYPE),
+      pull: { state: 'done' },
+      licences: [licence('M07', MARRIAGE_TYPE, 'expired')],
+      paperScan: scan('verification_failed'),
+      override: null,
+    },
     {
       material: material('M08', ID_TYPE),
       pull: { state: 'done' },
@@ -147,7 +165,14 @@ describe('the applicant view', () => {
 
   it('shows the matter, the case number and the usage list before the holder is known', () => {
     const view = asCase(buildApplicantView(sourceOf(null)));
-    expect(view).toMatchObject({ stage: 'holder', matter: '离婚登记', caseNo: 'WSDEMO01-20261126-0007', caseNoForReading: 'WSDEMO01 2026 1126 0007', holder: null, basis: null });
+    expect(view).toMatchObject({
+      stage: 'holder',
+      matter: '离婚登记',
+      caseNo: 'WSDEMO01-20261126-0007',
+      caseNoForReading: 'WSDEMO01 2026 1126 0007',
+      holder: null,
+      basis: null,
+    });
     expect(view.usageList).toEqual([
       { materialId: 'M01', material: '申请人有效身份证件', required: true, licenceTypes: ['居民身份证'] },
       { materialId: 'M02', material: '居民户口簿', required: true, licenceTypes: ['居民户口簿'] },
@@ -170,7 +195,13 @@ describe('the applicant view', () => {
       M07: 'not_valid',
       M08: 'verified',
     });
-    expect(view.pulls[0]).toEqual({ materialId: 'M01', material: '申请人有效身份证件', licenceTypes: ['居民身份证'], state: 'verified', licences: [{ typeName: '居民身份证', issuer: '上海市公安局', outcome: 'valid' }] });
+    expect(view.pulls[0]).toEqual({
+      materialId: 'M01',
+      material: '申请人有效身份证件',
+      licenceTypes: ['居民身份证'],
+      state: 'verified',
+      licences: [{ typeName: '居民身份证', issuer: '上海市公安局', outcome: 'valid' }],
+    });
     expect(view.exempt).toEqual([{ materialId: 'M01', material: '申请人有效身份证件', licence: '居民身份证', issuer: '上海市公安局' }]);
     expect(view.paper.map((p) => [p.materialId, p.reason, p.outcome, p.required, p.received])).toEqual([
       ['M02', 'not_valid', 'signature_invalid', true, false],
@@ -183,7 +214,9 @@ describe('the applicant view', () => {
   });
 
   it('says a licence is being verified while its report is outstanding', () => {
-    const counterCase = caseOf([{ material: material('M01', ID_TYPE), pull: { state: 'done' }, licences: [licence('M01', ID_TYPE, null)], paperScan: null, override: null }]);
+    const counterCase = caseOf([
+      { material: material('M01', ID_TYPE), pull: { state: 'done' }, licences: [licence('M01', ID_TYPE, null)], paperScan: null, override: null },
+    ]);
     const view = asCase(buildApplicantView(sourceOf(counterCase)));
     expect(view.pulls[0]).toMatchObject({ state: 'verifying', licences: [{ typeName: '居民身份证', outcome: null }] });
     expect(view.exempt).toEqual([]);
@@ -215,7 +248,12 @@ describe('the applicant view', () => {
 
   it('never shows a case that is not the opened one (a new case clears the old)', () => {
     const old = mixedCase();
-    const view = asCase(buildApplicantView({ ...sourceOf(old), opened: { caseNo: 'WSDEMO01-20261126-0008', matter: { name: '居民身份证换领', materials: [material('M01', ID_TYPE)] } } }));
+    const view = asCase(
+      buildApplicantView({
+        ...sourceOf(old),
+        opened: { caseNo: 'WSDEMO01-20261126-0008', matter: { name: '居民身份证换领', materials: [material('M01', ID_TYPE)] } },
+      }),
+    );
     expect(view).toMatchObject({ caseNo: 'WSDEMO01-20261126-0008', stage: 'holder', holder: null, pulls: [], exempt: [], paper: [] });
     expect(JSON.stringify(view)).not.toContain('0007');
   });
@@ -282,7 +320,16 @@ describe('what can leak into a message', () => {
     const digits = (n: number) => Array.from({ length: n }, () => Math.floor(random() * 10)).join('');
     const surnames = ['王', '李', '欧阳', '司马', '陈'];
     const given = ['伟', '秀英', '娜', '建国', '子涵'];
-    const outcomes: (VerificationOutcome | null)[] = ['valid', 'expired', 'revoked', 'signature_invalid', 'holder_mismatch', 'not_in_library', 'unavailable', null];
+    const outcomes: (VerificationOutcome | null)[] = [
+      'valid',
+      'expired',
+      'revoked',
+      'signature_invalid',
+      'holder_mismatch',
+      'not_in_library',
+      'unavailable',
+      null,
+    ];
     for (let i = 0; i < 300; i++) {
       const holder: Holder = { idType: '111', idNumber: `3101${digits(13)}${pick(['X', '1', '5'])}`, name: `${pick(surnames)}${pick(given)}` };
       const materials: CaseMaterial[] = ['M01', 'M02', 'M03', 'M04'].map((id) => {
@@ -308,7 +355,9 @@ describe('what can leak into a message', () => {
     expect(parseApplicantScreenMessage({ ...good, view: { ...view, holder: { name: '张**', idNumber: HOLDER.idNumber } } })).toBeNull();
     expect(parseApplicantScreenMessage({ ...good, view: { ...view, holder: { name: '张**', idNumber: '3101011985031200*4' } } })).toBeNull();
     expect(parseApplicantScreenMessage({ ...good, view: { ...view, holder: { ...view.holder, photo: FACE.photo } } })).toBeNull();
-    expect(parseApplicantScreenMessage({ ...good, view: { ...view, pulls: [{ ...view.pulls[0], faceFields: [{ key: 'address', value: FACE.address }] }] } })).toBeNull();
+    expect(
+      parseApplicantScreenMessage({ ...good, view: { ...view, pulls: [{ ...view.pulls[0], faceFields: [{ key: 'address', value: FACE.address }] }] } }),
+    ).toBeNull();
     expect(parseApplicantScreenMessage({ ...good, extra: 1 })).toBeNull();
     expect(parseApplicantScreenMessage({ ...good, v: 2 })).toBeNull();
     expect(parseApplicantScreenMessage('hello')).toBeNull();
@@ -319,7 +368,11 @@ describe('what can leak into a message', () => {
 
 describe('the screen state', () => {
   const display = DEFAULT_APPLICANT_SCREEN_SETTINGS;
-  const caseView = (caseNo: string, stage: ApplicantCaseView['stage'] = 'materials'): ApplicantView => ({ ...asCase(buildApplicantView(sourceOf(mixedCase()))), caseNo, stage });
+  const caseView = (caseNo: string, stage: ApplicantCaseView['stage'] = 'materials'): ApplicantView => ({
+    ...asCase(buildApplicantView(sourceOf(mixedCase()))),
+    caseNo,
+    stage,
+  });
   const msg = (publisher: string, seq: number, view: ApplicantView, big = false) =>
     applicantStateMessage(publisher, seq, big ? { fontSize: 'xx_large', highContrast: true } : display, view);
 
