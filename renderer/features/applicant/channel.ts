@@ -7,7 +7,7 @@
  * as long as its page lives, and the screen waits for that lock; when the browser grants it, the
  * page has been closed, reloaded or has crashed, and the screen goes back to the neutral page.
  */
-import { watch } from 'vue';
+import { effectScope, watch } from 'vue';
 import {
   APPLICANT_SCREEN_MESSAGE_VERSION,
   applicantStateMessage,
@@ -103,9 +103,14 @@ export function createApplicantPublisher(options: PublisherOptions): ApplicantPu
   });
 
   // The view is built from reactive state: a new JSON means something the screen shows changed.
-  const unwatch = watch(
-    () => JSON.stringify([options.display(), options.view()]),
-    () => post(options.view(), false),
+  // A scope of its own: started from a component (the counter's button), the watch must outlive
+  // it, or leaving the counter page would silence the screen.
+  const scope = effectScope(true);
+  scope.run(() =>
+    watch(
+      () => JSON.stringify([options.display(), options.view()]),
+      () => post(options.view(), false),
+    ),
   );
 
   if (options.locks) {
@@ -145,7 +150,7 @@ export function createApplicantPublisher(options: PublisherOptions): ApplicantPu
       if (stopped) return;
       post(NEUTRAL_VIEW, true);
       stopped = true;
-      unwatch();
+      scope.stop();
       channel.close();
       release?.();
     },

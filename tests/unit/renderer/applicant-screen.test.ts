@@ -1,6 +1,6 @@
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { nextTick, ref } from 'vue';
+import { effectScope, nextTick, ref } from 'vue';
 import {
   APPLICANT_PAPER_REASONS,
   APPLICANT_PULL_STATES,
@@ -191,6 +191,22 @@ describe('the channel between the counter and the screen', () => {
     expect(watcher.last().view).toEqual(NEUTRAL_VIEW);
     b.stop();
     a.stop();
+    watcher.listener.stop();
+  });
+
+  it('goes on publishing after the component that started it is gone (the counter page is left)', async () => {
+    const view = ref<ApplicantView>(NEUTRAL_VIEW);
+    const display = ref<ApplicantScreenSettings>(DEFAULT_APPLICANT_SCREEN_SETTINGS);
+    const component = effectScope();
+    const publisher = component.run(() => createApplicantPublisher({ channel: channel(), locks: null, view: () => view.value, display: () => display.value }))!;
+    const watcher = screen(null);
+    await settle();
+    component.stop();
+    display.value = { fontSize: 'large', highContrast: true };
+    view.value = caseView('C-0004');
+    await settle();
+    expect(watcher.last()).toMatchObject({ view: { caseNo: 'C-0004' }, display: { fontSize: 'large', highContrast: true } });
+    publisher.stop();
     watcher.listener.stop();
   });
 
