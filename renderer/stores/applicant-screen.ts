@@ -9,10 +9,8 @@ import {
   type ApplicantView,
 } from '../../shared/applicant-screen';
 import type { DeviceSettingChange } from '../../shared/devices';
-import { createAuditLog } from '../audit/audit-log';
-import { workstationDb } from '../db/db';
+import { useServices } from '../app/services';
 import { createApplicantPublisher, type ApplicantPublisher, type ChannelPort, type LockPort } from '../features/applicant/channel';
-import { AppError, hostClient, type HostClient } from '../host/client';
 import { useCounterStore } from './counter';
 import { useSessionStore } from './session';
 import { useWorkstationStore } from './workstation';
@@ -20,17 +18,14 @@ import { useWorkstationStore } from './workstation';
 /** Where the applicant's screen was opened, or that it was open already. */
 export type ApplicantScreenOpening = 'secondary_display' | 'primary_display' | 'tab' | 'already_open';
 
-/** What the store works with; a test supplies its own. */
-export interface ApplicantScreenDeps {
-  client: HostClient;
+/** How the store meets the page's other tabs and windows; a test supplies its own. */
+export interface ApplicantScreenPage {
   channel: () => ChannelPort;
   locks: LockPort | null;
   /** Opens the screen's URL in a new tab of its own (no opener, no session copy); browser mode. */
   openTab: (url: string) => void;
   /** The screen's URL in browser mode. */
   screenUrl: () => string;
-  /** Records a settings change in the audit chain. */
-  audit: (changes: DeviceSettingChange[]) => Promise<void>;
 }
 
 // How long a screen that is open has to answer a ping before a new one is opened.
@@ -45,38 +40,30 @@ const PING_MS = 400;
 export const useApplicantScreenStore = defineStore('applicantScreen', () => {
   const counter = useCounterStore();
   const session = useSessionStore();
-  let deps: ApplicantScreenDeps | null = null;
+  const workstation = useWorkstationStore();
+  const { host, audit, signedInActor } = useServices();
+  let page: ApplicantScreenPage | null = null;
   let publisher: ApplicantPublisher | null = null;
 
   const display = ref<ApplicantScreenSettings>({ ...DEFAULT_APPLICANT_SCREEN_SETTINGS });
   const displayLoaded = ref(false);
 
-  function d(): ApplicantScreenDeps {
-    deps ??= {
-      client: hostClient(),
+  function p(): ApplicantScreenPage {
+    page ??= {
       channel: () => new BroadcastChannel(APPLICANT_SCREEN_CHANNEL),
       locks: globalThis.navigator?.locks ?? null,
       openTab: (url) => void window.open(url, '_blank', 'noopener,noreferrer'),
       // The page's own address without the secret (already taken off the address bar).
       screenUrl: () => `${location.origin}${location.pathname}#/applicant`,
-      audit: async (changes) => {
-        const operator = session.operator;
-        const info = useWorkstationStore().info ?? counter.info;
-        if (!operator || !info) throw new AppError('UNAUTHENTICATED');
-        await createAuditLog(workstationDb()).append(
-          { operator: operator.id, role: operator.role, workstation: info.workstationId },
-          { kind: 'device_settings_change', case: null, details: { changes: changes.map((c) => ({ ...c })) } },
-        );
-      },
     };
-    return deps;
+    return page;
   }
 
-  /** Supplies the host client, channel, locks and tab opener (tests). */
-  function configure(custom: ApplicantScreenDeps): void {
+  /** Supplies the channel, locks and tab opener (tests). */
+  function configure(custom: ApplicantScreenPage): void {
     publisher?.stop();
     publisher = null;
-    deps = custom;
+    page = custom;
   }
 
   /** What the screen is to show now. */
@@ -98,7 +85,7 @@ export const useApplicantScreenStore = defineStore('applicantScreen', () => {
   /** Reads the screen's settings from the host; the defaults stay when it cannot answer. */
   async function loadDisplay(): Promise<ApplicantScreenSettings> {
     const version = displayVersion;
-    const read = await d().client.call('devices.applicantScreen.get', {});
+    const read = await host.call('devices.applicantScreen.get', {});
     if (version === displayVersion) {
       display.value = read;
       displayLoaded.value = true;
@@ -109,7 +96,7 @@ export const useApplicantScreenStore = defineStore('applicantScreen', () => {
   /** Starts publishing (once per page): the counter page calls it when it shows. */
   function start(): void {
     if (publisher) return;
-    publisher = createApplicantPublisher({ channel: d().channel(), locks: d().locks, view: () => view.value, display: () => display.value });
+    publisher = createApplicantPublisher({ channel: p().channel(), locks: p().locks, view: () => view.value, display: () => display.value });
     // Leaving the page (closed, reloaded) blanks the screen at once; back from the cache, it shows again.
     if (typeof window !== 'undefined') {
       window.addEventListener('pagehide', () => publisher?.blank());
@@ -132,29 +119,30 @@ export const useApplicantScreenStore = defineStore('applicantScreen', () => {
    */
   async function open(helloMs = 4_000): Promise<{ outcome: ApplicantScreenOpening; seen: Promise<boolean> | null }> {
     start();
-    if (counter.info?.transport === 'electron') {
-      const { outcome } = await d().client.call('devices.applicantScreen.open', {});
+    if (workstation.info?.transport === 'electron') {
+      const { outcome } = await host.call('devices.applicantScreen.open', {});
       if (outcome !== 'browser') return { outcome, seen: null };
     }
     const open = publisher!.waitForScreen(PING_MS);
     publisher!.ping();
     if (await open) return { outcome: 'already_open', seen: null };
     const seen = publisher!.waitForScreen(helloMs);
-    d().openTab(d().screenUrl());
+    p().openTab(p().screenUrl());
     return { outcome: 'tab', seen };
   }
 
   /** Changes the screen's settings (supervisor): saved by the host, audited, published at once. */
   async function saveDisplay(next: ApplicantScreenSettings): Promise<DeviceSettingChange[]> {
-    const result = await d().client.call('devices.applicantScreen.set', { fontSize: next.fontSize, highContrast: next.highContrast });
+    const who = await signedInActor();
+    const result = await host.call('devices.applicantScreen.set', { fontSize: next.fontSize, highContrast: next.highContrast });
     displayVersion++;
     display.value = result.settings;
     displayLoaded.value = true;
-    if (result.changes.length > 0) await d().audit(result.changes);
+    if (result.changes.length > 0) await audit.append(who, { kind: 'device_settings_change', case: null, details: { changes: result.changes } });
     // A screen open now shows the new settings even when no counter page publishes.
     start();
     return result.changes;
   }
 
-  return { display, displayLoaded, view, configure, start, open, loadDisplay, saveDisplay, screenUrl: () => d().screenUrl() };
+  return { display, displayLoaded, view, configure, start, open, loadDisplay, saveDisplay, screenUrl: () => p().screenUrl() };
 });

@@ -1,4 +1,4 @@
-import { createPinia, setActivePinia } from 'pinia';
+import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { effectScope, nextTick, ref } from 'vue';
 import {
@@ -22,6 +22,7 @@ import { useCounterStore } from '../../../renderer/stores/counter';
 import { useSessionStore } from '../../../renderer/stores/session';
 import { zhCN } from '../../../renderer/i18n/zh-CN';
 import { fakeHost } from './fake-host';
+import { CLERK, testRoot, WORKSTATION } from './test-root';
 
 /** Web Locks as the browser grants them: one holder per name, the rest queued; a page that dies lets go. */
 function fakeLocks() {
@@ -233,11 +234,9 @@ const MATTER: Matter = {
   materials: [{ id: 'M01', name: '申请人有效身份证件', required: true, licenceTypes: ['11100000000013127D001'], faceFields: ['name', 'idNumber'] }],
 };
 const HOLDER = { idType: '111' as const, idNumber: '310115199709281086', name: '董琳' };
-const OPERATOR = { id: 'clerk01', name: '王芳', role: 'clerk' as const, unitCode: 'U1', unitName: '黄浦区行政服务中心' };
 
 describe('the applicant-screen store', () => {
   function setup(transport: 'browser' | 'electron' = 'browser') {
-    setActivePinia(createPinia());
     const host = fakeHost({
       'devices.applicantScreen.get': () => ({ fontSize: 'large', highContrast: false }),
       'devices.applicantScreen.set': (input) => ({
@@ -246,23 +245,14 @@ describe('the applicant-screen store', () => {
       }),
       'devices.applicantScreen.open': () => ({ outcome: 'secondary_display' }),
     });
-    const audited: unknown[] = [];
+    const { db } = testRoot({ host: host.client, operator: CLERK, info: { ...WORKSTATION, transport } });
     const tabs: string[] = [];
     const store = useApplicantScreenStore();
-    store.configure({
-      client: host.client,
-      channel,
-      locks: null,
-      openTab: (url) => tabs.push(url),
-      screenUrl: () => 'http://127.0.0.1:1/#/applicant',
-      audit: async (changes) => void audited.push(changes),
-    });
+    store.configure({ channel, locks: null, openTab: (url) => tabs.push(url), screenUrl: () => 'http://127.0.0.1:1/#/applicant' });
     const counter = useCounterStore();
-    counter.info = { version: 't', workstationId: 'WS-DEMO-01', libraryMode: 'sandbox', libraryUrl: 'http://127.0.0.1:1', transport, paperRetentionDays: 30 };
     counter.catalog = { version: 'c1', types: [] };
     const session = useSessionStore();
-    session.operator = OPERATOR;
-    return { store, counter, session, host, audited, tabs };
+    return { store, counter, session, host, db, tabs };
   }
 
   it('publishes what the counter store holds, and the neutral page once no one is signed in', async () => {
@@ -323,11 +313,12 @@ describe('the applicant-screen store', () => {
   });
 
   it('saves the settings through the host, audits the change and publishes it', async () => {
-    const { store, audited } = setup();
+    const { store, db } = setup();
     const watcher = screen(null);
     const changes = await store.saveDisplay({ fontSize: 'xx_large', highContrast: true });
     expect(changes).toEqual([{ field: 'applicantScreen.highContrast', from: false, to: true }]);
-    expect(audited).toEqual([changes]);
+    const events = await db.auditEvents.toArray();
+    expect(events.map((e) => [e.kind, e.operator, e.details])).toEqual([['device_settings_change', CLERK.id, { changes }]]);
     await settle();
     expect(watcher.last().display).toEqual({ fontSize: 'xx_large', highContrast: true });
     watcher.listener.stop();
