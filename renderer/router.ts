@@ -6,11 +6,15 @@ import { useSessionStore } from './stores/session';
 declare module 'vue-router' {
   interface RouteMeta {
     feature?: Feature;
+    /** A page that needs no sign-in and asks the host nothing (the applicant's screen). */
+    public?: boolean;
   }
 }
 
 const routes: RouteRecordRaw[] = [
   { path: '/sign-in', name: 'sign-in', component: () => import('./features/signin/SignInPage.vue') },
+  // The applicant's screen: shows only what a counter page of this workstation publishes.
+  { path: '/applicant', name: 'applicant', meta: { public: true }, component: () => import('./features/applicant/ApplicantScreen.vue') },
   {
     path: '/',
     component: () => import('./features/shell/AppShell.vue'),
@@ -33,6 +37,7 @@ const routes: RouteRecordRaw[] = [
 export function createAppRouter(pinia: Pinia) {
   const router = createRouter({ history: createWebHashHistory(), routes });
   router.beforeEach(async (to) => {
+    if (to.meta.public) return true;
     const session = useSessionStore(pinia);
     if (!session.checked) {
       try {

@@ -53,8 +53,8 @@ import type { UsageRecordChange } from './usage-record-edit';
  * - `settings_change`: a setting changed (old and new value, never a secret).
  * - `id_card_read`: the ID-card reader read a card (the number masked, the reader's id; never the
  *   photo), or failed to, or the card was compared with a 亮证码 — details: {@link IdCardAuditDetails}.
- * - `device_settings_change`: a device setting changed (the reader, the printer), each change as
- *   {@link DeviceSettingChange} (its path, old and new value; none is a secret).
+ * - `device_settings_change`: a device setting changed (the reader, the printer, the applicant's
+ *   screen), each change as {@link DeviceSettingChange} (its path, old and new value; none is a secret).
  */
 export const AUDIT_EVENT_KINDS = [
   'sign_in',

@@ -30,6 +30,7 @@ import { HOST_ERROR_CODES } from './errors';
 import { checkLibraryUrl } from './library-url';
 import type { SettingsProblem } from './settings-problems';
 import { DeviceSettingsSchema, PRINT_LAYOUTS, READER_PRESET_IDS } from './devices';
+import { ApplicantScreenSettingsSchema } from './applicant-screen';
 import { IdCardChecksSchema, IdCardSchema } from './id-card';
 import { HALL_ROUTES, PushRequest, PushResponse, SyncState } from './hall-api';
 
@@ -389,6 +390,23 @@ export const hostContract = {
     DeviceSettingsView.extend({ changes: z.array(z.object({ field: z.string(), from: JsonValue, to: JsonValue })) }),
     ['supervisor'],
   ),
+  /** The applicant's screen's settings (type size, contrast), for the counter that publishes to the screen. */
+  'devices.applicantScreen.get': call(Empty, ApplicantScreenSettingsSchema, COUNTER_ROLES),
+  /**
+   * Changes the applicant's screen's settings alone (the rest of the device settings as they
+   * are); answers what changed (`applicantScreen.fontSize`, …), for the audit record.
+   */
+  'devices.applicantScreen.set': call(
+    ApplicantScreenSettingsSchema,
+    z.object({ settings: ApplicantScreenSettingsSchema, changes: z.array(z.object({ field: z.string(), from: JsonValue, to: JsonValue })) }),
+    ['supervisor'],
+  ),
+  /**
+   * Opens the applicant's screen, or brings it forward: in Electron a second window, full screen
+   * on the second display (`secondary_display`) or an ordinary window when there is one display
+   * (`primary_display`); in browser mode `browser`, and the page opens the screen in a tab.
+   */
+  'devices.applicantScreen.open': call(Empty, z.object({ outcome: z.enum(['secondary_display', 'primary_display', 'browser']) }), COUNTER_ROLES),
   /** The printers the system knows (Electron); `available: false` in browser mode. */
   'print.printers': call(
     Empty,

@@ -10,6 +10,7 @@
  * real readers are configured as `custom` from their vendor's manual.
  */
 import { z } from 'zod';
+import { ApplicantScreenSettingsSchema, DEFAULT_APPLICANT_SCREEN_SETTINGS } from './applicant-screen';
 import { IdCardFieldMapSchema, PhotoEncodingSchema } from './id-card';
 import { JsonValue } from './library-api';
 import type { SettingsProblem } from './settings-problems';
@@ -169,16 +170,33 @@ export const DeviceSettingsSchema = z
         silent: z.boolean(),
       })
       .strict(),
+    /** The applicant's screen: type size and contrast (Art. 22); shared/applicant-screen.ts. */
+    applicantScreen: ApplicantScreenSettingsSchema,
   })
   .strict();
 /** The device settings. */
 export type DeviceSettings = z.infer<typeof DeviceSettingsSchema>;
 
-/** The device settings of a new workstation: no reader outside training, the simulator in training, A4 on the default printer. */
+/**
+ * The device settings of a new workstation: no reader outside training, the simulator in
+ * training, A4 on the default printer, the applicant's screen in the middle type size.
+ */
 export const DEFAULT_DEVICE_SETTINGS: DeviceSettings = {
   idReader: { preset: 'none', custom: null, inTraining: 'simulator', timeoutMs: 8_000 },
   printer: { deviceName: null, layout: 'a4', silent: true },
+  applicantScreen: { ...DEFAULT_APPLICANT_SCREEN_SETTINGS },
 };
+
+/**
+ * Saved device settings brought up to this version before they are validated: a section added
+ * since the file was written (`applicantScreen`) takes its default; anything else is left for
+ * the schema to judge.
+ */
+export function upgradeDeviceSettings(saved: unknown): unknown {
+  if (saved === null || typeof saved !== 'object' || Array.isArray(saved)) return saved;
+  const record = saved as Record<string, unknown>;
+  return 'applicantScreen' in record ? record : { ...record, applicantScreen: { ...DEFAULT_APPLICANT_SCREEN_SETTINGS } };
+}
 
 /** A device settings change as audited: the setting's path, from what, to what (none is secret). */
 export interface DeviceSettingChange {

@@ -14,6 +14,7 @@ import { SignInThrottle } from './sign-in-throttle';
 import { DEFAULT_DEVICE_SETTINGS } from '../../shared/devices';
 import { DevicesService } from './devices/service';
 import type { PrintingPort } from './devices/printing';
+import type { ApplicantWindowPort } from './devices/applicant-screen';
 import { loadDeviceSettings, saveDeviceSettings, saveSettings } from './settings-store';
 import { TrustStore, TRUST_LIST_PROBLEM_MESSAGES } from './trust';
 import { HallLink, type HallConfig } from './hall-link';
@@ -44,6 +45,8 @@ export interface HostConfig {
   now?: () => Date;
   /** The printer (the Electron main process provides it); browser mode prints through the browser. */
   printing?: PrintingPort | null;
+  /** The applicant's window (the Electron main process provides it); browser mode opens a tab. */
+  applicantWindow?: ApplicantWindowPort | null;
   /** The hall: `--hall <url>`, the embedded one, or none (absent: none). */
   hall?: HallConfig | null;
   /** Lines for the host's log (the hall link's enrolment at start). */
@@ -343,6 +346,12 @@ export async function createHost(config: HostConfig): Promise<Host> {
       const { changes } = devices.update(next);
       return { ...devices.view(), changes };
     },
+    'devices.applicantScreen.get': async () => devices.settings().applicantScreen,
+    'devices.applicantScreen.set': async (applicantScreen) => {
+      const { settings, changes } = devices.update({ ...devices.settings(), applicantScreen });
+      return { settings: settings.applicantScreen, changes };
+    },
+    'devices.applicantScreen.open': async () => ({ outcome: config.applicantWindow ? config.applicantWindow.open() : 'browser' }),
     'print.printers': async () => devices.printers(),
     'print.document': async (job) => devices.print(job),
     'training.set': async ({ on }) => {

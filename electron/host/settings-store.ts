@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, renameSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { HostSettingsSchema, type HostSettings } from '../../shared/contract';
 import { writeFileAtomic } from './atomic-file';
-import { DEFAULT_DEVICE_SETTINGS, DeviceSettingsSchema, type DeviceSettings } from '../../shared/devices';
+import { DEFAULT_DEVICE_SETTINGS, DeviceSettingsSchema, upgradeDeviceSettings, type DeviceSettings } from '../../shared/devices';
 import { isSettingsProblem, type SettingsProblem } from '../../shared/settings-problems';
 
 /** The settings a new workstation starts with. */
@@ -177,7 +177,7 @@ export function loadDeviceSettings(file: string): DeviceSettings {
     return structuredClone(DEFAULT_DEVICE_SETTINGS);
   }
   try {
-    const parsed = DeviceSettingsSchema.safeParse(JSON.parse(text));
+    const parsed = DeviceSettingsSchema.safeParse(upgradeDeviceSettings(JSON.parse(text)));
     if (parsed.success) return parsed.data;
   } catch {
     // Falls through to the warning.

@@ -16,6 +16,7 @@ import { registerHostIpc } from './ipc';
 import { isPermissionAllowed } from './permissions';
 import { appProtocolHandler } from './protocol';
 import { createPrinting } from './printing';
+import { createApplicantWindow } from './applicant-window';
 import { APP_HOST, APP_ORIGIN, APP_SCHEME, createMainWindow, registerBridgePreload } from './window';
 
 protocol.registerSchemesAsPrivileged([
@@ -73,6 +74,7 @@ async function start(): Promise<void> {
   const hall = embeddedHall(dataDir, { bind: process.env.HALL_BIND || '127.0.0.1', library: hallLibraryAccount(settings, sandbox), log: (line) => console.error(line) });
   app.once('will-quit', () => void hall.close());
   let window: BrowserWindow | null = null;
+  const applicantWindow = createApplicantWindow();
   const host = await createHost({
     version: app.getVersion(),
     transport: 'electron',
@@ -81,20 +83,32 @@ async function start(): Promise<void> {
     settingsFile,
     openSandbox: sandbox.open,
     printing: createPrinting(() => window),
+    applicantWindow,
     hall: { url: hallChoice.mode === 'remote' ? hallChoice.url : null, openEmbedded: hallChoice.mode === 'embedded' ? hall.open : null },
     log: (line) => console.error(line),
   });
-  registerHostIpc(ipcMain, host.handlers, host.currentOperator, (error, name) => console.error(`host call ${name} failed:`, error));
+  registerHostIpc(
+    ipcMain,
+    host.handlers,
+    host.currentOperator,
+    (error, name) => console.error(`host call ${name} failed:`, error),
+    (sender) => applicantWindow.isApplicantContents(sender),
+  );
 
   registerBridgePreload(session.defaultSession, join(import.meta.dirname, '../preload/index.cjs'));
   let main = createMainWindow('电子证照窗口工作台');
   window = main;
+  // The applicant's screen goes with the counter's window: it must not stay up on its own.
+  main.on('closed', () => applicantWindow.close());
   app.on('second-instance', () => {
     if (main.isMinimized()) main.restore();
     main.focus();
   });
   app.on('window-all-closed', () => app.quit());
   app.on('activate', () => {
-    if (main.isDestroyed()) window = main = createMainWindow('电子证照窗口工作台');
+    if (main.isDestroyed()) {
+      window = main = createMainWindow('电子证照窗口工作台');
+      main.on('closed', () => applicantWindow.close());
+    }
   });
 }

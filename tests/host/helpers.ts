@@ -6,6 +6,7 @@ import { createHost, type Host } from '../../electron/host/host';
 import { dispatchHostCall } from '../../electron/host/dispatch';
 import type { HostCallName, HostInput, HostOutput } from '../../shared/contract';
 import type { HostResult } from '../../shared/errors';
+import type { ApplicantWindowPort } from '../../electron/host/devices/applicant-screen';
 
 /** A real sandbox on a fresh data folder and a host wired to it, as browser mode wires them. */
 export interface HostRig {
@@ -20,7 +21,7 @@ export interface HostRig {
 }
 
 /** Starts a sandbox and a host over it; `now` is the host's clock (the sandbox keeps the real one). */
-export async function startHostRig(options: { now?: () => Date } = {}): Promise<HostRig> {
+export async function startHostRig(options: { now?: () => Date; applicantWindow?: ApplicantWindowPort } = {}): Promise<HostRig> {
   const dir = mkdtempSync(join(tmpdir(), 'host-rig-'));
   const sandbox = embeddedSandbox(dir);
   const target = await sandbox.open();
@@ -32,6 +33,7 @@ export async function startHostRig(options: { now?: () => Date } = {}): Promise<
     settingsFile: join(dir, 'settings.json'),
     openSandbox: sandbox.open,
     ...(options.now ? { now: options.now } : {}),
+    ...(options.applicantWindow ? { applicantWindow: options.applicantWindow } : {}),
   });
   const call = (async (name: HostCallName, input: unknown) => dispatchHostCall(host.handlers, host.currentOperator, name, input)) as HostRig['call'];
   return {
