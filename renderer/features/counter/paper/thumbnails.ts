@@ -31,11 +31,6 @@ async function drawToJpeg(source: Drawable, width: number, height: number, quali
   return canvasToJpeg(canvas, quality);
 }
 
-/** A JPEG thumbnail of a PNG or JPEG image; rejects when the image cannot be decoded. */
-export async function imageThumbnail(image: Blob): Promise<Blob> {
-  return (await imagePage(image)).thumbnail;
-}
-
 /** A PNG or JPEG image's size and thumbnail; rejects when the image cannot be decoded. */
 export async function imagePage(image: Blob): Promise<{ thumbnail: Blob; width: number; height: number }> {
   const bitmap = await createImageBitmap(image);
@@ -45,12 +40,6 @@ export async function imagePage(image: Blob): Promise<{ thumbnail: Blob; width: 
   } finally {
     bitmap.close();
   }
-}
-
-/** A JPEG thumbnail of a PDF's first page; rejects when pdf.js cannot open or draw it. */
-export async function pdfThumbnail(bytes: Uint8Array): Promise<Blob> {
-  const [first] = await pdfThumbnails(bytes, 1);
-  return first!;
 }
 
 /**
