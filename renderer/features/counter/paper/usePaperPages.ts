@@ -184,12 +184,12 @@ export function usePaperPages() {
     return item.state === 'ready';
   }
 
-  function addPdfPages(bytes: Uint8Array, count: number, thumbnails: Blob[], name: (index: number) => string, kept: boolean): void {
-    for (let i = 0; i < count; i++) {
+  function pdfPages(bytes: Uint8Array, count: number, thumbnails: Blob[], name: (index: number) => string, kept: boolean): PageItem[] {
+    return Array.from({ length: count }, (_, i) => {
       const item = newItem({ name: name(i), origin: 'pdf', state: 'ready', kept, pdf: { bytes, pageIndex: i } });
       setThumbnail(item, thumbnails[i]!);
-      pages.value.push(item);
-    }
+      return item;
+    });
   }
 
   async function importOne(file: File, onPage: () => void): Promise<string | null> {
@@ -204,7 +204,7 @@ export function usePaperPages() {
         const count = await pdfPageCount(bytes);
         if (count > MAX_PDF_PAGES) return t('paper.refused.tooManyPages', { name: file.name, n: count, max: MAX_PDF_PAGES });
         const thumbnails = await pdfThumbnails(bytes, count, onPage);
-        addPdfPages(bytes, count, thumbnails, (i) => (count > 1 ? t('paper.pdfPageName', { name: file.name, n: i + 1 }) : file.name), false);
+        pages.value.push(...pdfPages(bytes, count, thumbnails, (i) => (count > 1 ? t('paper.pdfPageName', { name: file.name, n: i + 1 }) : file.name), false));
         return null;
       }
       const image = new Blob([bytes], { type: check.contentType });
@@ -244,25 +244,31 @@ export function usePaperPages() {
   async function loadKept(files: readonly KeptFile[]): Promise<boolean> {
     const mine = session;
     progress.value = { kind: 'load', done: 0, total: files.length };
+    // The kept pages go first, in their order, even when a page was taken while they loaded.
+    let at = 0;
+    const insert = (items: PageItem[]) => {
+      pages.value.splice(at, 0, ...items);
+      at += items.length;
+    };
     try {
-      let n = 0;
-      for (const file of files) {
+      for (const [index, file] of files.entries()) {
         const bytes = new Uint8Array(await file.page.arrayBuffer());
         if (mine !== session) return true;
         if (file.contentType === 'application/pdf') {
           const count = await pdfPageCount(bytes);
           const thumbnails = await pdfThumbnails(bytes, count);
           if (mine !== session) return true;
-          addPdfPages(bytes, count, thumbnails, () => t('paper.keptPageName', { n: ++n }), true);
+          const first = at;
+          insert(pdfPages(bytes, count, thumbnails, (i) => t('paper.keptPageName', { n: first + i + 1 }), true));
         } else {
           const image = new Blob([bytes], { type: file.contentType });
           const { thumbnail, width, height } = await imagePage(image);
           if (mine !== session) return true;
-          const item = newItem({ name: t('paper.keptPageName', { n: ++n }), origin: 'image', state: 'ready', kept: true, image, width, height });
+          const item = newItem({ name: t('paper.keptPageName', { n: at + 1 }), origin: 'image', state: 'ready', kept: true, image, width, height });
           setThumbnail(item, thumbnail);
-          pages.value.push(item);
+          insert([item]);
         }
-        progress.value = { kind: 'load', done: progress.value!.done + 1, total: files.length };
+        progress.value = { kind: 'load', done: index + 1, total: files.length };
       }
       return true;
     } catch {
