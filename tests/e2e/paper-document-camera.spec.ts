@@ -262,8 +262,8 @@ test('a ten-page document: ten Space presses, straightened and compressed pages,
   // Completed: the case keeps the PDF's page count and its SM3, and the library has the paper.
   await page.keyboard.press('Alt+KeyC');
   await expect(page.getByTestId('usage-record-state')).toHaveAttribute('data-state', 'delivered', { timeout: 20_000 });
-  const kept = (await storedCase(page, caseNo)) as { record: { materials: { materialId: string; paperScan: { pages: number; hash: string } | null }[] } };
-  const m03 = kept.record.materials.find((m) => m.materialId === 'M03')!;
+  const completed = (await storedCase(page, caseNo)) as { kept: { materials: { materialId: string; paperScan: { pages: number; hash: string } | null }[] } };
+  const m03 = completed.kept.materials.find((m) => m.materialId === 'M03')!;
   expect(m03.paperScan).toMatchObject({ pages: PAGES, hash: createHash('sm3').update(stored[0]!.bytes).digest('hex') });
   const [record] = await usageRecordsOf(workstation, caseNo);
   expect(record!.materials.find((m) => m.materialId === 'M03')).toMatchObject({ outcome: 'paper', paperReason: 'not_in_library' });

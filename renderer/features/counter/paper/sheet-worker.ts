@@ -1,4 +1,4 @@
-import { cropPage, fitWithin } from '../../../../shared/document-camera';
+import { cropPage, fitWithin, FRAME_JPEG_QUALITY } from '../../../../shared/document-camera';
 import type { RgbaImage } from '../../../../shared/document-scan';
 import { handleSheetRequest, type PageReply, type PageRequest, type SheetReply, type SheetRequest } from './sheet-protocol';
 
@@ -13,7 +13,10 @@ interface WorkerScope {
   postMessage(reply: SheetReply, transfer?: Transferable[]): void;
 }
 
-const scope = self as unknown as WorkerScope;
+// This module runs as a dedicated worker: its global `self` is the worker's scope, not the
+// window the page's DOM types describe.
+declare const self: WorkerScope;
+const scope = self;
 
 function context(canvas: OffscreenCanvas): OffscreenCanvasRenderingContext2D {
   const ctx = canvas.getContext('2d', { willReadFrequently: true });
@@ -46,7 +49,7 @@ async function makePage(request: PageRequest): Promise<PageReply | SheetReply> {
   thumbCtx.drawImage(pageCanvas, 0, 0, size.width, size.height);
   const thumbnail = await thumbCanvas.convertToBlob({ type: 'image/jpeg', quality: 0.8 });
   const frame = request.keepFrame
-    ? { jpeg: await frameCanvas.convertToBlob({ type: 'image/jpeg', quality: 0.9 }), width: frameCanvas.width, height: frameCanvas.height }
+    ? { jpeg: await frameCanvas.convertToBlob({ type: 'image/jpeg', quality: FRAME_JPEG_QUALITY }), width: frameCanvas.width, height: frameCanvas.height }
     : null;
   return {
     type: 'page',
@@ -62,8 +65,15 @@ async function makePage(request: PageRequest): Promise<PageReply | SheetReply> {
   };
 }
 
-// One at a time, in order: a burst of Space presses queues its frames here.
-let queue: Promise<void> = Promise.resolve();
+/** Runs tasks one at a time, in order: a burst of Space presses queues its frames here. */
+function serially(): (task: () => Promise<void>) => void {
+  let tail: Promise<void> = Promise.resolve();
+  return (task) => {
+    tail = tail.then(task);
+  };
+}
+
+const enqueue = serially();
 
 scope.onmessage = (event) => {
   const request = event.data;
@@ -72,7 +82,7 @@ scope.onmessage = (event) => {
     scope.postMessage(reply, reply.type === 'straightened' ? [reply.buffer] : []);
     return;
   }
-  queue = queue.then(async () => {
+  enqueue(async () => {
     try {
       scope.postMessage(await makePage(request));
     } catch (error) {
