@@ -163,6 +163,8 @@ export interface PaperScanRow {
   thumbnail: Blob;
   /** SM3 of the page's bytes, computed once when it is saved (absent on pages saved before it was kept). */
   hash?: string;
+  /** Pages in the file: a material's paper is one PDF (absent on rows saved as one image per row: 1). */
+  pages?: number;
 }
 
 /**
