@@ -256,6 +256,7 @@ export async function createHost(config: HostConfig): Promise<Host> {
       return { ...devices.view(), changes };
     },
     'print.printers': async () => devices.printers(),
+    'print.settings': async () => devices.printSettings(),
     'print.document': async (job) => devices.print(job),
     'training.set': async ({ on }) => {
       if (!on && !production()) {
