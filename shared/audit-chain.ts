@@ -34,7 +34,10 @@ import { sm3Hex, type Sm3Batch } from './sm';
  * - `view`: a licence's file or face data opened by the clerk.
  * - `paper_scan`: paper scanned for a material, with its reason code.
  * - `override`: a clerk's override of a material's state, with its reason.
- * - `completion`: a case completed; `receipt_print`: its receipt printed.
+ * - `completion`: a case completed; `receipt_print`: its receipt printed (with the layout and
+ *   what became of the job).
+ * - `notice`: a 一次性告知书 issued for a case missing a required material, with the materials
+ *   and why, and the clerk's choice (left open, or closed as 补正); `notice_print`: it printed.
  * - `usage_record`: the case's usage record queued or delivered.
  * - `purge`: pulled files and face data removed from the workstation (Art. 27).
  * - `objection`: an objection filed; `objection_update`: the issuer's answer received.
@@ -59,6 +62,8 @@ export const AUDIT_EVENT_KINDS = [
   'override',
   'completion',
   'receipt_print',
+  'notice',
+  'notice_print',
   'usage_record',
   'purge',
   'objection',
