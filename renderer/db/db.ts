@@ -29,7 +29,8 @@ export interface ReferenceCacheRow {
 /** A counter case as kept on the workstation. */
 export interface CaseRow {
   caseNo: string;
-  status: 'open' | 'completed' | 'cancelled';
+  /** `correction`: closed as 补正 with a 一次性告知书 (not completed; the applicant applies again). */
+  status: 'open' | 'completed' | 'cancelled' | 'correction';
   openedAt: string;
   completedAt: string | null;
   matterCode: string;

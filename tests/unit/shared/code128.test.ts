@@ -21,7 +21,7 @@ async function read(symbol: Code128Symbol, px?: number): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  await prepareZXingModule({ overrides: { wasmBinary: zxingWasmFromPackage().wasmBinary }, fireImmediately: true });
+  await prepareZXingModule({ overrides: { wasmBinary: (zxingWasmFromPackage() as { wasmBinary: ArrayBuffer }).wasmBinary }, fireImmediately: true });
 });
 
 describe('Code 128', () => {
