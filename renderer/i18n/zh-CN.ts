@@ -250,7 +250,7 @@ export const zhCN = {
       scan: 'Alt+S 摄像头扫码',
       duty: 'Alt+D 无手机办理',
       complete: 'Alt+C 办结',
-      print: 'Alt+P 打印回执',
+      print: 'Alt+P 打印回执/告知书',
       next: 'Alt+M 下一项材料',
     },
     errors: {
