@@ -1,4 +1,5 @@
 import { catchUpHolderExpired } from '../shared/catch-up';
+import type { AuditActor, AuditLog } from './audit/audit-log';
 import type { WorkstationDb } from './db/db';
 
 // A case left open this long was abandoned (the page was closed or reloaded mid-case): its
@@ -79,8 +80,36 @@ export async function expireCatchUpHolders(db: WorkstationDb, now: Date): Promis
       .where('caseNo')
       .anyOf(expired)
       .modify((row) => {
-        if (row.catchUpHolder && catchUpHolderExpired(row.catchUpHolder, now)) delete row.catchUpHolder;
+        if (row.status === 'completed' && row.catchUpHolder && catchUpHolderExpired(row.catchUpHolder, now)) delete row.catchUpHolder;
       });
     return expired;
   });
+}
+
+/** The start-up sweep of what the workstation may no longer hold (see {@link createRetention}). */
+export interface Retention {
+  /**
+   * Holder names kept for the catch-up past its lookback, then paper scans and delivered outbox
+   * rows past `retentionDays` and cases abandoned by a closed page: each removal that removed
+   * something is one `purge` event of the audit chain, by `actor`.
+   */
+  sweep(actor: AuditActor, retentionDays: number): Promise<void>;
+}
+
+/** The retention service over the database and the page's audit log. */
+export function createRetention(deps: { db: WorkstationDb; audit: AuditLog; now: () => Date }): Retention {
+  const { db, audit } = deps;
+  return {
+    async sweep(actor, retentionDays) {
+      const now = deps.now();
+      // Holder names kept for Art. 11's catch-up leave once its lookback has passed.
+      const expiredNames = await expireCatchUpHolders(db, now);
+      if (expiredNames.length > 0) {
+        await audit.append(actor, { kind: 'purge', case: null, details: { reason: 'catch_up_lookback', holderNamesDeleted: expiredNames.length, cases: expiredNames } });
+      }
+      const result = await sweepLocalData(db, now, retentionDays);
+      if (result.paperPagesDeleted === 0 && result.abandonedCases.length === 0 && result.deliveredOutboxRowsDeleted === 0) return;
+      await audit.append(actor, { kind: 'purge', case: null, details: { reason: 'retention', retentionDays, ...result } });
+    },
+  };
 }

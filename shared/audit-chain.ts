@@ -19,7 +19,16 @@
  * from IndexedDB in pages, hashing outside the transaction (docs/architecture.md §11).
  */
 import { CanonicalJsonWriter, canonicalJson } from './canonical-json';
+import type { HostSettings, PrintResult } from './contract';
+import type { DeviceSettingChange, PrintLayout } from './devices';
+import type { IdCardAuditDetails } from './id-card';
+import type { DayPeriod } from './dashboard-stats';
+import type { MaterialOutcome, ObjectionDimension, ObjectionStatus, PaperReason } from './library-api';
+import type { VerificationOutcome } from './licence-verify';
+import type { NoticeChoice, NoticeReason } from './print-documents';
+import type { ReviewDraw, ReviewVerdict } from './random-review';
 import { sm3Hex, type Sm3Batch } from './sm';
+import type { UsageRecordChange } from './usage-record-edit';
 
 /**
  * The closed list of audit event kinds. Each names one step a user or the workstation took:
@@ -46,6 +55,10 @@ import { sm3Hex, type Sm3Batch } from './sm';
  * - `review`: a random review (随机抽查) drawn or concluded by a supervisor.
  * - `chain_verify`: the audit chain verified by a supervisor; `export`: data exported.
  * - `settings_change`: a setting changed (old and new value, never a secret).
+ * - `id_card_read`: the ID-card reader read a card (the number masked, the reader's id; never the
+ *   photo), or failed to, or the card was compared with a 亮证码 — details: {@link IdCardAuditDetails}.
+ * - `device_settings_change`: a device setting changed (the reader, the printer), each change as
+ *   {@link DeviceSettingChange} (its path, old and new value; none is a secret).
  */
 export const AUDIT_EVENT_KINDS = [
   'sign_in',
@@ -74,6 +87,8 @@ export const AUDIT_EVENT_KINDS = [
   'chain_verify',
   'export',
   'settings_change',
+  'id_card_read',
+  'device_settings_change',
 ] as const;
 
 /** One kind of audit event (see {@link AUDIT_EVENT_KINDS}). */
@@ -91,6 +106,124 @@ export const AUDIT_GENESIS_PREV = '0'.repeat(64);
 
 /** A JSON object, the shape of an event's `details`. */
 export type AuditDetails = { [key: string]: unknown };
+
+export type { IdCardAuditDetails };
+
+/** A step whose kind says all: no details. */
+export type NoAuditDetails = Record<string, never>;
+
+/**
+ * What each kind of event records in `details`: the one declaration the workstation writes
+ * events by (the renderer's audit log takes only these), read by the supervisor's audit view.
+ * Each is a JSON object (type aliases, not interfaces, so that each is a {@link AuditDetails}).
+ * A chain may hold events written before a field was added; readers of old events keep to
+ * what every version wrote.
+ */
+export interface AuditDetailsByKind {
+  /** `username` and `name`: who signed in, as typed and as the library named them. */
+  sign_in: { offline: boolean; username: string; name: string };
+  sign_out: NoAuditDetails;
+  /** `from` and `to`: the host's training state before and after the switch (Art. 29). */
+  training_switch: { on: boolean; from: boolean; to: boolean };
+  case_open: { matterCode: string; matterName: string };
+  case_cancel: { matterCode: string };
+  /** The holder's masked ID number, never the token itself; `code` when it was refused. */
+  token_read: { ok: true; holder: string; expiresAt: string } | { ok: false; code: string };
+  grant:
+    | { ok: true; basis: 'token'; grantId: string; expiresAt: string }
+    | { ok: true; basis: 'duty'; grantId: string; reason: string }
+    /** A social matter for a holder without a phone: no duty basis, paper (Art. 22). */
+    | { ok: false; basis: 'none'; reason: string; holder: string }
+    /** Refused, or (`LIBRARY_UNAVAILABLE`, with the masked holder) the library unreachable. */
+    | { ok: false; basis: 'token' | 'duty'; code: string; holder?: string };
+  pull: { materialId: string; licences: string[]; latencyMs: number } | { materialId: string; ok: false; code: string };
+  /** `failed`: the names of the checks that failed (shared/licence-verify). */
+  verification: { materialId: string; licenceId: string; outcome: VerificationOutcome; failed: string[]; fileHash: string };
+  view: { licenceId: string };
+  /** Pages added (with the material's reason and the pages' hash) or one page removed. */
+  paper_scan:
+    | { materialId: string; reason: PaperReason; pages: number; added: number; hash: string }
+    | { materialId: string; removedPage: number; pages: number };
+  override:
+    | { materialId: string; kind: 'choose_paper'; reason: string }
+    | { materialId: string; kind: 'use_licence'; licenceId: string; reason: string }
+    | { materialId: string; kind: 'withdrawn' };
+  completion: { materials: { materialId: string; outcome: MaterialOutcome; licenceId: string | null; paperReason: PaperReason | null }[] };
+  /** The layout and what became of the job (`printOutcome`); events before printing was built have the case number only. */
+  receipt_print: { caseNo: string } | { caseNo: string; layout: PrintLayout; printOutcome: PrintResult['outcome'] };
+  /** A 一次性告知书 (shared/print-documents.ts): the clerk's choice, each missing material and why (`outcome` for an invalid licence). */
+  notice: { choice: NoticeChoice; materials: { materialId: string; noticeReason: NoticeReason; outcome: VerificationOutcome | null }[] };
+  notice_print: { caseNo: string; layout: PrintLayout; printOutcome: PrintResult['outcome'] };
+  /** The record's life in the outbox, by its idempotency key; `refusal` is the library's sentence it answers. */
+  usage_record:
+    | { state: 'queued'; key: string }
+    | { state: 'delivered'; key: string; id: string }
+    | { state: 'edited'; key: string; refusal: string | null; changes: UsageRecordChange[] }
+    | { state: 'resent'; key: string; refusal: string | null };
+  purge:
+    /** A completed case's pulled files and face data. */
+    | { purgedLicences: number }
+    /** A cancelled case's, with its paper pages. */
+    | { purgedLicences: number; paperDeleted: true }
+    /** A case closed as 补正 with its 一次性告知书, with its paper pages. */
+    | { purgedLicences: number; paperDeleted: true; reason: 'correction' }
+    /** Holder names kept for Art. 11's catch-up, past its lookback. */
+    | { reason: 'catch_up_lookback'; holderNamesDeleted: number; cases: string[] }
+    /** The start-up sweep: paper pages and delivered outbox rows past the retention, abandoned cases closed. */
+    | {
+        reason: 'retention';
+        retentionDays: number;
+        paperPagesDeleted: number;
+        casesWithPagesDeleted: string[];
+        abandonedCases: string[];
+        deliveredOutboxRowsDeleted: number;
+      };
+  objection:
+    | { id: string; licenceId: string; dimension: ObjectionDimension; fields: string[]; evidence: number; state: 'queued' }
+    | { id: string; licenceId: string; state: 'resent'; evidence: number };
+  objection_update: { id: string; status: ObjectionStatus; newLicenceId: string | null };
+  status_recheck: { licenceId: string };
+  catch_up_flag:
+    /** Valid licences found for materials taken on paper. */
+    | { materials: { materialId: string; licenceId: string | null }[] }
+    /** The library could not check the case: the clerk checks by hand. */
+    | { state: 'not_checkable'; reason: string | null }
+    /** The case kept no holder name to ask with. */
+    | { state: 'not_checkable'; cause: 'holder_name_not_kept'; materials: string[] };
+  review:
+    | ({ action: 'draw'; reviewId: string; period: DayPeriod; training?: true } & ReviewDrawDetails)
+    | { action: 'finding'; reviewId: string; verdict: ReviewVerdict; note: string };
+  chain_verify: {
+    ok: boolean;
+    checked: number;
+    total: number;
+    firstBroken: AuditChainResult['firstBroken'];
+    hashing: 'wasm-simd' | 'javascript';
+  };
+  export: {
+    what: 'audit_csv';
+    fileName: string;
+    filter: { operators?: readonly string[]; kind?: AuditEventKind; caseNo?: string; period?: DayPeriod };
+    count: number;
+    firstSeq: number | null;
+    lastSeq: number | null;
+  };
+  /** Each change with its old and new value; no setting is a secret. */
+  settings_change: { changes: { field: keyof HostSettings; from: unknown; to: unknown }[] };
+  /** A card read on the ID-card reader, a failed read, its comparison with a 亮证码, …: never the full number or the photo. */
+  id_card_read: IdCardAuditDetails;
+  /** Each device setting changed, by its path (`idReader.preset`, `idReader.custom.url`), with its old and new value. */
+  device_settings_change: { changes: DeviceSettingChange[] };
+}
+
+/** A review's draw as recorded: the seed, the candidates' count and digest and the cases drawn. */
+type ReviewDrawDetails = { [K in keyof ReviewDraw]: ReviewDraw[K] };
+
+/** One step as the workstation records it: a kind and that kind's details (see {@link AuditDetailsByKind}). */
+export type AuditStepOf<K extends AuditEventKind> = { kind: K; case: string | null; details: AuditDetailsByKind[K] };
+
+/** Any step the workstation records: a union discriminated on `kind`. */
+export type AuditStep = { [K in AuditEventKind]: AuditStepOf<K> }[AuditEventKind];
 
 /** One event of the audit chain. */
 export interface AuditEvent {

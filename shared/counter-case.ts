@@ -46,7 +46,8 @@ export function workstationShortName(workstationId: string): string {
 export function parseCaseNumber(caseNo: string): { workstationShort: string; date: string; dailySeq: number } | null {
   const match = CASE_NO_PATTERN.exec(caseNo);
   if (!match) return null;
-  const [, workstationShort, day, seq] = match as unknown as [string, string, string, string];
+  // Every group of the pattern takes part in a match: the defaults are never used.
+  const [, workstationShort = '', day = '', seq = ''] = match;
   const date = `${day.slice(0, 4)}-${day.slice(4, 6)}-${day.slice(6, 8)}`;
   if (!isDay(date)) return null;
   const dailySeq = Number(seq);
@@ -61,7 +62,7 @@ export function parseCaseNumber(caseNo: string): { workstationShort: string; dat
 export function caseNumberForReading(caseNo: string): string {
   const match = CASE_NO_PATTERN.exec(caseNo);
   if (!match) return caseNo;
-  const [, prefix, day, seq] = match as unknown as [string, string, string, string];
+  const [, prefix = '', day = '', seq = ''] = match;
   return `${prefix} ${day.slice(0, 4)} ${day.slice(4)} ${seq}`;
 }
 

@@ -71,6 +71,17 @@ export interface CaseTally {
   latencies: number[];
 }
 
+/**
+ * The version of the tally's definition: what {@link addToTally} counts into a {@link CaseTally}.
+ * Raise it with every change to what is counted (a figure added, a rule changed). A stored day
+ * tally carries the version it was built by, and one of an older version is rebuilt from the
+ * cases when it is read: a new figure then shows for past days too, with no schema version to
+ * discard the stored tallies.
+ *
+ * 1: the tallies of schema version 6, the production and the training cases apart.
+ */
+export const CASE_TALLY_VERSION = 1;
+
 function zeroes<K extends string>(keys: readonly K[]): Record<K, number> {
   return Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
 }

@@ -58,7 +58,8 @@ export function parseToken(text: string): TokenResult<ParsedToken> {
   if (!PRINTABLE_ASCII.test(text) || !text.startsWith(`${TOKEN_PREFIX}.`)) return { ok: false, reason: 'not_a_token' };
   const match = TOKEN_SHAPE.exec(text);
   if (!match) return { ok: false, reason: text.split('.').length === 3 ? 'malformed' : 'not_a_token' };
-  const [, payloadPart, signaturePart] = match as unknown as [string, string, string];
+  // Both groups take part in every match: the defaults are never used.
+  const [, payloadPart = '', signaturePart = ''] = match;
   const payloadBytes = base64UrlDecode(payloadPart);
   const signatureBytes = base64UrlDecode(signaturePart);
   if (!payloadBytes || !signatureBytes || signatureBytes.length !== 64) return { ok: false, reason: 'malformed' };

@@ -1,5 +1,5 @@
-import { createAuditEvent, type AuditEvent, type AuditEventInput } from '../../shared/audit-chain';
-import type { AuditEventRow, WorkstationDb } from '../db/db';
+import { createAuditEvent, type AuditEvent, type AuditEventKind, type AuditStepOf } from '../../shared/audit-chain';
+import type { WorkstationDb } from '../db/db';
 import { AppError } from '../host/client';
 
 /** Who is acting, stamped on every event of a session. */
@@ -9,12 +9,13 @@ export interface AuditActor {
   workstation: string;
 }
 
-/** What a caller says about one step; the chain fields and the time are filled in. */
-export type AuditStep = Pick<AuditEventInput, 'kind' | 'details' | 'case'>;
-
-/** Appends events to the local audit chain (Art. 26) in the order they were asked for. */
+/**
+ * Appends events to the local audit chain (Art. 26) in the order they were asked for. A caller
+ * says what the step was (its kind and that kind's details, shared/audit-chain
+ * AuditDetailsByKind); the chain fields and the time are filled in.
+ */
 export interface AuditLog {
-  append(actor: AuditActor, step: AuditStep): Promise<AuditEvent>;
+  append<K extends AuditEventKind>(actor: AuditActor, step: AuditStepOf<K>): Promise<AuditEvent>;
   /** Resolves once every append asked for so far is stored. */
   settled(): Promise<void>;
 }
@@ -37,16 +38,16 @@ export function isConstraintError(error: unknown): boolean {
 export function createAuditLog(db: WorkstationDb, now: () => Date = () => new Date()): AuditLog {
   let tail: Promise<unknown> = Promise.resolve();
 
-  async function appendOnce(actor: AuditActor, step: AuditStep, at: string): Promise<AuditEvent> {
+  async function appendOnce(actor: AuditActor, step: AuditStepOf<AuditEventKind>, at: string): Promise<AuditEvent> {
     return db.transaction('rw', db.auditEvents, async () => {
-      const last = (await db.auditEvents.orderBy('seq').last()) as AuditEvent | undefined;
+      const last = await db.auditEvents.orderBy('seq').last();
       const event = createAuditEvent(last ?? null, { ...actor, ...step, at });
-      await db.auditEvents.add(event as AuditEventRow);
+      await db.auditEvents.add(event);
       return event;
     });
   }
 
-  async function appendWithRetry(actor: AuditActor, step: AuditStep): Promise<AuditEvent> {
+  async function appendWithRetry(actor: AuditActor, step: AuditStepOf<AuditEventKind>): Promise<AuditEvent> {
     const at = now().toISOString();
     for (let attempt = 0; ; attempt++) {
       try {

@@ -1,8 +1,8 @@
 import { liveQuery, type Subscription } from 'dexie';
-import { onBeforeUnmount, shallowRef, type ShallowRef } from 'vue';
+import { getCurrentScope, onScopeDispose, shallowRef, type ShallowRef } from 'vue';
 import type { Operator } from '../../shared/contract';
 import { operatorLabel, type OperatorEntry } from '../../shared/operators';
-import { workstationDb, type WorkstationDb } from '../db/db';
+import type { WorkstationDb } from '../db/db';
 
 /**
  * Keeps an operator who just signed in: the library's id with the name it gave and the username
@@ -21,12 +21,12 @@ export async function operatorDirectory(db: WorkstationDb): Promise<Map<string, 
 }
 
 /** The directory for a component, kept up to date while it is mounted, and the label of an id. */
-export function useOperatorDirectory(db: WorkstationDb = workstationDb()): { directory: ShallowRef<Map<string, OperatorEntry>>; label: (id: string | null | undefined) => string } {
+export function useOperatorDirectory(db: WorkstationDb): { directory: ShallowRef<Map<string, OperatorEntry>>; label: (id: string | null | undefined) => string } {
   const directory = shallowRef<Map<string, OperatorEntry>>(new Map());
   const subscription: Subscription = liveQuery(() => operatorDirectory(db)).subscribe({
     next: (found) => (directory.value = found),
     error: () => undefined,
   });
-  onBeforeUnmount(() => subscription.unsubscribe());
+  if (getCurrentScope()) onScopeDispose(() => subscription.unsubscribe());
   return { directory, label: (id) => operatorLabel(id, directory.value) };
 }

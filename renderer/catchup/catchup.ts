@@ -1,43 +1,13 @@
 import { catchUpLookbackStart, unreachableMaterials } from '../../shared/catch-up';
-import type { PurgedCase } from '../../shared/counter-case';
-import type { VerificationOutcome } from '../../shared/licence-verify';
 import { AppError, type HostClient } from '../host/client';
 import type { AuditActor, AuditLog } from '../audit/audit-log';
-import type { CaseRow, WorkstationDb } from '../db/db';
+import type { CaseRow, CatchUpMark, CompletedCaseRow, WorkstationDb } from '../db/db';
 import { watchTables, type TableWatch } from '../db/table-watch';
 
-/** One material re-checked after the link returned. */
-export interface CatchUpMaterial {
-  materialId: string;
-  name: string;
-  licenceId: string | null;
-  outcome: VerificationOutcome;
-}
-
-/**
- * The catch-up's answer, kept on the case row beside the purged record (which stays as the
- * counter wrote it). `flagged`: a valid licence now exists for a material taken on paper;
- * `acknowledged`: the clerk has seen the flag (or the request for a manual check); `clear`:
- * nothing found; `not_checkable`: the library cannot be asked (a social matter has no duty
- * basis, or the case kept no holder name), so the clerk checks by hand.
- */
-export interface CatchUpMark {
-  state: 'flagged' | 'acknowledged' | 'clear' | 'not_checkable';
-  checkedAt: string;
-  /** The host's sentence when the library could not be asked. */
-  reason: string | null;
-  /** Set when the workstation itself could not ask: the case kept no holder name (completed before names were kept). */
-  cause?: 'holder_name_not_kept';
-  materials: CatchUpMaterial[];
-}
-
-/** A case row with its catch-up mark. */
-export type CatchUpCase = CaseRow & { catchUp?: CatchUpMark };
-
 /** Whether a case still waits for its catch-up (checked once with a definite answer, then never again). */
-export function needsCatchUp(row: CatchUpCase): boolean {
+export function needsCatchUp(row: CaseRow): row is CompletedCaseRow {
   if (row.status !== 'completed' || row.catchUp) return false;
-  return unreachableMaterials(row.record as unknown as PurgedCase).length > 0;
+  return unreachableMaterials(row.kept).length > 0;
 }
 
 // States the clerk is shown until acknowledged: a licence found, or a check to make by hand.
@@ -75,9 +45,9 @@ export function createCatchUp(deps: CatchUpDeps) {
   const now = deps.now ?? (() => new Date());
   let running: Promise<CatchUpRun> | null = null;
 
-  async function candidates(): Promise<CatchUpCase[]> {
-    const rows = (await db.cases.where('completedAt').aboveOrEqual(catchUpLookbackStart(now())).toArray()) as CatchUpCase[];
-    return rows.filter(needsCatchUp).sort((a, b) => (a.completedAt! < b.completedAt! ? -1 : 1));
+  async function candidates(): Promise<CompletedCaseRow[]> {
+    const rows = await db.cases.where('completedAt').aboveOrEqual(catchUpLookbackStart(now())).toArray();
+    return rows.filter(needsCatchUp).sort((a, b) => (a.completedAt < b.completedAt ? -1 : 1));
   }
 
   // The mark and the end of the kept name in one write: once the catch-up has a definite
@@ -87,20 +57,21 @@ export function createCatchUp(deps: CatchUpDeps) {
       .where('caseNo')
       .equals(caseNo)
       .modify((stored) => {
-        (stored as CatchUpCase).catchUp = mark;
+        if (stored.status !== 'completed') return;
+        stored.catchUp = mark;
         delete stored.catchUpHolder;
       });
   }
 
-  async function checkOne(row: CatchUpCase, actor: AuditActor): Promise<boolean> {
-    const record = row.record as unknown as PurgedCase;
+  async function checkOne(row: CompletedCaseRow, actor: AuditActor): Promise<boolean> {
+    const record = row.kept;
     const materials = unreachableMaterials(record);
     if (!row.catchUpHolder) {
       // A case completed before names were kept: the duty grant needs the holder's name and no
       // other will do, so the library is not asked; the clerk checks by hand.
       const mark: CatchUpMark = { state: 'not_checkable', checkedAt: now().toISOString(), reason: null, cause: 'holder_name_not_kept', materials: [] };
       await settle(row.caseNo, mark);
-      await audit.append(actor, { kind: 'catch_up_flag', case: row.caseNo, details: { state: mark.state, cause: mark.cause, materials: materials.map((m) => m.materialId) } });
+      await audit.append(actor, { kind: 'catch_up_flag', case: row.caseNo, details: { state: 'not_checkable', cause: 'holder_name_not_kept', materials: materials.map((m) => m.materialId) } });
       return false;
     }
     const answer = await client.call('catchup.check', {
@@ -126,7 +97,7 @@ export function createCatchUp(deps: CatchUpDeps) {
         details: { materials: found.filter((m) => m.outcome === 'valid').map((m) => ({ materialId: m.materialId, licenceId: m.licenceId })) },
       });
     } else if (mark.state === 'not_checkable') {
-      await audit.append(actor, { kind: 'catch_up_flag', case: row.caseNo, details: { state: mark.state, reason: mark.reason } });
+      await audit.append(actor, { kind: 'catch_up_flag', case: row.caseNo, details: { state: 'not_checkable', reason: mark.reason } });
     }
     return flagged;
   }
@@ -163,20 +134,20 @@ export function createCatchUp(deps: CatchUpDeps) {
         .where('caseNo')
         .equals(caseNo)
         .modify((row) => {
-          const mark = (row as CatchUpCase).catchUp;
-          if (mark && FOR_THE_CLERK.has(mark.state)) (row as CatchUpCase).catchUp = { ...mark, state: 'acknowledged' };
+          if (row.status !== 'completed' || !row.catchUp || !FOR_THE_CLERK.has(row.catchUp.state)) return;
+          row.catchUp = { ...row.catchUp, state: 'acknowledged' };
         });
     },
   };
 }
 
 /** Cases flagged (a licence found) or needing a manual check, not yet acknowledged, newest first, for the clerk. */
-export async function flaggedCases(db: WorkstationDb, now: Date = new Date()): Promise<CatchUpCase[]> {
+export async function flaggedCases(db: WorkstationDb, now: Date = new Date()): Promise<CompletedCaseRow[]> {
   // Through the index of catch-up states: the banner watches this query live, and a query over
   // every case of the lookback ran again after each write to any of them.
   const since = catchUpLookbackStart(now);
-  const rows = (await db.cases.where('catchUp.state').anyOf([...FOR_THE_CLERK]).toArray()) as CatchUpCase[];
-  return rows.filter((row) => row.completedAt !== null && row.completedAt >= since).sort((a, b) => (a.completedAt! < b.completedAt! ? 1 : -1));
+  const rows = await db.cases.where('catchUp.state').anyOf([...FOR_THE_CLERK]).toArray();
+  return rows.filter((row): row is CompletedCaseRow => row.status === 'completed' && row.completedAt >= since).sort((a, b) => (a.completedAt < b.completedAt ? 1 : -1));
 }
 
 /** The catch-up's API. */
@@ -188,6 +159,6 @@ export type CatchUp = ReturnType<typeof createCatchUp>;
  * other tables' writes — a Dexie `liveQuery` here kept a range for every write of the day
  * (db/table-watch.ts).
  */
-export function watchFlaggedCases(db: WorkstationDb, onRows: (rows: CatchUpCase[]) => void): TableWatch {
+export function watchFlaggedCases(db: WorkstationDb, onRows: (rows: CompletedCaseRow[]) => void): TableWatch {
   return watchTables(db, ['cases'], () => flaggedCases(db), { next: onRows });
 }

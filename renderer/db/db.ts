@@ -1,75 +1,157 @@
 import Dexie, { type EntityTable } from 'dexie';
+import type { AuditEvent } from '../../shared/audit-chain';
+import type { CatchUpHolder } from '../../shared/catch-up';
+import type { PurgedCase } from '../../shared/counter-case';
 import type { CaseTally, DayPeriod } from '../../shared/dashboard-stats';
+import type {
+  CatalogResponse,
+  MattersResponse,
+  ObjectionReceipt,
+  ObjectionRequest,
+  ObjectionResult,
+  ObjectionStatus,
+  Organisation,
+  PaperReason,
+  TrustList,
+  UsageRecordRequest,
+} from '../../shared/library-api';
+import type { VerificationOutcome } from '../../shared/licence-verify';
 import type { OperatorEntry } from '../../shared/operators';
 import type { ReviewDraw, ReviewVerdict } from '../../shared/random-review';
 import { SCHEMA_VERSIONS } from './schema';
 
-/** A row of the local audit chain (the chain's fields; see shared/audit-chain). */
-export interface AuditEventRow {
-  seq: number;
-  at: string;
-  operator: string;
-  role: string;
-  workstation: string;
-  case: string | null;
-  kind: string;
-  details: Record<string, unknown>;
-  prev: string;
-  hash: string;
+/** A row of the local audit chain: exactly the chain's event (shared/audit-chain). */
+export type AuditEventRow = AuditEvent;
+
+/** What each cached library resource holds. */
+export interface ReferenceBodies {
+  catalog: CatalogResponse;
+  matters: MattersResponse;
+  trust: { trust: TrustList; verifiedAt: string };
 }
 
-/** A cached library resource (catalog, matters, trust list). */
-export interface ReferenceCacheRow {
-  name: 'catalog' | 'matters' | 'trust';
-  version: string;
-  fetchedAt: string;
-  body: unknown;
-}
+/** A library resource's name in the cache. */
+export type ReferenceName = keyof ReferenceBodies;
 
-/** A counter case as kept on the workstation. */
-export interface CaseRow {
+/** A cached library resource (catalog, usage lists, trust list), with its version and age. */
+export type ReferenceCacheRow = {
+  [N in ReferenceName]: { name: N; version: string; fetchedAt: string; body: ReferenceBodies[N] };
+}[ReferenceName];
+
+interface CaseRowBase {
   caseNo: string;
-  /** `correction`: closed as 补正 with a 一次性告知书 (not completed; the applicant applies again). */
-  status: 'open' | 'completed' | 'cancelled' | 'correction';
   openedAt: string;
-  completedAt: string | null;
   matterCode: string;
   training: boolean;
-  record: Record<string, unknown>;
+}
+
+/**
+ * A case being served (`open`), given up before its completion (`cancelled`: by the clerk, or by
+ * the start-up sweep when a closed page left it open), or closed as 补正 with a 一次性告知书
+ * (`correction`: not completed, no usage record; the applicant applies again). Nothing of the
+ * holder is kept.
+ */
+export interface OpenCaseRow extends CaseRowBase {
+  status: 'open' | 'cancelled' | 'correction';
+  completedAt: null;
+  /** The matter's name as the case was opened (schema version 7; `record.matterName` before). */
+  matterName: string;
+}
+
+/** One material re-checked by the catch-up after the link returned. */
+export interface CatchUpMaterial {
+  materialId: string;
+  name: string;
+  licenceId: string | null;
+  outcome: VerificationOutcome;
+}
+
+/**
+ * Art. 11's catch-up answer, kept on the completed case beside what the purge kept (which stays
+ * as the counter wrote it). `flagged`: a valid licence now exists for a material taken on
+ * paper; `acknowledged`: the clerk has seen the flag (or the request for a manual check);
+ * `clear`: nothing found; `not_checkable`: the library cannot be asked (a social matter has no
+ * duty basis, or the case kept no holder name), so the clerk checks by hand.
+ */
+export interface CatchUpMark {
+  state: 'flagged' | 'acknowledged' | 'clear' | 'not_checkable';
+  checkedAt: string;
+  /** The host's sentence when the library could not be asked. */
+  reason: string | null;
+  /** Set when the workstation itself could not ask: the case kept no holder name (completed before names were kept). */
+  cause?: 'holder_name_not_kept';
+  materials: CatchUpMaterial[];
+}
+
+/** A completed case: what stays on the workstation once it is purged (Art. 27). */
+export interface CompletedCaseRow extends CaseRowBase {
+  status: 'completed';
+  completedAt: string;
+  /** Identifiers, outcomes and hashes: the case as the purge kept it (schema version 7; `record` before). */
+  kept: PurgedCase;
   /**
    * The holder's name, kept apart from the purged record for one purpose only: the duty grant
    * of a pending Art. 11 catch-up. Deleted once the catch-up answers or its lookback has passed
    * (shared/catch-up.ts); absent on every other case.
    */
-  catchUpHolder?: import('../../shared/catch-up').CatchUpHolder;
+  catchUpHolder?: CatchUpHolder;
+  /** The catch-up's answer, once it has one. */
+  catchUp?: CatchUpMark;
 }
 
-/** A queued delivery to the library. */
-export interface OutboxRow {
+/** A counter case as kept on the workstation: open (or given up), or completed. */
+export type CaseRow = OpenCaseRow | CompletedCaseRow;
+
+interface OutboxRowBase {
   id?: number;
   /** The idempotency key; unique so that a retry never queues twice. */
   key: string;
-  kind: 'usage_record' | 'objection';
-  state: 'queued' | 'sending' | 'delivered' | 'needs_attention';
   createdAt: string;
   attempts: number;
   lastError: string | null;
-  /** What is sent; once delivered only the case number or the objection's id (renderer/outbox/outbox.ts deliveredPayload). */
-  payload: unknown;
-  /** When the library confirmed it (schema version 5; absent until delivered). */
-  deliveredAt?: string;
-  /** The library's answer to the delivery (the usage record's id, the objection's receipt). */
-  answer?: unknown;
 }
 
-/** A filed objection as the workstation follows it. */
+/** The states of a row the library has not confirmed. */
+export type UnsentOutboxState = 'queued' | 'sending' | 'needs_attention';
+
+/** A row not yet confirmed by the library: it holds the whole item to send. */
+export type UnsentOutboxRow = OutboxRowBase & { state: UnsentOutboxState } & (
+    | { kind: 'usage_record'; payload: UsageRecordRequest }
+    | { kind: 'objection'; payload: ObjectionRequest }
+  );
+
+/**
+ * A delivered row: the note that it was delivered, and when (schema version 5). Its payload
+ * keeps only the case number of a usage record or the objection's id (renderer/outbox/outbox.ts
+ * deliveredRow), and `answer` the library's answer (null on rows delivered before it was kept).
+ */
+export type DeliveredOutboxRow = OutboxRowBase & { state: 'delivered'; deliveredAt: string; answer: { id: string } | ObjectionReceipt | null } & (
+    | { kind: 'usage_record'; payload: { caseNo: string | null } }
+    | { kind: 'objection'; payload: { id: string | null } }
+  );
+
+/** A queued delivery to the library. */
+export type OutboxRow = UnsentOutboxRow | DeliveredOutboxRow;
+
+/** An objection's request as its row keeps it: the evidence's pages (`data`) only while a draft. */
+export type KeptObjectionRequest = Omit<ObjectionRequest, 'evidence'> & { evidence: Array<{ name: string; contentType: string; data?: string; size: number }> };
+
+/** An objection row's record: the request and the issuer's side. */
+export interface ObjectionRecord {
+  request: KeptObjectionRequest;
+  issuer: Organisation | null;
+  receivedAt: string | null;
+  result: ObjectionResult | null;
+}
+
+/** A filed objection as the workstation follows it: a draft, queued, or the issuer's status. */
 export interface ObjectionRow {
   id: string;
-  state: string;
+  state: 'draft' | 'queued' | ObjectionStatus;
   licenceId: string;
   filedAt: string;
   updatedAt: string;
-  record: Record<string, unknown>;
+  record: ObjectionRecord;
 }
 
 /** A captured or imported paper page. */
@@ -78,7 +160,7 @@ export interface PaperScanRow {
   caseNo: string;
   materialId: string;
   createdAt: string;
-  reason: string;
+  reason: PaperReason;
   page: Blob;
   thumbnail: Blob;
   /** SM3 of the page's bytes, computed once when it is saved (absent on pages saved before it was kept). */
@@ -91,6 +173,11 @@ export interface PaperScanRow {
  */
 export interface CaseDayRow {
   day: string;
+  /**
+   * The version of the tally's definition it was built by (shared/dashboard-stats
+   * CASE_TALLY_VERSION; schema version 7): a tally of an older one is rebuilt when read.
+   */
+  definition: number;
   /** Cases of the day in the completedAt index, training ones included: tells a stale row apart. */
   sourceCount: number;
   /** The latest completion time among them: cases completed later are not in any tally yet. */
@@ -128,12 +215,14 @@ export type OperatorRow = OperatorEntry & { lastSignInAt: string };
 
 /** The workstation's local database. */
 export class WorkstationDb extends Dexie {
-  auditEvents!: EntityTable<AuditEventRow, 'seq'>;
-  cases!: EntityTable<CaseRow, 'caseNo'>;
-  outbox!: EntityTable<OutboxRow, 'id'>;
-  objections!: EntityTable<ObjectionRow, 'id'>;
+  // The row is inserted whole: seq, caseNo, an objection's id and a cache entry's name are the
+  // workstation's own keys, and an outbox row's id is already optional.
+  auditEvents!: EntityTable<AuditEventRow, 'seq', AuditEventRow>;
+  cases!: EntityTable<CaseRow, 'caseNo', CaseRow>;
+  outbox!: EntityTable<OutboxRow, 'id', OutboxRow>;
+  objections!: EntityTable<ObjectionRow, 'id', ObjectionRow>;
   paperScans!: EntityTable<PaperScanRow, 'id'>;
-  referenceCache!: EntityTable<ReferenceCacheRow, 'name'>;
+  referenceCache!: EntityTable<ReferenceCacheRow, 'name', ReferenceCacheRow>;
   // Schema version 2.
   caseDays!: EntityTable<CaseDayRow, 'day'>;
   reviews!: EntityTable<ReviewRow, 'id'>;
@@ -147,12 +236,4 @@ export class WorkstationDb extends Dexie {
       if (upgrade) declared.upgrade(upgrade);
     }
   }
-}
-
-let db: WorkstationDb | null = null;
-
-/** The page's database. */
-export function workstationDb(): WorkstationDb {
-  db ??= new WorkstationDb();
-  return db;
 }

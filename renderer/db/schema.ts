@@ -108,4 +108,37 @@ export const SCHEMA_VERSIONS: readonly SchemaVersion[] = [
       await tx.table('caseDays').clear();
     },
   },
+  {
+    version: 7,
+    stores: {},
+    // Issue 12 item 2: a case's `record` held `{matterName}` while it was open (or cancelled) and
+    // the purged case once completed. Each now has its own field: `matterName` on an open or
+    // cancelled case, `kept` on a completed one. Every open row the counter wrote has its matter's
+    // name; one without stands in its matter's code, as the supervisor's lists already do.
+    upgrade: async (tx) => {
+      await tx
+        .table('cases')
+        .toCollection()
+        .modify((row: Record<string, unknown>) => {
+          if (!('record' in row)) return;
+          const record = row.record;
+          delete row.record;
+          if (row.status === 'completed') {
+            row.kept = record;
+            return;
+          }
+          const name = record !== null && typeof record === 'object' ? (record as { matterName?: unknown }).matterName : undefined;
+          row.matterName = typeof name === 'string' ? name : row.matterCode;
+        });
+      // Issue 12 item 5: a day tally carries the version of the tally's definition it was built
+      // by, and one of an older version is rebuilt when read. The tallies stored now were all
+      // rebuilt since version 6 cleared them, by the definition numbered 1.
+      await tx
+        .table('caseDays')
+        .toCollection()
+        .modify((row: Record<string, unknown>) => {
+          row.definition = 1;
+        });
+    },
+  },
 ];

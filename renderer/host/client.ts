@@ -168,33 +168,36 @@ export function createHostClient(transport: HostTransport, observe?: (error: App
   };
 }
 
-const unreachableListeners = new Set<() => void>();
-
 /**
- * Calls `listener` each time the page's host client gets LIBRARY_UNAVAILABLE: the library could
- * not be reached just now, whatever the call was. Returns the unsubscribe.
+ * The news that the library could not be reached just now (LIBRARY_UNAVAILABLE, whatever the
+ * call was): the page's host client tells it (`observe`, given to {@link createHostClient}) and
+ * the link store listens. One per page, built with the host client by renderer/main.ts.
  */
-export function onLibraryUnreachable(listener: () => void): () => void {
-  unreachableListeners.add(listener);
-  return () => {
-    unreachableListeners.delete(listener);
-  };
+export interface LibraryUnreachable {
+  /** Hands a failure over; only LIBRARY_UNAVAILABLE is news. */
+  observe(error: AppError): void;
+  /** Calls `listener` at each such failure; returns the unsubscribe. */
+  listen(listener: () => void): () => void;
 }
 
-function tellUnreachable(error: AppError): void {
-  if (error.code !== 'LIBRARY_UNAVAILABLE') return;
-  for (const listener of [...unreachableListeners]) listener();
+/** A new, silent signal: nothing is told until a host client observes through it. */
+export function createLibraryUnreachable(): LibraryUnreachable {
+  const listeners = new Set<() => void>();
+  return {
+    observe(error) {
+      if (error.code !== 'LIBRARY_UNAVAILABLE') return;
+      for (const listener of [...listeners]) listener();
+    },
+    listen(listener) {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+  };
 }
 
 /** The transport this page should use: the bridge in Electron, HTTP in browser mode. */
 export function defaultTransport(): HostTransport {
   return window.workstationHost ? bridgeTransport(window.workstationHost) : httpTransport(window.location, window.sessionStorage, window.history);
-}
-
-let client: HostClient | null = null;
-
-/** The page's host client. */
-export function hostClient(): HostClient {
-  client ??= createHostClient(defaultTransport(), tellUnreachable);
-  return client;
 }

@@ -1,14 +1,16 @@
-import { liveQuery, type Subscription } from 'dexie';
-import type { OutboxRow, WorkstationDb } from '../db/db';
+import { liveQuery, type Subscription, type Table } from 'dexie';
+import type { DeliveredOutboxRow, OutboxRow, UnsentOutboxRow, UnsentOutboxState, WorkstationDb } from '../db/db';
 import type { SenderLock, WakeChannel } from './sender-lock';
 
-/** What the outbox carries: usage records now, objections once the offline issue adds them. */
+/** What the outbox carries: usage records and objections. */
 export type OutboxKind = OutboxRow['kind'];
 /** The life of an outbox row. */
 export type OutboxState = OutboxRow['state'];
+/** An unsent row of one kind, as its sender gets it. */
+export type UnsentRowOf<K extends OutboxKind> = Extract<UnsentOutboxRow, { kind: K }>;
 
 /** States of a row the library has not yet confirmed. */
-export const UNSENT_STATES: readonly OutboxState[] = ['queued', 'sending', 'needs_attention'];
+export const UNSENT_STATES: readonly UnsentOutboxState[] = ['queued', 'sending', 'needs_attention'];
 
 /** What a failed delivery tells the outbox. */
 export class DeliveryError extends Error {
@@ -28,56 +30,54 @@ export class DeliveryError extends Error {
  * that runs inside the transaction that marks the row delivered, so both happen or neither;
  * and the library's answer, which the delivered row keeps (its payload does not).
  */
-export type OutboxSender = (row: OutboxRow) => Promise<void | DeliveryWrite | Delivered>;
+export type OutboxSender<K extends OutboxKind = OutboxKind> = (row: UnsentRowOf<K>) => Promise<void | DeliveryWrite | Delivered>;
+
+/** The library's answer to a delivery, as the delivered row keeps it. */
+export type DeliveredAnswer = NonNullable<DeliveredOutboxRow['answer']>;
 
 /** A write that records a delivery, run inside the outbox's settle transaction. */
 export type DeliveryWrite = () => Promise<void>;
 
 /** What a sender says of a delivery: the library's answer (kept on the row) and a write to run with it. */
 export interface Delivered {
-  answer?: unknown;
+  answer?: DeliveredAnswer;
   write?: DeliveryWrite | null;
 }
 
 /** What became of one row of a batch delivery. */
-export type BatchDelivery = { sent: true; write?: DeliveryWrite | null; answer?: unknown } | { sent: false; error: unknown } | { untried: true };
+export type BatchDelivery = { sent: true; write?: DeliveryWrite | null; answer?: DeliveredAnswer } | { sent: false; error: unknown } | { untried: true };
 
 /**
- * What a delivered row keeps of its payload: the case number of a usage record, the id of an
- * objection — nothing of the holder, the materials or the evidence (Art. 27). The library has
- * the item; the row stays only as the note that it was delivered, and when.
+ * A row as it is once delivered. Its payload keeps the case number of a usage record, the id of
+ * an objection — nothing of the holder, the materials or the evidence (Art. 27). The library has
+ * the item; the row stays only as the note that it was delivered, and when, with the answer.
  */
-export function deliveredPayload(row: Pick<OutboxRow, 'kind' | 'payload'>): DeliveredPayload {
-  const payload = (row.payload ?? {}) as Record<string, unknown>;
-  const text = (value: unknown) => (typeof value === 'string' ? value : null);
-  return row.kind === 'usage_record' ? { caseNo: text(payload.caseNo) } : { id: text(payload.id) };
+function deliveredRow(row: UnsentOutboxRow & { id: number }, answer: DeliveredAnswer | null, deliveredAt: string): DeliveredOutboxRow {
+  const note = { id: row.id, key: row.key, createdAt: row.createdAt, attempts: row.attempts, lastError: null, state: 'delivered' as const, deliveredAt, answer };
+  return row.kind === 'usage_record' ? { ...note, kind: row.kind, payload: { caseNo: row.payload.caseNo } } : { ...note, kind: row.kind, payload: { id: row.payload.id } };
 }
-
-/** The payload of a delivered row (see {@link deliveredPayload}). */
-export type DeliveredPayload = { caseNo: string | null } | { id: string | null };
 
 /**
  * Delivers several rows of one kind in one call, in order, answering for each: a row after a
  * failure that may pass can come back untried. Fewer calls for the same rows: what lets a
  * drain reach the library as fast as the library answers.
  */
-export interface OutboxBatchSender {
-  send(rows: OutboxRow[]): Promise<BatchDelivery[]>;
+export interface OutboxBatchSender<K extends OutboxKind = OutboxKind> {
+  send(rows: UnsentRowOf<K>[]): Promise<BatchDelivery[]>;
   /** Rows per call at most. */
   maxItems: number;
   /** A row's rough size in the call (bytes): a call carries at most `maxBytes`, or a single row. */
-  sizeOf?(row: OutboxRow): number;
+  sizeOf?(row: UnsentRowOf<K>): number;
   maxBytes?: number;
 }
 
-/** A new item for the outbox. */
-export interface OutboxItem {
-  /** The idempotency key the library deduplicates on; also unique in the outbox. */
-  key: string;
-  kind: OutboxKind;
-  payload: unknown;
-  createdAt: string;
-}
+/** The sender of each kind the outbox delivers; a row whose kind has none waits in the queue. */
+export type OutboxSenders = { [K in OutboxKind]?: OutboxSender<K> };
+/** The kinds delivered several rows per call, and their batch senders. */
+export type OutboxBatchSenders = { [K in OutboxKind]?: OutboxBatchSender<K> };
+
+/** A new item for the outbox: what is sent, with its kind and idempotency key (unique in the outbox too). */
+export type OutboxItem = { [K in OutboxKind]: Pick<UnsentRowOf<K>, 'key' | 'kind' | 'payload' | 'createdAt'> }[OutboxKind];
 
 /**
  * Queues an item. Call it inside the transaction that writes the thing it sends
@@ -88,7 +88,7 @@ export interface OutboxItem {
 export async function enqueue(db: WorkstationDb, item: OutboxItem): Promise<OutboxRow> {
   const existing = await db.outbox.where('key').equals(item.key).first();
   if (existing) return existing;
-  const row: OutboxRow = { ...item, state: 'queued', attempts: 0, lastError: null };
+  const row: UnsentOutboxRow = { ...item, state: 'queued', attempts: 0, lastError: null };
   row.id = await db.outbox.add(row);
   return row;
 }
@@ -109,9 +109,9 @@ export interface FlushResult {
 /** Options of {@link createOutbox}. */
 export interface OutboxOptions {
   db: WorkstationDb;
-  senders: Partial<Record<OutboxKind, OutboxSender>>;
+  senders: OutboxSenders;
   /** Kinds delivered several rows per call (preferred over `senders` for their kind). */
-  batchSenders?: Partial<Record<OutboxKind, OutboxBatchSender>>;
+  batchSenders?: OutboxBatchSenders;
   random?: () => number;
   now?: () => number;
   /** Where retries are scheduled; a test supplies its own clock. */
@@ -124,7 +124,7 @@ export interface OutboxOptions {
   /** Requests (single or batch calls) in flight at once within a claimed batch (1 = strictly one after another). */
   concurrency?: number;
   /** Tables the senders' delivery writes touch (they join the settle transaction). */
-  recordTables?: string[];
+  recordTables?: readonly Table[];
   /**
    * The origin's sender lock: only the page holding it sends, and only it puts rows left
    * `sending` back in the queue (their sender is gone). Default: this page is the only sender.
@@ -155,6 +155,61 @@ export interface Outbox {
   readonly sending: boolean;
 }
 
+/** A row claimed for sending: stored (it has its id) and not yet confirmed. */
+type ClaimedRow = UnsentOutboxRow & { id: number };
+
+/** A sender that takes a row of any kind; it is only ever handed rows of its own. */
+type RowSender = (row: UnsentOutboxRow) => ReturnType<OutboxSender>;
+
+/** A batch sender that takes rows of any kind; it is only ever handed rows of its own. */
+interface GroupSender {
+  send(rows: UnsentOutboxRow[]): Promise<BatchDelivery[]>;
+  maxItems: number;
+  sizeOf?(row: UnsentOutboxRow): number;
+  maxBytes?: number;
+}
+
+function isOfKind<K extends OutboxKind>(row: UnsentOutboxRow, kind: K): row is UnsentRowOf<K> {
+  return row.kind === kind;
+}
+
+// The senders keyed by kind, each taking the rows of its own kind only (a row of another kind
+// would be a bug of the outbox, not of a sender).
+function singleSenders(given: OutboxSenders): Partial<Record<OutboxKind, RowSender>> {
+  const out: Partial<Record<OutboxKind, RowSender>> = {};
+  const add = <K extends OutboxKind>(kind: K, sender: OutboxSender<K> | undefined) => {
+    if (!sender) return;
+    out[kind] = (row) => {
+      if (!isOfKind(row, kind)) throw new TypeError(`the ${kind} sender was handed a ${row.kind} row`);
+      return sender(row);
+    };
+  };
+  add('usage_record', given.usage_record);
+  add('objection', given.objection);
+  return out;
+}
+
+function groupSenders(given: OutboxBatchSenders): Partial<Record<OutboxKind, GroupSender>> {
+  const out: Partial<Record<OutboxKind, GroupSender>> = {};
+  const add = <K extends OutboxKind>(kind: K, batch: OutboxBatchSender<K> | undefined) => {
+    if (!batch) return;
+    const own = (row: UnsentOutboxRow): UnsentRowOf<K> => {
+      if (!isOfKind(row, kind)) throw new TypeError(`the ${kind} batch sender was handed a ${row.kind} row`);
+      return row;
+    };
+    const { sizeOf } = batch;
+    out[kind] = {
+      send: (rows) => batch.send(rows.map(own)),
+      maxItems: batch.maxItems,
+      ...(sizeOf ? { sizeOf: (row: UnsentOutboxRow) => sizeOf(own(row)) } : {}),
+      ...(batch.maxBytes !== undefined ? { maxBytes: batch.maxBytes } : {}),
+    };
+  };
+  add('usage_record', given.usage_record);
+  add('objection', given.objection);
+  return out;
+}
+
 /**
  * Delivers outbox rows with their idempotency keys. A row is marked `sending` before it goes
  * and `delivered` only after the library answered, so a crash in between re-sends it with the
@@ -170,8 +225,9 @@ export interface Outbox {
  * belongs to it, and only a new holder — after that page is gone — queues `sending` rows again.
  */
 export function createOutbox(options: OutboxOptions): Outbox {
-  const { db, senders } = options;
-  const batchSenders = options.batchSenders ?? {};
+  const { db } = options;
+  const senders = singleSenders(options.senders);
+  const batchSenders = groupSenders(options.batchSenders ?? {});
   const random = options.random ?? Math.random;
   const now = options.now ?? Date.now;
   const setTimer = options.setTimer ?? ((run, ms) => setTimeout(run, ms));
@@ -207,17 +263,17 @@ export function createOutbox(options: OutboxOptions): Outbox {
   }
 
   type Outcome =
-    | { id: number; sent: true; write: DeliveryWrite | null; answer: unknown; payload: DeliveredPayload }
+    | { id: number; sent: true; write: DeliveryWrite | null; answer: DeliveredAnswer | null; row: ClaimedRow }
     | { id: number; sent: false; retryable: boolean; message: string }
     | { id: number; untried: true; attempts: number };
 
-  async function claim(ids: number[]): Promise<(OutboxRow & { id: number })[]> {
+  async function claim(ids: number[]): Promise<ClaimedRow[]> {
     return db.transaction('rw', db.outbox, async () => {
       const rows = (await db.outbox.bulkGet(ids)).filter(
-        (row): row is OutboxRow & { id: number } =>
-          row !== undefined && row.state === 'queued' && (senders[row.kind] !== undefined || batchSenders[row.kind] !== undefined),
+        (row): row is ClaimedRow =>
+          row !== undefined && row.id !== undefined && row.state === 'queued' && (senders[row.kind] !== undefined || batchSenders[row.kind] !== undefined),
       );
-      const claimed = rows.map((row) => ({ ...row, state: 'sending' as const, attempts: row.attempts + 1 }));
+      const claimed = rows.map((row): ClaimedRow => ({ ...row, state: 'sending', attempts: row.attempts + 1 }));
       await db.outbox.bulkPut(claimed);
       return claimed;
     });
@@ -230,18 +286,18 @@ export function createOutbox(options: OutboxOptions): Outbox {
     return { retryable: !(error instanceof DeliveryError) || error.retryable, message };
   }
 
-  async function attempt(row: OutboxRow & { id: number }): Promise<Tried> {
+  async function attempt(row: ClaimedRow): Promise<Tried> {
     try {
       const done = await senders[row.kind]!(row);
       const { write, answer } = typeof done === 'function' ? { write: done, answer: null } : { write: done?.write ?? null, answer: done?.answer ?? null };
-      return { id: row.id, sent: true, write, answer, payload: deliveredPayload(row) };
+      return { id: row.id, sent: true, write, answer, row };
     } catch (error) {
       return { id: row.id, sent: false, ...failureOf(error) };
     }
   }
 
   /** One batch call for consecutive rows of a kind; undefined for a row that came back untried. */
-  async function attemptBatch(batch: OutboxBatchSender, group: (OutboxRow & { id: number })[]): Promise<(Tried | undefined)[]> {
+  async function attemptBatch(batch: GroupSender, group: ClaimedRow[]): Promise<(Tried | undefined)[]> {
     let answers: BatchDelivery[];
     try {
       answers = await batch.send(group);
@@ -255,13 +311,13 @@ export function createOutbox(options: OutboxOptions): Outbox {
       const answer = answers[k];
       if (!answer) return { id: row.id, sent: false, retryable: true, message: 'no answer for this item' };
       if ('untried' in answer) return undefined;
-      if (answer.sent) return { id: row.id, sent: true, write: answer.write ?? null, answer: answer.answer ?? null, payload: deliveredPayload(row) };
+      if (answer.sent) return { id: row.id, sent: true, write: answer.write ?? null, answer: answer.answer ?? null, row };
       return { id: row.id, sent: false, ...failureOf(answer.error) };
     });
   }
 
   /** The rows from `start` that go in one call: a run of one kind within its batch sender's limits, or one row. */
-  function groupEnd(rows: OutboxRow[], start: number): number {
+  function groupEnd(rows: ClaimedRow[], start: number): number {
     const kind = rows[start]!.kind;
     const batch = batchSenders[kind];
     if (!batch) return start + 1;
@@ -281,13 +337,13 @@ export function createOutbox(options: OutboxOptions): Outbox {
   // with its first result, so nothing is duplicated.
   async function settle(outcomes: Outcome[], result: FlushResult, retryAt: number | null): Promise<void> {
     const deliveredAt = new Date(now()).toISOString();
-    await db.transaction('rw', [db.outbox, ...recordTables.map((name) => db.table(name))], async () => {
+    await db.transaction('rw', [db.outbox, ...recordTables], async () => {
       for (const outcome of outcomes) {
         if ('untried' in outcome) {
           await db.outbox.update(outcome.id, { state: 'queued', attempts: outcome.attempts - 1 });
         } else if (outcome.sent) {
           if (outcome.write) await outcome.write();
-          await db.outbox.update(outcome.id, { state: 'delivered', lastError: null, payload: outcome.payload, deliveredAt, answer: outcome.answer });
+          await db.outbox.put(deliveredRow(outcome.row, outcome.answer, deliveredAt));
           notBefore.delete(outcome.id);
           result.delivered++;
         } else if (outcome.retryable) {

@@ -2,9 +2,12 @@ import { liveQuery } from 'dexie';
 import { getCurrentScope, onScopeDispose, ref, watch, type Ref } from 'vue';
 import type { OutboxRow, WorkstationDb } from '../db/db';
 
+/** How one outbox row's delivery is going. */
+export type OutboxItemState = Pick<OutboxRow, 'state' | 'attempts' | 'lastError'>;
+
 /** The live state of one outbox row, by its key (e.g. the usage record shown on a receipt). */
-export function useOutboxItem(db: WorkstationDb, key: Ref<string | null>): Ref<Pick<OutboxRow, 'state' | 'attempts' | 'lastError'> | null> {
-  const item = ref<Pick<OutboxRow, 'state' | 'attempts' | 'lastError'> | null>(null);
+export function useOutboxItem(db: WorkstationDb, key: Ref<string | null>): Ref<OutboxItemState | null> {
+  const item = ref<OutboxItemState | null>(null);
   let subscription: { unsubscribe(): void } | null = null;
   watch(
     key,

@@ -1,16 +1,5 @@
-import type { CatalogResponse, MattersResponse, TrustList } from '../../shared/library-api';
-import { workstationDb, type ReferenceCacheRow, type WorkstationDb } from '../db/db';
-import { AppError, hostClient, type HostClient } from '../host/client';
-
-/** What each cached library resource holds. */
-export interface ReferenceBodies {
-  catalog: CatalogResponse;
-  matters: MattersResponse;
-  trust: { trust: TrustList; verifiedAt: string };
-}
-
-/** A library resource's name in the cache. */
-export type ReferenceName = keyof ReferenceBodies;
+import type { ReferenceBodies, ReferenceCacheRow, ReferenceName, WorkstationDb } from '../db/db';
+import { AppError, type HostClient } from '../host/client';
 
 /** A resource as the page gets it: from the library now, or from the local cache. */
 export interface CachedReference<N extends ReferenceName> {
@@ -29,10 +18,6 @@ export interface ReferenceDeps {
   now: () => Date;
 }
 
-function defaults(): ReferenceDeps {
-  return { client: hostClient(), db: workstationDb(), now: () => new Date() };
-}
-
 async function fetchFromHost<N extends ReferenceName>(client: HostClient, name: N): Promise<{ body: ReferenceBodies[N]; version: string }> {
   if (name === 'catalog') {
     const body = await client.call('catalog.get', {});
@@ -46,39 +31,57 @@ async function fetchFromHost<N extends ReferenceName>(client: HostClient, name: 
   return { body: body as ReferenceBodies[N], version: body.trust.issuedAt };
 }
 
-/**
- * A library resource (catalog, usage lists, trust list) for pages that must work offline: asked
- * of the host, and stored in Dexie with its version and fetch time when it answers; when the
- * host says the library is unreachable, the stored copy is served instead. With nothing stored,
- * the host's error is thrown.
- */
-export function loadReference<N extends ReferenceName>(name: N, deps: ReferenceDeps = defaults()): Promise<CachedReference<N>> {
-  // The shell and the page it opens both ask at start: one request to the host serves both.
-  let loads = inFlight.get(deps.client);
-  if (!loads) inFlight.set(deps.client, (loads = new Map()));
-  let load = loads.get(name) as Promise<CachedReference<N>> | undefined;
-  if (!load) {
-    const mine = loads;
-    load = loadFresh(name, deps).finally(() => mine.delete(name));
-    loads.set(name, load);
-  }
-  return load;
+/** The library's reference resources as the pages read them (see {@link createReferenceCache}). */
+export interface ReferenceCache {
+  /**
+   * A resource from the library, kept in Dexie with its version and fetch time when the host
+   * answers; the kept copy when the host says the library is unreachable. With nothing kept,
+   * the host's error is thrown.
+   */
+  load<N extends ReferenceName>(name: N): Promise<CachedReference<N>>;
+  /** The kept copy alone, or null: what a form reads first, with no call to wait for. */
+  kept<N extends ReferenceName>(name: N): Promise<ReferenceBodies[N] | null>;
 }
 
-const inFlight = new WeakMap<HostClient, Map<ReferenceName, Promise<CachedReference<ReferenceName>>>>();
+/**
+ * The catalog, usage lists and trust list for pages that must work offline. The shell and the
+ * page it opens both ask at start: one request to the host serves both.
+ */
+export function createReferenceCache(deps: ReferenceDeps): ReferenceCache {
+  const inFlight = new Map<ReferenceName, Promise<CachedReference<ReferenceName>>>();
 
-async function loadFresh<N extends ReferenceName>(name: N, deps: ReferenceDeps): Promise<CachedReference<N>> {
-  try {
-    const { body, version } = await fetchFromHost(deps.client, name);
-    const row: ReferenceCacheRow = { name, version, fetchedAt: deps.now().toISOString(), body };
-    await deps.db.referenceCache.put(row);
-    return { body, version, fetchedAt: row.fetchedAt, fromCache: false };
-  } catch (error) {
-    if (!(error instanceof AppError) || error.code !== 'LIBRARY_UNAVAILABLE') throw error;
-    const cached = await deps.db.referenceCache.get(name);
-    if (!cached) throw error;
-    return { body: cached.body as ReferenceBodies[N], version: cached.version, fetchedAt: cached.fetchedAt, fromCache: true };
+  async function kept<N extends ReferenceName>(name: N): Promise<ReferenceBodies[N] | null> {
+    const row = await deps.db.referenceCache.get(name);
+    // The row under this name holds this name's body (TypeScript cannot follow N into the union).
+    return row ? (row.body as ReferenceBodies[N]) : null;
   }
+
+  async function loadFresh<N extends ReferenceName>(name: N): Promise<CachedReference<N>> {
+    try {
+      const { body, version } = await fetchFromHost(deps.client, name);
+      // The row of the resource asked for: a name and its own body.
+      const row = { name, version, fetchedAt: deps.now().toISOString(), body } as ReferenceCacheRow;
+      await deps.db.referenceCache.put(row);
+      return { body, version, fetchedAt: row.fetchedAt, fromCache: false };
+    } catch (error) {
+      if (!(error instanceof AppError) || error.code !== 'LIBRARY_UNAVAILABLE') throw error;
+      const cached = await deps.db.referenceCache.get(name);
+      if (!cached) throw error;
+      return { body: cached.body as ReferenceBodies[N], version: cached.version, fetchedAt: cached.fetchedAt, fromCache: true };
+    }
+  }
+
+  return {
+    load<N extends ReferenceName>(name: N): Promise<CachedReference<N>> {
+      let load = inFlight.get(name) as Promise<CachedReference<N>> | undefined;
+      if (!load) {
+        load = loadFresh(name).finally(() => inFlight.delete(name));
+        inFlight.set(name, load);
+      }
+      return load;
+    },
+    kept,
+  };
 }
 
 /** How old a cached copy is, in whole minutes (never negative, whatever the clock did). */

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { computed, reactive, ref, shallowRef } from 'vue';
-import type { AuditEventKind } from '../../shared/audit-chain';
+import type { AuditDetailsByKind, AuditEventKind } from '../../shared/audit-chain';
 import { catchUpHolderToKeep } from '../../shared/catch-up';
 import type { HostOutput, PrintResult, PulledLicence } from '../../shared/contract';
 import {
@@ -29,28 +29,13 @@ import { noticeDocument, planNotice, type DocumentContext, type NoticeChoice, ty
 import type { CatalogResponse, Grant, Holder, Matter, PaperReason } from '../../shared/library-api';
 import { buildMatterIndex, searchMatters, type MatterSearchHit } from '../../shared/matter-search';
 import { sm3Hex } from '../../shared/sm';
-import { createAuditLog, isConstraintError, type AuditActor, type AuditLog } from '../audit/audit-log';
-import { workstationDb, type PaperScanRow, type WorkstationDb } from '../db/db';
-import { AppError, hostClient, type HostClient } from '../host/client';
+import { useServices } from '../app/services';
+import { isConstraintError } from '../audit/audit-log';
+import type { PaperScanRow } from '../db/db';
+import { AppError } from '../host/client';
 import { t } from '../i18n';
-import { enqueue, type Outbox } from '../outbox/outbox';
-import { sharedOutbox } from '../outbox/workstation-outbox';
-import { usageRecordService } from '../features/outbox/usage-record-service';
-import { loadReference as loadCachedReference } from '../reference/reference-cache';
-import { useSessionStore } from './session';
-
-/** What the counter store works with; a test supplies fakes through {@link useCounterStore}'s `configure`. */
-export interface CounterDeps {
-  client: HostClient;
-  db: WorkstationDb;
-  audit: AuditLog;
-  /**
-   * The outbox a completed case's usage record goes to: the page's shared one, whose
-   * usage-record sender is the usage-record service's. A test passes its own.
-   */
-  outbox: () => Outbox;
-  now: () => Date;
-}
+import { enqueue } from '../outbox/outbox';
+import { useWorkstationStore } from './workstation';
 
 /** How one material's pull is going, for the per-material progress. */
 export interface MaterialProgress {
@@ -132,13 +117,17 @@ async function blobBytes(blob: Blob): Promise<Uint8Array> {
  * for the page to word.
  */
 export const useCounterStore = defineStore('counter', () => {
-  let deps: CounterDeps | null = null;
-  let outbox: Outbox | null = null;
+  // The page's services: its one audit log, and its one outbox, shared with objections (one
+  // drain at a time for everything queued; the usage-record sender is registered by the root,
+  // so that the 待发送 screen can resend a corrected record from any page).
+  const { host: client, db, audit: auditLog, actor, now, reference, outbox } = useServices();
+  const workstation = useWorkstationStore();
 
   const matters = shallowRef<Matter[]>([]);
   const mattersVersion = ref<string | null>(null);
   const catalog = shallowRef<CatalogResponse | null>(null);
-  const info = ref<HostOutput<'app.info'> | null>(null);
+  /** The workstation's identity (its id numbers the cases; training or not). */
+  const info = computed(() => workstation.info);
   const referenceLoaded = ref(false);
 
   const opened = ref<OpenedCase | null>(null);
@@ -149,39 +138,9 @@ export const useCounterStore = defineStore('counter', () => {
   const paperPages = ref<PaperPageView[]>([]);
   const completed = ref<CompletedCase | null>(null);
 
-  function d(): CounterDeps {
-    deps ??= {
-      client: hostClient(),
-      db: workstationDb(),
-      audit: createAuditLog(workstationDb()),
-      now: () => new Date(),
-      // The page's one outbox, shared with objections: one drain at a time for everything queued.
-      // Usage records go through the usage-record service's sender (registered for every page,
-      // so that the 待发送 screen can resend a corrected record from anywhere).
-      outbox: () => {
-        usageRecordService();
-        return sharedOutbox();
-      },
-    };
-    return deps;
-  }
-
-  /** Supplies the host client, database, audit log and clock (tests; the Electron bootstrap). */
-  function configure(custom: CounterDeps): void {
-    deps = custom;
-    outbox?.stop();
-    outbox = null;
-  }
-
   const matterIndex = computed(() => buildMatterIndex(matters.value));
   const typeNames = computed(() => new Map((catalog.value?.types ?? []).map((type) => [type.code, type.name])));
   const training = computed(() => info.value?.libraryMode === 'sandbox');
-
-  const actor = computed<AuditActor | null>(() => {
-    const operator = useSessionStore().operator;
-    if (!operator || !info.value) return null;
-    return { operator: operator.id, role: operator.role, workstation: info.value.workstationId };
-  });
 
   const phase = computed<'idle' | 'holder' | 'materials' | 'completed'>(() => {
     if (completed.value) return 'completed';
@@ -203,38 +162,24 @@ export const useCounterStore = defineStore('counter', () => {
     return { done: all.filter((p) => p.phase === 'done' || p.phase === 'failed' || p.phase === 'skipped').length, total: all.length };
   });
 
-  async function audit(kind: AuditEventKind, details: Record<string, unknown>, caseNo: string | null): Promise<void> {
-    const who = actor.value;
+  async function audit<K extends AuditEventKind>(kind: K, details: AuditDetailsByKind[K], caseNo: string | null): Promise<void> {
+    const who = actor();
     if (!who) throw new AppError('UNAUTHENTICATED');
-    await d().audit.append(who, { kind, case: caseNo, details });
+    await auditLog.append(who, { kind, case: caseNo, details });
   }
 
-  function theOutbox(): Outbox {
-    outbox ??= d().outbox();
-    return outbox;
-  }
-
-  /** Loads the matters, the catalog and the workstation's identity; starts the outbox without waiting for it. */
+  /**
+   * Loads the matters, the catalog and the workstation's identity (again: training may have been
+   * switched). What is queued is sent by the start-up's outbox task meanwhile: a long queue after
+   * an outage does not hold the counter.
+   */
   async function loadReference(): Promise<void> {
-    const { client, db, now } = d();
     // Offline, the usage lists and catalog come from the Dexie copy of the last online answer.
-    const cache = { client, db, now };
-    const [m, c, i] = await Promise.all([loadCachedReference('matters', cache), loadCachedReference('catalog', cache), client.call('app.info', {})]);
+    const [m, c] = await Promise.all([reference.load('matters'), reference.load('catalog'), workstation.load()]);
     matters.value = m.body.matters;
     mattersVersion.value = m.version;
     catalog.value = c.body;
-    info.value = i;
     referenceLoaded.value = true;
-    // What is queued goes out in the background: the clerk picks the next matter meanwhile, and
-    // a long queue after an outage must not hold the counter (each row keeps its own failure).
-    theOutbox()
-      .start()
-      .catch((error: unknown) => console.error('the outbox did not start:', error));
-  }
-
-  /** Stops the outbox's timer where the store has its own outbox (the page is left). */
-  function stop(): void {
-    outbox?.stop();
   }
 
   function search(query: string, limit = 20): MatterSearchHit<Matter>[] {
@@ -242,7 +187,6 @@ export const useCounterStore = defineStore('counter', () => {
   }
 
   async function nextCaseNumber(at: Date): Promise<string> {
-    const { db } = d();
     const short = shortName(info.value?.workstationId ?? 'WS');
     const prefix = formatCaseNumber(short, at, 1).slice(0, -4);
     const today = await db.cases.where('caseNo').startsWith(prefix).count();
@@ -265,13 +209,12 @@ export const useCounterStore = defineStore('counter', () => {
     if (!matter) throw new AppError('NOT_FOUND', 'matterNotFound');
     if (opened.value && !completed.value) await cancelCase();
     resetCase();
-    const { db, now } = d();
     const at = now();
     const openedAt = at.toISOString();
     for (let attempt = 0; ; attempt++) {
       const caseNo = await nextCaseNumber(at);
       try {
-        await db.cases.add({ caseNo, status: 'open', openedAt, completedAt: null, matterCode, training: training.value, record: { matterName: matter.name } });
+        await db.cases.add({ caseNo, status: 'open', openedAt, completedAt: null, matterCode, training: training.value, matterName: matter.name });
         opened.value = { caseNo, matter, openedAt };
         break;
       } catch (error) {
@@ -290,7 +233,7 @@ export const useCounterStore = defineStore('counter', () => {
 
   function startCase(holder: Holder, grant: Grant | null, reason: string | null, noGrant: NoGrant | null = null): CounterCase {
     const { caseNo, matter, openedAt } = requireOpened();
-    const who = actor.value!;
+    const who = actor()!;
     const materials: CaseMaterial[] = matter.materials.map((material) => ({
       material,
       pull: grant ? { state: 'pending' } : { state: 'skipped' },
@@ -320,11 +263,12 @@ export const useCounterStore = defineStore('counter', () => {
    * Reads a 亮证码: verified offline by the host (shape, platform signature, expiry), then
    * redeemed for this case, then every material pulled. A refused code throws its AppError
    * (TOKEN_NOT_A_CODE, TOKEN_FORGED, TOKEN_EXPIRED, TOKEN_USED, …) and nothing is pulled.
+   * `beforeRedeem` sees the code's holder first and may refuse them by throwing (the ID card
+   * read at the counter is not theirs): the code is then not redeemed, nothing is pulled.
    */
-  async function readToken(text: string): Promise<void> {
+  async function readToken(text: string, beforeRedeem?: (holder: Holder, caseNo: string) => Promise<void>): Promise<void> {
     const { caseNo, matter } = requireOpened();
     if (active.value) throw new AppError('CONFLICT', 'alreadyGranted');
-    const { client } = d();
     let inspected: HostOutput<'token.inspect'>;
     try {
       inspected = await client.call('token.inspect', { token: text });
@@ -334,6 +278,7 @@ export const useCounterStore = defineStore('counter', () => {
     }
     tokenInfo.value = { name: inspected.holder.name, maskedIdNumber: inspected.maskedIdNumber, expiresAt: inspected.expiresAt };
     await audit('token_read', { ok: true, holder: inspected.maskedIdNumber, expiresAt: inspected.expiresAt }, caseNo);
+    if (beforeRedeem) await beforeRedeem(inspected.holder, caseNo);
     let grant: Grant;
     try {
       grant = await client.call('grant.redeem', { token: text, matterCode: matter.code, caseNo });
@@ -365,7 +310,7 @@ export const useCounterStore = defineStore('counter', () => {
     }
     let grant: Grant;
     try {
-      grant = await d().client.call('grant.duty', { holder: input.holder, matterCode: matter.code, caseNo, reason: input.reason });
+      grant = await client.call('grant.duty', { holder: input.holder, matterCode: matter.code, caseNo, reason: input.reason });
     } catch (error) {
       if (error instanceof AppError && error.code === 'LIBRARY_UNAVAILABLE') {
         await continueOffline(input.holder, input.reason, 'duty', caseNo);
@@ -408,7 +353,7 @@ export const useCounterStore = defineStore('counter', () => {
     material.pull = { state: 'pending' };
     material.licences = [];
     try {
-      const answer = await d().client.call('material.pull', {
+      const answer = await client.call('material.pull', {
         grantId: counterCase.grant.grantId,
         matterCode: counterCase.matter.code,
         caseNo: counterCase.caseNo,
@@ -474,7 +419,7 @@ export const useCounterStore = defineStore('counter', () => {
   async function refreshPaperScan(materialId: string): Promise<void> {
     const counterCase = active.value!;
     const material = caseMaterial(materialId);
-    const rows = await d().db.paperScans.where('caseNo').equals(counterCase.caseNo).and((row) => row.materialId === materialId).sortBy('createdAt');
+    const rows = await db.paperScans.where('caseNo').equals(counterCase.caseNo).and((row) => row.materialId === materialId).sortBy('createdAt');
     if (rows.length === 0) {
       material.paperScan = null;
     } else {
@@ -515,7 +460,6 @@ export const useCounterStore = defineStore('counter', () => {
     if (state.state !== 'paper_scanned' && !allowedPaperReasons(state).includes(reason)) {
       throw new AppError('BAD_REQUEST', 'paperReasonNotAllowed');
     }
-    const { db, now } = d();
     const createdAt = now().toISOString();
     // Each page is hashed once, here; adding or removing a page later reuses the stored hashes.
     const hashes = await Promise.all(pages.map(async (page) => sm3Hex(await blobBytes(page.page))));
@@ -534,7 +478,7 @@ export const useCounterStore = defineStore('counter', () => {
     const page = paperPages.value.find((p) => p.id === id);
     const counterCase = active.value;
     if (!page || !counterCase) return;
-    await d().db.paperScans.delete(id);
+    await db.paperScans.delete(id);
     await refreshPaperScan(page.materialId);
     await audit('paper_scan', { materialId: page.materialId, removedPage: id, pages: caseMaterial(page.materialId).paperScan?.pages ?? 0 }, counterCase.caseNo);
   }
@@ -544,7 +488,7 @@ export const useCounterStore = defineStore('counter', () => {
     const counterCase = active.value;
     if (!counterCase) return 'not_applicable';
     const material = caseMaterial(materialId);
-    const full: MaterialOverride = { ...override, operatorId: counterCase.operatorId, at: d().now().toISOString() };
+    const full: MaterialOverride = { ...override, operatorId: counterCase.operatorId, at: now().toISOString() };
     const problem = overrideProblem(material, full);
     if (problem) return problem;
     material.override = full;
@@ -566,7 +510,7 @@ export const useCounterStore = defineStore('counter', () => {
   async function licenceFile(licenceId: string): Promise<Uint8Array> {
     const counterCase = active.value;
     if (!counterCase) throw new AppError('NOT_FOUND', 'licenceFileGone');
-    const answer = await d().client.call('licence.file', { caseNo: counterCase.caseNo, licenceId });
+    const answer = await client.call('licence.file', { caseNo: counterCase.caseNo, licenceId });
     await audit('view', { licenceId }, counterCase.caseNo);
     const binary = atob(answer.dataBase64);
     const bytes = new Uint8Array(binary.length);
@@ -580,7 +524,7 @@ export const useCounterStore = defineStore('counter', () => {
   }
 
   async function purgeHost(caseNo: string): Promise<number> {
-    const answer = await d().client.call('case.purge', { caseNo });
+    const answer = await client.call('case.purge', { caseNo });
     pulled.value = new Map();
     return answer.purgedLicences;
   }
@@ -596,7 +540,6 @@ export const useCounterStore = defineStore('counter', () => {
     const counterCase = plain(active.value);
     const check = completionCheck(counterCase);
     if (!check.ok) throw new AppError('BAD_REQUEST', 'materialsMissing', { names: check.blocking.map((b) => b.name).join('、') });
-    const { db, now } = d();
     const completedAt = now().toISOString().replace(/\.\d{3}Z$/, 'Z');
     const record = buildUsageRecord(counterCase, completedAt);
     const receipt = buildReceipt(counterCase, record);
@@ -613,7 +556,7 @@ export const useCounterStore = defineStore('counter', () => {
         completedAt,
         matterCode: counterCase.matter.code,
         training: counterCase.training,
-        record: kept as unknown as Record<string, unknown>,
+        kept,
         ...(catchUpHolder ? { catchUpHolder } : {}),
       });
       await enqueue(db, { key: outboxKey, kind: 'usage_record', payload: record, createdAt: completedAt });
@@ -625,7 +568,7 @@ export const useCounterStore = defineStore('counter', () => {
       counterCase.caseNo,
     );
     await audit('usage_record', { state: 'queued', key: outboxKey }, counterCase.caseNo);
-    void theOutbox().flush();
+    void outbox.flush();
     await purge();
     return completed.value;
   }
@@ -656,12 +599,11 @@ export const useCounterStore = defineStore('counter', () => {
       resetCase();
       return;
     }
-    const { db } = d();
     let purgedLicences = 0;
     if (active.value) purgedLicences = await purgeHost(current.caseNo);
     await db.transaction('rw', db.cases, db.paperScans, async () => {
       await db.paperScans.where('caseNo').equals(current.caseNo).delete();
-      await db.cases.update(current.caseNo, { status, record: { matterName: current.matter.name } });
+      await db.cases.update(current.caseNo, { status });
     });
     if (status === 'cancelled') await audit('case_cancel', { matterCode: current.matter.code }, current.caseNo);
     await audit('purge', status === 'cancelled' ? { purgedLicences, paperDeleted: true } : { purgedLicences, paperDeleted: true, reason: 'correction' }, current.caseNo);
@@ -684,7 +626,7 @@ export const useCounterStore = defineStore('counter', () => {
     const counterCase = plain(active.value);
     const planned = planNotice(counterCase, choice, (code) => typeNames.value.get(code) ?? code);
     if (!planned.ok) throw new AppError('BAD_REQUEST', planned.problem === 'pulls_pending' ? 'noticePullsPending' : 'noticeNothingMissing');
-    const doc = noticeDocument(counterCase, planned.plan, d().now().toISOString(), context);
+    const doc = noticeDocument(counterCase, planned.plan, now().toISOString(), context);
     await audit('notice', { choice, materials: planned.plan.outstanding.map((m) => ({ materialId: m.materialId, noticeReason: m.reason, outcome: m.outcome })) }, counterCase.caseNo);
     return doc;
   }
@@ -731,9 +673,7 @@ export const useCounterStore = defineStore('counter', () => {
     completion,
     maskedHolderId,
     pullCounts,
-    configure,
     loadReference,
-    stop,
     search,
     openCase,
     readToken,

@@ -3,11 +3,7 @@ import { nextTick, ref, shallowRef } from 'vue';
 import type { HostOutput, PrintResult } from '../../shared/contract';
 import type { DeviceSettingChange, DeviceSettings, PrintLayout } from '../../shared/devices';
 import type { PrintDocument } from '../../shared/print-documents';
-import { createAuditLog, type AuditLog } from '../audit/audit-log';
-import { workstationDb } from '../db/db';
-import { AppError, hostClient, type HostClient } from '../host/client';
-import { useSessionStore } from './session';
-import { useWorkstationStore } from './workstation';
+import { useServices } from '../app/services';
 
 /** A document laid out for the printer: what the print root shows in print media. */
 export interface PrintJob {
@@ -18,13 +14,10 @@ export interface PrintJob {
 /** The printer part of the device settings (设置 → 打印). */
 export type PrinterSettings = DeviceSettings['printer'];
 
-/** What the printing store works with; a test supplies its own. */
-export interface PrintingDeps {
-  client: HostClient;
-  /** Where a change of the printer settings is logged. */
-  audit: AuditLog;
+/** The browser's side of printing; a test supplies its own. */
+export interface BrowserPrinting {
   /** The browser's print dialog (blocks until it closes). */
-  browserPrint: () => void;
+  print: () => void;
   /** Waits for the page to paint (a message shown just before the browser's dialog blocks the page). */
   painted: () => Promise<void>;
 }
@@ -47,23 +40,17 @@ export interface PrintOptions {
  * until {@link clear} — when the next case opens or the page is left.
  */
 export const usePrintingStore = defineStore('printing', () => {
-  let deps: PrintingDeps | null = null;
+  const { host: client, audit, signedInActor } = useServices();
+  let browser: BrowserPrinting = {
+    print: () => window.print(),
+    painted: () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0))),
+  };
   const job = shallowRef<PrintJob | null>(null);
   const busy = ref(false);
 
-  function d(): PrintingDeps {
-    deps ??= {
-      client: hostClient(),
-      audit: createAuditLog(workstationDb()),
-      browserPrint: () => window.print(),
-      painted: () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0))),
-    };
-    return deps;
-  }
-
-  /** Supplies the host client and the browser's dialog (tests). */
-  function configure(custom: PrintingDeps): void {
-    deps = custom;
+  /** Replaces the browser's dialog (tests: a headless page has none to wait for). */
+  function useBrowser(custom: BrowserPrinting): void {
+    browser = custom;
   }
 
   /**
@@ -73,7 +60,6 @@ export const usePrintingStore = defineStore('printing', () => {
    * host (PRINT_FAILED, …) is thrown as its AppError; the document stays laid out.
    */
   async function print(doc: PrintDocument, options: PrintOptions = {}): Promise<PrintResult> {
-    const { client } = d();
     busy.value = true;
     try {
       const settings = await client.call('print.settings', {});
@@ -83,9 +69,9 @@ export const usePrintingStore = defineStore('printing', () => {
       if (settings.printing === 'electron') return await client.call('print.document', { source: 'window' });
       if (options.beforeBrowserDialog) {
         options.beforeBrowserDialog(settings);
-        await d().painted();
+        await browser.painted();
       }
-      d().browserPrint();
+      browser.print();
       return { outcome: 'browser', deviceName: settings.deviceName, layout: settings.layout, message: '' };
     } finally {
       busy.value = false;
@@ -96,36 +82,29 @@ export const usePrintingStore = defineStore('printing', () => {
 
   /** The printers the system knows (Electron), or `available: false` (browser mode). */
   async function printers(): Promise<HostOutput<'print.printers'>> {
-    return d().client.call('print.printers', {});
+    return client.call('print.printers', {});
   }
 
   /** The printer settings and how this workstation prints (Electron or the browser's dialog). */
   async function loadPrinterSettings(): Promise<{ printer: PrinterSettings; printing: 'electron' | 'browser' }> {
-    const view = await d().client.call('devices.settings.get', {});
+    const view = await client.call('devices.settings.get', {});
     return { printer: view.settings.printer, printing: view.printing };
   }
 
   /**
-   * Saves the printer settings and logs each change with its old and new value (Art. 26). The
+   * Saves the printer settings and logs each change with its old and new value (Art. 26,
+   * `device_settings_change`, as the reader's part of 设置 does). The
    * device settings are one document shared with the reader's part of 设置: the printer part is
    * put into them as the host holds them now, so that a reader change saved meanwhile is kept.
    * Answers the changes (none when nothing changed); a refusal is thrown as its AppError, with
    * the problem codes in `details.issues`.
    */
   async function savePrinterSettings(printer: PrinterSettings): Promise<DeviceSettingChange[]> {
-    const { client, audit } = d();
-    const session = useSessionStore();
-    const workstation = useWorkstationStore();
-    const operator = session.operator;
-    if (!operator) throw new AppError('UNAUTHENTICATED');
+    const who = await signedInActor();
     const { settings } = await client.call('devices.settings.get', {});
-    const saved = await client.call('devices.settings.set', { ...settings, printer });
-    if (saved.changes.length > 0) {
-      if (!workstation.info) await workstation.load();
-      const actor = { operator: operator.id, role: operator.role, workstation: workstation.info?.workstationId ?? '' };
-      await audit.append(actor, { kind: 'settings_change', case: null, details: { changes: saved.changes.map((c) => ({ ...c })) } });
-    }
-    return saved.changes;
+    const { changes } = await client.call('devices.settings.set', { ...settings, printer });
+    if (changes.length > 0) await audit.append(who, { kind: 'device_settings_change', case: null, details: { changes } });
+    return changes;
   }
 
   /** Drops the laid-out document (the next case opens, the page is left): nothing of an applicant stays in the page. */
@@ -133,5 +112,5 @@ export const usePrintingStore = defineStore('printing', () => {
     job.value = null;
   }
 
-  return { job, busy, configure, print, clear, printers, loadPrinterSettings, savePrinterSettings };
+  return { job, busy, useBrowser, print, clear, printers, loadPrinterSettings, savePrinterSettings };
 });

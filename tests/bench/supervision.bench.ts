@@ -145,7 +145,7 @@ function seedCases(page: Page, first: number, count: number, fromMs: number, spa
             // catch-up's answer, as on a working window.
             const outage = materials.some((m) => m.record.paperReason === 'library_unreachable');
             const catchUp = outage ? { catchUp: { state: 'clear', checkedAt: completedAt, reason: null, materials: [] } } : {};
-            store.put({ caseNo, status: 'completed', openedAt: completedAt, completedAt, matterCode: '310000-RS-RC-011', training: record.training, record, ...catchUp });
+            store.put({ caseNo, status: 'completed', openedAt: completedAt, completedAt, matterCode: '310000-RS-RC-011', training: record.training, kept: record, ...catchUp });
           }
           tx.oncomplete = () => {
             open.result.close();
@@ -396,9 +396,9 @@ async function main(): Promise<void> {
             const all = open.result.transaction('cases').objectStore('cases').getAll();
             all.onsuccess = () => {
               let exempt = 0;
-              for (const row of all.result as { record: { training: boolean; materials: { record: { outcome: string } }[] } }[]) {
-                if (row.record.training) continue;
-                for (const m of row.record.materials) if (m.record.outcome === 'exempt') exempt++;
+              for (const row of all.result as { kept: { training: boolean; materials: { record: { outcome: string } }[] } }[]) {
+                if (row.kept.training) continue;
+                for (const m of row.kept.materials) if (m.record.outcome === 'exempt') exempt++;
               }
               const ms = performance.now() - started;
               open.result.close();

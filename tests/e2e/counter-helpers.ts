@@ -293,7 +293,7 @@ export async function takePaper(page: Page, materialId: string, reasonLabel: str
 export const PNG_PAGE: Buffer = await QRCode.toBuffer('纸质材料扫描件 / scanned page', { type: 'png', width: 320, margin: 4 });
 
 /** Reads the workstation's case rows straight from IndexedDB in the page. */
-export function storedCase(page: Page, caseNo: string): Promise<{ status: string; record: unknown } | null> {
+export function storedCase(page: Page, caseNo: string): Promise<{ status: string; kept?: unknown } | null> {
   return page.evaluate(
     (key) =>
       new Promise((resolve, reject) => {

@@ -110,13 +110,13 @@ test('offline with a 亮证码: 证照库暂时无法连接 preselected and said
   await expect(page.getByTestId('outbox-badge')).toHaveAttribute('data-count', '2');
 
   // The case knows the library was unreachable for both materials, whatever reason was chosen.
-  const kept = (await storedCase(page, caseNo)) as { record: { noGrant?: unknown; materials: { materialId: string; libraryUnreachable?: boolean; record: { paperReason: string } }[] }; catchUpHolder?: { name: string } };
-  expect(kept.record.noGrant).toEqual({ cause: 'library_unreachable', holderFrom: 'token' });
-  expect(kept.record.materials.map((m) => [m.materialId, m.record.paperReason, m.libraryUnreachable])).toEqual([
+  const stored = (await storedCase(page, caseNo)) as { kept: { noGrant?: unknown; materials: { materialId: string; libraryUnreachable?: boolean; record: { paperReason: string } }[] }; catchUpHolder?: { name: string } };
+  expect(stored.kept.noGrant).toEqual({ cause: 'library_unreachable', holderFrom: 'token' });
+  expect(stored.kept.materials.map((m) => [m.materialId, m.record.paperReason, m.libraryUnreachable])).toEqual([
     ['M01', 'library_unreachable', true],
     ['M02', 'no_phone', true],
   ]);
-  expect(kept.catchUpHolder?.name).toBe(holder.name);
+  expect(stored.catchUpHolder?.name).toBe(holder.name);
 
   // Back online: the catch-up asks about both, and finds the licence the 无手机 paper stood for.
   await setFaults(workstation, { down: false });

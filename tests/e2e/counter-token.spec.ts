@@ -71,7 +71,7 @@ test('a full transaction by barcode gun: every material exempt, receipt, usage r
   expect(file.body.error?.code).toBe('NOT_FOUND');
   const stored = await storedCase(page, caseNo);
   expect(stored?.status).toBe('completed');
-  const kept = JSON.stringify(stored?.record);
+  const kept = JSON.stringify(stored?.kept);
   expect(kept).toContain(receiptLicences.M04);
   expect(kept).not.toContain(holder.name);
   await page.screenshot({ path: 'test-results/counter-receipt.png', fullPage: true });

@@ -9,9 +9,11 @@ type SeedRows = ReturnType<typeof objectionRows>[];
  * benchmark queue hundreds of items without filing each through the form.
  */
 export async function writeObjectionRows(page: Page, rows: SeedRows): Promise<void> {
+  // As JSON text: Playwright's typing of an argument recurses without end into the face values' JSON type.
   await page.evaluate(
-    (all) =>
+    (text) =>
       new Promise<void>((resolve, reject) => {
+        const all = JSON.parse(text) as Array<{ objection: unknown; outbox: unknown }>;
         const open = indexedDB.open('e-licence-workstation');
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
@@ -28,6 +30,6 @@ export async function writeObjectionRows(page: Page, rows: SeedRows): Promise<vo
           tx.onerror = () => reject(tx.error);
         };
       }),
-    rows,
+    JSON.stringify(rows),
   );
 }

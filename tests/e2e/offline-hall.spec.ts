@@ -50,9 +50,9 @@ test('library down: offline sign-in, a case on paper, three objections; back up:
   await page.keyboard.press('Alt+KeyC');
   await expect(page.getByTestId('usage-record-state')).toHaveAttribute('data-state', 'queued');
   // The purged case keeps the holder's name apart, for the catch-up's duty grant alone.
-  const kept = (await storedCase(page, caseNo)) as { record: unknown; catchUpHolder?: { name: string } };
-  expect(kept.catchUpHolder?.name).toBe(holder.name);
-  expect(JSON.stringify(kept.record)).not.toContain(holder.name);
+  const stored = (await storedCase(page, caseNo)) as { kept: unknown; catchUpHolder?: { name: string } };
+  expect(stored.catchUpHolder?.name).toBe(holder.name);
+  expect(JSON.stringify(stored.kept)).not.toContain(holder.name);
 
   await page.getByRole('menuitem', { name: '异议核查' }).click();
   await expect(page.getByTestId('objections-page')).toBeVisible();

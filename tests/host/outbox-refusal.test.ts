@@ -4,16 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startHttpHost, type HttpHost } from '../../electron/host/http-server';
-import { createAuditLog } from '../../renderer/audit/audit-log';
+import { createServices } from '../../renderer/app/root';
 import { WorkstationDb } from '../../renderer/db/db';
-import { createObjectionService } from '../../renderer/features/objections/objections';
-import { createUsageRecordService } from '../../renderer/features/outbox/usage-records';
 import { createHostClient, httpTransport } from '../../renderer/host/client';
-import { createOutbox, enqueue, type Outbox } from '../../renderer/outbox/outbox';
+import { enqueue } from '../../renderer/outbox/outbox';
 import { startHostRig, type HostRig } from './helpers';
 
 // The renderer's own delivery path, end to end but for the browser: its outbox, its objection
-// and usage-record senders and its HTTP transport, against the real browser-mode host and the
+// and usage-record senders as the composition root wires them, and its HTTP transport, against the real browser-mode host and the
 // real sandbox behind it. Only fetch is adapted: a page's fetch resolves `/host/...` against
 // its origin and sends that Origin; Node's does neither.
 const SECRET = 'outbox-refusal-secret-0123';
@@ -51,18 +49,8 @@ function renderer() {
   );
   const client = createHostClient(transport);
   const db = new WorkstationDb(`outbox-refusal-${Math.random()}`);
-  const audit = createAuditLog(db);
   const actor = () => ({ operator: 'OP-PD-0101', role: 'clerk', workstation: 'WS-TEST-01' });
-  let outbox: Outbox | null = null;
-  const objections = createObjectionService({ db, client, audit, actor, outbox: () => outbox! });
-  const usageRecords = createUsageRecordService({ db, client, audit, actor, outbox: () => outbox! });
-  outbox = createOutbox({
-    db,
-    senders: { usage_record: (row) => usageRecords.send(row) },
-    batchSenders: { objection: { send: (rows) => objections.sendMany(rows), maxItems: 10 } },
-    recordTables: ['objections'],
-    random: () => 0,
-  });
+  const { objections, outbox } = createServices({ db, host: client, actor, signedInActor: async () => actor(), outbox: { random: () => 0 } });
   return { client, db, objections, outbox };
 }
 
@@ -79,9 +67,10 @@ describe('an outbox item the host refuses as nested too deep', () => {
     const deep = JSON.parse(`${'['.repeat(200)}${']'.repeat(200)}`) as unknown;
     const deepId = await objections.file(draft(deep));
     const record = {
-      caseNo: 'WSTEST01-20261127-0001', matterCode: 'SH-JD-RZ-104', grantId: null, holder: { idType: '111', idNumber: '11010519491231002X', name: deep },
+      // The name is the hostile value a string field cannot hold: what the host must refuse.
+      caseNo: 'WSTEST01-20261127-0001', matterCode: 'SH-JD-RZ-104', grantId: null, holder: { idType: '111' as const, idNumber: '11010519491231002X', name: deep as string },
       operatorId: 'OP-PD-0101', workstationId: 'WS-TEST-01', completedAt: '2026-11-27T02:00:00Z', training: true,
-      materials: [{ materialId: 'M01', outcome: 'paper', licenceId: null, paperReason: 'elderly' }],
+      materials: [{ materialId: 'M01', outcome: 'paper' as const, licenceId: null, paperReason: 'elderly' as const }],
     };
     await enqueue(db, { key: 'usage-deep-0001', kind: 'usage_record', payload: record, createdAt: '2026-11-27T02:00:01Z' });
 

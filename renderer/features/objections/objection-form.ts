@@ -1,7 +1,5 @@
 import { licenceIdCheckOk, parseLicenceId } from '../../../shared/ids';
 import type { CatalogResponse, FaceField, LicenceType } from '../../../shared/library-api';
-import { workstationDb } from '../../db/db';
-import { loadReference } from '../../reference/reference-cache';
 import { base64Size, type EvidenceDraft } from './objections';
 
 /** The library's limits on evidence (docs/library-api.md §10). */
@@ -50,20 +48,6 @@ export function faceFieldOptions(type: LicenceType | null): Pick<FaceField, 'key
 /** A face field's Chinese label for a licence, from the catalog; the key itself when unknown. */
 export function faceFieldLabel(catalog: CatalogResponse | null, licenceId: string, key: string): string {
   return licenceFromCatalog(catalog, licenceId).type?.faceFields.find((field) => field.key === key)?.label ?? key;
-}
-
-/**
- * The issuance catalog for the objection forms: the workstation's cached copy (it works with the
- * library down), else asked of the library once; null when neither is to be had.
- */
-export async function cachedCatalog(): Promise<CatalogResponse | null> {
-  try {
-    const cached = await workstationDb().referenceCache.get('catalog');
-    if (cached) return cached.body as CatalogResponse;
-    return (await loadReference('catalog')).body;
-  } catch {
-    return null;
-  }
 }
 
 /** Whether one more evidence item fits the library's limits; the reason when it does not. */

@@ -1,7 +1,7 @@
 import { ElMessage } from 'element-plus';
+import { useObjectionsStore } from '../../stores/objections';
 import { useWorkstationStore } from '../../stores/workstation';
 import type { t as translate } from '../../i18n';
-import { objectionService } from './objection-service';
 
 type Translate = typeof translate;
 
@@ -11,7 +11,7 @@ type Translate = typeof translate;
  * words (issue 10 item 11: "saved, will be sent when online" was shown for all of them).
  */
 export async function announceDelivery(id: string, t: Translate, resent = false): Promise<void> {
-  const outcome = await objectionService().delivery(id);
+  const outcome = await useObjectionsStore().delivery(id);
   if (outcome.state === 'received') {
     ElMessage.success(t(resent ? 'objections.notice.resent.received' : 'objections.notice.received', { id }));
     return;

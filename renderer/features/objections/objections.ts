@@ -1,10 +1,10 @@
 import type { ObjectionDimension, ObjectionReceipt, ObjectionRequest, ObjectionResult, ObjectionStatus, Organisation } from '../../../shared/library-api';
 import { AppError, type HostClient } from '../../host/client';
 import { requireActor, type AuditActor, type AuditLog } from '../../audit/audit-log';
-import type { ObjectionRow, OutboxRow, WorkstationDb } from '../../db/db';
+import type { KeptObjectionRequest, ObjectionRecord, ObjectionRow, OutboxRow, UnsentOutboxRow, WorkstationDb } from '../../db/db';
 import type { ObjectionBatchResult } from '../../../shared/contract';
 import { RETRYABLE_DELIVERY_CODES } from '../../../shared/errors';
-import { DeliveryError, enqueue, type BatchDelivery, type Delivered, type DeliveryWrite, type Outbox } from '../../outbox/outbox';
+import { DeliveryError, enqueue, type BatchDelivery, type Delivered, type DeliveryWrite, type Outbox, type UnsentRowOf } from '../../outbox/outbox';
 import { deliveryErrorOf } from '../../outbox/workstation-outbox';
 
 /** What the list shows for an objection: its own life on the workstation, then the issuer's. */
@@ -27,16 +27,8 @@ export interface ObjectionDraft {
   evidence: EvidenceDraft[];
 }
 
-/** An objection row's record: the request (evidence names only once queued) and the issuer's side. */
-export interface ObjectionRecord {
-  request: Omit<ObjectionRequest, 'evidence'> & { evidence: Array<{ name: string; contentType: string; data?: string; size: number }> };
-  issuer: Organisation | null;
-  receivedAt: string | null;
-  result: ObjectionResult | null;
-}
-
 /** The shapes the app writes (the benchmark seeds rows exactly like these). */
-export function objectionRows(request: ObjectionRequest, createdAt: string): { objection: ObjectionRow; outbox: Omit<OutboxRow, 'id'> } {
+export function objectionRows(request: ObjectionRequest, createdAt: string): { objection: ObjectionRow; outbox: UnsentOutboxRow } {
   return {
     objection: objectionRow(request, 'queued', createdAt),
     outbox: { key: request.id, kind: 'objection', state: 'queued', createdAt, attempts: 0, lastError: null, payload: request },
@@ -51,7 +43,7 @@ export function objectionRows(request: ObjectionRequest, createdAt: string): { o
 function objectionRow(request: ObjectionRequest, state: 'queued' | 'draft', updatedAt: string): ObjectionRow {
   const evidence = request.evidence.map((e) => ({ name: e.name, contentType: e.contentType, ...(state === 'draft' ? { data: e.data } : {}), size: base64Size(e.data) }));
   const record: ObjectionRecord = { request: { ...request, evidence }, issuer: null, receivedAt: null, result: null };
-  return { id: request.id, state, licenceId: request.licenceId, filedAt: request.filedAt, updatedAt, record: record as unknown as Record<string, unknown> };
+  return { id: request.id, state, licenceId: request.licenceId, filedAt: request.filedAt, updatedAt, record };
 }
 
 /** Decoded size of base64 text. */
@@ -64,7 +56,45 @@ export function base64Size(data: string): number {
 export function displayState(row: Pick<ObjectionRow, 'state'>, outboxRow: Pick<OutboxRow, 'state'> | undefined): ObjectionDisplayState {
   if (row.state === 'draft') return 'draft';
   if (outboxRow && outboxRow.state !== 'delivered') return outboxRow.state;
-  return row.state as ObjectionDisplayState;
+  return row.state;
+}
+
+/** An objection as the list shows it: what was contested, and how its delivery and the issuer's answer stand. */
+export interface ListedObjection {
+  id: string;
+  licenceId: string;
+  dimension: ObjectionDimension;
+  fieldKeys: string[];
+  state: ObjectionDisplayState;
+  filedAt: string;
+  lastError: string | null;
+  issuer: Organisation | null;
+  result: ObjectionResult | null;
+}
+
+/** A page of the objections, newest filed first, with how many there are; one read of the outbox for their delivery. */
+export async function objectionPage(db: WorkstationDb, offset: number, limit: number): Promise<{ count: number; list: ListedObjection[] }> {
+  const [count, objections] = await Promise.all([db.objections.count(), db.objections.orderBy('filedAt').reverse().offset(offset).limit(limit).toArray()]);
+  const queued = await db.outbox.where('key').anyOf(objections.map((o) => o.id)).toArray();
+  const byKey = new Map(queued.map((row) => [row.key, row]));
+  return {
+    count,
+    list: objections.map((row): ListedObjection => {
+      const record = row.record;
+      const outboxRow = byKey.get(row.id);
+      return {
+        id: row.id,
+        licenceId: row.licenceId,
+        dimension: record.request.dimension,
+        fieldKeys: record.request.fields.map((f) => f.key),
+        state: displayState(row, outboxRow),
+        filedAt: row.filedAt,
+        lastError: outboxRow?.lastError ?? null,
+        issuer: record.issuer,
+        result: record.result,
+      };
+    }),
+  };
 }
 
 /**
@@ -185,8 +215,8 @@ export function createObjectionService(deps: ObjectionDeps) {
     if (!row) return null;
     const queued = await db.outbox.where('key').equals(id).first();
     // A delivered row keeps only the objection's id (its payload is purged): the form comes from the objection's own record then.
-    const pending = queued && queued.state !== 'delivered' ? (queued.payload as ObjectionRequest) : undefined;
-    const source = pending ?? ((row.record as unknown as ObjectionRecord).request as ObjectionRequest);
+    const pending = queued?.kind === 'objection' && queued.state !== 'delivered' ? queued.payload : undefined;
+    const source: ObjectionRequest | KeptObjectionRequest = pending ?? row.record.request;
     return {
       licenceId: source.licenceId,
       dimension: source.dimension,
@@ -205,8 +235,8 @@ export function createObjectionService(deps: ObjectionDeps) {
   async function resend(id: string, draft: ObjectionDraft): Promise<void> {
     const actor = actorOrFail();
     const queued = await db.outbox.where('key').equals(id).first();
-    if (!queued || queued.state !== 'needs_attention') throw new AppError('CONFLICT', 'objectionNotNeedingAttention');
-    const previous = queued.payload as ObjectionRequest;
+    if (queued?.kind !== 'objection' || queued.state !== 'needs_attention') throw new AppError('CONFLICT', 'objectionNotNeedingAttention');
+    const previous = queued.payload;
     const request = { ...requestOf(id, draft, actor, previous.filedAt), filedBy: previous.filedBy };
     const rows = objectionRows(request, queued.createdAt);
     await db.transaction('rw', db.objections, db.outbox, async () => {
@@ -230,8 +260,8 @@ export function createObjectionService(deps: ObjectionDeps) {
    * says "received" exactly when the outbox says delivered; the receipt is also the answer the
    * delivered outbox row keeps.
    */
-  async function send(row: OutboxRow): Promise<Delivered> {
-    const objection = row.payload as ObjectionRequest;
+  async function send(row: UnsentRowOf<'objection'>): Promise<Delivered> {
+    const objection = row.payload;
     let receipt: ObjectionReceipt;
     try {
       receipt = await client.call('objection.submit', { objection });
@@ -242,8 +272,8 @@ export function createObjectionService(deps: ObjectionDeps) {
   }
 
   /** The outbox's batch sender for objections: several in one host call, each answered as `send` would. */
-  async function sendMany(rows: OutboxRow[]): Promise<BatchDelivery[]> {
-    const objections = rows.map((row) => row.payload as ObjectionRequest);
+  async function sendMany(rows: UnsentRowOf<'objection'>[]): Promise<BatchDelivery[]> {
+    const objections = rows.map((row) => row.payload);
     let results: ObjectionBatchResult[];
     try {
       ({ results } = await client.call('objections.submitMany', { objections }));
@@ -264,12 +294,11 @@ export function createObjectionService(deps: ObjectionDeps) {
         .where('id')
         .equals(id)
         .modify((stored) => {
-          const record = stored.record as unknown as ObjectionRecord;
           if (stored.state === 'queued') {
             stored.state = receipt.status;
             stored.updatedAt = receipt.receivedAt;
           }
-          stored.record = { ...record, issuer: receipt.issuer, receivedAt: receipt.receivedAt } as unknown as Record<string, unknown>;
+          stored.record = { ...stored.record, issuer: receipt.issuer, receivedAt: receipt.receivedAt };
         });
     };
   }
@@ -279,7 +308,7 @@ export function createObjectionService(deps: ObjectionDeps) {
    * and one write per hundred, so that polling does not hold up a drain) and audits each answer.
    */
   async function poll(): Promise<number> {
-    const open = (await db.objections.where('state').anyOf(OPEN_STATUSES as string[]).primaryKeys()) as string[];
+    const open = await db.objections.where('state').anyOf(OPEN_STATUSES).primaryKeys();
     let changed = 0;
     for (let i = 0; i < open.length; i += POLL_CHUNK) {
       const ids = open.slice(i, i + POLL_CHUNK);
@@ -290,8 +319,7 @@ export function createObjectionService(deps: ObjectionDeps) {
       for (const answer of objections) {
         const row = stored.get(answer.id);
         if (!row || (row.state === answer.status && row.updatedAt === answer.updatedAt)) continue;
-        const record = row.record as unknown as ObjectionRecord;
-        updates.push({ ...row, state: answer.status, updatedAt: answer.updatedAt, record: { ...record, issuer: answer.issuer, result: answer.result } as unknown as Record<string, unknown> });
+        updates.push({ ...row, state: answer.status, updatedAt: answer.updatedAt, record: { ...row.record, issuer: answer.issuer, result: answer.result } });
         if (answer.result) decided.push(answer);
       }
       if (updates.length > 0) await db.objections.bulkPut(updates);

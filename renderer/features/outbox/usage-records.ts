@@ -1,9 +1,9 @@
 import type { UsageRecordRequest } from '../../../shared/library-api';
 import { applyUsageRecordEdit, type EditMatter, type UsageRecordEdit, type UsageRecordEditProblem } from '../../../shared/usage-record-edit';
 import { requireActor, type AuditActor, type AuditLog } from '../../audit/audit-log';
-import type { OutboxRow, WorkstationDb } from '../../db/db';
+import type { OutboxRow, UnsentOutboxRow, UnsentOutboxState, WorkstationDb } from '../../db/db';
 import { AppError, type HostClient } from '../../host/client';
-import type { Delivered, Outbox, OutboxState } from '../../outbox/outbox';
+import type { Delivered, Outbox, UnsentRowOf } from '../../outbox/outbox';
 import { deliveryErrorOf } from '../../outbox/workstation-outbox';
 
 /** An unsent outbox row as the 待发送 list shows it: what it is, and how its delivery goes. */
@@ -11,7 +11,7 @@ export interface UnsentItem {
   id: number;
   key: string;
   kind: OutboxRow['kind'];
-  state: OutboxState;
+  state: UnsentOutboxState;
   createdAt: string;
   attempts: number;
   /** The library's (or the host's) sentence of the last failure. */
@@ -25,7 +25,7 @@ export interface UnsentItem {
 }
 
 // What needs a person first, then what is on its way, then what waits; oldest first in each.
-const LIST_ORDER: readonly OutboxState[] = ['needs_attention', 'sending', 'queued'];
+const LIST_ORDER: readonly UnsentOutboxState[] = ['needs_attention', 'sending', 'queued'];
 
 /** One page of the unsent list, with the count of each state. */
 export interface UnsentPage {
@@ -34,24 +34,17 @@ export interface UnsentPage {
   items: UnsentItem[];
 }
 
+// The rows of the unsent states' index ranges: stored (an id) and not delivered.
+function isListed(row: OutboxRow): row is UnsentOutboxRow & { id: number } {
+  return row.state !== 'delivered' && row.id !== undefined;
+}
+
 /** What the list shows of a row (the payload stays in Dexie; objections' evidence is large). */
-export function unsentItemOf(row: OutboxRow & { id: number }): UnsentItem {
-  const payload = (row.payload ?? {}) as Record<string, unknown>;
-  const text = (value: unknown) => (typeof value === 'string' ? value : null);
-  const isRecord = row.kind === 'usage_record';
-  return {
-    id: row.id,
-    key: row.key,
-    kind: row.kind,
-    state: row.state,
-    createdAt: row.createdAt,
-    attempts: row.attempts,
-    lastError: row.lastError,
-    caseNo: isRecord ? text(payload.caseNo) : null,
-    matterCode: isRecord ? text(payload.matterCode) : null,
-    objectionId: isRecord ? null : text(payload.id),
-    licenceId: isRecord ? null : text(payload.licenceId),
-  };
+export function unsentItemOf(row: UnsentOutboxRow & { id: number }): UnsentItem {
+  const common = { id: row.id, key: row.key, kind: row.kind, state: row.state, createdAt: row.createdAt, attempts: row.attempts, lastError: row.lastError };
+  return row.kind === 'usage_record'
+    ? { ...common, caseNo: row.payload.caseNo, matterCode: row.payload.matterCode, objectionId: null, licenceId: null }
+    : { ...common, caseNo: null, matterCode: null, objectionId: row.payload.id, licenceId: row.payload.licenceId };
 }
 
 /**
@@ -60,7 +53,7 @@ export function unsentItemOf(row: OutboxRow & { id: number }): UnsentItem {
  * the `[state+createdAt]` index, so a page stays cheap while a thousand items drain.
  */
 export async function unsentPage(db: WorkstationDb, offset: number, limit: number): Promise<UnsentPage> {
-  const range = (state: OutboxState) => db.outbox.where('[state+createdAt]').between([state, ''], [state, '\uffff']);
+  const range = (state: UnsentOutboxState) => db.outbox.where('[state+createdAt]').between([state, ''], [state, '\uffff']);
   const sizes = await Promise.all(LIST_ORDER.map((state) => range(state).count()));
   const items: UnsentItem[] = [];
   let skip = offset;
@@ -71,8 +64,8 @@ export async function unsentPage(db: WorkstationDb, offset: number, limit: numbe
       skip -= sizes[i]!;
       continue;
     }
-    const rows = (await range(state).offset(skip).limit(want).toArray()) as (OutboxRow & { id: number })[];
-    items.push(...rows.map(unsentItemOf));
+    const rows = await range(state).offset(skip).limit(want).toArray();
+    items.push(...rows.filter(isListed).map(unsentItemOf));
     skip = 0;
   }
   const [needsAttention, sending, queued] = sizes as [number, number, number];
@@ -106,15 +99,15 @@ export function createUsageRecordService(deps: UsageRecordDeps) {
 
   const actorOrFail = (): AuditActor => requireActor(deps.actor);
 
-  async function attentionRow(id: number): Promise<OutboxRow & { id: number }> {
+  async function attentionRow(id: number): Promise<UnsentRowOf<'usage_record'> & { id: number }> {
     const row = await db.outbox.get(id);
-    if (!row || row.kind !== 'usage_record' || row.state !== 'needs_attention') throw new AppError('CONFLICT', 'usageRecordNotNeedingAttention');
-    return row as OutboxRow & { id: number };
+    if (row?.kind !== 'usage_record' || row.state !== 'needs_attention' || row.id === undefined) throw new AppError('CONFLICT', 'usageRecordNotNeedingAttention');
+    return { ...row, id: row.id };
   }
 
   /** The outbox's sender for usage records: the record with its idempotency key; the delivery audited; the library's id kept on the row. */
-  async function send(row: OutboxRow): Promise<Delivered> {
-    const record = row.payload as UsageRecordRequest;
+  async function send(row: UnsentRowOf<'usage_record'>): Promise<Delivered> {
+    const record = row.payload;
     let id: string;
     try {
       ({ id } = await client.call('usage.submit', { record, idempotencyKey: row.key }));
@@ -128,7 +121,7 @@ export function createUsageRecordService(deps: UsageRecordDeps) {
 
   /** The record of a row that needs attention, for the edit form. */
   async function recordOf(id: number): Promise<UsageRecordRequest> {
-    return (await attentionRow(id)).payload as UsageRecordRequest;
+    return (await attentionRow(id)).payload;
   }
 
   /**
@@ -141,7 +134,7 @@ export function createUsageRecordService(deps: UsageRecordDeps) {
   async function resend(id: number, edit: UsageRecordEdit, matters?: readonly EditMatter[]): Promise<ResendResult> {
     const actor = actorOrFail();
     const row = await attentionRow(id);
-    const result = applyUsageRecordEdit(row.payload as UsageRecordRequest, edit, matters);
+    const result = applyUsageRecordEdit(row.payload, edit, matters);
     if (!result.ok) return result;
     await db.transaction('rw', db.outbox, async () => {
       const current = await db.outbox.get(id);
@@ -162,7 +155,7 @@ export function createUsageRecordService(deps: UsageRecordDeps) {
   async function retryAsIs(id: number): Promise<void> {
     const actor = actorOrFail();
     const row = await attentionRow(id);
-    await audit.append(actor, { kind: 'usage_record', case: (row.payload as UsageRecordRequest).caseNo, details: { state: 'resent', key: row.key, refusal: row.lastError } });
+    await audit.append(actor, { kind: 'usage_record', case: row.payload.caseNo, details: { state: 'resent', key: row.key, refusal: row.lastError } });
     await deps.outbox().retry(id);
   }
 

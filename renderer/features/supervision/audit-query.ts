@@ -1,4 +1,4 @@
-import type { Collection, Table } from 'dexie';
+import type { Collection } from 'dexie';
 import type { AuditEvent, AuditEventKind } from '../../../shared/audit-chain';
 import { periodBounds, type DayPeriod } from '../../../shared/dashboard-stats';
 import type { AuditEventRow, WorkstationDb } from '../../db/db';
@@ -74,18 +74,14 @@ function newestFirst(a: AuditEvent, b: AuditEvent): number {
   return a.at < b.at ? 1 : a.at > b.at ? -1 : b.seq - a.seq;
 }
 
-function table(db: WorkstationDb): Table<AuditEventRow, number> {
-  return db.auditEvents as unknown as Table<AuditEventRow, number>;
-}
-
 function collection(db: WorkstationDb, filter: AuditFilter, range: IndexRange, before: AuditCursor | null): Collection<AuditEventRow, number> {
   const { index, prefix, residual } = range;
   const bounds = filter.period ? periodBounds(filter.period) : null;
   const lower = [...prefix, bounds ? bounds.fromIso : LO, LO];
   // A cursor comes from a row of this same range, so it is always inside it.
   const upper = before ? [...prefix, before.at, before.seq] : [...prefix, bounds ? bounds.toIso : HI, LO];
-  let rows = table(db).where(index).between(lower, upper, true, false).reverse();
-  if (residual) rows = rows.filter((row) => residual(row as AuditEvent));
+  let rows = db.auditEvents.where(index).between(lower, upper, true, false).reverse();
+  if (residual) rows = rows.filter(residual);
   return rows;
 }
 
@@ -114,7 +110,7 @@ async function newestInOneRead(db: WorkstationDb, filter: AuditFilter, range: In
 
 /** The newest `count` events of one range before the cursor. */
 async function newestOf(db: WorkstationDb, filter: AuditFilter, range: IndexRange, before: AuditCursor | null, count: number): Promise<AuditEvent[]> {
-  return (await newestInOneRead(db, filter, range, before, count)) ?? ((await collection(db, filter, range, before).limit(count).toArray()) as AuditEvent[]);
+  return (await newestInOneRead(db, filter, range, before, count)) ?? (await collection(db, filter, range, before).limit(count).toArray());
 }
 
 /** A page of the trail matching the filter, newest first, starting before the cursor. */
@@ -143,7 +139,10 @@ export interface AuditCount {
  * and a count of 100,000 entries would hold up the page reads behind it.
  */
 export async function auditCount(db: WorkstationDb, filter: AuditFilter, cap = 1000): Promise<AuditCount> {
-  if (isUnfiltered(filter)) return { n: ((await table(db).orderBy('seq').lastKey()) as number | undefined) ?? 0, more: false };
+  if (isUnfiltered(filter)) {
+    const last = await db.auditEvents.orderBy('seq').lastKey();
+    return { n: typeof last === 'number' ? last : 0, more: false };
+  }
   let n = 0;
   // The ranges never overlap (an event has one operator), so their counts add up.
   for (const range of rangesFor(filter)) {
@@ -159,8 +158,8 @@ function isUnfiltered(filter: AuditFilter): boolean {
 
 /** Every event matching the filter, oldest first (seq order), for an export. */
 export async function auditEventsForExport(db: WorkstationDb, filter: AuditFilter): Promise<AuditEvent[]> {
-  if (isUnfiltered(filter)) return (await table(db).orderBy('seq').toArray()) as AuditEvent[];
+  if (isUnfiltered(filter)) return db.auditEvents.orderBy('seq').toArray();
   const rows: AuditEvent[] = [];
-  for (const range of rangesFor(filter)) rows.push(...((await collection(db, filter, range, null).toArray()) as AuditEvent[]));
+  for (const range of rangesFor(filter)) rows.push(...(await collection(db, filter, range, null).toArray()));
   return rows.sort((a, b) => a.seq - b.seq);
 }

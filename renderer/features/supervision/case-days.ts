@@ -1,6 +1,7 @@
 import type { PurgedCase } from '../../../shared/counter-case';
 import {
   addToTally,
+  CASE_TALLY_VERSION,
   emptyTally,
   mergeTallies,
   inScope,
@@ -12,7 +13,7 @@ import {
   type DayPeriod,
   type ObjectionTally,
 } from '../../../shared/dashboard-stats';
-import type { CaseDayRow, CaseRow, WorkstationDb } from '../../db/db';
+import type { CaseDayRow, CompletedCaseRow, WorkstationDb } from '../../db/db';
 
 
 // Completed cases have a completion time; open and cancelled ones have none and so are not in
@@ -24,26 +25,28 @@ function completedBetween(db: WorkstationDb, fromIso: string, toIso: string) {
 const MONTH_MS = 31 * 24 * 3600 * 1000;
 
 /** Cases with completedAt in [fromIso, toIso), read a month at a time (each one bounded read). */
-async function forEachCompleted(db: WorkstationDb, fromIso: string, toIso: string, visit: (row: CaseRow) => void): Promise<void> {
+async function forEachCompleted(db: WorkstationDb, fromIso: string, toIso: string, visit: (row: CompletedCaseRow) => void): Promise<void> {
   const [first, last] = await Promise.all([completedBetween(db, fromIso, toIso).first(), completedBetween(db, fromIso, toIso).last()]);
-  if (!first || !last) return;
+  if (first?.status !== 'completed' || last?.status !== 'completed') return;
   // A second past the last one: times without milliseconds sort after their own '.000Z' form.
-  const end = Math.min(Date.parse(toIso), Date.parse(last.completedAt!) + 1000);
-  for (let start = Date.parse(first.completedAt!); start < end; start += MONTH_MS) {
+  const end = Math.min(Date.parse(toIso), Date.parse(last.completedAt) + 1000);
+  for (let start = Date.parse(first.completedAt); start < end; start += MONTH_MS) {
     const rows = await completedBetween(db, new Date(start).toISOString(), new Date(Math.min(start + MONTH_MS, end)).toISOString()).toArray();
-    for (const row of rows) visit(row);
+    for (const row of rows) if (row.status === 'completed') visit(row);
   }
 }
 
 async function rebuildDays(db: WorkstationDb, fromIso: string, toIso: string): Promise<void> {
   const days = new Map<string, CaseDayRow>();
   await forEachCompleted(db, fromIso, toIso, (row) => {
-    const day = shanghaiDayOf(row.completedAt!);
+    const day = shanghaiDayOf(row.completedAt);
     let entry = days.get(day);
-    if (!entry) days.set(day, (entry = { day, sourceCount: 0, lastCompletedAt: row.completedAt!, tally: emptyTally(), trainingTally: emptyTally() }));
+    if (!entry) {
+      entry = { day, definition: CASE_TALLY_VERSION, sourceCount: 0, lastCompletedAt: row.completedAt, tally: emptyTally(), trainingTally: emptyTally() };
+      days.set(day, entry);
+    }
     entry.sourceCount++;
-    if (row.completedAt! > entry.lastCompletedAt) entry.lastCompletedAt = row.completedAt!;
-    if (row.status !== 'completed') return;
+    if (row.completedAt > entry.lastCompletedAt) entry.lastCompletedAt = row.completedAt;
     const record = caseOf(row);
     addToTally(entry.tally, record, 'production');
     addToTally(entry.trainingTally, record, 'training');
@@ -57,19 +60,25 @@ async function rebuildDays(db: WorkstationDb, fromIso: string, toIso: string): P
 }
 
 /** A case's kept record, a training case known by its row's flag or its record's (either will do). */
-function caseOf(row: CaseRow): PurgedCase {
-  const record = row.record as unknown as PurgedCase;
+function caseOf(row: CompletedCaseRow): PurgedCase {
+  const record = row.kept;
   return row.training && !record.training ? { ...record, training: true } : record;
 }
 
 const START = '1970-01-01T00:00:00.000Z';
 const END = '9999-12-31T00:00:00.000Z';
 
+/** Whether a stored day tally was built by the tally's current definition (shared/dashboard-stats). */
+function current(row: CaseDayRow): boolean {
+  return row.definition === CASE_TALLY_VERSION;
+}
+
 /**
  * Brings the day tallies up to date with the cases completed since the last one tallied. Cases
  * are completed now, so the last tallied day and the days after it are all that can have
  * changed in normal work: two small reads when nothing did. A case changed or removed in the
- * past is found by {@link checkCaseDays}.
+ * past is found by {@link checkCaseDays}; a day tallied by an older definition of the tally is
+ * rebuilt when it is read ({@link periodTally}).
  */
 export async function syncCaseDays(db: WorkstationDb): Promise<void> {
   const last = await db.caseDays.orderBy('day').last();
@@ -82,13 +91,29 @@ export async function syncCaseDays(db: WorkstationDb): Promise<void> {
 }
 
 /**
- * Checks every day tally against the cases (a count over the whole completedAt index, so it is
- * run after the dashboard is drawn) and rebuilds them all when they disagree, as after a case
- * was removed or the clock was set back. True when it rebuilt.
+ * Checks every day tally against the cases and rebuilds them all when one disagrees, as after a
+ * case was removed or the clock was set back. Run after the dashboard is drawn. Each day's
+ * count and latest completion are read from the completedAt index (two small reads a day,
+ * ~730 for two years) and compared with its tally's, so two changes that cancel out in the
+ * total (a case gone from one day, another added on a day already tallied) are found too; a
+ * tally of an older definition counts as disagreeing, and so do completed cases on a day with
+ * no tally. True when it rebuilt.
  */
 export async function checkCaseDays(db: WorkstationDb): Promise<boolean> {
-  const [completed, rows] = await Promise.all([completedBetween(db, START, END).count(), db.caseDays.toArray()]);
-  if (completed === rows.reduce((sum, row) => sum + row.sourceCount, 0)) return false;
+  const agrees = await db.transaction('r', db.cases, db.caseDays, async () => {
+    const rows = await db.caseDays.toArray();
+    const [completed, ...days] = await Promise.all([
+      completedBetween(db, START, END).count(),
+      ...rows.map(async (row) => {
+        const { fromIso, toIso } = periodBounds({ from: row.day, to: row.day });
+        const [count, last] = await Promise.all([completedBetween(db, fromIso, toIso).count(), completedBetween(db, fromIso, toIso).lastKey()]);
+        return { count, last };
+      }),
+    ]);
+    const tallied = rows.reduce((sum, row) => sum + row.sourceCount, 0);
+    return completed === tallied && rows.every((row, i) => current(row) && row.sourceCount === days[i]!.count && row.lastCompletedAt === days[i]!.last);
+  });
+  if (agrees) return false;
   await rebuildDays(db, START, END);
   return true;
 }
@@ -96,11 +121,19 @@ export async function checkCaseDays(db: WorkstationDb): Promise<boolean> {
 /**
  * The tally of a period's completed cases of a scope: by default the production ones (training
  * left out); `training` for a workstation in training, whose supervisor sees the training cases.
+ * A day of the period tallied by an older definition of the tally (a figure added since, say)
+ * is rebuilt from its cases first, so the new figure shows for past days as well.
  */
 export async function periodTally(db: WorkstationDb, period: DayPeriod, scope: CaseScope = 'production'): Promise<CaseTally> {
   await syncCaseDays(db);
-  const rows = await db.caseDays.where('day').between(period.from, period.to, true, true).toArray();
-  return mergeTallies(rows.map((row) => (scope === 'training' ? (row.trainingTally ?? emptyTally()) : row.tally)));
+  const days = () => db.caseDays.where('day').between(period.from, period.to, true, true).toArray();
+  let rows = await days();
+  if (!rows.every(current)) {
+    const { fromIso, toIso } = periodBounds(period);
+    await rebuildDays(db, fromIso, toIso);
+    rows = await days();
+  }
+  return mergeTallies(rows.map((row) => (scope === 'training' ? row.trainingTally : row.tally)));
 }
 
 /** A completed case as a drill-down lists it. */
@@ -124,10 +157,9 @@ export async function periodCases(
   const { fromIso, toIso } = periodBounds(period);
   const out: CaseListItem[] = [];
   await forEachCompleted(db, fromIso, toIso, (row) => {
-    if (row.status !== 'completed') return;
     const record = caseOf(row);
     if (!inScope(record, scope) || !test(record)) return;
-    out.push({ caseNo: row.caseNo, completedAt: row.completedAt!, matter: record.matter?.name ?? row.matterCode, record });
+    out.push({ caseNo: row.caseNo, completedAt: row.completedAt, matter: record.matter?.name ?? row.matterCode, record });
   });
   return out;
 }
@@ -137,9 +169,6 @@ export async function periodObjections(db: WorkstationDb, period: DayPeriod): Pr
   const { fromIso, toIso } = periodBounds(period);
   const rows = await db.objections.where('filedAt').between(fromIso, toIso, true, false).toArray();
   return tallyObjections(
-    rows.map((row) => {
-      const issuer = (row.record as { issuer?: { name?: unknown } }).issuer?.name;
-      return { id: row.id, state: row.state, issuer: typeof issuer === 'string' ? issuer : null };
-    }),
+    rows.map((row) => ({ id: row.id, state: row.state, issuer: row.record.issuer?.name ?? null })),
   );
 }

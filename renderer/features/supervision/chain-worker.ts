@@ -13,7 +13,10 @@ export type ChainWorkerMessage =
   | { type: 'done'; result: SegmentResult; hashing: ChainHashing }
   | { type: 'error'; message: string };
 
-const scope = self as unknown as { onmessage: ((event: MessageEvent<ChainWorkerRequest>) => void) | null; postMessage(message: ChainWorkerMessage): void };
+// This module runs as a dedicated worker: its global `self` is the worker's scope, not the
+// window the page's DOM types describe.
+declare const self: { onmessage: ((event: MessageEvent<ChainWorkerRequest>) => void) | null; postMessage(message: ChainWorkerMessage): void };
+const scope = self;
 
 // Each worker opens the database itself (raw IndexedDB at its current version; no Dexie to
 // load): reading and hashing then both run off the page's thread.

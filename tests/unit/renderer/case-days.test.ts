@@ -1,9 +1,10 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import type { PurgedCase } from '../../../shared/counter-case';
-import { tallyCases, type CaseTally } from '../../../shared/dashboard-stats';
+import { CASE_TALLY_VERSION, emptyTally, tallyCases, type CaseTally } from '../../../shared/dashboard-stats';
 import { WorkstationDb, type CaseRow } from '../../../renderer/db/db';
 import { checkCaseDays, periodCases, periodObjections, periodTally, syncCaseDays } from '../../../renderer/features/supervision/case-days';
+import { completedRow, objectionRow, openRow } from './rows';
 
 function purged(caseNo: string, completedAt: string, outcome: 'exempt' | 'paper', training = false, latency = 100): PurgedCase {
   return {
@@ -33,15 +34,7 @@ function purged(caseNo: string, completedAt: string, outcome: 'exempt' | 'paper'
 }
 
 function row(record: PurgedCase, status: CaseRow['status'] = 'completed'): CaseRow {
-  return {
-    caseNo: record.caseNo,
-    status,
-    openedAt: record.openedAt,
-    completedAt: status === 'completed' ? record.completedAt : null,
-    matterCode: record.matter.code,
-    training: record.training,
-    record: record as unknown as Record<string, unknown>,
-  };
+  return status === 'completed' ? completedRow(record) : openRow(record.caseNo, record.openedAt, status);
 }
 
 const sorted = (t: CaseTally) => ({ ...t, latencies: [...t.latencies].sort((a, b) => a - b) });
@@ -103,6 +96,72 @@ describe('day tallies', () => {
   });
 });
 
+describe('day tallies and the version of their definition', () => {
+  // What a tally of the definition before training cases were counted apart left stored: the
+  // days' counts and times right, the training figure not there (a figure added since).
+  async function olderTallies(db: WorkstationDb): Promise<void> {
+    await syncCaseDays(db);
+    const rows = await db.caseDays.toArray();
+    await db.caseDays.bulkPut(rows.map((day) => ({ ...day, definition: CASE_TALLY_VERSION - 1, trainingTally: emptyTally() })));
+  }
+
+  it('rebuilds a day tallied by an older definition when it is read: a figure added since shows for past days too', async () => {
+    const db = await seeded();
+    await olderTallies(db);
+    const period = { from: '2026-11-25', to: '2026-11-26' };
+    expect(sorted(await periodTally(db, period, 'training'))).toEqual(sorted(tallyCases([CASES[3]!], 'training')));
+    expect(sorted(await periodTally(db, period))).toEqual(sorted(tallyCases([CASES[0]!, CASES[1]!, CASES[2]!])));
+    // The days read now carry the current definition; a day not read yet is rebuilt when it is.
+    expect((await db.caseDays.toArray()).map((day) => [day.day, day.definition])).toEqual([
+      ['2026-11-25', CASE_TALLY_VERSION],
+      ['2026-11-26', CASE_TALLY_VERSION],
+      ['2026-12-27', CASE_TALLY_VERSION - 1],
+    ]);
+    db.close();
+  });
+
+  it('reads a day of the current definition as stored, without going back to the cases', async () => {
+    const db = await seeded();
+    await syncCaseDays(db);
+    const stored = await db.caseDays.get('2026-11-26');
+    await db.caseDays.put({ ...stored!, tally: { ...stored!.tally, cases: 99 } });
+    expect((await periodTally(db, { from: '2026-11-26', to: '2026-11-26' })).cases).toBe(99);
+    db.close();
+  });
+
+  it('the check after the dashboard is drawn rebuilds every day of an older definition', async () => {
+    const db = await seeded();
+    await olderTallies(db);
+    expect(await checkCaseDays(db)).toBe(true);
+    expect((await db.caseDays.toArray()).every((day) => day.definition === CASE_TALLY_VERSION)).toBe(true);
+    expect((await db.caseDays.get('2026-12-27'))?.trainingTally).toEqual(emptyTally());
+    expect(await checkCaseDays(db)).toBe(false);
+    db.close();
+  });
+
+  it('the check finds two changes that cancel out in the total: a case gone from one day, another on a day already tallied', async () => {
+    const db = await seeded();
+    await syncCaseDays(db);
+    await db.cases.delete('PD01-20261125-0001');
+    // Completed on 26 Nov, before the last tallied completion: the sync does not look at it.
+    await db.cases.add(row(purged('PD01-20261126-0005', '2026-11-26T02:30:00Z', 'paper')));
+    expect(await checkCaseDays(db)).toBe(true);
+    expect((await periodTally(db, { from: '2026-11-25', to: '2026-11-25' })).cases).toBe(0);
+    expect((await periodTally(db, { from: '2026-11-26', to: '2026-11-26' })).cases).toBe(3);
+    db.close();
+  });
+
+  it('the check finds a day whose latest completion moved, its count the same', async () => {
+    const db = await seeded();
+    await syncCaseDays(db);
+    await db.cases.delete('PD01-20261126-0002');
+    await db.cases.add(row(purged('PD01-20261126-0006', '2026-11-26T05:00:00Z', 'paper')));
+    expect(await checkCaseDays(db)).toBe(true);
+    expect((await periodTally(db, { from: '2026-11-26', to: '2026-11-26' })).materials).toEqual({ exempt: 0, paper: 2, missing: 0 });
+    db.close();
+  });
+});
+
 describe('periodCases', () => {
   it('lists the completed, non-training cases of the period that pass the test, oldest first', async () => {
     const db = await seeded();
@@ -120,9 +179,9 @@ describe('periodObjections', () => {
     const db = new WorkstationDb(`obj-${Math.random()}`);
     expect(await periodObjections(db, { from: '2026-11-26', to: '2026-11-26' })).toEqual({ total: 0, byState: [], byIssuer: [] });
     await db.objections.bulkAdd([
-      { id: 'o1', state: 'received', licenceId: 'L1', filedAt: '2026-11-26T02:00:00Z', updatedAt: '2026-11-26T02:00:00Z', record: { issuer: { name: '上海市公安局' } } },
-      { id: 'o2', state: 'corrected', licenceId: 'L2', filedAt: '2026-11-26T03:00:00Z', updatedAt: '2026-11-26T03:00:00Z', record: {} },
-      { id: 'o3', state: 'received', licenceId: 'L3', filedAt: '2026-11-20T03:00:00Z', updatedAt: '2026-11-20T03:00:00Z', record: {} },
+      { ...objectionRow('o1', { state: 'received', filedAt: '2026-11-26T02:00:00Z' }), record: { ...objectionRow('o1').record, issuer: { code: '11310000002421150A', name: '上海市公安局' } } },
+      objectionRow('o2', { state: 'corrected', filedAt: '2026-11-26T03:00:00Z' }),
+      objectionRow('o3', { state: 'received', filedAt: '2026-11-20T03:00:00Z' }),
     ]);
     const tally = await periodObjections(db, { from: '2026-11-26', to: '2026-11-26' });
     expect(tally.total).toBe(2);

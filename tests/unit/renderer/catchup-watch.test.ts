@@ -2,17 +2,28 @@ import 'fake-indexeddb/auto';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { WorkstationDb, type CaseRow } from '../../../renderer/db/db';
-import { watchFlaggedCases, type CatchUpCase, type CatchUpMark } from '../../../renderer/catchup/catchup';
+import { WorkstationDb, type CatchUpMark, type CompletedCaseRow } from '../../../renderer/db/db';
+import { watchFlaggedCases } from '../../../renderer/catchup/catchup';
+import { completedRow, keptCase } from './rows';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
 const mark = (state: CatchUpMark['state']): CatchUpMark => ({ state, checkedAt: new Date().toISOString(), reason: null, materials: [] });
 
-function completed(caseNo: string, catchUp?: CatchUpMark): CatchUpCase {
-  const row: CaseRow = { caseNo, status: 'completed', openedAt: new Date().toISOString(), completedAt: new Date().toISOString(), matterCode: 'M', training: false, record: {} };
+function completed(caseNo: string, catchUp?: CatchUpMark): CompletedCaseRow {
+  const row = completedRow(keptCase(caseNo, new Date().toISOString()));
   return catchUp ? { ...row, catchUp } : row;
+}
+
+/** Sets a completed case's catch-up mark, as the catch-up does. */
+async function setMark(db: WorkstationDb, caseNo: string, catchUp: CatchUpMark): Promise<void> {
+  await db.cases
+    .where('caseNo')
+    .equals(caseNo)
+    .modify((row) => {
+      if (row.status === 'completed') row.catchUp = catchUp;
+    });
 }
 
 /** Collects garbage until every WeakRef's target is gone or it is plainly kept; returns how many are kept. */
@@ -31,7 +42,7 @@ async function writeElsewhere(db: WorkstationDb, count: number): Promise<WeakRef
   for (let i = 0; i < count; i++) {
     const day = new Date(Date.UTC(2026, 0, 1) + i * 86_400_000);
     refs.push(new WeakRef(day));
-    await db.caseDays.put({ day: day as unknown as string, sourceCount: 1, lastCompletedAt: '', tally: {} as never, trainingTally: {} as never });
+    await db.caseDays.put({ day: day as unknown as string, definition: 1, sourceCount: 1, lastCompletedAt: '', tally: {} as never, trainingTally: {} as never });
   }
   return refs;
 }
@@ -44,11 +55,11 @@ describe("the catch-up banner's watch", () => {
     const seen: string[][] = [];
     const watch = watchFlaggedCases(db, (rows) => seen.push(rows.map((r) => r.caseNo)));
     await expect.poll(() => seen.at(-1)).toEqual(['C-1']);
-    await db.cases.update('C-3', { catchUp: mark('not_checkable') } as Partial<CatchUpCase>);
+    await setMark(db, 'C-3', mark('not_checkable'));
     await expect.poll(() => [...(seen.at(-1) ?? [])].sort()).toEqual(['C-1', 'C-3']);
     // Another connection to the database (as another tab has).
     const other = new WorkstationDb(name);
-    await other.cases.update('C-1', { catchUp: mark('acknowledged') } as Partial<CatchUpCase>);
+    await setMark(other, 'C-1', mark('acknowledged'));
     await expect.poll(() => seen.at(-1)).toEqual(['C-3']);
     watch.unsubscribe();
     other.close();

@@ -1,12 +1,13 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import type { HostCallName, HostInput, HostOutput } from '../../../shared/contract';
-import type { PurgedCase } from '../../../shared/counter-case';
+import type { PaperReason } from '../../../shared/library-api';
 import { createAuditLog } from '../../../renderer/audit/audit-log';
-import { createCatchUp, flaggedCases, type CatchUpCase } from '../../../renderer/catchup/catchup';
-import { WorkstationDb } from '../../../renderer/db/db';
+import { createCatchUp, flaggedCases } from '../../../renderer/catchup/catchup';
+import { WorkstationDb, type CompletedCaseRow } from '../../../renderer/db/db';
 import { hostFailure } from '../../../shared/errors';
 import { AppError, type HostClient } from '../../../renderer/host/client';
+import { completedCase, completedRow, keptCase as storedCase } from './rows';
 
 type Handler<N extends HostCallName> = (input: HostInput<N>) => Promise<HostOutput<N>> | HostOutput<N>;
 
@@ -24,18 +25,15 @@ function fakeHost(check: Handler<'catchup.check'>) {
 
 const LICENCE = '1.2.156.3005.2.11100000000013127D001.11310115MB0001201U.2019000001.001.T';
 
-function keptCase(caseNo: string, paperReason: string, completedAt = '2026-11-27T02:10:00Z', holderName: string | null = '董琳'): CatchUpCase {
-  const record = {
-    caseNo,
-    matter: { code: '310000-GA-SFZ-002', name: '居民身份证换领' },
-    holder: { idType: '111', idNumber: '310115199709281086' },
-    grant: null,
+function keptCase(caseNo: string, paperReason: PaperReason, completedAt = '2026-11-27T02:10:00Z', holderName: string | null = '董琳'): CompletedCaseRow {
+  const kept = storedCase(caseNo, completedAt, {
+    training: true,
     materials: [
       { materialId: 'M01', name: '身份证件', required: true, record: { materialId: 'M01', outcome: 'paper', licenceId: null, paperReason }, override: null, licences: [], paperScan: null },
       { materialId: 'M02', name: '户口簿', required: true, record: { materialId: 'M02', outcome: 'paper', licenceId: null, paperReason: 'elderly' }, override: null, licences: [], paperScan: null },
     ],
-  } as unknown as PurgedCase;
-  const row: CatchUpCase = { caseNo, status: 'completed', openedAt: completedAt, completedAt, matterCode: '310000-GA-SFZ-002', training: true, record: record as unknown as Record<string, unknown> };
+  });
+  const row = completedRow(kept);
   if (holderName !== null && paperReason === 'library_unreachable') row.catchUpHolder = { name: holderName, keepUntil: '2026-12-27T02:10:00.000Z' };
   return row;
 }
@@ -61,7 +59,7 @@ describe('the Art. 11 catch-up', () => {
     const events = await db.auditEvents.toArray();
     expect(events.map((e) => [e.kind, e.case, e.details])).toEqual([['catch_up_flag', 'WS-20261127-0001', { materials: [{ materialId: 'M01', licenceId: LICENCE }] }]]);
     // The name served the grant and leaves with the answer; the other case never needed one asked.
-    expect((await db.cases.get('WS-20261127-0001'))?.catchUpHolder).toBeUndefined();
+    expect((await completedCase(db, 'WS-20261127-0001')).catchUpHolder).toBeUndefined();
     db.close();
   });
 
@@ -74,7 +72,7 @@ describe('the Art. 11 catch-up', () => {
       const { db, catchUp } = setup(answer);
       await db.cases.add(keptCase(`WS-20261127-001${i}`, 'library_unreachable'));
       await catchUp.run();
-      const row = (await db.cases.get(`WS-20261127-001${i}`)) as CatchUpCase;
+      const row = await completedCase(db, `WS-20261127-001${i}`);
       expect(row.catchUp?.state).toBe(i === 0 ? 'clear' : 'not_checkable');
       expect(row).not.toHaveProperty('catchUpHolder');
       expect(JSON.stringify(row)).not.toContain('董琳');
@@ -89,7 +87,7 @@ describe('the Art. 11 catch-up', () => {
       });
       await db.cases.add(keptCase('WS-20261127-0020', 'library_unreachable'));
       await catchUp.run();
-      const row = (await db.cases.get('WS-20261127-0020')) as CatchUpCase;
+      const row = await completedCase(db, 'WS-20261127-0020');
       expect(row.catchUp).toBeUndefined();
       expect(row.catchUpHolder?.name).toBe('董琳');
       db.close();

@@ -1,15 +1,13 @@
 import 'fake-indexeddb/auto';
-import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, describe, expect, it } from 'vitest';
 import { verifyAuditChain, type AuditEvent } from '../../../shared/audit-chain';
 import type { HostOutput, PulledLicence } from '../../../shared/contract';
 import type { LicenceType, Matter } from '../../../shared/library-api';
-import { createAuditLog } from '../../../renderer/audit/audit-log';
-import { WorkstationDb } from '../../../renderer/db/db';
+import type { WorkstationDb } from '../../../renderer/db/db';
+import type { Outbox } from '../../../renderer/outbox/outbox';
 import { useCounterStore } from '../../../renderer/stores/counter';
-import { useSessionStore } from '../../../renderer/stores/session';
-import { counterOutbox } from './counter-outbox';
 import { fakeHost, type FakeHandlers } from './fake-host';
+import { testRoot } from './test-root';
 
 const HOLDER = { idType: '111' as const, idNumber: '310115199709281086', name: '董琳' };
 const ID_TYPE = '11100000000013127D001';
@@ -79,6 +77,7 @@ const pullAnswer = (materialId: string, licences: PulledLicence[]): HostOutput<'
 });
 
 let db: WorkstationDb | undefined;
+let outbox: Outbox | undefined;
 
 /** A case whose identity card verified and whose marriage certificate the library does not hold. */
 async function caseMissingMarriage() {
@@ -106,13 +105,11 @@ async function caseMissingMarriage() {
     'case.purge': () => ({ purgedLicences: 1 }),
   };
   const host = fakeHost(handlers);
-  setActivePinia(createPinia());
-  useSessionStore().operator = { id: 'OP-1', name: '王晓燕', role: 'clerk', unitCode: 'U1', unitName: '中心' };
+  const root = testRoot({ host: host.client, now: () => new Date('2026-11-27T02:10:00Z') });
+  db = root.db;
+  outbox = root.services.outbox;
+  await outbox.start();
   const counter = useCounterStore();
-  db = new WorkstationDb(`notice-${Math.random()}`);
-  const audit = createAuditLog(db);
-  const outbox = counterOutbox(db, host.client, audit);
-  counter.configure({ client: host.client, db, audit, outbox: () => outbox, now: () => new Date('2026-11-27T02:10:00Z') });
   await counter.loadReference();
   const opened = await counter.openCase(MATTER.code);
   await counter.readToken('EL1.ok');
@@ -134,7 +131,7 @@ const page = () => ({
 });
 
 afterEach(() => {
-  useCounterStore().stop();
+  outbox?.stop();
   db?.close();
   db = undefined;
 });

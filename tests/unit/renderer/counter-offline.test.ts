@@ -1,18 +1,15 @@
 import 'fake-indexeddb/auto';
-import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, describe, expect, it } from 'vitest';
 import { unreachableMaterials } from '../../../shared/catch-up';
-import { caseBasis, holderShowedToken, type PurgedCase } from '../../../shared/counter-case';
+import { caseBasis, holderShowedToken } from '../../../shared/counter-case';
 import type { Matter } from '../../../shared/library-api';
 import { defaultPaperReason } from '../../../renderer/features/counter/material-view';
-import { createAuditLog } from '../../../renderer/audit/audit-log';
-import { WorkstationDb } from '../../../renderer/db/db';
-import { counterOutbox } from './counter-outbox';
 import { fakeHost, type FakeHandlers } from './fake-host';
+import { completedCase } from './rows';
+import { testRoot, WORKSTATION } from './test-root';
 import { hostFailure } from '../../../shared/errors';
 import { AppError } from '../../../renderer/host/client';
 import { useCounterStore } from '../../../renderer/stores/counter';
-import { useSessionStore } from '../../../renderer/stores/session';
 
 type Handlers = FakeHandlers;
 
@@ -33,26 +30,17 @@ const MATTER: Matter = {
 };
 const page = () => ({ page: new Blob(['p'], { type: 'image/jpeg' }), thumbnail: new Blob(['t'], { type: 'image/jpeg' }), name: 'p.jpg', contentType: 'image/jpeg' });
 
-let db: WorkstationDb | undefined;
+let root: ReturnType<typeof testRoot> | undefined;
 afterEach(() => {
-  useCounterStore().stop();
-  db?.close();
+  root?.services.outbox.stop();
+  root?.db.close();
 });
 
 async function setup(handlers: Handlers) {
-  setActivePinia(createPinia());
-  useSessionStore().operator = { id: 'OP-1', name: '王晓燕', role: 'clerk', unitCode: 'U1', unitName: '中心' };
-  const store = new WorkstationDb(`counter-offline-${Math.random()}`);
-  db = store;
-  const host = fakeHost({
-    'app.info': () => ({ version: '0.1.0', workstationId: 'WS-TEST-01', libraryMode: 'sandbox', libraryUrl: 'http://x', transport: 'browser', paperRetentionDays: 30 }),
-    ...handlers,
-  });
-  const counter = useCounterStore();
-  const audit = createAuditLog(store);
-  const outbox = counterOutbox(store, host.client, audit);
-  counter.configure({ client: host.client, db: store, audit, outbox: () => outbox, now: () => new Date('2026-11-27T02:00:00Z') });
-  return { counter, host, db: store };
+  const host = fakeHost({ 'app.info': () => WORKSTATION, ...handlers });
+  root = testRoot({ host: host.client, now: () => new Date('2026-11-27T02:00:00Z') });
+  await root.services.outbox.start();
+  return { counter: useCounterStore(), host, db: root.db };
 }
 
 describe('the counter while the library is unreachable', () => {
@@ -89,9 +77,9 @@ describe('the counter while the library is unreachable', () => {
     expect(grants).toEqual([{ ok: false, basis: 'token', code: 'LIBRARY_UNAVAILABLE', holder: '310115********1086' }]);
     // The catch-up will need the holder's name for its duty grant: kept apart from the purged
     // record (which has none), with the end of the lookback.
-    const row = await db.cases.get(done.receipt.caseNo);
-    expect(JSON.stringify(row?.record)).not.toContain('董琳');
-    expect(row?.catchUpHolder).toEqual({ name: '董琳', keepUntil: new Date(Date.parse(done.record.completedAt) + 30 * 86_400_000).toISOString() });
+    const row = await completedCase(db, done.receipt.caseNo);
+    expect(JSON.stringify(row.kept)).not.toContain('董琳');
+    expect(row.catchUpHolder).toEqual({ name: '董琳', keepUntil: new Date(Date.parse(done.record.completedAt) + 30 * 86_400_000).toISOString() });
   });
 
   it('knows the library was unreachable: says so, preselects it, and keeps it for the catch-up whatever reason the clerk chose', async () => {
@@ -118,8 +106,8 @@ describe('the counter while the library is unreachable', () => {
     await counter.savePaper('M02', 'no_phone', [page()]);
     const done = await counter.complete();
     expect(done.receipt.basis).toBe('unreachable_token');
-    const row = await db.cases.get(done.receipt.caseNo);
-    const record = row!.record as unknown as PurgedCase;
+    const row = await completedCase(db, done.receipt.caseNo);
+    const record = row.kept;
     expect(record.noGrant).toEqual({ cause: 'library_unreachable', holderFrom: 'token' });
     expect(record.materials.map((m) => [m.record.paperReason, m.libraryUnreachable])).toEqual([
       ['library_unreachable', true],
@@ -127,7 +115,7 @@ describe('the counter while the library is unreachable', () => {
     ]);
     // Both are re-checked when the link returns, so the name is kept for it.
     expect(unreachableMaterials(record).map((m) => m.materialId)).toEqual(['M01', 'M02']);
-    expect(row?.catchUpHolder?.name).toBe('董琳');
+    expect(row.catchUpHolder?.name).toBe('董琳');
   });
 
   it('a holder without a phone while the library is unreachable: no grant because of the library, not of the phone', async () => {

@@ -2,6 +2,7 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { WorkstationDb } from '../../../renderer/db/db';
 import { SCHEMA_VERSIONS } from '../../../renderer/db/schema';
+import { usageRecord } from './rows';
 
 describe('the local database schema', () => {
   it('is an append-only list of strictly increasing versions', () => {
@@ -22,12 +23,12 @@ describe('the local database schema', () => {
   it('keeps rows across a reopen (IndexedDB, not memory)', async () => {
     const name = `test-${Math.random()}`;
     const first = new WorkstationDb(name);
-    await first.outbox.add({ key: 'k1', kind: 'usage_record', state: 'queued', createdAt: '2026-11-27T01:00:00Z', attempts: 0, lastError: null, payload: { a: 1 } });
+    await first.outbox.add({ key: 'k1', kind: 'usage_record', state: 'queued', createdAt: '2026-11-27T01:00:00Z', attempts: 0, lastError: null, payload: usageRecord('C-1') });
     first.close();
     const second = new WorkstationDb(name);
     expect(await second.outbox.where('key').equals('k1').count()).toBe(1);
     await expect(
-      second.outbox.add({ key: 'k1', kind: 'usage_record', state: 'queued', createdAt: '2026-11-27T01:00:01Z', attempts: 0, lastError: null, payload: {} }),
+      second.outbox.add({ key: 'k1', kind: 'usage_record', state: 'queued', createdAt: '2026-11-27T01:00:01Z', attempts: 0, lastError: null, payload: usageRecord('C-2') }),
     ).rejects.toThrow();
     second.close();
   });

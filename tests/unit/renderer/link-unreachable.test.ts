@@ -1,13 +1,14 @@
-import { createPinia, setActivePinia } from 'pinia';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import 'fake-indexeddb/auto';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { HostBridge, LinkState } from '../../../shared/contract';
 import type { HostResult } from '../../../shared/errors';
-import { AppError, createHostClient, hostClient } from '../../../renderer/host/client';
+import { AppError, bridgeTransport, createHostClient, createLibraryUnreachable, type HostClient } from '../../../renderer/host/client';
 import { useWorkstationStore } from '../../../renderer/stores/workstation';
+import { testRoot } from './test-root';
 
 // The link store learns of an outage from any call the library did not answer, not only from its
 // probe every 20 s: an outage between two probes otherwise went unseen, and so did its end, on
-// which the shell sends the queue and re-checks the outage's paper cases (useLinkReturn).
+// which the shell sends the queue and re-checks the outage's paper cases (the link-return task, renderer/app/startup-tasks.ts).
 
 const UNAVAILABLE: HostResult<unknown> = { ok: false, error: { code: 'LIBRARY_UNAVAILABLE', message: '电子证照库暂时无法访问' } };
 const REFUSED: HostResult<unknown> = { ok: false, error: { code: 'LIBRARY_ERROR', message: '证照库返回错误' } };
@@ -15,18 +16,18 @@ const REFUSED: HostResult<unknown> = { ok: false, error: { code: 'LIBRARY_ERROR'
 let status: LinkState = { state: 'online', lastSuccessAt: '2026-12-03T08:00:00.000Z', latencyMs: 12 };
 let answer: HostResult<unknown> = UNAVAILABLE;
 
-// The Electron bridge (one function per call): the page's own client is built over it.
+// The Electron bridge (one function per call): the page's own client is built over it, with its
+// signal of the library's outages, as renderer/main.ts builds them.
 const bridge = new Proxy({} as HostBridge, {
   get: (_target, name) => async () => (name === 'library.status' ? { ok: true, value: status } : answer),
 });
-const hadWindow = 'window' in globalThis;
-(globalThis as { window?: unknown }).window = { workstationHost: bridge };
-afterAll(() => {
-  if (!hadWindow) delete (globalThis as { window?: unknown }).window;
-});
+let hostClient: () => HostClient;
 
 beforeEach(() => {
-  setActivePinia(createPinia());
+  const libraryUnreachable = createLibraryUnreachable();
+  const client = createHostClient(bridgeTransport(bridge), (error) => libraryUnreachable.observe(error));
+  hostClient = () => client;
+  testRoot({ host: client, libraryUnreachable });
   status = { state: 'online', lastSuccessAt: '2026-12-03T08:00:00.000Z', latencyMs: 12 };
   answer = UNAVAILABLE;
 });

@@ -6,6 +6,7 @@ import type { ObjectionRequest } from '../../../shared/library-api';
 import { createAuditLog } from '../../../renderer/audit/audit-log';
 import { WorkstationDb } from '../../../renderer/db/db';
 import { fakeHost, type FakeHandlers } from './fake-host';
+import { objectionRequest, objectionRow } from './rows';
 import { AppError } from '../../../renderer/host/client';
 import { createOutbox } from '../../../renderer/outbox/outbox';
 import { createObjectionService, displayState, type ObjectionDraft } from '../../../renderer/features/objections/objections';
@@ -53,7 +54,7 @@ function setup(handlers: Handlers) {
     now: () => new Date('2026-11-27T02:00:00.123Z'),
     newId: () => `OBJ-${++ids}`,
   });
-  const outbox = createOutbox({ db, senders: { objection: (row) => service.send(row) }, recordTables: ['objections'], random: () => 0, setTimer: () => null, clearTimer: () => undefined });
+  const outbox = createOutbox({ db, senders: { objection: (row) => service.send(row) }, recordTables: [db.objections], random: () => 0, setTimer: () => null, clearTimer: () => undefined });
   return { db, host, service, outbox };
 }
 
@@ -77,8 +78,8 @@ describe('objections', () => {
     const { db } = setup({});
     await expect(
       db.transaction('rw', db.objections, db.outbox, async () => {
-        await db.objections.put({ id: 'OBJ-X', state: 'queued', licenceId: LICENCE, filedAt: 'x', updatedAt: 'x', record: {} });
-        await db.outbox.add({ key: 'OBJ-X', kind: 'objection', state: 'queued', createdAt: 'x', attempts: 0, lastError: null, payload: {} });
+        await db.objections.put(objectionRow('OBJ-X'));
+        await db.outbox.add({ key: 'OBJ-X', kind: 'objection', state: 'queued', createdAt: 'x', attempts: 0, lastError: null, payload: objectionRequest('OBJ-X') });
         throw new Error('the page died mid-write');
       }),
     ).rejects.toThrow('mid-write');

@@ -1,8 +1,9 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import { WorkstationDb, type OutboxRow } from '../../../renderer/db/db';
+import { WorkstationDb, type UnsentOutboxRow } from '../../../renderer/db/db';
 import { createOutbox, enqueue, type Outbox } from '../../../renderer/outbox/outbox';
 import { webSenderLock, type OutboxWake, type WakeChannel } from '../../../renderer/outbox/sender-lock';
+import { usageRecord } from './rows';
 
 // Two tabs of one workstation share one IndexedDB (here one fake-indexeddb database opened
 // twice). Node has no Web Locks: FakeLockManager keeps the part of the spec the outbox relies
@@ -73,7 +74,7 @@ function countingLibrary(delayMs = 5) {
   const calls = new Map<string, number>();
   return {
     calls,
-    sender: async (row: OutboxRow) => {
+    sender: async (row: UnsentOutboxRow) => {
       calls.set(row.key, (calls.get(row.key) ?? 0) + 1);
       await new Promise((resolve) => setTimeout(resolve, delayMs));
     },
@@ -83,14 +84,14 @@ function countingLibrary(delayMs = 5) {
 const item = (i: number) => ({
   key: `key-${String(i).padStart(3, '0')}`,
   kind: 'usage_record' as const,
-  payload: { caseNo: `C-${i}`, holder: { idType: 'resident_id', idNumber: '310115198001011086', name: '董琳' } },
+  payload: usageRecord(`C-${i}`),
   createdAt: `2026-11-27T02:00:${String(i).padStart(2, '0')}Z`,
 });
 
-function tab(db: WorkstationDb, locks: FakeLockManager, wake: (tab: number) => WakeChannel, n: number, sender: (row: OutboxRow) => Promise<unknown>): Outbox {
+function tab(db: WorkstationDb, locks: FakeLockManager, wake: (tab: number) => WakeChannel, n: number, sender: (row: UnsentOutboxRow) => Promise<void>): Outbox {
   return createOutbox({
     db,
-    senders: { usage_record: sender as never },
+    senders: { usage_record: sender },
     lock: webSenderLock(locks as unknown as LockManager, 'test-outbox-sender'),
     wake: wake(n),
     batchSize: 5,
@@ -112,7 +113,7 @@ describe('one outbox sender per origin, across tabs', () => {
     // The library holds its answers until the second tab has started: rows are in flight then.
     let answer!: () => void;
     const held = new Promise<void>((resolve) => (answer = resolve));
-    const slow = async (row: OutboxRow) => {
+    const slow = async (row: UnsentOutboxRow) => {
       await library.sender(row);
       await held;
     };
@@ -171,7 +172,7 @@ describe('one outbox sender per origin, across tabs', () => {
     const wake = fakeBroadcast();
     const library = countingLibrary(0);
     // The first tab claims everything and then hangs: its calls never answer.
-    const hung = (row: OutboxRow) => {
+    const hung = (row: UnsentOutboxRow) => {
       library.calls.set(row.key, (library.calls.get(row.key) ?? 0) + 1);
       return new Promise<never>(() => undefined);
     };

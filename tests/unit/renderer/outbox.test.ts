@@ -1,23 +1,24 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import { WorkstationDb, type OutboxRow } from '../../../renderer/db/db';
+import { WorkstationDb, type UnsentOutboxRow } from '../../../renderer/db/db';
 import { hostFailure } from '../../../shared/errors';
 import { AppError } from '../../../renderer/host/client';
 import { backoffDelay, createOutbox, DeliveryError, enqueue, watchUnsentCount, type BatchDelivery } from '../../../renderer/outbox/outbox';
 import { deliveryErrorOf } from '../../../renderer/outbox/workstation-outbox';
+import { completedRow, keptCase, objectionRequest, usageRecord } from './rows';
 
 function freshDb(): WorkstationDb {
   return new WorkstationDb(`outbox-${Math.random()}`);
 }
 
-const item = (key: string) => ({ key, kind: 'usage_record' as const, payload: { caseNo: key }, createdAt: '2026-11-27T02:00:00Z' });
+const item = (key: string) => ({ key, kind: 'usage_record' as const, payload: usageRecord(key), createdAt: '2026-11-27T02:00:00Z' });
 
 /** A library that keeps the first result per idempotency key, as docs/library-api.md §1 requires. */
 function fakeLibrary() {
   const records = new Map<string, unknown>();
   const calls: string[] = [];
   let down = false;
-  const sender = async (row: OutboxRow) => {
+  const sender = async (row: UnsentOutboxRow) => {
     calls.push(row.key);
     if (down) throw new DeliveryError('暂时无法连接市电子证照库', true);
     if (!records.has(row.key)) records.set(row.key, row.payload);
@@ -63,7 +64,7 @@ describe('the outbox', () => {
     const db = freshDb();
     await expect(
       db.transaction('rw', db.cases, db.outbox, async () => {
-        await db.cases.put({ caseNo: 'C-1', status: 'completed', openedAt: 'x', completedAt: 'y', matterCode: 'M', training: true, record: {} });
+        await db.cases.put(completedRow(keptCase('C-1')));
         await enqueue(db, item('key-0001'));
         throw new Error('the completion failed after queuing');
       }),
@@ -76,7 +77,7 @@ describe('the outbox', () => {
   it('a committed transaction leaves exactly one queued row, and queuing the same key again adds none', async () => {
     const db = freshDb();
     await db.transaction('rw', db.cases, db.outbox, async () => {
-      await db.cases.put({ caseNo: 'C-2', status: 'completed', openedAt: 'x', completedAt: 'y', matterCode: 'M', training: true, record: {} });
+      await db.cases.put(completedRow(keptCase('C-2')));
       await enqueue(db, item('key-0002'));
     });
     await db.transaction('rw', db.outbox, () => enqueue(db, item('key-0002')));
@@ -117,6 +118,7 @@ describe('the outbox', () => {
     const db = freshDb();
     const library = fakeLibrary();
     const row = await enqueue(db, item('key-0004'));
+    if (row.state === 'delivered') throw new Error('a new row is queued');
     // The first attempt reached the library, then the page died before marking it delivered.
     await library.sender(row);
     await db.outbox.update(row.id!, { state: 'sending', attempts: 1 });
@@ -155,10 +157,10 @@ describe('the outbox', () => {
 
   it('a delivered row keeps its case number, the delivery time and the library\'s answer, and nothing of the holder', async () => {
     const db = freshDb();
-    const holder = { idType: 'resident_id', idNumber: '310115198001011086', name: '董琳' };
-    await enqueue(db, { key: 'key-0100', kind: 'usage_record', payload: { caseNo: 'C-100', holder, materials: [{ materialId: 'M01' }] }, createdAt: '2026-11-27T02:00:00Z' });
-    await enqueue(db, { key: 'OBJ-100', kind: 'objection', payload: { id: 'OBJ-100', holder, description: '地址有误', evidence: [{ data: 'iVBORw0KGgo=' }] }, createdAt: '2026-11-27T02:00:01Z' });
-    const receipt = { id: 'OBJ-100', status: 'received', receivedAt: '2026-11-27T02:00:05Z' };
+    const holder = { idType: '111' as const, idNumber: '310115198001011086', name: '董琳' };
+    await enqueue(db, { key: 'key-0100', kind: 'usage_record', payload: usageRecord('C-100', { holder }), createdAt: '2026-11-27T02:00:00Z' });
+    await enqueue(db, { key: 'OBJ-100', kind: 'objection', payload: { ...objectionRequest('OBJ-100', 12), holder, description: '地址有误' }, createdAt: '2026-11-27T02:00:01Z' });
+    const receipt = { id: 'OBJ-100', status: 'received' as const, issuer: { code: '11310115MB0001201U', name: '上海市公安局浦东分局' }, receivedAt: '2026-11-27T02:00:05Z' };
     const outbox = createOutbox({
       db,
       senders: { usage_record: async () => ({ answer: { id: 'UR-100' } }), objection: async () => ({ answer: receipt }) },
@@ -180,7 +182,7 @@ describe('the outbox', () => {
     const library = fakeLibrary();
     await enqueue(db, { ...item('key-b'), createdAt: '2026-11-27T02:00:02Z' });
     await enqueue(db, { ...item('key-a'), createdAt: '2026-11-27T02:00:01Z' });
-    await enqueue(db, { key: 'objection-1', kind: 'objection', payload: {}, createdAt: '2026-11-27T02:00:00Z' });
+    await enqueue(db, { key: 'objection-1', kind: 'objection', payload: objectionRequest('objection-1'), createdAt: '2026-11-27T02:00:00Z' });
     const outbox = createOutbox({ db, senders: { usage_record: library.sender } });
     expect(await outbox.flush()).toEqual({ delivered: 2, retrying: 0, needsAttention: 0 });
     expect(library.calls).toEqual(['key-a', 'key-b']);
@@ -223,12 +225,12 @@ describe('the outbox with objections and usage records alike', () => {
   it('drains both kinds in one queue, oldest first, whatever their kind', async () => {
     const db = freshDb();
     const sent: string[] = [];
-    const sender = async (row: OutboxRow) => {
+    const sender = async (row: UnsentOutboxRow) => {
       sent.push(row.key);
     };
-    await enqueue(db, { key: 'obj-2', kind: 'objection', payload: {}, createdAt: '2026-11-27T02:00:03Z' });
+    await enqueue(db, { key: 'obj-2', kind: 'objection', payload: objectionRequest('obj-2'), createdAt: '2026-11-27T02:00:03Z' });
     await enqueue(db, { ...item('usage-1'), createdAt: '2026-11-27T02:00:01Z' });
-    await enqueue(db, { key: 'obj-1', kind: 'objection', payload: {}, createdAt: '2026-11-27T02:00:02Z' });
+    await enqueue(db, { key: 'obj-1', kind: 'objection', payload: objectionRequest('obj-1'), createdAt: '2026-11-27T02:00:02Z' });
     const outbox = createOutbox({ db, senders: { usage_record: sender, objection: sender }, batchSize: 2 });
     expect(await outbox.flush()).toEqual({ delivered: 3, retrying: 0, needsAttention: 0 });
     expect(sent).toEqual(['usage-1', 'obj-1', 'obj-2']);
@@ -239,7 +241,7 @@ describe('the outbox with objections and usage records alike', () => {
     const db = freshDb();
     const library = fakeLibrary();
     let failNext = 0;
-    const sender = async (row: OutboxRow) => {
+    const sender = async (row: UnsentOutboxRow) => {
       if (failNext > 0) {
         failNext--;
         library.calls.push(row.key);
@@ -274,7 +276,7 @@ describe('the outbox with objections and usage records alike', () => {
     const library = fakeLibrary();
     for (let i = 1; i <= 3; i++) await enqueue(db, { ...item(`crash-${i}`), createdAt: `2026-11-27T02:00:0${i}Z` });
     // The first page claimed all three and delivered two before it died.
-    const rows = await db.outbox.toArray();
+    const rows = (await db.outbox.toArray()).filter((r): r is UnsentOutboxRow => r.state !== 'delivered');
     await db.outbox.bulkPut(rows.map((r) => ({ ...r, state: 'sending' as const, attempts: 1 })));
     await library.sender(rows[0]!);
     await library.sender(rows[1]!);
@@ -297,18 +299,17 @@ describe('the outbox with objections and usage records alike', () => {
       db,
       senders: {
         objection: async (row) => {
-          const body = row.payload as { evidence: number };
-          if (body.evidence > 20) throw deliveryErrorOf(AppError.from(hostFailure('TOO_LARGE', '附件超过 20 MB，请减少附件').error));
+          if ((row.payload.evidence[0]?.data.length ?? 0) > 20) throw deliveryErrorOf(AppError.from(hostFailure('TOO_LARGE', '附件超过 20 MB，请减少附件').error));
           payloads.push(row.payload);
         },
       },
     });
-    const row = await enqueue(db, { key: 'obj-big', kind: 'objection', payload: { evidence: 25 }, createdAt: '2026-11-27T02:00:00Z' });
+    const row = await enqueue(db, { key: 'obj-big', kind: 'objection', payload: objectionRequest('obj-big', 25), createdAt: '2026-11-27T02:00:00Z' });
     await outbox.flush();
     expect(await db.outbox.get(row.id!)).toMatchObject({ state: 'needs_attention', lastError: '附件超过 20 MB，请减少附件' });
-    await db.outbox.update(row.id!, { payload: { evidence: 3 }, state: 'queued', lastError: null });
+    await db.outbox.update(row.id!, { payload: objectionRequest('obj-big', 3), state: 'queued', lastError: null });
     await outbox.flush();
-    expect(payloads).toEqual([{ evidence: 3 }]);
+    expect(payloads).toEqual([objectionRequest('obj-big', 3)]);
     expect((await db.outbox.get(row.id!))?.state).toBe('delivered');
     db.close();
   });
@@ -321,7 +322,7 @@ describe('the outbox with a batch sender (several rows per call)', () => {
     const calls: string[][] = [];
     const refuse = new Set<string>();
     let downAfter = Infinity;
-    const send = async (rows: OutboxRow[]): Promise<BatchDelivery[]> => {
+    const send = async (rows: UnsentOutboxRow[]): Promise<BatchDelivery[]> => {
       calls.push(rows.map((r) => r.key));
       let stopped = false;
       return rows.map((row, k): BatchDelivery => {
@@ -346,10 +347,11 @@ describe('the outbox with a batch sender (several rows per call)', () => {
     };
   }
 
+  // An objection whose evidence is `size` characters: what the batch sender's sizeOf reads.
   const objection = (i: number, size = 10) => ({
     key: `obj-${String(i).padStart(2, '0')}`,
     kind: 'objection' as const,
-    payload: { size },
+    payload: objectionRequest(`obj-${String(i).padStart(2, '0')}`, size),
     createdAt: `2026-11-27T02:00:${String(i).padStart(2, '0')}.000Z`,
   });
 
@@ -362,7 +364,7 @@ describe('the outbox with a batch sender (several rows per call)', () => {
     const outbox = createOutbox({
       db,
       senders: { usage_record: async (row) => void single.push(row.key) },
-      batchSenders: { objection: { send: library.send, maxItems: 3, maxBytes: 100, sizeOf: (row) => (row.payload as { size: number }).size } },
+      batchSenders: { objection: { send: library.send, maxItems: 3, maxBytes: 100, sizeOf: (row) => row.payload.evidence[0]?.data.length ?? 0 } },
       batchSize: 20,
     });
     expect(await outbox.flush()).toEqual({ delivered: 8, retrying: 0, needsAttention: 0 });

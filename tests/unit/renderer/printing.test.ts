@@ -1,18 +1,14 @@
 import 'fake-indexeddb/auto';
-import { createPinia, setActivePinia } from 'pinia';
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { prepareZXingModule, readBarcodes } from 'zxing-wasm/reader';
-import type { HostOutput } from '../../../shared/contract';
+import type { HostOutput, Operator } from '../../../shared/contract';
 import { DEFAULT_DEVICE_SETTINGS, type DeviceSettings } from '../../../shared/devices';
 import type { ReceiptDocument } from '../../../shared/print-documents';
-import { createAuditLog } from '../../../renderer/audit/audit-log';
-import { WorkstationDb } from '../../../renderer/db/db';
 import { qrSymbol, QR_QUIET_ZONE } from '../../../renderer/features/print/qr-symbol';
 import { usePrintingStore } from '../../../renderer/stores/printing';
-import { useSessionStore } from '../../../renderer/stores/session';
-import { useWorkstationStore } from '../../../renderer/stores/workstation';
 import { zxingWasmFromPackage } from '../../fixtures/qr/zxing-node';
-import { fakeHost } from './fake-host';
+import { fakeHost, type FakeHandlers } from './fake-host';
+import { testRoot } from './test-root';
 
 const DOC: ReceiptDocument = {
   kind: 'receipt',
@@ -34,19 +30,22 @@ function settingsAnswer(printing: 'electron' | 'browser', layout: 'a4' | 'therma
   return { printing, layout, deviceName: 'Counter_Thermal', silent: true };
 }
 
-beforeEach(() => setActivePinia(createPinia()));
+/** The printing store of a page built by the root over the fake host, with the browser's dialog recorded. */
+function printingOn(handlers: FakeHandlers, browser: { print?: () => void; painted?: () => Promise<void> } = {}, operator?: Operator) {
+  const host = fakeHost(handlers);
+  const root = testRoot({ host: host.client, ...(operator ? { operator } : {}) });
+  const store = usePrintingStore();
+  store.useBrowser({ print: browser.print ?? (() => undefined), painted: browser.painted ?? (async () => undefined) });
+  return { host, store, db: root.db };
+}
 
 describe('printing a document', () => {
   it('in browser mode: lays the document out in the layout of 设置, tells the clerk, then opens the browser’s dialog', async () => {
     const seen: string[] = [];
-    const host = fakeHost({ 'print.settings': () => settingsAnswer('browser') });
-    const store = usePrintingStore();
-    store.configure({
-      client: host.client,
-      audit: createAuditLog(new WorkstationDb(`p-${Math.random()}`)),
-      painted: async () => void seen.push('painted'),
-      browserPrint: () => seen.push(`dialog with ${store.job?.layout} ${store.job?.doc.caseNo}`),
-    });
+    const { host, store } = printingOn(
+      { 'print.settings': () => settingsAnswer('browser') },
+      { painted: async () => void seen.push('painted'), print: () => seen.push(`dialog with ${store.job?.layout} ${store.job?.doc.caseNo}`) },
+    );
     const result = await store.print(DOC, { beforeBrowserDialog: (settings) => seen.push(`hint ${settings.deviceName}`) });
     expect(seen).toEqual(['hint Counter_Thermal', 'painted', 'dialog with thermal80 WSDEMO01-20261127-0001']);
     expect(result).toEqual({ outcome: 'browser', deviceName: 'Counter_Thermal', layout: 'thermal80', message: '' });
@@ -59,22 +58,18 @@ describe('printing a document', () => {
 
   it('in Electron: the host prints the window to the printer of 设置, and its answer (a fallback to the dialog and why) comes back', async () => {
     let dialogs = 0;
-    const host = fakeHost({
-      'print.settings': () => settingsAnswer('electron', 'a4'),
-      'print.document': () => ({
-        outcome: 'dialog',
-        deviceName: 'Counter_Thermal',
-        layout: 'a4',
-        message: '静默打印到打印机“Counter_Thermal”失败（Invalid printer settings），已改用打印对话框打印。',
-      }),
-    });
-    const store = usePrintingStore();
-    store.configure({
-      client: host.client,
-      audit: createAuditLog(new WorkstationDb(`p-${Math.random()}`)),
-      painted: async () => undefined,
-      browserPrint: () => dialogs++,
-    });
+    const { host, store } = printingOn(
+      {
+        'print.settings': () => settingsAnswer('electron', 'a4'),
+        'print.document': () => ({
+          outcome: 'dialog',
+          deviceName: 'Counter_Thermal',
+          layout: 'a4',
+          message: '静默打印到打印机“Counter_Thermal”失败（Invalid printer settings），已改用打印对话框打印。',
+        }),
+      },
+      { print: () => dialogs++ },
+    );
     const result = await store.print(DOC);
     expect(host.calls).toEqual([
       { name: 'print.settings', input: {} },
@@ -89,14 +84,7 @@ describe('printing a document', () => {
 
   it('reads the layout at each print: a change in 设置 applies to the next document', async () => {
     let layout: 'a4' | 'thermal80' = 'a4';
-    const host = fakeHost({ 'print.settings': () => settingsAnswer('browser', layout) });
-    const store = usePrintingStore();
-    store.configure({
-      client: host.client,
-      audit: createAuditLog(new WorkstationDb(`p-${Math.random()}`)),
-      painted: async () => undefined,
-      browserPrint: () => undefined,
-    });
+    const { store } = printingOn({ 'print.settings': () => settingsAnswer('browser', layout) });
     await store.print(DOC);
     expect(store.job?.layout).toBe('a4');
     layout = 'thermal80';
@@ -107,37 +95,21 @@ describe('printing a document', () => {
 
 describe('the printer settings', () => {
   it('saves the printer part into the device settings as the host holds them, and logs each change', async () => {
-    const db = new WorkstationDb(`p-${Math.random()}`);
     // The reader part changed elsewhere since the page loaded: it must survive the printer's save.
     let held: DeviceSettings = { ...DEFAULT_DEVICE_SETTINGS, idReader: { ...DEFAULT_DEVICE_SETTINGS.idReader, timeoutMs: 9_000 } };
     const view = () => ({ settings: held, presets: [], training: true, printing: 'browser' as const });
-    const host = fakeHost({
-      'devices.settings.get': () => view(),
-      'devices.settings.set': (next) => {
-        const changes = next.printer.layout !== held.printer.layout ? [{ field: 'printer.layout', from: held.printer.layout, to: next.printer.layout }] : [];
-        held = next;
-        return { ...view(), changes };
+    const { store, db } = printingOn(
+      {
+        'devices.settings.get': () => view(),
+        'devices.settings.set': (next) => {
+          const changes = next.printer.layout !== held.printer.layout ? [{ field: 'printer.layout', from: held.printer.layout, to: next.printer.layout }] : [];
+          held = next;
+          return { ...view(), changes };
+        },
       },
-      'app.info': () => ({
-        version: '0.1.0',
-        workstationId: 'WS-TEST-01',
-        libraryMode: 'sandbox',
-        libraryUrl: 'http://x',
-        transport: 'browser',
-        paperRetentionDays: 30,
-      }),
-    });
-    useSessionStore().operator = { id: 'OP-S', name: '李主任', role: 'supervisor', unitCode: 'U1', unitName: '中心' };
-    useWorkstationStore().info = {
-      version: '0.1.0',
-      workstationId: 'WS-TEST-01',
-      libraryMode: 'sandbox',
-      libraryUrl: 'http://x',
-      transport: 'browser',
-      paperRetentionDays: 30,
-    };
-    const store = usePrintingStore();
-    store.configure({ client: host.client, audit: createAuditLog(db), painted: async () => undefined, browserPrint: () => undefined });
+      {},
+      { id: 'OP-S', name: '李主任', role: 'supervisor', unitCode: 'U1', unitName: '中心' },
+    );
 
     expect(await store.loadPrinterSettings()).toEqual({ printer: DEFAULT_DEVICE_SETTINGS.printer, printing: 'browser' });
     const changes = await store.savePrinterSettings({ deviceName: 'Counter_Thermal', layout: 'thermal80', silent: true });
@@ -146,7 +118,7 @@ describe('the printer settings', () => {
     expect(held.printer).toEqual({ deviceName: 'Counter_Thermal', layout: 'thermal80', silent: true });
     const events = await db.auditEvents.toArray();
     expect(events.map((e) => [e.kind, e.operator, e.details])).toEqual([
-      ['settings_change', 'OP-S', { changes: [{ field: 'printer.layout', from: 'a4', to: 'thermal80' }] }],
+      ['device_settings_change', 'OP-S', { changes: [{ field: 'printer.layout', from: 'a4', to: 'thermal80' }] }],
     ]);
 
     // Saved again unchanged: nothing to log.

@@ -4,7 +4,11 @@ import type { HostCallName } from '../../../shared/contract';
 import { WorkstationDb } from '../../../renderer/db/db';
 import { hostFailure } from '../../../shared/errors';
 import { AppError, type HostClient } from '../../../renderer/host/client';
-import { ageInMinutes, loadReference } from '../../../renderer/reference/reference-cache';
+import { ageInMinutes, createReferenceCache, type ReferenceDeps } from '../../../renderer/reference/reference-cache';
+import type { ReferenceName } from '../../../renderer/db/db';
+
+/** A reference cache over the given parts, asked for one resource. */
+const loadReference = <N extends ReferenceName>(name: N, deps: ReferenceDeps) => createReferenceCache(deps).load(name);
 
 const CATALOG = { version: 'cat-7', types: [] };
 
@@ -23,7 +27,7 @@ const down = () => {
   throw AppError.from(hostFailure('LIBRARY_UNAVAILABLE', '暂时无法连接市电子证照库').error);
 };
 
-describe('loadReference', () => {
+describe('the reference cache', () => {
   it('stores what the library answers, with its version and fetch time', async () => {
     const db = new WorkstationDb(`ref-${Math.random()}`);
     const got = await loadReference('catalog', { client: fakeClient({ 'catalog.get': () => CATALOG }), db, now: () => new Date('2026-11-26T02:00:00Z') });
@@ -55,7 +59,7 @@ describe('loadReference', () => {
     ],
   ])('throws the host error when %s', async (_, answer, code) => {
     const db = new WorkstationDb(`ref-${Math.random()}`);
-    await db.referenceCache.put({ name: 'matters', version: 'm-1', fetchedAt: '2026-11-26T02:00:00Z', body: {} });
+    await db.referenceCache.put({ name: 'matters', version: 'm-1', fetchedAt: '2026-11-26T02:00:00Z', body: { version: 'm-1', matters: [] } });
     const client = fakeClient({ 'catalog.get': answer, 'matters.get': answer });
     await expect(loadReference(code === 'LIBRARY_UNAVAILABLE' ? 'catalog' : 'matters', { client, db, now: () => new Date() })).rejects.toMatchObject({ code });
   });

@@ -1,15 +1,16 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import { WorkstationDb, type CaseRow, type OutboxRow } from '../../../renderer/db/db';
+import { WorkstationDb, type CompletedCaseRow, type OutboxRow, type PaperScanRow } from '../../../renderer/db/db';
 import { expireCatchUpHolders, sweepLocalData } from '../../../renderer/retention';
+import { completedRow, keptCase, openRow, usageRecord } from './rows';
 
 const NOW = new Date('2026-11-27T02:00:00Z');
 
-function caseRow(caseNo: string, status: CaseRow['status'], openedAt: string, completedAt: string | null): CaseRow {
-  return { caseNo, status, openedAt, completedAt, matterCode: 'M', training: false, record: {} };
+function completed(caseNo: string, openedAt: string, completedAt: string): CompletedCaseRow {
+  return completedRow({ ...keptCase(caseNo, completedAt), openedAt });
 }
 
-function page(caseNo: string) {
+function page(caseNo: string): PaperScanRow {
   return { caseNo, materialId: 'M01', createdAt: '2026-10-01T00:00:00Z', reason: 'elderly', page: new Blob(['p']), thumbnail: new Blob(['t']) };
 }
 
@@ -17,8 +18,8 @@ describe('the local data sweep', () => {
   it('deletes paper pages of cases completed before the retention, and only those', async () => {
     const db = new WorkstationDb(`retention-${Math.random()}`);
     await db.cases.bulkAdd([
-      caseRow('OLD', 'completed', '2026-10-01T01:00:00Z', '2026-10-01T01:10:00Z'),
-      caseRow('RECENT', 'completed', '2026-11-20T01:00:00Z', '2026-11-20T01:10:00Z'),
+      completed('OLD', '2026-10-01T01:00:00Z', '2026-10-01T01:10:00Z'),
+      completed('RECENT', '2026-11-20T01:00:00Z', '2026-11-20T01:10:00Z'),
     ]);
     await db.paperScans.bulkAdd([page('OLD'), page('OLD'), page('RECENT')]);
     const result = await sweepLocalData(db, NOW, 30);
@@ -32,9 +33,9 @@ describe('the local data sweep', () => {
   it('deletes the pages of a case cancelled before the retention, counted from its opening', async () => {
     const db = new WorkstationDb(`retention-${Math.random()}`);
     await db.cases.bulkAdd([
-      caseRow('GONE', 'cancelled', '2026-10-01T01:00:00Z', null),
-      caseRow('LATE', 'cancelled', '2026-11-25T01:00:00Z', null),
-      caseRow('OPEN', 'open', '2026-11-27T01:30:00Z', null),
+      openRow('GONE', '2026-10-01T01:00:00Z', 'cancelled'),
+      openRow('LATE', '2026-11-25T01:00:00Z', 'cancelled'),
+      openRow('OPEN', '2026-11-27T01:30:00Z', 'open'),
     ]);
     await db.paperScans.bulkAdd([page('GONE'), page('LATE'), page('OPEN')]);
     const result = await sweepLocalData(db, NOW, 30);
@@ -45,7 +46,7 @@ describe('the local data sweep', () => {
 
   it('closes cases left open by a closed page, not the one being served', async () => {
     const db = new WorkstationDb(`retention-${Math.random()}`);
-    await db.cases.bulkAdd([caseRow('STALE', 'open', '2026-11-26T08:00:00Z', null), caseRow('NOW', 'open', '2026-11-27T01:55:00Z', null)]);
+    await db.cases.bulkAdd([openRow('STALE', '2026-11-26T08:00:00Z', 'open'), openRow('NOW', '2026-11-27T01:55:00Z', 'open')]);
     const result = await sweepLocalData(db, NOW, 30);
     expect(result.abandonedCases).toEqual(['STALE']);
     expect((await db.cases.get('STALE'))!.status).toBe('cancelled');
@@ -55,16 +56,10 @@ describe('the local data sweep', () => {
 
   it('removes outbox rows delivered longer ago than the retention, and never a row the library has not confirmed', async () => {
     const db = new WorkstationDb(`retention-${Math.random()}`);
-    const row = (key: string, state: OutboxRow['state'], createdAt: string, deliveredAt?: string): OutboxRow => ({
-      key,
-      kind: 'usage_record',
-      state,
-      createdAt,
-      attempts: 1,
-      lastError: null,
-      payload: { caseNo: key },
-      ...(deliveredAt ? { deliveredAt, answer: { id: `UR-${key}` } } : {}),
-    });
+    const row = (key: string, state: OutboxRow['state'], createdAt: string, deliveredAt?: string): OutboxRow =>
+      state === 'delivered'
+        ? { key, kind: 'usage_record', state, createdAt, attempts: 1, lastError: null, payload: { caseNo: key }, deliveredAt: deliveredAt ?? createdAt, answer: { id: `UR-${key}` } }
+        : { key, kind: 'usage_record', state, createdAt, attempts: 1, lastError: null, payload: usageRecord(key) };
     await db.outbox.bulkAdd([
       row('DELIVERED-OLD', 'delivered', '2026-10-01T01:00:00Z', '2026-10-01T01:00:05Z'),
       // Queued before the retention, delivered within it: it stays until its delivery is due.
@@ -86,16 +81,17 @@ describe('the catch-up holder names past the lookback', () => {
   it('deletes a kept name once its lookback has passed, and only that name', async () => {
     const db = new WorkstationDb(`retention-${Math.random()}`);
     await db.cases.bulkAdd([
-      { ...caseRow('EXPIRED', 'completed', '2026-10-01T01:00:00Z', '2026-10-01T01:10:00Z'), catchUpHolder: { name: '董琳', keepUntil: '2026-10-31T01:10:00.000Z' } },
-      { ...caseRow('PENDING', 'completed', '2026-11-20T01:00:00Z', '2026-11-20T01:10:00Z'), catchUpHolder: { name: '刘丽', keepUntil: '2026-12-20T01:10:00.000Z' } },
-      caseRow('NONE', 'completed', '2026-09-01T01:00:00Z', '2026-09-01T01:10:00Z'),
+      { ...completed('EXPIRED', '2026-10-01T01:00:00Z', '2026-10-01T01:10:00Z'), catchUpHolder: { name: '董琳', keepUntil: '2026-10-31T01:10:00.000Z' } },
+      { ...completed('PENDING', '2026-11-20T01:00:00Z', '2026-11-20T01:10:00Z'), catchUpHolder: { name: '刘丽', keepUntil: '2026-12-20T01:10:00.000Z' } },
+      completed('NONE', '2026-09-01T01:00:00Z', '2026-09-01T01:10:00Z'),
     ]);
     expect(await expireCatchUpHolders(db, NOW)).toEqual(['EXPIRED']);
     const expired = await db.cases.get('EXPIRED');
     expect(expired).not.toHaveProperty('catchUpHolder');
     // The case's record (identifiers, outcomes) stays; only the name goes.
     expect(expired).toMatchObject({ status: 'completed', completedAt: '2026-10-01T01:10:00Z' });
-    expect((await db.cases.get('PENDING'))?.catchUpHolder?.name).toBe('刘丽');
+    const pending = await db.cases.get('PENDING');
+    expect(pending?.status === 'completed' && pending.catchUpHolder?.name).toBe('刘丽');
     expect(await expireCatchUpHolders(db, NOW)).toEqual([]);
     db.close();
   });

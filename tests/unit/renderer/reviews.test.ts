@@ -1,18 +1,17 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { verifyAuditChain, type AuditEvent } from '../../../shared/audit-chain';
-import type { PurgedCase } from '../../../shared/counter-case';
 import { drawReview } from '../../../shared/random-review';
 import { createAuditLog } from '../../../renderer/audit/audit-log';
 import { WorkstationDb } from '../../../renderer/db/db';
 import { drawAndRecord, listReviews, recheckReview, recordFinding, reviewCandidates } from '../../../renderer/features/supervision/reviews';
+import { completedRow, keptCase } from './rows';
 
 const ACTOR = { operator: 'super01', role: 'supervisor', workstation: 'WS-DEMO-01' };
 const PERIOD = { from: '2026-11-26', to: '2026-11-26' };
 
 function completed(caseNo: string, completedAt: string, training = false) {
-  const record = { caseNo, matter: { code: 'M', name: '结婚登记' }, training, completedAt, materials: [] } as unknown as PurgedCase;
-  return { caseNo, status: 'completed' as const, openedAt: completedAt, completedAt, matterCode: 'M', training, record: record as unknown as Record<string, unknown> };
+  return completedRow(keptCase(caseNo, completedAt, { matter: { code: 'M', name: '结婚登记' }, training, materials: [] }));
 }
 
 async function seeded(): Promise<WorkstationDb> {

@@ -1,11 +1,12 @@
 import 'fake-indexeddb/auto';
 import Dexie from 'dexie';
 import { describe, expect, it } from 'vitest';
-import { WorkstationDb, type CaseRow } from '../../../renderer/db/db';
+import { WorkstationDb, type CompletedCaseRow } from '../../../renderer/db/db';
 import { SCHEMA_VERSIONS } from '../../../renderer/db/schema';
+import { completedRow, keptCase } from './rows';
 
-function caseRow(caseNo: string, extra: Partial<CaseRow> = {}): CaseRow {
-  return { caseNo, status: 'completed', openedAt: '2026-11-26T02:00:00Z', completedAt: '2026-11-26T02:10:00Z', matterCode: 'M', training: false, record: {}, ...extra };
+function caseRow(caseNo: string, extra: Partial<CompletedCaseRow> = {}): CompletedCaseRow {
+  return completedRow(keptCase(caseNo, '2026-11-26T02:10:00Z', { openedAt: '2026-11-26T02:00:00Z' }), extra);
 }
 
 describe('schema version 3 (the catch-up holder name index)', () => {
@@ -35,7 +36,12 @@ describe('schema version 3 (the catch-up holder name index)', () => {
     ]);
     const expiredBy = (at: string) => db.cases.where('catchUpHolder.keepUntil').below(at).primaryKeys();
     expect(await expiredBy('2026-12-10T00:00:00.000Z')).toEqual(['C']);
-    await db.cases.where('caseNo').equals('C').modify((row) => void delete row.catchUpHolder);
+    await db.cases
+      .where('caseNo')
+      .equals('C')
+      .modify((row) => {
+        if (row.status === 'completed') delete row.catchUpHolder;
+      });
     expect(await expiredBy('2027-01-01T00:00:00.000Z')).toEqual(['A']);
     db.close();
   });

@@ -4,12 +4,13 @@ import { describe, expect, it } from 'vitest';
 import type { PurgedCase } from '../../../shared/counter-case';
 import { emptyTally, tallyCases } from '../../../shared/dashboard-stats';
 import { matchOperators } from '../../../shared/operators';
-import { WorkstationDb, type CaseRow } from '../../../renderer/db/db';
+import { WorkstationDb } from '../../../renderer/db/db';
 import { SCHEMA_VERSIONS } from '../../../renderer/db/schema';
 import { operatorDirectory, rememberOperator } from '../../../renderer/audit/operator-directory';
 import { auditCount, auditEventsForExport, auditPage } from '../../../renderer/features/supervision/audit-query';
 import { periodCases, periodTally } from '../../../renderer/features/supervision/case-days';
 import { createAuditLog } from '../../../renderer/audit/audit-log';
+import { completedRow } from './rows';
 
 function purged(caseNo: string, completedAt: string, training: boolean): PurgedCase {
   return {
@@ -38,8 +39,9 @@ function purged(caseNo: string, completedAt: string, training: boolean): PurgedC
   };
 }
 
-function caseRow(record: PurgedCase): CaseRow {
-  return { caseNo: record.caseNo, status: 'completed', openedAt: record.openedAt, completedAt: record.completedAt, matterCode: record.matter.code, training: record.training, record: record as unknown as Record<string, unknown> };
+/** A completed case as schema versions 1 to 6 stored it: the kept case in `record`. */
+function v5Row(record: PurgedCase) {
+  return { caseNo: record.caseNo, status: 'completed', openedAt: record.openedAt, completedAt: record.completedAt, matterCode: record.matter.code, training: record.training, record };
 }
 
 const DAY = { from: '2026-11-26', to: '2026-11-26' };
@@ -51,7 +53,7 @@ describe('schema version 6 (the operator directory; day tallies with the trainin
     const name = `upgrade-v6-${Math.random()}`;
     const v5 = new Dexie(name);
     for (const version of SCHEMA_VERSIONS.slice(0, 5)) v5.version(version.version).stores(version.stores);
-    await v5.table('cases').bulkAdd([caseRow(PRODUCTION), caseRow(TRAINING)]);
+    await v5.table('cases').bulkAdd([v5Row(PRODUCTION), v5Row(TRAINING)]);
     // A version 5 tally: training cases left out, and no training tally at all.
     await v5.table('caseDays').put({ day: '2026-11-26', sourceCount: 2, lastCompletedAt: TRAINING.completedAt, tally: tallyCases([PRODUCTION, TRAINING]) });
     v5.close();
@@ -85,10 +87,10 @@ describe('schema version 6 (the operator directory; day tallies with the trainin
 describe('the training scope of the supervisor’s figures', () => {
   it('a production view leaves the training cases out; a training view shows them alone', async () => {
     const db = new WorkstationDb(`scope-${Math.random()}`);
-    await db.cases.bulkAdd([caseRow(PRODUCTION), caseRow(TRAINING)]);
+    await db.cases.bulkAdd([completedRow(PRODUCTION), completedRow(TRAINING)]);
     // A case flagged as training on its row only is a training case too.
     const rowOnly = purged('WSDEMO01-20261126-0003', '2026-11-26T04:00:00Z', false);
-    await db.cases.add({ ...caseRow(rowOnly), training: true });
+    await db.cases.add({ ...completedRow(rowOnly), training: true });
     expect((await periodCases(db, DAY)).map((c) => c.caseNo)).toEqual([PRODUCTION.caseNo]);
     expect((await periodCases(db, DAY, undefined, 'training')).map((c) => c.caseNo)).toEqual([TRAINING.caseNo, rowOnly.caseNo]);
     expect((await periodTally(db, DAY)).cases).toBe(1);
@@ -105,7 +107,7 @@ describe('the audit trail filtered by several operators (a name two clerks share
     const log = createAuditLog(db, () => new Date((clock += 1000)));
     const actors = ['OP-PD-0101', 'OP-XH-0102', 'OP-PD-0201'];
     for (let i = 0; i < 30; i++) {
-      await log.append({ operator: actors[i % 3]!, role: 'clerk', workstation: 'WS-DEMO-01' }, { kind: i % 2 ? 'pull' : 'view', case: null, details: { i } });
+      await log.append({ operator: actors[i % 3]!, role: 'clerk', workstation: 'WS-DEMO-01' }, i % 2 ? { kind: 'pull', case: null, details: { materialId: `M${i}`, licences: [], latencyMs: i } } : { kind: 'view', case: null, details: { licenceId: `L${i}` } });
     }
     const directory = [
       { id: 'OP-PD-0101', name: '王晓燕', username: 'clerk01' },

@@ -11,6 +11,7 @@ import { hostFailure } from '../../../shared/errors';
 import { AppError } from '../../../renderer/host/client';
 import { createOutbox, enqueue, type Outbox } from '../../../renderer/outbox/outbox';
 import { fakeHost } from './fake-host';
+import { objectionRequest, usageRecord } from './rows';
 
 const KNOWN = '310000-GA-SFZ-002';
 const WITHDRAWN = '310000-GA-SFZ-999';
@@ -144,7 +145,7 @@ describe('usage records the library refused', () => {
     // Still queued: the library has not refused it.
     await expect(service.resend(id, usageRecordEditOf(RECORD), MATTERS)).rejects.toMatchObject({ code: 'CONFLICT' });
     await expect(service.retryAsIs(id)).rejects.toMatchObject({ code: 'CONFLICT' });
-    const objection: Omit<OutboxRow, 'id'> = { key: 'OBJ-1', kind: 'objection', state: 'needs_attention', createdAt: '2026-11-27T02:00:00Z', attempts: 1, lastError: 'x', payload: {} };
+    const objection: OutboxRow = { key: 'OBJ-1', kind: 'objection', state: 'needs_attention', createdAt: '2026-11-27T02:00:00Z', attempts: 1, lastError: 'x', payload: objectionRequest('OBJ-1') };
     const objectionId = await db.outbox.add(objection);
     await expect(service.recordOf(objectionId!)).rejects.toMatchObject({ code: 'CONFLICT' });
     await expect(service.recordOf(9999)).rejects.toMatchObject({ code: 'CONFLICT' });
@@ -173,15 +174,13 @@ describe('usage records the library refused', () => {
 describe('the unsent list', () => {
   it('shows what needs attention first, then what is being sent, then the queue, each oldest first, a page at a time', async () => {
     const db = new WorkstationDb(`unsent-${Math.random()}`);
-    const row = (key: string, state: OutboxRow['state'], createdAt: string, kind: OutboxRow['kind'] = 'usage_record'): Omit<OutboxRow, 'id'> => ({
-      key,
-      kind,
-      state,
-      createdAt,
-      attempts: state === 'queued' ? 0 : 1,
-      lastError: state === 'needs_attention' ? '拒收' : null,
-      payload: kind === 'usage_record' ? { caseNo: `C-${key}`, matterCode: KNOWN } : { id: key, licenceId: 'L-1' },
-    });
+    const row = (key: string, state: OutboxRow['state'], createdAt: string, kind: OutboxRow['kind'] = 'usage_record'): OutboxRow => {
+      const common = { key, createdAt, attempts: state === 'queued' ? 0 : 1, lastError: state === 'needs_attention' ? '拒收' : null };
+      if (state === 'delivered') return { ...common, kind: 'usage_record', state, payload: { caseNo: `C-${key}` }, deliveredAt: createdAt, answer: null };
+      return kind === 'usage_record'
+        ? { ...common, kind, state, payload: usageRecord(`C-${key}`, { matterCode: KNOWN }) }
+        : { ...common, kind, state, payload: { ...objectionRequest(key), licenceId: 'L-1' } };
+    };
     await db.outbox.bulkAdd([
       row('q2', 'queued', '2026-11-27T02:00:02Z'),
       row('d1', 'delivered', '2026-11-27T01:00:00Z'),

@@ -10,7 +10,10 @@ interface WorkerScope {
   postMessage(reply: SheetReply, transfer?: Transferable[]): void;
 }
 
-const scope = self as unknown as WorkerScope;
+// This module runs as a dedicated worker: its global `self` is the worker's scope, not the
+// window the page's DOM types describe.
+declare const self: WorkerScope;
+const scope = self;
 
 scope.onmessage = (event) => {
   const reply = handleSheetRequest(event.data);

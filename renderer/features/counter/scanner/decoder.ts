@@ -78,6 +78,9 @@ export interface ZxingDecoderOptions {
   secondPass?: boolean;
 }
 
+// zxing-wasm keeps one WebAssembly module per worker (prepareZXingModule sets it for the whole
+// worker); this remembers its loading, not a service of the page.
+// eslint-disable-next-line no-restricted-syntax
 let zxingReady: Promise<unknown> | null = null;
 
 function versionOf(version: string): number | null {

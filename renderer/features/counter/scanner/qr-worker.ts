@@ -25,7 +25,10 @@ interface WorkerScope {
   postMessage(reply: QrWorkerReply): void;
 }
 
-const scope = self as unknown as WorkerScope;
+// This module runs as a dedicated worker: its global `self` is the worker's scope, not the
+// window the page's DOM types describe.
+declare const self: WorkerScope;
+const scope = self;
 const decoder: QrDecoder = createDecoder(DEFAULT_DECODER, { wasmUrl });
 
 function describe(error: unknown): string {
