@@ -2,7 +2,7 @@ import { defineStore } from 'pinia';
 import { computed, reactive, ref, shallowRef } from 'vue';
 import type { AuditDetailsByKind, AuditEventKind } from '../../shared/audit-chain';
 import { catchUpHolderToKeep } from '../../shared/catch-up';
-import type { HostOutput, PulledLicence } from '../../shared/contract';
+import type { HostOutput, PrintResult, PulledLicence } from '../../shared/contract';
 import {
   allowedPaperReasons,
   buildReceipt,
@@ -25,6 +25,7 @@ import {
   type UsageRecord,
 } from '../../shared/counter-case';
 import { maskIdNumber } from '../../shared/ids';
+import { noticeDocument, planNotice, type DocumentContext, type NoticeChoice, type NoticeDocument } from '../../shared/print-documents';
 import type { CatalogResponse, Grant, Holder, Matter, PaperReason } from '../../shared/library-api';
 import { buildMatterIndex, searchMatters, type MatterSearchHit } from '../../shared/matter-search';
 import { sm3Hex } from '../../shared/sm';
@@ -611,8 +612,9 @@ export const useCounterStore = defineStore('counter', () => {
     await audit('purge', { purgedLicences: done.purgedLicences }, counterCase.caseNo);
   }
 
-  /** Gives up the open case: the host forgets what it pulled and the paper pages are deleted. */
-  async function cancelCase(): Promise<void> {
+  // Ends an open case without completing it: the host forgets what it pulled and the paper pages
+  // are deleted; given up by the clerk (`cancelled`) or closed as 补正 with a notice (`correction`).
+  async function endOpenCase(status: 'cancelled' | 'correction'): Promise<void> {
     const current = opened.value;
     if (!current || completed.value) {
       resetCase();
@@ -622,17 +624,50 @@ export const useCounterStore = defineStore('counter', () => {
     if (active.value) purgedLicences = await purgeHost(current.caseNo);
     await db.transaction('rw', db.cases, db.paperScans, async () => {
       await db.paperScans.where('caseNo').equals(current.caseNo).delete();
-      await db.cases.update(current.caseNo, { status: 'cancelled' });
+      await db.cases.update(current.caseNo, { status });
     });
-    await audit('case_cancel', { matterCode: current.matter.code }, current.caseNo);
-    await audit('purge', { purgedLicences, paperDeleted: true }, current.caseNo);
+    if (status === 'cancelled') await audit('case_cancel', { matterCode: current.matter.code }, current.caseNo);
+    await audit('purge', status === 'cancelled' ? { purgedLicences, paperDeleted: true } : { purgedLicences, paperDeleted: true, reason: 'correction' }, current.caseNo);
     resetCase();
   }
 
-  /** Records that the receipt was printed. */
-  async function recordReceiptPrint(): Promise<void> {
+  /** Gives up the open case: the host forgets what it pulled and the paper pages are deleted. */
+  async function cancelCase(): Promise<void> {
+    await endOpenCase('cancelled');
+  }
+
+  /**
+   * Issues the 一次性告知书 of the case (shared/print-documents.ts planNotice): every required
+   * material still missing and why, and the clerk's choice, on the record. Answers the document
+   * to print; the case stays as it is until {@link closeAsCorrection} (when the clerk closed it
+   * as 补正). Refused while a pull runs and when nothing required is missing.
+   */
+  async function issueNotice(choice: NoticeChoice, context: DocumentContext): Promise<NoticeDocument> {
+    if (!active.value) throw new AppError('BAD_REQUEST', 'noHolder');
+    const counterCase = plain(active.value);
+    const planned = planNotice(counterCase, choice, (code) => typeNames.value.get(code) ?? code);
+    if (!planned.ok) throw new AppError('BAD_REQUEST', planned.problem === 'pulls_pending' ? 'noticePullsPending' : 'noticeNothingMissing');
+    const doc = noticeDocument(counterCase, planned.plan, now().toISOString(), context);
+    await audit('notice', { choice, materials: planned.plan.outstanding.map((m) => ({ materialId: m.materialId, noticeReason: m.reason, outcome: m.outcome })) }, counterCase.caseNo);
+    return doc;
+  }
+
+  /** Closes the open case as 补正 after its notice: not completed, no usage record, pulled data and paper pages removed. */
+  async function closeAsCorrection(): Promise<void> {
+    await endOpenCase('correction');
+  }
+
+  /** Records that the receipt was printed, in which layout and with what outcome. */
+  async function recordReceiptPrint(result?: Pick<PrintResult, 'layout' | 'outcome'>): Promise<void> {
     const done = completed.value;
-    if (done) await audit('receipt_print', { caseNo: done.receipt.caseNo }, done.receipt.caseNo);
+    if (!done) return;
+    const caseNo = done.receipt.caseNo;
+    await audit('receipt_print', result ? { caseNo, layout: result.layout, printOutcome: result.outcome } : { caseNo }, caseNo);
+  }
+
+  /** Records that a case's 一次性告知书 was printed (the case may be closed by then). */
+  async function recordNoticePrint(caseNo: string, result: Pick<PrintResult, 'layout' | 'outcome'>): Promise<void> {
+    await audit('notice_print', { caseNo, layout: result.layout, printOutcome: result.outcome }, caseNo);
   }
 
   /** Starts over for the next applicant (after completion). */
@@ -676,7 +711,10 @@ export const useCounterStore = defineStore('counter', () => {
     complete,
     purge,
     cancelCase,
+    issueNotice,
+    closeAsCorrection,
     recordReceiptPrint,
+    recordNoticePrint,
     nextCase,
   };
 });
