@@ -123,12 +123,7 @@ async function events(): Promise<AuditEvent[]> {
 }
 
 const CONTEXT = { department: '区民政局', operatorName: '王晓燕' };
-const page = () => ({
-  page: new Blob(['p'], { type: 'image/jpeg' }),
-  thumbnail: new Blob(['t'], { type: 'image/jpeg' }),
-  name: 'p.jpg',
-  contentType: 'image/jpeg',
-});
+const page = () => ({ pdf: new Blob(['%PDF-p'], { type: 'application/pdf' }), thumbnail: new Blob(['t'], { type: 'image/jpeg' }), pages: 1, added: 1 });
 
 afterEach(() => {
   outbox?.stop();
@@ -159,14 +154,14 @@ describe('the 一次性告知书 at the counter', () => {
     // Still open: the applicant brings the paper and the case is completed.
     expect(counter.phase).toBe('materials');
     expect((await db!.cases.get(caseNo))?.status).toBe('open');
-    await counter.savePaper('M03', 'not_in_library', [page()]);
+    await counter.savePaper('M03', 'not_in_library', page());
     await counter.complete();
     expect((await db!.cases.get(caseNo))?.status).toBe('completed');
   });
 
   it('closed as 补正: no usage record, the pulled data purged and the paper deleted, the case marked correction', async () => {
     const { counter, host, caseNo } = await caseMissingMarriage();
-    await counter.savePaper('M01', 'applicant_choice', [page()]);
+    await counter.savePaper('M01', 'applicant_choice', page());
     await counter.issueNotice('close_correction', CONTEXT);
     await counter.recordNoticePrint(caseNo, { layout: 'thermal80', outcome: 'browser' });
     await counter.closeAsCorrection();
@@ -189,7 +184,7 @@ describe('the 一次性告知书 at the counter', () => {
 
   it('refuses a notice when nothing required is missing, and logs nothing', async () => {
     const { counter } = await caseMissingMarriage();
-    await counter.savePaper('M03', 'not_in_library', [page()]);
+    await counter.savePaper('M03', 'not_in_library', page());
     await expect(counter.issueNotice('keep_open', CONTEXT)).rejects.toMatchObject({
       code: 'BAD_REQUEST',
       message: expect.stringContaining('无需出具一次性告知书'),
