@@ -83,6 +83,10 @@ export const useHallStore = defineStore('hall', () => {
     try {
       status.value = await host.call('hall.status', {});
       probedAt.value = Date.now();
+      // The hall answers again while the sync waits out its backoff: catch up now, not in a minute.
+      // Likewise once a supervisor has acknowledged the alert that stopped it.
+      const waiting = sync.value.state === 'offline' || sync.value.state === 'not_enrolled' || (sync.value.state === 'stopped' && status.value.sync?.ingest === 'open');
+      if (status.value.state === 'online' && waiting) void hallSync.syncNow();
     } catch {
       // The host is gone or the call refused: keep the last known state on screen.
     }
