@@ -70,7 +70,7 @@ export default tseslint.config(
             { group: nodeBuiltins, message: 'shared/ is pure: no Node built-ins.' },
             { group: ['vue', 'vue-*', '@vue/*', 'pinia', 'element-plus', 'element-plus/*'], message: 'shared/ is pure: no Vue.' },
             { group: ['dexie', 'dexie/*'], message: 'shared/ is pure: no Dexie.' },
-            { group: ['../electron/*', '../renderer/*', '../sandbox/*'], message: 'shared/ depends on nothing but itself.' },
+            { group: ['../electron/*', '../renderer/*', '../sandbox/*', '../hall/*'], message: 'shared/ depends on nothing but itself.' },
           ],
         },
       ],
@@ -85,7 +85,21 @@ export default tseslint.config(
           patterns: [
             { group: ['electron', 'electron/*'], message: 'The renderer never loads Electron: it talks to the host through the contract.' },
             { group: nodeBuiltins, message: 'The renderer has no Node.' },
-            { group: ['**/electron/main/*', '**/electron/host/*', '**/sandbox/*'], message: 'renderer/ never imports the host or the sandbox.' },
+            { group: ['**/electron/main/*', '**/electron/host/*', '**/sandbox/*', '**/hall/*'], message: 'renderer/ never imports the host, the sandbox or the hall.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['hall/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['electron', 'electron/*'], message: 'The hall is a server of its own: no Electron.' },
+            { group: ['**/electron/*', '**/electron/**', '**/renderer/*', '**/renderer/**', '**/sandbox/*', '**/sandbox/**'], message: 'hall/ depends on shared/ only: not on the host, the renderer or the sandbox.' },
           ],
         },
       ],

@@ -2,7 +2,7 @@
 // messages side by side, one message per 32-bit lane of each v128, so one instruction stream
 // hashes four audit events. Generated rather than written by hand because SM3's 64 rounds and
 // 52 expanded words are unrolled (and the working variables renamed instead of moved).
-// `npm run gen:sm3-simd` compiles it into renderer/sm3/sm3-simd-module.ts; a unit test
+// `npm run gen:sm3-simd` compiles it into shared/sm3-simd-module.ts; a unit test
 // checks that the committed module is what this generator produces.
 
 const IV = [0x7380166f, 0x4914b2b9, 0x172442d7, 0xda8a0600, 0xa96f30bc, 0x163138aa, 0xe38dee4d, 0xb0fb0e4e];

@@ -31,6 +31,7 @@ import { checkLibraryUrl } from './library-url';
 import type { SettingsProblem } from './settings-problems';
 import { DeviceSettingsSchema, PRINT_LAYOUTS, READER_PRESET_IDS } from './devices';
 import { IdCardChecksSchema, IdCardSchema } from './id-card';
+import { HALL_ROUTES, PushRequest, PushResponse, SyncState } from './hall-api';
 
 /** A call's declaration: what it accepts and what it answers. */
 export interface HostCallSpec<I extends z.ZodType, O extends z.ZodType> {
@@ -178,6 +179,82 @@ export type PrintResult = z.infer<typeof PrintResultSchema>;
 
 /** The largest HTML document `print.document` takes (receipts carry their barcodes as inline images). */
 export const PRINT_HTML_MAX_CHARS = 4 * 1024 * 1024;
+
+/** A hall's address as a supervisor types it in 设置: http or https (the hall signs every answer), a host, an optional port and path. */
+export const HallUrlSchema = z
+  .string()
+  .trim()
+  .max(2048)
+  .regex(/^https?:\/\/[^\s/?#@]+(?:\/[^\s?#]*)?$/, 'hall_url_format' satisfies SettingsProblem)
+  .transform((url) => url.replace(/\/+$/, ''));
+
+/** The hall this workstation is enrolled with, as pinned. */
+export const HallIdentitySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  /** SM3 of the hall's public key, 20 hex digits in groups of four: to compare with what `npm run hall -- enrol` printed. */
+  fingerprint: z.string(),
+  enrolledAt: z.string(),
+});
+
+/** The hall link, as the header shows it beside the library link. */
+export const HallStatusSchema = z.object({
+  /** `embedded`: the hall `npm start` runs beside the workstation; `remote`: `--hall <url>` or a hall enrolled in 设置; `none`: no hall. */
+  mode: z.enum(['embedded', 'remote', 'none']),
+  url: z.string().nullable(),
+  /** True when this workstation holds a pinned key for this hall. */
+  enrolled: z.boolean(),
+  hall: HallIdentitySchema.nullable(),
+  /** The id the hall knows this workstation by (the one it enrolled with). */
+  workstationId: z.string().nullable(),
+  /** This workstation's key fingerprint, as the hall's list of workstations shows it. */
+  workstationFingerprint: z.string().nullable(),
+  /**
+   * `online`: the hall answered this probe; `offline`: it could not be reached (the counter works
+   * on, the sync catches up later); `refused`: it answered but does not accept this workstation
+   * (revoked, unknown, a signature that does not verify: `lastError` says which); `none`: no hall, or not enrolled.
+   */
+  state: z.enum(['online', 'offline', 'refused', 'none']),
+  /** The last time the hall answered (any call). */
+  lastSuccessAt: z.string().nullable(),
+  /** The last time a push was accepted (`hall.sync.push`), in this run of the host. */
+  lastSyncAt: z.string().nullable(),
+  lastError: z.object({ code: z.enum(HOST_ERROR_CODES), message: z.string() }).nullable(),
+  /** What the hall holds of this workstation (its resume point) and its open alerts, when it answered the probe. */
+  sync: SyncState.nullable(),
+});
+/** The hall link's status. */
+export type HallStatus = z.infer<typeof HallStatusSchema>;
+
+/** Where a reference resource came from: the library itself, or the hall's copy while the library is unreachable. */
+export const REFERENCE_SOURCES = ['library', 'hall'] as const;
+
+const ReferenceMeta = {
+  source: z.enum(REFERENCE_SOURCES),
+  /** The library's ETag for the catalog and the matters; the trust list's own version. */
+  version: z.string().nullable(),
+  /** When this copy was fetched from the library (by the host, or by the hall). */
+  fetchedAt: z.string(),
+  /** How old the copy is, in seconds, by the host's clock. */
+  ageSeconds: z.number().int().min(0),
+};
+
+/** A reference resource with where it came from and how old it is. */
+export const ReferenceResultSchema = z.discriminatedUnion('name', [
+  z.object({ name: z.literal('catalog'), ...ReferenceMeta, body: CatalogResponse }),
+  z.object({ name: z.literal('matters'), ...ReferenceMeta, body: MattersResponse }),
+  /** A trust list from the hall is verified against the pinned root key, as one from the library. */
+  z.object({ name: z.literal('trust'), ...ReferenceMeta, body: TrustList }),
+]);
+/** A reference resource. */
+export type ReferenceResult = z.infer<typeof ReferenceResultSchema>;
+
+const SUPERVISOR = ['supervisor'] as const;
+
+/** A supervision read or action relayed to the hall: the hall route's own request and answer (shared/hall-api.ts HALL_ROUTES). */
+function hallSupervision<K extends keyof typeof HALL_ROUTES>(route: K): HostCallSpec<(typeof HALL_ROUTES)[K]['request'], (typeof HALL_ROUTES)[K]['response']> {
+  return call(HALL_ROUTES[route].request, HALL_ROUTES[route].response, SUPERVISOR);
+}
 
 /** The whole host API. Adding a call here makes a missing handler a compile error. */
 /** At most this many objections go in one `objections.submitMany` call. */
@@ -338,6 +415,76 @@ export const hostContract = {
     z.object({ id: z.string() }),
     ALL_ROLES,
   ),
+  /**
+   * A reference resource from the library, or from the hall's copy when the library cannot be
+   * reached (offline, or an offline sign-in), with where it came from and how old it is. A trust
+   * list is verified against the pinned root key whichever gave it. Refusals: LIBRARY_UNAVAILABLE
+   * (neither answered; `details.hallCode` says why the hall did not), HALL_UNTRUSTED (the hall's
+   * trust list does not verify).
+   */
+  'reference.get': call(z.object({ name: z.enum(['catalog', 'matters', 'trust']) }).strict(), ReferenceResultSchema, ALL_ROLES),
+
+  // ---- The hall (docs/architecture.md §3.7). The host signs every request; the renderer never talks to the hall.
+  /** Which hall, whether this workstation is enrolled there, and a probe of the link (at most 3 s). */
+  'hall.status': call(Empty, HallStatusSchema, 'public'),
+  /**
+   * Enrols this workstation with a hall: the host makes (once) its SM2 key pair in its data
+   * folder, sends the code, checks the hall's proof that it knows the code and pins the hall's
+   * key; the hall is used from then on (and after a restart, unless `--hall` names another).
+   * Refusals: HALL_ENROLMENT_REFUSED (code wrong, used or expired; id enrolled with another
+   * key), HALL_UNTRUSTED (no proof: a machine in between?), HALL_UNAVAILABLE.
+   */
+  'hall.enrol': call(
+    z.object({ url: HallUrlSchema, code: z.string().trim().min(16).max(32) }).strict(),
+    z.object({ url: z.string(), workstationId: z.string(), hall: HallIdentitySchema }),
+    SUPERVISOR,
+  ),
+  /** What the hall holds of this workstation: the highest sequence of each stream, the chain's last hash, whether ingest is open, the open alerts. The sync resumes from it. */
+  'hall.sync.state': call(Empty, SyncState, ALL_ROLES),
+  /**
+   * Sends a batch of the workstation's history (audit events and records, each with the
+   * workstation's own sequence, at most 5,000 events and 500 records) and its outbox counts; the
+   * hall stores each (workstation, sequence) once and answers the highest it holds. Refusals:
+   * HALL_SEQUENCE_GAP (`details: {stream, highest, epoch}`: resend from highest + 1),
+   * HALL_CHAIN_BREAK and HALL_INGEST_STOPPED (a supervisor must acknowledge the alert),
+   * BAD_REQUEST (`details.hallCode`: PERSONAL_DATA, CHAIN_HASH_MISMATCH, …), TOO_LARGE,
+   * HALL_UNAVAILABLE (try later), HALL_NOT_ENROLLED, HALL_REVOKED, HALL_UNTRUSTED.
+   */
+  'hall.sync.push': call(PushRequest, PushResponse, ALL_ROLES),
+  /** The 全厅 dashboard for a period of Asia/Shanghai days, with every window and clerk. */
+  'hall.dashboard': hallSupervision('dashboard'),
+  /** The cases behind a dashboard figure, newest first, with a cursor. */
+  'hall.cases': hallSupervision('cases'),
+  /** One case as the hall keeps it. */
+  'hall.case': hallSupervision('caseRecord'),
+  /** Objections filed in a period, across the hall. */
+  'hall.objections': hallSupervision('objections'),
+  /** A page of one window's audit trail (filters and paging as the workstation's own). */
+  'hall.audit': hallSupervision('audit'),
+  /** How many events of a window's trail match the filters (up to 1,000). */
+  'hall.audit.count': hallSupervision('auditCount'),
+  /** A window's chain verified at the hall, naming the first broken link. */
+  'hall.chain.verify': hallSupervision('verifyChain'),
+  /** Draws a random review from every window's completed cases (seed recorded, reproducible). */
+  'hall.reviews.draw': hallSupervision('drawReview'),
+  /** The reviews drawn at the hall, newest first. */
+  'hall.reviews.list': hallSupervision('reviews'),
+  /** One review with its findings. */
+  'hall.reviews.get': hallSupervision('review'),
+  /** Draws a review again from its recorded seed and candidates: reproduced or not. */
+  'hall.reviews.check': hallSupervision('checkReview'),
+  /** Records the finding for one drawn case (kept at the hall). */
+  'hall.reviews.finding': hallSupervision('recordFinding'),
+  /** Chain alerts, open or all. */
+  'hall.alerts': hallSupervision('alerts'),
+  /** Acknowledges an alert with a note: the window's ingest resumes in a new epoch. */
+  'hall.alerts.acknowledge': hallSupervision('acknowledgeAlert'),
+  /** What needs a supervisor: windows behind, open alerts, windows holding usage records unsent for over an hour. */
+  'hall.attention': hallSupervision('attention'),
+  /** Every window enrolled at the hall, with its key fingerprint, sync position, outbox report and alerts. */
+  'hall.workstations': hallSupervision('workstations'),
+  /** Revokes a window's enrolment (a reason is recorded); its requests are refused from then on. */
+  'hall.workstations.revoke': hallSupervision('revokeWorkstation'),
 } as const;
 
 /** The contract's type. */
@@ -350,6 +497,9 @@ export type HostInput<N extends HostCallName> = z.input<HostContract[N]['input']
 export type HostParsedInput<N extends HostCallName> = z.output<HostContract[N]['input']>;
 /** A call's output. */
 export type HostOutput<N extends HostCallName> = z.output<HostContract[N]['output']>;
+
+/** The calls that go to the hall (their handlers are electron/host/hall-handlers.ts). */
+export type HallCallName = Extract<HostCallName, `hall.${string}`>;
 
 /** Every call name, in declaration order (the preload exposes exactly these). */
 export const HOST_CALL_NAMES = Object.keys(hostContract) as HostCallName[];

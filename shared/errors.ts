@@ -32,6 +32,15 @@ export const HOST_ERROR_CODES = [
   'READER_UNREADABLE',
   'READER_MALFORMED',
   'PRINT_FAILED',
+  'HALL_UNAVAILABLE',
+  'HALL_NOT_ENROLLED',
+  'HALL_REVOKED',
+  'HALL_UNTRUSTED',
+  'HALL_ENROLMENT_REFUSED',
+  'HALL_SEQUENCE_GAP',
+  'HALL_CHAIN_BREAK',
+  'HALL_INGEST_STOPPED',
+  'HALL_ERROR',
 ] as const;
 
 /** One of the host API's error codes. */
@@ -69,6 +78,15 @@ export const HOST_ERROR_MESSAGES_ZH: Record<HostErrorCode, string> = {
   READER_UNREADABLE: '无法读取这张身份证（芯片无应答或已损坏），请重新放置后再试；仍不行请手工录入证件号码并核对证件。',
   READER_MALFORMED: '读卡服务返回的内容无法识别，可能是阅读器型号设置有误；请手工录入证件号码，并请值班长核对“设置”中的阅读器配置。',
   PRINT_FAILED: '打印失败，请检查打印机是否开机、有纸并已连接，或在“设置”中核对打印机名称后重试。',
+  HALL_UNAVAILABLE: '暂时无法连接大厅服务器：本机照常办理，连接恢复后自动补传；全厅数据暂时无法查看，可先查看本机数据。',
+  HALL_NOT_ENROLLED: '本工作台尚未在大厅服务器登记（或大厅服务器没有本工作台的登记）：请值班长在“设置”中填写大厅地址和登记码。',
+  HALL_REVOKED: '本工作台在大厅服务器的登记已被注销，数据不再同步：请值班长向大厅管理员重新获取登记码，在“设置”中重新登记。',
+  HALL_UNTRUSTED: '大厅服务器的应答或本机的签名未通过校验，已不予采用：请核对大厅地址和本机时间；仍不通过时请值班长重新登记本工作台。',
+  HALL_ENROLMENT_REFUSED: '大厅服务器拒绝了登记：请核对登记码（一次性、24 小时内有效）后重试，或向大厅管理员重新获取登记码。',
+  HALL_SEQUENCE_GAP: '大厅服务器尚未收到此前的记录：将从大厅已保存的位置继续补传。',
+  HALL_CHAIN_BREAK: '大厅服务器发现本机操作日志与其已保存的不一致，已向值班长告警并暂停接收本机数据；本机照常办理。',
+  HALL_INGEST_STOPPED: '大厅服务器已暂停接收本机数据，待值班长在全厅告警中确认后恢复；本机照常办理。',
+  HALL_ERROR: '大厅服务器返回了错误，请稍后重试；如持续出现请联系大厅管理员。',
 };
 
 /** A failure as it crosses the host boundary. */

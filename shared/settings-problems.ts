@@ -24,6 +24,7 @@ export const SETTINGS_PROBLEMS = [
   'reader_custom_required',
   'reader_field_path',
   'reader_validity_fields',
+  'hall_url_format',
 ] as const;
 
 /** One of {@link SETTINGS_PROBLEMS}. */

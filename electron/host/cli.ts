@@ -1,12 +1,14 @@
 /**
  * Browser mode: the host as a Node HTTP server on 127.0.0.1 that serves the renderer and the
- * host API (`npm start`). With no library configured it starts the library sandbox in-process.
+ * host API (`npm start`). With no library configured it starts the library sandbox in-process;
+ * unless pointed at another hall (`--hall`), it runs a hall in-process too, enrolled with itself.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ConfigError, parseBrowserModeArgs } from './config';
 import { embeddedSandbox } from './embedded-sandbox';
+import { embeddedHall, hallLibraryAccount } from './embedded-hall';
 import { createHost } from './host';
 import { logHostEvent, hostEventLogFile } from './event-log';
 import { startHttpHost } from './http-server';
@@ -36,6 +38,13 @@ async function main(): Promise<void> {
   };
 
   const sandbox = embeddedSandbox(config.dataDir);
+  const log = (line: string) => console.error(line);
+  const hall = embeddedHall(config.dataDir, {
+    bind: config.hallBind,
+    port: config.hallPort,
+    library: hallLibraryAccount(settings, sandbox),
+    log,
+  });
 
   const host = await createHost({
     version,
@@ -45,7 +54,17 @@ async function main(): Promise<void> {
     // Overrides given on the command line are for this run; changes made in the UI are saved.
     settingsFile,
     openSandbox: sandbox.open,
+    hall: {
+      url: config.hall.mode === 'remote' ? config.hall.url : null,
+      openEmbedded: config.hall.mode === 'embedded' ? hall.open : null,
+    },
+    log,
   });
+  const hallLink = host.hall.describe();
+  if (hallLink.url) {
+    console.log(`HALL_URL=${hallLink.url}`);
+    if (!hallLink.enrolment) log(`workstation: not enrolled with the hall at ${hallLink.url}: a supervisor enrols it in 设置 with a code from \`npm run hall -- enrol\``);
+  }
   if (host.target().mode === 'sandbox') {
     console.log(`SANDBOX_URL=${host.target().url}`);
     // In training the sandbox's ID-card reader simulator stands in for the reader; a trainer
@@ -66,6 +85,7 @@ async function main(): Promise<void> {
 
   const shutdown = async () => {
     await http.close();
+    await hall.close();
     await sandbox.close();
     process.exit(0);
   };

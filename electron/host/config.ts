@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import { RootKeySchema } from '../../shared/contract';
+import { isIP } from 'node:net';
+import { HallUrlSchema, RootKeySchema } from '../../shared/contract';
 import { checkLibraryUrl } from '../../shared/library-url';
 
 /** Browser-mode settings, from the command line and the environment. */
@@ -15,6 +16,16 @@ export interface BrowserModeConfig {
   staticDir: string;
   /** The library's root key, pinned (`--root-key <kid>:<130 hex>`); the sandbox publishes its own. */
   rootKey: { kid: string; publicKey: string } | null;
+  /**
+   * The hall (`--hall`, HALL_URL): `embedded` (the default) runs one beside the workstation
+   * unless a supervisor enrolled it with another in 设置; a URL points it at that hall; `off` runs
+   * without a hall.
+   */
+  hall: { mode: 'embedded' } | { mode: 'remote'; url: string } | { mode: 'off' };
+  /** The embedded hall's address to listen on (`--hall-bind`): 127.0.0.1 unless the hall's other windows are to reach it. */
+  hallBind: string;
+  /** The embedded hall's port (`--hall-port`); 0 picks a free one. */
+  hallPort: number;
 }
 
 /**
@@ -32,7 +43,7 @@ function valueOf(args: string[], index: number, flag: string): string {
   return value;
 }
 
-/** Parses `--port`, `--data`, `--library`, `--workstation-id` (and LIBRARY_URL, WORKSTATION_ID). */
+/** Parses `--port`, `--data`, `--library`, `--workstation-id`, `--hall`, `--hall-bind`, `--hall-port` (and LIBRARY_URL, WORKSTATION_ID, HALL_URL). */
 export function parseBrowserModeArgs(args: string[], env: Record<string, string | undefined>, cwd: string): BrowserModeConfig {
   const config: BrowserModeConfig = {
     port: DEFAULT_PORT,
@@ -41,6 +52,9 @@ export function parseBrowserModeArgs(args: string[], env: Record<string, string 
     workstationId: env.WORKSTATION_ID && env.WORKSTATION_ID.length > 0 ? env.WORKSTATION_ID : null,
     staticDir: resolve(cwd, 'dist-web'),
     rootKey: env.ROOT_KEY ? parseRootKey(env.ROOT_KEY) : null,
+    hall: env.HALL_URL && env.HALL_URL.length > 0 ? parseHall(env.HALL_URL, 'HALL_URL') : { mode: 'embedded' },
+    hallBind: '127.0.0.1',
+    hallPort: 0,
   };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
@@ -67,6 +81,21 @@ export function parseBrowserModeArgs(args: string[], env: Record<string, string 
       case '--root-key':
         config.rootKey = parseRootKey(valueOf(args, i++, arg));
         break;
+      case '--hall':
+        config.hall = parseHall(valueOf(args, i++, arg), arg);
+        break;
+      case '--hall-bind': {
+        const bind = valueOf(args, i++, arg);
+        if (!isIP(bind)) throw new ConfigError('--hall-bind takes an IP address to listen on (127.0.0.1, the machine\'s LAN address, or 0.0.0.0)');
+        config.hallBind = bind;
+        break;
+      }
+      case '--hall-port': {
+        const port = Number(valueOf(args, i++, arg));
+        if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError('--hall-port must be a whole number from 0 to 65535');
+        config.hallPort = port;
+        break;
+      }
       case '--static':
         config.staticDir = resolve(cwd, valueOf(args, i++, arg));
         break;
@@ -93,6 +122,15 @@ export function parseLibraryUrl(text: string, from: string): string {
     );
   }
   throw new ConfigError(`${from} must be an absolute https:// URL without spaces, user name, query or fragment, e.g. https://library.example/`);
+}
+
+/** Parses `--hall`'s value: `off`, `embedded`, or a hall's http(s) URL (the rule of the settings page's, HallUrlSchema). */
+export function parseHall(text: string, from: string): BrowserModeConfig['hall'] {
+  if (text === 'off') return { mode: 'off' };
+  if (text === 'embedded') return { mode: 'embedded' };
+  const parsed = HallUrlSchema.safeParse(text);
+  if (!parsed.success) throw new ConfigError(`${from} must be off, embedded, or a hall's address such as http://10.20.0.5:8790 (http or https, no user name, query or fragment)`);
+  return { mode: 'remote', url: parsed.data };
 }
 
 /** Parses `<kid>:<130 hex characters>`. */

@@ -1,5 +1,5 @@
 import { dirname, join } from 'node:path';
-import type { HostSettings, ObjectionBatchResult, Operator } from '../../shared/contract';
+import type { HostSettings, ObjectionBatchResult, Operator, ReferenceResult } from '../../shared/contract';
 import { HostCallError, RETRYABLE_DELIVERY_CODES } from '../../shared/errors';
 import { CatalogResponse, MattersResponse, ObjectionListResponse, ObjectionReceipt, type ObjectionRequest, type TrustRoot } from '../../shared/library-api';
 import { checkTrustList } from '../../shared/trust';
@@ -16,6 +16,9 @@ import { DevicesService } from './devices/service';
 import type { PrintingPort } from './devices/printing';
 import { loadDeviceSettings, saveDeviceSettings, saveSettings } from './settings-store';
 import { TrustStore, TRUST_LIST_PROBLEM_MESSAGES } from './trust';
+import { HallLink, type HallConfig } from './hall-link';
+import { hallHandlers } from './hall-handlers';
+import type { ReferenceName } from '../../shared/hall-api';
 
 /** A library the host can talk to: the production library or the sandbox. */
 export interface LibraryTarget {
@@ -41,6 +44,10 @@ export interface HostConfig {
   now?: () => Date;
   /** The printer (the Electron main process provides it); browser mode prints through the browser. */
   printing?: PrintingPort | null;
+  /** The hall: `--hall <url>`, the embedded one, or none (absent: none). */
+  hall?: HallConfig | null;
+  /** Lines for the host's log (the hall link's enrolment at start). */
+  log?: (line: string) => void;
 }
 
 /** The host services behind both transports. */
@@ -49,6 +56,8 @@ export interface Host {
   currentOperator(): Operator | null;
   /** The library the host talks to now. */
   target(): { url: string; mode: 'sandbox' | 'library' };
+  /** The hall link (which hall, enrolled or not). */
+  hall: HallLink;
 }
 
 /** Everything that belongs to one library: a switch to training replaces it whole. */
@@ -68,13 +77,15 @@ class LibraryContext {
     credentials: CredentialStore,
     workstationId: () => string,
     now: () => Date,
+    /** The hall's copy of the trust list, for a workstation that has none while the library is unreachable. */
+    trustFallback: (() => Promise<{ body: unknown; fetchedAt: string }>) | null = null,
   ) {
     this.client = new LibraryClient(target.url);
     this.link = new LinkMonitor(this.client);
     this.session = new OperatorSession(this.client, workstationId, credentials, `${mode}:${target.rootKey.kid}`, now);
-    this.catalog = new ReferenceData(this.client, '/catalog', CatalogResponse);
-    this.matters = new ReferenceData(this.client, '/matters', MattersResponse);
-    this.trust = new TrustStore(this.client, target.rootKey, join(dataDir, `trust-${mode}.json`));
+    this.catalog = new ReferenceData(this.client, '/catalog', CatalogResponse, now);
+    this.matters = new ReferenceData(this.client, '/matters', MattersResponse, now);
+    this.trust = new TrustStore(this.client, target.rootKey, join(dataDir, `trust-${mode}.json`), now, trustFallback);
     this.counter = new CounterService({
       library: this.client,
       trust: this.trust,
@@ -134,9 +145,13 @@ export async function createHost(config: HostConfig): Promise<Host> {
   const production = (): LibraryTarget | null =>
     settings.libraryUrl && settings.rootKey ? { url: settings.libraryUrl, rootKey: settings.rootKey } : null;
 
+  const hall = new HallLink({ dataDir: config.dataDir, workstationId, now, log: config.log });
+  await hall.start(config.hall ?? null);
+  const trustFromHall = async () => hall.call('reference', { name: 'trust' });
+
   const contextFor = async (mode: 'sandbox' | 'library'): Promise<LibraryContext> => {
     const target = mode === 'library' ? production()! : await config.openSandbox();
-    return new LibraryContext(target, mode, config.dataDir, credentials, workstationId, now);
+    return new LibraryContext(target, mode, config.dataDir, credentials, workstationId, now, trustFromHall);
   };
   let ctx = await contextFor(production() ? 'library' : 'sandbox');
 
@@ -171,7 +186,80 @@ export async function createHost(config: HostConfig): Promise<Host> {
     return receipt.data;
   };
 
+  const ageOf = (fetchedAt: string) => Math.max(0, Math.floor((now().getTime() - Date.parse(fetchedAt)) / 1000));
+
+  /** A reference resource as the library gives it now; throws LIBRARY_UNAVAILABLE when it cannot be asked. */
+  const referenceFromLibrary = async (name: ReferenceName): Promise<ReferenceResult> => {
+    if (name === 'trust') {
+      const trust = await ctx.trust.refresh();
+      const at = now().toISOString();
+      return { name, source: 'library', version: trust.list.issuedAt, fetchedAt: at, ageSeconds: 0, body: trust.list };
+    }
+    const data = name === 'catalog' ? ctx.catalog : ctx.matters;
+    await data.get(await ctx.session.token());
+    const current = data.current()!;
+    return { name, source: 'library', version: current.etag, fetchedAt: current.fetchedAt, ageSeconds: ageOf(current.fetchedAt), body: current.body } as ReferenceResult;
+  };
+
+  /** The hall's copy, checked as the library's would be: the trust list against the pinned root key. */
+  const referenceFromHall = async (name: ReferenceName): Promise<ReferenceResult> => {
+    const answer = await hall.call('reference', { name });
+    const meta = { source: 'hall' as const, version: answer.version, fetchedAt: answer.fetchedAt, ageSeconds: ageOf(answer.fetchedAt) };
+    if (name === 'trust') {
+      const adopted = ctx.trust.adopt(answer.body, answer.fetchedAt);
+      if (!adopted.ok) {
+        throw new HostCallError('HALL_UNTRUSTED', `大厅服务器提供的信任列表未通过本机预置根密钥的校验（${TRUST_LIST_PROBLEM_MESSAGES[adopted.problem]}），已拒绝使用。`, {
+          problem: adopted.problem,
+        });
+      }
+      return { name, ...meta, version: answer.version ?? adopted.trust.list.issuedAt, body: adopted.trust.list };
+    }
+    const parsed = (name === 'catalog' ? CatalogResponse : MattersResponse).safeParse(answer.body);
+    if (!parsed.success) throw new HostCallError('HALL_ERROR', '大厅服务器提供的数据格式不符合证照库接口约定，已拒绝使用。', { hallCode: 'HALL_PROTOCOL_ERROR' });
+    return { name, ...meta, body: parsed.data } as ReferenceResult;
+  };
+
+  /**
+   * The library first; when it cannot be reached, the newer of the hall's copy and the host's
+   * own last copy (the hall's is usually newer: it refreshes every 10 minutes).
+   */
+  const reference = async (name: ReferenceName): Promise<ReferenceResult> => {
+    try {
+      return await referenceFromLibrary(name);
+    } catch (error) {
+      if (!(error instanceof HostCallError && error.code === 'LIBRARY_UNAVAILABLE')) throw error;
+    }
+    // The host's own copy as it was before the hall was asked (a trust list from the hall is kept as the host's own).
+    const held = name === 'trust' ? ctx.trust.peek() : (name === 'catalog' ? ctx.catalog : ctx.matters).current();
+    let fromHall: ReferenceResult | null = null;
+    let hallFailure: HostCallError | null = null;
+    try {
+      fromHall = await referenceFromHall(name);
+    } catch (error) {
+      if (!(error instanceof HostCallError)) throw error;
+      if (error.code === 'HALL_UNTRUSTED') throw error;
+      hallFailure = error;
+    }
+    const own: ReferenceResult | null = held
+      ? ({
+          name,
+          source: 'source' in held ? held.source : 'library',
+          version: 'trust' in held ? held.trust.issuedAt : held.etag,
+          fetchedAt: held.fetchedAt,
+          ageSeconds: ageOf(held.fetchedAt),
+          body: 'trust' in held ? held.trust : held.body,
+        } as ReferenceResult)
+      : null;
+    if (own && fromHall) return Date.parse(own.fetchedAt) >= Date.parse(fromHall.fetchedAt) ? own : fromHall;
+    if (own ?? fromHall) return (own ?? fromHall)!;
+    throw new HostCallError('LIBRARY_UNAVAILABLE', `暂时无法连接市电子证照库，大厅服务器也未能提供（${hallFailure!.message}）。`, {
+      hallCode: hallFailure!.details?.hallCode ?? hallFailure!.code,
+    });
+  };
+
   const handlers: HostHandlers = {
+    ...hallHandlers(hall),
+    'reference.get': async ({ name }) => reference(name),
     'app.info': async () => ({
       version: config.version,
       workstationId: settings.workstationId,
@@ -271,5 +359,6 @@ export async function createHost(config: HostConfig): Promise<Host> {
     handlers,
     currentOperator: () => ctx.session.operator(),
     target: () => ({ url: ctx.target.url, mode: ctx.mode }),
+    hall,
   };
 }

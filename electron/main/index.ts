@@ -6,8 +6,9 @@
 import { app, dialog, ipcMain, protocol, session, type BrowserWindow } from 'electron';
 import { join } from 'node:path';
 import { embeddedSandbox } from '../host/embedded-sandbox';
+import { embeddedHall, hallLibraryAccount } from '../host/embedded-hall';
 import { createHost } from '../host/host';
-import { ConfigError, parseLibraryUrl, parseRootKey } from '../host/config';
+import { ConfigError, parseHall, parseLibraryUrl, parseRootKey } from '../host/config';
 import { logHostEvent } from '../host/event-log';
 import { loadSettings, SettingsUnusableError, settingsUnusableMessage } from '../host/settings-store';
 import type { HostSettings } from '../../shared/contract';
@@ -42,7 +43,10 @@ async function start(): Promise<void> {
   const dataDir = app.getPath('userData');
   const settingsFile = join(dataDir, 'settings.json');
   let settings: HostSettings;
+  // The embedded hall unless the deployment names another (HALL_URL: a URL, or off).
+  let hallChoice: ReturnType<typeof parseHall> = { mode: 'embedded' };
   try {
+    if (process.env.HALL_URL) hallChoice = parseHall(process.env.HALL_URL, 'HALL_URL');
     settings = loadSettings(settingsFile);
     // A deployment may preset the library through the environment; the settings page changes it later.
     if (process.env.LIBRARY_URL && process.env.ROOT_KEY) {
@@ -66,6 +70,8 @@ async function start(): Promise<void> {
 
   const sandbox = embeddedSandbox(dataDir);
   app.once('will-quit', () => void sandbox.close());
+  const hall = embeddedHall(dataDir, { bind: process.env.HALL_BIND || '127.0.0.1', library: hallLibraryAccount(settings, sandbox), log: (line) => console.error(line) });
+  app.once('will-quit', () => void hall.close());
   let window: BrowserWindow | null = null;
   const host = await createHost({
     version: app.getVersion(),
@@ -75,6 +81,8 @@ async function start(): Promise<void> {
     settingsFile,
     openSandbox: sandbox.open,
     printing: createPrinting(() => window),
+    hall: { url: hallChoice.mode === 'remote' ? hallChoice.url : null, openEmbedded: hallChoice.mode === 'embedded' ? hall.open : null },
+    log: (line) => console.error(line),
   });
   registerHostIpc(ipcMain, host.handlers, host.currentOperator, (error, name) => console.error(`host call ${name} failed:`, error));
 

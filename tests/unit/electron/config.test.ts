@@ -24,7 +24,22 @@ describe('browser-mode options', () => {
     expect(config.rootKey?.publicKey).toBe(KEY);
   });
 
+  it('runs the embedded hall on 127.0.0.1 by default; --hall names another hall or none, --hall-bind and --hall-port place the embedded one', () => {
+    expect(parseBrowserModeArgs([], {}, '/')).toMatchObject({ hall: { mode: 'embedded' }, hallBind: '127.0.0.1', hallPort: 0 });
+    expect(parseBrowserModeArgs(['--hall', 'http://10.20.0.5:8790/'], {}, '/').hall).toEqual({ mode: 'remote', url: 'http://10.20.0.5:8790' });
+    expect(parseBrowserModeArgs(['--hall', 'off'], {}, '/').hall).toEqual({ mode: 'off' });
+    expect(parseBrowserModeArgs([], { HALL_URL: 'https://hall.pd.example' }, '/').hall).toEqual({ mode: 'remote', url: 'https://hall.pd.example' });
+    // The command line wins over the environment.
+    expect(parseBrowserModeArgs(['--hall', 'embedded'], { HALL_URL: 'https://hall.pd.example' }, '/').hall).toEqual({ mode: 'embedded' });
+    expect(parseBrowserModeArgs(['--hall-bind', '0.0.0.0', '--hall-port', '8790'], {}, '/')).toMatchObject({ hallBind: '0.0.0.0', hallPort: 8790 });
+  });
+
   it.each([
+    [['--hall', 'ftp://hall']],
+    [['--hall', 'http://user@hall']],
+    [['--hall', 'hall.lan:8790']],
+    [['--hall-bind', 'hall.lan']],
+    [['--hall-port', '-1']],
     [['--port', '70000']],
     [['--port']],
     [['--port', 'abc']],

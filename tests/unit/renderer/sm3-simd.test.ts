@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { AuditChainVerifier, createAuditEvent, type AuditEvent } from '../../../shared/audit-chain';
 import { sm3Hex } from '../../../shared/sm';
 import { Sm3Simd } from '../../../renderer/sm3/sm3-simd';
+import { sm3SimdWasmBytes } from '../../../shared/sm3-simd';
+import { SM3_SIMD_WASM_BASE64 } from '../../../shared/sm3-simd-module';
 import { MODULE_PATH, sm3SimdModuleSource } from '../../../scripts/gen-sm3-simd.mjs';
 
 // Deterministic bytes (xorshift), so a failure can be replayed.
@@ -79,6 +81,13 @@ describe('four-lane SM3 in WebAssembly SIMD', () => {
     const again = new AuditChainVerifier(undefined, undefined, hasher);
     expect(again.pushAll(edited)).toBe(false);
     expect(again.result.firstBroken).toEqual({ seq: 1_234, reason: 'hash_mismatch' });
+  });
+
+  it('is loaded from shared/ with the same bytes in Node and in the page (no atob, no Buffer)', () => {
+    const bytes = sm3SimdWasmBytes();
+    expect(Buffer.from(bytes).equals(Buffer.from(SM3_SIMD_WASM_BASE64, 'base64'))).toBe(true);
+    // A WebAssembly module starts with its magic number and version 1.
+    expect([...bytes.subarray(0, 8)]).toEqual([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
   });
 
   it('is the module its generator writes (run `npm run gen:sm3-simd` after changing it)', async () => {

@@ -1,0 +1,89 @@
+import type { HallCallName, HostOutput } from '../../shared/contract';
+import { HostCallError } from '../../shared/errors';
+import type { HallRequestInput, HallResponse } from '../../shared/hall-api';
+import type { CallContext, HostHandlers } from './dispatch';
+import type { HallLink, HallSupervisionRoute } from './hall-link';
+
+/** How long a supervisor's chain verification may take at the hall (a million events on PGlite take minutes). */
+const CHAIN_VERIFY_TIMEOUT_MS = 30 * 60_000;
+/** A status probe waits less than a call: the header asks every few seconds. */
+const STATUS_PROBE_TIMEOUT_MS = 3_000;
+
+function operatorOf(ctx: CallContext) {
+  // The dispatcher refuses a supervision call without a signed-in supervisor before it gets here.
+  if (!ctx.operator) throw new HostCallError('UNAUTHENTICATED');
+  return ctx.operator;
+}
+
+/**
+ * The handlers of the `hall.*` calls (shared/contract.ts): the hall's status and enrolment, the
+ * sync's push and resume point, and the supervision reads relayed for the signed-in supervisor
+ * (the host refuses them to other roles, and the hall refuses them again: 403).
+ */
+export function hallHandlers(link: HallLink): Pick<HostHandlers, HallCallName> {
+  // The input was validated by the dispatcher against the same schema (the contract declares
+  // each of these calls with its hall route's request and response); the answer's type is
+  // checked against the call's output.
+  const relay =
+    <K extends HallSupervisionRoute>(route: K, timeoutMs?: number) =>
+    async (input: unknown, ctx: CallContext): Promise<HallResponse<K>> =>
+      link.call(route, input as HallRequestInput<K>, operatorOf(ctx), timeoutMs ? { timeoutMs } : {});
+  return {
+    'hall.status': async (): Promise<HostOutput<'hall.status'>> => {
+      const { mode, url, enrolment, workstationFingerprint } = link.describe();
+      let sync: HostOutput<'hall.status'>['sync'] = null;
+      if (enrolment) {
+        try {
+          sync = await link.call('syncState', {}, null, { timeoutMs: STATUS_PROBE_TIMEOUT_MS });
+        } catch {
+          // The link's state says why (offline, refused).
+        }
+      }
+      const state = link.state();
+      return {
+        mode,
+        url,
+        enrolled: enrolment !== null,
+        hall: enrolment && { id: enrolment.hallId, name: enrolment.hallName, fingerprint: enrolment.hallFingerprint, enrolledAt: enrolment.enrolledAt },
+        workstationId: enrolment?.workstationId ?? null,
+        workstationFingerprint,
+        state: mode === 'none' || (!enrolment && state.state !== 'refused') ? 'none' : state.state,
+        lastSuccessAt: state.lastSuccessAt,
+        lastSyncAt: state.lastSyncAt,
+        lastError: state.lastError,
+        sync,
+      };
+    },
+    'hall.enrol': async ({ url, code }) => {
+      const enrolment = await link.enrol(url, code);
+      return {
+        url: enrolment.url,
+        workstationId: enrolment.workstationId,
+        hall: { id: enrolment.hallId, name: enrolment.hallName, fingerprint: enrolment.hallFingerprint, enrolledAt: enrolment.enrolledAt },
+      };
+    },
+    'hall.sync.state': async () => link.call('syncState', {}),
+    'hall.sync.push': async (push) => {
+      const answer = await link.call('push', push);
+      link.synced();
+      return answer;
+    },
+    'hall.dashboard': relay('dashboard'),
+    'hall.cases': relay('cases'),
+    'hall.case': relay('caseRecord'),
+    'hall.objections': relay('objections'),
+    'hall.audit': relay('audit'),
+    'hall.audit.count': relay('auditCount'),
+    'hall.chain.verify': relay('verifyChain', CHAIN_VERIFY_TIMEOUT_MS),
+    'hall.reviews.draw': relay('drawReview'),
+    'hall.reviews.list': relay('reviews'),
+    'hall.reviews.get': relay('review'),
+    'hall.reviews.check': relay('checkReview'),
+    'hall.reviews.finding': relay('recordFinding'),
+    'hall.alerts': relay('alerts'),
+    'hall.alerts.acknowledge': relay('acknowledgeAlert'),
+    'hall.attention': relay('attention'),
+    'hall.workstations': relay('workstations'),
+    'hall.workstations.revoke': relay('revokeWorkstation'),
+  };
+}
