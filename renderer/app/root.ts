@@ -17,7 +17,7 @@ import { createOutbox, type Outbox, type OutboxBatchSender, type OutboxOptions, 
 import { broadcastWakeChannel, webSenderLock } from '../outbox/sender-lock';
 import { createReferenceCache } from '../reference/reference-cache';
 import { createRetention } from '../retention';
-import { createHallSync, HALL_SYNC_SENDER, type HallSyncOptions } from '../hall/hall-sync';
+import { createHallSync, HALL_SYNC_SENDER, type HallSyncOptions } from '../sync/hall-sync';
 import { SERVICES, type WorkstationServices } from './services';
 import { STARTUP_TASKS } from './startup-tasks';
 import { createStartup, STARTUP, type StartupTask } from './startup';

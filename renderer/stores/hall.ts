@@ -2,7 +2,7 @@ import { defineStore } from 'pinia';
 import { computed, onScopeDispose, ref } from 'vue';
 import type { HallStatus, HostInput, HostOutput } from '../../shared/contract';
 import { useServices } from '../app/services';
-import type { HallSyncStatus } from '../hall/hall-sync';
+import type { HallSyncStatus } from '../sync/hall-sync';
 import { AppError } from '../host/client';
 
 // The header's hall link: often enough to see a hall gone within a quarter of a minute.

@@ -154,6 +154,7 @@ export function createHallSync(options: HallSyncOptions): HallSync {
   let lastReport: string | null = null;
   let lastPushAt = 0;
   let failures = 0;
+  const leftOut = new Set<string>();
 
   let role: 'idle' | 'deciding' | 'standby' | 'sender' = 'idle';
   let timer: unknown = null;
@@ -177,8 +178,12 @@ export function createHallSync(options: HallSyncOptions): HallSync {
     // Numbered items must be accepted by the hall, or the stream would stop at them for ever:
     // what its schema refuses is left out (and counted) instead.
     if (!HallRecordSchema.safeParse({ seq: 1, ...item }).success) {
-      log(`hall sync: ${key} left out of the records stream (the hall's schema refuses it)`);
-      update({ unsendable: status.unsendable + 1 });
+      // Objections are read again at every pass: each is told (and counted) once.
+      if (!leftOut.has(key)) {
+        leftOut.add(key);
+        log(`hall sync: ${key} left out of the records stream (the hall's schema refuses it)`);
+        update({ unsendable: leftOut.size });
+      }
       return;
     }
     out.push({ key, item });
