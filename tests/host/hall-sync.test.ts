@@ -9,7 +9,7 @@ import { dispatchHostCall } from '../../electron/host/dispatch';
 import { createHost, type Host } from '../../electron/host/host';
 import { createAuditLog, type AuditActor } from '../../renderer/audit/audit-log';
 import { WorkstationDb } from '../../renderer/db/db';
-import { createHallSync, type HallSync } from '../../renderer/hall/hall-sync';
+import { createHallSync, type HallSync } from '../../renderer/sync/hall-sync';
 import { createHostClient, type HostClient, type HostTransport } from '../../renderer/host/client';
 import type { SenderLock } from '../../renderer/outbox/sender-lock';
 import type { HostCallName, HostInput, HostOutput } from '../../shared/contract';
@@ -17,7 +17,7 @@ import type { PushRequest } from '../../shared/hall-api';
 import { shanghaiDate } from '../../shared/shanghai-time';
 import { completedRow, keptCase, objectionRow, openRow } from '../unit/renderer/rows';
 
-// The renderer's hall sync (renderer/hall/hall-sync.ts) over the real host, which relays to the
+// The renderer's hall sync (renderer/sync/hall-sync.ts) over the real host, which relays to the
 // real hall it embeds (PGlite, over HTTP, signed), with the real sandbox as its library: what a
 // workstation's IndexedDB holds reaches the hall in order, in batches, exactly once, and the
 // sync resumes from what the hall holds after a reload, a lost answer or a hall that was down.
