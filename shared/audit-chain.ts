@@ -20,6 +20,8 @@
  */
 import { CanonicalJsonWriter, canonicalJson } from './canonical-json';
 import type { HostSettings } from './contract';
+import type { DeviceSettingChange } from './devices';
+import type { IdCardAuditDetails } from './id-card';
 import type { DayPeriod } from './dashboard-stats';
 import type { MaterialOutcome, ObjectionDimension, ObjectionStatus, PaperReason } from './library-api';
 import type { VerificationOutcome } from './licence-verify';
@@ -49,6 +51,10 @@ import type { UsageRecordChange } from './usage-record-edit';
  * - `review`: a random review (随机抽查) drawn or concluded by a supervisor.
  * - `chain_verify`: the audit chain verified by a supervisor; `export`: data exported.
  * - `settings_change`: a setting changed (old and new value, never a secret).
+ * - `id_card_read`: the ID-card reader read a card (the number masked, the reader's id; never the
+ *   photo), or failed to, or the card was compared with a 亮证码 — details: {@link IdCardAuditDetails}.
+ * - `device_settings_change`: a device setting changed (the reader, the printer), each change as
+ *   {@link DeviceSettingChange} (its path, old and new value; none is a secret).
  */
 export const AUDIT_EVENT_KINDS = [
   'sign_in',
@@ -75,6 +81,8 @@ export const AUDIT_EVENT_KINDS = [
   'chain_verify',
   'export',
   'settings_change',
+  'id_card_read',
+  'device_settings_change',
 ] as const;
 
 /** One kind of audit event (see {@link AUDIT_EVENT_KINDS}). */
@@ -92,6 +100,8 @@ export const AUDIT_GENESIS_PREV = '0'.repeat(64);
 
 /** A JSON object, the shape of an event's `details`. */
 export type AuditDetails = { [key: string]: unknown };
+
+export type { IdCardAuditDetails };
 
 /** A step whose kind says all: no details. */
 export type NoAuditDetails = Record<string, never>;
@@ -188,6 +198,10 @@ export interface AuditDetailsByKind {
   };
   /** Each change with its old and new value; no setting is a secret. */
   settings_change: { changes: { field: keyof HostSettings; from: unknown; to: unknown }[] };
+  /** A card read on the ID-card reader, a failed read, its comparison with a 亮证码, …: never the full number or the photo. */
+  id_card_read: IdCardAuditDetails;
+  /** Each device setting changed, by its path (`idReader.preset`, `idReader.custom.url`), with its old and new value. */
+  device_settings_change: { changes: DeviceSettingChange[] };
 }
 
 /** A review's draw as recorded: the seed, the candidates' count and digest and the cases drawn. */

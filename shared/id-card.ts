@@ -8,7 +8,7 @@
  * The photo is face data (Art. 27): it is shown to the clerk for comparison and never stored.
  */
 import { z } from 'zod';
-import { citizenIdProblem, type CitizenIdProblem } from './ids';
+import { citizenIdProblem, maskIdNumber, type CitizenIdProblem } from './ids';
 import { IsoDate } from './library-api';
 import { shanghaiDate } from './shanghai-time';
 import type { SettingsProblem } from './settings-problems';
@@ -367,4 +367,74 @@ export function cardDate(day: string): string {
 /** The validity period as the card prints it: `2017.01.01-2037.01.01`, `2017.01.01-长期`. */
 export function cardValidPeriodText(card: Pick<IdCard, 'validFrom' | 'validTo'>): string {
   return `${cardDate(card.validFrom)}-${card.validTo === null ? '长期' : cardDate(card.validTo)}`;
+}
+
+/** What a card's checks found wrong, as codes, worst first (the order the clerk reads them in). */
+export const ID_CARD_PROBLEMS = ['id_number', 'birth_date_mismatch', 'sex_mismatch', 'expired', 'not_yet_valid'] as const;
+/** One thing wrong with a card read. */
+export type IdCardProblem = (typeof ID_CARD_PROBLEMS)[number];
+
+/** The problems {@link checkIdCard} found, as codes; empty for a good card. */
+export function idCardProblems(checks: IdCardChecks): IdCardProblem[] {
+  const problems: IdCardProblem[] = [];
+  if (checks.idNumber !== null) problems.push('id_number');
+  if (!checks.birthDateMatches) problems.push('birth_date_mismatch');
+  if (!checks.sexMatches) problems.push('sex_mismatch');
+  if (checks.validity === 'expired') problems.push('expired');
+  else if (checks.validity === 'not_yet_valid') problems.push('not_yet_valid');
+  return problems;
+}
+
+/**
+ * How a card read at the counter compares with the holder a 亮证码 names (Art. 22's identity
+ * check before anything is pulled): `match`, `id_number_differs` (another person's card or
+ * code), `name_differs` (the same number under another name: a changed name or wrong data, to
+ * be looked into), or `not_comparable` (the code is a company's: its holder has no card).
+ */
+export type CardHolderComparison = 'match' | 'id_number_differs' | 'name_differs' | 'not_comparable';
+
+/** A name as compared: no spaces, and the middle dots of transcribed names as one character. */
+function comparableName(name: string): string {
+  return name
+    .normalize('NFKC')
+    .replace(/[\s\u3000]+/gu, '')
+    .replace(/[·・•‧∙⋅．.]/gu, '·');
+}
+
+/** Compares a card with a 亮证码's holder (see {@link CardHolderComparison}). */
+export function compareCardWithHolder(card: Pick<IdCard, 'name' | 'idNumber'>, holder: { idType: string; idNumber: string; name: string }): CardHolderComparison {
+  if (holder.idType !== '111') return 'not_comparable';
+  if (holder.idNumber.toUpperCase() !== card.idNumber.toUpperCase()) return 'id_number_differs';
+  if (comparableName(holder.name) !== comparableName(card.name)) return 'name_differs';
+  return 'match';
+}
+
+/**
+ * The details of an `id_card_read` audit event (Art. 26): never the full ID number and never
+ * the photo (Art. 27) — the number masked as the screen shows it, and the reader's id.
+ *
+ * - `read`, `ok: true`: a card read, with its validity and what its checks found.
+ * - `read`, `ok: false`: a read that failed, with the host's READER_* code.
+ * - `compare_token`: the card compared with a 亮证码's holder before the code was redeemed.
+ * - `go_on_expired`: the clerk chose to serve an applicant whose card has expired.
+ * - `probe`: a supervisor tested the reader from 设置 (the card's data, if any, was dropped).
+ */
+export type IdCardAuditDetails =
+  | { action: 'read'; ok: true; holder: string; readerId: string; source: 'simulator' | 'reader'; validity: IdCardValidity; problems: IdCardProblem[] }
+  | { action: 'read'; ok: false; code: string }
+  | { action: 'compare_token'; result: CardHolderComparison; card: string; token: string }
+  | { action: 'go_on_expired'; holder: string; validTo: string | null }
+  | { action: 'probe'; state: string; readerId: string | null };
+
+/** The audit details of a successful read: the number masked, no photo, no other card field. */
+export function idCardReadAuditDetails(read: { card: Pick<IdCard, 'idNumber'>; readerId: string; source: 'simulator' | 'reader'; checks: IdCardChecks }): IdCardAuditDetails {
+  return {
+    action: 'read',
+    ok: true,
+    holder: maskIdNumber(read.card.idNumber),
+    readerId: read.readerId,
+    source: read.source,
+    validity: read.checks.validity,
+    problems: idCardProblems(read.checks),
+  };
 }

@@ -262,8 +262,10 @@ export const useCounterStore = defineStore('counter', () => {
    * Reads a 亮证码: verified offline by the host (shape, platform signature, expiry), then
    * redeemed for this case, then every material pulled. A refused code throws its AppError
    * (TOKEN_NOT_A_CODE, TOKEN_FORGED, TOKEN_EXPIRED, TOKEN_USED, …) and nothing is pulled.
+   * `beforeRedeem` sees the code's holder first and may refuse them by throwing (the ID card
+   * read at the counter is not theirs): the code is then not redeemed, nothing is pulled.
    */
-  async function readToken(text: string): Promise<void> {
+  async function readToken(text: string, beforeRedeem?: (holder: Holder, caseNo: string) => Promise<void>): Promise<void> {
     const { caseNo, matter } = requireOpened();
     if (active.value) throw new AppError('CONFLICT', 'alreadyGranted');
     let inspected: HostOutput<'token.inspect'>;
@@ -275,6 +277,7 @@ export const useCounterStore = defineStore('counter', () => {
     }
     tokenInfo.value = { name: inspected.holder.name, maskedIdNumber: inspected.maskedIdNumber, expiresAt: inspected.expiresAt };
     await audit('token_read', { ok: true, holder: inspected.maskedIdNumber, expiresAt: inspected.expiresAt }, caseNo);
+    if (beforeRedeem) await beforeRedeem(inspected.holder, caseNo);
     let grant: Grant;
     try {
       grant = await client.call('grant.redeem', { token: text, matterCode: matter.code, caseNo });

@@ -146,11 +146,13 @@ test('when the sending tab closes mid-send, the other takes over what it left in
   const second = await openSecondTab(workstation);
   await setFaults(workstation, { down: true });
   const keys = await seedRecords(first, '02', 6);
-  await setFaults(workstation, { down: false, latencyMs: 3_000 });
-  // The first tab reloads: the second takes the lock, queues nothing twice and starts sending
-  // the new rows, each answered after three seconds; the first comes back and waits in line.
+  // The first tab reloads while the library is still down, so none of its sends can have reached
+  // the library: the second takes the lock and the first comes back and waits in line. Then the
+  // library returns, slow: the second tab's link comes back and it sends the rows, each answered
+  // after three seconds.
   await first.reload();
   await expect(first.getByTestId('operator')).toBeVisible();
+  await setFaults(workstation, { down: false, latencyMs: 3_000 });
   const inFlight = async () => (await readStore<{ key: string; state: string }[]>(first, 'outbox')).filter((r) => keys.includes(r.key) && r.state === 'sending').length;
   await expect.poll(inFlight, { timeout: 20_000, intervals: [100] }).toBeGreaterThan(0);
   // The sending tab closes with rows in flight.
@@ -161,7 +163,8 @@ test('when the sending tab closes mid-send, the other takes over what it left in
   await expect.poll(async () => (await readStore<{ key: string; state: string }[]>(first, 'outbox')).filter((r) => keys.includes(r.key)).map((r) => r.state), { timeout: 60_000 }).toEqual(keys.map(() => 'delivered'));
   for (const key of keys) expect(await usageRecordsOf(workstation, key.split(':')[1]!)).toHaveLength(1);
   // The closed tab may have reached the library before it went: a key then went twice (the
-  // library answered the repeat with its first result), never more.
+  // library answered the repeat with its first result), never more — the first tab sent
+  // nothing while the library was down.
   const calls = await libraryCalls(workstation);
   for (const key of keys) expect(calls.get(key)).toBeGreaterThanOrEqual(1);
   for (const key of keys) expect(calls.get(key)).toBeLessThanOrEqual(2);

@@ -64,6 +64,14 @@ export function createAuditDescriber(ctx: DescribeContext) {
     if (key === 'verdict') return label(`supervision.review.verdicts.${value}`, value);
     if (key === 'code') return label(`supervision.audit.codes.${value}`, value);
     if (key === 'hashing') return label(`supervision.audit.values.hashing.${value}`, value);
+    if (kind === 'id_card_read') {
+      if (key === 'state') return label(`devices.reader.states.${value}`, value);
+      if (key === 'action') return label(`supervision.audit.values.id_card_readAction.${value}`, value);
+      if (key === 'validity') return label(`devices.idCard.validity.${value}`, value);
+      if (key === 'source') return label(`devices.idCard.sourceNames.${value}`, value);
+      if (key === 'result') return label(`devices.idCard.comparison.${value}`, value);
+      if (key === 'problems') return label(`devices.idCard.problems.${value}`, value);
+    }
     if (key === 'state') return label(`supervision.audit.values.${kind}State.${value}`, label(`objections.states.${value}`, value));
     if (key === 'kind') return label(`supervision.audit.values.override.${value}`, value);
     if (key === 'what') return label(`supervision.audit.values.what.${value}`, value);
@@ -78,6 +86,7 @@ export function createAuditDescriber(ctx: DescribeContext) {
     if (Array.isArray(value)) {
       if (value.length === 0) return t('supervision.audit.values.none');
       if (key === 'failed') return value.map((check) => label(`verificationChecks.${String(check)}`, String(check))).join('、');
+      if (key === 'problems') return value.map((problem) => valueText(kind, key, problem)).join('、');
       return value.map((item) => (item !== null && typeof item === 'object' ? objectText(kind, item as Details) : valueText(kind, key, item))).join('；');
     }
     if (key === 'period') return t('supervision.audit.values.period', { from: text((value as Details).from), to: text((value as Details).to) });
@@ -91,14 +100,18 @@ export function createAuditDescriber(ctx: DescribeContext) {
 
   /** A nested object (a material of a completion, a settings change) as labelled parts. */
   function objectText(kind: string, object: Details): string {
-    if (kind === 'settings_change' && 'field' in object) {
-      const field = label(`settings.fields.${text(object.field)}`, text(object.field));
+    if ((kind === 'settings_change' || kind === 'device_settings_change') && 'field' in object) {
+      const field = settingName(kind, text(object.field));
       return t('supervision.audit.values.change', { field, from: text(object.from), to: text(object.to) });
     }
     return Object.entries(object)
       .filter(([, v]) => v !== null && v !== undefined)
       .map(([k, v]) => `${fieldLabel(k)} ${valueText(kind, k, v)}`)
       .join('，');
+  }
+
+  function settingName(kind: string, field: string): string {
+    return kind === 'device_settings_change' ? label(`devices.reader.settingNames.${field.replaceAll('.', '_')}`, field) : label(`settings.fields.${field}`, field);
   }
 
   function fieldLabel(key: string): string {
@@ -180,6 +193,22 @@ export function createAuditDescriber(ctx: DescribeContext) {
       case 'settings_change': {
         const changes = Array.isArray(d.changes) ? (d.changes as Details[]) : [];
         return say('settingsChange', { fields: changes.map((c) => label(`settings.fields.${text(c.field)}`, text(c.field))).join('、') || '—' });
+      }
+      case 'id_card_read':
+        if (d.action === 'read' && d.ok === false) return say('idCardReadFailed', { code: valueText(event.kind, 'code', d.code) });
+        if (d.action === 'read') {
+          const source = valueText(event.kind, 'source', d.source);
+          return count(d.problems) > 0
+            ? say('idCardReadProblems', { holder: text(d.holder), problems: valueText(event.kind, 'problems', d.problems), source, readerId: text(d.readerId) })
+            : say('idCardRead', { holder: text(d.holder), source, readerId: text(d.readerId) });
+        }
+        if (d.action === 'compare_token') return say('idCardCompare', { card: text(d.card), token: text(d.token), result: valueText(event.kind, 'result', d.result) });
+        if (d.action === 'go_on_expired') return say('idCardGoOnExpired', { holder: text(d.holder) });
+        if (d.action === 'probe') return say('readerProbe', { state: valueText(event.kind, 'state', d.state) });
+        return String(event.kind);
+      case 'device_settings_change': {
+        const changes = Array.isArray(d.changes) ? (d.changes as Details[]) : [];
+        return say('deviceSettingsChange', { fields: changes.map((c) => settingName(event.kind, text(c.field))).join('、') || '—' });
       }
       default:
         return String(event.kind);

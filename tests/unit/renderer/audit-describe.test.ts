@@ -37,8 +37,44 @@ describe('audit events as a supervisor reads them', () => {
     ['review', { action: 'finding', reviewId: 'R', verdict: 'issue', note: '未告知' }, '记录抽查结论：发现问题'],
     ['chain_verify', { ok: false, checked: 9, total: 20, firstBroken: { seq: 10, reason: 'hash_mismatch' }, hashing: 'wasm-simd' }, '校验审计链：在第 10 条记录处断开'],
     ['settings_change', { changes: [{ field: 'paperRetentionDays', from: 30, to: 60 }] }, '修改设置：纸质扫描件保留天数'],
+    [
+      'id_card_read',
+      { action: 'read', ok: true, holder: '310117********1071', readerId: 'SIM-IDR-0001', source: 'simulator', validity: 'valid', problems: [] },
+      '读取身份证：证件号码 310117********1071，培训模拟读卡器 SIM-IDR-0001',
+    ],
+    [
+      'id_card_read',
+      { action: 'read', ok: true, holder: '310120********4191', readerId: 'IDR-7', source: 'reader', validity: 'expired', problems: ['sex_mismatch', 'expired'] },
+      '读取身份证：证件号码 310120********4191（性别与号码不符、已过有效期），阅读器 IDR-7',
+    ],
+    ['id_card_read', { action: 'read', ok: false, code: 'READER_ABSENT' }, '读取身份证未成功：未连接到身份证阅读器'],
+    ['id_card_read', { action: 'compare_token', result: 'id_number_differs', card: '310104********8146', token: '310115********1086' }, '身份证 310104********8146 与亮证码持有人 310115********1086 核对：不是同一人'],
+    ['id_card_read', { action: 'go_on_expired', holder: '310120********4191', validTo: '2025-09-30' }, '身份证 310120********4191 已过有效期，窗口人员决定继续办理'],
+    ['id_card_read', { action: 'probe', state: 'absent', readerId: null }, '测试身份证阅读器：未连接到阅读器'],
+    [
+      'device_settings_change',
+      { changes: [{ field: 'idReader.preset', from: 'none', to: 'custom' }, { field: 'idReader.custom', from: null, to: {} }] },
+      '修改设备设置：身份证阅读器型号、自定义阅读器配置',
+    ],
   ])('%s %j reads “%s”', (kind, details, sentence) => {
     expect(describer.describe(event(kind, details)).sentence).toBe(sentence);
+  });
+
+  it("labels a card read's details in Chinese, its codes in words", () => {
+    const { fields } = describer.describe(
+      event('id_card_read', { action: 'read', ok: true, holder: '310120********4191', readerId: 'SIM-IDR-0001', source: 'simulator', validity: 'expired', problems: ['expired'] }),
+    );
+    expect(fields.map((f) => `${f.label}：${f.value}`)).toEqual([
+      '操作：读卡',
+      '成功：是',
+      '持证人证件号码：310120********4191',
+      '读卡器编号：SIM-IDR-0001',
+      '读卡来源：培训模拟读卡器',
+      '有效期状态：已过有效期',
+      '发现的问题：已过有效期',
+    ]);
+    const change = describer.describe(event('device_settings_change', { changes: [{ field: 'idReader.custom.url', from: null, to: 'http://127.0.0.1:1/x' }] })).fields;
+    expect(change).toEqual([{ key: 'changes', label: '修改内容', value: '读卡服务地址：— → http://127.0.0.1:1/x' }]);
   });
 
   it('labels every detail in Chinese and words its codes, the operator by name and 工号', () => {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { AUDIT_EVENT_KINDS } from '../../../shared/audit-chain';
+import { ReaderStatusSchema } from '../../../shared/contract';
 import { READER_PRESET_IDS } from '../../../shared/devices';
+import { ID_CARD_PROBLEMS, ID_CARD_VALIDITIES, type CardHolderComparison } from '../../../shared/id-card';
 import { HOST_ERROR_CODES, HOST_ERROR_MESSAGES_ZH, hostFailure } from '../../../shared/errors';
 import type { CitizenIdProblem } from '../../../shared/ids';
 import { PAPER_REASONS } from '../../../shared/library-api';
@@ -39,6 +41,10 @@ describe('the catalogue', () => {
       ['errors.codes', HOST_ERROR_CODES],
       ['settings.problems', SETTINGS_PROBLEMS],
       ['settings.readerPresets', READER_PRESET_IDS],
+      ['devices.idCard.problems', ID_CARD_PROBLEMS],
+      ['devices.idCard.validity', ID_CARD_VALIDITIES],
+      ['devices.idCard.comparison', ['match', 'id_number_differs', 'name_differs', 'not_comparable'] satisfies CardHolderComparison[]],
+      ['devices.reader.states', ReaderStatusSchema.shape.state.options],
       ['paper.pdfProblems', ['no_pages', 'not_an_image', 'damaged_image'] satisfies PaperPdfProblem[]],
       ['idCard.idNumber', ['length', 'characters', 'birth_date', 'check_character'] satisfies CitizenIdProblem[]],
     ];
