@@ -64,7 +64,9 @@ export function hallCompletedCaseOf(kept: PurgedCase): HallCompletedCase {
         verifiedAt: l.verifiedAt,
         fileHash: l.fileHash,
       })),
-      paperScan: m.paperScan ? { paperReason: m.paperScan.paperReason, scannedAt: m.paperScan.scannedAt, pages: m.paperScan.pages, hash: m.paperScan.hash } : null,
+      paperScan: m.paperScan
+        ? { paperReason: m.paperScan.paperReason, scannedAt: m.paperScan.scannedAt, pages: m.paperScan.pages, hash: m.paperScan.hash }
+        : null,
       pullLatencyMs: m.pullLatencyMs ?? null,
     })),
   };
@@ -104,7 +106,10 @@ export interface ObjectionFacts {
   licenceId: string;
   filedAt: string;
   updatedAt: string;
-  request: Pick<ObjectionRequest, 'dimension' | 'filedBy'> & { fields: ReadonlyArray<{ key: string }>; holder?: Pick<NonNullable<ObjectionRequest['holder']>, 'idType' | 'idNumber'> };
+  request: Pick<ObjectionRequest, 'dimension' | 'filedBy'> & {
+    fields: ReadonlyArray<{ key: string }>;
+    holder?: Pick<NonNullable<ObjectionRequest['holder']>, 'idType' | 'idNumber'>;
+  };
   issuer: Organisation | null;
   receivedAt: string | null;
   result: ObjectionResult | null;
@@ -172,7 +177,13 @@ export interface PushLimits {
  * chain's head and the outbox report. Always at least one item of a non-empty stream, so one
  * large event cannot stall the sync.
  */
-export function cutPush(head: PushRequest['head'], events: readonly HallAuditEvent[], records: readonly HallRecord[], outbox: HallOutboxStatus | null, limits: PushLimits): PushRequest {
+export function cutPush(
+  head: PushRequest['head'],
+  events: readonly HallAuditEvent[],
+  records: readonly HallRecord[],
+  outbox: HallOutboxStatus | null,
+  limits: PushLimits,
+): PushRequest {
   let chars = 0;
   const audit: HallAuditEvent[] = [];
   for (const event of events) {

@@ -55,7 +55,10 @@ export const useHallStore = defineStore('hall', () => {
       const before = sync.value;
       sync.value = next;
       if (next.lastSyncAt !== before.lastSyncAt) syncSays.value = { state: 'online', at: Date.now() };
-      else if (next.state !== before.state && (next.state === 'offline' || next.state === 'stopped' || next.state === 'refused' || next.state === 'not_enrolled')) {
+      else if (
+        next.state !== before.state &&
+        (next.state === 'offline' || next.state === 'stopped' || next.state === 'refused' || next.state === 'not_enrolled')
+      ) {
         syncSays.value = { state: next.state, at: Date.now() };
       }
     }),
@@ -68,7 +71,15 @@ export const useHallStore = defineStore('hall', () => {
     const s = status.value;
     if (!s) return 'unknown';
     let probed: HallLinkState =
-      s.state === 'online' ? (s.sync?.ingest === 'stopped' ? 'stopped' : 'online') : s.state === 'offline' ? 'offline' : s.state === 'refused' ? 'refused' : 'not_enrolled';
+      s.state === 'online'
+        ? s.sync?.ingest === 'stopped'
+          ? 'stopped'
+          : 'online'
+        : s.state === 'offline'
+          ? 'offline'
+          : s.state === 'refused'
+            ? 'refused'
+            : 'not_enrolled';
     if (syncSays.value && syncSays.value.at > probedAt.value) probed = syncSays.value.state;
     return probed;
   });
@@ -85,7 +96,8 @@ export const useHallStore = defineStore('hall', () => {
       probedAt.value = Date.now();
       // The hall answers again while the sync waits out its backoff: catch up now, not in a minute.
       // Likewise once a supervisor has acknowledged the alert that stopped it.
-      const waiting = sync.value.state === 'offline' || sync.value.state === 'not_enrolled' || (sync.value.state === 'stopped' && status.value.sync?.ingest === 'open');
+      const waiting =
+        sync.value.state === 'offline' || sync.value.state === 'not_enrolled' || (sync.value.state === 'stopped' && status.value.sync?.ingest === 'open');
       if (status.value.state === 'online' && waiting) void hallSync.syncNow();
     } catch {
       // The host is gone or the call refused: keep the last known state on screen.

@@ -361,7 +361,13 @@ export function createHallSync(options: HallSyncOptions): HallSync {
         const headDiffers = head.seq !== at.audit.highest || head.hash !== at.audit.lastHash;
         const heartbeatDue = reportKey(report) !== lastReport || now().getTime() - lastPushAt >= heartbeatMs;
         if (events.length === 0 && records.length === 0 && !headDiffers && !heartbeatDue) break;
-        const push = cutPush(head, events.map(hallAuditEventOf), records.map((r) => r.record), report, limits);
+        const push = cutPush(
+          head,
+          events.map(hallAuditEventOf),
+          records.map((r) => r.record),
+          report,
+          limits,
+        );
         try {
           const answer = await host.call('hall.sync.push', push);
           at = { ...at, epoch: answer.epoch, audit: answer.audit, records: answer.records };
@@ -387,7 +393,10 @@ export function createHallSync(options: HallSyncOptions): HallSync {
       position = null;
       const { state } = failureState(error);
       failures += 1;
-      update({ state, lastError: { code: error instanceof AppError ? error.code : 'INTERNAL', message: error instanceof Error ? error.message : String(error) } });
+      update({
+        state,
+        lastError: { code: error instanceof AppError ? error.code : 'INTERNAL', message: error instanceof Error ? error.message : String(error) },
+      });
       if (!(error instanceof AppError)) log('hall sync: a pass failed', error);
     }
     return status;

@@ -41,7 +41,14 @@ const host = await startScript(
 );
 const [url, hallUrl] = host.values as [string, string];
 const parsed = new URL(url);
-const ws: RunningWorkstation = { url, origin: parsed.origin, secret: parsed.searchParams.get('key') ?? '', sandboxUrl: libraryUrl, dataDir: hostDir, process: host.child };
+const ws: RunningWorkstation = {
+  url,
+  origin: parsed.origin,
+  secret: parsed.searchParams.get('key') ?? '',
+  sandboxUrl: libraryUrl,
+  dataDir: hostDir,
+  process: host.child,
+};
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',

@@ -59,7 +59,14 @@ async function startWindow(browser: Browser, id: string): Promise<Window> {
   const url = host.values[0]!;
   outputs.push(() => `---- ${id}\n${host.output()}`);
   const parsed = new URL(url);
-  const ws: RunningWorkstation = { url, origin: parsed.origin, secret: parsed.searchParams.get('key') ?? '', sandboxUrl: libraryUrl, dataDir, process: host.child };
+  const ws: RunningWorkstation = {
+    url,
+    origin: parsed.origin,
+    secret: parsed.searchParams.get('key') ?? '',
+    sandboxUrl: libraryUrl,
+    dataDir,
+    process: host.child,
+  };
   const context = await browser.newContext(CONTEXT_OPTIONS);
   const page = await context.newPage();
   return { id, ws, context, page };

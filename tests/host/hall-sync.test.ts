@@ -58,7 +58,11 @@ async function completeCase(db: WorkstationDb, audit: ReturnType<typeof createAu
   kept.noGrant = null;
   kept.materials[0]!.libraryUnreachable = false;
   await db.cases.put(completedRow(kept));
-  await audit.append(ACTOR, { kind: 'completion', case: caseNo, details: { materials: [{ materialId: 'M01', outcome: 'paper', licenceId: null, paperReason: 'elderly' }] } });
+  await audit.append(ACTOR, {
+    kind: 'completion',
+    case: caseNo,
+    details: { materials: [{ materialId: 'M01', outcome: 'paper', licenceId: null, paperReason: 'elderly' }] },
+  });
   return caseNo;
 }
 
@@ -109,7 +113,10 @@ describe('the hall sync', () => {
     await db.cases.put(openRow(`${WS}-C-1`, new Date().toISOString(), 'cancelled'));
     await audit.append(ACTOR, { kind: 'case_cancel', case: `${WS}-C-1`, details: { matterCode: '310000-GA-SFZ-002' } });
     const calls: { name: string; input: unknown }[] = [];
-    const sync = syncOf(db, client((name, input, send) => (calls.push({ name, input }), send())));
+    const sync = syncOf(
+      db,
+      client((name, input, send) => (calls.push({ name, input }), send())),
+    );
     const status = await sync.syncNow();
 
     expect(status).toMatchObject({ state: 'idle', lastError: null, position: { epoch: 1, audit: 21, records: 11 }, pending: { audit: 0, records: 0 } });
@@ -140,7 +147,10 @@ describe('the hall sync', () => {
     await completeCase(db, audit);
     const calls: { name: string; input: unknown }[] = [];
     // A new page: nothing of the last one's progress is in memory.
-    const sync = syncOf(db, client((name, input, send) => (calls.push({ name, input }), send())));
+    const sync = syncOf(
+      db,
+      client((name, input, send) => (calls.push({ name, input }), send())),
+    );
     await sync.syncNow();
     const pushes = pushesOf(calls);
     expect(pushes[0]!.audit[0]!.seq).toBe(22);
@@ -183,7 +193,9 @@ describe('the hall sync', () => {
     let down = true;
     const sync = syncOf(
       db,
-      client(async (name, input, send) => (down && name.startsWith('hall.') ? { ok: false, error: { code: 'HALL_UNAVAILABLE', message: 'down', specific: false } } : send())),
+      client(async (name, input, send) =>
+        down && name.startsWith('hall.') ? { ok: false, error: { code: 'HALL_UNAVAILABLE', message: 'down', specific: false } } : send(),
+      ),
     );
     for (let i = 0; i < 4; i++) await completeCase(db, audit);
     expect((await sync.syncNow()).state).toBe('offline');
@@ -199,7 +211,14 @@ describe('the hall sync', () => {
     await audit.append(ACTOR, {
       kind: 'purge',
       case: null,
-      details: { reason: 'retention', retentionDays: 30, paperPagesDeleted: 0, casesWithPagesDeleted: [], abandonedCases: [`${WS}-A-1`], deliveredOutboxRowsDeleted: 0 },
+      details: {
+        reason: 'retention',
+        retentionDays: 30,
+        paperPagesDeleted: 0,
+        casesWithPagesDeleted: [],
+        abandonedCases: [`${WS}-A-1`],
+        deliveredOutboxRowsDeleted: 0,
+      },
     });
     const sync = syncOf(db, client());
     expect(await sync.buildJournal()).toBe(2);
@@ -256,7 +275,10 @@ describe('the hall sync', () => {
 
   it('a chain cut short at its end is flagged at the hall: the sync stops until a supervisor acknowledges', async () => {
     const last = (await db.auditEvents.orderBy('seq').last())!.seq;
-    await db.auditEvents.where('seq').above(last - 3).delete();
+    await db.auditEvents
+      .where('seq')
+      .above(last - 3)
+      .delete();
     const sync = syncOf(db, client());
     expect((await sync.syncNow()).state).toBe('stopped');
     const { alerts } = await ok('hall.alerts', {});

@@ -20,7 +20,17 @@ function purged(): PurgedCase {
       record: { materialId: 'M01', outcome: 'exempt', licenceId: LICENCE, paperReason: null },
       override: { kind: 'use_licence', licenceId: LICENCE, reason: '较新的证照', operatorId: 'OP-1', at: '2026-11-26T02:05:00Z' },
       licences: [
-        { licenceId: LICENCE, typeCode: '11100000000013127D001', issuerCode: 'X', version: '1', status: 'valid', outcome: 'valid', checks: [{ check: 'signature', result: 'pass' }], verifiedAt: '2026-11-26T02:04:00Z', fileHash: 'a'.repeat(64) },
+        {
+          licenceId: LICENCE,
+          typeCode: '11100000000013127D001',
+          issuerCode: 'X',
+          version: '1',
+          status: 'valid',
+          outcome: 'valid',
+          checks: [{ check: 'signature', result: 'pass' }],
+          verifiedAt: '2026-11-26T02:04:00Z',
+          fileHash: 'a'.repeat(64),
+        },
       ],
       paperScan: { paperReason: 'elderly', scannedAt: '2026-11-26T02:06:00Z', pages: 2, hash: 'b'.repeat(64), blobKey: 'scan:local-1' },
       pullLatencyMs: 412,
@@ -81,7 +91,13 @@ describe('a push', () => {
   const record = (seq: number) => ({ seq, kind: 'case' as const, case: hallCompletedCaseOf(purged()) });
 
   it('takes each stream in order up to its limit', () => {
-    const push = cutPush(chainHeadOf(null), [1, 2, 3, 4, 5].map((s) => event(s)), [1, 2, 3].map(record), null, { events: 3, records: 2, chars: 1_000_000 });
+    const push = cutPush(
+      chainHeadOf(null),
+      [1, 2, 3, 4, 5].map((s) => event(s)),
+      [1, 2, 3].map(record),
+      null,
+      { events: 3, records: 2, chars: 1_000_000 },
+    );
     expect(push.audit.map((e) => e.seq)).toEqual([1, 2, 3]);
     expect(push.records.map((r) => r.seq)).toEqual([1, 2]);
     expect(push.head).toEqual({ seq: 0, hash: AUDIT_GENESIS_PREV });
@@ -102,6 +118,11 @@ describe('a push', () => {
       ],
       '2026-11-26T04:00:00Z',
     );
-    expect(report).toEqual({ at: '2026-11-26T04:00:00Z', usageRecords: { count: 2, oldestAt: '2026-11-26T01:00:00Z' }, objections: { count: 1, oldestAt: '2026-11-26T02:00:00Z' }, needsAttention: 1 });
+    expect(report).toEqual({
+      at: '2026-11-26T04:00:00Z',
+      usageRecords: { count: 2, oldestAt: '2026-11-26T01:00:00Z' },
+      objections: { count: 1, oldestAt: '2026-11-26T02:00:00Z' },
+      needsAttention: 1,
+    });
   });
 });
