@@ -6,7 +6,7 @@ import 'element-plus/dist/index.css';
 import './styles.css';
 import App from './App.vue';
 import { storeActor } from './app/actor';
-import { createServices, installServices, pageOutboxParts } from './app/root';
+import { createServices, installServices, pageHallSyncParts, pageOutboxParts } from './app/root';
 import { WorkstationDb } from './db/db';
 import { createHostClient, createLibraryUnreachable, defaultTransport } from './host/client';
 import { i18n } from './i18n';
@@ -24,6 +24,7 @@ const services = createServices({
   libraryUnreachable,
   ...storeActor(pinia),
   outbox: pageOutboxParts(),
+  hallSync: pageHallSyncParts(),
 });
 const app = createApp(App);
 installServices(app, pinia, services);

@@ -17,6 +17,7 @@ import { createOutbox, type Outbox, type OutboxBatchSender, type OutboxOptions, 
 import { broadcastWakeChannel, webSenderLock } from '../outbox/sender-lock';
 import { createReferenceCache } from '../reference/reference-cache';
 import { createRetention } from '../retention';
+import { createHallSync, HALL_SYNC_SENDER, type HallSyncOptions } from '../sync/hall-sync';
 import { SERVICES, type WorkstationServices } from './services';
 import { STARTUP_TASKS } from './startup-tasks';
 import { createStartup, STARTUP, type StartupTask } from './startup';
@@ -34,6 +35,8 @@ export interface ServiceParts {
   now?: () => Date;
   /** How the outbox meets other tabs and schedules its retries (the page: Web Locks, BroadcastChannel, timers). */
   outbox?: Pick<OutboxOptions, 'lock' | 'wake' | 'random' | 'now' | 'setTimer' | 'clearTimer'>;
+  /** How the hall sync meets other tabs and schedules itself (the page: its own Web Lock, Dexie's change events, timers). */
+  hallSync?: Omit<HallSyncOptions, 'db' | 'host'>;
 }
 
 // Objections go ten to a host call, and no call carries more than about 8 MiB of evidence (the
@@ -52,7 +55,7 @@ function objectionBatches(objections: ObjectionService): OutboxBatchSender<'obje
 /**
  * Builds every service on the given parts: one audit log for all of them; the outbox with its
  * senders — usage records one to a call, objections ten — registered here, whatever page opens
- * first; the objection, usage-record, catch-up and retention services.
+ * first; the objection, usage-record, catch-up and retention services; the hall sync.
  */
 export function createServices(parts: ServiceParts): WorkstationServices {
   const { db, host, actor, signedInActor } = parts;
@@ -96,6 +99,7 @@ export function createServices(parts: ServiceParts): WorkstationServices {
     objections,
     catchUp: createCatchUp({ db, client: host, audit, actor, now }),
     retention: createRetention({ db, audit, now }),
+    hallSync: createHallSync({ db, host, now, ...parts.hallSync }),
   };
 }
 
@@ -107,6 +111,12 @@ export function pageOutboxParts(): ServiceParts['outbox'] {
     ...(locks ? { lock: webSenderLock(locks) } : {}),
     ...(typeof BroadcastChannel === 'function' ? { wake: broadcastWakeChannel() } : {}),
   };
+}
+
+/** How this page's hall sync meets the other tabs: one sender per origin, on a lock of its own. */
+export function pageHallSyncParts(): ServiceParts['hallSync'] {
+  const locks = globalThis.navigator?.locks;
+  return locks ? { lock: webSenderLock(locks, HALL_SYNC_SENDER) } : {};
 }
 
 /**

@@ -8,6 +8,7 @@ import type { HostClient, LibraryUnreachable } from '../host/client';
 import type { Outbox } from '../outbox/outbox';
 import type { ReferenceCache } from '../reference/reference-cache';
 import type { Retention } from '../retention';
+import type { HallSync } from '../sync/hall-sync';
 
 /**
  * Every service of the renderer, each built once by the composition root (root.ts) and handed
@@ -41,6 +42,8 @@ export interface WorkstationServices {
   catchUp: CatchUp;
   /** What leaves the workstation at start-up: paper pages, delivered outbox rows, kept names (Art. 27). */
   retention: Retention;
+  /** Sends the audit chain, the purged cases, the objections' states and the outbox's counts up to the hall (sync/hall-sync.ts). */
+  hallSync: HallSync;
 }
 
 /** The key the root provides the services under. */

@@ -1,5 +1,6 @@
 import { watch } from 'vue';
 import { requestPersistentStorage } from '../outbox/workstation-outbox';
+import { useHallStore } from '../stores/hall';
 import type { StartupTask } from './startup';
 
 // While the link is down the shell probes more often, so that delivery and the catch-up start
@@ -94,6 +95,24 @@ export const STARTUP_TASKS: readonly StartupTask[] = [
         void services.objections.poll().catch(() => 0);
       }, ANSWER_POLL_MS);
       return () => clearInterval(timer);
+    },
+  },
+  {
+    // The hall gets this workstation's history in the background (audit chain, purged cases,
+    // objections' states, the outbox's counts) from where it stands: after a reload, a crash or
+    // a week without the hall alike. One tab of the origin sends; with the hall down the counter
+    // works on and the sync catches up later.
+    id: 'hall-sync',
+    phase: 'signed-in',
+    start: ({ services }) => {
+      // The header's hall link (在线 / 离线, last sync) beside the library's.
+      const hall = useHallStore();
+      hall.startProbing();
+      void services.hallSync.start();
+      return () => {
+        services.hallSync.stop();
+        hall.stopProbing();
+      };
     },
   },
   {

@@ -18,6 +18,7 @@ import type {
 import type { VerificationOutcome } from '../../shared/licence-verify';
 import type { OperatorEntry } from '../../shared/operators';
 import type { ReviewDraw, ReviewVerdict } from '../../shared/random-review';
+import type { HallRecord } from '../../shared/hall-api';
 import { SCHEMA_VERSIONS } from './schema';
 
 /** A row of the local audit chain: exactly the chain's event (shared/audit-chain). */
@@ -215,6 +216,25 @@ export interface ReviewRow {
 /** An operator who signed in on this workstation (schema version 6). */
 export type OperatorRow = OperatorEntry & { lastSignInAt: string };
 
+/** One item of the records stream to the hall (schema version 8): numbered once, sent until the hall holds it. */
+export interface HallRecordRow {
+  /** The workstation's own sequence of the stream, from 1 without gaps. */
+  seq: number;
+  /** What it is (shared/hall-sync caseRecordKey, objectionRecordKey): unique, so nothing is numbered twice. */
+  key: string;
+  /** The item exactly as it is sent (a resend must be identical: the hall compares). */
+  record: HallRecord;
+  journaledAt: string;
+}
+
+/** How far the records journal has read the audit chain (schema version 8). */
+export interface HallSyncRow {
+  id: 'journal';
+  /** The last audit event read, and its hash: a chain changed behind it is read again from the start. */
+  auditSeq: number;
+  auditHash: string;
+}
+
 /** The workstation's local database. */
 export class WorkstationDb extends Dexie {
   // The row is inserted whole: seq, caseNo, an objection's id and a cache entry's name are the
@@ -230,6 +250,9 @@ export class WorkstationDb extends Dexie {
   reviews!: EntityTable<ReviewRow, 'id'>;
   // Schema version 6.
   operators!: EntityTable<OperatorRow, 'id'>;
+  // Schema version 8.
+  hallRecords!: EntityTable<HallRecordRow, 'seq'>;
+  hallSync!: EntityTable<HallSyncRow, 'id'>;
 
   constructor(name = 'e-licence-workstation') {
     super(name);

@@ -141,4 +141,16 @@ export const SCHEMA_VERSIONS: readonly SchemaVersion[] = [
         });
     },
   },
+  {
+    version: 8,
+    stores: {
+      // Issue 13: the records stream to the hall (shared/hall-api.ts). Each completed or cancelled
+      // case and each change of an objection's state is numbered once, here, by the one sync sender
+      // of the origin, in the transaction that moves the journal's cursor over the audit chain
+      // (`hallSync`): a crash leaves both or neither, and the unique key keeps an item from being
+      // numbered twice. The hall holds (workstation, seq) once and the sync resumes from its highest.
+      hallRecords: '&seq, &key',
+      hallSync: '&id',
+    },
+  },
 ];

@@ -1,0 +1,136 @@
+import { defineStore } from 'pinia';
+import { computed, onScopeDispose, ref } from 'vue';
+import type { HallStatus, HostInput, HostOutput } from '../../shared/contract';
+import { useServices } from '../app/services';
+import type { HallSyncStatus } from '../sync/hall-sync';
+import { AppError } from '../host/client';
+
+// The header's hall link: often enough to see a hall gone within a quarter of a minute.
+const PROBE_INTERVAL_MS = 15_000;
+
+/** How the header shows the hall link. */
+export type HallLinkState = 'online' | 'offline' | 'stopped' | 'refused' | 'not_enrolled' | 'unknown';
+
+/** The host calls the 全厅 views make (each relayed to the hall for the signed-in supervisor). */
+type HallRead =
+  | 'hall.dashboard'
+  | 'hall.cases'
+  | 'hall.case'
+  | 'hall.objections'
+  | 'hall.audit'
+  | 'hall.audit.count'
+  | 'hall.chain.verify'
+  | 'hall.reviews.draw'
+  | 'hall.reviews.list'
+  | 'hall.reviews.get'
+  | 'hall.reviews.check'
+  | 'hall.reviews.finding'
+  | 'hall.alerts'
+  | 'hall.alerts.acknowledge'
+  | 'hall.attention'
+  | 'hall.workstations'
+  | 'hall.workstations.revoke';
+
+/** True when a failure means the hall could not be reached (the 全厅 views say so and 本机 works on). */
+export function hallUnreachable(error: unknown): boolean {
+  return error instanceof AppError && (error.code === 'HALL_UNAVAILABLE' || error.code === 'HALL_NOT_ENROLLED');
+}
+
+/**
+ * The hall (大厅服务器): the link the header shows beside the library's (the host's probe and
+ * the sync's own news, latest wins), the sync's status, the enrolment a supervisor makes in
+ * 设置, and the 全厅 reads of the supervision views — all through the host.
+ */
+export const useHallStore = defineStore('hall', () => {
+  const { host, hallSync } = useServices();
+  const status = ref<HallStatus | null>(null);
+  const sync = ref<HallSyncStatus>(hallSync.status());
+  // The sync's news of the link: a push accepted is "online" now, a failure "offline" now.
+  const syncSays = ref<{ state: HallLinkState; at: number } | null>(null);
+  const probedAt = ref(0);
+  let timer: ReturnType<typeof setInterval> | null = null;
+
+  onScopeDispose(
+    hallSync.listen((next) => {
+      const before = sync.value;
+      sync.value = next;
+      if (next.lastSyncAt !== before.lastSyncAt) syncSays.value = { state: 'online', at: Date.now() };
+      else if (
+        next.state !== before.state &&
+        (next.state === 'offline' || next.state === 'stopped' || next.state === 'refused' || next.state === 'not_enrolled')
+      ) {
+        syncSays.value = { state: next.state, at: Date.now() };
+      }
+    }),
+  );
+
+  /** A hall is configured (embedded, `--hall`, or enrolled in 设置). */
+  const configured = computed(() => status.value !== null && status.value.mode !== 'none');
+
+  const linkState = computed<HallLinkState>(() => {
+    const s = status.value;
+    if (!s) return 'unknown';
+    let probed: HallLinkState =
+      s.state === 'online'
+        ? s.sync?.ingest === 'stopped'
+          ? 'stopped'
+          : 'online'
+        : s.state === 'offline'
+          ? 'offline'
+          : s.state === 'refused'
+            ? 'refused'
+            : 'not_enrolled';
+    if (syncSays.value && syncSays.value.at > probedAt.value) probed = syncSays.value.state;
+    return probed;
+  });
+
+  /** The last accepted push, by this page's sync or (another tab's, an earlier page's) as the host saw it. */
+  const lastSyncAt = computed(() => {
+    const times = [status.value?.lastSyncAt, sync.value.lastSyncAt].filter((time): time is string => typeof time === 'string');
+    return times.sort().at(-1) ?? null;
+  });
+
+  async function probe(): Promise<HallStatus | null> {
+    try {
+      status.value = await host.call('hall.status', {});
+      probedAt.value = Date.now();
+      // The hall answers again while the sync waits out its backoff: catch up now, not in a minute.
+      // Likewise once a supervisor has acknowledged the alert that stopped it.
+      const waiting =
+        sync.value.state === 'offline' || sync.value.state === 'not_enrolled' || (sync.value.state === 'stopped' && status.value.sync?.ingest === 'open');
+      if (status.value.state === 'online' && waiting) void hallSync.syncNow();
+    } catch {
+      // The host is gone or the call refused: keep the last known state on screen.
+    }
+    return status.value;
+  }
+
+  function startProbing(): void {
+    if (timer) return;
+    void probe();
+    timer = setInterval(() => void probe(), PROBE_INTERVAL_MS);
+  }
+
+  function stopProbing(): void {
+    if (timer) clearInterval(timer);
+    timer = null;
+  }
+
+  /** Enrols this workstation with a hall (a supervisor, in 设置); the sync starts sending at once. */
+  async function enrol(url: string, code: string): Promise<HostOutput<'hall.enrol'>> {
+    const answer = await host.call('hall.enrol', { url, code });
+    await probe();
+    void hallSync.syncNow();
+    return answer;
+  }
+
+  /** Sends now what the hall does not hold yet. */
+  const syncNow = () => hallSync.syncNow();
+
+  /** A 全厅 read or action, relayed by the host for the signed-in supervisor. */
+  function read<N extends HallRead>(name: N, input: HostInput<N>): Promise<HostOutput<N>> {
+    return host.call(name, input);
+  }
+
+  return { status, sync, configured, linkState, lastSyncAt, probe, startProbing, stopProbing, enrol, syncNow, read };
+});

@@ -1,0 +1,259 @@
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { CONTEXT_OPTIONS, fullHolder, gunScan, MATTERS, mintToken, startCase, waitForPulls } from './counter-helpers';
+import { startScript, stopScript } from './host-process';
+import { callFromPage } from './supervision-fixtures';
+import { expect, signIn, signOut, type RunningWorkstation } from './workstation';
+
+// Issue 13 item 8, end to end: one hall (its own process, PGlite in a temporary folder), one
+// library sandbox, and two browser-mode workstations on it (two data folders, two ports), each
+// enrolled by a supervisor in 设置 with a one-time code. Production cases (a configured library,
+// not training) so that they count.
+
+test.describe.configure({ mode: 'serial' });
+test.setTimeout(180_000);
+
+const root = mkdtempSync(join(tmpdir(), 'hall-e2e-'));
+let library: ChildProcess;
+let libraryUrl = '';
+let rootKey = '';
+let hall: ChildProcess;
+let hallUrl = '';
+let hallFingerprint = '';
+
+interface Window {
+  id: string;
+  ws: RunningWorkstation;
+  context: BrowserContext;
+  page: Page;
+}
+const windows: Window[] = [];
+// What each process printed, shown when a test fails (the hall's and the hosts' own words).
+const outputs: (() => string)[] = [];
+
+async function startHall(port = 0): Promise<void> {
+  const started = await startScript('hall/cli.ts', ['--port', String(port), '--data', join(root, 'hall')], [/^HALL_URL=(\S+)$/m], 'hall', 120_000);
+  hall = started.child;
+  hallUrl = started.values[0]!;
+  outputs.push(() => `---- hall\n${started.output()}`);
+}
+
+async function enrolmentCode(): Promise<string> {
+  const run = await startScript('hall/cli.ts', ['enrol', '--data', join(root, 'hall')], [/^ENROLMENT_CODE=(\S+)$/m, /^HALL_FINGERPRINT=(.+)$/m], 'hall enrol');
+  hallFingerprint = run.values[1]!.trim();
+  await new Promise((resolve) => (run.child.exitCode === null ? run.child.once('exit', resolve) : resolve(null)));
+  return run.values[0]!;
+}
+
+async function startWindow(browser: Browser, id: string): Promise<Window> {
+  const dataDir = join(root, id);
+  const host = await startScript(
+    'electron/host/cli.ts',
+    ['--port', '0', '--data', dataDir, '--library', libraryUrl, '--root-key', rootKey, '--hall', hallUrl, '--workstation-id', id],
+    [/^WORKSTATION_URL=(\S+)$/m],
+    `workstation ${id}`,
+  );
+  const url = host.values[0]!;
+  outputs.push(() => `---- ${id}\n${host.output()}`);
+  const parsed = new URL(url);
+  const ws: RunningWorkstation = {
+    url,
+    origin: parsed.origin,
+    secret: parsed.searchParams.get('key') ?? '',
+    sandboxUrl: libraryUrl,
+    dataDir,
+    process: host.child,
+  };
+  const context = await browser.newContext(CONTEXT_OPTIONS);
+  const page = await context.newPage();
+  return { id, ws, context, page };
+}
+
+/** Serves one applicant whose licences are all in the library, and completes the case. */
+async function serveOne(w: Window): Promise<string> {
+  await expect(w.page.getByTestId('counter-page')).toBeVisible();
+  const caseNo = await startCase(w.page, MATTERS.idCard);
+  await gunScan(w.page, await mintToken(w.ws, (await fullHolder(w.ws)).idNumber));
+  await waitForPulls(w.page);
+  await expect(w.page.getByTestId('complete-case')).toBeEnabled();
+  await w.page.keyboard.press('Alt+KeyC');
+  await expect(w.page.getByTestId('receipt')).toBeVisible();
+  return caseNo;
+}
+
+async function hallDashboard(page: Page, origin: string): Promise<void> {
+  await page.goto(`${origin}/#/supervision?scope=hall&tab=dashboard`);
+  await expect(page.getByTestId('scope-switch')).toBeVisible();
+  await expect(page.getByTestId('hall-dashboard')).toHaveAttribute('data-loaded', 'true');
+}
+
+/** The cases the 全厅 dashboard counts for a window (its row of 按窗口), refreshed until `expected`. */
+async function expectWindowCases(page: Page, id: string, expected: number): Promise<void> {
+  await expect(async () => {
+    await page.getByTestId('hall-dash-refresh').click();
+    await expect(page.getByTestId('hall-dash-refresh')).not.toHaveClass(/is-loading/);
+    const row = page.getByTestId('hall-by-window').locator('tr', { hasText: id });
+    await expect(row.locator('td').nth(1)).toHaveText(String(expected), { timeout: 1_000 });
+  }).toPass({ timeout: 60_000 });
+}
+
+test.beforeAll(async ({ browser }) => {
+  // A sandbox, a hall and two workstations start on a loaded machine.
+  test.setTimeout(240_000);
+  const started = await startScript('sandbox/cli.ts', ['--port', '0', '--data', join(root, 'library')], [/^SANDBOX_URL=(\S+)$/m], 'library sandbox');
+  library = started.child;
+  libraryUrl = started.values[0]!;
+  const key = (await (await fetch(`${libraryUrl}/api/v1/trust/root`)).json()) as { kid: string; publicKey: string };
+  rootKey = `${key.kid}:${key.publicKey}`;
+  await startHall();
+  windows.push(await startWindow(browser, 'HALLA01'), await startWindow(browser, 'HALLB02'));
+});
+
+test.afterEach(async ({}, testInfo) => {
+  if (testInfo.status !== testInfo.expectedStatus) console.log(outputs.map((output) => output()).join('\n'));
+});
+
+test.afterAll(async () => {
+  for (const w of windows) {
+    await w.context.close();
+    await stopScript(w.ws.process);
+  }
+  if (hall) await stopScript(hall);
+  if (library) await stopScript(library);
+  rmSync(root, { recursive: true, force: true });
+});
+
+test('a supervisor enrols each workstation in 设置 with a one-time code and sees the hall’s fingerprint', async () => {
+  for (const w of windows) {
+    await signIn(w.page, w.ws, 'super01');
+    // The hall is configured (--hall) but this workstation is not enrolled yet.
+    await expect(w.page.getByTestId('hall-link')).toHaveAttribute('data-state', 'not_enrolled');
+    await w.page.goto(`${w.ws.origin}/#/settings`);
+    await w.page.getByTestId('hall-url').fill(hallUrl);
+    await w.page.getByTestId('hall-code').fill(await enrolmentCode());
+    await w.page.getByTestId('hall-enrol').click();
+    await expect(w.page.getByTestId('hall-notice')).toContainText('已登记到');
+    await expect(w.page.getByTestId('hall-fingerprint')).toHaveText(hallFingerprint);
+    await expect(w.page.getByTestId('hall-link')).toHaveAttribute('data-state', 'online');
+    // A code is good once.
+    await w.page.getByTestId('hall-code').fill('AAAA-BBBB-CCCC-DDDD');
+    await w.page.getByTestId('hall-enrol').click();
+    await expect(w.page.getByTestId('hall-notice')).toContainText('登记失败');
+    await signOut(w.page);
+    await signIn(w.page, w.ws, 'clerk01');
+  }
+});
+
+const served: Record<string, string[]> = { HALLA01: [], HALLB02: [] };
+
+test('cases completed on both windows appear in the 全厅 dashboard, by window and by clerk', async () => {
+  const [a, b] = windows as [Window, Window];
+  served.HALLA01!.push(await serveOne(a), await serveOne(a));
+  served.HALLB02!.push(await serveOne(b));
+  // The header: the hall link online, with the time of the last sync.
+  await expect(b.page.getByTestId('hall-link')).toHaveAttribute('data-state', 'online');
+  await expect(b.page.getByTestId('hall-last-sync')).toContainText('最近同步');
+
+  await signOut(a.page);
+  await signIn(a.page, a.ws, 'super01');
+  await hallDashboard(a.page, a.ws.origin);
+  await expectWindowCases(a.page, 'HALLA01', 2);
+  await expectWindowCases(a.page, 'HALLB02', 1);
+  await expect(a.page.getByTestId('hall-dash-cases').getByTestId('value')).toHaveText('3');
+  await expect(a.page.getByTestId('hall-by-clerk').locator('tbody tr')).toHaveCount(1);
+});
+
+test('a window cut off from the hall works on, and catches up without duplicates when the hall is back', async () => {
+  const [a, b] = windows as [Window, Window];
+  const port = Number(new URL(hallUrl).port);
+  await stopScript(hall);
+  // The counter works as before; the header says the hall is offline.
+  served.HALLB02!.push(await serveOne(b), await serveOne(b));
+  await expect(b.page.getByTestId('hall-link')).toHaveAttribute('data-state', 'offline', { timeout: 30_000 });
+  // 全厅 says the hall cannot be reached and what to do; 本机 still works.
+  await a.page.getByTestId('hall-dash-refresh').click();
+  await expect(a.page.getByTestId('hall-error')).toContainText('无法连接大厅服务器');
+  await a.page.getByTestId('scope-local').click();
+  await expect(a.page.getByTestId('dash-cases').getByTestId('value')).toHaveText('2');
+
+  await startHall(port);
+  await a.page.getByTestId('scope-hall').click();
+  await expect(a.page.getByTestId('hall-dashboard')).toHaveAttribute('data-loaded', 'true');
+  await expectWindowCases(a.page, 'HALLB02', 3);
+  await expect(b.page.getByTestId('hall-link')).toHaveAttribute('data-state', 'online', { timeout: 30_000 });
+  // Every case once: the hall's list of the window's cases is exactly what was served.
+  const today = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai' }).format(new Date());
+  const listed = await callFromPage(a.page, 'hall.cases', { from: today, to: today, workstation: 'HALLB02', limit: 200 });
+  expect(listed.ok).toBe(true);
+  const caseNos = (listed.value as { rows: { caseNo: string }[] }).rows.map((r) => r.caseNo).sort();
+  expect(caseNos).toEqual([...served.HALLB02!].sort());
+  await expect(a.page.getByTestId('hall-dash-cases').getByTestId('value')).toHaveText('5');
+});
+
+test('a chain cut short in one window’s IndexedDB is flagged at the hall, and the alert is shown and acknowledged', async () => {
+  const [a, b] = windows as [Window, Window];
+  // Someone deletes the last events of the trail in the browser profile of window B.
+  const removed = await b.page.evaluate(
+    () =>
+      new Promise<number>((resolve, reject) => {
+        const open = indexedDB.open('e-licence-workstation');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const tx = open.result.transaction('auditEvents', 'readwrite');
+          const store = tx.objectStore('auditEvents');
+          const keys = store.getAllKeys();
+          keys.onsuccess = () => {
+            const last = keys.result.slice(-3);
+            for (const key of last) store.delete(key);
+            tx.oncomplete = () => {
+              open.result.close();
+              resolve(last.length);
+            };
+          };
+          tx.onerror = () => reject(tx.error);
+        };
+      }),
+  );
+  expect(removed).toBe(3);
+  // The next sync (a reload of the page) tells the hall its chain's head: behind what the hall holds.
+  await b.page.reload();
+  await expect(b.page.getByTestId('hall-link')).toHaveAttribute('data-state', 'stopped', { timeout: 60_000 });
+  await expect(b.page.getByTestId('hall-link')).toHaveAttribute('title', /暂停接收本机数据/);
+
+  await expect(async () => {
+    await a.page.getByTestId('hall-dash-refresh').click();
+    await expect(a.page.getByTestId('hall-alerts').locator('li[data-workstation="HALLB02"][data-reason="truncated"]')).toBeVisible({ timeout: 1_000 });
+  }).toPass({ timeout: 30_000 });
+  await expect(a.page.getByTestId('hall-behind').locator('li[data-workstation="HALLB02"]')).toContainText('日志链告警');
+  // The chain as the hall holds it still verifies: what went missing is the window's, not the hall's.
+  await a.page.getByRole('tab', { name: '审计日志' }).click();
+  await a.page.getByTestId('hall-audit-window').click();
+  await a.page.getByRole('option', { name: 'HALLB02' }).click();
+  await a.page.getByTestId('hall-verify').click();
+  await expect(a.page.getByTestId('hall-verify-result')).toHaveAttribute('data-ok', 'true');
+
+  // Acknowledged with a note: window B syncs again, in a new epoch.
+  await a.page.getByRole('tab', { name: '统计' }).click();
+  await a.page.getByTestId('hall-alerts').locator('li[data-workstation="HALLB02"]').getByTestId('hall-ack').click();
+  await a.page.getByTestId('hall-ack-note').fill('已核实：测试中删除了本机日志');
+  await a.page.getByTestId('hall-ack-confirm').click();
+  await expect(a.page.getByText('已确认告警')).toBeVisible();
+  await expect(b.page.getByTestId('hall-link')).toHaveAttribute('data-state', 'online', { timeout: 60_000 });
+  await expectWindowCases(a.page, 'HALLB02', 3);
+});
+
+test('a clerk gets no 全厅 switch, and the host refuses the hall’s supervision data', async () => {
+  const [, b] = windows as [Window, Window];
+  await expect(b.page.getByTestId('operator')).toContainText('窗口人员');
+  await expect(b.page.getByTestId('nav').locator('[data-feature="supervision"]')).toHaveCount(0);
+  await b.page.goto(`${b.ws.origin}/#/supervision?scope=hall`);
+  await expect(b.page.getByTestId('scope-switch')).toHaveCount(0);
+  for (const name of ['hall.dashboard', 'hall.audit', 'hall.attention', 'hall.alerts']) {
+    const input = name === 'hall.dashboard' ? { from: '2026-01-01', to: '2026-01-02' } : name === 'hall.audit' ? { workstation: 'HALLA01' } : {};
+    const answer = await callFromPage(b.page, name, input);
+    expect(answer, name).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+  }
+});
