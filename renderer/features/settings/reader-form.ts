@@ -214,7 +214,11 @@ export function readerSettingsOf(
   if (form.preset === 'custom') ({ config: custom, problems } = customOf(form.custom));
   // Only the reader's part is judged and returned: the applicant's screen's settings stand in
   // with their defaults so that the whole schema can be applied.
-  const candidate = { idReader: { preset: form.preset, custom, inTraining: form.inTraining, timeoutMs: form.timeoutMs }, printer, applicantScreen: DEFAULT_APPLICANT_SCREEN_SETTINGS };
+  const candidate = {
+    idReader: { preset: form.preset, custom, inTraining: form.inTraining, timeoutMs: form.timeoutMs },
+    printer,
+    applicantScreen: DEFAULT_APPLICANT_SCREEN_SETTINGS,
+  };
   const parsed = DeviceSettingsSchema.safeParse(candidate);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
