@@ -50,7 +50,13 @@ export async function sweepLocalData(db: WorkstationDb, now: Date, retentionDays
       const since = owner?.completedAt ?? (owner?.status === 'cancelled' ? owner.openedAt : null);
       return since !== null && since !== undefined && since < expiry;
     });
-    const paperPagesDeleted = casesWithPagesDeleted.length === 0 ? 0 : await db.paperScans.where('caseNo').anyOf(casesWithPagesDeleted).delete();
+    // A material's paper is one PDF of several pages (`pages`); a row from before is one page.
+    let paperPagesDeleted = 0;
+    if (casesWithPagesDeleted.length > 0) {
+      const expired = db.paperScans.where('caseNo').anyOf(casesWithPagesDeleted);
+      await expired.clone().each((row) => void (paperPagesDeleted += row.pages ?? 1));
+      await expired.delete();
+    }
     const abandoned = await db.cases
       .where('status')
       .equals('open')

@@ -19,12 +19,13 @@
  * from IndexedDB in pages, hashing outside the transaction (docs/architecture.md §11).
  */
 import { CanonicalJsonWriter, canonicalJson } from './canonical-json';
-import type { HostSettings } from './contract';
-import type { DeviceSettingChange } from './devices';
+import type { HostSettings, PrintResult } from './contract';
+import type { DeviceSettingChange, PrintLayout } from './devices';
 import type { IdCardAuditDetails } from './id-card';
 import type { DayPeriod } from './dashboard-stats';
 import type { MaterialOutcome, ObjectionDimension, ObjectionStatus, PaperReason } from './library-api';
 import type { VerificationOutcome } from './licence-verify';
+import type { NoticeChoice, NoticeReason } from './print-documents';
 import type { ReviewDraw, ReviewVerdict } from './random-review';
 import { sm3Hex, type Sm3Batch } from './sm';
 import type { UsageRecordChange } from './usage-record-edit';
@@ -42,7 +43,10 @@ import type { UsageRecordChange } from './usage-record-edit';
  * - `view`: a licence's file or face data opened by the clerk.
  * - `paper_scan`: paper scanned for a material, with its reason code.
  * - `override`: a clerk's override of a material's state, with its reason.
- * - `completion`: a case completed; `receipt_print`: its receipt printed.
+ * - `completion`: a case completed; `receipt_print`: its receipt printed (with the layout and
+ *   what became of the job).
+ * - `notice`: a 一次性告知书 issued for a case missing a required material, with the materials
+ *   and why, and the clerk's choice (left open, or closed as 补正); `notice_print`: it printed.
  * - `usage_record`: the case's usage record queued or delivered.
  * - `purge`: pulled files and face data removed from the workstation (Art. 27).
  * - `objection`: an objection filed; `objection_update`: the issuer's answer received.
@@ -71,6 +75,8 @@ export const AUDIT_EVENT_KINDS = [
   'override',
   'completion',
   'receipt_print',
+  'notice',
+  'notice_print',
   'usage_record',
   'purge',
   'objection',
@@ -143,7 +149,11 @@ export interface AuditDetailsByKind {
     | { materialId: string; kind: 'use_licence'; licenceId: string; reason: string }
     | { materialId: string; kind: 'withdrawn' };
   completion: { materials: { materialId: string; outcome: MaterialOutcome; licenceId: string | null; paperReason: PaperReason | null }[] };
-  receipt_print: { caseNo: string };
+  /** The layout and what became of the job (`printOutcome`); events before printing was built have the case number only. */
+  receipt_print: { caseNo: string } | { caseNo: string; layout: PrintLayout; printOutcome: PrintResult['outcome'] };
+  /** A 一次性告知书 (shared/print-documents.ts): the clerk's choice, each missing material and why (`outcome` for an invalid licence). */
+  notice: { choice: NoticeChoice; materials: { materialId: string; noticeReason: NoticeReason; outcome: VerificationOutcome | null }[] };
+  notice_print: { caseNo: string; layout: PrintLayout; printOutcome: PrintResult['outcome'] };
   /** The record's life in the outbox, by its idempotency key; `refusal` is the library's sentence it answers. */
   usage_record:
     | { state: 'queued'; key: string }
@@ -155,6 +165,8 @@ export interface AuditDetailsByKind {
     | { purgedLicences: number }
     /** A cancelled case's, with its paper pages. */
     | { purgedLicences: number; paperDeleted: true }
+    /** A case closed as 补正 with its 一次性告知书, with its paper pages. */
+    | { purgedLicences: number; paperDeleted: true; reason: 'correction' }
     /** Holder names kept for Art. 11's catch-up, past its lookback. */
     | { reason: 'catch_up_lookback'; holderNamesDeleted: number; cases: string[] }
     /** The start-up sweep: paper pages and delivered outbox rows past the retention, abandoned cases closed. */

@@ -414,6 +414,16 @@ export const hostContract = {
     ['supervisor'],
   ),
   /**
+   * What the counter prints with (a clerk may ask; the settings themselves are the supervisor's):
+   * the layout the document is laid out in, the printer, whether silently, and how — Electron's
+   * printing, or the browser's print dialog.
+   */
+  'print.settings': call(
+    Empty,
+    z.object({ printing: z.enum(['electron', 'browser']), layout: z.enum(PRINT_LAYOUTS), deviceName: z.string().nullable(), silent: z.boolean() }),
+    COUNTER_ROLES,
+  ),
+  /**
    * Prints the workstation's window (`source: window`) or a given HTML document (a receipt, a
    * 一次性告知书) to the printer and in the layout of 设置: silently in Electron, with the print
    * dialog as the fallback when silent printing fails; in browser mode it answers `browser` and

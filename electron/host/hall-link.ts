@@ -78,7 +78,11 @@ export function hostErrorOfHall(error: unknown): HostCallError {
   // said something about this very request (a field, a sequence).
   const standard = error.code in HALL_ERROR_MESSAGES && HALL_ERROR_MESSAGES[error.code as keyof typeof HALL_ERROR_MESSAGES] === error.message;
   const message = standard || error.code === 'HALL_UNREACHABLE' || error.code === 'NOT_ENROLLED' ? undefined : error.message;
-  return new HostCallError(HOST_CODE_OF[error.code], message, { hallCode: error.code, ...(error.status !== null ? { status: error.status } : {}), ...(error.details ?? {}) });
+  return new HostCallError(HOST_CODE_OF[error.code], message, {
+    hallCode: error.code,
+    ...(error.status !== null ? { status: error.status } : {}),
+    ...(error.details ?? {}),
+  });
 }
 
 /** The link's state, as `hall.status` answers it. */
@@ -169,7 +173,12 @@ export class HallLink {
   describe(): { mode: HallMode; url: string | null; enrolment: HallEnrolment | null; workstationFingerprint: string | null } {
     const enrolment = this.client?.enrolment ?? null;
     const forThisHall = enrolment && (this.current.embedded ? enrolment.hallPublicKey === this.current.embedded.publicKey : enrolment.url === this.current.url);
-    return { mode: this.current.mode, url: this.current.url, enrolment: forThisHall ? enrolment : null, workstationFingerprint: this.client?.fingerprint ?? null };
+    return {
+      mode: this.current.mode,
+      url: this.current.url,
+      enrolment: forThisHall ? enrolment : null,
+      workstationFingerprint: this.client?.fingerprint ?? null,
+    };
   }
 
   /** The link as last seen, without asking the hall. */
@@ -197,8 +206,14 @@ export class HallLink {
   }
 
   /** Makes a call to the hall in use; for a supervision call, the operator it is relayed for. */
-  async call<K extends Exclude<HallRouteName, 'enrol'>>(name: K, input: HallRequestInput<K>, operator: Operator | null = null, options: { timeoutMs?: number } = {}): Promise<HallResponse<K>> {
-    if (!this.client || this.current.mode === 'none') throw new HostCallError('HALL_NOT_ENROLLED', '本工作台没有配置大厅服务器：请值班长在设置中填写大厅地址和登记码。', { hallCode: 'NOT_ENROLLED' });
+  async call<K extends Exclude<HallRouteName, 'enrol'>>(
+    name: K,
+    input: HallRequestInput<K>,
+    operator: Operator | null = null,
+    options: { timeoutMs?: number } = {},
+  ): Promise<HallResponse<K>> {
+    if (!this.client || this.current.mode === 'none')
+      throw new HostCallError('HALL_NOT_ENROLLED', '本工作台没有配置大厅服务器：请值班长在设置中填写大厅地址和登记码。', { hallCode: 'NOT_ENROLLED' });
     if (!this.describe().enrolment) throw hostErrorOfHall(new HallCallError('NOT_ENROLLED', ''));
     try {
       const value = await this.client.call(name, input, operator && { id: operator.id, role: operator.role }, options);
@@ -208,10 +223,14 @@ export class HallLink {
       const failure = hostErrorOfHall(error);
       // A refusal is an answer: the hall is there. Only an unreachable hall is offline.
       if (failure.code === 'HALL_UNAVAILABLE') this.link = { ...this.link, state: 'offline', lastError: { code: failure.code, message: failure.message } };
-      else if (['HALL_NOT_ENROLLED', 'HALL_REVOKED', 'HALL_UNTRUSTED'].includes(failure.code)) this.link = { ...this.link, state: 'refused', lastError: { code: failure.code, message: failure.message } };
+      else if (['HALL_NOT_ENROLLED', 'HALL_REVOKED', 'HALL_UNTRUSTED'].includes(failure.code))
+        this.link = { ...this.link, state: 'refused', lastError: { code: failure.code, message: failure.message } };
       // A gap is how a sync resumes, and a refused role or a missing record is about the request:
       // none of them is a fault of the link.
-      else this.succeeded(['HALL_SEQUENCE_GAP', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT'].includes(failure.code) ? null : { code: failure.code, message: failure.message });
+      else
+        this.succeeded(
+          ['HALL_SEQUENCE_GAP', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT'].includes(failure.code) ? null : { code: failure.code, message: failure.message },
+        );
       throw failure;
     }
   }

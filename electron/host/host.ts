@@ -353,6 +353,7 @@ export async function createHost(config: HostConfig): Promise<Host> {
     },
     'devices.applicantScreen.open': async () => ({ outcome: config.applicantWindow ? config.applicantWindow.open() : 'browser' }),
     'print.printers': async () => devices.printers(),
+    'print.settings': async () => devices.printSettings(),
     'print.document': async (job) => devices.print(job),
     'training.set': async ({ on }) => {
       if (!on && !production()) {

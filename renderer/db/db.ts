@@ -46,11 +46,13 @@ interface CaseRowBase {
 }
 
 /**
- * A case being served (`open`), or given up before its completion (`cancelled`: by the clerk,
- * or by the start-up sweep when a closed page left it open). Nothing of the holder is kept.
+ * A case being served (`open`), given up before its completion (`cancelled`: by the clerk, or by
+ * the start-up sweep when a closed page left it open), or closed as 补正 with a 一次性告知书
+ * (`correction`: not completed, no usage record; the applicant applies again). Nothing of the
+ * holder is kept.
  */
 export interface OpenCaseRow extends CaseRowBase {
-  status: 'open' | 'cancelled';
+  status: 'open' | 'cancelled' | 'correction';
   completedAt: null;
   /** The matter's name as the case was opened (schema version 7; `record.matterName` before). */
   matterName: string;
@@ -163,6 +165,8 @@ export interface PaperScanRow {
   thumbnail: Blob;
   /** SM3 of the page's bytes, computed once when it is saved (absent on pages saved before it was kept). */
   hash?: string;
+  /** Pages in the file: a material's paper is one PDF (absent on rows saved as one image per row: 1). */
+  pages?: number;
 }
 
 /**

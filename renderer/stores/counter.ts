@@ -2,7 +2,7 @@ import { defineStore } from 'pinia';
 import { computed, reactive, ref, shallowRef } from 'vue';
 import type { AuditDetailsByKind, AuditEventKind } from '../../shared/audit-chain';
 import { catchUpHolderToKeep } from '../../shared/catch-up';
-import type { HostOutput, PulledLicence } from '../../shared/contract';
+import type { HostOutput, PrintResult, PulledLicence } from '../../shared/contract';
 import {
   allowedPaperReasons,
   buildReceipt,
@@ -25,6 +25,7 @@ import {
   type UsageRecord,
 } from '../../shared/counter-case';
 import { maskIdNumber } from '../../shared/ids';
+import { noticeDocument, planNotice, type DocumentContext, type NoticeChoice, type NoticeDocument } from '../../shared/print-documents';
 import type { CatalogResponse, Grant, Holder, Matter, PaperReason } from '../../shared/library-api';
 import { buildMatterIndex, searchMatters, type MatterSearchHit } from '../../shared/matter-search';
 import { sm3Hex } from '../../shared/sm';
@@ -45,7 +46,7 @@ export interface MaterialProgress {
   errorMessage: string | null;
 }
 
-/** A page of paper kept for a material (the Blobs stay in Dexie; the page shows the thumbnail). */
+/** A material's kept paper (its PDF; the Blobs stay in Dexie; the page shows the thumbnail). */
 export interface PaperPageView {
   id: number;
   materialId: string;
@@ -53,14 +54,24 @@ export interface PaperPageView {
   createdAt: string;
   thumbnail: Blob;
   contentType: string;
+  /** Pages in the file (1 for an image). */
+  pages: number;
 }
 
-/** A page handed over by the paper dialog. */
-export interface NewPaperPage {
-  page: Blob;
+/** A material's paper as the paper dialog hands it over: one PDF of all its pages, in order. */
+export interface NewPaperDocument {
+  pdf: Blob;
+  /** The first page's thumbnail. */
   thumbnail: Blob;
-  name: string;
-  contentType: string;
+  pages: number;
+  /** Pages added in the dialog this time (the others were kept before). */
+  added: number;
+}
+
+/** What is kept for a material, for the paper dialog to list before the pages it adds. */
+export interface KeptPaper {
+  reason: PaperReason;
+  files: { page: Blob; contentType: string }[];
 }
 
 /** What the clerk typed for a holder without a phone. */
@@ -427,7 +438,7 @@ export const useCounterStore = defineStore('counter', () => {
       material.paperScan = {
         paperReason: last.reason as PaperReason,
         scannedAt: last.createdAt,
-        pages: rows.length,
+        pages: rows.reduce((sum, row) => sum + (row.pages ?? 1), 0),
         hash: rows.length === 1 ? hashes[0]! : sm3Hex(hashes.join('')),
         blobKey: `paperScans:${counterCase.caseNo}:${materialId}`,
       };
@@ -441,38 +452,49 @@ export const useCounterStore = defineStore('counter', () => {
         createdAt: row.createdAt,
         thumbnail: row.thumbnail,
         contentType: row.page.type,
+        pages: row.pages ?? 1,
       })),
     ];
   }
 
+  /** The files kept for a material (one PDF; several files in a case opened before they were one), in order; null when none. */
+  async function keptPaper(materialId: string): Promise<KeptPaper | null> {
+    const counterCase = active.value;
+    if (!counterCase) return null;
+    const rows = await db.paperScans.where('caseNo').equals(counterCase.caseNo).and((row) => row.materialId === materialId).sortBy('createdAt');
+    if (rows.length === 0) return null;
+    return { reason: rows.at(-1)!.reason as PaperReason, files: rows.map((row) => ({ page: row.page, contentType: row.page.type })) };
+  }
+
   /**
-   * Keeps paper pages for a material (Art. 22) in Dexie, all in one transaction, with the reason.
-   * A later save for the same material adds pages; the material takes the latest reason.
+   * Keeps a material's paper (Art. 22) in Dexie as one PDF with its reason: it replaces what was
+   * kept for the material before (the dialog listed those pages with the new ones), in one
+   * transaction, so that the case holds exactly one document per material.
    */
-  async function savePaper(materialId: string, reason: PaperReason, pages: NewPaperPage[]): Promise<void> {
+  async function savePaper(materialId: string, reason: PaperReason, paper: NewPaperDocument): Promise<void> {
     const counterCase = active.value;
     if (!counterCase) throw new AppError('BAD_REQUEST', 'noHolder');
     const state = materialState(caseMaterial(materialId));
-    if (pages.length === 0) throw new AppError('BAD_REQUEST', 'noPaperPages');
+    if (paper.pages < 1) throw new AppError('BAD_REQUEST', 'noPaperPages');
     // The reason goes to the library's usage record: it must be true of this material (e.g.
     // "not in library" only when the library had none).
     if (state.state !== 'paper_scanned' && !allowedPaperReasons(state).includes(reason)) {
       throw new AppError('BAD_REQUEST', 'paperReasonNotAllowed');
     }
     const createdAt = now().toISOString();
-    // Each page is hashed once, here; adding or removing a page later reuses the stored hashes.
-    const hashes = await Promise.all(pages.map(async (page) => sm3Hex(await blobBytes(page.page))));
-    const rows: PaperScanRow[] = pages.map((page, i) => ({ caseNo: counterCase.caseNo, materialId, createdAt, reason, page: page.page, thumbnail: page.thumbnail, hash: hashes[i]! }));
+    // Hashed once, here; the case's scan hash reuses the stored one.
+    const hash = sm3Hex(await blobBytes(paper.pdf));
+    const row: PaperScanRow = { caseNo: counterCase.caseNo, materialId, createdAt, reason, page: paper.pdf, thumbnail: paper.thumbnail, hash, pages: paper.pages };
     await db.transaction('rw', db.paperScans, async () => {
-      await db.paperScans.where('caseNo').equals(counterCase.caseNo).and((row) => row.materialId === materialId).modify({ reason });
-      await db.paperScans.bulkAdd(rows);
+      await db.paperScans.where('caseNo').equals(counterCase.caseNo).and((r) => r.materialId === materialId).delete();
+      await db.paperScans.add(row);
     });
     await refreshPaperScan(materialId);
     const scan = caseMaterial(materialId).paperScan!;
-    await audit('paper_scan', { materialId, reason, pages: scan.pages, added: pages.length, hash: scan.hash }, counterCase.caseNo);
+    await audit('paper_scan', { materialId, reason, pages: scan.pages, added: paper.added, hash: scan.hash }, counterCase.caseNo);
   }
 
-  /** Removes one paper page; the material's scan is recomputed. */
+  /** Removes a material's kept paper (its PDF); the material's scan is recomputed. */
   async function removePaperPage(id: number): Promise<void> {
     const page = paperPages.value.find((p) => p.id === id);
     const counterCase = active.value;
@@ -590,8 +612,9 @@ export const useCounterStore = defineStore('counter', () => {
     await audit('purge', { purgedLicences: done.purgedLicences }, counterCase.caseNo);
   }
 
-  /** Gives up the open case: the host forgets what it pulled and the paper pages are deleted. */
-  async function cancelCase(): Promise<void> {
+  // Ends an open case without completing it: the host forgets what it pulled and the paper pages
+  // are deleted; given up by the clerk (`cancelled`) or closed as 补正 with a notice (`correction`).
+  async function endOpenCase(status: 'cancelled' | 'correction'): Promise<void> {
     const current = opened.value;
     if (!current || completed.value) {
       resetCase();
@@ -601,17 +624,50 @@ export const useCounterStore = defineStore('counter', () => {
     if (active.value) purgedLicences = await purgeHost(current.caseNo);
     await db.transaction('rw', db.cases, db.paperScans, async () => {
       await db.paperScans.where('caseNo').equals(current.caseNo).delete();
-      await db.cases.update(current.caseNo, { status: 'cancelled' });
+      await db.cases.update(current.caseNo, { status });
     });
-    await audit('case_cancel', { matterCode: current.matter.code }, current.caseNo);
-    await audit('purge', { purgedLicences, paperDeleted: true }, current.caseNo);
+    if (status === 'cancelled') await audit('case_cancel', { matterCode: current.matter.code }, current.caseNo);
+    await audit('purge', status === 'cancelled' ? { purgedLicences, paperDeleted: true } : { purgedLicences, paperDeleted: true, reason: 'correction' }, current.caseNo);
     resetCase();
   }
 
-  /** Records that the receipt was printed. */
-  async function recordReceiptPrint(): Promise<void> {
+  /** Gives up the open case: the host forgets what it pulled and the paper pages are deleted. */
+  async function cancelCase(): Promise<void> {
+    await endOpenCase('cancelled');
+  }
+
+  /**
+   * Issues the 一次性告知书 of the case (shared/print-documents.ts planNotice): every required
+   * material still missing and why, and the clerk's choice, on the record. Answers the document
+   * to print; the case stays as it is until {@link closeAsCorrection} (when the clerk closed it
+   * as 补正). Refused while a pull runs and when nothing required is missing.
+   */
+  async function issueNotice(choice: NoticeChoice, context: DocumentContext): Promise<NoticeDocument> {
+    if (!active.value) throw new AppError('BAD_REQUEST', 'noHolder');
+    const counterCase = plain(active.value);
+    const planned = planNotice(counterCase, choice, (code) => typeNames.value.get(code) ?? code);
+    if (!planned.ok) throw new AppError('BAD_REQUEST', planned.problem === 'pulls_pending' ? 'noticePullsPending' : 'noticeNothingMissing');
+    const doc = noticeDocument(counterCase, planned.plan, now().toISOString(), context);
+    await audit('notice', { choice, materials: planned.plan.outstanding.map((m) => ({ materialId: m.materialId, noticeReason: m.reason, outcome: m.outcome })) }, counterCase.caseNo);
+    return doc;
+  }
+
+  /** Closes the open case as 补正 after its notice: not completed, no usage record, pulled data and paper pages removed. */
+  async function closeAsCorrection(): Promise<void> {
+    await endOpenCase('correction');
+  }
+
+  /** Records that the receipt was printed, in which layout and with what outcome. */
+  async function recordReceiptPrint(result?: Pick<PrintResult, 'layout' | 'outcome'>): Promise<void> {
     const done = completed.value;
-    if (done) await audit('receipt_print', { caseNo: done.receipt.caseNo }, done.receipt.caseNo);
+    if (!done) return;
+    const caseNo = done.receipt.caseNo;
+    await audit('receipt_print', result ? { caseNo, layout: result.layout, printOutcome: result.outcome } : { caseNo }, caseNo);
+  }
+
+  /** Records that a case's 一次性告知书 was printed (the case may be closed by then). */
+  async function recordNoticePrint(caseNo: string, result: Pick<PrintResult, 'layout' | 'outcome'>): Promise<void> {
+    await audit('notice_print', { caseNo, layout: result.layout, printOutcome: result.outcome }, caseNo);
   }
 
   /** Starts over for the next applicant (after completion). */
@@ -646,6 +702,7 @@ export const useCounterStore = defineStore('counter', () => {
     pullAll,
     retryPull,
     savePaper,
+    keptPaper,
     removePaperPage,
     applyOverride,
     clearOverride,
@@ -654,7 +711,10 @@ export const useCounterStore = defineStore('counter', () => {
     complete,
     purge,
     cancelCase,
+    issueNotice,
+    closeAsCorrection,
     recordReceiptPrint,
+    recordNoticePrint,
     nextCase,
   };
 });

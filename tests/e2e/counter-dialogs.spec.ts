@@ -117,17 +117,34 @@ test('the paper dialog without a camera: no camera box unless asked for, reasons
 
   await dialog.getByTestId('paper-save').click();
   await expect(dialog).toBeHidden();
-  await expect(materialCard(page, 'M01').getByTestId('paper-thumb')).toHaveCount(2);
+  // The material keeps one PDF of both pages.
+  const thumbs = materialCard(page, 'M01').getByTestId('paper-thumb');
+  await expect(thumbs).toHaveCount(1);
+  await expect(thumbs).toHaveAttribute('data-pages', '2');
 
-  // A stored page is deleted only once the clerk confirms.
-  await materialCard(page, 'M01').getByTestId('paper-thumb-remove').first().click();
+  // A kept scan is deleted only once the clerk confirms.
+  await materialCard(page, 'M01').getByTestId('paper-thumb-remove').click();
   const confirm = page.locator('.el-message-box');
-  await expect(confirm).toContainText('删除这一页纸质材料');
+  await expect(confirm).toContainText('纸质材料扫描件（共 2 页）');
   await confirm.getByRole('button', { name: '取消' }).click();
-  await expect(materialCard(page, 'M01').getByTestId('paper-thumb')).toHaveCount(2);
-  await materialCard(page, 'M01').getByTestId('paper-thumb-remove').first().click();
+  await expect(thumbs).toHaveAttribute('data-pages', '2');
+
+  // Opened again, the dialog lists the kept pages; one removed there, the material keeps the other.
+  await materialCard(page, 'M01').getByTestId('take-paper').click();
+  await expect(pages).toHaveCount(2);
+  await expect(pages.nth(0)).toContainText('已保存 第 1 页');
+  await expect(paperReasonChosen(page)).toHaveText('老年人/不便使用电子证照');
+  await pages.nth(0).getByTestId('paper-remove').click();
+  await dialog.getByTestId('paper-save').click();
+  await expect(dialog).toBeHidden();
+  await expect(thumbs).toHaveAttribute('data-pages', '1');
+
+  // Deleted from the card: the material needs paper again.
+  await materialCard(page, 'M01').getByTestId('paper-thumb-remove').click();
   await page.locator('.el-message-box').getByRole('button', { name: '删除' }).click();
-  await expect(materialCard(page, 'M01').getByTestId('paper-thumb')).toHaveCount(1);
+  await expect(thumbs).toHaveCount(0);
+  await expect(materialCard(page, 'M01')).toHaveAttribute('data-state', 'needs_paper');
+  await takePaper(page, 'M01', '老年人/不便使用电子证照');
 
   await takePaper(page, 'M17', '无手机/无法出示亮证码');
   await page.keyboard.press('Alt+KeyC');

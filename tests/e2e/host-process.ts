@@ -67,12 +67,18 @@ export async function stopScript(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-/** Starts `tsx electron/host/cli.ts --port 0 --data <tmp>` and waits for its two URL lines. */
+/**
+ * Starts `tsx electron/host/cli.ts --port 0 --data <tmp>` and waits for its two URL lines.
+ * Without a `--hall` argument the workstation runs without a hall (`--hall off`): the embedded
+ * hall's PostgreSQL takes seconds to start, and only the hall's own specs need it (they pass
+ * `--hall embedded` or a hall's URL).
+ */
 export async function startWorkstation(extraArgs: string[] = [], timeoutMs = 60_000): Promise<RunningWorkstation> {
   const dataDir = mkdtempSync(join(tmpdir(), 'workstation-e2e-'));
+  const hall = extraArgs.includes('--hall') ? [] : ['--hall', 'off'];
   const { child, values } = await startScript(
     'electron/host/cli.ts',
-    ['--port', '0', '--data', dataDir, ...extraArgs],
+    ['--port', '0', '--data', dataDir, ...hall, ...extraArgs],
     [/^WORKSTATION_URL=(\S+)$/m, /^SANDBOX_URL=(\S+)$/m],
     'workstation',
     timeoutMs,

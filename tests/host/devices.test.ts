@@ -320,6 +320,16 @@ describe('print.document in browser mode', () => {
     expect(await rig.ok('print.printers', {})).toEqual({ available: false, printers: [] });
     await signIn('clerk01');
   });
+
+  it('tells a clerk the layout and printer to print with, which the settings set', async () => {
+    await setDevices((s) => ({ ...s, printer: { deviceName: 'Counter-Thermal', layout: 'thermal80', silent: false } }));
+    expect(await rig.ok('print.settings', {})).toEqual({ printing: 'browser', layout: 'thermal80', deviceName: 'Counter-Thermal', silent: false });
+    await setDevices((s) => ({ ...s, printer: { deviceName: null, layout: 'a4', silent: true } }));
+    expect(await rig.ok('print.settings', {})).toEqual({ printing: 'browser', layout: 'a4', deviceName: null, silent: true });
+    await signIn('officer01');
+    expect(await rig.call('print.settings', {})).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    await signIn('clerk01');
+  });
 });
 
 async function closedPort(): Promise<number> {

@@ -68,7 +68,12 @@ function pushOf(ws: TestWorkstation, options: { fromSeq?: number; fromRecord?: n
     head: ws.head(),
     audit: ws.chain.filter((e) => e.seq >= (options.fromSeq ?? 1)),
     records: ws.records.filter((r) => r.seq >= (options.fromRecord ?? 1)),
-    outbox: { at: new Date().toISOString(), usageRecords: { count: 1, oldestAt: new Date(Date.now() - 2 * 3600_000).toISOString() }, objections: { count: 0, oldestAt: null }, needsAttention: 0 },
+    outbox: {
+      at: new Date().toISOString(),
+      usageRecords: { count: 1, oldestAt: new Date(Date.now() - 2 * 3600_000).toISOString() },
+      objections: { count: 0, oldestAt: null },
+      needsAttention: 0,
+    },
   };
 }
 
@@ -103,7 +108,10 @@ describe('the embedded hall', () => {
       sync: { epoch: 1, audit: { highest: 0 }, records: { highest: 0 }, ingest: 'open' },
     });
     // The key pair stays in the host's data folder, owner-only, and the hall knows it by its fingerprint.
-    const keyFile = JSON.parse(readFileSync(join(first.dataDir, 'hall.json'), 'utf8')) as { publicKey: string; enrolment: { hallPublicKey: string; embedded: boolean } };
+    const keyFile = JSON.parse(readFileSync(join(first.dataDir, 'hall.json'), 'utf8')) as {
+      publicKey: string;
+      enrolment: { hallPublicKey: string; embedded: boolean };
+    };
     expect(keyFile.enrolment).toMatchObject({ hallPublicKey: running.publicKey, embedded: true });
     expect(status.workstationFingerprint).toBe(keyFingerprint(keyFile.publicKey));
   });
@@ -125,20 +133,35 @@ describe('sync through the host', () => {
     expect(answer).toEqual({ epoch: 1, audit: { highest: 12, lastHash: ws.chain[11]!.hash }, records: { highest: 1 }, stored: { audit: 12, records: 1 } });
     // Sent again after a lost answer: nothing stored twice.
     expect(await first.ok('hall.sync.push', pushOf(ws))).toMatchObject({ audit: { highest: 12 }, records: { highest: 1 }, stored: { audit: 0, records: 0 } });
-    expect(await first.ok('hall.sync.state', {})).toMatchObject({ epoch: 1, audit: { highest: 12, lastHash: ws.chain[11]!.hash }, records: { highest: 1 }, ingest: 'open' });
+    expect(await first.ok('hall.sync.state', {})).toMatchObject({
+      epoch: 1,
+      audit: { highest: 12, lastHash: ws.chain[11]!.hash },
+      records: { highest: 1 },
+      ingest: 'open',
+    });
     expect((await first.ok('hall.status', {})).lastSyncAt).not.toBeNull();
   });
 
   it('refuses a batch that skips ahead with HALL_SEQUENCE_GAP and the highest held, to resume from', async () => {
     ws.appendEvents(10);
     const early = await first.call('hall.sync.push', pushOf(ws, { fromSeq: 18, fromRecord: 2 }));
-    expect(early).toMatchObject({ ok: false, error: { code: 'HALL_SEQUENCE_GAP', details: { hallCode: 'SEQUENCE_GAP', stream: 'audit', highest: 12, epoch: 1 } } });
+    expect(early).toMatchObject({
+      ok: false,
+      error: { code: 'HALL_SEQUENCE_GAP', details: { hallCode: 'SEQUENCE_GAP', stream: 'audit', highest: 12, epoch: 1 } },
+    });
     expect(await first.ok('hall.sync.push', pushOf(ws, { fromSeq: 13, fromRecord: 2 }))).toMatchObject({ audit: { highest: 22 }, stored: { audit: 10 } });
   });
 
   it('refuses personal data and malformed batches before the hall (BAD_REQUEST) or at the hall (with its code)', async () => {
     const withName = pushOf(ws, { fromSeq: 23 });
-    const record = { seq: 2, kind: 'case', case: { ...ws.records[0]!.kind === 'case' ? (ws.records[0] as { case: object }).case : {}, holder: { idType: '111', idNumber: '310115198001011086', name: '张三' } } };
+    const record = {
+      seq: 2,
+      kind: 'case',
+      case: {
+        ...(ws.records[0]!.kind === 'case' ? (ws.records[0] as { case: object }).case : {}),
+        holder: { idType: '111', idNumber: '310115198001011086', name: '张三' },
+      },
+    };
     const refused = await first.call('hall.sync.push', { ...withName, records: [record] } as never);
     expect(refused).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
     // An event whose hash does not match its content passes the contract's shape but not the hall's chain check.
@@ -161,7 +184,10 @@ describe('supervision across the hall', () => {
     expect(await first.call('hall.audit', { workstation: 'WS-HALL-01' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     // The hall does not rely on the host: the same signed request for a clerk is refused there.
     const client = new HallClient({ dataDir: first.dataDir, url: running.url });
-    await expect(client.call('dashboard', { from: '2026-11-01', to: '2026-11-30' }, { id: 'OP-1', role: 'clerk' })).rejects.toMatchObject({ code: 'ROLE_REFUSED', status: 403 });
+    await expect(client.call('dashboard', { from: '2026-11-01', to: '2026-11-30' }, { id: 'OP-1', role: 'clerk' })).rejects.toMatchObject({
+      code: 'ROLE_REFUSED',
+      status: 403,
+    });
   });
 
   it('relays every read for a supervisor: dashboard, drill-down, a case, objections, the trail and its count, chain verification', async () => {
@@ -219,7 +245,10 @@ describe('a second workstation, enrolled by a supervisor in 设置', () => {
     expect(await second.call('hall.enrol', { url: running.url, code })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     await second.signIn('super01');
     expect(await second.call('hall.enrol', { url: 'ftp://hall', code })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
-    expect(await second.call('hall.enrol', { url: running.url, code: 'ZZZZ-ZZZZ-ZZZZ-ZZZZ' })).toMatchObject({ ok: false, error: { code: 'HALL_ENROLMENT_REFUSED', details: { hallCode: 'ENROLMENT_CODE_INVALID' } } });
+    expect(await second.call('hall.enrol', { url: running.url, code: 'ZZZZ-ZZZZ-ZZZZ-ZZZZ' })).toMatchObject({
+      ok: false,
+      error: { code: 'HALL_ENROLMENT_REFUSED', details: { hallCode: 'ENROLMENT_CODE_INVALID' } },
+    });
     const enrolled = await second.ok('hall.enrol', { url: `${running.url}/`, code });
     expect(enrolled).toMatchObject({ url: running.url, workstationId: 'WS-HALL-02', hall: { id: running.hallId, fingerprint: running.fingerprint } });
     // A code works once.
@@ -229,13 +258,17 @@ describe('a second workstation, enrolled by a supervisor in 设置', () => {
 
   it('keeps that hall after a restart without --hall, instead of running an embedded one', async () => {
     let opened = false;
-    const restarted = await workstation('WS-HALL-02', {
-      url: null,
-      openEmbedded: async () => {
-        opened = true;
-        throw new Error('the embedded hall must not start');
+    const restarted = await workstation(
+      'WS-HALL-02',
+      {
+        url: null,
+        openEmbedded: async () => {
+          opened = true;
+          throw new Error('the embedded hall must not start');
+        },
       },
-    }, second.dataDir);
+      second.dataDir,
+    );
     expect(opened).toBe(false);
     expect(await restarted.ok('hall.status', {})).toMatchObject({ mode: 'remote', url: running.url, enrolled: true, state: 'online' });
   });
@@ -257,8 +290,14 @@ describe('a second workstation, enrolled by a supervisor in 设置', () => {
     // A rewritten history: the chain does not continue what the hall holds.
     const rewritten = new TestWorkstation('unused', 'WS-HALL-02');
     rewritten.appendEvents(6, { kind: 'export', details: { note: '另一条链' } });
-    expect(await second.call('hall.sync.push', pushOf(rewritten, { fromSeq: 6, fromRecord: 2 }))).toMatchObject({ ok: false, error: { code: 'HALL_CHAIN_BREAK', details: { hallCode: 'CHAIN_BREAK' } } });
-    expect(await second.call('hall.sync.push', pushOf(ws2, { fromSeq: 6, fromRecord: 2 }))).toMatchObject({ ok: false, error: { code: 'HALL_INGEST_STOPPED' } });
+    expect(await second.call('hall.sync.push', pushOf(rewritten, { fromSeq: 6, fromRecord: 2 }))).toMatchObject({
+      ok: false,
+      error: { code: 'HALL_CHAIN_BREAK', details: { hallCode: 'CHAIN_BREAK' } },
+    });
+    expect(await second.call('hall.sync.push', pushOf(ws2, { fromSeq: 6, fromRecord: 2 }))).toMatchObject({
+      ok: false,
+      error: { code: 'HALL_INGEST_STOPPED' },
+    });
     const { alerts } = await first.ok('hall.alerts', { state: 'open' });
     const alert = alerts.find((a) => a.workstationId === 'WS-HALL-02')!;
     expect(alert).toMatchObject({ reason: 'prev_mismatch', seq: 6 });
@@ -277,7 +316,10 @@ describe('a second workstation, enrolled by a supervisor in 设置', () => {
     expect(workstations.map((w) => w.workstationId).sort()).toEqual(['WS-HALL-01', 'WS-HALL-02']);
     const revoked = await first.ok('hall.workstations.revoke', { workstation: 'WS-HALL-02', reason: '设备报废' });
     expect(revoked).toMatchObject({ workstationId: 'WS-HALL-02', revokedAt: expect.any(String) });
-    expect(await second.call('hall.sync.state', {})).toMatchObject({ ok: false, error: { code: 'HALL_REVOKED', details: { hallCode: 'REVOKED', status: 403 } } });
+    expect(await second.call('hall.sync.state', {})).toMatchObject({
+      ok: false,
+      error: { code: 'HALL_REVOKED', details: { hallCode: 'REVOKED', status: 403 } },
+    });
     expect(await second.ok('hall.status', {})).toMatchObject({ enrolled: true, state: 'refused', lastError: { code: 'HALL_REVOKED' } });
   });
 
@@ -291,7 +333,10 @@ describe('a second workstation, enrolled by a supervisor in 设置', () => {
     expect(readFileSync(file, 'utf8')).toContain('WS-HALL-33');
     const third = await workstation('WS-HALL-03', { url: running.url, openEmbedded: null }, enrolled.dataDir);
     await third.signIn('super01');
-    expect(await third.call('hall.sync.state', {})).toMatchObject({ ok: false, error: { code: 'HALL_NOT_ENROLLED', details: { hallCode: 'UNKNOWN_WORKSTATION', status: 401 } } });
+    expect(await third.call('hall.sync.state', {})).toMatchObject({
+      ok: false,
+      error: { code: 'HALL_NOT_ENROLLED', details: { hallCode: 'UNKNOWN_WORKSTATION', status: 401 } },
+    });
     expect(await third.ok('hall.status', {})).toMatchObject({ state: 'refused', lastError: { code: 'HALL_NOT_ENROLLED' } });
   });
 });
@@ -320,9 +365,19 @@ describe('reference data from the hall while the library is unreachable', () => 
   });
 
   it('comes from the hall for a workstation started during an outage, with the hall copy age; a 亮证码 is checked with the hall trust list', async () => {
-    const holders = (await (await fetch(`${(await sandbox.open()).url}/api/v1/_sandbox/holders`)).json()) as { idNumber: string; note: string | null; kind: string }[];
+    const holders = (await (await fetch(`${(await sandbox.open()).url}/api/v1/_sandbox/holders`)).json()) as {
+      idNumber: string;
+      note: string | null;
+      kind: string;
+    }[];
     const holder = holders.find((h) => h.note === null && h.kind === 'natural_person')!;
-    const { token } = (await (await fetch(`${(await sandbox.open()).url}/api/v1/_sandbox/holders/${holder.idNumber}/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json()) as { token: string };
+    const { token } = (await (
+      await fetch(`${(await sandbox.open()).url}/api/v1/_sandbox/holders/${holder.idNumber}/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      })
+    ).json()) as { token: string };
     await sandboxDown(true);
     // Restarted with no trust list of its own: the operator signs in offline.
     rmSync(join(fresh.dataDir, 'trust-sandbox.json'), { force: true });
@@ -348,7 +403,10 @@ describe('reference data from the hall while the library is unreachable', () => 
     altered.keys[0]!.kid = `${altered.keys[0]!.kid}-X`;
     await running.db.run(sql<unknown, [string]>("UPDATE reference_cache SET body = $1 WHERE name = 'trust'"), [JSON.stringify(altered)]);
     try {
-      expect(await restarted.call('reference.get', { name: 'trust' })).toMatchObject({ ok: false, error: { code: 'HALL_UNTRUSTED', details: { problem: 'bad_signature' } } });
+      expect(await restarted.call('reference.get', { name: 'trust' })).toMatchObject({
+        ok: false,
+        error: { code: 'HALL_UNTRUSTED', details: { problem: 'bad_signature' } },
+      });
     } finally {
       await running.db.run(sql<unknown, [string]>("UPDATE reference_cache SET body = $1 WHERE name = 'trust'"), [stored.body]);
     }

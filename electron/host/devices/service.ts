@@ -9,6 +9,7 @@ import {
   simulatorReaderConfig,
   type DeviceSettingChange,
   type DeviceSettings,
+  type PrintLayout,
   type ReaderConfig,
   type ReaderPresetId,
 } from '../../../shared/devices';
@@ -169,6 +170,12 @@ export class DevicesService {
       const message = state === 'ready' ? '阅读器已就绪，请将身份证放在感应区。' : error.message;
       return { state, source, presetId, readerId: null, message };
     }
+  }
+
+  /** The printer settings the counter lays its documents out by, and how it prints. */
+  printSettings(): { printing: 'electron' | 'browser'; layout: PrintLayout; deviceName: string | null; silent: boolean } {
+    const { printer } = this.current;
+    return { printing: this.options.printing ? 'electron' : 'browser', layout: printer.layout, deviceName: printer.deviceName, silent: printer.silent };
   }
 
   /** Prints a document with the printer settings; browser mode answers that the browser prints it. */

@@ -75,6 +75,10 @@ export function createAuditDescriber(ctx: DescribeContext) {
     if (key === 'state') return label(`supervision.audit.values.${kind}State.${value}`, label(`objections.states.${value}`, value));
     if (key === 'kind') return label(`supervision.audit.values.override.${value}`, value);
     if (key === 'what') return label(`supervision.audit.values.what.${value}`, value);
+    if (key === 'choice') return label(`supervision.audit.values.noticeChoice.${value}`, value);
+    if (key === 'noticeReason') return label(`supervision.audit.values.noticeReason.${value}`, value);
+    if (key === 'layout') return label(`supervision.audit.values.layout.${value}`, value);
+    if (key === 'printOutcome') return label(`supervision.audit.values.printOutcome.${value}`, value);
     return value;
   }
 
@@ -162,12 +166,20 @@ export function createAuditDescriber(ctx: DescribeContext) {
         return say('completion', { n: materials.length, exempt: of('exempt'), paper: of('paper'), missing: of('missing') });
       }
       case 'receipt_print':
-        return say('receiptPrint');
+        return d.layout ? say('receiptPrintLayout', { layout: valueText(event.kind, 'layout', d.layout), outcome: valueText(event.kind, 'printOutcome', d.printOutcome) }) : say('receiptPrint');
+      case 'notice': {
+        const materials = Array.isArray(d.materials) ? (d.materials as Details[]) : [];
+        const named = { n: materials.length, materials: materials.map((m) => text(m.materialId)).join('、') || '—' };
+        return say(d.choice === 'close_correction' ? 'noticeCorrection' : 'noticeKeepOpen', named);
+      }
+      case 'notice_print':
+        return say('noticePrint', { layout: valueText(event.kind, 'layout', d.layout), outcome: valueText(event.kind, 'printOutcome', d.printOutcome) });
       case 'usage_record':
         return te(`supervision.audit.describe.usageRecord.${text(d.state)}`) ? say(`usageRecord.${text(d.state)}`) : say('usageRecord.other', { state: text(d.state) });
       case 'purge':
         if (d.reason === 'retention') return say('purgeRetention', { days: text(d.retentionDays), pages: text(d.paperPagesDeleted) });
         if (d.reason === 'catch_up_lookback') return say('purgeCatchUp', { n: text(d.holderNamesDeleted) });
+        if (d.reason === 'correction') return say('purgeCorrection', { n: text(d.purgedLicences) });
         return d.paperDeleted ? say('purgeCancelled', { n: text(d.purgedLicences) }) : say('purgeCase', { n: text(d.purgedLicences) });
       case 'objection':
         return d.state === 'resent' ? say('objectionResent', { id: text(d.id) }) : say('objection', { licenceId: text(d.licenceId), dimension: valueText(event.kind, 'dimension', d.dimension), id: text(d.id) });

@@ -37,6 +37,21 @@ describe('audit events as a supervisor reads them', () => {
     ['review', { action: 'finding', reviewId: 'R', verdict: 'issue', note: '未告知' }, '记录抽查结论：发现问题'],
     ['chain_verify', { ok: false, checked: 9, total: 20, firstBroken: { seq: 10, reason: 'hash_mismatch' }, hashing: 'wasm-simd' }, '校验审计链：在第 10 条记录处断开'],
     ['settings_change', { changes: [{ field: 'paperRetentionDays', from: 30, to: 60 }] }, '修改设置：纸质扫描件保留天数'],
+    ['device_settings_change', { changes: [{ field: 'printer.layout', from: 'a4', to: 'thermal80' }, { field: 'printer.deviceName', from: null, to: 'Counter_Thermal' }] }, '修改设备设置：打印版式、打印机'],
+    ['receipt_print', { caseNo: 'C' }, '打印回执'],
+    ['receipt_print', { caseNo: 'C', layout: 'thermal80', printOutcome: 'printed' }, '打印回执（80 毫米热敏）：已发送到打印机'],
+    [
+      'notice',
+      { choice: 'keep_open', materials: [{ materialId: 'M03', noticeReason: 'not_in_library', outcome: null }] },
+      '出具一次性告知书：1 项必交材料待补齐（M03），办件保留待补齐后继续办理',
+    ],
+    [
+      'notice',
+      { choice: 'close_correction', materials: [{ materialId: 'M03', noticeReason: 'not_in_library' }, { materialId: 'M07', noticeReason: 'licence_invalid', outcome: 'expired' }] },
+      '出具一次性告知书：2 项必交材料待补齐（M03、M07），办件以补正结束',
+    ],
+    ['notice_print', { caseNo: 'C', layout: 'a4', printOutcome: 'browser' }, '打印一次性告知书（A4）：浏览器打印对话框'],
+    ['purge', { reason: 'correction', purgedLicences: 2, paperDeleted: true }, '办件以补正结束，清除调取的电子证照数据（2 份证照）和纸质扫描件'],
     [
       'id_card_read',
       { action: 'read', ok: true, holder: '310117********1071', readerId: 'SIM-IDR-0001', source: 'simulator', validity: 'valid', problems: [] },
@@ -92,6 +107,11 @@ describe('audit events as a supervisor reads them', () => {
     const verified = describer.describe(event('verification', { materialId: 'M07', outcome: 'revoked', failed: ['status', 'signature'] })).fields;
     expect(verified).toContainEqual({ key: 'failed', label: '未通过的核验项', value: '证照状态、签发机构签名' });
     expect(verified).toContainEqual({ key: 'outcome', label: '结果', value: '已注销/撤销/吊销' });
+    const notice = describer.describe(event('notice', { choice: 'close_correction', materials: [{ materialId: 'M07', noticeReason: 'licence_invalid', outcome: 'expired' }] })).fields;
+    expect(notice).toEqual([
+      { key: 'choice', label: '办件处理', value: '以补正结束' },
+      { key: 'materials', label: '材料', value: '材料 M07，需补齐的原因 电子证照无效，结果 已过期' },
+    ]);
     const chain = describer.describe(event('chain_verify', { ok: false, firstBroken: { seq: 10, reason: 'hash_mismatch' }, hashing: 'wasm-simd' })).fields;
     expect(chain).toContainEqual({ key: 'firstBroken', label: '断点', value: '第 10 条（该记录的内容与其哈希值不符，记录内容被修改）' });
     expect(chain).toContainEqual({ key: 'ok', label: '成功', value: '否' });

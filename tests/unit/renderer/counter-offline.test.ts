@@ -28,7 +28,7 @@ const MATTER: Matter = {
     { id: 'M02', name: '居民户口簿', required: true, licenceTypes: ['11100000000013127D002'], faceFields: ['name'] },
   ],
 };
-const page = () => ({ page: new Blob(['p'], { type: 'image/jpeg' }), thumbnail: new Blob(['t'], { type: 'image/jpeg' }), name: 'p.jpg', contentType: 'image/jpeg' });
+const page = () => ({ pdf: new Blob(['%PDF-p'], { type: 'application/pdf' }), thumbnail: new Blob(['t'], { type: 'image/jpeg' }), pages: 1, added: 1 });
 
 let root: ReturnType<typeof testRoot> | undefined;
 afterEach(() => {
@@ -67,7 +67,7 @@ describe('the counter while the library is unreachable', () => {
     expect(host.names()).not.toContain('material.pull');
     for (const materialId of ['M01', 'M02']) {
       expect(counter.states[materialId]).toMatchObject({ state: 'failed', suggestedPaperReason: 'library_unreachable' });
-      await counter.savePaper(materialId, 'library_unreachable', [page()]);
+      await counter.savePaper(materialId, 'library_unreachable', page());
     }
 
     const done = await counter.complete();
@@ -102,8 +102,8 @@ describe('the counter while the library is unreachable', () => {
     expect(defaultPaperReason(counter.states.M01!, holderShowedToken(active))).toBe('library_unreachable');
 
     // The clerk picks another reason for the second material all the same.
-    await counter.savePaper('M01', 'library_unreachable', [page()]);
-    await counter.savePaper('M02', 'no_phone', [page()]);
+    await counter.savePaper('M01', 'library_unreachable', page());
+    await counter.savePaper('M02', 'no_phone', page());
     const done = await counter.complete();
     expect(done.receipt.basis).toBe('unreachable_token');
     const row = await completedCase(db, done.receipt.caseNo);

@@ -98,7 +98,8 @@ async function auditKinds(): Promise<string[]> {
   return events.map((e) => e.kind);
 }
 
-const page = (text: string) => ({ page: new Blob([text], { type: 'image/jpeg' }), thumbnail: new Blob(['t'], { type: 'image/jpeg' }), name: 'p.jpg', contentType: 'image/jpeg' });
+/** A material's paper as the dialog hands it over (the PDF's bytes stand in as text). */
+const paperDoc = (text: string, pages = 1, added = pages) => ({ pdf: new Blob([text], { type: 'application/pdf' }), thumbnail: new Blob(['t'], { type: 'image/jpeg' }), pages, added });
 
 beforeEach(() => {
   db = undefined as unknown as WorkstationDb;
@@ -234,10 +235,11 @@ describe('the counter store', () => {
     await expect(counter.complete()).rejects.toBeInstanceOf(AppError);
     expect(await db.outbox.count()).toBe(0);
 
-    await counter.savePaper('M02', 'not_in_library', [page('page one'), page('page two')]);
+    await counter.savePaper('M02', 'not_in_library', paperDoc('two pages', 2));
     expect(counter.states.M02).toMatchObject({ state: 'paper_scanned', paperReason: 'not_in_library' });
-    expect(await db.paperScans.where('caseNo').equals(counter.opened!.caseNo).count()).toBe(2);
-    expect(counter.paperPages.filter((p) => p.materialId === 'M02')).toHaveLength(2);
+    // One document, of two pages.
+    expect(await db.paperScans.where('caseNo').equals(counter.opened!.caseNo).count()).toBe(1);
+    expect(counter.paperPages.filter((p) => p.materialId === 'M02')).toMatchObject([{ pages: 2, contentType: 'application/pdf' }]);
 
     const done = await counter.complete();
     expect(done.record.materials).toEqual([
@@ -245,34 +247,45 @@ describe('the counter store', () => {
       { materialId: 'M02', outcome: 'paper', licenceId: null, paperReason: 'not_in_library' },
     ]);
     // The applicant's paper is the submission itself: it stays with the case.
-    expect(await db.paperScans.count()).toBe(2);
+    expect(await db.paperScans.count()).toBe(1);
   });
 
-  it('a removed page is gone from Dexie and the material needs paper again', async () => {
+  it('a removed scan is gone from Dexie and the material needs paper again', async () => {
     const counter = await caseWithNothingInLibrary();
-    await counter.savePaper('M01', 'applicant_choice', [page('only page')]);
+    await counter.savePaper('M01', 'applicant_choice', paperDoc('only page'));
     expect(counter.states.M01?.state).toBe('paper_scanned');
     await counter.removePaperPage(counter.paperPages[0]!.id);
     expect(await db.paperScans.count()).toBe(0);
     expect(counter.states.M01?.state).toBe('needs_paper');
   });
 
-  it('the scan hash covers every page, each page hashed once when saved, through additions and removals', async () => {
+  it('a material is one document: a later save replaces it, its hash is the PDF\'s, its pages are counted', async () => {
     const counter = await caseWithNothingInLibrary();
     const hashOf = (text: string) => sm3Hex(new TextEncoder().encode(text));
-    const scanHash = () => counter.active!.materials.find((m) => m.material.id === 'M01')!.paperScan?.hash;
+    const scan = () => counter.active!.materials.find((m) => m.material.id === 'M01')!.paperScan;
 
-    await counter.savePaper('M01', 'applicant_choice', [page('page one')]);
-    expect(scanHash()).toBe(hashOf('page one'));
-    expect((await db.paperScans.toArray()).map((row) => row.hash)).toEqual([hashOf('page one')]);
-    // A page saved before pages kept their hash is hashed from its bytes.
-    await db.paperScans.toCollection().modify((row) => void delete row.hash);
-    await counter.savePaper('M01', 'applicant_choice', [page('page two'), page('page three')]);
-    expect(scanHash()).toBe(sm3Hex(hashOf('page one') + hashOf('page two') + hashOf('page three')));
+    await counter.savePaper('M01', 'applicant_choice', paperDoc('first document', 3));
+    expect(scan()).toMatchObject({ pages: 3, hash: hashOf('first document') });
+    expect((await db.paperScans.toArray()).map((row) => [row.hash, row.pages])).toEqual([[hashOf('first document'), 3]]);
+    // The dialog listed the three kept pages with two new ones: the new document replaces the old.
+    await counter.savePaper('M01', 'elderly', paperDoc('second document', 5, 2));
+    expect(scan()).toMatchObject({ pages: 5, hash: hashOf('second document'), paperReason: 'elderly' });
+    expect((await db.paperScans.toArray()).map((row) => [row.hash, row.pages, row.reason])).toEqual([[hashOf('second document'), 5, 'elderly']]);
+    expect(await counter.keptPaper('M01')).toMatchObject({ reason: 'elderly', files: [{ contentType: 'application/pdf' }] });
+    const events = ((await db.auditEvents.orderBy('seq').toArray()) as AuditEvent[]).filter((e) => e.kind === 'paper_scan').map((e) => e.details);
+    expect(events.at(-1)).toEqual({ materialId: 'M01', reason: 'elderly', pages: 5, added: 2, hash: hashOf('second document') });
+  });
 
-    const second = counter.paperPages.filter((p) => p.materialId === 'M01')[1]!;
-    await counter.removePaperPage(second.id);
-    expect(scanHash()).toBe(sm3Hex(hashOf('page one') + hashOf('page three')));
+  it('a case from before one document per material: its rows of one page each are counted, hashed together and listed for the dialog', async () => {
+    const counter = await caseWithNothingInLibrary();
+    const hashOf = (text: string) => sm3Hex(new TextEncoder().encode(text));
+    const caseNo = counter.opened!.caseNo;
+    const row = (text: string, createdAt: string) => ({ caseNo, materialId: 'M01', createdAt, reason: 'elderly' as const, page: new Blob([text], { type: 'image/jpeg' }), thumbnail: new Blob(['t']) });
+    await db.paperScans.bulkAdd([row('page one', '2026-11-27T01:00:00.000Z'), row('page two', '2026-11-27T01:00:01.000Z')]);
+    expect(await counter.keptPaper('M01')).toMatchObject({ reason: 'elderly', files: [{ contentType: 'image/jpeg' }, { contentType: 'image/jpeg' }] });
+    await counter.savePaper('M01', 'elderly', paperDoc('merged', 2, 0));
+    expect(await db.paperScans.where('caseNo').equals(caseNo).and((r) => r.materialId === 'M01').count()).toBe(1);
+    expect(counter.active!.materials.find((m) => m.material.id === 'M01')!.paperScan).toMatchObject({ pages: 2, hash: hashOf('merged') });
   });
 
   it('a failed licence stays failed (no override makes it exempt) and a failed pull can be pulled again', async () => {
@@ -381,7 +394,7 @@ describe('the counter store', () => {
     });
     const first = await counter.openCase(GOV_MATTER.code);
     await counter.readToken('EL1.ok');
-    await counter.savePaper('M01', 'elderly', [page('p')]);
+    await counter.savePaper('M01', 'elderly', paperDoc('p'));
     await counter.cancelCase();
     expect(host.names()).toContain('case.purge');
     expect(await db.paperScans.count()).toBe(0);

@@ -21,9 +21,10 @@ describe('the local data sweep', () => {
       completed('OLD', '2026-10-01T01:00:00Z', '2026-10-01T01:10:00Z'),
       completed('RECENT', '2026-11-20T01:00:00Z', '2026-11-20T01:10:00Z'),
     ]);
-    await db.paperScans.bulkAdd([page('OLD'), page('OLD'), page('RECENT')]);
+    // OLD has a page saved one image a row (before) and a material's PDF of five pages.
+    await db.paperScans.bulkAdd([page('OLD'), { ...page('OLD'), materialId: 'M02', pages: 5 }, page('RECENT')]);
     const result = await sweepLocalData(db, NOW, 30);
-    expect(result).toMatchObject({ paperPagesDeleted: 2, casesWithPagesDeleted: ['OLD'], abandonedCases: [] });
+    expect(result).toMatchObject({ paperPagesDeleted: 6, casesWithPagesDeleted: ['OLD'], abandonedCases: [] });
     expect(await db.paperScans.where('caseNo').equals('RECENT').count()).toBe(1);
     // The completed case's record stays.
     expect(await db.cases.get('OLD')).toMatchObject({ status: 'completed' });

@@ -1,3 +1,4 @@
+import { fitWithin } from '../../../../shared/document-camera';
 import { PAPER_REASONS, type PaperReason } from '../../../../shared/library-api';
 import { t } from '../../../i18n';
 
@@ -6,15 +7,6 @@ export const PAPER_REASON_OPTIONS: ReadonlyArray<{ code: PaperReason; label: str
   code,
   label: t(`paperReasons.${code}`),
 }));
-
-/** One page as the dialog hands it to the caller, which stores it (Dexie `paperScans`). */
-export interface PaperPage {
-  page: Blob;
-  /** A JPEG at most `THUMBNAIL_MAX_WIDTH` × `THUMBNAIL_MAX_HEIGHT`. */
-  thumbnail: Blob;
-  name: string;
-  contentType: PageContentType;
-}
 
 /** Whether `value` is one of the paper reason codes of the library API. */
 export function isPaperReason(value: unknown): value is PaperReason {
@@ -98,9 +90,7 @@ export const THUMBNAIL_MAX_HEIGHT = 340;
 
 /** The thumbnail size of a `width` × `height` image: scaled to fit, never enlarged, at least 1 px. */
 export function thumbnailSize(width: number, height: number, maxWidth = THUMBNAIL_MAX_WIDTH, maxHeight = THUMBNAIL_MAX_HEIGHT): { width: number; height: number } {
-  if (!(width > 0) || !(height > 0)) return { width: 1, height: 1 };
-  const scale = Math.min(1, maxWidth / width, maxHeight / height);
-  return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
+  return fitWithin(width, height, maxWidth, maxHeight);
 }
 
 /** Why the dialog cannot save yet, or null when it can. */

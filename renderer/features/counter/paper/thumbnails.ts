@@ -31,28 +31,38 @@ async function drawToJpeg(source: Drawable, width: number, height: number, quali
   return canvasToJpeg(canvas, quality);
 }
 
-/** A JPEG thumbnail of a PNG or JPEG image; rejects when the image cannot be decoded. */
-export async function imageThumbnail(image: Blob): Promise<Blob> {
+/** A PNG or JPEG image's size and thumbnail; rejects when the image cannot be decoded. */
+export async function imagePage(image: Blob): Promise<{ thumbnail: Blob; width: number; height: number }> {
   const bitmap = await createImageBitmap(image);
   try {
     const size = thumbnailSize(bitmap.width, bitmap.height);
-    return await drawToJpeg(bitmap, size.width, size.height, 0.8);
+    return { thumbnail: await drawToJpeg(bitmap, size.width, size.height, 0.8), width: bitmap.width, height: bitmap.height };
   } finally {
     bitmap.close();
   }
 }
 
-/** A JPEG thumbnail of a PDF's first page; rejects when pdf.js cannot open or draw it. */
-export async function pdfThumbnail(bytes: Uint8Array): Promise<Blob> {
+/**
+ * JPEG thumbnails of a PDF's first `count` pages, the PDF opened once; `onPage` hears of each
+ * page done (progress). Rejects when pdf.js cannot open or draw a page.
+ */
+export async function pdfThumbnails(bytes: Uint8Array, count: number, onPage?: (done: number) => void): Promise<Blob[]> {
   const task = openUntrustedPdf(bytes);
   try {
     const doc = await task.promise;
-    const page = await doc.getPage(1);
-    const natural = page.getViewport({ scale: 1 });
-    const size = thumbnailSize(natural.width, natural.height);
-    const canvas = document.createElement('canvas');
-    await renderPage(page, canvas, size.width / natural.width, 1).promise;
-    return await canvasToJpeg(canvas, 0.8);
+    const thumbnails: Blob[] = [];
+    for (let n = 1; n <= Math.min(count, doc.numPages); n++) {
+      const page = await doc.getPage(n);
+      const natural = page.getViewport({ scale: 1 });
+      const size = thumbnailSize(natural.width, natural.height);
+      const canvas = document.createElement('canvas');
+      await renderPage(page, canvas, size.width / natural.width, 1).promise;
+      thumbnails.push(await canvasToJpeg(canvas, 0.8));
+      page.cleanup();
+      onPage?.(n);
+    }
+    if (thumbnails.length < count) throw new Error('the PDF has fewer pages than pdf-lib counted');
+    return thumbnails;
   } finally {
     await task.destroy();
   }
