@@ -1,3 +1,4 @@
+import { DEFAULT_APPLICANT_SCREEN_SETTINGS } from '../../../shared/applicant-screen';
 import { DeviceSettingsSchema, type DeviceSettings, type ReaderConfig, type ReaderPresetId } from '../../../shared/devices';
 import type { IdCardFieldMap } from '../../../shared/id-card';
 import type { JsonValue } from '../../../shared/library-api';
@@ -211,7 +212,13 @@ export function readerSettingsOf(
   let custom: unknown = keptCustom;
   let problems: ReaderFormProblems = {};
   if (form.preset === 'custom') ({ config: custom, problems } = customOf(form.custom));
-  const candidate = { idReader: { preset: form.preset, custom, inTraining: form.inTraining, timeoutMs: form.timeoutMs }, printer };
+  // Only the reader's part is judged and returned: the applicant's screen's settings stand in
+  // with their defaults so that the whole schema can be applied.
+  const candidate = {
+    idReader: { preset: form.preset, custom, inTraining: form.inTraining, timeoutMs: form.timeoutMs },
+    printer,
+    applicantScreen: DEFAULT_APPLICANT_SCREEN_SETTINGS,
+  };
   const parsed = DeviceSettingsSchema.safeParse(candidate);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
