@@ -39,7 +39,9 @@ export function useSheetWorker() {
     return new Promise((resolve) => {
       pending.set(id, resolve);
       try {
-        ensure().postMessage({ ...request, type: 'page', id } satisfies PageRequest, request.image instanceof Blob ? [] : [request.image]);
+        // Plain points: corners held by the page's reactive state are proxies, which cannot be cloned.
+        const corners = request.corners ? (request.corners.map(({ x, y }) => ({ x, y })) as PageRequest['corners']) : null;
+        ensure().postMessage({ ...request, corners, type: 'page', id } satisfies PageRequest, request.image instanceof Blob ? [] : [request.image]);
       } catch (error) {
         pending.delete(id);
         resolve({ type: 'error', id, message: error instanceof Error ? error.message : String(error) });

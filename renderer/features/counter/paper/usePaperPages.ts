@@ -118,9 +118,10 @@ export function usePaperPages() {
     removed.value = null;
   }
 
-  /** Empties the list (the dialog opened or closed); pages still being processed are dropped. */
+  /** Empties the list (the dialog opened or closed); pages still being processed are dropped, and so is their work. */
   function reset(): void {
     session++;
+    worker.dispose();
     for (const page of pages.value) forget(page);
     pages.value = [];
     forgetRemoved();
@@ -332,10 +333,7 @@ export function usePaperPages() {
     }
   }
 
-  onScopeDispose(() => {
-    reset();
-    worker.dispose();
-  });
+  onScopeDispose(reset);
 
   return { pages, removed, progress, processing, failed, reset, capture, adjust, importFiles, loadKept, move, remove, undoRemove, assemble };
 }
