@@ -13,7 +13,8 @@ const builtOnce = [
     message: 'The database is opened once, by renderer/main.ts; take it from the services (renderer/app/services.ts).',
   },
   {
-    selector: 'CallExpression[callee.name=/^create(HostClient|LibraryUnreachable|AuditLog|Outbox|ObjectionService|UsageRecordService|CatchUp|ReferenceCache|Retention|Services|Startup)$/]',
+    selector:
+      'CallExpression[callee.name=/^create(HostClient|LibraryUnreachable|AuditLog|Outbox|ObjectionService|UsageRecordService|CatchUp|ReferenceCache|Retention|Services|Startup)$/]',
     message: 'Services are built once, by the composition root (renderer/app/root.ts); a store takes them with useServices().',
   },
 ];
@@ -85,7 +86,10 @@ export default tseslint.config(
           patterns: [
             { group: ['electron', 'electron/*'], message: 'The renderer never loads Electron: it talks to the host through the contract.' },
             { group: nodeBuiltins, message: 'The renderer has no Node.' },
-            { group: ['**/electron/main/*', '**/electron/host/*', '**/sandbox/*', '**/hall/*'], message: 'renderer/ never imports the host, the sandbox or the hall.' },
+            {
+              group: ['**/electron/main/*', '**/electron/host/*', '**/sandbox/*', '**/hall/*'],
+              message: 'renderer/ never imports the host, the sandbox or the hall.',
+            },
           ],
         },
       ],
@@ -99,7 +103,10 @@ export default tseslint.config(
         {
           patterns: [
             { group: ['electron', 'electron/*'], message: 'The hall is a server of its own: no Electron.' },
-            { group: ['**/electron/*', '**/electron/**', '**/renderer/*', '**/renderer/**', '**/sandbox/*', '**/sandbox/**'], message: 'hall/ depends on shared/ only: not on the host, the renderer or the sandbox.' },
+            {
+              group: ['**/electron/*', '**/electron/**', '**/renderer/*', '**/renderer/**', '**/sandbox/*', '**/sandbox/**'],
+              message: 'hall/ depends on shared/ only: not on the host, the renderer or the sandbox.',
+            },
           ],
         },
       ],
@@ -112,7 +119,10 @@ export default tseslint.config(
     ignores: ['renderer/i18n/**'],
     rules: {
       'no-restricted-syntax': ['error', i18nOnly],
-      'vue/no-restricted-syntax': ['error', { selector: "CallExpression[callee.name='$t']", message: 'Use t() from renderer/i18n: its keys are checked by the compiler.' }],
+      'vue/no-restricted-syntax': [
+        'error',
+        { selector: "CallExpression[callee.name='$t']", message: 'Use t() from renderer/i18n: its keys are checked by the compiler.' },
+      ],
     },
   },
   {
@@ -146,8 +156,15 @@ export default tseslint.config(
             { group: nodeBuiltins, message: 'The renderer has no Node.' },
             { group: ['**/electron/main/*', '**/electron/host/*', '**/sandbox/*'], message: 'renderer/ never imports the host or the sandbox.' },
             { group: ['**/db/*', 'dexie', 'dexie/*'], message: 'A component reads and writes through a store (renderer/stores/), never Dexie.' },
-            { group: ['**/host/*'], allowImportNames: ['AppError'], message: 'A component calls the host through a store (renderer/stores/); it may only name AppError.' },
-            { group: ['**/app/root', '**/app/services', '**/app/actor'], message: 'A component talks to stores; the services are the stores\' (renderer/app/).' },
+            {
+              group: ['**/host/*'],
+              allowImportNames: ['AppError'],
+              message: 'A component calls the host through a store (renderer/stores/); it may only name AppError.',
+            },
+            {
+              group: ['**/app/root', '**/app/services', '**/app/actor'],
+              message: "A component talks to stores; the services are the stores' (renderer/app/).",
+            },
           ],
         },
       ],

@@ -60,7 +60,13 @@ export function signedHeaders(headers: IncomingHttpHeaders): SignedHeaders | nul
   const signature = header(headers, HALL_HEADERS.signature);
   if (!workstationId && !time && !nonce && !signature) return null;
   if (!workstationId || !time || !nonce || !signature) throw new HallError('UNSIGNED', '请求的签名信息不完整，大厅服务器拒绝处理。');
-  if (!WORKSTATION_ID_PATTERN.test(workstationId) || !ISO_TIME.test(time) || Number.isNaN(Date.parse(time)) || !NONCE_PATTERN.test(nonce) || !/^[0-9a-f]{128}$/.test(signature)) {
+  if (
+    !WORKSTATION_ID_PATTERN.test(workstationId) ||
+    !ISO_TIME.test(time) ||
+    Number.isNaN(Date.parse(time)) ||
+    !NONCE_PATTERN.test(nonce) ||
+    !/^[0-9a-f]{128}$/.test(signature)
+  ) {
     throw new HallError('UNSIGNED', '请求的签名信息格式不正确，大厅服务器拒绝处理。');
   }
   const operatorId = header(headers, HALL_HEADERS.operator);
@@ -94,7 +100,16 @@ export class Authenticator {
     if (!signed) throw new HallError('UNSIGNED');
     const row = await this.db.one(workstationKey, [signed.workstationId]);
     if (!row) throw new HallError('UNKNOWN_WORKSTATION');
-    const text = requestSigningText({ method, path: pathWithQuery, bodyDigest: sm3Of(body), time: signed.time, nonce: signed.nonce, workstationId: signed.workstationId, operatorId: signed.operatorId, role: signed.role });
+    const text = requestSigningText({
+      method,
+      path: pathWithQuery,
+      bodyDigest: sm3Of(body),
+      time: signed.time,
+      nonce: signed.nonce,
+      workstationId: signed.workstationId,
+      operatorId: signed.operatorId,
+      role: signed.role,
+    });
     if (!sm2Verify(text, signed.signature, row.public_key)) throw new HallError('BAD_SIGNATURE');
     const now = this.now();
     if (Math.abs(Date.parse(signed.time) - now.getTime()) > HALL_CLOCK_SKEW_MS) {
@@ -136,25 +151,44 @@ export class Authenticator {
    * not another workstation's. The code is used up in the
    * same transaction. The answer carries the hall's key and the proof that the hall knows the code.
    */
-  async enrol(method: string, pathWithQuery: string, body: Buffer, signed: SignedHeaders | null, input: { code: string; workstationId: string; publicKey: string }): Promise<EnrolResponse> {
+  async enrol(
+    method: string,
+    pathWithQuery: string,
+    body: Buffer,
+    signed: SignedHeaders | null,
+    input: { code: string; workstationId: string; publicKey: string },
+  ): Promise<EnrolResponse> {
     if (!signed) throw new HallError('UNSIGNED');
     if (signed.workstationId !== input.workstationId) throw new HallError('BAD_REQUEST', '签名头中的工作台编号与登记请求不一致。');
-    const text = requestSigningText({ method, path: pathWithQuery, bodyDigest: sm3Of(body), time: signed.time, nonce: signed.nonce, workstationId: signed.workstationId, operatorId: signed.operatorId, role: signed.role });
+    const text = requestSigningText({
+      method,
+      path: pathWithQuery,
+      bodyDigest: sm3Of(body),
+      time: signed.time,
+      nonce: signed.nonce,
+      workstationId: signed.workstationId,
+      operatorId: signed.operatorId,
+      role: signed.role,
+    });
     if (!sm2Verify(text, signed.signature, input.publicKey)) throw new HallError('BAD_SIGNATURE', '登记请求的签名与所附公钥不符，大厅服务器拒绝登记。');
     const now = this.now();
-    if (Math.abs(Date.parse(signed.time) - now.getTime()) > HALL_CLOCK_SKEW_MS) throw new HallError('STALE_REQUEST', undefined, { serverTime: now.toISOString() });
+    if (Math.abs(Date.parse(signed.time) - now.getTime()) > HALL_CLOCK_SKEW_MS)
+      throw new HallError('STALE_REQUEST', undefined, { serverTime: now.toISOString() });
     const normalized = normalizeEnrolmentCode(input.code);
     if (!normalized) throw new HallError('ENROLMENT_CODE_INVALID');
     const nowIso = now.toISOString();
     await this.db.transaction(async (tx) => {
       const used = await tx.run(
-        sql<unknown, [string, string, string]>('UPDATE enrolment_codes SET used_at = $2, used_by = $3 WHERE code_hash = $1 AND used_at IS NULL AND expires_at > $2'),
+        sql<unknown, [string, string, string]>(
+          'UPDATE enrolment_codes SET used_at = $2, used_by = $3 WHERE code_hash = $1 AND used_at IS NULL AND expires_at > $2',
+        ),
         [sm3Of(normalized), nowIso, input.workstationId],
       );
       if (used === 0) throw new HallError('ENROLMENT_CODE_INVALID');
-      const existing = await tx.one(sql<{ revoked_at: string | null; public_key: string }, [string]>('SELECT revoked_at, public_key FROM workstations WHERE id = $1 FOR UPDATE'), [
-        input.workstationId,
-      ]);
+      const existing = await tx.one(
+        sql<{ revoked_at: string | null; public_key: string }, [string]>('SELECT revoked_at, public_key FROM workstations WHERE id = $1 FOR UPDATE'),
+        [input.workstationId],
+      );
       // The same key enrolling its own id again (its answer was lost, or refused by the workstation
       // for a bad proof) is let through with a new code: the key is the workstation's identity.
       if (existing && existing.revoked_at === null && existing.public_key === input.publicKey) return;
@@ -164,14 +198,27 @@ export class Authenticator {
       if (existing) {
         // A revoked workstation enrolled again: the new key replaces the old; its streams go on.
         await tx.run(
-          sql<unknown, [string, string, string]>('UPDATE workstations SET public_key = $2, enrolled_at = $3, last_seen_at = $3, revoked_at = NULL, revoked_by = NULL, revoke_reason = NULL WHERE id = $1'),
+          sql<unknown, [string, string, string]>(
+            'UPDATE workstations SET public_key = $2, enrolled_at = $3, last_seen_at = $3, revoked_at = NULL, revoked_by = NULL, revoke_reason = NULL WHERE id = $1',
+          ),
           [input.workstationId, input.publicKey, nowIso],
         );
       } else {
-        await tx.run(sql<unknown, [string, string, string]>('INSERT INTO workstations (id, public_key, enrolled_at, last_seen_at) VALUES ($1, $2, $3, $3)'), [input.workstationId, input.publicKey, nowIso]);
-        await tx.run(sql<unknown, [string, string, string]>('INSERT INTO streams (workstation_id, epoch, audit_last_hash, started_at) VALUES ($1, 1, $2, $3)'), [input.workstationId, AUDIT_GENESIS_PREV, nowIso]);
+        await tx.run(sql<unknown, [string, string, string]>('INSERT INTO workstations (id, public_key, enrolled_at, last_seen_at) VALUES ($1, $2, $3, $3)'), [
+          input.workstationId,
+          input.publicKey,
+          nowIso,
+        ]);
+        await tx.run(
+          sql<unknown, [string, string, string]>('INSERT INTO streams (workstation_id, epoch, audit_last_hash, started_at) VALUES ($1, 1, $2, $3)'),
+          [input.workstationId, AUDIT_GENESIS_PREV, nowIso],
+        );
       }
-      await tx.run(sql<unknown, [string, string, string]>('INSERT INTO enrolments (workstation_id, public_key, enrolled_at) VALUES ($1, $2, $3)'), [input.workstationId, input.publicKey, nowIso]);
+      await tx.run(sql<unknown, [string, string, string]>('INSERT INTO enrolments (workstation_id, public_key, enrolled_at) VALUES ($1, $2, $3)'), [
+        input.workstationId,
+        input.publicKey,
+        nowIso,
+      ]);
       await tx.run(rememberNonce, [input.workstationId, signed.nonce, nowIso]);
     });
     return {
@@ -180,7 +227,9 @@ export class Authenticator {
       hallPublicKey: this.identity.publicKey,
       workstationId: input.workstationId,
       enrolledAt: nowIso,
-      proof: createHmac('sm3', normalized).update(enrolmentProofText(this.identity.publicKey, input.workstationId, input.publicKey)).digest('hex'),
+      proof: createHmac('sm3', normalized)
+        .update(enrolmentProofText(this.identity.publicKey, input.workstationId, input.publicKey))
+        .digest('hex'),
     };
   }
 }

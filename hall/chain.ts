@@ -387,7 +387,9 @@ interface Range {
 const streamOf = sql<{ id: number; audit_highest: number }, [string, number]>('SELECT id, audit_highest FROM streams WHERE workstation_id = $1 AND epoch = $2');
 const lastStored = sql<{ seq: number | null }, [number]>('SELECT max(seq) AS seq FROM audit_events WHERE stream = $1');
 const hashBefore = sql<{ hash: string }, [number, number]>('SELECT hash FROM audit_events WHERE stream = $1 AND seq < $2 ORDER BY seq DESC LIMIT 1');
-const storedFrom = sql<{ seq: number }, [number, number, number]>('SELECT seq FROM audit_events WHERE stream = $1 AND seq BETWEEN $2 AND $3 ORDER BY seq LIMIT 1');
+const storedFrom = sql<{ seq: number }, [number, number, number]>(
+  'SELECT seq FROM audit_events WHERE stream = $1 AND seq BETWEEN $2 AND $3 ORDER BY seq LIMIT 1',
+);
 
 /** The stored hash the range from `from` links to (the genesis before seq 1). */
 async function prevOf(db: Database, stream: number, from: number): Promise<string> {
@@ -514,7 +516,9 @@ export async function verifyStoredChain(db: Database, workstationId: string, epo
         let going = true;
         for (let from = 1; going && from <= last; from += pageSize) {
           const range: Range = { from, to: Math.min(last, from + pageSize - 1), prev: await prevOf(db, stream.id, from) };
-          const data = await db.copyTo(`SELECT seq, hash, body FROM audit_events WHERE stream = ${stream.id} AND seq BETWEEN ${range.from} AND ${range.to} ORDER BY seq`);
+          const data = await db.copyTo(
+            `SELECT seq, hash, body FROM audit_events WHERE stream = ${stream.id} AND seq BETWEEN ${range.from} AND ${range.to} ORDER BY seq`,
+          );
           inFlight.push({ range, result: checkers.check(range, data) });
           while (going && inFlight.length > 2 * checkers.size) {
             const oldest = inFlight.shift()!;

@@ -78,8 +78,13 @@ async function administerOnce(call: AdminCall): Promise<unknown> {
   try {
     await migrate(db);
     const identity = await loadIdentity(db, args.name ?? '区行政服务中心');
-    const supervision = new SupervisionService(db, () => new Date(), () => undefined);
-    if (call.action === 'enrol') return { ...(await new Authenticator(db, identity, () => new Date()).newEnrolmentCode()), hallId: identity.hallId, fingerprint: identity.fingerprint };
+    const supervision = new SupervisionService(
+      db,
+      () => new Date(),
+      () => undefined,
+    );
+    if (call.action === 'enrol')
+      return { ...(await new Authenticator(db, identity, () => new Date()).newEnrolmentCode()), hallId: identity.hallId, fingerprint: identity.fingerprint };
     if (call.action === 'workstations') return supervision.workstations();
     return supervision.revokeWorkstation({ workstation: call.workstationId, reason: call.reason }, { id: 'hall-admin' });
   } finally {
@@ -120,7 +125,9 @@ if (command === 'enrol') {
     library = { url: args.library.replace(/\/+$/, ''), rootKey: rootKey.data, username: args['library-user']!, password };
   }
   if (!databaseUrl) {
-    process.stderr.write(`大厅数据保存在 ${resolve(dataDir, 'pglite')}（PGlite，进程内的 PostgreSQL）：仅适用于单机或培训。正式大厅请用 --database 指向大厅的 PostgreSQL 服务器。\n`);
+    process.stderr.write(
+      `大厅数据保存在 ${resolve(dataDir, 'pglite')}（PGlite，进程内的 PostgreSQL）：仅适用于单机或培训。正式大厅请用 --database 指向大厅的 PostgreSQL 服务器。\n`,
+    );
   }
   let hall;
   try {

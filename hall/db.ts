@@ -75,7 +75,8 @@ type CopyFrom = Queryable['copyFrom'];
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 
 function copyStatement(table: string, columns: readonly string[], source: string): string {
-  if (![table, ...columns].every((name) => IDENTIFIER.test(name))) throw new RangeError(`copyFrom: bad table or column name in ${table} (${columns.join(', ')})`);
+  if (![table, ...columns].every((name) => IDENTIFIER.test(name)))
+    throw new RangeError(`copyFrom: bad table or column name in ${table} (${columns.join(', ')})`);
   return `COPY ${table} (${columns.join(', ')}) FROM ${source} (FORMAT binary)`;
 }
 

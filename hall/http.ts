@@ -49,7 +49,6 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
-
 /** Parses a JSON body: it must be declared as JSON, be UTF-8 and parse. */
 export function parseJson(req: IncomingMessage, body: Buffer): unknown {
   const type = (req.headers['content-type'] ?? '').toLowerCase();
@@ -80,7 +79,10 @@ export function validate<S extends z.ZodType>(schema: S, value: unknown): z.outp
   const issue = result.error.issues[0];
   const path = issue ? issue.path.map(String).join('.') : '';
   if (issue?.code === 'unrecognized_keys') {
-    throw new HallError('UNKNOWN_FIELD', `请求含有大厅接口未定义的字段：${issue.keys.join('、')}（位置：${path || '根'}），大厅服务器未作任何处理。`, { path, keys: issue.keys });
+    throw new HallError('UNKNOWN_FIELD', `请求含有大厅接口未定义的字段：${issue.keys.join('、')}（位置：${path || '根'}），大厅服务器未作任何处理。`, {
+      path,
+      keys: issue.keys,
+    });
   }
   throw new HallError('BAD_REQUEST', `字段 ${path || '(根)'} 的取值不符合大厅接口要求，大厅服务器未作任何处理。`, { path });
 }

@@ -22,7 +22,9 @@ export interface HallIdentity {
   holder(idType: '111' | '001', idNumber: string): { idType: '111' | '001'; idNumberMasked: string; holderKey: string };
 }
 
-const readMeta = sql<{ key: string; value: string }>("SELECT key, value FROM hall_meta WHERE key IN ('hall_id', 'name', 'private_key', 'public_key', 'holder_secret')");
+const readMeta = sql<{ key: string; value: string }>(
+  "SELECT key, value FROM hall_meta WHERE key IN ('hall_id', 'name', 'private_key', 'public_key', 'holder_secret')",
+);
 const insertMeta = sql<unknown, [string, string]>('INSERT INTO hall_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING');
 
 /** SM3 of bytes, 64 hex (Node's OpenSSL SM3: several times the speed of the JavaScript one). */

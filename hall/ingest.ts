@@ -94,7 +94,9 @@ const lockStream = sql<StreamRow, [string]>(
   'SELECT s.id, s.epoch, s.audit_highest, s.audit_last_hash, s.records_highest FROM workstations w JOIN streams s ON s.workstation_id = w.id AND s.epoch = w.epoch WHERE w.id = $1 FOR UPDATE OF s',
 );
 const openAlerts = sql<AlertRow, [string]>(`SELECT ${ALERT_COLUMNS} FROM alerts WHERE workstation_id = $1 AND acknowledged_at IS NULL ORDER BY raised_at`);
-const storedHashes = sql<{ seq: number; hash: string }, [number, number, number]>('SELECT seq, hash FROM audit_events WHERE stream = $1 AND seq BETWEEN $2 AND $3');
+const storedHashes = sql<{ seq: number; hash: string }, [number, number, number]>(
+  'SELECT seq, hash FROM audit_events WHERE stream = $1 AND seq BETWEEN $2 AND $3',
+);
 const storedDigests = sql<{ seq: number; digest: string }, [string, number, number, number]>(
   'SELECT seq, digest FROM records WHERE workstation_id = $1 AND epoch = $2 AND seq BETWEEN $3 AND $4',
 );
@@ -113,7 +115,29 @@ const insertEvent = sql<unknown, [number, number, string, string | null, string,
 const insertRecords = sql<unknown, [string, number, number[], string[], string[], string]>(
   'INSERT INTO records (workstation_id, epoch, seq, kind, digest, received_at) SELECT $1, $2, s, k, d, $6 FROM unnest($3::bigint[], $4::text[], $5::text[]) AS r(s, k, d)',
 );
-const insertCase = sql<{ case_no: string }, [string, string, string, boolean, string, string, string, string, string | null, string | null, string | null, string | null, string | null, string, number | null, number[], string, string]>(
+const insertCase = sql<
+  { case_no: string },
+  [
+    string,
+    string,
+    string,
+    boolean,
+    string,
+    string,
+    string,
+    string,
+    string | null,
+    string | null,
+    string | null,
+    string | null,
+    string | null,
+    string,
+    number | null,
+    number[],
+    string,
+    string,
+  ]
+>(
   `INSERT INTO cases (workstation_id, case_no, status, training, operator_id, matter_code, matter_name, opened_at, completed_at, day, holder_type, holder_masked, holder_key, counts, max_latency, latencies, record, received_at)
    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::date, $11, $12, $13, $14::jsonb, $15, $16::integer[], $17, $18)
    ON CONFLICT (workstation_id, case_no) DO NOTHING RETURNING case_no`,
@@ -130,7 +154,25 @@ const addLatencyTally = sql<unknown, [string[], number[], number[]]>(
 );
 const upsertObjection = sql<
   unknown,
-  [string, string, string, string, string, string | null, string | null, string, string, string, string, string | null, string | null, string | null, string, number, number]
+  [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string | null,
+    string | null,
+    string,
+    string,
+    string,
+    string,
+    string | null,
+    string | null,
+    string | null,
+    string,
+    number,
+    number,
+  ]
 >(
   `INSERT INTO objections (workstation_id, id, licence_id, dimension, state, issuer_code, issuer_name, filed_by, filed_role, filed_at, updated_at, holder_type, holder_masked, holder_key, record, last_epoch, last_seq)
    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
@@ -268,7 +310,11 @@ export class IngestService {
         if (first.seq !== auditHighest + 1) throw new HallError('SEQUENCE_GAP', undefined, { stream: 'audit', highest: auditHighest, epoch });
         if (first.prev !== lastHash) {
           if (auditHighest === 0) throw new HallError('CHAIN_LINK_MISMATCH', '日志链第 1 条事件没有从链首开始。', { seq: first.seq });
-          throw new ChainBreak('prev_mismatch', first.seq, `第 ${first.seq} 条事件没有接续大厅保存的第 ${auditHighest} 条：此前的日志被改写，或另一台工作台在使用同一密钥。`);
+          throw new ChainBreak(
+            'prev_mismatch',
+            first.seq,
+            `第 ${first.seq} 条事件没有接续大厅保存的第 ${auditHighest} 条：此前的日志被改写，或另一台工作台在使用同一密钥。`,
+          );
         }
         await this.insertAuditEvents(tx, stream.id, fresh, freshBodies);
         auditHighest = fresh.at(-1)!.seq;
@@ -279,7 +325,9 @@ export class IngestService {
       // The records stream, the same way.
       const heldRecords = prepared.filter((r) => r.item.seq <= stream.records_highest);
       if (heldRecords.length > 0) {
-        const stored = new Map((await tx.all(storedDigests, [workstationId, epoch, heldRecords[0]!.item.seq, heldRecords.at(-1)!.item.seq])).map((row) => [row.seq, row.digest]));
+        const stored = new Map(
+          (await tx.all(storedDigests, [workstationId, epoch, heldRecords[0]!.item.seq, heldRecords.at(-1)!.item.seq])).map((row) => [row.seq, row.digest]),
+        );
         for (const { item, digest } of heldRecords) {
           const known = stored.get(item.seq);
           if (known !== undefined && known !== digest) throw new ChainBreak('records_diverged', item.seq, `记录流第 ${item.seq} 条与大厅保存的内容不同。`);
@@ -288,7 +336,8 @@ export class IngestService {
       const freshRecords = prepared.filter((r) => r.item.seq > stream.records_highest);
       let recordsHighest = stream.records_highest;
       if (freshRecords.length > 0) {
-        if (freshRecords[0]!.item.seq !== recordsHighest + 1) throw new HallError('SEQUENCE_GAP', undefined, { stream: 'records', highest: recordsHighest, epoch });
+        if (freshRecords[0]!.item.seq !== recordsHighest + 1)
+          throw new HallError('SEQUENCE_GAP', undefined, { stream: 'records', highest: recordsHighest, epoch });
         await this.storeRecords(tx, workstationId, epoch, freshRecords);
         recordsHighest = freshRecords.at(-1)!.item.seq;
       }
@@ -297,7 +346,16 @@ export class IngestService {
       const nowIso = this.now().toISOString();
       if (request.outbox) {
         const o = request.outbox;
-        await tx.run(upsertOutbox, [workstationId, o.at, o.usageRecords.count, o.usageRecords.oldestAt, o.objections.count, o.objections.oldestAt, o.needsAttention, nowIso]);
+        await tx.run(upsertOutbox, [
+          workstationId,
+          o.at,
+          o.usageRecords.count,
+          o.usageRecords.oldestAt,
+          o.objections.count,
+          o.objections.oldestAt,
+          o.needsAttention,
+          nowIso,
+        ]);
       }
       await tx.run(pushed, [workstationId, nowIso]);
       return {
@@ -323,8 +381,10 @@ export class IngestService {
     const broken = verifier.result.firstBroken;
     if (broken) {
       const details = { seq: broken.seq };
-      if (broken.reason === 'hash_mismatch') throw new HallError('CHAIN_HASH_MISMATCH', `第 ${broken.seq} 条日志事件的哈希与其内容不符，大厅服务器未作任何处理。`, details);
-      if (broken.reason === 'prev_mismatch') throw new HallError('CHAIN_LINK_MISMATCH', `第 ${broken.seq} 条日志事件没有接续上一条，大厅服务器未作任何处理。`, details);
+      if (broken.reason === 'hash_mismatch')
+        throw new HallError('CHAIN_HASH_MISMATCH', `第 ${broken.seq} 条日志事件的哈希与其内容不符，大厅服务器未作任何处理。`, details);
+      if (broken.reason === 'prev_mismatch')
+        throw new HallError('CHAIN_LINK_MISMATCH', `第 ${broken.seq} 条日志事件没有接续上一条，大厅服务器未作任何处理。`, details);
       if (broken.reason === 'seq_gap') throw new HallError('SEQUENCE_ORDER', undefined, { stream: 'audit', ...details });
       throw new HallError('BAD_REQUEST', `第 ${broken.seq} 条日志事件格式不正确。`, details);
     }
@@ -332,7 +392,8 @@ export class IngestService {
     const limit = HALL_MAX_DETAILS_CHARS + 1024;
     // A body is never longer in characters than in bytes: only a long one is decoded to count.
     for (let i = 0; i < bodies.length; i++) {
-      if (bodies.body(i).length > limit && bodies.text(i).length > limit) throw new HallError('TOO_LARGE', `第 ${audit[i]!.seq} 条日志事件过大。`, { seq: audit[i]!.seq });
+      if (bodies.body(i).length > limit && bodies.text(i).length > limit)
+        throw new HallError('TOO_LARGE', `第 ${audit[i]!.seq} 条日志事件过大。`, { seq: audit[i]!.seq });
     }
     return bodies;
   }
@@ -341,7 +402,14 @@ export class IngestService {
    * The workstation's head against what the hall holds: a head behind the highest held is a
    * chain that lost its end (or another chain), a head at the highest must carry its hash.
    */
-  private async checkHead(tx: Queryable, streamId: number, head: PushRequest['head'], highest: number, lastHash: string, sent: HallAuditEvent[]): Promise<void> {
+  private async checkHead(
+    tx: Queryable,
+    streamId: number,
+    head: PushRequest['head'],
+    highest: number,
+    lastHash: string,
+    sent: HallAuditEvent[],
+  ): Promise<void> {
     if (head.seq > highest) return;
     if (head.seq === highest) {
       if (head.hash !== lastHash) throw new ChainBreak('diverged', head.seq, `工作台日志链末端第 ${head.seq} 条与大厅保存的不同。`);
@@ -385,7 +453,10 @@ export class IngestService {
     const latencyTally = new Map<string, number>();
     for (const { item } of fresh) {
       if (item.kind === 'case') {
-        const added = item.case.status === 'completed' ? await this.storeCompletedCase(tx, workstationId, item.case, nowIso) : await this.storeCancelledCase(tx, workstationId, item.case, nowIso);
+        const added =
+          item.case.status === 'completed'
+            ? await this.storeCompletedCase(tx, workstationId, item.case, nowIso)
+            : await this.storeCancelledCase(tx, workstationId, item.case, nowIso);
         if (!added) continue;
         const { day, operator, figures, latencies } = added;
         for (const [figure, n] of Object.entries(figures)) {
@@ -419,7 +490,12 @@ export class IngestService {
    */
   private async storeCompletedCase(tx: Queryable, workstationId: string, completed: HallCompletedCase, nowIso: string) {
     const holder = this.identity.holder(completed.holder.idType, completed.holder.idNumber);
-    const materials = completed.materials.map((m) => ({ ...m, paperScan: m.paperScan ? { paperReason: m.paperScan.paperReason, scannedAt: m.paperScan.scannedAt, pages: m.paperScan.pages, hash: m.paperScan.hash } : null }));
+    const materials = completed.materials.map((m) => ({
+      ...m,
+      paperScan: m.paperScan
+        ? { paperReason: m.paperScan.paperReason, scannedAt: m.paperScan.scannedAt, pages: m.paperScan.pages, hash: m.paperScan.hash }
+        : null,
+    }));
     const record = { ...completed, holder, materials };
     // The shapes the tally reads (outcomes, paper reasons, licence outcomes, latencies) are
     // PurgedCase's own; only the paper scan's local blob key differs, and the tally never reads it.
@@ -511,7 +587,9 @@ export class IngestService {
       found.detail,
       this.now().toISOString(),
     ]);
-    this.log(`hall: chain alert for ${workstationId} (${found.reason} at ${found.seq ?? '-'}): ${found.detail}; ingest stopped until a supervisor acknowledges it`);
+    this.log(
+      `hall: chain alert for ${workstationId} (${found.reason} at ${found.seq ?? '-'}): ${found.detail}; ingest stopped until a supervisor acknowledges it`,
+    );
     return alertOf(row!);
   }
 }

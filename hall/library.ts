@@ -32,7 +32,9 @@ export interface RefreshOutcome {
   error: string | null;
 }
 
-const readCache = sql<{ name: ReferenceName; version: string | null; fetched_at: string; body: string }, [string]>('SELECT name, version, fetched_at, body FROM reference_cache WHERE name = $1');
+const readCache = sql<{ name: ReferenceName; version: string | null; fetched_at: string; body: string }, [string]>(
+  'SELECT name, version, fetched_at, body FROM reference_cache WHERE name = $1',
+);
 const writeCache = sql<unknown, [string, string | null, string, string]>(
   `INSERT INTO reference_cache (name, version, fetched_at, body) VALUES ($1, $2, $3, $4)
    ON CONFLICT (name) DO UPDATE SET version = EXCLUDED.version, fetched_at = EXCLUDED.fetched_at, body = EXCLUDED.body`,

@@ -267,7 +267,9 @@ const MIGRATION_LOCK = 7_231_013;
 export async function migrate(db: Database, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {
   return db.transaction(async (tx) => {
     await tx.run(sql<unknown, [number]>('SELECT pg_advisory_xact_lock($1)'), [MIGRATION_LOCK]);
-    await tx.script('CREATE TABLE IF NOT EXISTS hall_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())');
+    await tx.script(
+      'CREATE TABLE IF NOT EXISTS hall_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())',
+    );
     const applied = new Set((await tx.all(sql<{ version: number }>('SELECT version FROM hall_migrations'))).map((row) => row.version));
     const done: number[] = [];
     for (const migration of migrations) {

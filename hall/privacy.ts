@@ -6,7 +6,6 @@
  */
 import { HallError } from './http';
 
-
 // Keys that carry face data or a holder's name wherever they appear, in any item (an audit
 // event's details included: the counter logs a masked ID number and never these).
 const FACE_DATA_KEYS = new Set(['holderName', 'faceFields', 'faceData', 'recorded', 'claimed', 'photo', 'portrait']);

@@ -148,18 +148,22 @@ export function hallRequestHandler(routes: HallRoute[], auth: Authenticator, ide
       const { route, params } = router.match(method, url.pathname);
       const body = await readBody(req, HALL_MAX_BODY_BYTES);
       const caller: Caller =
-        route.access === 'enrol' ? { workstationId: signed?.workstationId ?? '', operator: null, nonce: nonce ?? '' } : await auth.check(method, pathWithQuery, body, signed, route.access);
+        route.access === 'enrol'
+          ? { workstationId: signed?.workstationId ?? '', operator: null, nonce: nonce ?? '' }
+          : await auth.check(method, pathWithQuery, body, signed, route.access);
       let raw: Record<string, unknown>;
       if (route.method === 'GET') {
         if (body.length > 0) throw new HallError('BAD_REQUEST', 'GET 请求不应带有请求内容。');
         const query = parseQuery(url.searchParams);
-        for (const name of pathParams(route.path)) if (Object.hasOwn(query, name)) throw new HallError('BAD_REQUEST', `参数 ${name} 已在路径中给出。`, { path: name });
+        for (const name of pathParams(route.path))
+          if (Object.hasOwn(query, name)) throw new HallError('BAD_REQUEST', `参数 ${name} 已在路径中给出。`, { path: name });
         raw = { ...query, ...params };
       } else {
         if (url.search) throw new HallError('BAD_REQUEST', 'POST 请求的参数应放在请求内容中。');
         const json = parseJson(req, body);
         if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new HallError('BAD_REQUEST', '请求内容必须是一个 JSON 对象。');
-        for (const name of pathParams(route.path)) if (Object.hasOwn(json, name)) throw new HallError('UNKNOWN_FIELD', `字段 ${name} 已在路径中给出。`, { path: name });
+        for (const name of pathParams(route.path))
+          if (Object.hasOwn(json, name)) throw new HallError('UNKNOWN_FIELD', `字段 ${name} 已在路径中给出。`, { path: name });
         raw = { ...(json as Record<string, unknown>), ...params };
       }
       route.screen?.(raw);

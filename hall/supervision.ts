@@ -80,7 +80,9 @@ const tallies = sql<{ workstation_id: string | null; operator_id: string | null;
    FROM case_tally WHERE day BETWEEN $1::date AND $2::date
    GROUP BY GROUPING SETS ((figure), (workstation_id, figure), (operator_id, figure))`,
 );
-const latencies = sql<{ ms: number; n: number }, [string, string]>('SELECT ms, sum(n) AS n FROM latency_tally WHERE day BETWEEN $1::date AND $2::date GROUP BY ms ORDER BY ms');
+const latencies = sql<{ ms: number; n: number }, [string, string]>(
+  'SELECT ms, sum(n) AS n FROM latency_tally WHERE day BETWEEN $1::date AND $2::date GROUP BY ms ORDER BY ms',
+);
 const objectionGroups = sql<{ state: string; issuer_name: string | null; n: number }, [string, string]>(
   'SELECT state, issuer_name, count(*) AS n FROM objections WHERE filed_at >= $1 AND filed_at < $2 GROUP BY state, issuer_name',
 );
@@ -99,7 +101,8 @@ interface CaseListRow {
   holder_masked: string | null;
   holder_key: string | null;
 }
-const CASE_COLUMNS = 'workstation_id, case_no, status, matter_code, matter_name, operator_id, completed_at, day, training, holder_type, holder_masked, holder_key';
+const CASE_COLUMNS =
+  'workstation_id, case_no, status, matter_code, matter_name, operator_id, completed_at, day, training, holder_type, holder_masked, holder_key';
 
 function caseRowOf(row: CaseListRow): HallCaseRow {
   return {
@@ -111,7 +114,8 @@ function caseRowOf(row: CaseListRow): HallCaseRow {
     operatorId: row.operator_id,
     completedAt: row.completed_at,
     training: row.training,
-    holder: row.holder_type && row.holder_masked && row.holder_key ? { idType: row.holder_type, idNumberMasked: row.holder_masked, holderKey: row.holder_key } : null,
+    holder:
+      row.holder_type && row.holder_masked && row.holder_key ? { idType: row.holder_type, idNumberMasked: row.holder_masked, holderKey: row.holder_key } : null,
   };
 }
 
@@ -260,7 +264,10 @@ export class SupervisionService {
     const breakdown = <K extends string>(map: Map<string, HallTallyCounts>, key: K) =>
       [...map.entries()]
         .sort((a, b) => b[1].cases - a[1].cases || (a[0] < b[0] ? -1 : 1))
-        .map(([id, counts]) => ({ [key]: id, counts, exemptionRate: exemptionRate(counts) }) as { counts: HallTallyCounts; exemptionRate: number | null } & Record<K, string>);
+        .map(
+          ([id, counts]) =>
+            ({ [key]: id, counts, exemptionRate: exemptionRate(counts) }) as { counts: HallTallyCounts; exemptionRate: number | null } & Record<K, string>,
+        );
     return {
       period: { from: input.from, to: input.to },
       hall: {
@@ -299,10 +306,21 @@ export class SupervisionService {
     const cursor = [input.beforeCompletedAt, input.beforeWorkstation, input.beforeCaseNo];
     if (cursor.some((v) => v !== undefined)) {
       if (cursor.some((v) => v === undefined)) throw new HallError('BAD_REQUEST', '翻页位置不完整。', { path: 'beforeCompletedAt' });
-      where.add('(day, completed_at, workstation_id, case_no) < ({}::date, {}, {}, {})', shanghaiDayOf(input.beforeCompletedAt!), input.beforeCompletedAt, input.beforeWorkstation, input.beforeCaseNo);
+      where.add(
+        '(day, completed_at, workstation_id, case_no) < ({}::date, {}, {}, {})',
+        shanghaiDayOf(input.beforeCompletedAt!),
+        input.beforeCompletedAt,
+        input.beforeWorkstation,
+        input.beforeCaseNo,
+      );
     }
     const limit = where.param(input.limit + 1);
-    const rows = await this.db.all(sql<CaseListRow, unknown[]>(`SELECT ${CASE_COLUMNS} FROM cases ${where.where} ORDER BY day DESC, completed_at DESC, workstation_id DESC, case_no DESC LIMIT ${limit}`), where.params);
+    const rows = await this.db.all(
+      sql<CaseListRow, unknown[]>(
+        `SELECT ${CASE_COLUMNS} FROM cases ${where.where} ORDER BY day DESC, completed_at DESC, workstation_id DESC, case_no DESC LIMIT ${limit}`,
+      ),
+      where.params,
+    );
     const page = rows.slice(0, input.limit);
     const last = page.at(-1);
     return {
@@ -313,10 +331,12 @@ export class SupervisionService {
 
   /** One case's record as the hall keeps it (purged, the holder masked). */
   async caseRecord(input: HallRequest<'caseRecord'>): Promise<HallResponse<'caseRecord'>> {
-    const row = await this.db.one(sql<CaseListRow & { record: string; received_at: string }, [string, string]>(`SELECT ${CASE_COLUMNS}, record, received_at FROM cases WHERE workstation_id = $1 AND case_no = $2`), [
-      input.workstation,
-      input.caseNo,
-    ]);
+    const row = await this.db.one(
+      sql<CaseListRow & { record: string; received_at: string }, [string, string]>(
+        `SELECT ${CASE_COLUMNS}, record, received_at FROM cases WHERE workstation_id = $1 AND case_no = $2`,
+      ),
+      [input.workstation, input.caseNo],
+    );
     if (!row) throw new HallError('NOT_FOUND', '大厅服务器上没有这个办件。');
     return { row: caseRowOf(row), record: JSON.parse(row.record) as Record<string, unknown>, receivedAt: row.received_at };
   }
@@ -331,13 +351,36 @@ export class SupervisionService {
     if (input.unknownIssuer) where.add('issuer_name IS NULL');
     const limit = where.param(input.limit);
     const rows = await this.db.all(
-      sql<{ workstation_id: string; id: string; licence_id: string; dimension: string; state: string; issuer_name: string | null; filed_by: string; filed_at: string; updated_at: string }, unknown[]>(
+      sql<
+        {
+          workstation_id: string;
+          id: string;
+          licence_id: string;
+          dimension: string;
+          state: string;
+          issuer_name: string | null;
+          filed_by: string;
+          filed_at: string;
+          updated_at: string;
+        },
+        unknown[]
+      >(
         `SELECT workstation_id, id, licence_id, dimension, state, issuer_name, filed_by, filed_at, updated_at FROM objections ${where.where} ORDER BY filed_at DESC, workstation_id, id LIMIT ${limit}`,
       ),
       where.params,
     );
     return {
-      rows: rows.map((r) => ({ workstationId: r.workstation_id, id: r.id, licenceId: r.licence_id, dimension: r.dimension, state: r.state, issuer: r.issuer_name, filedBy: r.filed_by, filedAt: r.filed_at, updatedAt: r.updated_at })),
+      rows: rows.map((r) => ({
+        workstationId: r.workstation_id,
+        id: r.id,
+        licenceId: r.licence_id,
+        dimension: r.dimension,
+        state: r.state,
+        issuer: r.issuer_name,
+        filedBy: r.filed_by,
+        filedAt: r.filed_at,
+        updatedAt: r.updated_at,
+      })),
     };
   }
 
@@ -347,7 +390,10 @@ export class SupervisionService {
     if (!row) throw new HallError('NOT_FOUND', '大厅服务器上没有这个工作台。');
     if (epoch !== undefined && (epoch < 1 || epoch > row.epoch)) throw new HallError('NOT_FOUND', '该工作台没有这一段日志。');
     const chosen = epoch ?? row.epoch;
-    const stream = await this.db.one(sql<{ id: number; audit_highest: number }, [string, number]>('SELECT id, audit_highest FROM streams WHERE workstation_id = $1 AND epoch = $2'), [workstationId, chosen]);
+    const stream = await this.db.one(
+      sql<{ id: number; audit_highest: number }, [string, number]>('SELECT id, audit_highest FROM streams WHERE workstation_id = $1 AND epoch = $2'),
+      [workstationId, chosen],
+    );
     if (!stream) throw new HallError('NOT_FOUND', '该工作台没有这一段日志。');
     return { epoch: chosen, stream: stream.id, auditHighest: stream.audit_highest };
   }
@@ -373,7 +419,12 @@ export class SupervisionService {
     if ((input.beforeAt === undefined) !== (input.beforeSeq === undefined)) throw new HallError('BAD_REQUEST', '翻页位置不完整。', { path: 'beforeAt' });
     if (input.beforeAt !== undefined) where.add('(at, seq) < ({}, {})', input.beforeAt, input.beforeSeq);
     const limit = where.param(input.limit + 1);
-    const rows = await this.db.all(sql<{ seq: number; at: string; body: string; hash: string }, unknown[]>(`SELECT seq, at, body, hash FROM audit_events ${where.where} ORDER BY at DESC, seq DESC LIMIT ${limit}`), where.params);
+    const rows = await this.db.all(
+      sql<{ seq: number; at: string; body: string; hash: string }, unknown[]>(
+        `SELECT seq, at, body, hash FROM audit_events ${where.where} ORDER BY at DESC, seq DESC LIMIT ${limit}`,
+      ),
+      where.params,
+    );
     const page = rows.slice(0, input.limit);
     const last = page.at(-1);
     return {
@@ -392,7 +443,10 @@ export class SupervisionService {
     const cap = 1000;
     const where = this.trailConditions(input, stream);
     const limit = where.param(cap + 1);
-    const row = await this.db.one(sql<{ n: number }, unknown[]>(`SELECT count(*) AS n FROM (SELECT 1 FROM audit_events ${where.where} LIMIT ${limit}) AS capped`), where.params);
+    const row = await this.db.one(
+      sql<{ n: number }, unknown[]>(`SELECT count(*) AS n FROM (SELECT 1 FROM audit_events ${where.where} LIMIT ${limit}) AS capped`),
+      where.params,
+    );
     const n = row?.n ?? 0;
     return n > cap ? { n: cap, more: true } : { n, more: false };
   }
@@ -401,7 +455,9 @@ export class SupervisionService {
   async verifyChain(input: HallRequest<'verifyChain'>, by: Supervisor): Promise<HallResponse<'verifyChain'>> {
     const { epoch } = await this.streamOf(input.workstation, input.epoch);
     const result = await verifyStoredChain(this.db, input.workstation, epoch);
-    this.log(`hall: chain of ${input.workstation} (epoch ${epoch}) verified for ${by.id}: ${result.ok ? 'intact' : `broken at ${result.firstBroken?.seq} (${result.firstBroken?.reason})`}, ${result.checked} events`);
+    this.log(
+      `hall: chain of ${input.workstation} (epoch ${epoch}) verified for ${by.id}: ${result.ok ? 'intact' : `broken at ${result.firstBroken?.seq} (${result.firstBroken?.reason})`}, ${result.checked} events`,
+    );
     return { workstationId: input.workstation, epoch, ...result };
   }
 
@@ -411,7 +467,13 @@ export class SupervisionService {
       drawnAt: row.drawn_at,
       drawnBy: row.drawn_by,
       period: { from: row.period_from, to: row.period_to },
-      draw: { seed: row.seed, size: row.size, candidateCount: row.candidate_count, candidatesDigest: row.candidates_digest, picked: JSON.parse(row.picked) as string[] },
+      draw: {
+        seed: row.seed,
+        size: row.size,
+        candidateCount: row.candidate_count,
+        candidatesDigest: row.candidates_digest,
+        picked: JSON.parse(row.picked) as string[],
+      },
       findings: findings.map((f) => ({ ref: f.ref, verdict: f.verdict, note: f.note, at: f.at, by: f.by_operator })),
     };
   }
@@ -420,7 +482,9 @@ export class SupervisionService {
     const row = await this.db.one(sql<ReviewRow, [string]>(`SELECT ${REVIEW_COLUMNS} FROM reviews WHERE id = $1`), [id]);
     if (!row) throw new HallError('NOT_FOUND', '大厅服务器上没有这次抽查。');
     const findings = await this.db.all(
-      sql<{ ref: string; verdict: 'compliant' | 'issue'; note: string; at: string; by_operator: string }, [string]>('SELECT ref, verdict, note, at, by_operator FROM review_findings WHERE review_id = $1 ORDER BY at, ref'),
+      sql<{ ref: string; verdict: 'compliant' | 'issue'; note: string; at: string; by_operator: string }, [string]>(
+        'SELECT ref, verdict, note, at, by_operator FROM review_findings WHERE review_id = $1 ORDER BY at, ref',
+      ),
       [id],
     );
     return this.reviewOf(row, findings);
@@ -486,7 +550,10 @@ export class SupervisionService {
   /** Alerts, open ones or all, newest first. */
   async alerts(input: HallRequest<'alerts'>): Promise<HallResponse<'alerts'>> {
     const where = input.state === 'open' ? 'WHERE acknowledged_at IS NULL' : '';
-    const rows = await this.db.all(sql<Parameters<typeof alertOf>[0], [number]>(`SELECT ${ALERT_COLUMNS} FROM alerts ${where} ORDER BY raised_at DESC, id LIMIT $1`), [input.limit]);
+    const rows = await this.db.all(
+      sql<Parameters<typeof alertOf>[0], [number]>(`SELECT ${ALERT_COLUMNS} FROM alerts ${where} ORDER BY raised_at DESC, id LIMIT $1`),
+      [input.limit],
+    );
     return { alerts: rows.map(alertOf) };
   }
 
@@ -502,21 +569,23 @@ export class SupervisionService {
       if (!existing) throw new HallError('NOT_FOUND', '大厅服务器上没有这条告警。');
       if (existing.acknowledged_at !== null) throw new HallError('ALREADY_ACKNOWLEDGED');
       const row = await tx.one(
-        sql<Parameters<typeof alertOf>[0], [string, string, string, string]>(`UPDATE alerts SET acknowledged_at = $2, acknowledged_by = $3, note = $4 WHERE id = $1 RETURNING ${ALERT_COLUMNS}`),
+        sql<Parameters<typeof alertOf>[0], [string, string, string, string]>(
+          `UPDATE alerts SET acknowledged_at = $2, acknowledged_by = $3, note = $4 WHERE id = $1 RETURNING ${ALERT_COLUMNS}`,
+        ),
         [input.id, nowIso, by.id, input.note],
       );
       const ws = await tx.one(sql<{ epoch: number }, [string]>('SELECT epoch FROM workstations WHERE id = $1 FOR UPDATE'), [existing.workstation_id]);
-      const stillOpen = await tx.one(sql<{ n: number }, [string]>('SELECT count(*) AS n FROM alerts WHERE workstation_id = $1 AND acknowledged_at IS NULL'), [existing.workstation_id]);
+      const stillOpen = await tx.one(sql<{ n: number }, [string]>('SELECT count(*) AS n FROM alerts WHERE workstation_id = $1 AND acknowledged_at IS NULL'), [
+        existing.workstation_id,
+      ]);
       let epoch = ws!.epoch;
       if (stillOpen!.n === 0) {
         epoch += 1;
         await tx.run(sql<unknown, [string, number]>('UPDATE workstations SET epoch = $2 WHERE id = $1'), [existing.workstation_id, epoch]);
-        await tx.run(sql<unknown, [string, number, string, string]>('INSERT INTO streams (workstation_id, epoch, audit_last_hash, started_at) VALUES ($1, $2, $3, $4)'), [
-          existing.workstation_id,
-          epoch,
-          AUDIT_GENESIS_PREV,
-          nowIso,
-        ]);
+        await tx.run(
+          sql<unknown, [string, number, string, string]>('INSERT INTO streams (workstation_id, epoch, audit_last_hash, started_at) VALUES ($1, $2, $3, $4)'),
+          [existing.workstation_id, epoch, AUDIT_GENESIS_PREV, nowIso],
+        );
       }
       return { alert: alertOf(row!), epoch };
     });
@@ -532,7 +601,9 @@ export class SupervisionService {
   /** Revokes a window: its requests are refused with 403 from now on; what it sent stays. */
   async revokeWorkstation(input: HallRequest<'revokeWorkstation'>, by: Supervisor): Promise<HallWorkstation> {
     const changed = await this.db.run(
-      sql<unknown, [string, string, string, string]>('UPDATE workstations SET revoked_at = $2, revoked_by = $3, revoke_reason = $4 WHERE id = $1 AND revoked_at IS NULL'),
+      sql<unknown, [string, string, string, string]>(
+        'UPDATE workstations SET revoked_at = $2, revoked_by = $3, revoke_reason = $4 WHERE id = $1 AND revoked_at IS NULL',
+      ),
       [input.workstation, this.now().toISOString(), by.id, input.reason],
     );
     const row = (await this.db.all(workstationRows)).find((r) => r.id === input.workstation);

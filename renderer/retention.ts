@@ -111,7 +111,11 @@ export function createRetention(deps: { db: WorkstationDb; audit: AuditLog; now:
       // Holder names kept for Art. 11's catch-up leave once its lookback has passed.
       const expiredNames = await expireCatchUpHolders(db, now);
       if (expiredNames.length > 0) {
-        await audit.append(actor, { kind: 'purge', case: null, details: { reason: 'catch_up_lookback', holderNamesDeleted: expiredNames.length, cases: expiredNames } });
+        await audit.append(actor, {
+          kind: 'purge',
+          case: null,
+          details: { reason: 'catch_up_lookback', holderNamesDeleted: expiredNames.length, cases: expiredNames },
+        });
       }
       const result = await sweepLocalData(db, now, retentionDays);
       if (result.paperPagesDeleted === 0 && result.abandonedCases.length === 0 && result.deliveredOutboxRowsDeleted === 0) return;

@@ -7,13 +7,18 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_SEED, startSandbox } from './index';
 
 function fail(message: string): never {
-  process.stderr.write(`${message}\n用法：npm run sandbox -- --port <端口，0 为任选> --data <数据目录> [--seed <种子>] [--reader-port <读卡器模拟器端口，0 为任选>]\n`);
+  process.stderr.write(
+    `${message}\n用法：npm run sandbox -- --port <端口，0 为任选> --data <数据目录> [--seed <种子>] [--reader-port <读卡器模拟器端口，0 为任选>]\n`,
+  );
   process.exit(2);
 }
 
 let args: { port?: string; data?: string; seed?: string; 'reader-port'?: string };
 try {
-  args = parseArgs({ options: { port: { type: 'string' }, data: { type: 'string' }, seed: { type: 'string' }, 'reader-port': { type: 'string' } }, strict: true }).values;
+  args = parseArgs({
+    options: { port: { type: 'string' }, data: { type: 'string' }, seed: { type: 'string' }, 'reader-port': { type: 'string' } },
+    strict: true,
+  }).values;
 } catch (error) {
   fail(error instanceof Error ? error.message : String(error));
 }

@@ -64,8 +64,21 @@ function hash(text: string): number {
 
 type Rgb = readonly [number, number, number];
 
-const SKINS: readonly Rgb[] = [[241, 206, 178], [232, 190, 160], [224, 180, 148], [214, 168, 134], [246, 214, 190]];
-const CLOTHES: readonly Rgb[] = [[40, 52, 80], [30, 30, 34], [92, 30, 40], [50, 80, 70], [70, 70, 78], [22, 60, 110]];
+const SKINS: readonly Rgb[] = [
+  [241, 206, 178],
+  [232, 190, 160],
+  [224, 180, 148],
+  [214, 168, 134],
+  [246, 214, 190],
+];
+const CLOTHES: readonly Rgb[] = [
+  [40, 52, 80],
+  [30, 30, 34],
+  [92, 30, 40],
+  [50, 80, 70],
+  [70, 70, 78],
+  [22, 60, 110],
+];
 
 /** What a portrait depends on. */
 export interface PortraitSubject {

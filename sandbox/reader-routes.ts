@@ -15,7 +15,11 @@ import type { Store } from './store';
 export const ReaderControlRequest = z
   .object({
     /** The card to lay on the reader (a holder's ID number), or null to take it off. */
-    card: z.string().regex(/^[0-9X]{18}$/).nullable().optional(),
+    card: z
+      .string()
+      .regex(/^[0-9X]{18}$/)
+      .nullable()
+      .optional(),
     mode: z.enum(READER_MODES).optional(),
     latencyMs: z.number().int().min(0).max(60_000).optional(),
   })
@@ -49,7 +53,9 @@ function hidden(name: string, value: string): string {
 function holderPage(res: ServerResponse, store: Store, sim: ReaderSimulator | null, query: string): void {
   const state = sim?.state() ?? null;
   const q = query.trim();
-  const holders = store.holders().filter((holder) => q === '' || holder.name.includes(q) || holder.idNumber.includes(q.toUpperCase()) || (holder.note ?? '').includes(q));
+  const holders = store
+    .holders()
+    .filter((holder) => q === '' || holder.name.includes(q) || holder.idNumber.includes(q.toUpperCase()) || (holder.note ?? '').includes(q));
   const readerBox = state
     ? `<section id="reader" data-card="${escapeHtml(state.card?.id ?? '')}" data-mode="${state.mode}">
 <p><b>读卡器上：</b>${state.card ? `<span id="on-reader">${escapeHtml(state.card.name)}（${maskIdNumber(state.card.id)}）</span>${KIND_TAGS[state.card.kind]} <form method="post" action="/_sandbox/reader">${hidden('card', '')}${hidden('q', q)}<button type="submit">取走</button></form>` : '<span id="on-reader">（空）</span>'}</p>
@@ -143,7 +149,9 @@ export async function handleReaderRoutes(req: IncomingMessage, res: ServerRespon
     else if (path === '/api/v1/_sandbox/reader' && method === 'GET') sendJson(res, 200, sim.state());
     else if (path === '/api/v1/_sandbox/reader' && method === 'POST') await apiPost(req, res, sim);
     else if (path === '/api/v1/_sandbox/reader/cards' && method === 'GET') {
-      sendJson(res, 200, { cards: sim.allCards().map(({ id, name, sex, birthDate, kind, validFrom, validTo }) => ({ id, name, sex, birthDate, kind, validFrom, validTo })) });
+      sendJson(res, 200, {
+        cards: sim.allCards().map(({ id, name, sex, birthDate, kind, validFrom, validTo }) => ({ id, name, sex, birthDate, kind, validFrom, validTo })),
+      });
     } else throw new ApiError('NOT_FOUND', '接口不存在，请核对后重试');
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;

@@ -198,7 +198,10 @@ export class SandboxApp {
     const path = queryAt < 0 ? raw : raw.slice(0, queryAt);
     let segments: string[];
     try {
-      segments = path.split('/').filter((part) => part !== '').map((part) => decodeURIComponent(part));
+      segments = path
+        .split('/')
+        .filter((part) => part !== '')
+        .map((part) => decodeURIComponent(part));
     } catch {
       throw new ApiError('BAD_REQUEST', '请求地址含有无效的编码');
     }
@@ -234,7 +237,9 @@ export class SandboxApp {
     const known =
       (rest.length === 1 && ['GET catalog', 'GET matters', 'POST usage-records', 'POST objections', 'GET objections'].includes(route)) ||
       (rest.length === 2 && first === 'authorizations' && r.method === 'POST' && (second === 'redeem' || second === 'duty')) ||
-      (first === 'licences' && ((rest.length === 2 && (second === 'query' ? r.method === 'POST' : r.method === 'GET')) || (rest.length === 3 && r.method === 'GET' && (third === 'file' || third === 'status'))));
+      (first === 'licences' &&
+        ((rest.length === 2 && (second === 'query' ? r.method === 'POST' : r.method === 'GET')) ||
+          (rest.length === 3 && r.method === 'GET' && (third === 'file' || third === 'status'))));
     if (!known) throw notFound('接口');
 
     const operator = this.authenticate(r.req);
@@ -269,7 +274,11 @@ export class SandboxApp {
   private async sandboxRoute(r: Request, rest: string[]): Promise<void> {
     const [first, second, third] = rest;
     if (r.method === 'GET' && rest.length === 1 && first === 'holders') {
-      return sendJson(r.res, 200, this.ctx.store.holders().map(({ idType, idNumber, name, kind, note }) => ({ idType, idNumber, name, kind, note })));
+      return sendJson(
+        r.res,
+        200,
+        this.ctx.store.holders().map(({ idType, idNumber, name, kind, note }) => ({ idType, idNumber, name, kind, note })),
+      );
     }
     if (r.method === 'POST' && rest.length === 3 && first === 'holders' && third === 'token') {
       const holderId = checkHolderIdNumber(second!);
@@ -293,19 +302,25 @@ export class SandboxApp {
       });
     }
     if (rest.length === 1 && first === 'reset' && r.method === 'POST') {
-      return this.post(r, BODY_LIMIT, () => {
-        this.ctx.store.reset();
-        this.faults = { latencyMs: 0, errorRate: 0, down: false };
-        this.pullLog = [];
-        this.usageRecordCalls = [];
-        return { status: 200, body: { resetAt: isoSeconds(this.ctx.now()) } };
-      }, false);
+      return this.post(
+        r,
+        BODY_LIMIT,
+        () => {
+          this.ctx.store.reset();
+          this.faults = { latencyMs: 0, errorRate: 0, down: false };
+          this.pullLog = [];
+          this.usageRecordCalls = [];
+          return { status: 200, body: { resetAt: isoSeconds(this.ctx.now()) } };
+        },
+        false,
+      );
     }
     if (rest.length === 1 && first === 'pull-log' && r.method === 'GET') return sendJson(r.res, 200, { pulls: this.pullLog });
     if (rest.length === 1 && first === 'usage-records' && r.method === 'GET') return sendJson(r.res, 200, { usageRecords: this.ctx.store.usageRecords() });
     if (rest.length === 1 && first === 'usage-record-calls' && r.method === 'GET') return sendJson(r.res, 200, { calls: this.usageRecordCalls });
     if (rest.length === 1 && first === 'grants' && r.method === 'GET') return sendJson(r.res, 200, { grants: this.ctx.store.grants() });
-    if (rest.length === 1 && first === 'objections' && r.method === 'GET') return sendJson(r.res, 200, { objections: this.ctx.store.objections<FiledObjection>() });
+    if (rest.length === 1 && first === 'objections' && r.method === 'GET')
+      return sendJson(r.res, 200, { objections: this.ctx.store.objections<FiledObjection>() });
     throw notFound('接口');
   }
 
@@ -378,12 +393,23 @@ export class SandboxApp {
   private sendVersioned(r: Request, body: string): void {
     const etag = `"${sm3Hex(body).slice(0, 32)}"`;
     const match = r.req.headers['if-none-match'];
-    if (match !== undefined && match.split(',').map((item) => item.trim().replace(/^W\//, '')).some((item) => item === etag || item === '*')) {
+    if (
+      match !== undefined &&
+      match
+        .split(',')
+        .map((item) => item.trim().replace(/^W\//, ''))
+        .some((item) => item === etag || item === '*')
+    ) {
       r.res.writeHead(304, { ETag: etag, 'Cache-Control': 'no-cache' });
       r.res.end();
       return;
     }
-    r.res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(Buffer.byteLength(body)), ETag: etag, 'Cache-Control': 'no-cache' });
+    r.res.writeHead(200, {
+      'Content-Type': 'application/json; charset=utf-8',
+      'Content-Length': String(Buffer.byteLength(body)),
+      ETag: etag,
+      'Cache-Control': 'no-cache',
+    });
     r.res.end(body);
   }
 
@@ -416,7 +442,14 @@ export class SandboxApp {
     return matter;
   }
 
-  private newGrant(holder: Holder, matterCode: string, caseNo: string, basis: Grant['basis'], scope: TokenScope, operator: OperatorRow): { status: number; body: Grant } {
+  private newGrant(
+    holder: Holder,
+    matterCode: string,
+    caseNo: string,
+    basis: Grant['basis'],
+    scope: TokenScope,
+    operator: OperatorRow,
+  ): { status: number; body: Grant } {
     const grant: StoredGrant = {
       grantId: `G${randomBytes(12).toString('hex')}`,
       holder: { idType: holder.idType, idNumber: holder.idNumber, name: holder.name },
@@ -456,7 +489,13 @@ export class SandboxApp {
   }
 
   /** Checks a grant against its operator, a matter and a material; returns what it may reach. */
-  private authorize(operator: OperatorRow, grantId: string, matterCode: string, materialId: string, typeCode?: string): { grant: StoredGrant; material: Material; types: string[] } {
+  private authorize(
+    operator: OperatorRow,
+    grantId: string,
+    matterCode: string,
+    materialId: string,
+    typeCode?: string,
+  ): { grant: StoredGrant; material: Material; types: string[] } {
     const grant = this.ctx.store.grant<StoredGrant>(grantId);
     if (!grant || grant.expiresAt <= isoSeconds(this.ctx.now())) throw new ApiError('GRANT_INVALID', '授权不存在或已过期，请重新扫描亮证码或重新授权');
     // A grant is the holder's consent to the operator who took it, for that case: another
@@ -654,7 +693,10 @@ export class SandboxApp {
     }
     const since = validate(IsoTime, query.get('since'));
     const from = Date.parse(since);
-    return this.ctx.store.objections<FiledObjection>().filter((item) => Date.parse(item.updatedAt) >= from).map(state);
+    return this.ctx.store
+      .objections<FiledObjection>()
+      .filter((item) => Date.parse(item.updatedAt) >= from)
+      .map(state);
   }
 
   // ---- sandbox-only
@@ -663,7 +705,8 @@ export class SandboxApp {
     const holder = this.ctx.store.holder(idNumber);
     if (!holder) throw notFound('该持证人');
     if (!holder.hasPhone) throw new ApiError('CONFLICT', '该持证人没有手机，无法出示亮证码，请依职能授权办理');
-    if (Array.isArray(request.scope) && request.scope.some((code) => !typeByTypeCode(code))) throw new ApiError('BAD_REQUEST', '授权范围含有目录中不存在的证照类型');
+    if (Array.isArray(request.scope) && request.scope.some((code) => !typeByTypeCode(code)))
+      throw new ApiError('BAD_REQUEST', '授权范围含有目录中不存在的证照类型');
     const iat = Math.floor(this.ctx.now().getTime() / 1000);
     const payload: TokenPayload = {
       v: 1,

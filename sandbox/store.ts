@@ -121,7 +121,10 @@ function migrateIdempotency(db: Database.Database): void {
     for (const row of rows) {
       let segments: string[];
       try {
-        segments = row.path.split('/').filter((part) => part !== '').map((part) => decodeURIComponent(part));
+        segments = row.path
+          .split('/')
+          .filter((part) => part !== '')
+          .map((part) => decodeURIComponent(part));
       } catch {
         continue;
       }
@@ -191,11 +194,29 @@ export class Store {
         insertHolder.run(holder.idNumber, holder.idType, holder.name, holder.kind, holder.note, holder.hasPhone ? 1 : 0, position);
       });
       data.licences.forEach((licence, position) => {
-        insertLicence.run({ id: licence.id, holder: licence.holderId, type: licence.typeCode, data: JSON.stringify(licence), status: licence.status, changed: licence.statusChangedAt, by: licence.supersededBy, position });
+        insertLicence.run({
+          id: licence.id,
+          holder: licence.holderId,
+          type: licence.typeCode,
+          data: JSON.stringify(licence),
+          status: licence.status,
+          changed: licence.statusChangedAt,
+          by: licence.supersededBy,
+          position,
+        });
       });
       for (const operator of DEMO_OPERATORS) {
         const salt = randomBytes(16).toString('hex');
-        insertOperator.run(operator.username, operator.id, operator.name, operator.role, operator.unitCode, operator.unitName, salt, hashPasswordSync(DEMO_PASSWORD, salt));
+        insertOperator.run(
+          operator.username,
+          operator.id,
+          operator.name,
+          operator.role,
+          operator.unitCode,
+          operator.unitName,
+          salt,
+          hashPasswordSync(DEMO_PASSWORD, salt),
+        );
       }
     })();
   }
@@ -206,8 +227,7 @@ export class Store {
    */
   async checkPassword(username: string, password: string): Promise<OperatorRow | null> {
     const row = this.sql('SELECT * FROM operators WHERE username = ?').get(username) as
-      | { username: string; id: string; name: string; role: Role; unit_code: string; unit_name: string; salt: string; hash: string }
-      | undefined;
+      { username: string; id: string; name: string; role: Role; unit_code: string; unit_name: string; salt: string; hash: string } | undefined;
     const expected = Buffer.from(row?.hash ?? '00'.repeat(32), 'hex');
     const actual = await hashPassword(password, row?.salt ?? 'none');
     if (!row || !timingSafeEqual(expected, actual)) return null;
@@ -223,8 +243,7 @@ export class Store {
     const row = this.sql('SELECT username, expires_at FROM sessions WHERE token = ?').get(token) as { username: string; expires_at: string } | undefined;
     if (!row || row.expires_at <= nowIso) return null;
     const op = this.sql('SELECT * FROM operators WHERE username = ?').get(row.username) as
-      | { username: string; id: string; name: string; role: Role; unit_code: string; unit_name: string }
-      | undefined;
+      { username: string; id: string; name: string; role: Role; unit_code: string; unit_name: string } | undefined;
     return op ? { username: op.username, id: op.id, name: op.name, role: op.role, unitCode: op.unit_code, unitName: op.unit_name } : null;
   }
 
@@ -237,7 +256,13 @@ export class Store {
     return row ? toHolder(row) : null;
   }
 
-  private toLicence(row: { data: string; status: LicenceStatus; status_changed_at: string; superseded_by: string | null; origin: 'seed' | 'correction' }): LicenceRow {
+  private toLicence(row: {
+    data: string;
+    status: LicenceStatus;
+    status_changed_at: string;
+    superseded_by: string | null;
+    origin: 'seed' | 'correction';
+  }): LicenceRow {
     const data = JSON.parse(row.data) as SeedLicence;
     return { ...data, status: row.status, statusChangedAt: row.status_changed_at, supersededBy: row.superseded_by, origin: row.origin };
   }
@@ -294,8 +319,7 @@ export class Store {
   idempotent(route: string, key: string): { bodyHash: string; response: string } | null {
     return (
       (this.sql('SELECT body_hash AS bodyHash, response FROM idempotent_results WHERE route = ? AND key = ?').get(route, key) as
-        | { bodyHash: string; response: string }
-        | undefined) ?? null
+        { bodyHash: string; response: string } | undefined) ?? null
     );
   }
 
@@ -327,7 +351,9 @@ export class Store {
 
   /** The objections with the given ids, in filing order (one indexed read, not a scan). */
   objectionsById<T>(ids: readonly string[]): T[] {
-    const rows = this.sql('SELECT data FROM objections WHERE id IN (SELECT value FROM json_each(?)) ORDER BY seq').all(JSON.stringify(ids)) as Array<{ data: string }>;
+    const rows = this.sql('SELECT data FROM objections WHERE id IN (SELECT value FROM json_each(?)) ORDER BY seq').all(JSON.stringify(ids)) as Array<{
+      data: string;
+    }>;
     return rows.map((row) => JSON.parse(row.data) as T);
   }
 

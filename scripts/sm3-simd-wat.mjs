@@ -59,7 +59,12 @@ function blockBody() {
   }
   for (let q = 0; q < 4; q++) {
     for (let lane = 0; lane < 4; lane++) out.push(`(local.set $r${lane} (v128.load offset=${16 * q} align=1 ${get(`a${lane}`)}))`);
-    out.push(...transposeSwapped(['r0', 'r1', 'r2', 'r3'], [0, 1, 2, 3].map((k) => `w${4 * q + k}`)));
+    out.push(
+      ...transposeSwapped(
+        ['r0', 'r1', 'r2', 'r3'],
+        [0, 1, 2, 3].map((k) => `w${4 * q + k}`),
+      ),
+    );
   }
   for (let i = 16; i < 68; i++) {
     const w = (k) => get(`w${k}`);
@@ -99,7 +104,20 @@ export function sm3SimdWat() {
     ...Array.from({ length: 68 }, (_, i) => `w${i}`),
     ...Array.from({ length: 8 }, (_, i) => `v${i}`),
     ...['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H'],
-    'r0', 'r1', 'r2', 'r3', 't0', 't1', 't2', 't3', 'x', 'a12', 'ss1', 'tt2', 'mask', 'nv',
+    'r0',
+    'r1',
+    'r2',
+    'r3',
+    't0',
+    't1',
+    't2',
+    't3',
+    'x',
+    'a12',
+    'ss1',
+    'tt2',
+    'mask',
+    'nv',
   ];
   const body = [
     ...IV.map((word, k) => `(local.set $v${k} ${splat(word)})`),

@@ -142,8 +142,7 @@ export interface AuditDetailsByKind {
   view: { licenceId: string };
   /** Pages added (with the material's reason and the pages' hash) or one page removed. */
   paper_scan:
-    | { materialId: string; reason: PaperReason; pages: number; added: number; hash: string }
-    | { materialId: string; removedPage: number; pages: number };
+    { materialId: string; reason: PaperReason; pages: number; added: number; hash: string } | { materialId: string; removedPage: number; pages: number };
   override:
     | { materialId: string; kind: 'choose_paper'; reason: string }
     | { materialId: string; kind: 'use_licence'; licenceId: string; reason: string }
@@ -620,12 +619,26 @@ export function parseCsv(text: string): string[][] {
 export function auditEventsFromCsv(text: string): AuditEvent[] {
   const [header, ...rows] = parseCsv(text);
   const names = header?.map(uncell).join(',');
-  const width = names === AUDIT_CSV_COLUMNS.join(',') ? AUDIT_CSV_COLUMNS.length : names === [...AUDIT_CSV_COLUMNS, ...AUDIT_CSV_OPERATOR_COLUMNS].join(',') ? AUDIT_CSV_COLUMNS.length + AUDIT_CSV_OPERATOR_COLUMNS.length : 0;
+  const width =
+    names === AUDIT_CSV_COLUMNS.join(',')
+      ? AUDIT_CSV_COLUMNS.length
+      : names === [...AUDIT_CSV_COLUMNS, ...AUDIT_CSV_OPERATOR_COLUMNS].join(',')
+        ? AUDIT_CSV_COLUMNS.length + AUDIT_CSV_OPERATOR_COLUMNS.length
+        : 0;
   if (width === 0) throw new SyntaxError('auditEventsFromCsv: not an audit export (header)');
   return rows.map((raw, index) => {
     if (raw.length !== width) throw new SyntaxError(`auditEventsFromCsv: row ${index + 1} has ${raw.length} cells`);
     const [seq, at, operator, role, workstation, caseNo, kind, details, prev, hash] = raw.slice(0, AUDIT_CSV_COLUMNS.length).map(uncell) as [
-      string, string, string, string, string, string, string, string, string, string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
     ];
     if (!isAuditEventKind(kind)) throw new SyntaxError(`auditEventsFromCsv: row ${index + 1} has an unknown kind`);
     return {

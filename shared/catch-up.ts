@@ -41,7 +41,9 @@ export interface CatchUpHolder {
  * the library was never asked about, and the licence may well exist.
  */
 export function unreachableMaterials(record: Pick<PurgedCase, 'materials'>): PurgedCase['materials'] {
-  return (record.materials ?? []).filter((m) => m.record.outcome === 'paper' && (m.record.paperReason === 'library_unreachable' || m.libraryUnreachable === true));
+  return (record.materials ?? []).filter(
+    (m) => m.record.outcome === 'paper' && (m.record.paperReason === 'library_unreachable' || m.libraryUnreachable === true),
+  );
 }
 
 /** The earliest completion time a case may have and still be re-checked at `now`. */

@@ -112,7 +112,11 @@ export const HostSettingsSchema = z.object({
   rootKey: RootKeySchema.nullable(),
   workstationId: z.string().regex(/^[A-Za-z0-9-]{1,32}$/, 'workstation_id_format' satisfies SettingsProblem),
   /** Days a paper scan is kept on the workstation after its case completes. */
-  paperRetentionDays: z.number().int().min(1, 'retention_too_short' satisfies SettingsProblem).max(3650, 'retention_too_long' satisfies SettingsProblem),
+  paperRetentionDays: z
+    .number()
+    .int()
+    .min(1, 'retention_too_short' satisfies SettingsProblem)
+    .max(3650, 'retention_too_long' satisfies SettingsProblem),
 });
 /** The workstation settings. */
 export type HostSettings = z.infer<typeof HostSettingsSchema>;
@@ -438,11 +442,7 @@ export const hostContract = {
     COUNTER_ROLES,
   ),
   /** Sends a usage record (Art. 26) with its idempotency key; the outbox retries it. */
-  'usage.submit': call(
-    z.object({ record: UsageRecordRequest, idempotencyKey: z.string().min(8).max(128) }).strict(),
-    z.object({ id: z.string() }),
-    ALL_ROLES,
-  ),
+  'usage.submit': call(z.object({ record: UsageRecordRequest, idempotencyKey: z.string().min(8).max(128) }).strict(), z.object({ id: z.string() }), ALL_ROLES),
   /**
    * A reference resource from the library, or from the hall's copy when the library cannot be
    * reached (offline, or an offline sign-in), with where it came from and how old it is. A trust

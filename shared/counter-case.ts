@@ -25,7 +25,8 @@ const CASE_NO_PATTERN = /^([A-Z][A-Z0-9]{1,7})-(\d{8})-(\d{4})$/;
  * or sequence.
  */
 export function formatCaseNumber(workstationShort: string, at: Date, dailySeq: number): string {
-  if (!WORKSTATION_SHORT_PATTERN.test(workstationShort)) throw new RangeError(`formatCaseNumber: bad workstation short name ${JSON.stringify(workstationShort)}`);
+  if (!WORKSTATION_SHORT_PATTERN.test(workstationShort))
+    throw new RangeError(`formatCaseNumber: bad workstation short name ${JSON.stringify(workstationShort)}`);
   if (!Number.isInteger(dailySeq) || dailySeq < 1 || dailySeq > 9999) throw new RangeError(`formatCaseNumber: daily sequence ${dailySeq} outside 1–9999`);
   return `${workstationShort}-${shanghaiDate(at).replace(/-/g, '')}-${String(dailySeq).padStart(4, '0')}`;
 }
@@ -521,7 +522,9 @@ export function purgeCase(counterCase: CounterCase, completedAt: string, purgedA
         version: licence.summary.version,
         status: licence.summary.status,
         outcome: licence.report?.outcome ?? null,
-        checks: (licence.report?.checks ?? []).map((c) => (c.field === undefined ? { check: c.check, result: c.result } : { check: c.check, result: c.result, field: c.field })),
+        checks: (licence.report?.checks ?? []).map((c) =>
+          c.field === undefined ? { check: c.check, result: c.result } : { check: c.check, result: c.result, field: c.field },
+        ),
         verifiedAt: licence.report?.verifiedAt ?? null,
         fileHash: licence.file.hash,
       };

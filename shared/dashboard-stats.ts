@@ -17,7 +17,6 @@ import { isDay, VERIFICATION_OUTCOMES, type VerificationOutcome } from './licenc
 import { addDays, shanghaiDate, shanghaiDayStart } from './shanghai-time';
 import type { PurgedCase } from './counter-case';
 
-
 /** A period of whole Asia/Shanghai days, both ends included (`YYYY-MM-DD`). */
 export interface DayPeriod {
   from: string;
@@ -250,7 +249,9 @@ export function tallyObjections(objections: Iterable<ObjectionFact>): ObjectionT
   }
   // Largest group first; among equals an unknown issuer last, the others by name.
   const order = <K extends string | null>(map: Map<K, string[]>) =>
-    [...map.entries()].sort((a, b) => b[1].length - a[1].length || Number(a[0] === null) - Number(b[0] === null) || String(a[0]).localeCompare(String(b[0]), 'zh-CN'));
+    [...map.entries()].sort(
+      (a, b) => b[1].length - a[1].length || Number(a[0] === null) - Number(b[0] === null) || String(a[0]).localeCompare(String(b[0]), 'zh-CN'),
+    );
   return {
     total,
     byState: order(byState).map(([state, ids]) => ({ state, ids })),

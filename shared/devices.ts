@@ -57,15 +57,22 @@ export const ReaderConfigSchema = z
     /** The reader's id when the answer has none (e.g. the asset tag on the device). */
     readerId: z.string().trim().min(1).max(64).nullable(),
     /** How long a read may take before it is a timeout. */
-    timeoutMs: z.number().int().min(500, 'reader_timeout_too_short' satisfies SettingsProblem).max(60_000, 'reader_timeout_too_long' satisfies SettingsProblem),
+    timeoutMs: z
+      .number()
+      .int()
+      .min(500, 'reader_timeout_too_short' satisfies SettingsProblem)
+      .max(60_000, 'reader_timeout_too_long' satisfies SettingsProblem),
   })
   .strict()
   .superRefine((config, ctx) => {
     const scheme = config.url.slice(0, config.url.indexOf(':'));
     const wanted = config.transport === 'http' ? ['http', 'https'] : ['ws', 'wss'];
-    if (!wanted.includes(scheme)) ctx.addIssue({ code: 'custom', path: ['url'], message: (config.transport === 'http' ? 'reader_url_http' : 'reader_url_ws') satisfies SettingsProblem });
-    if (config.transport === 'ws' && config.request === null) ctx.addIssue({ code: 'custom', path: ['request'], message: 'reader_ws_request' satisfies SettingsProblem });
-    if (config.transport === 'http' && config.method === 'GET' && config.request !== null) ctx.addIssue({ code: 'custom', path: ['request'], message: 'reader_get_with_body' satisfies SettingsProblem });
+    if (!wanted.includes(scheme))
+      ctx.addIssue({ code: 'custom', path: ['url'], message: (config.transport === 'http' ? 'reader_url_http' : 'reader_url_ws') satisfies SettingsProblem });
+    if (config.transport === 'ws' && config.request === null)
+      ctx.addIssue({ code: 'custom', path: ['request'], message: 'reader_ws_request' satisfies SettingsProblem });
+    if (config.transport === 'http' && config.method === 'GET' && config.request !== null)
+      ctx.addIssue({ code: 'custom', path: ['request'], message: 'reader_get_with_body' satisfies SettingsProblem });
   });
 /** A reader service's description. */
 export type ReaderConfig = z.infer<typeof ReaderConfigSchema>;
@@ -159,7 +166,8 @@ export const DeviceSettingsSchema = z
       })
       .strict()
       .superRefine((reader, ctx) => {
-        if (reader.preset === 'custom' && reader.custom === null) ctx.addIssue({ code: 'custom', path: ['custom'], message: 'reader_custom_required' satisfies SettingsProblem });
+        if (reader.preset === 'custom' && reader.custom === null)
+          ctx.addIssue({ code: 'custom', path: ['custom'], message: 'reader_custom_required' satisfies SettingsProblem });
       }),
     printer: z
       .object({

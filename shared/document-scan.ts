@@ -425,7 +425,10 @@ function refineSide(lum: Float32Array, width: number, height: number, a: Point, 
 }
 
 /** The sheet at one threshold: the largest bright region, if it is big enough and fills its best quadrilateral. */
-function sheetAtLevel(small: { data: Float32Array; width: number; height: number }, level: number): { quad: Point[]; fill: number; size: number; quadArea: number } | null {
+function sheetAtLevel(
+  small: { data: Float32Array; width: number; height: number },
+  level: number,
+): { quad: Point[]; fill: number; size: number; quadArea: number } | null {
   let mask: Uint8Array = new Uint8Array(small.data.length);
   let bright = 0;
   let dark = 0;

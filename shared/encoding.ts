@@ -27,15 +27,23 @@ export function utf8Encode(text: string): Uint8Array {
 /** Decodes UTF-8; returns null when the bytes are not valid UTF-8. */
 export function utf8Decode(bytes: Uint8Array): string | null {
   let out = '';
-  for (let i = 0; i < bytes.length; ) {
+  for (let i = 0; i < bytes.length;) {
     const b = bytes[i]!;
     let code: number;
     let extra: number;
-    if (b < 0x80) { code = b; extra = 0; }
-    else if (b >= 0xc2 && b < 0xe0) { code = b & 31; extra = 1; }
-    else if (b >= 0xe0 && b < 0xf0) { code = b & 15; extra = 2; }
-    else if (b >= 0xf0 && b < 0xf5) { code = b & 7; extra = 3; }
-    else return null;
+    if (b < 0x80) {
+      code = b;
+      extra = 0;
+    } else if (b >= 0xc2 && b < 0xe0) {
+      code = b & 31;
+      extra = 1;
+    } else if (b >= 0xe0 && b < 0xf0) {
+      code = b & 15;
+      extra = 2;
+    } else if (b >= 0xf0 && b < 0xf5) {
+      code = b & 7;
+      extra = 3;
+    } else return null;
     for (let k = 1; k <= extra; k++) {
       const c = bytes[i + k];
       if (c === undefined || (c & 0xc0) !== 0x80) return null;

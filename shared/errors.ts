@@ -119,7 +119,15 @@ export type HostResult<T> = { ok: true; value: T } | { ok: false; error: HostErr
 /** Builds a failure envelope, with the code's standard sentence unless another is given (then marked `specific`). */
 export function hostFailure(code: HostErrorCode, message?: string, details?: Record<string, unknown>): { ok: false; error: HostError } {
   const specific = message !== undefined && message !== HOST_ERROR_MESSAGES_ZH[code];
-  return { ok: false, error: { code, message: specific ? message : HOST_ERROR_MESSAGES_ZH[code], ...(specific ? { specific: true as const } : {}), ...(details ? { details } : {}) } };
+  return {
+    ok: false,
+    error: {
+      code,
+      message: specific ? message : HOST_ERROR_MESSAGES_ZH[code],
+      ...(specific ? { specific: true as const } : {}),
+      ...(details ? { details } : {}),
+    },
+  };
 }
 
 /** An error a host handler throws to end a call with a given code; the dispatcher turns it into an envelope. */

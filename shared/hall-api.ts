@@ -98,7 +98,10 @@ const PRINTABLE = /^[^\u0000-\u001f\u007f\ud800-\udfff]*$/;
 export const WorkstationId = z.string().regex(WORKSTATION_ID_PATTERN);
 const Printable = (max: number) => z.string().min(1).max(max).regex(PRINTABLE);
 const Iso = IsoTime;
-const Day = z.string().regex(DAY).refine((text) => !Number.isNaN(Date.parse(`${text}T00:00:00Z`)), 'invalid day');
+const Day = z
+  .string()
+  .regex(DAY)
+  .refine((text) => !Number.isNaN(Date.parse(`${text}T00:00:00Z`)), 'invalid day');
 
 // ---- Errors
 
@@ -353,9 +356,11 @@ export function isPushedAuditEvent(value: unknown): value is HallAuditEvent {
   for (const field of AUDIT_EVENT_FIELDS) if (!Object.hasOwn(event, field)) return false;
   const { seq, at, operator, role, workstation, kind, details, prev, hash } = event;
   if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 1) return false;
-  if (!isNullablePrintable(operator, 64) || !isNullablePrintable(role, 32) || !isPrintable(workstation, 64) || !isNullablePrintable(event.case, 64)) return false;
+  if (!isNullablePrintable(operator, 64) || !isNullablePrintable(role, 32) || !isPrintable(workstation, 64) || !isNullablePrintable(event.case, 64))
+    return false;
   if (typeof kind !== 'string' || !AUDIT_KIND_SET.has(kind)) return false;
-  if (typeof details !== 'object' || details === null || Object.getPrototypeOf(details) !== OBJECT_PROTOTYPE || Object.hasOwn(details, '__proto__')) return false;
+  if (typeof details !== 'object' || details === null || Object.getPrototypeOf(details) !== OBJECT_PROTOTYPE || Object.hasOwn(details, '__proto__'))
+    return false;
   if (typeof prev !== 'string' || !HEX64.test(prev) || typeof hash !== 'string' || !HEX64.test(hash)) return false;
   return Iso.safeParse(at).success;
 }
@@ -373,7 +378,11 @@ const PurgedLicence = z
     version: z.string().max(16),
     status: z.enum(LICENCE_STATUSES),
     outcome: z.enum(VERIFICATION_OUTCOMES).nullable(),
-    checks: z.array(z.object({ check: z.enum(VERIFICATION_CHECKS), result: z.enum(['pass', 'fail', 'warn', 'unknown']), field: z.string().max(64).optional() }).strict()).max(100),
+    checks: z
+      .array(
+        z.object({ check: z.enum(VERIFICATION_CHECKS), result: z.enum(['pass', 'fail', 'warn', 'unknown']), field: z.string().max(64).optional() }).strict(),
+      )
+      .max(100),
     verifiedAt: Iso.nullable(),
     fileHash: z.string().max(128),
   })
@@ -412,7 +421,10 @@ export const HallCompletedCase = z
     caseNo: SimpleId,
     matter: Matter,
     holder: HallHolderInput,
-    grant: z.object({ grantId: SimpleId, basis: z.enum(GRANT_BASES), reason: z.string().max(500).nullable() }).strict().nullable(),
+    grant: z
+      .object({ grantId: SimpleId, basis: z.enum(GRANT_BASES), reason: z.string().max(500).nullable() })
+      .strict()
+      .nullable(),
     operatorId: Printable(64),
     workstationId: Printable(64),
     training: z.boolean(),
@@ -459,7 +471,10 @@ export const HallObjection = z
     filedAt: Iso,
     holder: HallHolderInput.optional(),
     state: z.enum(HALL_OBJECTION_STATES),
-    issuer: z.object({ code: z.string().min(1).max(64), name: z.string().min(1).max(200) }).strict().nullable(),
+    issuer: z
+      .object({ code: z.string().min(1).max(64), name: z.string().min(1).max(200) })
+      .strict()
+      .nullable(),
     receivedAt: Iso.nullable(),
     result: z.object({ at: Iso, newLicenceId: LicenceId.nullable() }).strict().nullable(),
     updatedAt: Iso,
@@ -473,7 +488,13 @@ export const HALL_RECORD_KINDS = ['case', 'objection'] as const;
 
 /** One item of the records stream: a case (completed or cancelled) or an objection's new state, numbered by the workstation. */
 export const HallRecord = z.discriminatedUnion('kind', [
-  z.object({ seq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER), kind: z.literal('case'), case: z.discriminatedUnion('status', [HallCompletedCase, HallCancelledCase]) }).strict(),
+  z
+    .object({
+      seq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+      kind: z.literal('case'),
+      case: z.discriminatedUnion('status', [HallCompletedCase, HallCancelledCase]),
+    })
+    .strict(),
   z.object({ seq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER), kind: z.literal('objection'), objection: HallObjection }).strict(),
 ]);
 /** One item of the records stream. */
@@ -793,7 +814,13 @@ export const HALL_ROUTES = {
     path: '/api/v1/supervision/objections',
     access: 'supervisor',
     request: z
-      .object({ ...Period, state: z.enum(HALL_OBJECTION_STATES).optional(), issuer: z.string().max(200).optional(), unknownIssuer: z.enum(['true']).optional(), limit: Limit })
+      .object({
+        ...Period,
+        state: z.enum(HALL_OBJECTION_STATES).optional(),
+        issuer: z.string().max(200).optional(),
+        unknownIssuer: z.enum(['true']).optional(),
+        limit: Limit,
+      })
       .strict(),
     response: z.object({ rows: z.array(HallObjectionRow) }),
   },
@@ -815,7 +842,12 @@ export const HALL_ROUTES = {
         limit: Limit,
       })
       .strict(),
-    response: z.object({ workstationId: z.string(), epoch: z.number(), rows: z.array(HallTrailEvent), next: z.object({ at: z.string(), seq: z.number() }).nullable() }),
+    response: z.object({
+      workstationId: z.string(),
+      epoch: z.number(),
+      rows: z.array(HallTrailEvent),
+      next: z.object({ at: z.string(), seq: z.number() }).nullable(),
+    }),
   },
   auditCount: {
     method: 'GET',
@@ -857,7 +889,13 @@ export const HALL_ROUTES = {
     request: z.object({ ...Period, size: z.number().int().min(1).max(MAX_REVIEW_SIZE), seed: z.string().regex(REVIEW_SEED_PATTERN).optional() }).strict(),
     response: HallReview,
   },
-  reviews: { method: 'GET', path: '/api/v1/supervision/reviews', access: 'supervisor', request: z.object({ limit: Limit }).strict(), response: z.object({ reviews: z.array(HallReview) }) },
+  reviews: {
+    method: 'GET',
+    path: '/api/v1/supervision/reviews',
+    access: 'supervisor',
+    request: z.object({ limit: Limit }).strict(),
+    response: z.object({ reviews: z.array(HallReview) }),
+  },
   review: { method: 'GET', path: '/api/v1/supervision/reviews/:id', access: 'supervisor', request: z.object({ id: SimpleId }).strict(), response: HallReview },
   checkReview: {
     method: 'POST',
@@ -887,7 +925,13 @@ export const HALL_ROUTES = {
     request: z.object({ id: SimpleId, note: z.string().trim().min(1).max(2000) }).strict(),
     response: z.object({ alert: HallAlert, epoch: z.number() }),
   },
-  workstations: { method: 'GET', path: '/api/v1/supervision/workstations', access: 'supervisor', request: NoInput, response: z.object({ workstations: z.array(HallWorkstation) }) },
+  workstations: {
+    method: 'GET',
+    path: '/api/v1/supervision/workstations',
+    access: 'supervisor',
+    request: NoInput,
+    response: z.object({ workstations: z.array(HallWorkstation) }),
+  },
   revokeWorkstation: {
     method: 'POST',
     path: '/api/v1/supervision/workstations/:workstation/revoke',
@@ -902,7 +946,14 @@ export const HALL_ROUTES = {
     request: NoInput,
     response: z.object({
       /** Windows whose sync is behind: events pending, silent for 15 minutes, stopped, or refused. */
-      behind: z.array(z.object({ workstationId: z.string(), reasons: z.array(z.enum(['pending', 'silent', 'stopped', 'refused'])), lastSeenAt: z.string().nullable(), auditPending: z.number() })),
+      behind: z.array(
+        z.object({
+          workstationId: z.string(),
+          reasons: z.array(z.enum(['pending', 'silent', 'stopped', 'refused'])),
+          lastSeenAt: z.string().nullable(),
+          auditPending: z.number(),
+        }),
+      ),
       alerts: z.array(HallAlert),
       /** Windows holding a usage record unsent for more than an hour (as they last reported). */
       unsentUsageRecords: z.array(z.object({ workstationId: z.string(), count: z.number(), oldestAt: z.string(), reportedAt: z.string() })),

@@ -45,7 +45,11 @@ export const IdCardSchema = z
     /** null = 长期 (long term). */
     validTo: IsoDate.nullable(),
     /** The chip photo as a data URL, null when the reader gave none. */
-    photoDataUrl: z.string().max(Math.ceil((ID_CARD_PHOTO_MAX_BYTES * 4) / 3) + 64).regex(PHOTO_DATA_URL).nullable(),
+    photoDataUrl: z
+      .string()
+      .max(Math.ceil((ID_CARD_PHOTO_MAX_BYTES * 4) / 3) + 64)
+      .regex(PHOTO_DATA_URL)
+      .nullable(),
   })
   .strict();
 /** A card as read and normalised. */
@@ -108,9 +112,62 @@ export function valueAtPath(value: unknown, path: string): unknown {
 
 /** Ethnicity codes of GB/T 3304 (some readers answer the code instead of the name). */
 export const GB3304_ETHNICITIES: readonly string[] = [
-  '汉', '蒙古', '回', '藏', '维吾尔', '苗', '彝', '壮', '布依', '朝鲜', '满', '侗', '瑶', '白', '土家', '哈尼', '哈萨克', '傣', '黎', '傈僳',
-  '佤', '畲', '高山', '拉祜', '水', '东乡', '纳西', '景颇', '柯尔克孜', '土', '达斡尔', '仫佬', '羌', '布朗', '撒拉', '毛南', '仡佬', '锡伯', '阿昌', '普米',
-  '塔吉克', '怒', '乌孜别克', '俄罗斯', '鄂温克', '德昂', '保安', '裕固', '京', '塔塔尔', '独龙', '鄂伦春', '赫哲', '门巴', '珞巴', '基诺',
+  '汉',
+  '蒙古',
+  '回',
+  '藏',
+  '维吾尔',
+  '苗',
+  '彝',
+  '壮',
+  '布依',
+  '朝鲜',
+  '满',
+  '侗',
+  '瑶',
+  '白',
+  '土家',
+  '哈尼',
+  '哈萨克',
+  '傣',
+  '黎',
+  '傈僳',
+  '佤',
+  '畲',
+  '高山',
+  '拉祜',
+  '水',
+  '东乡',
+  '纳西',
+  '景颇',
+  '柯尔克孜',
+  '土',
+  '达斡尔',
+  '仫佬',
+  '羌',
+  '布朗',
+  '撒拉',
+  '毛南',
+  '仡佬',
+  '锡伯',
+  '阿昌',
+  '普米',
+  '塔吉克',
+  '怒',
+  '乌孜别克',
+  '俄罗斯',
+  '鄂温克',
+  '德昂',
+  '保安',
+  '裕固',
+  '京',
+  '塔塔尔',
+  '独龙',
+  '鄂伦春',
+  '赫哲',
+  '门巴',
+  '珞巴',
+  '基诺',
 ];
 
 /** A card field a vendor's answer may get wrong. */
@@ -402,7 +459,10 @@ function comparableName(name: string): string {
 }
 
 /** Compares a card with a 亮证码's holder (see {@link CardHolderComparison}). */
-export function compareCardWithHolder(card: Pick<IdCard, 'name' | 'idNumber'>, holder: { idType: string; idNumber: string; name: string }): CardHolderComparison {
+export function compareCardWithHolder(
+  card: Pick<IdCard, 'name' | 'idNumber'>,
+  holder: { idType: string; idNumber: string; name: string },
+): CardHolderComparison {
   if (holder.idType !== '111') return 'not_comparable';
   if (holder.idNumber.toUpperCase() !== card.idNumber.toUpperCase()) return 'id_number_differs';
   if (comparableName(holder.name) !== comparableName(card.name)) return 'name_differs';
@@ -427,7 +487,12 @@ export type IdCardAuditDetails =
   | { action: 'probe'; state: string; readerId: string | null };
 
 /** The audit details of a successful read: the number masked, no photo, no other card field. */
-export function idCardReadAuditDetails(read: { card: Pick<IdCard, 'idNumber'>; readerId: string; source: 'simulator' | 'reader'; checks: IdCardChecks }): IdCardAuditDetails {
+export function idCardReadAuditDetails(read: {
+  card: Pick<IdCard, 'idNumber'>;
+  readerId: string;
+  source: 'simulator' | 'reader';
+  checks: IdCardChecks;
+}): IdCardAuditDetails {
   return {
     action: 'read',
     ok: true,

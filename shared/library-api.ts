@@ -336,16 +336,12 @@ export type TokenPayload = z.infer<typeof TokenPayload>;
 // ---- Grants
 
 /** `POST /authorizations/redeem` request. */
-export const RedeemRequest = z
-  .object({ token: z.string().min(1).max(4096), matterCode: SimpleId, caseNo: SimpleId })
-  .strict();
+export const RedeemRequest = z.object({ token: z.string().min(1).max(4096), matterCode: SimpleId, caseNo: SimpleId }).strict();
 /** `POST /authorizations/redeem` request. */
 export type RedeemRequest = z.infer<typeof RedeemRequest>;
 
 /** `POST /authorizations/duty` request. */
-export const DutyRequest = z
-  .object({ holder: HolderInput, matterCode: SimpleId, caseNo: SimpleId, reason: z.string().trim().min(1).max(500) })
-  .strict();
+export const DutyRequest = z.object({ holder: HolderInput, matterCode: SimpleId, caseNo: SimpleId, reason: z.string().trim().min(1).max(500) }).strict();
 /** `POST /authorizations/duty` request. */
 export type DutyRequest = z.infer<typeof DutyRequest>;
 
@@ -504,7 +500,10 @@ export type UsageRecordResponse = z.infer<typeof UsageRecordResponse>;
 export const EvidenceItem = z
   .object({
     name: z.string().min(1).max(255),
-    contentType: z.string().regex(/^[a-z0-9.+-]+\/[a-z0-9.+-]+$/i).max(100),
+    contentType: z
+      .string()
+      .regex(/^[a-z0-9.+-]+\/[a-z0-9.+-]+$/i)
+      .max(100),
     data: z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/),
   })
   .strict();
@@ -583,9 +582,7 @@ export const SandboxHoldersResponse = z.array(SandboxHolder);
 export type SandboxHoldersResponse = z.infer<typeof SandboxHoldersResponse>;
 
 /** `POST /_sandbox/holders/{idNumber}/token` request. */
-export const SandboxTokenRequest = z
-  .object({ ttlSeconds: z.int().min(1).max(MAX_TOKEN_TTL_SECONDS).optional(), scope: TokenScope.optional() })
-  .strict();
+export const SandboxTokenRequest = z.object({ ttlSeconds: z.int().min(1).max(MAX_TOKEN_TTL_SECONDS).optional(), scope: TokenScope.optional() }).strict();
 /** `POST /_sandbox/holders/{idNumber}/token` request. */
 export type SandboxTokenRequest = z.infer<typeof SandboxTokenRequest>;
 
@@ -595,9 +592,7 @@ export const SandboxTokenResponse = z.object({ token: z.string().min(1) });
 export type SandboxTokenResponse = z.infer<typeof SandboxTokenResponse>;
 
 /** `POST /_sandbox/objections/{id}/resolve` request: the issuer's answer. */
-export const ResolveObjectionRequest = z
-  .object({ outcome: z.enum(['corrected', 'rejected']), note: z.string().trim().min(1).max(500) })
-  .strict();
+export const ResolveObjectionRequest = z.object({ outcome: z.enum(['corrected', 'rejected']), note: z.string().trim().min(1).max(500) }).strict();
 /** `POST /_sandbox/objections/{id}/resolve` request. */
 export type ResolveObjectionRequest = z.infer<typeof ResolveObjectionRequest>;
 

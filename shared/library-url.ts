@@ -38,7 +38,15 @@ export function checkLibraryUrl(text: string): LibraryUrlCheck {
   // The scheme and host groups take part in every match (their defaults are never used); the port is optional.
   const [, scheme = '', host = '', port] = match;
   if (port !== undefined && !(Number(port) >= 1 && Number(port) <= 65535)) return { ok: false, problem: 'malformed' };
-  if (/^[\d.]+$/.test(host) && !(IPV4.exec(host)?.slice(1).every((octet) => Number(octet) <= 255) ?? false)) return { ok: false, problem: 'malformed' };
+  if (
+    /^[\d.]+$/.test(host) &&
+    !(
+      IPV4.exec(host)
+        ?.slice(1)
+        .every((octet) => Number(octet) <= 255) ?? false
+    )
+  )
+    return { ok: false, problem: 'malformed' };
   if (scheme !== 'https' && !isLoopbackHost(host)) return { ok: false, problem: 'insecure' };
   return { ok: true, url: text.replace(/\/+$/, '') };
 }

@@ -72,7 +72,12 @@ export function trustListSigningInput(trust: UnsignedTrustList): string {
 
 /** Signs a trust list with the library root key. */
 export function signTrustList(trust: UnsignedTrustList, rootPrivateKey: string, rootPublicKey?: string): TrustList {
-  return { issuedAt: trust.issuedAt, keys: trust.keys, rootKid: trust.rootKid, signature: sm2Sign(trustListSigningInput(trust), rootPrivateKey, rootPublicKey) };
+  return {
+    issuedAt: trust.issuedAt,
+    keys: trust.keys,
+    rootKid: trust.rootKid,
+    signature: sm2Sign(trustListSigningInput(trust), rootPrivateKey, rootPublicKey),
+  };
 }
 
 /** Whether a trust list is signed by the pinned root key (and names that key's kid). */

@@ -244,7 +244,9 @@ function holderChecks(detail: LicenceDetail, grantHolder: Holder, now: Date): Ve
       ),
     );
   } else if (holder.name.trim() !== grantHolder.name.trim()) {
-    checks.push(check('holder_match', 'warn', `same holder ID, but name ${JSON.stringify(holder.name)} ≠ ${JSON.stringify(grantHolder.name)}`, 'holder_name_differs'));
+    checks.push(
+      check('holder_match', 'warn', `same holder ID, but name ${JSON.stringify(holder.name)} ≠ ${JSON.stringify(grantHolder.name)}`, 'holder_name_differs'),
+    );
   } else {
     checks.push(check('holder_match', 'pass', `licence holder is the grant's holder ${grantHolder.idType}/${grantHolder.idNumber}`));
   }
@@ -267,8 +269,17 @@ function issuerAndSignatureChecks(detail: LicenceDetail, trust: VerifiedTrustLis
   const keyCheck = atIssuance.ok
     ? check('issuer_key', 'pass', `key ${signed.kid} is ${licence.issuer.code}'s licence key, valid at issuance ${licence.issuedAt}`)
     : atNow?.ok
-      ? check('issuer_key', 'pass', `key ${signed.kid} is ${licence.issuer.code}'s licence key, valid now (not at issuance ${licence.issuedAt}: signed when collected)`)
-      : check('issuer_key', 'fail', `key ${signed.kid}: ${atIssuance.problem} (issuer ${licence.issuer.code}, issued ${licence.issuedAt})`, `issuer_key_${atIssuance.problem}`);
+      ? check(
+          'issuer_key',
+          'pass',
+          `key ${signed.kid} is ${licence.issuer.code}'s licence key, valid now (not at issuance ${licence.issuedAt}: signed when collected)`,
+        )
+      : check(
+          'issuer_key',
+          'fail',
+          `key ${signed.kid}: ${atIssuance.problem} (issuer ${licence.issuer.code}, issued ${licence.issuedAt})`,
+          `issuer_key_${atIssuance.problem}`,
+        );
   if (!lookup.key) return [keyCheck, check('signature', 'unknown', `signature by ${signed.kid} not checked: unknown key`, 'signature_unchecked')];
   const signatureCheck = verifyLicenceSignature(signed, lookup.key.publicKey)
     ? check('signature', 'pass', `SM2 signature by ${signed.kid} over the canonical signed payload verifies`)
@@ -299,7 +310,9 @@ function fieldChecks(detail: LicenceDetail, faceFields: readonly string[] | unde
     else if (result === 'not_signed') {
       checks.push(check('field_digest', 'fail', `field ${key} has no digest in the signed list`, 'field_not_signed', key));
     } else {
-      checks.push(check('field_digest', 'fail', `digest of field ${key} (salt and value as disclosed) differs from the signed one`, 'field_digest_mismatch', key));
+      checks.push(
+        check('field_digest', 'fail', `digest of field ${key} (salt and value as disclosed) differs from the signed one`, 'field_digest_mismatch', key),
+      );
     }
   }
   if (faceFields) {

@@ -110,10 +110,7 @@ export interface MatterIndex<M extends SearchableMatter> {
  * Takes ~60 µs per matter with pinyin-pro (5,000 matters in about 0.3 s), so build it when the
  * matters are loaded, not per keystroke. `initialsOf` replaces pinyin-pro (e.g. in a test).
  */
-export function buildMatterIndex<M extends SearchableMatter>(
-  matters: readonly M[],
-  initialsOf: InitialsFunction = pinyinInitials,
-): MatterIndex<M> {
+export function buildMatterIndex<M extends SearchableMatter>(matters: readonly M[], initialsOf: InitialsFunction = pinyinInitials): MatterIndex<M> {
   const entries = matters.map((matter, order) => {
     const perUnit = initialsOf(matter.name);
     const initials = perUnit.map((set) => set[0] ?? ' ').join('');

@@ -88,4 +88,3 @@ export function seedFromBytes(bytes: Uint8Array): string {
 
 /** A reviewer's finding on one drawn case. */
 export type ReviewVerdict = 'compliant' | 'issue';
-

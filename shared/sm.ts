@@ -37,7 +37,14 @@ function sm3Compress(block: Uint8Array, offset: number): void {
     W[i] = x ^ ((w13 << 7) | (w13 >>> 25)) ^ W[i - 6]!;
   }
   const V = sm3V;
-  let A = V[0]!, B = V[1]!, C = V[2]!, D = V[3]!, E = V[4]!, F = V[5]!, G = V[6]!, H = V[7]!;
+  let A = V[0]!,
+    B = V[1]!,
+    C = V[2]!,
+    D = V[3]!,
+    E = V[4]!,
+    F = V[5]!,
+    G = V[6]!,
+    H = V[7]!;
   // Rounds 0–15 and 16–63 differ only in their boolean functions: two loops, no branch per round.
   for (let j = 0; j < 16; j++) {
     const a12 = (A << 12) | (A >>> 20);

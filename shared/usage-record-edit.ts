@@ -6,7 +6,15 @@
  * number, holder, grant, operator, workstation, completion time and training flag stay as the
  * counter wrote them, and so does the list of materials (none added, none dropped).
  */
-import { LICENCE_ID_PATTERN, MATERIAL_OUTCOMES, PAPER_REASONS, SIMPLE_ID_PATTERN, UsageRecordRequest, type MaterialOutcome, type PaperReason } from './library-api';
+import {
+  LICENCE_ID_PATTERN,
+  MATERIAL_OUTCOMES,
+  PAPER_REASONS,
+  SIMPLE_ID_PATTERN,
+  UsageRecordRequest,
+  type MaterialOutcome,
+  type PaperReason,
+} from './library-api';
 
 /** One material's line as the edit form holds it. */
 export interface UsageMaterialEdit {

@@ -63,7 +63,8 @@ async function main(): Promise<void> {
   const hallLink = host.hall.describe();
   if (hallLink.url) {
     console.log(`HALL_URL=${hallLink.url}`);
-    if (!hallLink.enrolment) log(`workstation: not enrolled with the hall at ${hallLink.url}: a supervisor enrols it in 设置 with a code from \`npm run hall -- enrol\``);
+    if (!hallLink.enrolment)
+      log(`workstation: not enrolled with the hall at ${hallLink.url}: a supervisor enrols it in 设置 with a code from \`npm run hall -- enrol\``);
   }
   if (host.target().mode === 'sandbox') {
     console.log(`SANDBOX_URL=${host.target().url}`);
@@ -102,7 +103,12 @@ async function main(): Promise<void> {
 async function refuseToServe(dataDir: string, port: number, error: SettingsUnusableError): Promise<void> {
   const at = new Date();
   const message = settingsUnusableMessage(error);
-  logHostEvent(dataDir, 'settings_unusable', { file: error.file, problem: error.problem, keptAs: error.keptAs, backup: error.backup, detail: error.detail }, at);
+  logHostEvent(
+    dataDir,
+    'settings_unusable',
+    { file: error.file, problem: error.problem, keptAs: error.keptAs, backup: error.backup, detail: error.detail },
+    at,
+  );
   console.error(
     [
       `workstation: NOT SERVING — the settings file ${error.file} is ${error.problem} (${error.detail}).`,
@@ -127,7 +133,9 @@ async function refuseToServe(dataDir: string, port: number, error: SettingsUnusa
 main().catch((error: unknown) => {
   if (error instanceof ConfigError) console.error(`workstation: ${error.message}`);
   else if ((error as NodeJS.ErrnoException)?.code === 'EADDRINUSE') {
-    console.error('workstation: the port is in use (another workstation running?). Stop it, or choose another with --port <n>; note that local data is kept per port.');
+    console.error(
+      'workstation: the port is in use (another workstation running?). Stop it, or choose another with --port <n>; note that local data is kept per port.',
+    );
   } else console.error('workstation: failed to start:', error);
   process.exit(1);
 });

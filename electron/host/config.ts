@@ -86,7 +86,7 @@ export function parseBrowserModeArgs(args: string[], env: Record<string, string 
         break;
       case '--hall-bind': {
         const bind = valueOf(args, i++, arg);
-        if (!isIP(bind)) throw new ConfigError('--hall-bind takes an IP address to listen on (127.0.0.1, the machine\'s LAN address, or 0.0.0.0)');
+        if (!isIP(bind)) throw new ConfigError("--hall-bind takes an IP address to listen on (127.0.0.1, the machine's LAN address, or 0.0.0.0)");
         config.hallBind = bind;
         break;
       }
@@ -129,7 +129,8 @@ export function parseHall(text: string, from: string): BrowserModeConfig['hall']
   if (text === 'off') return { mode: 'off' };
   if (text === 'embedded') return { mode: 'embedded' };
   const parsed = HallUrlSchema.safeParse(text);
-  if (!parsed.success) throw new ConfigError(`${from} must be off, embedded, or a hall's address such as http://10.20.0.5:8790 (http or https, no user name, query or fragment)`);
+  if (!parsed.success)
+    throw new ConfigError(`${from} must be off, embedded, or a hall's address such as http://10.20.0.5:8790 (http or https, no user name, query or fragment)`);
   return { mode: 'remote', url: parsed.data };
 }
 

@@ -2,14 +2,7 @@ import { Buffer } from 'node:buffer';
 import type { HostOutput, HostParsedInput, PulledLicence } from '../../shared/contract';
 import { HostCallError } from '../../shared/errors';
 import { maskIdNumber } from '../../shared/ids';
-import {
-  Grant,
-  LicenceDetail,
-  LicenceQueryResponse,
-  UsageRecordResponse,
-  type CatalogResponse,
-  type MattersResponse,
-} from '../../shared/library-api';
+import { Grant, LicenceDetail, LicenceQueryResponse, UsageRecordResponse, type CatalogResponse, type MattersResponse } from '../../shared/library-api';
 import { holderTokenKeyLookup } from '../../shared/trust';
 import { fileHash } from '../../shared/licence-digest';
 import { parseToken, verifyTokenSignature, checkTokenExpiry } from '../../shared/token';

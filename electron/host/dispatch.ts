@@ -1,12 +1,5 @@
 import type { z } from 'zod';
-import {
-  hostContract,
-  isHostCallName,
-  type HostCallName,
-  type HostOutput,
-  type HostParsedInput,
-  type Operator,
-} from '../../shared/contract';
+import { hostContract, isHostCallName, type HostCallName, type HostOutput, type HostParsedInput, type Operator } from '../../shared/contract';
 import { HostCallError, hostFailure, type HostResult } from '../../shared/errors';
 import { MAX_JSON_DEPTH, valueTooDeep } from '../../shared/json-depth';
 

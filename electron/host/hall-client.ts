@@ -163,7 +163,9 @@ export class HallClient {
       return parsed.success ? parsed.data.hallPublicKey : null;
     });
     const response = answer as z.infer<typeof EnrolResponse>;
-    const proof = createHmac('sm3', normalizeEnrolmentCode(code)!).update(enrolmentProofText(response.hallPublicKey, workstationId, this.state.publicKey)).digest('hex');
+    const proof = createHmac('sm3', normalizeEnrolmentCode(code)!)
+      .update(enrolmentProofText(response.hallPublicKey, workstationId, this.state.publicKey))
+      .digest('hex');
     if (proof !== response.proof || response.workstationId !== workstationId) {
       throw new HallCallError('ENROLMENT_PROOF_INVALID', '大厅服务器的应答未能证明其知道该登记码，已拒绝登记；请核对大厅地址。');
     }
@@ -202,7 +204,14 @@ export class HallClient {
   ): Promise<HallResponse<K>> {
     const enrolment = this.state.enrolment;
     if (!enrolment) throw new HallCallError('NOT_ENROLLED', '本工作台尚未在大厅服务器登记，请值班长在设置中输入大厅地址和登记码。');
-    return (await this.exchange(name, input as Record<string, unknown>, enrolment.workstationId, operator, () => enrolment.hallPublicKey, options.timeoutMs)) as HallResponse<K>;
+    return (await this.exchange(
+      name,
+      input as Record<string, unknown>,
+      enrolment.workstationId,
+      operator,
+      () => enrolment.hallPublicKey,
+      options.timeoutMs,
+    )) as HallResponse<K>;
   }
 
   private async exchange(
@@ -216,13 +225,23 @@ export class HallClient {
   ): Promise<unknown> {
     const spec = HALL_ROUTES[name];
     const checked = spec.request.safeParse(input);
-    if (!checked.success) throw new HallCallError('BAD_REQUEST', '发往大厅服务器的请求不符合接口要求。', null, { path: checked.error.issues[0]?.path.join('.') ?? '' });
+    if (!checked.success)
+      throw new HallCallError('BAD_REQUEST', '发往大厅服务器的请求不符合接口要求。', null, { path: checked.error.issues[0]?.path.join('.') ?? '' });
     const { path, body } = buildHallPath(spec, checked.data as Record<string, unknown>);
     const bodyBytes = body === null ? Buffer.alloc(0) : Buffer.from(JSON.stringify(body));
     const time = this.now().toISOString();
     const nonce = randomBytes(16).toString('hex');
     const signature = sm2Sign(
-      requestSigningText({ method: spec.method, path, bodyDigest: sm3(bodyBytes), time, nonce, workstationId, operatorId: operator?.id ?? null, role: operator?.role ?? null }),
+      requestSigningText({
+        method: spec.method,
+        path,
+        bodyDigest: sm3(bodyBytes),
+        time,
+        nonce,
+        workstationId,
+        operatorId: operator?.id ?? null,
+        role: operator?.role ?? null,
+      }),
       this.state.privateKey,
       this.state.publicKey,
     );
@@ -269,8 +288,8 @@ export class HallClient {
     const signed =
       firstContactRefusal ||
       (hallKey !== null &&
-      answerTime !== null &&
-      answerSignature !== null &&
+        answerTime !== null &&
+        answerSignature !== null &&
         sm2Verify(responseSigningText({ status, requestNonce: nonce, bodyDigest: sm3(answerBytes), time: answerTime }), answerSignature, hallKey));
     if (!signed) throw new HallCallError('HALL_SIGNATURE_INVALID', '大厅服务器的应答签名校验未通过，已忽略该应答；请核对大厅地址或重新登记。', status);
     if (status >= 400) {

@@ -145,8 +145,7 @@ export async function createHost(config: HostConfig): Promise<Host> {
   // One limit for the workstation, whichever library it talks to (production or training).
   const throttle = new SignInThrottle(join(config.dataDir, 'sign-in-throttle.json'), now);
   const workstationId = () => settings.workstationId;
-  const production = (): LibraryTarget | null =>
-    settings.libraryUrl && settings.rootKey ? { url: settings.libraryUrl, rootKey: settings.rootKey } : null;
+  const production = (): LibraryTarget | null => (settings.libraryUrl && settings.rootKey ? { url: settings.libraryUrl, rootKey: settings.rootKey } : null);
 
   const hall = new HallLink({ dataDir: config.dataDir, workstationId, now, log: config.log });
   await hall.start(config.hall ?? null);
@@ -201,7 +200,14 @@ export async function createHost(config: HostConfig): Promise<Host> {
     const data = name === 'catalog' ? ctx.catalog : ctx.matters;
     await data.get(await ctx.session.token());
     const current = data.current()!;
-    return { name, source: 'library', version: current.etag, fetchedAt: current.fetchedAt, ageSeconds: ageOf(current.fetchedAt), body: current.body } as ReferenceResult;
+    return {
+      name,
+      source: 'library',
+      version: current.etag,
+      fetchedAt: current.fetchedAt,
+      ageSeconds: ageOf(current.fetchedAt),
+      body: current.body,
+    } as ReferenceResult;
   };
 
   /** The hall's copy, checked as the library's would be: the trust list against the pinned root key. */
@@ -211,14 +217,19 @@ export async function createHost(config: HostConfig): Promise<Host> {
     if (name === 'trust') {
       const adopted = ctx.trust.adopt(answer.body, answer.fetchedAt);
       if (!adopted.ok) {
-        throw new HostCallError('HALL_UNTRUSTED', `大厅服务器提供的信任列表未通过本机预置根密钥的校验（${TRUST_LIST_PROBLEM_MESSAGES[adopted.problem]}），已拒绝使用。`, {
-          problem: adopted.problem,
-        });
+        throw new HostCallError(
+          'HALL_UNTRUSTED',
+          `大厅服务器提供的信任列表未通过本机预置根密钥的校验（${TRUST_LIST_PROBLEM_MESSAGES[adopted.problem]}），已拒绝使用。`,
+          {
+            problem: adopted.problem,
+          },
+        );
       }
       return { name, ...meta, version: answer.version ?? adopted.trust.list.issuedAt, body: adopted.trust.list };
     }
     const parsed = (name === 'catalog' ? CatalogResponse : MattersResponse).safeParse(answer.body);
-    if (!parsed.success) throw new HostCallError('HALL_ERROR', '大厅服务器提供的数据格式不符合证照库接口约定，已拒绝使用。', { hallCode: 'HALL_PROTOCOL_ERROR' });
+    if (!parsed.success)
+      throw new HostCallError('HALL_ERROR', '大厅服务器提供的数据格式不符合证照库接口约定，已拒绝使用。', { hallCode: 'HALL_PROTOCOL_ERROR' });
     return { name, ...meta, body: parsed.data } as ReferenceResult;
   };
 
@@ -332,7 +343,8 @@ export async function createHost(config: HostConfig): Promise<Host> {
       if ((next.libraryUrl === null) !== (next.rootKey === null)) {
         throw new HostCallError('BAD_REQUEST', '证照库地址与根密钥须同时填写（或同时清空以只使用沙箱）。');
       }
-      const libraryChanged = next.libraryUrl !== settings.libraryUrl || next.rootKey?.publicKey !== settings.rootKey?.publicKey || next.rootKey?.kid !== settings.rootKey?.kid;
+      const libraryChanged =
+        next.libraryUrl !== settings.libraryUrl || next.rootKey?.publicKey !== settings.rootKey?.publicKey || next.rootKey?.kid !== settings.rootKey?.kid;
       if (libraryChanged && next.libraryUrl && next.rootKey) await probeLibrary({ url: next.libraryUrl, rootKey: next.rootKey });
       settings = next;
       if (config.settingsFile) saveSettings(config.settingsFile, settings);

@@ -25,7 +25,9 @@ export function refusalPage(refusal: Refusal): string {
   const at = shanghaiDateTime(refusal.at);
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(refusal.title)}</title><link rel="icon" href="data:,"><style>body{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;background:#f4f6f9;margin:0;color:#1f2d3d}main{max-width:760px;margin:48px auto;background:#fff;border-top:6px solid #c0392b;border-radius:8px;padding:24px 32px;box-shadow:0 2px 12px #0002}h1{font-size:22px;color:#c0392b}p,li{line-height:1.8;word-break:break-all}code{background:#f0f0f0;padding:1px 4px}</style></head><body><main><h1>${escapeHtml(refusal.title)}</h1><p data-testid="refusal-what">${escapeHtml(refusal.what)}</p><h2>恢复方法</h2><ol data-testid="refusal-steps">${refusal.steps
     .map((step) => `<li>${escapeHtml(step)}</li>`)
-    .join('')}</ol><p>发生时间：${escapeHtml(at)}（北京时间）。此事件已记入工作台数据文件夹中的 host-events.log。恢复后请重新启动工作台，再刷新本页。</p></main></body></html>`;
+    .join(
+      '',
+    )}</ol><p>发生时间：${escapeHtml(at)}（北京时间）。此事件已记入工作台数据文件夹中的 host-events.log。恢复后请重新启动工作台，再刷新本页。</p></main></body></html>`;
 }
 
 /**

@@ -116,7 +116,13 @@ export function loadSettings(file: string, now: () => Date = () => new Date()): 
     if (code !== 'ENOENT') throw new SettingsUnusableError(file, 'unreadable', null, usableBackup(file), (error as Error).message);
     const damaged = damagedCopiesOf(file);
     if (damaged.length > 0) {
-      throw new SettingsUnusableError(file, 'damaged', damaged.at(-1)!, usableBackup(file), 'a damaged settings file was kept aside at an earlier start and nothing was put back');
+      throw new SettingsUnusableError(
+        file,
+        'damaged',
+        damaged.at(-1)!,
+        usableBackup(file),
+        'a damaged settings file was kept aside at an earlier start and nothing was put back',
+      );
     }
     return { ...DEFAULT_SETTINGS };
   }

@@ -19,9 +19,7 @@ import { createPrinting } from './printing';
 import { createApplicantWindow } from './applicant-window';
 import { APP_HOST, APP_ORIGIN, APP_SCHEME, createMainWindow, registerBridgePreload } from './window';
 
-protocol.registerSchemesAsPrivileged([
-  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } },
-]);
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } }]);
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
@@ -58,9 +56,18 @@ async function start(): Promise<void> {
     // Unusable settings never fall back to the defaults (a training workstation under another
     // id): the app says why and how to restore them, logs it, and does not start.
     if (error instanceof SettingsUnusableError) {
-      logHostEvent(dataDir, 'settings_unusable', { file: error.file, problem: error.problem, keptAs: error.keptAs, backup: error.backup, detail: error.detail });
+      logHostEvent(dataDir, 'settings_unusable', {
+        file: error.file,
+        problem: error.problem,
+        keptAs: error.keptAs,
+        backup: error.backup,
+        detail: error.detail,
+      });
       const message = settingsUnusableMessage(error);
-      dialog.showErrorBox(message.title, [message.what, '', '恢复方法：', ...message.steps.map((step, i) => `${i + 1}. ${step}`), '', '此事件已记入数据文件夹中的 host-events.log。'].join('\n'));
+      dialog.showErrorBox(
+        message.title,
+        [message.what, '', '恢复方法：', ...message.steps.map((step, i) => `${i + 1}. ${step}`), '', '此事件已记入数据文件夹中的 host-events.log。'].join('\n'),
+      );
     } else if (error instanceof ConfigError) {
       dialog.showErrorBox('工作台配置有误，无法启动', error.message);
     } else throw error;
@@ -71,7 +78,11 @@ async function start(): Promise<void> {
 
   const sandbox = embeddedSandbox(dataDir);
   app.once('will-quit', () => void sandbox.close());
-  const hall = embeddedHall(dataDir, { bind: process.env.HALL_BIND || '127.0.0.1', library: hallLibraryAccount(settings, sandbox), log: (line) => console.error(line) });
+  const hall = embeddedHall(dataDir, {
+    bind: process.env.HALL_BIND || '127.0.0.1',
+    library: hallLibraryAccount(settings, sandbox),
+    log: (line) => console.error(line),
+  });
   app.once('will-quit', () => void hall.close());
   let window: BrowserWindow | null = null;
   const applicantWindow = createApplicantWindow();

@@ -58,7 +58,8 @@ export async function printWithFallback(contents: Printable, options: PrintOptio
   }
   const dialog = await print(contents, printOptionsFor(options, false));
   if (dialog.success) return { outcome: 'dialog', ...base, message: why ? `${why}，已改用打印对话框打印。` : `已通过打印对话框打印（${layout}）。` };
-  if (/cancel/i.test(dialog.failureReason)) return { outcome: 'cancelled', ...base, message: why ? `${why}；打印对话框已取消，未打印。` : '打印已取消，未打印。' };
+  if (/cancel/i.test(dialog.failureReason))
+    return { outcome: 'cancelled', ...base, message: why ? `${why}；打印对话框已取消，未打印。` : '打印已取消，未打印。' };
   throw new HostCallError('PRINT_FAILED', `${HOST_ERROR_MESSAGES_ZH.PRINT_FAILED}（${dialog.failureReason || why || '原因不明'}）`);
 }
 
@@ -99,7 +100,10 @@ async function htmlWindow(html: string, title: string): Promise<{ contents: WebC
     rmSync(dir, { recursive: true, force: true });
   } catch (error) {
     dispose();
-    throw new HostCallError('PRINT_FAILED', `${HOST_ERROR_MESSAGES_ZH.PRINT_FAILED}（无法排版要打印的内容：${error instanceof Error ? error.message : String(error)}）`);
+    throw new HostCallError(
+      'PRINT_FAILED',
+      `${HOST_ERROR_MESSAGES_ZH.PRINT_FAILED}（无法排版要打印的内容：${error instanceof Error ? error.message : String(error)}）`,
+    );
   }
   return { contents: window.webContents, dispose };
 }

@@ -6,4 +6,7 @@ import { contextBridge, ipcRenderer } from 'electron';
 import { HOST_CALL_CHANNEL, HOST_CALL_NAMES } from '../../shared/contract';
 import { buildBridge } from './bridge';
 
-contextBridge.exposeInMainWorld('workstationHost', buildBridge(HOST_CALL_NAMES, (name, input) => ipcRenderer.invoke(HOST_CALL_CHANNEL, name, input)));
+contextBridge.exposeInMainWorld(
+  'workstationHost',
+  buildBridge(HOST_CALL_NAMES, (name, input) => ipcRenderer.invoke(HOST_CALL_CHANNEL, name, input)),
+);

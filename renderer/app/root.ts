@@ -49,7 +49,12 @@ function objectionSize(row: UnsentRowOf<'objection'>): number {
 }
 
 function objectionBatches(objections: ObjectionService): OutboxBatchSender<'objection'> {
-  return { send: (rows) => objections.sendMany(rows), maxItems: Math.min(OBJECTIONS_PER_CALL, OBJECTION_BATCH_MAX), maxBytes: BYTES_PER_CALL, sizeOf: objectionSize };
+  return {
+    send: (rows) => objections.sendMany(rows),
+    maxItems: Math.min(OBJECTIONS_PER_CALL, OBJECTION_BATCH_MAX),
+    maxBytes: BYTES_PER_CALL,
+    sizeOf: objectionSize,
+  };
 }
 
 /**

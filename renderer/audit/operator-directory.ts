@@ -21,7 +21,10 @@ export async function operatorDirectory(db: WorkstationDb): Promise<Map<string, 
 }
 
 /** The directory for a component, kept up to date while it is mounted, and the label of an id. */
-export function useOperatorDirectory(db: WorkstationDb): { directory: ShallowRef<Map<string, OperatorEntry>>; label: (id: string | null | undefined) => string } {
+export function useOperatorDirectory(db: WorkstationDb): {
+  directory: ShallowRef<Map<string, OperatorEntry>>;
+  label: (id: string | null | undefined) => string;
+} {
   const directory = shallowRef<Map<string, OperatorEntry>>(new Map());
   const subscription: Subscription = liveQuery(() => operatorDirectory(db)).subscribe({
     next: (found) => (directory.value = found),

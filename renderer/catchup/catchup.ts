@@ -71,7 +71,11 @@ export function createCatchUp(deps: CatchUpDeps) {
       // other will do, so the library is not asked; the clerk checks by hand.
       const mark: CatchUpMark = { state: 'not_checkable', checkedAt: now().toISOString(), reason: null, cause: 'holder_name_not_kept', materials: [] };
       await settle(row.caseNo, mark);
-      await audit.append(actor, { kind: 'catch_up_flag', case: row.caseNo, details: { state: 'not_checkable', cause: 'holder_name_not_kept', materials: materials.map((m) => m.materialId) } });
+      await audit.append(actor, {
+        kind: 'catch_up_flag',
+        case: row.caseNo,
+        details: { state: 'not_checkable', cause: 'holder_name_not_kept', materials: materials.map((m) => m.materialId) },
+      });
       return false;
     }
     const answer = await client.call('catchup.check', {
@@ -81,7 +85,12 @@ export function createCatchUp(deps: CatchUpDeps) {
       materialIds: materials.map((m) => m.materialId),
     });
     const names = new Map(materials.map((m) => [m.materialId, m.name]));
-    const found = answer.materials.map((m) => ({ materialId: m.materialId, name: names.get(m.materialId) ?? m.materialId, licenceId: m.licenceId, outcome: m.outcome }));
+    const found = answer.materials.map((m) => ({
+      materialId: m.materialId,
+      name: names.get(m.materialId) ?? m.materialId,
+      licenceId: m.licenceId,
+      outcome: m.outcome,
+    }));
     const flagged = found.some((m) => m.outcome === 'valid');
     const mark: CatchUpMark = {
       state: !answer.checked ? 'not_checkable' : flagged ? 'flagged' : 'clear',
@@ -146,8 +155,13 @@ export async function flaggedCases(db: WorkstationDb, now: Date = new Date()): P
   // Through the index of catch-up states: the banner watches this query live, and a query over
   // every case of the lookback ran again after each write to any of them.
   const since = catchUpLookbackStart(now);
-  const rows = await db.cases.where('catchUp.state').anyOf([...FOR_THE_CLERK]).toArray();
-  return rows.filter((row): row is CompletedCaseRow => row.status === 'completed' && row.completedAt >= since).sort((a, b) => (a.completedAt < b.completedAt ? 1 : -1));
+  const rows = await db.cases
+    .where('catchUp.state')
+    .anyOf([...FOR_THE_CLERK])
+    .toArray();
+  return rows
+    .filter((row): row is CompletedCaseRow => row.status === 'completed' && row.completedAt >= since)
+    .sort((a, b) => (a.completedAt < b.completedAt ? 1 : -1));
 }
 
 /** The catch-up's API. */

@@ -117,8 +117,7 @@ export type UnsentOutboxState = 'queued' | 'sending' | 'needs_attention';
 
 /** A row not yet confirmed by the library: it holds the whole item to send. */
 export type UnsentOutboxRow = OutboxRowBase & { state: UnsentOutboxState } & (
-    | { kind: 'usage_record'; payload: UsageRecordRequest }
-    | { kind: 'objection'; payload: ObjectionRequest }
+    { kind: 'usage_record'; payload: UsageRecordRequest } | { kind: 'objection'; payload: ObjectionRequest }
   );
 
 /**
@@ -127,8 +126,7 @@ export type UnsentOutboxRow = OutboxRowBase & { state: UnsentOutboxState } & (
  * deliveredRow), and `answer` the library's answer (null on rows delivered before it was kept).
  */
 export type DeliveredOutboxRow = OutboxRowBase & { state: 'delivered'; deliveredAt: string; answer: { id: string } | ObjectionReceipt | null } & (
-    | { kind: 'usage_record'; payload: { caseNo: string | null } }
-    | { kind: 'objection'; payload: { id: string | null } }
+    { kind: 'usage_record'; payload: { caseNo: string | null } } | { kind: 'objection'; payload: { id: string | null } }
   );
 
 /** A queued delivery to the library. */

@@ -35,7 +35,8 @@ export const SCHEMA_VERSIONS: readonly SchemaVersion[] = [
     stores: {
       // The supervisor's audit viewer pages newest first by (at, seq) under any filter, so each
       // filter has an index ending in at+seq: a page is one bounded range read (keyset paging).
-      auditEvents: '&seq, at, kind, case, operator, [kind+at], [operator+at], [at+seq], [kind+at+seq], [operator+at+seq], [operator+kind+at+seq], [case+at+seq]',
+      auditEvents:
+        '&seq, at, kind, case, operator, [kind+at], [operator+at], [at+seq], [kind+at+seq], [operator+at+seq], [operator+kind+at+seq], [case+at+seq]',
       // The dashboard's tally of each Asia/Shanghai day, derived from `cases` (which stays the
       // record): a period is read as one row per day instead of every case.
       caseDays: '&day',

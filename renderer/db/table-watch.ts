@@ -18,7 +18,12 @@ export interface TableWatch {
  * the query runs, or it is forgotten. The price is a re-read on writes to the table that do not
  * concern the query, so keep it for a cheap, indexed query over a table that is written seldom.
  */
-export function watchTables<T>(db: Dexie, tables: readonly string[], query: () => Promise<T>, handlers: { next: (value: T) => void; error?: (error: unknown) => void }): TableWatch {
+export function watchTables<T>(
+  db: Dexie,
+  tables: readonly string[],
+  query: () => Promise<T>,
+  handlers: { next: (value: T) => void; error?: (error: unknown) => void },
+): TableWatch {
   const prefixes = tables.map((table) => `idb://${db.name}/${table}/`);
   let closed = false;
   let scheduled = false;

@@ -61,7 +61,12 @@ interface QueuedCall {
  * connections to a host, and a case's eight concurrent pulls would otherwise queue behind
  * each other. A call made alone goes as before.
  */
-export function httpTransport(location: Location, storage: Storage, history: History, fetchImpl: typeof fetch = (input, init) => fetch(input, init)): HostTransport {
+export function httpTransport(
+  location: Location,
+  storage: Storage,
+  history: History,
+  fetchImpl: typeof fetch = (input, init) => fetch(input, init),
+): HostTransport {
   const fromUrl = new URLSearchParams(location.search).get('key');
   if (fromUrl) {
     storage.setItem(SECRET_STORAGE, fromUrl);

@@ -53,8 +53,19 @@ export type BatchDelivery = { sent: true; write?: DeliveryWrite | null; answer?:
  * the item; the row stays only as the note that it was delivered, and when, with the answer.
  */
 function deliveredRow(row: UnsentOutboxRow & { id: number }, answer: DeliveredAnswer | null, deliveredAt: string): DeliveredOutboxRow {
-  const note = { id: row.id, key: row.key, createdAt: row.createdAt, attempts: row.attempts, lastError: null, state: 'delivered' as const, deliveredAt, answer };
-  return row.kind === 'usage_record' ? { ...note, kind: row.kind, payload: { caseNo: row.payload.caseNo } } : { ...note, kind: row.kind, payload: { id: row.payload.id } };
+  const note = {
+    id: row.id,
+    key: row.key,
+    createdAt: row.createdAt,
+    attempts: row.attempts,
+    lastError: null,
+    state: 'delivered' as const,
+    deliveredAt,
+    answer,
+  };
+  return row.kind === 'usage_record'
+    ? { ...note, kind: row.kind, payload: { caseNo: row.payload.caseNo } }
+    : { ...note, kind: row.kind, payload: { id: row.payload.id } };
 }
 
 /**
@@ -256,10 +267,13 @@ export function createOutbox(options: OutboxOptions): Outbox {
     timer = null;
     if (notBefore.size === 0) return;
     const next = Math.min(...notBefore.values());
-    timer = setTimer(() => {
-      timer = null;
-      void flush();
-    }, Math.max(0, next - now()));
+    timer = setTimer(
+      () => {
+        timer = null;
+        void flush();
+      },
+      Math.max(0, next - now()),
+    );
   }
 
   type Outcome =
@@ -439,7 +453,11 @@ export function createOutbox(options: OutboxOptions): Outbox {
     flush,
     async retry(id) {
       notBefore.delete(id);
-      await db.outbox.where('id').equals(id).and((row) => row.state === 'needs_attention').modify({ state: 'queued' });
+      await db.outbox
+        .where('id')
+        .equals(id)
+        .and((row) => row.state === 'needs_attention')
+        .modify({ state: 'queued' });
       await flush();
     },
     async start() {
@@ -460,9 +478,10 @@ export function createOutbox(options: OutboxOptions): Outbox {
       role = 'deciding';
       let settleRole!: () => void;
       decided = new Promise<void>((resolve) => (settleRole = resolve));
-      stopListening ??= options.wake?.listen((message) => {
-        if (role === 'sender' && running) void flush({ now: message.now });
-      }) ?? null;
+      stopListening ??=
+        options.wake?.listen((message) => {
+          if (role === 'sender' && running) void flush({ now: message.now });
+        }) ?? null;
       // A browser that refuses the lock altogether leaves this page to send alone, as before.
       const held = await lock.tryAcquire().catch(() => true);
       settleRole();

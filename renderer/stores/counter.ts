@@ -105,7 +105,6 @@ export interface OpenedCase {
 // library_unreachable) from a refusal by the code.
 const PULL_ERROR_CODES: Record<string, string> = { LIBRARY_UNAVAILABLE: 'UNAVAILABLE', INTERNAL: 'NETWORK' };
 
-
 // The rule lives in shared/counter-case, where the supervisor's views read it too.
 const shortName = workstationShortName;
 
@@ -344,7 +343,11 @@ export const useCounterStore = defineStore('counter', () => {
     const counterCase = startCase(holder, null, reason, { cause: 'library_unreachable', holderFrom: basis === 'token' ? 'token' : 'typed' });
     for (const material of counterCase.materials) {
       material.pull = { state: 'failed', errorCode: PULL_ERROR_CODES.LIBRARY_UNAVAILABLE! };
-      Object.assign(progress[material.material.id]!, { phase: 'failed', errorCode: 'LIBRARY_UNAVAILABLE', errorMessage: t('errors.codes.LIBRARY_UNAVAILABLE') });
+      Object.assign(progress[material.material.id]!, {
+        phase: 'failed',
+        errorCode: 'LIBRARY_UNAVAILABLE',
+        errorMessage: t('errors.codes.LIBRARY_UNAVAILABLE'),
+      });
     }
   }
 
@@ -429,7 +432,11 @@ export const useCounterStore = defineStore('counter', () => {
   async function refreshPaperScan(materialId: string): Promise<void> {
     const counterCase = active.value!;
     const material = caseMaterial(materialId);
-    const rows = await db.paperScans.where('caseNo').equals(counterCase.caseNo).and((row) => row.materialId === materialId).sortBy('createdAt');
+    const rows = await db.paperScans
+      .where('caseNo')
+      .equals(counterCase.caseNo)
+      .and((row) => row.materialId === materialId)
+      .sortBy('createdAt');
     if (rows.length === 0) {
       material.paperScan = null;
     } else {
@@ -461,7 +468,11 @@ export const useCounterStore = defineStore('counter', () => {
   async function keptPaper(materialId: string): Promise<KeptPaper | null> {
     const counterCase = active.value;
     if (!counterCase) return null;
-    const rows = await db.paperScans.where('caseNo').equals(counterCase.caseNo).and((row) => row.materialId === materialId).sortBy('createdAt');
+    const rows = await db.paperScans
+      .where('caseNo')
+      .equals(counterCase.caseNo)
+      .and((row) => row.materialId === materialId)
+      .sortBy('createdAt');
     if (rows.length === 0) return null;
     return { reason: rows.at(-1)!.reason as PaperReason, files: rows.map((row) => ({ page: row.page, contentType: row.page.type })) };
   }
@@ -484,9 +495,22 @@ export const useCounterStore = defineStore('counter', () => {
     const createdAt = now().toISOString();
     // Hashed once, here; the case's scan hash reuses the stored one.
     const hash = sm3Hex(await blobBytes(paper.pdf));
-    const row: PaperScanRow = { caseNo: counterCase.caseNo, materialId, createdAt, reason, page: paper.pdf, thumbnail: paper.thumbnail, hash, pages: paper.pages };
+    const row: PaperScanRow = {
+      caseNo: counterCase.caseNo,
+      materialId,
+      createdAt,
+      reason,
+      page: paper.pdf,
+      thumbnail: paper.thumbnail,
+      hash,
+      pages: paper.pages,
+    };
     await db.transaction('rw', db.paperScans, async () => {
-      await db.paperScans.where('caseNo').equals(counterCase.caseNo).and((r) => r.materialId === materialId).delete();
+      await db.paperScans
+        .where('caseNo')
+        .equals(counterCase.caseNo)
+        .and((r) => r.materialId === materialId)
+        .delete();
       await db.paperScans.add(row);
     });
     await refreshPaperScan(materialId);
@@ -561,7 +585,9 @@ export const useCounterStore = defineStore('counter', () => {
     const counterCase = plain(active.value);
     const check = completionCheck(counterCase);
     if (!check.ok) throw new AppError('BAD_REQUEST', 'materialsMissing', { names: check.blocking.map((b) => b.name).join('、') });
-    const completedAt = now().toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const completedAt = now()
+      .toISOString()
+      .replace(/\.\d{3}Z$/, 'Z');
     const record = buildUsageRecord(counterCase, completedAt);
     const receipt = buildReceipt(counterCase, record);
     const outboxKey = usageRecordIdempotencyKey(counterCase.caseNo, counterCase.openedAt);
@@ -627,7 +653,11 @@ export const useCounterStore = defineStore('counter', () => {
       await db.cases.update(current.caseNo, { status });
     });
     if (status === 'cancelled') await audit('case_cancel', { matterCode: current.matter.code }, current.caseNo);
-    await audit('purge', status === 'cancelled' ? { purgedLicences, paperDeleted: true } : { purgedLicences, paperDeleted: true, reason: 'correction' }, current.caseNo);
+    await audit(
+      'purge',
+      status === 'cancelled' ? { purgedLicences, paperDeleted: true } : { purgedLicences, paperDeleted: true, reason: 'correction' },
+      current.caseNo,
+    );
     resetCase();
   }
 
@@ -648,7 +678,11 @@ export const useCounterStore = defineStore('counter', () => {
     const planned = planNotice(counterCase, choice, (code) => typeNames.value.get(code) ?? code);
     if (!planned.ok) throw new AppError('BAD_REQUEST', planned.problem === 'pulls_pending' ? 'noticePullsPending' : 'noticeNothingMissing');
     const doc = noticeDocument(counterCase, planned.plan, now().toISOString(), context);
-    await audit('notice', { choice, materials: planned.plan.outstanding.map((m) => ({ materialId: m.materialId, noticeReason: m.reason, outcome: m.outcome })) }, counterCase.caseNo);
+    await audit(
+      'notice',
+      { choice, materials: planned.plan.outstanding.map((m) => ({ materialId: m.materialId, noticeReason: m.reason, outcome: m.outcome })) },
+      counterCase.caseNo,
+    );
     return doc;
   }
 

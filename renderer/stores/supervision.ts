@@ -5,7 +5,15 @@ import type { CaseScope, CaseTally, DayPeriod, ObjectionTally } from '../../shar
 import { shanghaiDate } from '../../shared/shanghai-time';
 import { useServices } from '../app/services';
 import type { ObjectionRow, ReviewFinding, ReviewRow } from '../db/db';
-import { auditCount, auditEventsForExport, auditPage, type AuditCount, type AuditCursor, type AuditFilter, type AuditPage } from '../features/supervision/audit-query';
+import {
+  auditCount,
+  auditEventsForExport,
+  auditPage,
+  type AuditCount,
+  type AuditCursor,
+  type AuditFilter,
+  type AuditPage,
+} from '../features/supervision/audit-query';
 import { checkCaseDays, periodCases, periodObjections, periodTally, type CaseListItem } from '../features/supervision/case-days';
 import { verifyLocalChain, type ChainVerification } from '../features/supervision/chain-verify';
 import { drawAndRecord, listReviews, recheckReview, recordFinding } from '../features/supervision/reviews';
@@ -50,7 +58,14 @@ export const useSupervisionStore = defineStore('supervision', () => {
     await audit.append(await signedInActor(), {
       kind: 'export',
       case: null,
-      details: { what: 'audit_csv', fileName, filter: { ...filter }, count: events.length, firstSeq: events[0]?.seq ?? null, lastSeq: events.at(-1)?.seq ?? null },
+      details: {
+        what: 'audit_csv',
+        fileName,
+        filter: { ...filter },
+        count: events.length,
+        firstSeq: events[0]?.seq ?? null,
+        lastSeq: events.at(-1)?.seq ?? null,
+      },
     });
   }
 
@@ -90,5 +105,23 @@ export const useSupervisionStore = defineStore('supervision', () => {
   /** Draws again with the review's seed: true when the same cases come out. */
   const recheck = (review: Review): Promise<boolean> => recheckReview(db, review);
 
-  return { page, count, event, verifyChain, recordVerification, exportTrail, recordExport, tally, objectionTally, cases, checkTallies, objections, reviews, reviewedCases, draw, record, recheck };
+  return {
+    page,
+    count,
+    event,
+    verifyChain,
+    recordVerification,
+    exportTrail,
+    recordExport,
+    tally,
+    objectionTally,
+    cases,
+    checkTallies,
+    objections,
+    reviews,
+    reviewedCases,
+    draw,
+    record,
+    recheck,
+  };
 });

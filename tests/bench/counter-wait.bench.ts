@@ -141,7 +141,12 @@ async function trace(page: Page): Promise<void> {
       .getEntriesByType('resource')
       .map((e) => e as PerformanceResourceTiming)
       .filter((e) => e.startTime >= enter - 5)
-      .map((e) => ({ name: e.name.replace(/^.*\//, '').slice(0, 40), start: Math.round(e.startTime - enter), sent: Math.round(e.requestStart - enter), end: Math.round(e.responseEnd - enter) }));
+      .map((e) => ({
+        name: e.name.replace(/^.*\//, '').slice(0, 40),
+        start: Math.round(e.startTime - enter),
+        sent: Math.round(e.requestStart - enter),
+        end: Math.round(e.responseEnd - enter),
+      }));
   });
   console.table(rows);
   await page.evaluate(() => performance.clearResourceTimings());

@@ -20,10 +20,25 @@ export class Station {
   ) {}
 
   /** Sends a signed request; `digest` is the body's SM3 when it was computed beforehand. */
-  async send(method: 'GET' | 'POST', path: string, body: Buffer | null, operator: { id: string; role: string } | null = null, digest?: string): Promise<{ status: number; json: unknown }> {
+  async send(
+    method: 'GET' | 'POST',
+    path: string,
+    body: Buffer | null,
+    operator: { id: string; role: string } | null = null,
+    digest?: string,
+  ): Promise<{ status: number; json: unknown }> {
     const time = new Date().toISOString();
     const nonce = randomBytes(16).toString('hex');
-    const text = requestSigningText({ method, path, bodyDigest: digest ?? sm3(body ?? Buffer.alloc(0)), time, nonce, workstationId: this.id, operatorId: operator?.id ?? null, role: operator?.role ?? null });
+    const text = requestSigningText({
+      method,
+      path,
+      bodyDigest: digest ?? sm3(body ?? Buffer.alloc(0)),
+      time,
+      nonce,
+      workstationId: this.id,
+      operatorId: operator?.id ?? null,
+      role: operator?.role ?? null,
+    });
     const headers: Record<string, string> = {
       [HALL_HEADERS.workstation]: this.id,
       [HALL_HEADERS.time]: time,
@@ -72,10 +87,14 @@ export function chainOf(id: string, events: number): AuditEvent[] {
       workstation: id,
       case: caseNo,
       kind: kinds[i % kinds.length]!,
-      details: { materialId: `MAT${i % 5}`, licenceId: `1.2.156.3005.2.11100000000000000000A.91310000MA1FL0000X.${String(i).padStart(8, '0')}.001.7`, latencyMs: 80 + (i % 700), note: '结婚登记 材料核验' },
+      details: {
+        materialId: `MAT${i % 5}`,
+        licenceId: `1.2.156.3005.2.11100000000000000000A.91310000MA1FL0000X.${String(i).padStart(8, '0')}.001.7`,
+        latencyMs: 80 + (i % 700),
+        note: '结婚登记 材料核验',
+      },
     });
     chain.push(prev);
   }
   return chain;
 }
-

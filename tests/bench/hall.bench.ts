@@ -93,12 +93,15 @@ async function hallOn(db: Database, baseline = false): Promise<{ hall: RunningHa
 async function ingest(hall: RunningHall, perStation: number): Promise<number> {
   const codes: string[] = [];
   for (let i = 0; i < INGEST_WORKSTATIONS; i++) codes.push((await hall.enrolmentCode()).code);
-  const child = spawn(process.execPath, ['--import', 'tsx', 'tests/bench/hall-workstations.ts', hall.url, String(perStation), String(BATCH), ...codes], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: child.stdout! });
-  const next = (): Promise<string> => new Promise((resolve, reject) => {
-    lines.once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`the workstations' process ended (${code})`)));
+  const child = spawn(process.execPath, ['--import', 'tsx', 'tests/bench/hall-workstations.ts', hall.url, String(perStation), String(BATCH), ...codes], {
+    stdio: ['pipe', 'pipe', 'inherit'],
   });
+  const lines = createInterface({ input: child.stdout! });
+  const next = (): Promise<string> =>
+    new Promise((resolve, reject) => {
+      lines.once('line', resolve);
+      child.once('exit', (code) => reject(new Error(`the workstations' process ended (${code})`)));
+    });
   if ((await next()) !== 'READY') throw new Error('the workstations did not get ready');
   const started = performance.now();
   child.stdin!.write('GO\n');
@@ -106,7 +109,8 @@ async function ingest(hall: RunningHall, perStation: number): Promise<number> {
   const seconds = (performance.now() - started) / 1000;
   child.stdin!.end();
   const held = await hall.db.one(sql<{ n: number }>('SELECT count(*) AS n FROM audit_events'));
-  if (result.pushed !== INGEST_WORKSTATIONS * perStation || held!.n !== result.pushed) throw new Error(`the hall holds ${held!.n} events, not ${INGEST_WORKSTATIONS * perStation}`);
+  if (result.pushed !== INGEST_WORKSTATIONS * perStation || held!.n !== result.pushed)
+    throw new Error(`the hall holds ${held!.n} events, not ${INGEST_WORKSTATIONS * perStation}`);
   return result.pushed / seconds;
 }
 
@@ -149,7 +153,11 @@ async function seedCases(db: Database): Promise<void> {
 }
 
 /** The dashboard's figures aggregated from the raw cases: the baseline, and the check of the tallies. */
-async function dashboardFromCases(db: Database, from: string, to: string): Promise<{ hall: Record<string, number>; p50: number; p95: number; windows: number }> {
+async function dashboardFromCases(
+  db: Database,
+  from: string,
+  to: string,
+): Promise<{ hall: Record<string, number>; p50: number; p95: number; windows: number }> {
   const figures = await db.all(
     sql<{ workstation_id: string | null; figure: string; n: number; g: number }, [string, string]>(`
     SELECT workstation_id, f.key AS figure, sum(f.value::bigint) AS n, GROUPING(workstation_id, operator_id) AS g FROM cases, jsonb_each_text(counts) AS f
@@ -170,11 +178,14 @@ async function dashboardFromCases(db: Database, from: string, to: string): Promi
 
 /** One workstation's chain of a million events, stored as the hall stores it (bodies hashed with SM3 in Node); its stream's id. */
 async function seedChain(db: Database, workstationId: string): Promise<number> {
-  await db.run(sql<unknown, [string, string]>('INSERT INTO workstations (id, public_key, enrolled_at) VALUES ($1, $2, now())'), [workstationId, generateSm2KeyPair().publicKey]);
-  const { id: stream } = (await db.one(sql<{ id: number }, [string, string]>('INSERT INTO streams (workstation_id, epoch, audit_last_hash, started_at) VALUES ($1, 1, $2, now()) RETURNING id'), [
+  await db.run(sql<unknown, [string, string]>('INSERT INTO workstations (id, public_key, enrolled_at) VALUES ($1, $2, now())'), [
     workstationId,
-    AUDIT_GENESIS_PREV,
-  ]))!;
+    generateSm2KeyPair().publicKey,
+  ]);
+  const { id: stream } = (await db.one(
+    sql<{ id: number }, [string, string]>('INSERT INTO streams (workstation_id, epoch, audit_last_hash, started_at) VALUES ($1, 1, $2, now()) RETURNING id'),
+    [workstationId, AUDIT_GENESIS_PREV],
+  ))!;
   let prev = AUDIT_GENESIS_PREV;
   const start = Date.UTC(2026, 10, 1);
   const chunk = 20_000;
@@ -193,7 +204,12 @@ async function seedChain(db: Database, workstationId: string): Promise<number> {
         workstation: workstationId,
         case: caseNo,
         kind,
-        details: { materialId: `MAT${seq % 5}`, licenceId: `1.2.156.3005.2.11100000000000000000A.91310000MA1FL0000X.${String(seq).padStart(8, '0')}.001.7`, latencyMs: 80 + (seq % 700), note: '结婚登记 材料核验' },
+        details: {
+          materialId: `MAT${seq % 5}`,
+          licenceId: `1.2.156.3005.2.11100000000000000000A.91310000MA1FL0000X.${String(seq).padStart(8, '0')}.001.7`,
+          latencyMs: 80 + (seq % 700),
+          note: '结婚登记 材料核验',
+        },
         prev,
       });
       const hash = sm3(prev + body);
@@ -202,7 +218,11 @@ async function seedChain(db: Database, workstationId: string): Promise<number> {
     }
     await db.copyFrom('audit_events', ['stream', 'seq', 'at', 'operator', 'kind', 'case_no', 'body', 'hash'], copy.finish());
   }
-  await db.run(sql<unknown, [number, number, string]>('UPDATE streams SET audit_highest = $2, audit_last_hash = $3, head_seq = $2 WHERE id = $1'), [stream, CHAIN_EVENTS, prev]);
+  await db.run(sql<unknown, [number, number, string]>('UPDATE streams SET audit_highest = $2, audit_last_hash = $3, head_seq = $2 WHERE id = $1'), [
+    stream,
+    CHAIN_EVENTS,
+    prev,
+  ]);
   await db.script('ANALYZE audit_events');
   return stream;
 }
@@ -256,7 +276,10 @@ async function runEngine(engine: Engine, serverUrl: string): Promise<Record<stri
     baselineTimings.push(performance.now() - t);
   }
   out.dashboardBaseline = median(baselineTimings);
-  const dashboard = answer!.json as { hall: { counts: { cases: number; materials: { exempt: number; paper: number } }; summary: { latencyP50: number; latencyP95: number; pulls: number } }; byWindow: unknown[] };
+  const dashboard = answer!.json as {
+    hall: { counts: { cases: number; materials: { exempt: number; paper: number } }; summary: { latencyP50: number; latencyP95: number; pulls: number } };
+    byWindow: unknown[];
+  };
   const agree =
     dashboard.hall.counts.cases === baseline!.hall.cases &&
     dashboard.hall.counts.materials.exempt === baseline!.hall['material:exempt'] &&
@@ -284,8 +307,13 @@ async function runEngine(engine: Engine, serverUrl: string): Promise<Record<stri
   // Ceiling: the same pages read without hashing.
   started = performance.now();
   let read = 0;
-  for (let after = 0; ; ) {
-    const rows = await db.all(sql<{ seq: number; hash: string; body: string }, [number, number]>('SELECT seq, hash, body FROM audit_events WHERE stream = $1 AND seq > $2 ORDER BY seq LIMIT 20000'), [stream, after]);
+  for (let after = 0; ;) {
+    const rows = await db.all(
+      sql<{ seq: number; hash: string; body: string }, [number, number]>(
+        'SELECT seq, hash, body FROM audit_events WHERE stream = $1 AND seq > $2 ORDER BY seq LIMIT 20000',
+      ),
+      [stream, after],
+    );
     if (rows.length === 0) break;
     read += rows.length;
     after = rows.at(-1)!.seq;
@@ -293,7 +321,10 @@ async function runEngine(engine: Engine, serverUrl: string): Promise<Record<stri
   out.readOnly = read / ((performance.now() - started) / 1000);
   // The obvious verification, over the first 100,000 events: each body parsed back into an event, the JavaScript SM3.
   started = performance.now();
-  const sample = await db.all(sql<{ hash: string; body: string }, [number]>('SELECT hash, body FROM audit_events WHERE stream = $1 AND seq <= 100000 ORDER BY seq'), [stream]);
+  const sample = await db.all(
+    sql<{ hash: string; body: string }, [number]>('SELECT hash, body FROM audit_events WHERE stream = $1 AND seq <= 100000 ORDER BY seq'),
+    [stream],
+  );
   const naive = verifyAuditChain(sample.map((row) => ({ ...(JSON.parse(row.body) as Omit<AuditEvent, 'hash'>), hash: row.hash })));
   if (!naive.ok) throw new Error('the obvious verification disagrees');
   out.verifyBaseline = sample.length / ((performance.now() - started) / 1000);

@@ -47,7 +47,11 @@ async function someLicenceId(sandboxUrl: string): Promise<string> {
     { holder: { idType: holder.idType, idNumber: holder.idNumber, name: holder.name }, matterCode, caseNo: 'BENCH-OUTBOX-1', reason: '基准测试' },
     token,
   );
-  const { licences } = await json<{ licences: { id: string }[] }>(`${api}/licences/query`, { grantId: grant.grantId, matterCode, materialId: 'M01', purpose: '基准测试' }, token);
+  const { licences } = await json<{ licences: { id: string }[] }>(
+    `${api}/licences/query`,
+    { grantId: grant.grantId, matterCode, materialId: 'M01', purpose: '基准测试' },
+    token,
+  );
   return licences[0]!.id;
 }
 
@@ -78,7 +82,14 @@ interface DrainFigures {
   arrived: number;
 }
 
-async function drain(page: Page, sandboxUrl: string, route: 'objections' | 'counter', licenceId: string, prefix: string, evidence: string): Promise<DrainFigures> {
+async function drain(
+  page: Page,
+  sandboxUrl: string,
+  route: 'objections' | 'counter',
+  licenceId: string,
+  prefix: string,
+  evidence: string,
+): Promise<DrainFigures> {
   const faults = `${sandboxUrl}/api/v1/_sandbox/faults`;
   await json(faults, { down: true });
   await page.goto(page.url().replace(/#.*$/, `#/${route}`));
@@ -102,7 +113,10 @@ async function drain(page: Page, sandboxUrl: string, route: 'objections' | 'coun
     }).observe(badge, { attributes: true });
   }, ITEMS);
   await json(faults, { down: false });
-  await page.waitForFunction(() => (window as unknown as { drainMarks: { last: number | null } }).drainMarks.last !== null, undefined, { timeout: 300_000, polling: 200 });
+  await page.waitForFunction(() => (window as unknown as { drainMarks: { last: number | null } }).drainMarks.last !== null, undefined, {
+    timeout: 300_000,
+    polling: 200,
+  });
   const { first, last, longest } = await page.evaluate(() => {
     const w = window as unknown as { drainMarks: { first: number; last: number }; longTasks: number[] };
     return { first: w.drainMarks.first, last: w.drainMarks.last, longest: Math.max(0, ...w.longTasks) };
@@ -145,7 +159,9 @@ try {
   console.table([...idle.map((r, i) => ({ run: `counter page ${i + 1}`, ...r })), ...busy.map((r, i) => ({ run: `objections page ${i + 1}`, ...r }))]);
   const short = [...idle, ...busy].find((run) => run.arrived !== ITEMS);
   if (short) throw new Error(`the sandbox holds ${short.arrived} of ${ITEMS} objections of one run`);
-  console.log(`${ITEMS} objections per drain, each with a ${Math.round((evidence.length * 3) / 4 / 1024)} KB evidence page; ${ROUNDS} rounds: median rate, longest task of all; the sandbox holds exactly ${ITEMS} of every run`);
+  console.log(
+    `${ITEMS} objections per drain, each with a ${Math.round((evidence.length * 3) / 4 / 1024)} KB evidence page; ${ROUNDS} rounds: median rate, longest task of all; the sandbox holds exactly ${ITEMS} of every run`,
+  );
   reportFigures('Outbox drain of 1,000 objections (Chromium, loopback sandbox)', [
     { name: 'outbox_drain_per_s', value: median(busy.map((r) => r.perSecond)), unit: 'items/s', target: 100, better: 'higher' },
     { name: 'outbox_longest_task_ms', value: Math.max(...busy.map((r) => r.longestTaskMs)), unit: 'ms', target: 100, better: 'lower' },

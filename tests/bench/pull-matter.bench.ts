@@ -24,7 +24,8 @@ try {
     const caseNo = `BENCH-${++caseSeq}`;
     const { token } = (await rig.sandbox(`/holders/${holderId}/token`, { body: {} })) as { token: string };
     const grant = await rig.ok('grant.redeem', { token, matterCode: MATTER, caseNo });
-    const pull = (materialId: string) => rig.ok('material.pull', { grantId: grant.grantId, matterCode: MATTER, caseNo, materialId, purpose: `办理${matter.name}` });
+    const pull = (materialId: string) =>
+      rig.ok('material.pull', { grantId: grant.grantId, matterCode: MATTER, caseNo, materialId, purpose: `办理${matter.name}` });
     const started = performance.now();
     let licences = 0;
     if (mode === 'concurrent') licences = (await Promise.all(matter.materials.map((m) => pull(m.id)))).reduce((n, p) => n + p.licences.length, 0);

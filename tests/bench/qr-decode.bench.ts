@@ -23,7 +23,14 @@
  * on the first JSQR_PER_CLASS frames of each class once; its sample size is printed.
  */
 import { CAMERA_RESOLUTION } from '../../renderer/composables/camera';
-import { DEFAULT_DECODER, createDecoder, createZxingDecoder, type QrDecoder, type QrDecoderName, type QrFrame } from '../../renderer/features/counter/scanner/decoder';
+import {
+  DEFAULT_DECODER,
+  createDecoder,
+  createZxingDecoder,
+  type QrDecoder,
+  type QrDecoderName,
+  type QrFrame,
+} from '../../renderer/features/counter/scanner/decoder';
 import { cropImage, regionAtFullResolution } from '../../renderer/features/counter/scanner/second-pass';
 import { SEARCH_FRAME_WIDTH } from '../../renderer/features/counter/scanner/useCameraScanner';
 import { scaleFrame } from '../fixtures/qr/scene';
@@ -37,7 +44,18 @@ const PER_CLASS = 12;
 const JSQR_PER_CLASS = 4;
 const ZXING_REPEATS = 3;
 /** The webcam corpus: frames per class at the app's resolution (the classes with a target get more) and at 640×480. */
-const WEBCAM_AT_APP: Record<WebcamClass, number> = { dim: 50, small: 50, moire: 12, glare: 12, 'noise-blocks': 12, tilt: 12, motion: 12, defocus: 12, covered: 12, empty: 12 };
+const WEBCAM_AT_APP: Record<WebcamClass, number> = {
+  dim: 50,
+  small: 50,
+  moire: 12,
+  glare: 12,
+  'noise-blocks': 12,
+  tilt: 12,
+  motion: 12,
+  defocus: 12,
+  covered: 12,
+  empty: 12,
+};
 const WEBCAM_AT_VGA = 30;
 const APP_WIDTH = CAMERA_RESOLUTION.width.ideal;
 const APP_HEIGHT = CAMERA_RESOLUTION.height.ideal;
@@ -99,15 +117,29 @@ async function main(): Promise<void> {
       rows.push(row);
     }
   }
-  console.log(`\nQR corpus: ${PER_CLASS} frames per class per resolution (jsQR: the first ${JSQR_PER_CLASS}), token of ${token.length} characters; ${((performance.now() - began) / 1000).toFixed(1)} s`);
+  console.log(
+    `\nQR corpus: ${PER_CLASS} frames per class per resolution (jsQR: the first ${JSQR_PER_CLASS}), token of ${token.length} characters; ${((performance.now() - began) / 1000).toFixed(1)} s`,
+  );
   console.table(rows);
 
   const figures = (name: QrDecoderName, prefix: string, withTargets: boolean): BenchFigure[] => {
     const mine = samples.filter((x) => x.decoder === name);
     const mild = mine.filter((x) => MILD_CLASSES.includes(x.cls));
     return [
-      { name: `${prefix}success_mild_pct`, value: (100 * mild.filter((x) => x.ok).length) / mild.length, unit: '%', target: withTargets ? 95 : null, better: 'higher' },
-      { name: `${prefix}decode_ms_640`, value: median(mine.filter((x) => x.width === 640).map((x) => x.ms)), unit: 'ms', target: withTargets ? 10 : null, better: 'lower' },
+      {
+        name: `${prefix}success_mild_pct`,
+        value: (100 * mild.filter((x) => x.ok).length) / mild.length,
+        unit: '%',
+        target: withTargets ? 95 : null,
+        better: 'higher',
+      },
+      {
+        name: `${prefix}decode_ms_640`,
+        value: median(mine.filter((x) => x.width === 640).map((x) => x.ms)),
+        unit: 'ms',
+        target: withTargets ? 10 : null,
+        better: 'lower',
+      },
       { name: `${prefix}max_frame_ms`, value: Math.max(...mine.map((x) => x.ms)), unit: 'ms', target: withTargets ? 50 : null, better: 'lower' },
       { name: `${prefix}misreads`, value: mine.filter((x) => x.misread).length, unit: 'frames', target: null, better: 'lower' },
     ];

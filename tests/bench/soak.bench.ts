@@ -59,7 +59,13 @@ async function gunScan(cdp: CDPSession, text: string): Promise<void> {
       const timestamp = start + i * 0.003;
       return [
         cdp.send('Input.dispatchKeyEvent', { type: 'keyDown', ...key, unmodifiedText: key.text, timestamp }),
-        cdp.send('Input.dispatchKeyEvent', { type: 'keyUp', key: key.key, code: key.code, windowsVirtualKeyCode: key.windowsVirtualKeyCode, timestamp: timestamp + 0.001 }),
+        cdp.send('Input.dispatchKeyEvent', {
+          type: 'keyUp',
+          key: key.key,
+          code: key.code,
+          windowsVirtualKeyCode: key.windowsVirtualKeyCode,
+          timestamp: timestamp + 0.001,
+        }),
       ];
     }),
   );
@@ -88,7 +94,10 @@ async function serveOne(page: Page, cdp: CDPSession, ws: RunningWorkstation, hol
   await search.focus();
   await gunScan(cdp, token);
   const harnessMs = performance.now() - harnessStart;
-  await page.locator('[data-testid="material-card"][data-state="exempt"]').nth(MATTER.materials - 1).waitFor({ timeout: 30_000 });
+  await page
+    .locator('[data-testid="material-card"][data-state="exempt"]')
+    .nth(MATTER.materials - 1)
+    .waitFor({ timeout: 30_000 });
   // The page is done with the code (and the focus is on 办结) when the button is enabled.
   await page.locator('[data-testid="complete-case"]:not(.is-disabled)').waitFor();
   await page.keyboard.press('Alt+KeyC');
@@ -142,7 +151,8 @@ try {
   const { usageRecords } = await sandbox<{ usageRecords: ReceivedUsageRecord[] }>(host, '/usage-records');
   const arrived = new Set(usageRecords.map((r) => r.caseNo));
   const missing = served.filter((caseNo) => !arrived.has(caseNo));
-  if (missing.length > 0 || usageRecords.length !== CASES) throw new Error(`the sandbox holds ${usageRecords.length} usage records for ${CASES} cases (missing ${missing.join(', ')})`);
+  if (missing.length > 0 || usageRecords.length !== CASES)
+    throw new Error(`the sandbox holds ${usageRecords.length} usage records for ${CASES} cases (missing ${missing.join(', ')})`);
 
   const early = heaps.get(EARLY)!;
   const late = heaps.get(CASES)!;

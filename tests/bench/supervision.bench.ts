@@ -33,7 +33,19 @@ const CASES = 100_000;
 const DAYS = 730;
 const CHUNK = 10_000;
 const OPERATORS = ['clerk01', 'clerk02', 'clerk03', 'clerk04', 'super01'];
-const KINDS: AuditEventKind[] = ['case_open', 'token_read', 'grant', 'pull', 'verification', 'verification', 'view', 'paper_scan', 'completion', 'usage_record', 'purge'];
+const KINDS: AuditEventKind[] = [
+  'case_open',
+  'token_read',
+  'grant',
+  'pull',
+  'verification',
+  'verification',
+  'view',
+  'paper_scan',
+  'completion',
+  'usage_record',
+  'purge',
+];
 
 /** Two years of one window's audit trail, oldest first, as a valid chain. */
 function* auditChain(now: number): Generator<AuditEvent[]> {
@@ -117,12 +129,29 @@ function seedCases(page: Page, first: number, count: number, fromMs: number, spa
                 materialId: `M0${m + 1}`,
                 name: `材料${m + 1}`,
                 required: true,
-                record: { materialId: `M0${m + 1}`, outcome: paper ? 'paper' : 'exempt', licenceId: paper ? null : `L${i}-${m}`, paperReason: paper ? reasons[(i + m) % reasons.length] : null },
+                record: {
+                  materialId: `M0${m + 1}`,
+                  outcome: paper ? 'paper' : 'exempt',
+                  licenceId: paper ? null : `L${i}-${m}`,
+                  paperReason: paper ? reasons[(i + m) % reasons.length] : null,
+                },
                 override: null,
                 licences:
                   outcome === 'not_in_library'
                     ? []
-                    : [{ licenceId: `L${i}-${m}`, typeCode: '11100000000013127D001', issuerCode: '11310000MB2F25863W', version: '001', status: 'valid', outcome, checks: [{ check: 'signature', result: 'pass' }], verifiedAt: completedAt, fileHash: 'f'.repeat(64) }],
+                    : [
+                        {
+                          licenceId: `L${i}-${m}`,
+                          typeCode: '11100000000013127D001',
+                          issuerCode: '11310000MB2F25863W',
+                          version: '001',
+                          status: 'valid',
+                          outcome,
+                          checks: [{ check: 'signature', result: 'pass' }],
+                          verifiedAt: completedAt,
+                          fileHash: 'f'.repeat(64),
+                        },
+                      ],
                 paperScan: null,
                 pullLatencyMs: 80 + ((i * 31 + m * 17) % 400),
               });
@@ -145,7 +174,16 @@ function seedCases(page: Page, first: number, count: number, fromMs: number, spa
             // catch-up's answer, as on a working window.
             const outage = materials.some((m) => m.record.paperReason === 'library_unreachable');
             const catchUp = outage ? { catchUp: { state: 'clear', checkedAt: completedAt, reason: null, materials: [] } } : {};
-            store.put({ caseNo, status: 'completed', openedAt: completedAt, completedAt, matterCode: '310000-RS-RC-011', training: record.training, kept: record, ...catchUp });
+            store.put({
+              caseNo,
+              status: 'completed',
+              openedAt: completedAt,
+              completedAt,
+              matterCode: '310000-RS-RC-011',
+              training: record.training,
+              kept: record,
+              ...catchUp,
+            });
           }
           tx.oncomplete = () => {
             open.result.close();
@@ -160,7 +198,10 @@ function seedCases(page: Page, first: number, count: number, fromMs: number, spa
 
 /** CPU time (ms) the browser process of a profile has used so far; null when it is not found. */
 function browserCpuMs(profile: string): number | null {
-  const found = spawnSync('pgrep', ['-f', '--', `--user-data-dir=${profile}`], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean);
+  const found = spawnSync('pgrep', ['-f', '--', `--user-data-dir=${profile}`], { encoding: 'utf8' })
+    .stdout.trim()
+    .split('\n')
+    .filter(Boolean);
   for (const pid of found) {
     let cmdline: string;
     let stat: string;

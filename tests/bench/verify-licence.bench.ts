@@ -36,11 +36,23 @@ const keys: TrustKey[] = issuers.map((issuer) => ({
   notBefore: '2020-01-01T00:00:00Z',
   notAfter: '2030-01-01T00:00:00Z',
 }));
-const checked = checkTrustList(signTrustList({ issuedAt: '2026-11-25T00:00:00Z', keys, rootKid: 'root' }, root.privateKey), { kid: 'root', publicKey: root.publicKey });
+const checked = checkTrustList(signTrustList({ issuedAt: '2026-11-25T00:00:00Z', keys, rootKid: 'root' }, root.privateKey), {
+  kid: 'root',
+  publicKey: root.publicKey,
+});
 if (!checked.ok) throw new Error(checked.problem);
 const trust = checked.trust;
 
-const FIELDS = { name: '张伟', gender: '男', ethnicity: '汉', birthDate: '1985-03-12', idNumber: HOLDER.idNumber, address: '上海市黄浦区中山东一路1号', issuingAuthority: '上海市公安局黄浦分局', validPeriod: '2024.03.01-2034.03.01' };
+const FIELDS = {
+  name: '张伟',
+  gender: '男',
+  ethnicity: '汉',
+  birthDate: '1985-03-12',
+  idNumber: HOLDER.idNumber,
+  address: '上海市黄浦区中山东一路1号',
+  issuingAuthority: '上海市公安局黄浦分局',
+  validPeriod: '2024.03.01-2034.03.01',
+};
 const FACE_FIELDS = ['name', 'gender', 'idNumber', 'address'];
 
 const licences: LicenceDetail[] = Array.from({ length: LICENCES }, (_, n) => {
@@ -61,7 +73,19 @@ const licences: LicenceDetail[] = Array.from({ length: LICENCES }, (_, n) => {
     digests: fieldDigests(FIELDS, salts),
   };
   return {
-    licence: { id, typeCode: payload.typeCode, typeName: '居民身份证', number: payload.number, holder: HOLDER, issuer: issuer.org, issuedAt: payload.issuedAt, validFrom: payload.validFrom, validTo: payload.validTo, status: 'valid', version: '001' },
+    licence: {
+      id,
+      typeCode: payload.typeCode,
+      typeName: '居民身份证',
+      number: payload.number,
+      holder: HOLDER,
+      issuer: issuer.org,
+      issuedAt: payload.issuedAt,
+      validFrom: payload.validFrom,
+      validTo: payload.validTo,
+      status: 'valid',
+      version: '001',
+    },
     disclosed: FACE_FIELDS.map((key) => ({ key, value: FIELDS[key as keyof typeof FIELDS], salt: salts[key]! })),
     signed: { kid: issuer.kid, payload, signature: signLicencePayload(payload, issuer.key.privateKey) },
     file: { contentType: 'application/pdf', size: FILE.length, hash: FILE_HASH },
@@ -87,7 +111,10 @@ const fast = (detail: LicenceDetail): void => {
 const publicKeyOf = new Map(issuers.map((issuer) => [issuer.kid, issuer.key.publicKey]));
 const baseline = (detail: LicenceDetail): void => {
   const report = verifyLicence({ detail, grantHolder: HOLDER, trust: null, downloadedFileHash: FILE_HASH, now: NOW, faceFields: FACE_FIELDS });
-  const ok = sm2.doVerifySignature(licenceSigningInput(detail.signed.payload), detail.signed.signature, publicKeyOf.get(detail.signed.kid)!, { hash: true, userId: SM2_USER_ID });
+  const ok = sm2.doVerifySignature(licenceSigningInput(detail.signed.payload), detail.signed.signature, publicKeyOf.get(detail.signed.kid)!, {
+    hash: true,
+    userId: SM2_USER_ID,
+  });
   if (!ok || report.checks.length === 0) throw new Error('baseline verification failed');
 };
 

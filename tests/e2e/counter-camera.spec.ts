@@ -16,7 +16,7 @@ test.afterAll(async ({ workstation }) => {
   if (videoDir) rmSync(videoDir, { recursive: true, force: true });
 });
 
-test('a full transaction by camera: Chromium\'s fake camera plays the holder\'s QR code', async ({ workstation }) => {
+test("a full transaction by camera: Chromium's fake camera plays the holder's QR code", async ({ workstation }) => {
   const holder = await fullHolder(workstation);
   const token = await mintToken(workstation, holder.idNumber);
   videoDir = mkdtempSync(join(tmpdir(), 'counter-camera-'));
@@ -43,7 +43,9 @@ test('a full transaction by camera: Chromium\'s fake camera plays the holder\'s 
   // Read, the dialog closes itself and the camera stops.
   await expect(page.getByTestId('holder-name')).toHaveText(holder.name, { timeout: 20_000 });
   await expect(page.getByTestId('camera-scan')).toBeHidden();
-  expect(await page.evaluate(() => document.querySelectorAll('video').length === 0 || [...document.querySelectorAll('video')].every((v) => v.srcObject === null))).toBe(true);
+  expect(
+    await page.evaluate(() => document.querySelectorAll('video').length === 0 || [...document.querySelectorAll('video')].every((v) => v.srcObject === null)),
+  ).toBe(true);
 
   await waitForPulls(page);
   for (const id of MATTERS.talent.materials) await expect(materialCard(page, id)).toHaveAttribute('data-state', 'exempt');

@@ -43,7 +43,9 @@ function uncovered(selector: string): Promise<boolean> {
   }, selector);
 }
 
-test('no phone, social matter: the dialog marks what is required and cancels; the cards and the receipt say 无手机办理, not that the library has nothing', async ({ workstation }) => {
+test('no phone, social matter: the dialog marks what is required and cancels; the cards and the receipt say 无手机办理, not that the library has nothing', async ({
+  workstation,
+}) => {
   const holder = await holderByNote(workstation, EDGE.noPhone);
   await startCase(page, MATTERS.hospital);
   await page.keyboard.press('Alt+KeyD');
@@ -51,7 +53,9 @@ test('no phone, social matter: the dialog marks what is required and cancels; th
   await expect(duty).toBeVisible();
   // Every field the dialog requires carries the asterisk; the button that discards the input says 取消.
   for (const label of ['证件号码', '姓名/名称', '职能依据', '原因']) {
-    await expect(duty.locator('.el-form-item.is-required', { has: page.locator('.el-form-item__label', { hasText: new RegExp(`^${label}$`) }) })).toHaveCount(1);
+    await expect(duty.locator('.el-form-item.is-required', { has: page.locator('.el-form-item__label', { hasText: new RegExp(`^${label}$`) }) })).toHaveCount(
+      1,
+    );
   }
   await expect(duty.locator('.el-dialog__footer').getByRole('button', { name: '关闭' })).toHaveCount(0);
   await expect(duty.getByTestId('duty-cancel')).toHaveText('取消');

@@ -85,7 +85,11 @@ export async function setFaults(ws: RunningWorkstation, faults: FaultsRequest): 
  * starts its case numbers again, and the library must not take them for repeats), one browser
  * context kept for the whole file (the workstation's IndexedDB lives in it), a clerk signed in.
  */
-export async function openCounter(browser: Browser, ws: RunningWorkstation, options: BrowserContextOptions = {}): Promise<{ context: BrowserContext; page: Page }> {
+export async function openCounter(
+  browser: Browser,
+  ws: RunningWorkstation,
+  options: BrowserContextOptions = {},
+): Promise<{ context: BrowserContext; page: Page }> {
   await sandboxJson(ws, '/reset', {});
   await signOutAll(ws);
   const context = await browser.newContext({ ...CONTEXT_OPTIONS, ...options });
@@ -151,8 +155,27 @@ const UNSHIFTED: Record<string, [code: string, vk: number]> = {
   '`': ['Backquote', 192],
 };
 const SHIFTED: Record<string, string> = {
-  '_': '-', '+': '=', '{': '[', '}': ']', ':': ';', '"': "'", '<': ',', '>': '.', '?': '/', '|': '\\', '~': '`',
-  '!': '1', '@': '2', '#': '3', '$': '4', '%': '5', '^': '6', '&': '7', '*': '8', '(': '9', ')': '0',
+  _: '-',
+  '+': '=',
+  '{': '[',
+  '}': ']',
+  ':': ';',
+  '"': "'",
+  '<': ',',
+  '>': '.',
+  '?': '/',
+  '|': '\\',
+  '~': '`',
+  '!': '1',
+  '@': '2',
+  '#': '3',
+  $: '4',
+  '%': '5',
+  '^': '6',
+  '&': '7',
+  '*': '8',
+  '(': '9',
+  ')': '0',
 };
 
 interface GunKey {
@@ -258,9 +281,12 @@ export function materialCard(page: Page, materialId: string): Locator {
 /** Waits until every material's pull has answered. */
 export async function waitForPulls(page: Page): Promise<void> {
   await expect(page.getByTestId('materials')).toBeVisible();
-  await expect(page.locator('[data-testid="material-progress"][data-phase="pulling"], [data-testid="material-progress"][data-phase="waiting"]')).toHaveCount(0, {
-    timeout: 30_000,
-  });
+  await expect(page.locator('[data-testid="material-progress"][data-phase="pulling"], [data-testid="material-progress"][data-phase="waiting"]')).toHaveCount(
+    0,
+    {
+      timeout: 30_000,
+    },
+  );
 }
 
 /** The reason the open paper dialog has chosen (its label), or '' when none is. */

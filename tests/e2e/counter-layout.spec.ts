@@ -16,7 +16,9 @@ test.afterAll(async ({ workstation }) => {
   await closeCounter(context, workstation);
 });
 
-test('人才引进落户, eight materials verified: each is one line, 办结 is in view without scrolling, the training banner is not clipped', async ({ workstation }) => {
+test('人才引进落户, eight materials verified: each is one line, 办结 is in view without scrolling, the training banner is not clipped', async ({
+  workstation,
+}) => {
   const holder = await fullHolder(workstation);
   await startCase(page, MATTERS.talent);
   await gunScan(page, await mintToken(workstation, holder.idNumber));

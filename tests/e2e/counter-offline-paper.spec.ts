@@ -57,7 +57,9 @@ async function paperFor(materialId: string, preselected: string, chosen = presel
   await expect(materialCard(page, materialId)).toHaveAttribute('data-state', 'paper_scanned');
 }
 
-test('offline with a 亮证码: 证照库暂时无法连接 preselected and said on the panel and the receipt; only usage records counted as 待上报; the catch-up re-checks every material the library was not asked about', async ({ workstation }) => {
+test('offline with a 亮证码: 证照库暂时无法连接 preselected and said on the panel and the receipt; only usage records counted as 待上报; the catch-up re-checks every material the library was not asked about', async ({
+  workstation,
+}) => {
   test.setTimeout(120_000);
   await setFaults(workstation, { down: true });
   const caseNo = await startCase(page, MATTERS.idCard);
@@ -110,7 +112,10 @@ test('offline with a 亮证码: 证照库暂时无法连接 preselected and said
   await expect(page.getByTestId('outbox-badge')).toHaveAttribute('data-count', '2');
 
   // The case knows the library was unreachable for both materials, whatever reason was chosen.
-  const stored = (await storedCase(page, caseNo)) as { kept: { noGrant?: unknown; materials: { materialId: string; libraryUnreachable?: boolean; record: { paperReason: string } }[] }; catchUpHolder?: { name: string } };
+  const stored = (await storedCase(page, caseNo)) as {
+    kept: { noGrant?: unknown; materials: { materialId: string; libraryUnreachable?: boolean; record: { paperReason: string } }[] };
+    catchUpHolder?: { name: string };
+  };
   expect(stored.kept.noGrant).toEqual({ cause: 'library_unreachable', holderFrom: 'token' });
   expect(stored.kept.materials.map((m) => [m.materialId, m.record.paperReason, m.libraryUnreachable])).toEqual([
     ['M01', 'library_unreachable', true],

@@ -135,7 +135,9 @@ test('the library unreachable mid-pull: paper with that reason, and the usage re
   ]);
 });
 
-test('the elderly applicant with no phone, government matter: bad ID numbers refused as typed, then a duty grant and every licence pulled', async ({ workstation }) => {
+test('the elderly applicant with no phone, government matter: bad ID numbers refused as typed, then a duty grant and every licence pulled', async ({
+  workstation,
+}) => {
   const holder = await holderByNote(workstation, EDGE.noPhone);
   const caseNo = await startCase(page, MATTERS.seniorCard);
   await page.keyboard.press('Alt+KeyD');

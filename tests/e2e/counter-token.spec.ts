@@ -1,7 +1,19 @@
 import type { BrowserContext, Page } from '@playwright/test';
 import { generateSm2KeyPair } from '../../shared/sm';
 import { encodeTokenPayload, parseToken, signToken } from '../../shared/token';
-import { closeCounter, fullHolder, gunScan, materialCard, MATTERS, mintToken, openCounter, startCase, storedCase, usageRecordsOf, waitForPulls } from './counter-helpers';
+import {
+  closeCounter,
+  fullHolder,
+  gunScan,
+  materialCard,
+  MATTERS,
+  mintToken,
+  openCounter,
+  startCase,
+  storedCase,
+  usageRecordsOf,
+  waitForPulls,
+} from './counter-helpers';
 import { expect, rawHostCall, test } from './workstation';
 
 test.describe.configure({ mode: 'serial' });
@@ -67,7 +79,12 @@ test('a full transaction by barcode gun: every material exempt, receipt, usage r
 
   // Purged: the host no longer has the files, the stored case keeps identifiers and hashes only.
   await expect(page.getByTestId('purged')).toHaveAttribute('data-count', String(MATTERS.talent.materials.length));
-  const file = await rawHostCall(workstation, 'licence.file', { origin: workstation.origin, 'x-workstation-key': workstation.secret }, JSON.stringify({ caseNo, licenceId: receiptLicences.M01 }));
+  const file = await rawHostCall(
+    workstation,
+    'licence.file',
+    { origin: workstation.origin, 'x-workstation-key': workstation.secret },
+    JSON.stringify({ caseNo, licenceId: receiptLicences.M01 }),
+  );
   expect(file.body.error?.code).toBe('NOT_FOUND');
   const stored = await storedCase(page, caseNo);
   expect(stored?.status).toBe('completed');

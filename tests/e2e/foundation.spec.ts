@@ -121,19 +121,24 @@ test.describe('sign-in and the shell', () => {
     await expect(page).toHaveURL(/#\/objections$/);
     await expect(page.getByTestId('nav').getByRole('menuitem')).toHaveText(['异议核查', '证照目录']);
     await signOut(page);
-    const events = await readStore<{ kind: string; operator: string; role: string; workstation: string; details: { offline?: boolean } }[]>(page, 'auditEvents');
+    const events = await readStore<{ kind: string; operator: string; role: string; workstation: string; details: { offline?: boolean } }[]>(
+      page,
+      'auditEvents',
+    );
     const sessions = events.filter((e) => e.role === 'objection_officer');
     const officer = sessions.map((e) => [e.kind, e.role, e.details.offline ?? null]);
     expect(officer).toEqual([
       ['sign_in', 'objection_officer', false],
       ['sign_out', 'objection_officer', null],
     ]);
-    const info = (await rawHostCall(workstation, 'app.info', { origin: workstation.origin, 'x-workstation-key': workstation.secret })).body.value as { workstationId: string };
+    const info = (await rawHostCall(workstation, 'app.info', { origin: workstation.origin, 'x-workstation-key': workstation.secret })).body.value as {
+      workstationId: string;
+    };
     expect(sessions.map((e) => e.workstation)).toEqual([info.workstationId, info.workstationId]);
     expect(new Set(sessions.map((e) => e.operator)).size).toBe(1);
   });
 
-  test('the catalog lists the library\'s licence types', async ({ page, workstation }) => {
+  test("the catalog lists the library's licence types", async ({ page, workstation }) => {
     await signIn(page, workstation, 'clerk01');
     await page.getByTestId('nav').getByRole('menuitem', { name: '证照目录' }).click();
     const rows = page.getByTestId('catalog-table').locator('.el-table__body tr.el-table__row');

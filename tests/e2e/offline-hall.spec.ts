@@ -1,7 +1,21 @@
 import type { BrowserContext, Page } from '@playwright/test';
 import { buildLicenceId, parseLicenceId } from '../../shared/ids';
 import type { SandboxHolder } from '../../shared/library-api';
-import { closeCounter, fullHolder, grantsFor, gunScan, materialCard, MATTERS, mintToken, openCounter, setFaults, startCase, storedCase, takePaper, usageRecordsOf } from './counter-helpers';
+import {
+  closeCounter,
+  fullHolder,
+  grantsFor,
+  gunScan,
+  materialCard,
+  MATTERS,
+  mintToken,
+  openCounter,
+  setFaults,
+  startCase,
+  storedCase,
+  takePaper,
+  usageRecordsOf,
+} from './counter-helpers';
 import { fileObjectionFromPage, licenceIdsOf, listedStates, resolveObjection, sandboxObjections, waitForCachedReference } from './offline-helpers';
 import { expect, signOut, test } from './workstation';
 
@@ -33,7 +47,9 @@ async function signInAgain(): Promise<void> {
   await expect(page.getByTestId('operator')).toBeVisible();
 }
 
-test('library down: offline sign-in, a case on paper, three objections; back up: all arrive once, states update, the catch-up flags the case', async ({ workstation }) => {
+test('library down: offline sign-in, a case on paper, three objections; back up: all arrive once, states update, the catch-up flags the case', async ({
+  workstation,
+}) => {
   test.setTimeout(150_000);
   await setFaults(workstation, { down: true });
   await signInAgain();
@@ -59,7 +75,14 @@ test('library down: offline sign-in, a case on paper, three objections; back up:
   const filed = [
     { licenceId: licences[0]!, field: 'address', recorded: '浦东新区世纪大道 1 号', claimed: '浦东新区世纪大道 100 号', description: '门牌号记载有误' },
     { licenceId: licences[1]!, dimension: 'completeness', field: 'householdNumber', recorded: '', claimed: '310115000123', description: '户号缺失' },
-    { licenceId: licences[0]!, dimension: 'timeliness', field: 'validPeriod', recorded: '2016.01.01-2026.01.01', claimed: '2026.01.01-2046.01.01', description: '已换领，有效期未更新' },
+    {
+      licenceId: licences[0]!,
+      dimension: 'timeliness',
+      field: 'validPeriod',
+      recorded: '2016.01.01-2026.01.01',
+      claimed: '2026.01.01-2046.01.01',
+      description: '已换领，有效期未更新',
+    },
   ];
   for (const objection of filed) await fileObjectionFromPage(page, objection);
   await expect.poll(async () => Object.values(await listedStates(page))).toEqual(['queued', 'queued', 'queued']);
@@ -85,7 +108,11 @@ test('library down: offline sign-in, a case on paper, three objections; back up:
   // the answer in, the workstation no longer keeps the name.
   const [grant, ...others] = await grantsFor(workstation, `${caseNo}-CU`);
   expect(others).toEqual([]);
-  expect(grant).toMatchObject({ basis: 'duty', matterCode: MATTERS.idCard.code, holder: { idType: holder.idType, idNumber: holder.idNumber, name: holder.name } });
+  expect(grant).toMatchObject({
+    basis: 'duty',
+    matterCode: MATTERS.idCard.code,
+    holder: { idType: holder.idType, idNumber: holder.idNumber, name: holder.name },
+  });
   expect(await storedCase(page, caseNo)).not.toHaveProperty('catchUpHolder');
   await expect(page.getByTestId('outbox-badge')).toHaveAttribute('data-count', '0');
 
@@ -146,7 +173,11 @@ test('from the licence viewer: licence, issuer, field and recorded value prefill
   await expect(dialog).toBeHidden();
 
   await expect
-    .poll(async () => (await sandboxObjections(workstation)).filter((o) => o.licenceId === licenceId && o.description === '照面信息与申请人出示的原件不一致').length, { timeout: 20_000 })
+    .poll(
+      async () =>
+        (await sandboxObjections(workstation)).filter((o) => o.licenceId === licenceId && o.description === '照面信息与申请人出示的原件不一致').length,
+      { timeout: 20_000 },
+    )
     .toBe(1);
   const [arrived] = (await sandboxObjections(workstation)).filter((o) => o.description === '照面信息与申请人出示的原件不一致');
   expect(arrived!.fields).toEqual([{ key: fieldKey, recorded: shown, claimed: `${shown}（更正）` }]);

@@ -25,7 +25,12 @@ export async function licenceIdsOf(ws: RunningWorkstation, holder: SandboxHolder
   const grant = await libraryPost<{ grantId: string }>(
     ws,
     '/authorizations/duty',
-    { holder: { idType: holder.idType, idNumber: holder.idNumber, name: holder.name }, matterCode, caseNo: `E2E-OFF-${Date.now()}`, reason: '端到端测试取得证照标识' },
+    {
+      holder: { idType: holder.idType, idNumber: holder.idNumber, name: holder.name },
+      matterCode,
+      caseNo: `E2E-OFF-${Date.now()}`,
+      reason: '端到端测试取得证照标识',
+    },
     token,
   );
   const ids: string[] = [];
@@ -85,7 +90,9 @@ export async function fileObjectionFromPage(
 /** The states the objections page shows, by id. */
 export async function listedStates(page: Page): Promise<Record<string, string>> {
   const tags = page.locator('[data-testid^="objection-state-"]');
-  const entries = await tags.evaluateAll((nodes) => nodes.map((n) => [n.getAttribute('data-testid')!.slice('objection-state-'.length), n.getAttribute('data-state') ?? '']));
+  const entries = await tags.evaluateAll((nodes) =>
+    nodes.map((n) => [n.getAttribute('data-testid')!.slice('objection-state-'.length), n.getAttribute('data-state') ?? '']),
+  );
   return Object.fromEntries(entries);
 }
 

@@ -1,6 +1,18 @@
 import type { BrowserContext, Page, Request } from '@playwright/test';
 import type { SandboxHolder, UsageRecordRequest } from '../../shared/library-api';
-import { closeCounter, fullHolder, gunScan, materialCard, MATTERS, mintToken, openCounter, setFaults, startCase, usageRecordsOf, waitForPulls } from './counter-helpers';
+import {
+  closeCounter,
+  fullHolder,
+  gunScan,
+  materialCard,
+  MATTERS,
+  mintToken,
+  openCounter,
+  setFaults,
+  startCase,
+  usageRecordsOf,
+  waitForPulls,
+} from './counter-helpers';
 import { readStore, seedUsageRecord, waitForCachedReference } from './offline-helpers';
 import { expect, test, type RunningWorkstation } from './workstation';
 
@@ -73,7 +85,12 @@ function offlineRecord(caseNo: string): UsageRecordRequest {
     workstationId: 'WS-DEMO-01',
     completedAt: '2026-11-26T01:20:00Z',
     training: true,
-    materials: MATTERS.idCard.materials.map((materialId) => ({ materialId, outcome: 'paper' as const, licenceId: null, paperReason: 'library_unreachable' as const })),
+    materials: MATTERS.idCard.materials.map((materialId) => ({
+      materialId,
+      outcome: 'paper' as const,
+      licenceId: null,
+      paperReason: 'library_unreachable' as const,
+    })),
   };
 }
 
@@ -108,14 +125,18 @@ async function serveCase(page: Page, ws: RunningWorkstation): Promise<string> {
   return caseNo;
 }
 
-test('a second tab opened while the first drains sends nothing twice: each of 20 items reaches the library once and is logged delivered once', async ({ workstation }) => {
+test('a second tab opened while the first drains sends nothing twice: each of 20 items reaches the library once and is logged delivered once', async ({
+  workstation,
+}) => {
   test.setTimeout(120_000);
   await setFaults(workstation, { down: true });
   const keys = await seedRecords(first, '01', 20);
   // Slow answers: the first tab has rows in flight for seconds when the second opens.
   await setFaults(workstation, { down: false, latencyMs: 600 });
   await first.reload();
-  await expect.poll(async () => [...(await libraryCalls(workstation)).keys()].filter((k) => keys.includes(k)).length, { timeout: 30_000, intervals: [100] }).toBeGreaterThanOrEqual(1);
+  await expect
+    .poll(async () => [...(await libraryCalls(workstation)).keys()].filter((k) => keys.includes(k)).length, { timeout: 30_000, intervals: [100] })
+    .toBeGreaterThanOrEqual(1);
   const second = await openSecondTab(workstation);
   await expect(first.getByTestId('outbox-badge')).toHaveAttribute('data-count', '0', { timeout: 60_000 });
   await expect(second.getByTestId('outbox-badge')).toHaveAttribute('data-count', '0');
@@ -153,14 +174,19 @@ test('when the sending tab closes mid-send, the other takes over what it left in
   await first.reload();
   await expect(first.getByTestId('operator')).toBeVisible();
   await setFaults(workstation, { down: false, latencyMs: 3_000 });
-  const inFlight = async () => (await readStore<{ key: string; state: string }[]>(first, 'outbox')).filter((r) => keys.includes(r.key) && r.state === 'sending').length;
+  const inFlight = async () =>
+    (await readStore<{ key: string; state: string }[]>(first, 'outbox')).filter((r) => keys.includes(r.key) && r.state === 'sending').length;
   await expect.poll(inFlight, { timeout: 20_000, intervals: [100] }).toBeGreaterThan(0);
   // The sending tab closes with rows in flight.
   await second.close();
   await setFaults(workstation, { latencyMs: 0 });
 
   // The first tab now holds the lock: it queues the rows the closed tab left "sending" and delivers all.
-  await expect.poll(async () => (await readStore<{ key: string; state: string }[]>(first, 'outbox')).filter((r) => keys.includes(r.key)).map((r) => r.state), { timeout: 60_000 }).toEqual(keys.map(() => 'delivered'));
+  await expect
+    .poll(async () => (await readStore<{ key: string; state: string }[]>(first, 'outbox')).filter((r) => keys.includes(r.key)).map((r) => r.state), {
+      timeout: 60_000,
+    })
+    .toEqual(keys.map(() => 'delivered'));
   for (const key of keys) expect(await usageRecordsOf(workstation, key.split(':')[1]!)).toHaveLength(1);
   // The closed tab may have reached the library before it went: a key then went twice (the
   // library answered the repeat with its first result), never more — the first tab sent
@@ -171,7 +197,7 @@ test('when the sending tab closes mid-send, the other takes over what it left in
   expect(submissions.some((s) => keys.includes(s.key) && s.page === first)).toBe(true);
 });
 
-test('a delivered usage record keeps no personal data in IndexedDB: neither the holder\'s name nor the ID number', async ({ workstation }) => {
+test("a delivered usage record keeps no personal data in IndexedDB: neither the holder's name nor the ID number", async ({ workstation }) => {
   const caseNo = await serveCase(first, workstation);
   await expect(first.getByTestId('usage-record-state')).toHaveAttribute('data-state', 'delivered', { timeout: 15_000 });
   const records = await usageRecordsOf(workstation, caseNo);

@@ -9,14 +9,23 @@ import { writeSheetVideoY4m } from '../fixtures/paper/y4m';
 
 // The document camera's fixture as Chromium plays it: a page opens the fake camera at its
 // highest resolution, grabs a frame, and the sheet in it is where the video put it.
-test('Chromium\'s fake camera plays the photographed sheet at full resolution', async () => {
+test("Chromium's fake camera plays the photographed sheet at full resolution", async () => {
   const dir = mkdtempSync(join(tmpdir(), 'paper-camera-'));
-  const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>camera</title><video muted playsinline></video>'));
+  const server = createServer((_req, res) =>
+    res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>camera</title><video muted playsinline></video>'),
+  );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const video = writeSheetVideoY4m(join(dir, 'sheet.y4m'), { width: 1280, height: 720, pages: 1, framesPerPage: 3 });
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${video.path}`],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--use-fake-ui-for-media-stream',
+      '--use-fake-device-for-media-stream',
+      `--use-file-for-fake-video-capture=${video.path}`,
+    ],
   });
   try {
     const page = await browser.newPage();

@@ -6,7 +6,21 @@ import { join } from 'node:path';
 import { PDFDict, PDFDocument, PDFName, PDFNumber, PDFRawStream } from 'pdf-lib';
 import { applyHomography, homography, type Point } from '../../shared/document-scan';
 import { writeSheetVideoY4m, type SheetVideo } from '../fixtures/paper/y4m';
-import { closeCounter, EDGE, gunScan, holderByNote, materialCard, MATTERS, mintToken, openCounter, PNG_PAGE, startCase, storedCase, usageRecordsOf, waitForPulls } from './counter-helpers';
+import {
+  closeCounter,
+  EDGE,
+  gunScan,
+  holderByNote,
+  materialCard,
+  MATTERS,
+  mintToken,
+  openCounter,
+  PNG_PAGE,
+  startCase,
+  storedCase,
+  usageRecordsOf,
+  waitForPulls,
+} from './counter-helpers';
 import { expect, test, type RunningWorkstation } from './workstation';
 
 // The document camera (高拍仪) in the paper dialog, with Chromium's fake camera playing a video
@@ -31,7 +45,14 @@ test.beforeAll(async ({ workstation }) => {
   video = writeSheetVideoY4m(join(dir, 'pages.y4m'), { width: 1280, height: 720, fps: 2, pages: PAGES, framesPerPage: 4 });
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${video.path}`],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--use-fake-ui-for-media-stream',
+      '--use-fake-device-for-media-stream',
+      `--use-file-for-fake-video-capture=${video.path}`,
+    ],
   });
   ({ context, page } = await openCounter(browser, workstation));
 });
@@ -142,7 +163,9 @@ async function storedPaper(caseNo: string, materialId: string): Promise<{ type: 
           all.onerror = () => reject(all.error);
           all.onsuccess = async () => {
             open.result.close();
-            const mine = (all.result as { caseNo: string; materialId: string; page: Blob; pages?: number }[]).filter((r) => r.caseNo === caseNo && r.materialId === materialId);
+            const mine = (all.result as { caseNo: string; materialId: string; page: Blob; pages?: number }[]).filter(
+              (r) => r.caseNo === caseNo && r.materialId === materialId,
+            );
             const out = [];
             for (const row of mine) {
               const bytes = new Uint8Array(await row.page.arrayBuffer());
@@ -201,7 +224,9 @@ async function listedPages(): Promise<{ name: string; state: string; width: numb
   );
 }
 
-test('a ten-page document: ten Space presses, straightened and compressed pages, kept in the case as one PDF of ten pages in order', async ({ workstation }) => {
+test('a ten-page document: ten Space presses, straightened and compressed pages, kept in the case as one PDF of ten pages in order', async ({
+  workstation,
+}) => {
   const caseNo = await openPaperForM03(workstation);
   const dialog = page.getByTestId('paper-dialog');
   // The camera opened at the most it gives (the fake camera's video is 1280×720), and is listed by its name.
@@ -356,7 +381,9 @@ async function cutTopLeftQuarter(): Promise<void> {
   expect(await handles.nth(1).getAttribute('aria-label')).not.toBe(before);
 }
 
-test('the corners set by hand when the automatic crop is not what the clerk wants: dragged and moved with the keys, the page is cut again', async ({ workstation }) => {
+test('the corners set by hand when the automatic crop is not what the clerk wants: dragged and moved with the keys, the page is cut again', async ({
+  workstation,
+}) => {
   const caseNo = await openPaperForM03(workstation);
   const dialog = page.getByTestId('paper-dialog');
   await waitForPageUnderCamera(2);
@@ -416,14 +443,17 @@ test('the camera chosen is remembered on this workstation; a remembered camera t
   await dialog.getByTestId('paper-camera-select').click();
   await page.locator('.el-select-dropdown__item:visible', { hasText: 'pages.y4m' }).click();
   await expect(dialog.getByTestId('paper-resolution')).toHaveText('分辨率 1280×720', { timeout: 20_000 });
-  const remembered = JSON.parse((await page.evaluate(() => localStorage.getItem('e-licence-workstation.paper-camera')))!) as { deviceId: string; label: string };
+  const remembered = JSON.parse((await page.evaluate(() => localStorage.getItem('e-licence-workstation.paper-camera')))!) as {
+    deviceId: string;
+    label: string;
+  };
   expect(remembered.label).toContain('pages.y4m');
   expect(remembered.deviceId).toMatch(/^[0-9a-f]{16,}$/);
   await dialog.getByTestId('paper-cancel').click();
   await expect(dialog).toBeHidden();
 });
 
-test('a camera the clerk may not use: the dialog says what to do, and a scanner\'s file is still taken', async ({ workstation }) => {
+test("a camera the clerk may not use: the dialog says what to do, and a scanner's file is still taken", async ({ workstation }) => {
   // A browser that refuses the camera (no permission given): getUserMedia fails as NotAllowedError.
   const refusing = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',

@@ -23,7 +23,8 @@ test.beforeEach(() => {
 });
 test.afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 
-const startRefused = () => startScript('electron/host/cli.ts', ['--port', '0', '--data', dataDir], [/^WORKSTATION_REFUSED=(\S+)$/m], 'refusing workstation', 30_000);
+const startRefused = () =>
+  startScript('electron/host/cli.ts', ['--port', '0', '--data', dataDir], [/^WORKSTATION_REFUSED=(\S+)$/m], 'refusing workstation', 30_000);
 
 test('a settings file cut in half stops the workstation, with the way back, instead of turning it into a training one', async ({ page }) => {
   const settingsFile = join(dataDir, 'settings.json');
@@ -50,7 +51,10 @@ test('a settings file cut in half stops the workstation, with the way back, inst
     expect(readFileSync(join(dataDir, kept[0]!), 'utf8')).toBe(half);
     expect(existsSync(settingsFile)).toBe(false);
     expect(output).toContain(join(dataDir, kept[0]!));
-    const events = readFileSync(join(dataDir, 'host-events.log'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const events = readFileSync(join(dataDir, 'host-events.log'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(events).toEqual([expect.objectContaining({ kind: 'settings_unusable', problem: 'damaged', file: settingsFile, keptAs: join(dataDir, kept[0]!) })]);
 
     // The page at the workstation's address explains it in Chinese.
@@ -86,7 +90,10 @@ test('a settings file cut in half stops the workstation, with the way back, inst
     const workstationUrl = new URL(restored.values[0]!);
     const ws = { origin: workstationUrl.origin } as RunningWorkstation;
     const info = await rawHostCall(ws, 'app.info', { origin: ws.origin, 'x-workstation-key': workstationUrl.searchParams.get('key')! });
-    expect(info.body).toMatchObject({ ok: true, value: { workstationId: 'PD-W07', libraryMode: 'library', libraryUrl: PRODUCTION.libraryUrl, paperRetentionDays: 90 } });
+    expect(info.body).toMatchObject({
+      ok: true,
+      value: { workstationId: 'PD-W07', libraryMode: 'library', libraryUrl: PRODUCTION.libraryUrl, paperRetentionDays: 90 },
+    });
     expect(restored.output()).not.toContain('SANDBOX_URL=');
   } finally {
     await stopScript(restored.child);

@@ -2,7 +2,11 @@ import { signInAs } from './supervision-fixtures';
 import { expect, signOutAll, test, type RunningWorkstation } from './workstation';
 
 async function setDown(ws: RunningWorkstation, down: boolean): Promise<void> {
-  const response = await fetch(`${ws.sandboxUrl}/api/v1/_sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ down }) });
+  const response = await fetch(`${ws.sandboxUrl}/api/v1/_sandbox/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ down }),
+  });
   expect(response.ok).toBe(true);
 }
 

@@ -147,7 +147,13 @@ test('a random review drawn twice with the same seed over the same period picks 
   const again = await drawWith('e2e-seed-1');
   expect(again).toEqual(first);
   // The documented procedure, run here on the case numbers, gives the same cases.
-  expect(first).toEqual(drawReview('e2e-seed-1', known.map((c) => c.caseNo), 2).picked);
+  expect(first).toEqual(
+    drawReview(
+      'e2e-seed-1',
+      known.map((c) => c.caseNo),
+      2,
+    ).picked,
+  );
   await page.getByTestId('review-recheck').click();
   await expect(page.getByTestId('review-notice')).toContainText('复核一致');
 
@@ -205,7 +211,20 @@ test('the audit trail filters by kind and case, and its CSV export parses back e
   const bytes = readFileSync((await download.path())!);
   expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
   const events = auditEventsFromCsv(bytes.toString('utf8'));
-  expect(events).toEqual(stored.map(({ seq, at, operator, role, workstation: ws, case: caseNo, kind, details, prev, hash }) => ({ seq, at, operator, role, workstation: ws, case: caseNo, kind, details, prev, hash })));
+  expect(events).toEqual(
+    stored.map(({ seq, at, operator, role, workstation: ws, case: caseNo, kind, details, prev, hash }) => ({
+      seq,
+      at,
+      operator,
+      role,
+      workstation: ws,
+      case: caseNo,
+      kind,
+      details,
+      prev,
+      hash,
+    })),
+  );
   expect(verifyAuditChain(events)).toEqual({ ok: true, checked: stored.length, firstBroken: null });
   const opened = events.find((e) => e.kind === 'case_open' && e.case === known[2]!.caseNo);
   expect(opened?.details.matterName).toMatch(/[\u4e00-\u9fff]/);

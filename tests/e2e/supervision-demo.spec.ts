@@ -115,7 +115,9 @@ test('the 操作人 filter finds the clerk by 工号, by name and by operator id
   await expect(rows.first().locator('td:nth-child(3)')).toHaveText('陈静 super01');
 });
 
-test('each audit event reads as a Chinese sentence with labelled fields, its JSON one click away; the case filter fits a real case number', async ({ workstation }) => {
+test('each audit event reads as a Chinese sentence with labelled fields, its JSON one click away; the case filter fits a real case number', async ({
+  workstation,
+}) => {
   await openSupervision(page, workstation, 'audit');
   const caseField = page.getByTestId('audit-case');
   await expect(caseField).toHaveAttribute('placeholder', /^如 WSDEMO01-\d{8}-0001$/);
@@ -139,7 +141,8 @@ test('each audit event reads as a Chinese sentence with labelled fields, its JSO
   await expect(done.getByTestId('audit-json')).toBeVisible();
   await expect(done.getByTestId('audit-json')).toContainText('"outcome": "exempt"');
   // No English keys outside the JSON.
-  for (const text of await rows.getByTestId('audit-fields').allInnerTexts()) expect(text).not.toMatch(/\b(materialId|licenceId|matterCode|outcome|latencyMs)\b/);
+  for (const text of await rows.getByTestId('audit-fields').allInnerTexts())
+    expect(text).not.toMatch(/\b(materialId|licenceId|matterCode|outcome|latencyMs)\b/);
   await page.screenshot({ path: 'test-results/supervision-demo-audit.png', fullPage: true });
 });
 
@@ -180,7 +183,9 @@ test('after 校验日志链 finds a break, the broken event is shown and highlig
   await page.screenshot({ path: 'test-results/supervision-demo-chain-broken.png' });
 });
 
-test('an objection from the 异议核查 page: the face field by its Chinese label, the issuer by name; filed online the toast says it was received; the list fits 1366 px', async ({ workstation }) => {
+test('an objection from the 异议核查 page: the face field by its Chinese label, the issuer by name; filed online the toast says it was received; the list fits 1366 px', async ({
+  workstation,
+}) => {
   const holder = await fullHolder(workstation);
   const [licenceId] = await licenceIdsOf(workstation, holder);
   await page.getByRole('menuitem', { name: '异议核查' }).click();

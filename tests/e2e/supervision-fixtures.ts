@@ -52,7 +52,11 @@ export const libraryTest = base.extend<object, { workstation: RunningWorkstation
 export const signInAs = (page: Page, ws: RunningWorkstation, username: string): Promise<void> => signIn(page, ws, username);
 
 /** A host call from the page itself, with the tab's secret, as the renderer makes it. */
-export function callFromPage(page: Page, name: string, input: unknown = {}): Promise<{ ok: boolean; error?: { code: string; message: string }; value?: unknown }> {
+export function callFromPage(
+  page: Page,
+  name: string,
+  input: unknown = {},
+): Promise<{ ok: boolean; error?: { code: string; message: string }; value?: unknown }> {
   return page.evaluate(
     async ([callName, body]) => {
       const response = await fetch(`/host/${callName}`, {

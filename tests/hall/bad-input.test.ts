@@ -5,7 +5,19 @@ import { createAuditEvent } from '../../shared/audit-chain';
 import { ENGINES, enrolled, startTestHall, type TestHall } from './helpers';
 import { completedCase, type RawCall, type TestWorkstation } from './simulated-workstation';
 
-const DATA_TABLES = ['audit_events', 'records', 'cases', 'case_tally', 'latency_tally', 'objections', 'objection_states', 'outbox_status', 'alerts', 'reviews', 'enrolment_codes'];
+const DATA_TABLES = [
+  'audit_events',
+  'records',
+  'cases',
+  'case_tally',
+  'latency_tally',
+  'objections',
+  'objection_states',
+  'outbox_status',
+  'alerts',
+  'reviews',
+  'enrolment_codes',
+];
 
 describe.each(ENGINES)('bad input, class by class: a 4xx with a code, nothing changed, never a 500 (%s)', (engine) => {
   let test: TestHall;
@@ -26,7 +38,9 @@ describe.each(ENGINES)('bad input, class by class: a 4xx with a code, nothing ch
   /** Everything the hall holds, as counts and stream positions. */
   async function snapshot(): Promise<unknown> {
     const counts = await Promise.all(DATA_TABLES.map((t) => test.db.one(sql<{ n: number }>(`SELECT count(*) AS n FROM ${t}`)).then((r) => r!.n)));
-    const streams = await test.db.all(sql('SELECT workstation_id, epoch, audit_highest, audit_last_hash, records_highest, head_seq FROM streams ORDER BY workstation_id, epoch'));
+    const streams = await test.db.all(
+      sql('SELECT workstation_id, epoch, audit_highest, audit_last_hash, records_highest, head_seq FROM streams ORDER BY workstation_id, epoch'),
+    );
     return { counts, streams };
   }
 
@@ -54,28 +68,72 @@ describe.each(ENGINES)('bad input, class by class: a 4xx with a code, nothing ch
     const event = ws.chain[4]!;
     const error = await refused('POST', '/api/v1/sync/push', push(pushBody({ audit: [{ ...event, seq: String(event.seq) }] })), 400, 'BAD_REQUEST');
     expect(error.details).toEqual({ path: 'audit.0.seq' });
-    await refused('POST', '/api/v1/sync/push', push(pushBody({ records: [{ seq: 2, kind: 'case', case: { ...completedCase(), training: 'no' } }] })), 400, 'BAD_REQUEST');
+    await refused(
+      'POST',
+      '/api/v1/sync/push',
+      push(pushBody({ records: [{ seq: 2, kind: 'case', case: { ...completedCase(), training: 'no' } }] })),
+      400,
+      'BAD_REQUEST',
+    );
     await refused('POST', '/api/v1/sync/push', push(pushBody({ records: [{ seq: 2, kind: 'licence', licence: {} }] })), 400, 'BAD_REQUEST');
     await refused('POST', '/api/v1/sync/push', push(pushBody({ head: { seq: -1, hash: 'x' } })), 400, 'BAD_REQUEST');
     await refused('POST', '/api/v1/sync/push', push(pushBody({ audit: [{ ...event, operator: 'OP\u0000' }] })), 400, 'BAD_REQUEST');
-    await refused('GET', '/api/v1/supervision/dashboard?from=2026-11-31&to=2026-12-01', { operator: { id: 'OP-PD-0201', role: 'supervisor' } }, 400, 'BAD_REQUEST');
-    await refused('GET', '/api/v1/supervision/dashboard?from=2026-12-02&to=2026-12-01', { operator: { id: 'OP-PD-0201', role: 'supervisor' } }, 400, 'BAD_REQUEST');
-    await refused('GET', '/api/v1/supervision/audit?workstation=WS-BAD-01&limit=many', { operator: { id: 'OP-PD-0201', role: 'supervisor' } }, 400, 'BAD_REQUEST');
+    await refused(
+      'GET',
+      '/api/v1/supervision/dashboard?from=2026-11-31&to=2026-12-01',
+      { operator: { id: 'OP-PD-0201', role: 'supervisor' } },
+      400,
+      'BAD_REQUEST',
+    );
+    await refused(
+      'GET',
+      '/api/v1/supervision/dashboard?from=2026-12-02&to=2026-12-01',
+      { operator: { id: 'OP-PD-0201', role: 'supervisor' } },
+      400,
+      'BAD_REQUEST',
+    );
+    await refused(
+      'GET',
+      '/api/v1/supervision/audit?workstation=WS-BAD-01&limit=many',
+      { operator: { id: 'OP-PD-0201', role: 'supervisor' } },
+      400,
+      'BAD_REQUEST',
+    );
   });
 
   it('unknown fields, at the root, in an event, in a case, in a query', async () => {
     const error = await refused('POST', '/api/v1/sync/push', push(pushBody({ priority: 'high' })), 400, 'UNKNOWN_FIELD');
     expect(error.details).toMatchObject({ keys: ['priority'] });
     await refused('POST', '/api/v1/sync/push', push(pushBody({ audit: [{ ...ws.chain[4]!, signature: 'x' }] })), 400, 'UNKNOWN_FIELD');
-    await refused('POST', '/api/v1/sync/push', push(pushBody({ records: [{ seq: 2, kind: 'case', case: { ...completedCase(), clerkName: '王晓燕' } }] })), 400, 'UNKNOWN_FIELD');
-    await refused('GET', '/api/v1/supervision/dashboard?from=2026-11-01&to=2026-11-30&window=all', { operator: { id: 'OP-PD-0201', role: 'supervisor' } }, 400, 'UNKNOWN_FIELD');
+    await refused(
+      'POST',
+      '/api/v1/sync/push',
+      push(pushBody({ records: [{ seq: 2, kind: 'case', case: { ...completedCase(), clerkName: '王晓燕' } }] })),
+      400,
+      'UNKNOWN_FIELD',
+    );
+    await refused(
+      'GET',
+      '/api/v1/supervision/dashboard?from=2026-11-01&to=2026-11-30&window=all',
+      { operator: { id: 'OP-PD-0201', role: 'supervisor' } },
+      400,
+      'UNKNOWN_FIELD',
+    );
   });
 
   it('oversized batches and bodies: 413', async () => {
     const many = Array.from({ length: HALL_MAX_AUDIT_PER_PUSH + 1 }, () => ws.chain[4]!);
     await refused('POST', '/api/v1/sync/push', push(pushBody({ audit: many })), 413, 'TOO_LARGE');
     await refused('POST', '/api/v1/sync/push', { raw: Buffer.alloc(HALL_MAX_BODY_BYTES + 1, 0x20) }, 413, 'TOO_LARGE');
-    const huge = createAuditEvent(ws.chain[4]!, { at: test.now().toISOString(), operator: 'OP', role: 'clerk', workstation: 'WS-BAD-01', case: null, kind: 'export', details: { blob: 'x'.repeat(40_000) } });
+    const huge = createAuditEvent(ws.chain[4]!, {
+      at: test.now().toISOString(),
+      operator: 'OP',
+      role: 'clerk',
+      workstation: 'WS-BAD-01',
+      case: null,
+      kind: 'export',
+      details: { blob: 'x'.repeat(40_000) },
+    });
     await refused('POST', '/api/v1/sync/push', push(pushBody({ head: { seq: huge.seq, hash: huge.hash }, audit: [huge] })), 413, 'TOO_LARGE');
   });
 
@@ -102,8 +160,25 @@ describe.each(ENGINES)('bad input, class by class: a 4xx with a code, nothing ch
       const edited = { ...next!, details: { ...next!.details, note: '改过' } };
       const error = await refused('POST', '/api/v1/sync/push', push(pushBody({ audit: [edited, after] })), 422, 'CHAIN_HASH_MISMATCH');
       expect(error.details).toEqual({ seq: 6 });
-      const unlinked = createAuditEvent({ ...next!, hash: 'f'.repeat(64) }, { at: after!.at, operator: after!.operator, role: after!.role, workstation: after!.workstation, case: after!.case, kind: after!.kind, details: after!.details });
-      await refused('POST', '/api/v1/sync/push', push(pushBody({ head: { seq: unlinked.seq, hash: unlinked.hash }, audit: [next, unlinked] })), 422, 'CHAIN_LINK_MISMATCH');
+      const unlinked = createAuditEvent(
+        { ...next!, hash: 'f'.repeat(64) },
+        {
+          at: after!.at,
+          operator: after!.operator,
+          role: after!.role,
+          workstation: after!.workstation,
+          case: after!.case,
+          kind: after!.kind,
+          details: after!.details,
+        },
+      );
+      await refused(
+        'POST',
+        '/api/v1/sync/push',
+        push(pushBody({ head: { seq: unlinked.seq, hash: unlinked.hash }, audit: [next, unlinked] })),
+        422,
+        'CHAIN_LINK_MISMATCH',
+      );
       await refused('POST', '/api/v1/sync/push', push(pushBody({ head: { seq: 6, hash: after!.hash }, audit: [next, after] })), 400, 'BAD_REQUEST');
     } finally {
       ws.chain.splice(-2);
@@ -112,15 +187,37 @@ describe.each(ENGINES)('bad input, class by class: a 4xx with a code, nothing ch
 
   it('personal data the hall never stores', async () => {
     const named = completedCase({ caseNo: 'WSBAD01-20261126-0201' });
-    await refused('POST', '/api/v1/sync/push', push(pushBody({ records: [{ seq: 2, kind: 'case', case: { ...named, holder: { ...named.holder, name: '张三' } } }] })), 422, 'PERSONAL_DATA');
-    await refused('POST', '/api/v1/sync/push', push(pushBody({ records: [{ seq: 2, kind: 'case', case: { ...named, materials: [{ ...named.materials[0], faceFields: [{ key: 'name', value: '张三' }] }] } }] })), 422, 'PERSONAL_DATA');
+    await refused(
+      'POST',
+      '/api/v1/sync/push',
+      push(pushBody({ records: [{ seq: 2, kind: 'case', case: { ...named, holder: { ...named.holder, name: '张三' } } }] })),
+      422,
+      'PERSONAL_DATA',
+    );
+    await refused(
+      'POST',
+      '/api/v1/sync/push',
+      push(
+        pushBody({
+          records: [{ seq: 2, kind: 'case', case: { ...named, materials: [{ ...named.materials[0], faceFields: [{ key: 'name', value: '张三' }] }] } }],
+        }),
+      ),
+      422,
+      'PERSONAL_DATA',
+    );
   });
 
   it('an unknown route (404), a known route with another method (405), a GET with a body, parameters given twice', async () => {
     await refused('GET', '/api/v1/sync/everything', {}, 404, 'NOT_FOUND');
     await refused('PUT', '/api/v1/sync/push', push(pushBody()), 405, 'METHOD_NOT_ALLOWED');
     await refused('GET', '/api/v1/sync/state', { raw: '{}' }, 400, 'BAD_REQUEST');
-    await refused('GET', '/api/v1/supervision/dashboard?from=2026-11-01&from=2026-11-02&to=2026-11-30', { operator: { id: 'OP-PD-0201', role: 'supervisor' } }, 400, 'BAD_REQUEST');
+    await refused(
+      'GET',
+      '/api/v1/supervision/dashboard?from=2026-11-01&from=2026-11-02&to=2026-11-30',
+      { operator: { id: 'OP-PD-0201', role: 'supervisor' } },
+      400,
+      'BAD_REQUEST',
+    );
     await refused('GET', '/api/v1/reference/licences', {}, 400, 'BAD_REQUEST');
   });
 

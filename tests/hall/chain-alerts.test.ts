@@ -55,7 +55,12 @@ describe.each(ENGINES)('the anchored chain (%s)', (engine) => {
     expect([stopped.status, stopped.json.error.code]).toEqual([409, 'INGEST_STOPPED']);
     const state = await ws.call('GET', '/api/v1/sync/state');
     expect(state.json).toMatchObject({ ingest: 'stopped', audit: { highest: 10 } });
-    expect((await test.db.one(sql<{ n: number }, [string]>('SELECT count(*) AS n FROM audit_events WHERE stream = (SELECT id FROM streams WHERE workstation_id = $1 AND epoch = 1)'), ['WS-CH-01']))!.n).toBe(10);
+    expect(
+      (await test.db.one(
+        sql<{ n: number }, [string]>('SELECT count(*) AS n FROM audit_events WHERE stream = (SELECT id FROM streams WHERE workstation_id = $1 AND epoch = 1)'),
+        ['WS-CH-01'],
+      ))!.n,
+    ).toBe(10);
   });
 
   it('lets only a supervisor acknowledge; ingest then resumes in a new epoch from seq 1, the old epoch kept as evidence', async () => {
@@ -69,7 +74,11 @@ describe.each(ENGINES)('the anchored chain (%s)', (engine) => {
     expect([twice.status, twice.json.error.code]).toEqual([409, 'ALREADY_ACKNOWLEDGED']);
 
     const listed = await supervisor.supervise('workstations');
-    expect(listed.json.workstations.find((w: { workstationId: string }) => w.workstationId === 'WS-CH-01')).toMatchObject({ epoch: 2, auditHighest: 0, ingest: 'open' });
+    expect(listed.json.workstations.find((w: { workstationId: string }) => w.workstationId === 'WS-CH-01')).toMatchObject({
+      epoch: 2,
+      auditHighest: 0,
+      ingest: 'open',
+    });
     expect((await rewriter.call('GET', '/api/v1/sync/state')).json).toMatchObject({ epoch: 2, audit: { highest: 0 }, records: { highest: 0 }, ingest: 'open' });
     // The workstation sends its chain as it now stands, from the start.
     const resumed = await rewriter.push();
@@ -135,34 +144,67 @@ describe.each(ENGINES)('the anchored chain (%s)', (engine) => {
     const intact = await supervisor.supervisepost('chain-verify', { workstation: 'WS-CH-08' });
     expect(intact.json).toMatchObject({ workstationId: 'WS-CH-08', epoch: 1, ok: true, checked: 30, highest: 30, firstBroken: null });
 
-    const edit = sql<unknown, [string, number]>("UPDATE audit_events SET body = replace(body, '材料核验', '材料核查') WHERE stream = (SELECT id FROM streams WHERE workstation_id = $1 AND epoch = 1) AND seq = $2");
+    const edit = sql<unknown, [string, number]>(
+      "UPDATE audit_events SET body = replace(body, '材料核验', '材料核查') WHERE stream = (SELECT id FROM streams WHERE workstation_id = $1 AND epoch = 1) AND seq = $2",
+    );
     await test.db.run(edit, ['WS-CH-08', 12]);
     const edited = await supervisor.supervisepost('chain-verify', { workstation: 'WS-CH-08' });
     expect(edited.json).toMatchObject({ ok: false, checked: 12, firstBroken: { seq: 12, reason: 'hash_mismatch' } });
 
     // Pages of four events, checked in parallel: the first broken link is still the first in seq order.
-    expect(await verifyStoredChain(test.db, 'WS-CH-08', 1, { pageSize: 4 })).toMatchObject({ ok: false, checked: 12, firstBroken: { seq: 12, reason: 'hash_mismatch' } });
-    await test.db.run(sql<unknown, [string]>("UPDATE audit_events SET body = replace(body, '材料核验', '材料核查') WHERE stream = (SELECT id FROM streams WHERE workstation_id = $1 AND epoch = 1) AND seq IN (3, 27)"), ['WS-CH-08']);
+    expect(await verifyStoredChain(test.db, 'WS-CH-08', 1, { pageSize: 4 })).toMatchObject({
+      ok: false,
+      checked: 12,
+      firstBroken: { seq: 12, reason: 'hash_mismatch' },
+    });
+    await test.db.run(
+      sql<unknown, [string]>(
+        "UPDATE audit_events SET body = replace(body, '材料核验', '材料核查') WHERE stream = (SELECT id FROM streams WHERE workstation_id = $1 AND epoch = 1) AND seq IN (3, 27)",
+      ),
+      ['WS-CH-08'],
+    );
     expect(await verifyStoredChain(test.db, 'WS-CH-08', 1, { pageSize: 4 })).toMatchObject({ checked: 3, firstBroken: { seq: 3, reason: 'hash_mismatch' } });
 
     const other = await synced('WS-CH-09', 20);
     expect(await verifyStoredChain(test.db, 'WS-CH-09', 1, { pageSize: 4 })).toMatchObject({ ok: true, checked: 20, firstBroken: null });
     void other;
-    await test.db.run(sql<unknown, [string]>('DELETE FROM audit_events WHERE stream = (SELECT id FROM streams WHERE workstation_id = $1 AND epoch = 1) AND seq = 9'), ['WS-CH-09']);
+    await test.db.run(
+      sql<unknown, [string]>('DELETE FROM audit_events WHERE stream = (SELECT id FROM streams WHERE workstation_id = $1 AND epoch = 1) AND seq = 9'),
+      ['WS-CH-09'],
+    );
     expect((await supervisor.supervisepost('chain-verify', { workstation: 'WS-CH-09' })).json.firstBroken).toEqual({ seq: 10, reason: 'seq_gap' });
     expect((await verifyStoredChain(test.db, 'WS-CH-09', 1, { pageSize: 4 })).firstBroken).toEqual({ seq: 10, reason: 'seq_gap' });
 
     const short = await synced('WS-CH-10', 20);
     void short;
-    await test.db.run(sql<unknown, [string]>('DELETE FROM audit_events WHERE stream = (SELECT id FROM streams WHERE workstation_id = $1 AND epoch = 1) AND seq > 15'), ['WS-CH-10']);
-    expect((await supervisor.supervisepost('chain-verify', { workstation: 'WS-CH-10' })).json).toMatchObject({ ok: false, checked: 15, highest: 20, firstBroken: { seq: 16, reason: 'missing' } });
+    await test.db.run(
+      sql<unknown, [string]>('DELETE FROM audit_events WHERE stream = (SELECT id FROM streams WHERE workstation_id = $1 AND epoch = 1) AND seq > 15'),
+      ['WS-CH-10'],
+    );
+    expect((await supervisor.supervisepost('chain-verify', { workstation: 'WS-CH-10' })).json).toMatchObject({
+      ok: false,
+      checked: 15,
+      highest: 20,
+      firstBroken: { seq: 16, reason: 'missing' },
+    });
 
     // A missing event at the very end of a range (ranges of 10 on two cores, pages of 4 on PGlite).
     const gapAtEnd = await synced('WS-CH-13', 20);
     void gapAtEnd;
-    await test.db.run(sql<unknown, [string]>('DELETE FROM audit_events WHERE stream = (SELECT id FROM streams WHERE workstation_id = $1 AND epoch = 1) AND seq = 10'), ['WS-CH-13']);
-    expect(await verifyStoredChain(test.db, 'WS-CH-13', 1, { pageSize: 4 })).toMatchObject({ ok: false, checked: 10, firstBroken: { seq: 11, reason: 'seq_gap' } });
-    expect(await verifyStoredChain(test.db, 'WS-CH-13', 1, { pageSize: 5 })).toMatchObject({ ok: false, checked: 10, firstBroken: { seq: 11, reason: 'seq_gap' } });
+    await test.db.run(
+      sql<unknown, [string]>('DELETE FROM audit_events WHERE stream = (SELECT id FROM streams WHERE workstation_id = $1 AND epoch = 1) AND seq = 10'),
+      ['WS-CH-13'],
+    );
+    expect(await verifyStoredChain(test.db, 'WS-CH-13', 1, { pageSize: 4 })).toMatchObject({
+      ok: false,
+      checked: 10,
+      firstBroken: { seq: 11, reason: 'seq_gap' },
+    });
+    expect(await verifyStoredChain(test.db, 'WS-CH-13', 1, { pageSize: 5 })).toMatchObject({
+      ok: false,
+      checked: 10,
+      firstBroken: { seq: 11, reason: 'seq_gap' },
+    });
 
     // An event of 18 KB among short ones in the four lanes (the hasher's memory grows for it); an
     // edit of it, then of the event before it, are named in seq order.
@@ -172,22 +214,36 @@ describe.each(ENGINES)('the anchored chain (%s)', (engine) => {
     long.appendEvents(5);
     expect((await long.push()).status).toBe(200);
     expect(await verifyStoredChain(test.db, 'WS-CH-12', 1, { pageSize: 3 })).toMatchObject({ ok: true, checked: 11 });
-    const inLong = sql<unknown, [string, number, string, string]>('UPDATE audit_events SET body = replace(body, $3, $4) WHERE stream = (SELECT id FROM streams WHERE workstation_id = $1 AND epoch = 1) AND seq = $2');
+    const inLong = sql<unknown, [string, number, string, string]>(
+      'UPDATE audit_events SET body = replace(body, $3, $4) WHERE stream = (SELECT id FROM streams WHERE workstation_id = $1 AND epoch = 1) AND seq = $2',
+    );
     await test.db.run(inLong, ['WS-CH-12', 6, '导出导出', '导入导出']);
-    expect(await verifyStoredChain(test.db, 'WS-CH-12', 1, { pageSize: 3 })).toMatchObject({ ok: false, checked: 6, firstBroken: { seq: 6, reason: 'hash_mismatch' } });
+    expect(await verifyStoredChain(test.db, 'WS-CH-12', 1, { pageSize: 3 })).toMatchObject({
+      ok: false,
+      checked: 6,
+      firstBroken: { seq: 6, reason: 'hash_mismatch' },
+    });
     await test.db.run(inLong, ['WS-CH-12', 5, '材料核验', '材料核查']);
     expect((await verifyStoredChain(test.db, 'WS-CH-12', 1, { pageSize: 3 })).firstBroken).toEqual({ seq: 5, reason: 'hash_mismatch' });
     // Without WebAssembly SIMD, Node's SM3 finds the same links.
     expect((await verifyStoredChain(test.db, 'WS-CH-12', 1, { pageSize: 3, simd: false })).firstBroken).toEqual({ seq: 5, reason: 'hash_mismatch' });
     // Rows 1–8 and the row of seq 10, which names the gap: nine rows read.
-    expect(await verifyStoredChain(test.db, 'WS-CH-09', 1, { pageSize: 4, simd: false })).toMatchObject({ checked: 9, firstBroken: { seq: 10, reason: 'seq_gap' } });
+    expect(await verifyStoredChain(test.db, 'WS-CH-09', 1, { pageSize: 4, simd: false })).toMatchObject({
+      checked: 9,
+      firstBroken: { seq: 10, reason: 'seq_gap' },
+    });
     expect(await verifyStoredChain(test.db, 'WS-CH-09', 1, { pageSize: 4 })).toMatchObject({ checked: 9, firstBroken: { seq: 10, reason: 'seq_gap' } });
     expect(await verifyStoredChain(test.db, 'WS-CH-08', 1, { simd: false })).toMatchObject({ checked: 3, firstBroken: { seq: 3, reason: 'hash_mismatch' } });
 
     const relinked = await synced('WS-CH-11', 10);
     void relinked;
     // An event whose stored hash was replaced: it no longer matches its body.
-    await test.db.run(sql<unknown, [string]>("UPDATE audit_events SET hash = repeat('a', 64) WHERE stream = (SELECT id FROM streams WHERE workstation_id = $1 AND epoch = 1) AND seq = 4"), ['WS-CH-11']);
+    await test.db.run(
+      sql<unknown, [string]>(
+        "UPDATE audit_events SET hash = repeat('a', 64) WHERE stream = (SELECT id FROM streams WHERE workstation_id = $1 AND epoch = 1) AND seq = 4",
+      ),
+      ['WS-CH-11'],
+    );
     expect((await supervisor.supervisepost('chain-verify', { workstation: 'WS-CH-11' })).json.firstBroken).toEqual({ seq: 4, reason: 'hash_mismatch' });
   });
 });

@@ -41,7 +41,9 @@ describe.each(ENGINES)('enrolment and request signing (%s)', (engine) => {
     const sameKey = await new TestWorkstation(test.hall.url, 'WS-TRUST-05', ws.keys, test.now).enrol(await test.code());
     expect([sameKey.status, sameKey.json.error.code]).toEqual([409, 'KEY_IN_USE']);
     const impostor = new TestWorkstation(test.hall.url, 'WS-TRUST-06', undefined, test.now);
-    const forged = await impostor.call('POST', '/api/v1/enrol', { body: { code: await test.code(), workstationId: 'WS-TRUST-06', publicKey: generateSm2KeyPair().publicKey } });
+    const forged = await impostor.call('POST', '/api/v1/enrol', {
+      body: { code: await test.code(), workstationId: 'WS-TRUST-06', publicKey: generateSm2KeyPair().publicKey },
+    });
     expect([forged.status, forged.json.error.code]).toEqual([401, 'BAD_SIGNATURE']);
     // A refused enrolment used nothing up: the code still works once.
     const codeAfterRefusal = await test.code();

@@ -13,7 +13,10 @@ import { ENGINES, startTestHall, type TestHall } from './helpers';
 import { completedCase } from './simulated-workstation';
 
 /** What a machine between the workstation and the hall does to an answer. */
-type Tamper = (answer: { status: number; body: Buffer; headers: Record<string, string> }, request: { headers: IncomingMessage['headers']; body: Buffer }) => void;
+type Tamper = (
+  answer: { status: number; body: Buffer; headers: Record<string, string> },
+  request: { headers: IncomingMessage['headers']; body: Buffer },
+) => void;
 
 /** A proxy in front of the hall that can rewrite answers and records every request it passes. */
 async function proxy(target: string, tamper: { current: Tamper | null }, seen: Buffer[]): Promise<{ url: string; close(): Promise<void> }> {
@@ -86,7 +89,12 @@ describe.each(ENGINES)("the host's hall client against a real hall (%s)", (engin
       const time = new Date().toISOString();
       answer.headers[HALL_HEADERS.time] = time;
       answer.headers[HALL_HEADERS.signature] = sm2Sign(
-        responseSigningText({ status: answer.status, requestNonce: String(request.headers[HALL_HEADERS.nonce]), bodyDigest: createHash('sm3').update(answer.body).digest('hex'), time }),
+        responseSigningText({
+          status: answer.status,
+          requestNonce: String(request.headers[HALL_HEADERS.nonce]),
+          bodyDigest: createHash('sm3').update(answer.body).digest('hex'),
+          time,
+        }),
         mallory.privateKey,
         mallory.publicKey,
       );
@@ -109,7 +117,13 @@ describe.each(ENGINES)("the host's hall client against a real hall (%s)", (engin
   it('enrols, pins the hall key and shows its fingerprint, and the pin survives a restart', async () => {
     const client = new HallClient({ dataDir, url: middle.url });
     const enrolment = await client.enrol('WS-CLIENT-01', await test.code());
-    expect(enrolment).toMatchObject({ workstationId: 'WS-CLIENT-01', hallId: test.hall.hallId, hallPublicKey: test.hall.publicKey, hallFingerprint: test.hall.fingerprint, url: middle.url });
+    expect(enrolment).toMatchObject({
+      workstationId: 'WS-CLIENT-01',
+      hallId: test.hall.hallId,
+      hallPublicKey: test.hall.publicKey,
+      hallFingerprint: test.hall.fingerprint,
+      url: middle.url,
+    });
     expect(enrolment.hallFingerprint).toBe(keyFingerprint(test.hall.publicKey));
     expect(new HallClient({ dataDir, url: middle.url }).enrolment).toEqual(enrolment);
   });
@@ -121,15 +135,38 @@ describe.each(ENGINES)("the host's hall client against a real hall (%s)", (engin
     let prev: AuditEvent | null = null;
     const chain: AuditEvent[] = [];
     for (let i = 0; i < 5; i++) {
-      prev = createAuditEvent(prev, { at: new Date().toISOString(), operator: 'OP-1', role: 'clerk', workstation: 'WS-CLIENT-01', case: null, kind: 'sign_in', details: {} });
+      prev = createAuditEvent(prev, {
+        at: new Date().toISOString(),
+        operator: 'OP-1',
+        role: 'clerk',
+        workstation: 'WS-CLIENT-01',
+        case: null,
+        kind: 'sign_in',
+        details: {},
+      });
       chain.push(prev);
     }
-    const pushed = await client.call('push', { head: { seq: 5, hash: chain[4]!.hash }, audit: chain, records: [{ seq: 1, kind: 'case', case: completedCase({ workstationId: 'WS-CLIENT-01' }) }], outbox: null });
+    const pushed = await client.call('push', {
+      head: { seq: 5, hash: chain[4]!.hash },
+      audit: chain,
+      records: [{ seq: 1, kind: 'case', case: completedCase({ workstationId: 'WS-CLIENT-01' }) }],
+      outbox: null,
+    });
     expect(pushed).toMatchObject({ audit: { highest: 5 }, records: { highest: 1 } });
     const trail = await client.call('audit', { workstation: 'WS-CLIENT-01' }, { id: 'OP-PD-0201', role: 'supervisor' });
     expect(trail.rows.map((e) => e.seq)).toEqual([5, 4, 3, 2, 1]);
-    await expect(client.call('audit', { workstation: 'WS-CLIENT-01' }, { id: 'OP-PD-0101', role: 'clerk' })).rejects.toMatchObject({ code: 'ROLE_REFUSED', status: 403 });
-    const gap = await client.call('push', { head: { seq: 5, hash: chain[4]!.hash }, audit: [], records: [{ seq: 3, kind: 'case', case: completedCase({ caseNo: 'WSCLIENT-20261126-0003' }) }], outbox: null }).catch((e: unknown) => e);
+    await expect(client.call('audit', { workstation: 'WS-CLIENT-01' }, { id: 'OP-PD-0101', role: 'clerk' })).rejects.toMatchObject({
+      code: 'ROLE_REFUSED',
+      status: 403,
+    });
+    const gap = await client
+      .call('push', {
+        head: { seq: 5, hash: chain[4]!.hash },
+        audit: [],
+        records: [{ seq: 3, kind: 'case', case: completedCase({ caseNo: 'WSCLIENT-20261126-0003' }) }],
+        outbox: null,
+      })
+      .catch((e: unknown) => e);
     expect(gap).toBeInstanceOf(HallCallError);
     expect(gap).toMatchObject({ code: 'SEQUENCE_GAP', details: { stream: 'records', highest: 1, epoch: 1 } });
   });
@@ -145,7 +182,12 @@ describe.each(ENGINES)("the host's hall client against a real hall (%s)", (engin
       tamper.current = (answer, request) => {
         const time = answer.headers[HALL_HEADERS.time]!;
         answer.headers[HALL_HEADERS.signature] = sm2Sign(
-          responseSigningText({ status: answer.status, requestNonce: String(request.headers[HALL_HEADERS.nonce]), bodyDigest: createHash('sm3').update(answer.body).digest('hex'), time }),
+          responseSigningText({
+            status: answer.status,
+            requestNonce: String(request.headers[HALL_HEADERS.nonce]),
+            bodyDigest: createHash('sm3').update(answer.body).digest('hex'),
+            time,
+          }),
           other.privateKey,
           other.publicKey,
         );

@@ -100,4 +100,3 @@ export async function enrolled(test: TestHall, id: string): Promise<TestWorkstat
   if (answer.status !== 201) throw new Error(`enrolment of ${id} failed: ${JSON.stringify(answer.json)}`);
   return ws;
 }
-

@@ -21,7 +21,14 @@ describe.each(ENGINES)('ingest, exactly once (%s)', (engine) => {
     ws.addCase({ completedAt: '2026-11-26T02:00:00.000Z' });
     ws.addCase({ completedAt: '2026-11-26T03:00:00.000Z', operatorId: 'OP-PD-0102' });
     ws.addRecord({ kind: 'objection', objection: objectionState('OBJ-1', 'queued') });
-    const answer = await ws.push({ outbox: { at: test.now().toISOString(), usageRecords: { count: 2, oldestAt: test.now().toISOString() }, objections: { count: 1, oldestAt: null }, needsAttention: 0 } });
+    const answer = await ws.push({
+      outbox: {
+        at: test.now().toISOString(),
+        usageRecords: { count: 2, oldestAt: test.now().toISOString() },
+        objections: { count: 1, oldestAt: null },
+        needsAttention: 0,
+      },
+    });
     expect(answer.status).toBe(200);
     expect(answer.json).toEqual({ epoch: 1, audit: { highest: 20, lastHash: ws.chain[19]!.hash }, records: { highest: 3 }, stored: { audit: 20, records: 3 } });
     const state = await ws.call('GET', '/api/v1/sync/state');
@@ -37,7 +44,9 @@ describe.each(ENGINES)('ingest, exactly once (%s)', (engine) => {
     const again = await ws.push();
     expect(again.status).toBe(200);
     expect(again.json).toMatchObject({ audit: { highest: 20 }, records: { highest: 3 }, stored: { audit: 0, records: 0 } });
-    expect(await Promise.all(['audit_events', 'records', 'cases', 'case_tally', 'latency_tally', 'objection_states'].map((t) => count(test, t)))).toEqual(before);
+    expect(await Promise.all(['audit_events', 'records', 'cases', 'case_tally', 'latency_tally', 'objection_states'].map((t) => count(test, t)))).toEqual(
+      before,
+    );
     expect(await test.db.all(sql('SELECT * FROM case_tally ORDER BY day, operator_id, figure'))).toEqual(tallyBefore);
   });
 
@@ -67,7 +76,12 @@ describe.each(ENGINES)('ingest, exactly once (%s)', (engine) => {
     other.addCase({ idNumber: '31010419900307252X', completedAt: '2026-11-27T04:00:00.000Z' });
     other.addRecord({ kind: 'objection', objection: objectionState('OBJ-H', 'queued', { holder: { idType: '111', idNumber: '310115198001011086' } }) });
     expect((await other.push()).status).toBe(200);
-    const rows = await test.db.all(sql<{ holder_masked: string; holder_key: string; record: string }, [string]>('SELECT holder_masked, holder_key, record FROM cases WHERE workstation_id = $1 ORDER BY case_no'), ['WS-UP-02']);
+    const rows = await test.db.all(
+      sql<{ holder_masked: string; holder_key: string; record: string }, [string]>(
+        'SELECT holder_masked, holder_key, record FROM cases WHERE workstation_id = $1 ORDER BY case_no',
+      ),
+      ['WS-UP-02'],
+    );
     expect(rows.map((r) => r.holder_masked)).toEqual(['310115********1086', '310115********1086', '310104********252X']);
     expect(rows[0]!.holder_key).toBe(rows[1]!.holder_key);
     expect(rows[2]!.holder_key).not.toBe(rows[0]!.holder_key);
@@ -85,11 +99,21 @@ describe.each(ENGINES)('ingest, exactly once (%s)', (engine) => {
     const before = await count(test, 'cases');
     const withName = completedCase({ caseNo: 'WSUP01-20261126-0900' });
     const named = await ws.call('POST', '/api/v1/sync/push', {
-      body: { head: ws.head(), audit: [], records: [{ seq: 6, kind: 'case', case: { ...withName, holder: { ...withName.holder, name: '张三' } } }], outbox: null },
+      body: {
+        head: ws.head(),
+        audit: [],
+        records: [{ seq: 6, kind: 'case', case: { ...withName, holder: { ...withName.holder, name: '张三' } } }],
+        outbox: null,
+      },
     });
     expect([named.status, named.json.error.code, named.json.error.details.path]).toEqual([422, 'PERSONAL_DATA', 'records[0].case.holder.name']);
     const withFace = await ws.call('POST', '/api/v1/sync/push', {
-      body: { head: ws.head(), audit: [], records: [{ seq: 6, kind: 'objection', objection: { ...objectionState('OBJ-F', 'queued'), description: '姓名应为张三' } }], outbox: null },
+      body: {
+        head: ws.head(),
+        audit: [],
+        records: [{ seq: 6, kind: 'objection', objection: { ...objectionState('OBJ-F', 'queued'), description: '姓名应为张三' } }],
+        outbox: null,
+      },
     });
     expect([withFace.status, withFace.json.error.code]).toEqual([422, 'PERSONAL_DATA']);
     const event = ws.appendEvents(1, { kind: 'token_read', details: { ok: true, holder: { idNumber: '310115********1086', name: '张三' } } })[0]!;
@@ -101,21 +125,44 @@ describe.each(ENGINES)('ingest, exactly once (%s)', (engine) => {
   });
 
   it('follows an objection through its states, the latest winning, each change kept', async () => {
-    ws.addRecord({ kind: 'objection', objection: objectionState('OBJ-1', 'received', { receivedAt: '2026-11-26T02:05:00.000Z', updatedAt: '2026-11-26T02:05:00.000Z' }) });
-    ws.addRecord({ kind: 'objection', objection: objectionState('OBJ-1', 'corrected', { result: { at: '2026-11-28T02:00:00.000Z', newLicenceId: null }, updatedAt: '2026-11-28T02:00:00.000Z' }) });
+    ws.addRecord({
+      kind: 'objection',
+      objection: objectionState('OBJ-1', 'received', { receivedAt: '2026-11-26T02:05:00.000Z', updatedAt: '2026-11-26T02:05:00.000Z' }),
+    });
+    ws.addRecord({
+      kind: 'objection',
+      objection: objectionState('OBJ-1', 'corrected', {
+        result: { at: '2026-11-28T02:00:00.000Z', newLicenceId: null },
+        updatedAt: '2026-11-28T02:00:00.000Z',
+      }),
+    });
     expect((await ws.push({ fromSeq: 41, fromRecord: 6 })).status).toBe(200);
-    const row = await test.db.one(sql<{ state: string; issuer_name: string }, [string]>("SELECT state, issuer_name FROM objections WHERE workstation_id = $1 AND id = 'OBJ-1'"), ['WS-UP-01']);
+    const row = await test.db.one(
+      sql<{ state: string; issuer_name: string }, [string]>("SELECT state, issuer_name FROM objections WHERE workstation_id = $1 AND id = 'OBJ-1'"),
+      ['WS-UP-01'],
+    );
     expect(row).toEqual({ state: 'corrected', issuer_name: '上海市民政局' });
-    const states = await test.db.all(sql<{ state: string }, [string]>("SELECT state FROM objection_states WHERE workstation_id = $1 AND id = 'OBJ-1' ORDER BY at"), ['WS-UP-01']);
+    const states = await test.db.all(
+      sql<{ state: string }, [string]>("SELECT state FROM objection_states WHERE workstation_id = $1 AND id = 'OBJ-1' ORDER BY at"),
+      ['WS-UP-01'],
+    );
     expect(states.map((s) => s.state)).toEqual(['queued', 'received', 'corrected']);
   });
 
   it('keeps the latest outbox report; an older one arriving late changes nothing', async () => {
-    const latest = { at: test.now().toISOString(), usageRecords: { count: 5, oldestAt: '2026-11-26T01:00:00.000Z' }, objections: { count: 0, oldestAt: null }, needsAttention: 1 };
+    const latest = {
+      at: test.now().toISOString(),
+      usageRecords: { count: 5, oldestAt: '2026-11-26T01:00:00.000Z' },
+      objections: { count: 0, oldestAt: null },
+      needsAttention: 1,
+    };
     expect((await ws.push({ fromSeq: 41, fromRecord: 8, outbox: latest })).status).toBe(200);
     const older = { ...latest, at: new Date(Date.parse(latest.at) - 60_000).toISOString(), usageRecords: { count: 9, oldestAt: null } };
     expect((await ws.push({ fromSeq: 41, fromRecord: 8, outbox: older })).status).toBe(200);
-    const row = await test.db.one(sql<{ usage_count: number; needs_attention: number }, [string]>('SELECT usage_count, needs_attention FROM outbox_status WHERE workstation_id = $1'), ['WS-UP-01']);
+    const row = await test.db.one(
+      sql<{ usage_count: number; needs_attention: number }, [string]>('SELECT usage_count, needs_attention FROM outbox_status WHERE workstation_id = $1'),
+      ['WS-UP-01'],
+    );
     expect(row).toEqual({ usage_count: 5, needs_attention: 1 });
   });
 
@@ -124,14 +171,28 @@ describe.each(ENGINES)('ingest, exactly once (%s)', (engine) => {
     third.addCase({ training: true, completedAt: '2026-11-29T02:00:00.000Z' });
     third.addRecord({
       kind: 'case',
-      case: { status: 'cancelled', caseNo: 'WSUP03-20261129-0099', matter: { code: 'M-MARRIAGE', name: '结婚登记' }, operatorId: 'OP-PD-0101', workstationId: 'WS-UP-03', training: false, openedAt: '2026-11-29T01:00:00.000Z', cancelledAt: '2026-11-29T01:05:00.000Z' },
+      case: {
+        status: 'cancelled',
+        caseNo: 'WSUP03-20261129-0099',
+        matter: { code: 'M-MARRIAGE', name: '结婚登记' },
+        operatorId: 'OP-PD-0101',
+        workstationId: 'WS-UP-03',
+        training: false,
+        openedAt: '2026-11-29T01:00:00.000Z',
+        cancelledAt: '2026-11-29T01:05:00.000Z',
+      },
     });
     const real = third.addCase({ completedAt: '2026-11-29T03:00:00.000Z' });
     // The same case again under a later sequence (a workstation re-sending after a reset) is kept once.
     third.addRecord({ kind: 'case', case: real });
     expect((await third.push()).json).toMatchObject({ records: { highest: 4 }, stored: { records: 4 } });
-    const tally = await test.db.all(sql<{ figure: string; n: number }, [string]>("SELECT figure, n FROM case_tally WHERE workstation_id = $1 AND figure = 'cases'"), ['WS-UP-03']);
+    const tally = await test.db.all(
+      sql<{ figure: string; n: number }, [string]>("SELECT figure, n FROM case_tally WHERE workstation_id = $1 AND figure = 'cases'"),
+      ['WS-UP-03'],
+    );
     expect(tally).toEqual([{ figure: 'cases', n: 1 }]);
-    expect(await test.db.all(sql<{ status: string }, [string]>('SELECT status FROM cases WHERE workstation_id = $1 ORDER BY case_no'), ['WS-UP-03'])).toHaveLength(3);
+    expect(
+      await test.db.all(sql<{ status: string }, [string]>('SELECT status FROM cases WHERE workstation_id = $1 ORDER BY case_no'), ['WS-UP-03']),
+    ).toHaveLength(3);
   });
 });

@@ -37,7 +37,13 @@ describe.each(ENGINES)("the hall's cache of the library (%s)", (engine) => {
     expect(checkTrustList(trust.json.body, sandbox.rootKey).ok).toBe(true);
     const library = await (await fetch(`${sandbox.url}/api/v1/trust`)).json();
     expect(trust.json.body).toEqual(library);
-    const signIn = await (await fetch(`${sandbox.url}/api/v1/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'clerk01', password: 'demo', workstationId: 'T' }) })).json();
+    const signIn = await (
+      await fetch(`${sandbox.url}/api/v1/sessions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'clerk01', password: 'demo', workstationId: 'T' }),
+      })
+    ).json();
     for (const name of ['catalog', 'matters']) {
       const answer = await ws.call('GET', `/api/v1/reference/${name}`);
       expect(answer.status).toBe(200);
@@ -66,7 +72,9 @@ describe.each(ENGINES)("the hall's cache of the library (%s)", (engine) => {
   });
 
   it('refuses a trust list that does not verify against its pinned root key, and serves nothing it has not verified', async () => {
-    const other = await startTestHall(engine, { library: { url: sandbox.url, rootKey: { kid: sandbox.rootKey.kid, publicKey: generateSm2KeyPair().publicKey }, username: 'officer01', password: 'demo' } });
+    const other = await startTestHall(engine, {
+      library: { url: sandbox.url, rootKey: { kid: sandbox.rootKey.kid, publicKey: generateSm2KeyPair().publicKey }, username: 'officer01', password: 'demo' },
+    });
     try {
       const outcome = await other.hall.library.refresh();
       expect(outcome.ok).toBe(false);

@@ -22,8 +22,12 @@ describe('the migrations', () => {
       const [a, b] = [await openPostgres(`${base}${name}`), await openPostgres(`${base}${name}`)];
       const applied = await Promise.all([migrate(a), migrate(b)]);
       expect(applied.flat().sort()).toEqual(MIGRATIONS.map((m) => m.version));
-      const tables = await a.all(sql<{ table_name: string }>("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name"));
-      expect(tables.map((t) => t.table_name)).toEqual(expect.arrayContaining(['audit_events', 'cases', 'case_tally', 'latency_tally', 'streams', 'workstations', 'hall_migrations']));
+      const tables = await a.all(
+        sql<{ table_name: string }>("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name"),
+      );
+      expect(tables.map((t) => t.table_name)).toEqual(
+        expect.arrayContaining(['audit_events', 'cases', 'case_tally', 'latency_tally', 'streams', 'workstations', 'hall_migrations']),
+      );
       await a.close();
       await b.close();
     } finally {
@@ -51,7 +55,9 @@ describe('the migrations', () => {
     const { db, drop } = await openTestDatabase(engine);
     try {
       const row = await db.one(
-        sql<{ n: number; total: number; at: string; day: string }>("SELECT count(*) AS n, sum(x::bigint) AS total, timestamptz '2026-11-26 10:00:00+08' AS at, date '2026-11-26' AS day FROM (VALUES (1), (2)) AS v(x)"),
+        sql<{ n: number; total: number; at: string; day: string }>(
+          "SELECT count(*) AS n, sum(x::bigint) AS total, timestamptz '2026-11-26 10:00:00+08' AS at, date '2026-11-26' AS day FROM (VALUES (1), (2)) AS v(x)",
+        ),
       );
       expect(row).toEqual({ n: 2, total: 3, at: '2026-11-26T02:00:00.000Z', day: '2026-11-26' });
     } finally {
@@ -65,7 +71,14 @@ describe('the migrations', () => {
       await db.script('CREATE TABLE copied (id bigint PRIMARY KEY, n integer, label text, body text)');
       const labels = ['{"a":"b\\"c"}', 'x,y', '{}', 'NULL', '', null, '结婚登记', 'back\\slash', '\\N', 'tab\there\nline'];
       const copy = new BinaryCopy();
-      labels.forEach((label, i) => copy.row(4).int8(2 ** 40 + i).int4(1 - i).text(label).bytes(Buffer.from(`{"n":${i},"note":"材料"}`)));
+      labels.forEach((label, i) =>
+        copy
+          .row(4)
+          .int8(2 ** 40 + i)
+          .int4(1 - i)
+          .text(label)
+          .bytes(Buffer.from(`{"n":${i},"note":"材料"}`)),
+      );
       expect(await db.transaction((tx) => tx.copyFrom('copied', ['id', 'n', 'label', 'body'], copy.finish()))).toBe(labels.length);
       const rows = await db.all(sql<{ id: number; n: number; label: string | null; body: string }>('SELECT id, n, label, body FROM copied ORDER BY id'));
       expect(rows).toEqual(labels.map((label, i) => ({ id: 2 ** 40 + i, n: 1 - i, label, body: `{"n":${i},"note":"材料"}` })));
@@ -73,7 +86,12 @@ describe('the migrations', () => {
       // A row that breaks a constraint fails the COPY, and the transaction around it changes nothing.
       const again = new BinaryCopy();
       again.row(4).int8(1).int4(1).text('new').text('{}');
-      again.row(4).int8(2 ** 40).int4(1).text('duplicate').text('{}');
+      again
+        .row(4)
+        .int8(2 ** 40)
+        .int4(1)
+        .text('duplicate')
+        .text('{}');
       await expect(
         db.transaction(async (tx) => {
           await tx.run(sql('DELETE FROM copied WHERE n = 0'));
@@ -83,7 +101,12 @@ describe('the migrations', () => {
       expect((await db.one(sql<{ n: number }>('SELECT count(*) AS n FROM copied')))!.n).toBe(labels.length);
       // Invalid UTF-8 is the server's to refuse, not stored mangled.
       const invalid = new BinaryCopy();
-      invalid.row(4).int8(5).int4(5).bytes(Buffer.from([0xc3, 0x28])).text('{}');
+      invalid
+        .row(4)
+        .int8(5)
+        .int4(5)
+        .bytes(Buffer.from([0xc3, 0x28]))
+        .text('{}');
       await expect(db.copyFrom('copied', ['id', 'n', 'label', 'body'], invalid.finish())).rejects.toThrow(/invalid byte sequence/);
       await expect(db.copyFrom('copied; DROP TABLE copied', ['id'], again.finish())).rejects.toThrow(RangeError);
     } finally {

@@ -69,7 +69,16 @@ export async function startPostgres(options: { durable?: boolean } = {}): Promis
   const port = await freePort();
   // Tests need no durability; a benchmark keeps PostgreSQL's defaults (fsync on) to measure what a hall would see.
   const settings = options.durable ? '' : ' -c fsync=off -c synchronous_commit=off -c full_page_writes=off';
-  runPg(bin, 'pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=200${settings}`, 'start']);
+  runPg(bin, 'pg_ctl', [
+    '-D',
+    data,
+    '-l',
+    join(dir, 'server.log'),
+    '-w',
+    '-o',
+    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=200${settings}`,
+    'start',
+  ]);
   return {
     url: `postgres://postgres@127.0.0.1:${port}/`,
     stop() {
@@ -88,7 +97,10 @@ export async function startPostgres(options: { durable?: boolean } = {}): Promis
  */
 async function pgliteSnapshot(): Promise<string> {
   const version = (JSON.parse(readFileSync(join(process.cwd(), 'node_modules/@electric-sql/pglite/package.json'), 'utf8')) as { version: string }).version;
-  const key = createHash('sha256').update(`${version}\n${JSON.stringify(MIGRATIONS)}`).digest('hex').slice(0, 16);
+  const key = createHash('sha256')
+    .update(`${version}\n${JSON.stringify(MIGRATIONS)}`)
+    .digest('hex')
+    .slice(0, 16);
   const dir = join(tmpdir(), 'hall-test-cache');
   const file = join(dir, `pglite-${key}.tar`);
   if (existsSync(file)) return file;

@@ -8,7 +8,15 @@ import { createHash, randomBytes } from 'node:crypto';
 import { request } from 'node:http';
 import { createAuditEvent, type AuditEvent, type AuditEventInput } from '../../shared/audit-chain';
 import { generateSm2KeyPair, sm2Sign, sm2Verify, type Sm2KeyPair } from '../../shared/sm';
-import { HALL_HEADERS, requestSigningText, responseSigningText, type HallCompletedCase, type HallObjection, type HallRecord, type PushRequest } from '../../shared/hall-api';
+import {
+  HALL_HEADERS,
+  requestSigningText,
+  responseSigningText,
+  type HallCompletedCase,
+  type HallObjection,
+  type HallRecord,
+  type PushRequest,
+} from '../../shared/hall-api';
 import type { MaterialOutcome, PaperReason } from '../../shared/library-api';
 import type { VerificationOutcome } from '../../shared/licence-verify';
 
@@ -59,7 +67,8 @@ export class TestWorkstation {
 
   /** Sends a signed (or deliberately mis-signed) request. */
   async call(method: 'GET' | 'POST' | 'PUT', path: string, options: RawCall = {}): Promise<Answer> {
-    const bytes = options.raw !== undefined ? Buffer.from(options.raw) : options.body !== undefined ? Buffer.from(JSON.stringify(options.body)) : Buffer.alloc(0);
+    const bytes =
+      options.raw !== undefined ? Buffer.from(options.raw) : options.body !== undefined ? Buffer.from(JSON.stringify(options.body)) : Buffer.alloc(0);
     const time = options.time ?? this.clock().toISOString();
     const nonce = options.nonce ?? randomBytes(16).toString('hex');
     const headers: Record<string, string> = { ...(options.headers ?? {}) };
@@ -67,9 +76,20 @@ export class TestWorkstation {
     if (bytes.length > 0) headers['content-length'] = String(bytes.length);
     if (!options.unsigned) {
       const key = options.signWith ?? this.keys;
-      const digest = createHash('sm3').update(options.signBody ?? bytes).digest('hex');
+      const digest = createHash('sm3')
+        .update(options.signBody ?? bytes)
+        .digest('hex');
       const workstationId = options.as ?? this.id;
-      const text = requestSigningText({ method, path, bodyDigest: digest, time, nonce, workstationId, operatorId: options.operator?.id ?? null, role: options.operator?.role ?? null });
+      const text = requestSigningText({
+        method,
+        path,
+        bodyDigest: digest,
+        time,
+        nonce,
+        workstationId,
+        operatorId: options.operator?.id ?? null,
+        role: options.operator?.role ?? null,
+      });
       headers[HALL_HEADERS.workstation] = workstationId;
       headers[HALL_HEADERS.time] = time;
       headers[HALL_HEADERS.nonce] = nonce;
@@ -105,7 +125,11 @@ export class TestWorkstation {
       signedBy: (hallKey) =>
         answerTime !== null &&
         answerSignature !== null &&
-        sm2Verify(responseSigningText({ status: response.status, requestNonce: nonce, bodyDigest: createHash('sm3').update(answer).digest('hex'), time: answerTime }), answerSignature, hallKey),
+        sm2Verify(
+          responseSigningText({ status: response.status, requestNonce: nonce, bodyDigest: createHash('sm3').update(answer).digest('hex'), time: answerTime }),
+          answerSignature,
+          hallKey,
+        ),
     };
   }
 
@@ -163,13 +187,19 @@ export class TestWorkstation {
   /** Adds a completed case (see {@link completedCase}). */
   addCase(options: CaseOptions = {}): HallCompletedCase {
     this.caseCounter++;
-    const made = completedCase({ caseNo: `${this.id.replace(/-/g, '').slice(0, 8)}-20261126-${String(this.caseCounter).padStart(4, '0')}`, workstationId: this.id, ...options });
+    const made = completedCase({
+      caseNo: `${this.id.replace(/-/g, '').slice(0, 8)}-20261126-${String(this.caseCounter).padStart(4, '0')}`,
+      workstationId: this.id,
+      ...options,
+    });
     this.addRecord({ kind: 'case', case: made });
     return made;
   }
 
   /** Pushes the chain from `fromSeq` and the records from `fromRecord` (1-based), with the head. */
-  push(options: { fromSeq?: number; toSeq?: number; fromRecord?: number; toRecord?: number; outbox?: PushRequest['outbox']; head?: PushRequest['head'] } = {}): Promise<Answer> {
+  push(
+    options: { fromSeq?: number; toSeq?: number; fromRecord?: number; toRecord?: number; outbox?: PushRequest['outbox']; head?: PushRequest['head'] } = {},
+  ): Promise<Answer> {
     const audit = this.chain.filter((e) => e.seq >= (options.fromSeq ?? 1) && e.seq <= (options.toSeq ?? Number.MAX_SAFE_INTEGER));
     const records = this.records.filter((r) => r.seq >= (options.fromRecord ?? 1) && r.seq <= (options.toRecord ?? Number.MAX_SAFE_INTEGER));
     const body: PushRequest = { head: options.head ?? this.head(), audit, records, outbox: options.outbox ?? null };
@@ -201,7 +231,10 @@ const LICENCE = (n: number) => `1.2.156.3005.2.11100000000000000000A.91310000MA1
 /** A completed case in its purged form, as shared/counter-case `purgeCase` keeps it. */
 export function completedCase(options: CaseOptions = {}): HallCompletedCase {
   const completedAt = options.completedAt ?? '2026-11-26T03:00:00.000Z';
-  const materials = options.materials ?? [{ outcome: 'exempt', licenceOutcome: 'valid', latencyMs: 150 }, { outcome: 'paper', paperReason: 'elderly', latencyMs: null }];
+  const materials = options.materials ?? [
+    { outcome: 'exempt', licenceOutcome: 'valid', latencyMs: 150 },
+    { outcome: 'paper', paperReason: 'elderly', latencyMs: null },
+  ];
   return {
     status: 'completed',
     caseNo: options.caseNo ?? 'WS01-20261126-0001',
@@ -218,7 +251,12 @@ export function completedCase(options: CaseOptions = {}): HallCompletedCase {
       materialId: `MAT${i + 1}`,
       name: `材料${i + 1}`,
       required: true,
-      record: { materialId: `MAT${i + 1}`, outcome: m.outcome, licenceId: m.outcome === 'exempt' ? LICENCE(i + 1) : null, paperReason: m.outcome === 'paper' ? (m.paperReason ?? 'applicant_choice') : null },
+      record: {
+        materialId: `MAT${i + 1}`,
+        outcome: m.outcome,
+        licenceId: m.outcome === 'exempt' ? LICENCE(i + 1) : null,
+        paperReason: m.outcome === 'paper' ? (m.paperReason ?? 'applicant_choice') : null,
+      },
       override: null,
       licences: m.licenceOutcome
         ? [
@@ -235,7 +273,10 @@ export function completedCase(options: CaseOptions = {}): HallCompletedCase {
             },
           ]
         : [],
-      paperScan: m.outcome === 'paper' ? { paperReason: m.paperReason ?? 'applicant_choice', scannedAt: completedAt, pages: 2, hash: 'b'.repeat(64), blobKey: 'scan-1' } : null,
+      paperScan:
+        m.outcome === 'paper'
+          ? { paperReason: m.paperReason ?? 'applicant_choice', scannedAt: completedAt, pages: 2, hash: 'b'.repeat(64), blobKey: 'scan-1' }
+          : null,
       pullLatencyMs: m.latencyMs ?? null,
     })),
   };
@@ -251,7 +292,10 @@ export function objectionState(id: string, state: HallObjection['state'], option
     filedBy: { operatorId: 'OP-PD-0101', role: 'clerk' },
     filedAt: '2026-11-26T02:00:00.000Z',
     state,
-    issuer: state === 'received' || state === 'processing' || state === 'corrected' || state === 'rejected' ? { code: '11310000MB2C00001X', name: '上海市民政局' } : null,
+    issuer:
+      state === 'received' || state === 'processing' || state === 'corrected' || state === 'rejected'
+        ? { code: '11310000MB2C00001X', name: '上海市民政局' }
+        : null,
     receivedAt: null,
     result: null,
     updatedAt: '2026-11-26T02:00:00.000Z',

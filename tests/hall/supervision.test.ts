@@ -19,13 +19,27 @@ function spread(ws: TestWorkstation, n: number, salt: number): HallCompletedCase
     for (let m = 0; m < 1 + (k % 4); m++) {
       const pick = (k + m * 3) % 5;
       if (pick < 2) materials.push({ outcome: 'exempt', licenceOutcome: 'valid', latencyMs: 80 + ((k * 37 + m * 11) % 900) });
-      else if (pick === 2) materials.push({ outcome: 'paper', paperReason: PAPER_REASONS[(k + m) % PAPER_REASONS.length] as PaperReason, licenceOutcome: VERIFICATION_OUTCOMES[1 + ((k + m) % 9)] as VerificationOutcome, latencyMs: 150 + (k % 50) });
+      else if (pick === 2)
+        materials.push({
+          outcome: 'paper',
+          paperReason: PAPER_REASONS[(k + m) % PAPER_REASONS.length] as PaperReason,
+          licenceOutcome: VERIFICATION_OUTCOMES[1 + ((k + m) % 9)] as VerificationOutcome,
+          latencyMs: 150 + (k % 50),
+        });
       else if (pick === 3) materials.push({ outcome: 'paper', paperReason: 'not_in_library', latencyMs: null });
       else materials.push({ outcome: 'missing', latencyMs: null });
     }
     // Days from 2026-11-24 to 2026-11-28 in Asia/Shanghai; one case right at a midnight there.
     const completedAt = i === 0 ? '2026-11-25T16:00:00.000Z' : new Date(Date.UTC(2026, 10, 24, 1) + ((k * 3) % 120) * 3600_000).toISOString();
-    made.push(ws.addCase({ operatorId: `OP-${(k % 3) + 1}`, completedAt, training: k % 11 === 0, materials, idNumber: k % 2 ? '310115198001011086' : '31010419900307252X' }));
+    made.push(
+      ws.addCase({
+        operatorId: `OP-${(k % 3) + 1}`,
+        completedAt,
+        training: k % 11 === 0,
+        materials,
+        idNumber: k % 2 ? '310115198001011086' : '31010419900307252X',
+      }),
+    );
   }
   return made;
 }
@@ -63,7 +77,13 @@ describe.each(ENGINES)('supervision across the hall (%s)', (engine) => {
     const local = tallyCases(asPurged(inThePeriod()));
     const summary = summarize(local);
     expect(answer.json.hall.summary).toEqual(summary);
-    expect(answer.json.hall.counts).toEqual({ cases: local.cases, materials: local.materials, paperByReason: local.paperByReason, outcomes: local.outcomes, pulls: local.latencies.length });
+    expect(answer.json.hall.counts).toEqual({
+      cases: local.cases,
+      materials: local.materials,
+      paperByReason: local.paperByReason,
+      outcomes: local.outcomes,
+      pulls: local.latencies.length,
+    });
     for (const ws of windows) {
       const mine = tallyCases(asPurged(inThePeriod().filter((c) => c.workstationId === ws.id)));
       const row = answer.json.byWindow.find((w: { workstationId: string }) => w.workstationId === ws.id);
@@ -118,7 +138,12 @@ describe.each(ENGINES)('supervision across the hall (%s)', (engine) => {
       expect(seen.sort(), figure).toEqual(expected);
     }
     const one = await supervisor().supervise('cases', { from: '2026-11-24', to: '2026-11-28', workstation: 'WS-SV-02', operator: 'OP-2', limit: 200 });
-    expect(one.json.rows.map((r: { caseNo: string }) => r.caseNo).sort()).toEqual(inThePeriod().filter((c) => !c.training && c.workstationId === 'WS-SV-02' && c.operatorId === 'OP-2').map((c) => c.caseNo).sort());
+    expect(one.json.rows.map((r: { caseNo: string }) => r.caseNo).sort()).toEqual(
+      inThePeriod()
+        .filter((c) => !c.training && c.workstationId === 'WS-SV-02' && c.operatorId === 'OP-2')
+        .map((c) => c.caseNo)
+        .sort(),
+    );
     expect(one.json.rows[0].holder.idNumberMasked).toMatch(/^\d{6}\*{8}\d{3}[\dX]$/);
   });
 
@@ -153,7 +178,10 @@ describe.each(ENGINES)('supervision across the hall (%s)', (engine) => {
         if (!page.json.next) break;
         cursor = { beforeAt: page.json.next.at, beforeSeq: page.json.next.seq };
       }
-      expect(got.map((e) => e.seq), JSON.stringify(filter)).toEqual(expected.map((e) => e.seq));
+      expect(
+        got.map((e) => e.seq),
+        JSON.stringify(filter),
+      ).toEqual(expected.map((e) => e.seq));
       expect(got).toEqual(expected);
       const counted = await supervisor().supervise('audit/count', { workstation: ws.id, ...filter });
       expect(counted.json).toEqual({ n: expected.length, more: false });
@@ -173,7 +201,10 @@ describe.each(ENGINES)('supervision across the hall (%s)', (engine) => {
       ['stream = $1 AND case_no = $2', [stream, 'WSSV-20261126-0007'], 'audit_events_case'],
     ];
     for (const [where, params, index] of plans) {
-      const rows = await test.db.all(sql<Record<string, string>, unknown[]>(`EXPLAIN SELECT seq FROM audit_events WHERE ${where} ORDER BY at DESC, seq DESC LIMIT 51`), params);
+      const rows = await test.db.all(
+        sql<Record<string, string>, unknown[]>(`EXPLAIN SELECT seq FROM audit_events WHERE ${where} ORDER BY at DESC, seq DESC LIMIT 51`),
+        params,
+      );
       const plan = rows.map((r) => Object.values(r)[0]).join('\n');
       expect(plan, where).toContain(index);
       expect(plan, where).not.toMatch(/Seq Scan|Sort/);
@@ -183,7 +214,9 @@ describe.each(ENGINES)('supervision across the hall (%s)', (engine) => {
   it('draws a random review from every window with a recorded seed, reproducibly, and keeps the findings', async () => {
     const drawn = await supervisor().supervisepost('reviews', { from: '2026-11-24', to: '2026-11-28', size: 5, seed: 'hall-review-1' });
     expect(drawn.status).toBe(200);
-    const refs = inThePeriod().filter((c) => !c.training).map((c) => `${c.workstationId}/${c.caseNo}`);
+    const refs = inThePeriod()
+      .filter((c) => !c.training)
+      .map((c) => `${c.workstationId}/${c.caseNo}`);
     const local = drawReview('hall-review-1', refs, 5);
     expect(drawn.json.draw).toEqual(local);
     expect(new Set(drawn.json.draw.picked.map((ref: string) => ref.split('/')[0])).size).toBeGreaterThan(1);
@@ -215,7 +248,12 @@ describe.each(ENGINES)('supervision across the hall (%s)', (engine) => {
     const late = await enrolled(test, 'WS-SV-04');
     late.appendEvents(10);
     const twoHoursAgo = new Date(test.now().getTime() - 2 * 3600_000).toISOString();
-    const report = { at: test.now().toISOString(), usageRecords: { count: 3, oldestAt: twoHoursAgo }, objections: { count: 0, oldestAt: null }, needsAttention: 0 };
+    const report = {
+      at: test.now().toISOString(),
+      usageRecords: { count: 3, oldestAt: twoHoursAgo },
+      objections: { count: 0, oldestAt: null },
+      needsAttention: 0,
+    };
     expect((await late.push({ toSeq: 6, outbox: report })).status).toBe(200);
     const attention = await supervisor().supervise('attention');
     expect(attention.json.unsentUsageRecords).toEqual([{ workstationId: 'WS-SV-04', count: 3, oldestAt: twoHoursAgo, reportedAt: report.at }]);
@@ -226,7 +264,9 @@ describe.each(ENGINES)('supervision across the hall (%s)', (engine) => {
     try {
       expect((await late.call('GET', '/api/v1/sync/state')).status).toBe(200);
       const later = await late.supervise('attention');
-      const silent = later.json.behind.filter((b: { reasons: string[] }) => b.reasons.includes('silent')).map((b: { workstationId: string }) => b.workstationId);
+      const silent = later.json.behind
+        .filter((b: { reasons: string[] }) => b.reasons.includes('silent'))
+        .map((b: { workstationId: string }) => b.workstationId);
       expect(silent).toEqual(expect.arrayContaining(['WS-SV-01', 'WS-SV-02', 'WS-SV-03']));
       expect(silent).not.toContain('WS-SV-04');
     } finally {
@@ -240,8 +280,16 @@ describe('the hall dashboard reads tallies, not cases', () => {
     const test = await startTestHall('postgres');
     try {
       const ws = await enrolled(test, 'WS-T-01');
-      ws.addCase({ operatorId: 'OP-1', completedAt: '2026-11-26T02:00:00.000Z', materials: [{ outcome: 'exempt', licenceOutcome: 'valid', latencyMs: 120.4 }] });
-      ws.addCase({ operatorId: 'OP-1', completedAt: '2026-11-26T03:00:00.000Z', materials: [{ outcome: 'exempt', licenceOutcome: 'valid', latencyMs: 119.6 }] });
+      ws.addCase({
+        operatorId: 'OP-1',
+        completedAt: '2026-11-26T02:00:00.000Z',
+        materials: [{ outcome: 'exempt', licenceOutcome: 'valid', latencyMs: 120.4 }],
+      });
+      ws.addCase({
+        operatorId: 'OP-1',
+        completedAt: '2026-11-26T03:00:00.000Z',
+        materials: [{ outcome: 'exempt', licenceOutcome: 'valid', latencyMs: 119.6 }],
+      });
       expect((await ws.push()).status).toBe(200);
       const rows = await test.db.all(sql<{ day: string; figure: string; n: number }>('SELECT day, figure, n FROM case_tally ORDER BY figure'));
       expect(rows).toEqual([

@@ -83,7 +83,7 @@ describe('reading a 亮证码 in the host', () => {
 });
 
 describe('pulling and verifying a matter', () => {
-  it('pulls every material of an ordinary citizen\'s matter, each licence valid with every field verified', async () => {
+  it("pulls every material of an ordinary citizen's matter, each licence valid with every field verified", async () => {
     const holder = holders.find((h) => h.note === null && h.kind === 'natural_person')!;
     const { caseNo, pulls, matter } = await serve(holder, '310000-MZ-HY-006');
     expect(pulls.map((p) => p.materialId).sort()).toEqual(matter.materials.map((m) => m.id).sort());
@@ -164,7 +164,13 @@ describe('pulling and verifying a matter', () => {
   });
 
   it('refuses a pull for a grant the host never obtained', async () => {
-    const result = await rig.call('material.pull', { grantId: 'G-unknown', matterCode: '310000-GA-SFZ-002', caseNo: nextCase(), materialId: 'M01', purpose: '测试' });
+    const result = await rig.call('material.pull', {
+      grantId: 'G-unknown',
+      matterCode: '310000-GA-SFZ-002',
+      caseNo: nextCase(),
+      materialId: 'M01',
+      purpose: '测试',
+    });
     expect(result).toMatchObject({ ok: false, error: { code: 'GRANT_INVALID' } });
   });
 });

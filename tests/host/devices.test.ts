@@ -52,9 +52,12 @@ beforeEach(async () => {
   await setDevices(() => structuredClone(DEFAULT_DEVICE_SETTINGS));
 });
 
-describe('devices.readIdCard in training (the sandbox\'s simulator)', () => {
-  it('reads the card on the reader: the holder\'s data, the photo, the reader\'s id, and no warning for a good card', async () => {
-    expect(await rig.call('devices.readIdCard', {})).toMatchObject({ ok: false, error: { code: 'READER_NO_CARD', message: expect.stringContaining('阅读器上没有身份证') } });
+describe("devices.readIdCard in training (the sandbox's simulator)", () => {
+  it("reads the card on the reader: the holder's data, the photo, the reader's id, and no warning for a good card", async () => {
+    expect(await rig.call('devices.readIdCard', {})).toMatchObject({
+      ok: false,
+      error: { code: 'READER_NO_CARD', message: expect.stringContaining('阅读器上没有身份证') },
+    });
     await setReader({ card: DONG_LIN });
     const read = await rig.ok('devices.readIdCard', {});
     expect(read).toMatchObject({
@@ -68,7 +71,7 @@ describe('devices.readIdCard in training (the sandbox\'s simulator)', () => {
     expect(Date.parse(read.readAt)).toBeGreaterThan(Date.now() - 60_000);
   });
 
-  it('reads an old applicant\'s long-term card', async () => {
+  it("reads an old applicant's long-term card", async () => {
     await setReader({ card: HUANG_LIANG });
     const read = await rig.ok('devices.readIdCard', {});
     expect(read.card).toMatchObject({ name: '黄亮', validTo: null });
@@ -99,7 +102,10 @@ describe('devices.readIdCard in training (the sandbox\'s simulator)', () => {
     await setDevices((s) => ({ ...s, idReader: { ...s.idReader, timeoutMs: 500 } }));
     await setReader({ card: DONG_LIN, latencyMs: 1_500 });
     const started = Date.now();
-    expect(await rig.call('devices.readIdCard', {})).toMatchObject({ ok: false, error: { code: 'READER_TIMEOUT', message: expect.stringContaining('0.5 秒') } });
+    expect(await rig.call('devices.readIdCard', {})).toMatchObject({
+      ok: false,
+      error: { code: 'READER_TIMEOUT', message: expect.stringContaining('0.5 秒') },
+    });
     expect(Date.now() - started).toBeLessThan(1_400);
   });
 
@@ -118,12 +124,15 @@ describe('devices.readIdCard in training (the sandbox\'s simulator)', () => {
 
   it('reads one card at a time: a second press during a read is told the reader is busy', async () => {
     await setReader({ card: DONG_LIN, latencyMs: 400 });
-    const [first, second] = await Promise.all([rig.call('devices.readIdCard', {}), new Promise((r) => setTimeout(r, 100)).then(() => rig.call('devices.readIdCard', {}))]);
+    const [first, second] = await Promise.all([
+      rig.call('devices.readIdCard', {}),
+      new Promise((r) => setTimeout(r, 100)).then(() => rig.call('devices.readIdCard', {})),
+    ]);
     expect(first, JSON.stringify(first)).toMatchObject({ ok: true });
     expect(second).toMatchObject({ ok: false, error: { code: 'READER_BUSY', message: '上一次读卡尚未结束，请稍候。' } });
   });
 
-  it('reports the reader\'s state without handing out the card', async () => {
+  it("reports the reader's state without handing out the card", async () => {
     expect(await rig.ok('devices.readerStatus', {})).toMatchObject({ state: 'ready', source: 'simulator', presetId: 'simulator-http' });
     await setReader({ card: DONG_LIN });
     const present = await rig.ok('devices.readerStatus', {});
@@ -153,8 +162,13 @@ describe('devices.settings', () => {
 
     const remote = { ...simulatorReaderConfig('http', reader), url: 'http://192.168.1.20:19196/readcard' };
     const refused = await rig.call('devices.settings.set', { ...before.settings, idReader: { ...before.settings.idReader, preset: 'custom', custom: remote } });
-    expect(refused).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', details: { issues: [expect.objectContaining({ path: 'idReader.custom.url', message: 'reader_url_loopback' })] } } });
-    expect(await rig.call('devices.settings.set', { ...before.settings, idReader: { ...before.settings.idReader, preset: 'custom', custom: null } })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(refused).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_REQUEST', details: { issues: [expect.objectContaining({ path: 'idReader.custom.url', message: 'reader_url_loopback' })] } },
+    });
+    expect(
+      await rig.call('devices.settings.set', { ...before.settings, idReader: { ...before.settings.idReader, preset: 'custom', custom: null } }),
+    ).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
 
     const custom = simulatorReaderConfig('http', reader);
     const saved = await rig.ok('devices.settings.set', {
@@ -186,7 +200,10 @@ describe('devices.settings', () => {
     const custom: ReaderConfig = { ...simulatorReaderConfig('http', reader), fields: { ...simulatorReaderConfig('http', reader).fields, idNumber: 'sfzh' } };
     await setDevices((s) => ({ ...s, idReader: { ...s.idReader, preset: 'custom', custom, inTraining: 'configured' } }));
     await setReader({ card: DONG_LIN });
-    expect(await rig.call('devices.readIdCard', {})).toMatchObject({ ok: false, error: { code: 'READER_MALFORMED', message: expect.stringContaining('公民身份号码缺失'), details: { field: 'idNumber', problem: 'missing' } } });
+    expect(await rig.call('devices.readIdCard', {})).toMatchObject({
+      ok: false,
+      error: { code: 'READER_MALFORMED', message: expect.stringContaining('公民身份号码缺失'), details: { field: 'idNumber', problem: 'missing' } },
+    });
   });
 
   it('says a reader service that is not running is absent', async () => {
@@ -229,7 +246,19 @@ describe('a vendor service of another shape, by configuration alone', () => {
     absentValues: ['1', '2'],
     messageField: 'errmsg',
     dataPath: 'Certificate',
-    fields: { name: 'Name', sex: 'Sex', ethnicity: 'Nation', birthDate: 'Birthday', address: 'Address', idNumber: 'IDNumber', issuingAuthority: 'IDIssued', validFrom: 'IssuedDate', validTo: 'ValidDate', validPeriod: null, photo: 'Base64Photo' },
+    fields: {
+      name: 'Name',
+      sex: 'Sex',
+      ethnicity: 'Nation',
+      birthDate: 'Birthday',
+      address: 'Address',
+      idNumber: 'IDNumber',
+      issuingAuthority: 'IDIssued',
+      validFrom: 'IssuedDate',
+      validTo: 'ValidDate',
+      validPeriod: null,
+      photo: 'Base64Photo',
+    },
     photo: { encoding: 'base64', type: 'image/bmp' },
     readerIdField: null,
     readerId: 'WIN-07-READER',
@@ -237,10 +266,28 @@ describe('a vendor service of another shape, by configuration alone', () => {
   });
 
   it('reads a nested answer with numeric status, separate dates, codes for sex and ethnicity, and a BMP photo', async () => {
-    answer = { ret: 0, Certificate: { Name: '刘丽', Sex: '2', Nation: '01', Birthday: '1952-12-01', Address: '上海市徐汇区漕溪北路1号', IDNumber: '310104195212018146', IDIssued: '上海市公安局徐汇分局', IssuedDate: '2012.12.01', ValidDate: '长期', Base64Photo: bmp } };
+    answer = {
+      ret: 0,
+      Certificate: {
+        Name: '刘丽',
+        Sex: '2',
+        Nation: '01',
+        Birthday: '1952-12-01',
+        Address: '上海市徐汇区漕溪北路1号',
+        IDNumber: '310104195212018146',
+        IDIssued: '上海市公安局徐汇分局',
+        IssuedDate: '2012.12.01',
+        ValidDate: '长期',
+        Base64Photo: bmp,
+      },
+    };
     await setDevices((s) => ({ ...s, idReader: { ...s.idReader, preset: 'custom', custom: vendorConfig(), inTraining: 'configured' } }));
     const read = await rig.ok('devices.readIdCard', {});
-    expect(read).toMatchObject({ card: { name: '刘丽', sex: '女', ethnicity: '汉', birthDate: '1952-12-01', validFrom: '2012-12-01', validTo: null }, readerId: 'WIN-07-READER', source: 'reader' });
+    expect(read).toMatchObject({
+      card: { name: '刘丽', sex: '女', ethnicity: '汉', birthDate: '1952-12-01', validFrom: '2012-12-01', validTo: null },
+      readerId: 'WIN-07-READER',
+      source: 'reader',
+    });
     expect(idCardChecksPass(read.checks)).toBe(true);
     expect(read.card.photoDataUrl).toBe(`data:image/bmp;base64,${bmp}`);
   });
@@ -273,19 +320,30 @@ describe('outside training', () => {
       settingsFile: join(dir, 'settings.json'),
       openSandbox: sandbox.open,
     });
-    const call = <N extends HostCallName>(name: N, input: HostInput<N>) => dispatchHostCall(host.handlers, host.currentOperator, name, input) as Promise<HostResult<HostOutput<N>>>;
+    const call = <N extends HostCallName>(name: N, input: HostInput<N>) =>
+      dispatchHostCall(host.handlers, host.currentOperator, name, input) as Promise<HostResult<HostOutput<N>>>;
     try {
       expect(host.target().mode).toBe('library');
       await call('session.signIn', { username: 'super01', password: 'demo' });
-      await fetch(`${target.url}/api/v1/_sandbox/reader`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ card: DONG_LIN }) });
+      await fetch(`${target.url}/api/v1/_sandbox/reader`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ card: DONG_LIN }),
+      });
       expect(await call('devices.readIdCard', {})).toMatchObject({ ok: false, error: { code: 'READER_NOT_CONFIGURED' } });
       expect(await call('devices.readerStatus', {})).toMatchObject({ ok: true, value: { state: 'not_configured', source: null, presetId: 'none' } });
       const view = await call('devices.settings.get', {});
       if (!view.ok) throw new Error('settings.get failed');
       expect(view.value.training).toBe(false);
       await call('devices.settings.set', { ...view.value.settings, idReader: { ...view.value.settings.idReader, preset: 'simulator-http' } });
-      expect(await call('devices.readIdCard', {})).toMatchObject({ ok: false, error: { code: 'READER_NOT_CONFIGURED', message: expect.stringContaining('只能在演示/培训环境中使用') } });
-      await call('devices.settings.set', { ...view.value.settings, idReader: { ...view.value.settings.idReader, preset: 'custom', custom: simulatorReaderConfig('http', target.reader!) } });
+      expect(await call('devices.readIdCard', {})).toMatchObject({
+        ok: false,
+        error: { code: 'READER_NOT_CONFIGURED', message: expect.stringContaining('只能在演示/培训环境中使用') },
+      });
+      await call('devices.settings.set', {
+        ...view.value.settings,
+        idReader: { ...view.value.settings.idReader, preset: 'custom', custom: simulatorReaderConfig('http', target.reader!) },
+      });
       expect(await call('devices.readIdCard', {})).toMatchObject({ ok: true, value: { source: 'reader', card: { idNumber: DONG_LIN } } });
 
       // A new host on the same folder starts with the saved device settings.
@@ -298,7 +356,10 @@ describe('outside training', () => {
         openSandbox: sandbox.open,
       });
       await dispatchHostCall(again.handlers, again.currentOperator, 'session.signIn', { username: 'clerk01', password: 'demo' });
-      expect(await dispatchHostCall(again.handlers, again.currentOperator, 'devices.readIdCard', {})).toMatchObject({ ok: true, value: { card: { idNumber: DONG_LIN } } });
+      expect(await dispatchHostCall(again.handlers, again.currentOperator, 'devices.readIdCard', {})).toMatchObject({
+        ok: true,
+        value: { card: { idNumber: DONG_LIN } },
+      });
     } finally {
       await sandbox.close();
       rmSync(dir, { recursive: true, force: true });

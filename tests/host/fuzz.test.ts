@@ -39,7 +39,8 @@ afterAll(async () => {
 });
 
 const headers = (extra: Record<string, string> = {}) => ({ origin: http.origin, [SECRET_HEADER]: SECRET, 'content-type': 'application/json', ...extra });
-const call = (name: string, body: string | Uint8Array, extra: Record<string, string> = {}) => rawRequest(http.port, 'POST', `/host/${name}`, { headers: headers(extra), body });
+const call = (name: string, body: string | Uint8Array, extra: Record<string, string> = {}) =>
+  rawRequest(http.port, 'POST', `/host/${name}`, { headers: headers(extra), body });
 
 /** What every answer must be: no 5xx, and no envelope saying the host or the library broke. */
 function judge(failures: string[], label: string, res: RawAnswer): void {
@@ -71,7 +72,8 @@ describe(`fuzzing the host (FUZZ_SEED=${FUZZ_SEED})`, () => {
         const res = await call(name, JSON.stringify(value));
         sent++;
         judge(failures, label, res);
-        if (res.json?.ok !== false || res.json.error?.code !== 'BAD_REQUEST') failures.push(`${label}: not refused as BAD_REQUEST: ${res.status} ${res.text.slice(0, 200)}`);
+        if (res.json?.ok !== false || res.json.error?.code !== 'BAD_REQUEST')
+          failures.push(`${label}: not refused as BAD_REQUEST: ${res.status} ${res.text.slice(0, 200)}`);
       }
       expect(made, `${name}: generated too few malformed inputs`).toBe(CALLS_PER_NAME);
       for (let i = 0; i < BROKEN_BODIES_PER_NAME; i++) {
@@ -85,7 +87,23 @@ describe(`fuzzing the host (FUZZ_SEED=${FUZZ_SEED})`, () => {
 
     // The transport: call names that do not decode or name no call, other methods, missing or
     // wrong credentials, foreign origins and host names, paths that are not files.
-    const names = ['%', '%E0%A4%A', '%c0%af', 'app%2', '__proto__', 'constructor', 'toString', 'hasOwnProperty', '..%2Fapp.info', 'app.info%00', '', 'app.info/x', 'x'.repeat(5_000), '%F0%9F%98%80', 'app.info%20'];
+    const names = [
+      '%',
+      '%E0%A4%A',
+      '%c0%af',
+      'app%2',
+      '__proto__',
+      'constructor',
+      'toString',
+      'hasOwnProperty',
+      '..%2Fapp.info',
+      'app.info%00',
+      '',
+      'app.info/x',
+      'x'.repeat(5_000),
+      '%F0%9F%98%80',
+      'app.info%20',
+    ];
     for (const name of names) {
       const res = await call(name, '{}');
       sent++;

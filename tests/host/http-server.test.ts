@@ -49,7 +49,15 @@ describe('the browser-mode server and malformed URLs', () => {
       expect([path, res.status, res.json?.error?.code]).toEqual([path, 400, 'BAD_REQUEST']);
       expect(res.text).not.toMatch(/at .*\.ts:\d+/);
     }
-    const undecodable = ['/%', '/%E0%A4%A', '/assets/%', '/..%c0%af..%c0%afpackage.json', '/assets/%c0%ae%c0%ae/package.json', '/%00', '/assets/app.js%00.html'];
+    const undecodable = [
+      '/%',
+      '/%E0%A4%A',
+      '/assets/%',
+      '/..%c0%af..%c0%afpackage.json',
+      '/assets/%c0%ae%c0%ae/package.json',
+      '/%00',
+      '/assets/app.js%00.html',
+    ];
     // These parse as paths (not as another host's address), and name no file.
     const noFile = ['//[', '//evil.example/assets/app.js', '/..%2f..%2fpackage.json', '/assets/..%2f..%2f..%2fpackage.json'];
     for (const path of [...undecodable, ...noFile]) {

@@ -42,14 +42,20 @@ describe('offline sign-in', () => {
 });
 
 describe('objections', () => {
-  it('are filed once however often they are sent, and the issuer\'s answer is polled', async () => {
+  it("are filed once however often they are sent, and the issuer's answer is polled", async () => {
     await rig.ok('session.signIn', { username: 'officer01', password: 'demo' });
     const holder = ordinary();
     await rig.ok('session.signOut', {});
     await rig.ok('session.signIn', { username: 'clerk01', password: 'demo' });
     const { token } = (await rig.sandbox(`/holders/${holder.idNumber}/token`, { body: {} })) as { token: string };
     const grant = await rig.ok('grant.redeem', { token, matterCode: '310000-GA-SFZ-002', caseNo: 'OBJ-CASE-1' });
-    const pull = await rig.ok('material.pull', { grantId: grant.grantId, matterCode: '310000-GA-SFZ-002', caseNo: 'OBJ-CASE-1', materialId: 'M01', purpose: '办理居民身份证换领' });
+    const pull = await rig.ok('material.pull', {
+      grantId: grant.grantId,
+      matterCode: '310000-GA-SFZ-002',
+      caseNo: 'OBJ-CASE-1',
+      materialId: 'M01',
+      purpose: '办理居民身份证换领',
+    });
     const licence = pull.licences[0]!;
     const field = licence.fields[0]!;
     const objection = {

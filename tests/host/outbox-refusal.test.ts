@@ -55,7 +55,13 @@ function renderer() {
 }
 
 const LICENCE = '1.2.156.3005.2.11100000000013127D001.11310115MB0001201U.2019000001.001.T';
-const draft = (recorded: unknown) => ({ licenceId: LICENCE, dimension: 'accuracy' as const, fields: [{ key: 'address', recorded: recorded as never, claimed: '上海市浦东新区' }], description: '住址有误', evidence: [] });
+const draft = (recorded: unknown) => ({
+  licenceId: LICENCE,
+  dimension: 'accuracy' as const,
+  fields: [{ key: 'address', recorded: recorded as never, claimed: '上海市浦东新区' }],
+  description: '住址有误',
+  evidence: [],
+});
 
 describe('an outbox item the host refuses as nested too deep', () => {
   it('lands in 需要处理 with the reason, is not retried, and the queue goes on', async () => {
@@ -68,8 +74,14 @@ describe('an outbox item the host refuses as nested too deep', () => {
     const deepId = await objections.file(draft(deep));
     const record = {
       // The name is the hostile value a string field cannot hold: what the host must refuse.
-      caseNo: 'WSTEST01-20261127-0001', matterCode: 'SH-JD-RZ-104', grantId: null, holder: { idType: '111' as const, idNumber: '11010519491231002X', name: deep as string },
-      operatorId: 'OP-PD-0101', workstationId: 'WS-TEST-01', completedAt: '2026-11-27T02:00:00Z', training: true,
+      caseNo: 'WSTEST01-20261127-0001',
+      matterCode: 'SH-JD-RZ-104',
+      grantId: null,
+      holder: { idType: '111' as const, idNumber: '11010519491231002X', name: deep as string },
+      operatorId: 'OP-PD-0101',
+      workstationId: 'WS-TEST-01',
+      completedAt: '2026-11-27T02:00:00Z',
+      training: true,
       materials: [{ materialId: 'M01', outcome: 'paper' as const, licenceId: null, paperReason: 'elderly' as const }],
     };
     await enqueue(db, { key: 'usage-deep-0001', kind: 'usage_record', payload: record, createdAt: '2026-11-27T02:00:01Z' });

@@ -26,7 +26,10 @@ describe('online, per username', () => {
 
   it('takes five wrong passwords, then makes every attempt wait — the right password too — and says how long', async () => {
     for (let i = 1; i <= 4; i++) {
-      expect(errorOf(await signIn(rig(), 'clerk01', `wrong-${i}`))).toMatchObject({ code: 'INVALID_CREDENTIALS', message: '用户名或密码不正确，请核对后重新输入。' });
+      expect(errorOf(await signIn(rig(), 'clerk01', `wrong-${i}`))).toMatchObject({
+        code: 'INVALID_CREDENTIALS',
+        message: '用户名或密码不正确，请核对后重新输入。',
+      });
     }
     const fifth = errorOf(await signIn(rig(), 'clerk01', 'wrong-5'));
     expect(fifth).toMatchObject({ code: 'INVALID_CREDENTIALS', message: expect.stringContaining('请 30 秒后再试'), details: { retryAfterSeconds: 30 } });

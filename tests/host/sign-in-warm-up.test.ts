@@ -37,10 +37,15 @@ beforeAll(async () => {
       requests.push(`${req.method} ${path}`);
       const payload = await body(req);
       if (GATED.test(path)) await gate;
-      const headers = Object.fromEntries(Object.entries(req.headers).filter(([k, v]) => typeof v === 'string' && !['host', 'connection', 'content-length'].includes(k))) as Record<string, string>;
+      const headers = Object.fromEntries(
+        Object.entries(req.headers).filter(([k, v]) => typeof v === 'string' && !['host', 'connection', 'content-length'].includes(k)),
+      ) as Record<string, string>;
       const answer = await fetch(`${target.url}${req.url}`, { method: req.method, headers, body: payload.length > 0 ? new Uint8Array(payload) : undefined });
       const out = Buffer.from(await answer.arrayBuffer());
-      res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/octet-stream', ...(answer.headers.get('etag') ? { etag: answer.headers.get('etag')! } : {}) });
+      res.writeHead(answer.status, {
+        'content-type': answer.headers.get('content-type') ?? 'application/octet-stream',
+        ...(answer.headers.get('etag') ? { etag: answer.headers.get('etag')! } : {}),
+      });
       res.end(out);
     })();
   });
@@ -68,7 +73,10 @@ const count = (what: string) => requests.filter((r) => r === what).length;
 
 describe('an online sign-in', () => {
   it('answers once the library has accepted the password, while the trust list, catalog and usage lists load behind it', async () => {
-    const signedIn = await Promise.race([call('session.signIn', { username: 'clerk01', password: 'demo' }), new Promise((resolve) => setTimeout(() => resolve('still waiting'), 5_000))]);
+    const signedIn = await Promise.race([
+      call('session.signIn', { username: 'clerk01', password: 'demo' }),
+      new Promise((resolve) => setTimeout(() => resolve('still waiting'), 5_000)),
+    ]);
     expect(signedIn).toMatchObject({ ok: true, value: { offline: false, operator: { role: 'clerk' } } });
     // The warm-up has asked the library for all three already.
     await expect.poll(() => [count('GET /api/v1/trust'), count('GET /api/v1/catalog'), count('GET /api/v1/matters')]).toEqual([1, 1, 1]);
@@ -93,14 +101,28 @@ describe('an online sign-in', () => {
   it('leaves the trust list in place for reading a 亮证码, and the verifier for signing in offline', async () => {
     const holders = (await (await fetch(`${target.url}/api/v1/_sandbox/holders`)).json()) as Array<{ idNumber: string; note: string | null; kind: string }>;
     const holder = holders.find((h) => h.kind === 'natural_person' && h.note === null)!;
-    const { token } = (await (await fetch(`${target.url}/api/v1/_sandbox/holders/${holder.idNumber}/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json()) as { token: string };
-    await fetch(`${target.url}/api/v1/_sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ down: true }) });
+    const { token } = (await (
+      await fetch(`${target.url}/api/v1/_sandbox/holders/${holder.idNumber}/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      })
+    ).json()) as { token: string };
+    await fetch(`${target.url}/api/v1/_sandbox/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ down: true }),
+    });
     try {
       expect(await call('token.inspect', { token })).toMatchObject({ ok: true, value: { holder: { idNumber: holder.idNumber } } });
       await call('session.signOut', {});
       expect(await call('session.signIn', { username: 'clerk01', password: 'demo' })).toMatchObject({ ok: true, value: { offline: true } });
     } finally {
-      await fetch(`${target.url}/api/v1/_sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ down: false }) });
+      await fetch(`${target.url}/api/v1/_sandbox/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ down: false }),
+      });
     }
   });
 });

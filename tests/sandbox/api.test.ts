@@ -49,7 +49,10 @@ async function holderWithNote(fragment: string) {
 
 /** Pulls one licence the way a client does and checks it against the trust list. */
 async function pullAndVerify(grant: Grant, matterCode: string, materialId: string, trust: TrustList) {
-  const query = await sandbox.call('POST', '/api/v1/licences/query', { token: auth, body: { grantId: grant.grantId, matterCode, materialId, purpose: '窗口办件核验' } });
+  const query = await sandbox.call('POST', '/api/v1/licences/query', {
+    token: auth,
+    body: { grantId: grant.grantId, matterCode, materialId, purpose: '窗口办件核验' },
+  });
   expect(query.status).toBe(200);
   const { licences } = LicenceQueryResponse.parse(query.json);
   const params = `grantId=${grant.grantId}&matterCode=${matterCode}&materialId=${materialId}`;
@@ -59,7 +62,9 @@ async function pullAndVerify(grant: Grant, matterCode: string, materialId: strin
     expect(detailRes.status).toBe(200);
     const detail = LicenceDetail.parse(detailRes.json);
     const key = trust.keys.find((item) => item.kid === detail.signed.kid && item.use === 'licence');
-    const file = await fetch(`${sandbox.url}/api/v1/licences/${encodeURIComponent(summary.id)}/file?${params}`, { headers: { authorization: `Bearer ${auth}` } });
+    const file = await fetch(`${sandbox.url}/api/v1/licences/${encodeURIComponent(summary.id)}/file?${params}`, {
+      headers: { authorization: `Bearer ${auth}` },
+    });
     const bytes = new Uint8Array(await file.arrayBuffer());
     results.push({
       summary,
@@ -75,7 +80,12 @@ async function pullAndVerify(grant: Grant, matterCode: string, materialId: strin
 
 describe('sign-in and reference data', () => {
   it('signs in each demo account and refuses a wrong password', async () => {
-    for (const [username, role] of [['clerk01', 'clerk'], ['clerk02', 'clerk'], ['super01', 'supervisor'], ['officer01', 'objection_officer']]) {
+    for (const [username, role] of [
+      ['clerk01', 'clerk'],
+      ['clerk02', 'clerk'],
+      ['super01', 'supervisor'],
+      ['officer01', 'objection_officer'],
+    ]) {
       const res = await sandbox.call('POST', '/api/v1/sessions', { body: { username, password: 'demo', workstationId: 'WS-1' } });
       expect(res.status).toBe(201);
       expect(SignInResponse.parse(res.json).operator.role).toBe(role);
@@ -97,7 +107,20 @@ describe('sign-in and reference data', () => {
   it('serves a catalog of ≥ 24 types and ≥ 30 matters with usage lists of 1–8 materials', () => {
     expect(catalog.types.length).toBeGreaterThanOrEqual(24);
     const names = catalog.types.map((type) => type.name);
-    for (const name of ['居民身份证', '居民户口簿', '结婚证', '出生医学证明', '机动车驾驶证', '不动产权证书', '学位证书', '营业执照', '食品经营许可证', '药品经营许可证', '行业综合许可证']) expect(names).toContain(name);
+    for (const name of [
+      '居民身份证',
+      '居民户口簿',
+      '结婚证',
+      '出生医学证明',
+      '机动车驾驶证',
+      '不动产权证书',
+      '学位证书',
+      '营业执照',
+      '食品经营许可证',
+      '药品经营许可证',
+      '行业综合许可证',
+    ])
+      expect(names).toContain(name);
     expect(new Set(catalog.types.map((type) => type.holderType))).toEqual(new Set(['natural_person', 'legal_person']));
     expect(matters.matters.length).toBeGreaterThanOrEqual(30);
     expect(new Set(matters.matters.map((matter) => matter.scenario))).toEqual(new Set(['government', 'social']));
@@ -177,7 +200,11 @@ describe('a counter case end to end', () => {
     const holders = await sandbox.holders();
     const citizen = holders[0]!;
     const grant = await sandbox.redeem(auth, await sandbox.mint(citizen.idNumber), HOTEL);
-    const ask = (body: Record<string, unknown>) => sandbox.call('POST', '/api/v1/licences/query', { token: auth, body: { grantId: grant.grantId, matterCode: HOTEL, materialId: 'M01', purpose: '入住登记', ...body } });
+    const ask = (body: Record<string, unknown>) =>
+      sandbox.call('POST', '/api/v1/licences/query', {
+        token: auth,
+        body: { grantId: grant.grantId, matterCode: HOTEL, materialId: 'M01', purpose: '入住登记', ...body },
+      });
     expect((await ask({})).status).toBe(200);
     expect((await ask({ materialId: 'M07' })).json.error.code).toBe('SCOPE_DENIED');
     expect((await ask({ typeCode: material(DRIVING_RENEWAL, 1).licenceTypes[0] })).json.error.code).toBe('SCOPE_DENIED');
@@ -186,18 +213,41 @@ describe('a counter case end to end', () => {
     expect((await ask({ matterCode: '310000-XX-NONE-999' })).json.error.code).toBe('NOT_FOUND');
     expect((await ask({ grantId: 'Gunknown' })).json.error.code).toBe('GRANT_INVALID');
 
-    const someoneElse = (await sandbox.call('POST', '/api/v1/licences/query', { token: auth, body: { grantId: (await sandbox.redeem(auth, await sandbox.mint(holders[1]!.idNumber), HOTEL)).grantId, matterCode: HOTEL, materialId: 'M01', purpose: '入住登记' } })).json.licences[0].id as string;
+    const someoneElse = (
+      await sandbox.call('POST', '/api/v1/licences/query', {
+        token: auth,
+        body: {
+          grantId: (await sandbox.redeem(auth, await sandbox.mint(holders[1]!.idNumber), HOTEL)).grantId,
+          matterCode: HOTEL,
+          materialId: 'M01',
+          purpose: '入住登记',
+        },
+      })
+    ).json.licences[0].id as string;
     const foreign = await sandbox.call('GET', `/api/v1/licences/${someoneElse}?grantId=${grant.grantId}&matterCode=${HOTEL}&materialId=M01`, { token: auth });
     expect([foreign.status, foreign.json.error.code]).toEqual([404, 'NOT_FOUND']);
 
     const scoped = await sandbox.redeem(auth, await sandbox.mint(citizen.idNumber, { scope: [material(DRIVING_RENEWAL, 1).licenceTypes[0]] }), DRIVING_RENEWAL);
-    const idQuery = await sandbox.call('POST', '/api/v1/licences/query', { token: auth, body: { grantId: scoped.grantId, matterCode: DRIVING_RENEWAL, materialId: 'M01', purpose: '换证' } });
+    const idQuery = await sandbox.call('POST', '/api/v1/licences/query', {
+      token: auth,
+      body: { grantId: scoped.grantId, matterCode: DRIVING_RENEWAL, materialId: 'M01', purpose: '换证' },
+    });
     expect(idQuery.json.error.code).toBe('SCOPE_DENIED');
-    const drivingQuery = await sandbox.call('POST', '/api/v1/licences/query', { token: auth, body: { grantId: scoped.grantId, matterCode: DRIVING_RENEWAL, materialId: 'M07', purpose: '换证' } });
+    const drivingQuery = await sandbox.call('POST', '/api/v1/licences/query', {
+      token: auth,
+      body: { grantId: scoped.grantId, matterCode: DRIVING_RENEWAL, materialId: 'M07', purpose: '换证' },
+    });
     expect(drivingQuery.status).toBe(200);
 
     const officer = await sandbox.signIn('officer01');
-    expect((await sandbox.call('POST', '/api/v1/licences/query', { token: officer, body: { grantId: grant.grantId, matterCode: HOTEL, materialId: 'M01', purpose: 'x' } })).json.error.code).toBe('FORBIDDEN');
+    expect(
+      (
+        await sandbox.call('POST', '/api/v1/licences/query', {
+          token: officer,
+          body: { grantId: grant.grantId, matterCode: HOTEL, materialId: 'M01', purpose: 'x' },
+        })
+      ).json.error.code,
+    ).toBe('FORBIDDEN');
   });
 
   it('refuses a grant to every operator but the one who redeemed or requested it', async () => {
@@ -206,7 +256,12 @@ describe('a counter case end to end', () => {
     const redeemed = await sandbox.redeem(auth, await sandbox.mint(citizen.idNumber), HOTEL, 'C-OWNER-1');
     const dutyAnswer = await sandbox.call('POST', '/api/v1/authorizations/duty', {
       token: auth,
-      body: { holder: { idType: citizen.idType, idNumber: citizen.idNumber, name: citizen.name }, matterCode: DRIVING_RENEWAL, caseNo: 'C-OWNER-2', reason: '申请人未携带手机' },
+      body: {
+        holder: { idType: citizen.idType, idNumber: citizen.idNumber, name: citizen.name },
+        matterCode: DRIVING_RENEWAL,
+        caseNo: 'C-OWNER-2',
+        reason: '申请人未携带手机',
+      },
     });
     expect(dutyAnswer.status).toBe(201);
     const duty = Grant.parse(dutyAnswer.json);
@@ -214,7 +269,10 @@ describe('a counter case end to end', () => {
     expect(Object.keys(redeemed).sort()).toEqual(['basis', 'caseNo', 'expiresAt', 'grantId', 'holder', 'matterCode']);
 
     const licenceId = (
-      await sandbox.call('POST', '/api/v1/licences/query', { token: auth, body: { grantId: redeemed.grantId, matterCode: HOTEL, materialId: 'M01', purpose: '入住登记' } })
+      await sandbox.call('POST', '/api/v1/licences/query', {
+        token: auth,
+        body: { grantId: redeemed.grantId, matterCode: HOTEL, materialId: 'M01', purpose: '入住登记' },
+      })
     ).json.licences[0].id as string;
     const reads = (token: string, grant: Grant, matterCode: string, materialId: string) => {
       const access = `grantId=${grant.grantId}&matterCode=${matterCode}&materialId=${materialId}`;
@@ -244,7 +302,10 @@ describe('a counter case end to end', () => {
   it('expires a grant after two hours', async () => {
     const grant = await sandbox.redeem(auth, await sandbox.mint((await sandbox.holders())[0]!.idNumber), HOTEL);
     sandbox.advance(2 * 3600 + 1);
-    const res = await sandbox.call('POST', '/api/v1/licences/query', { token: auth, body: { grantId: grant.grantId, matterCode: HOTEL, materialId: 'M01', purpose: '入住' } });
+    const res = await sandbox.call('POST', '/api/v1/licences/query', {
+      token: auth,
+      body: { grantId: grant.grantId, matterCode: HOTEL, materialId: 'M01', purpose: '入住' },
+    });
     sandbox.advance(-(2 * 3600 + 1));
     expect([res.status, res.json.error.code]).toEqual([403, 'GRANT_INVALID']);
   });
@@ -253,7 +314,8 @@ describe('a counter case end to end', () => {
 describe('holder tokens', () => {
   it('redeems once, not after exp, and not with a bad signature — judged in that order', async () => {
     const citizen = (await sandbox.holders())[2]!;
-    const redeem = (token: string) => sandbox.call('POST', '/api/v1/authorizations/redeem', { token: auth, body: { token, matterCode: HOTEL, caseNo: 'C-TOKEN' } });
+    const redeem = (token: string) =>
+      sandbox.call('POST', '/api/v1/authorizations/redeem', { token: auth, body: { token, matterCode: HOTEL, caseNo: 'C-TOKEN' } });
     const token = await sandbox.mint(citizen.idNumber, { ttlSeconds: 60 });
     expect((await redeem(token)).status).toBe(201);
     const again = await redeem(token);
@@ -275,7 +337,11 @@ describe('holder tokens', () => {
     const citizen = (await sandbox.holders())[3]!;
     const trust = await sandbox.trust();
     const lookup = (kid: string) => trust.keys.find((key) => key.kid === kid)?.publicKey;
-    for (const [body, ttl] of [[{}, 300], [{ ttlSeconds: 1 }, 1], [{ ttlSeconds: 600 }, 600]] as const) {
+    for (const [body, ttl] of [
+      [{}, 300],
+      [{ ttlSeconds: 1 }, 1],
+      [{ ttlSeconds: 600 }, 600],
+    ] as const) {
       const result = verifyToken(await sandbox.mint(citizen.idNumber, body), lookup, new Date(Date.now() - 1000));
       expect(result.ok && result.value.exp - result.value.iat).toBe(ttl);
     }
@@ -288,7 +354,12 @@ describe('holder tokens', () => {
     expect(res.json.error.code).toBe('CONFLICT');
     const duty = await sandbox.call('POST', '/api/v1/authorizations/duty', {
       token: auth,
-      body: { holder: { idType: elderly.idType, idNumber: elderly.idNumber, name: elderly.name }, matterCode: '310000-MZ-JL-008', caseNo: 'C-DUTY', reason: '老人无智能手机，核验实体身份证后依职能调取' },
+      body: {
+        holder: { idType: elderly.idType, idNumber: elderly.idNumber, name: elderly.name },
+        matterCode: '310000-MZ-JL-008',
+        caseNo: 'C-DUTY',
+        reason: '老人无智能手机，核验实体身份证后依职能调取',
+      },
     });
     expect(res.status).toBe(409);
     expect(duty.status).toBe(201);
@@ -324,7 +395,11 @@ describe('edge cases a clerk meets', () => {
   }
 
   it('reports expired, revoked and suspended driving licences with a good signature', async () => {
-    for (const [fragment, status] of [['已过有效期', 'expired'], ['吊销', 'revoked'], ['暂扣', 'suspended']] as const) {
+    for (const [fragment, status] of [
+      ['已过有效期', 'expired'],
+      ['吊销', 'revoked'],
+      ['暂扣', 'suspended'],
+    ] as const) {
       const [result] = await pullFor(fragment, DRIVING_RENEWAL, 'M07');
       expect(result!.summary.status).toBe(status);
       expect(result!.signatureOk).toBe(true);
@@ -355,8 +430,14 @@ describe('usage records, objections and sandbox controls', () => {
   it('replays an idempotent usage record and refuses the same key with another body', async () => {
     const citizen = (await sandbox.holders())[0]!;
     const record = {
-      caseNo: 'C-UR-1', matterCode: HOTEL, grantId: null, holder: { idType: citizen.idType, idNumber: citizen.idNumber, name: citizen.name },
-      operatorId: 'OP-PD-0101', workstationId: 'WS-1', completedAt: '2026-11-26T02:00:00.123Z', training: false,
+      caseNo: 'C-UR-1',
+      matterCode: HOTEL,
+      grantId: null,
+      holder: { idType: citizen.idType, idNumber: citizen.idNumber, name: citizen.name },
+      operatorId: 'OP-PD-0101',
+      workstationId: 'WS-1',
+      completedAt: '2026-11-26T02:00:00.123Z',
+      training: false,
       materials: [{ materialId: 'M01', outcome: 'paper', licenceId: null, paperReason: 'applicant_choice' }],
     };
     const headers = { 'idempotency-key': 'ur-key-1' };
@@ -373,16 +454,27 @@ describe('usage records, objections and sandbox controls', () => {
   it('lists every usage-record call it handled, a replay included, until a reset', async () => {
     const citizen = (await sandbox.holders())[0]!;
     const record = {
-      caseNo: 'C-URC-1', matterCode: HOTEL, grantId: null, holder: { idType: citizen.idType, idNumber: citizen.idNumber, name: citizen.name },
-      operatorId: 'OP-PD-0101', workstationId: 'WS-1', completedAt: '2026-11-26T02:00:00Z', training: false,
+      caseNo: 'C-URC-1',
+      matterCode: HOTEL,
+      grantId: null,
+      holder: { idType: citizen.idType, idNumber: citizen.idNumber, name: citizen.name },
+      operatorId: 'OP-PD-0101',
+      workstationId: 'WS-1',
+      completedAt: '2026-11-26T02:00:00Z',
+      training: false,
       materials: [{ materialId: 'M01', outcome: 'paper', licenceId: null, paperReason: 'applicant_choice' }],
     };
     const headers = { 'idempotency-key': 'urc-key-1' };
     expect((await sandbox.call('POST', '/api/v1/usage-records', { token: auth, body: record, headers })).status).toBe(201);
     expect((await sandbox.call('POST', '/api/v1/usage-records', { token: auth, body: record, headers })).status).toBe(200);
-    const calls = async () => ((await sandbox.call('GET', '/api/v1/_sandbox/usage-record-calls')).json.calls as { idempotencyKey: string }[]).filter((c) => c.idempotencyKey === 'urc-key-1');
+    const calls = async () =>
+      ((await sandbox.call('GET', '/api/v1/_sandbox/usage-record-calls')).json.calls as { idempotencyKey: string }[]).filter(
+        (c) => c.idempotencyKey === 'urc-key-1',
+      );
     // One record kept, two calls received.
-    expect((await sandbox.call('GET', '/api/v1/_sandbox/usage-records')).json.usageRecords.filter((r: { caseNo: string }) => r.caseNo === 'C-URC-1')).toHaveLength(1);
+    expect(
+      (await sandbox.call('GET', '/api/v1/_sandbox/usage-records')).json.usageRecords.filter((r: { caseNo: string }) => r.caseNo === 'C-URC-1'),
+    ).toHaveLength(1);
     expect(await calls()).toHaveLength(2);
     expect((await sandbox.call('POST', '/api/v1/_sandbox/reset')).status).toBe(200);
     expect(await calls()).toEqual([]);
@@ -394,8 +486,13 @@ describe('usage records, objections and sandbox controls', () => {
     const [licence] = (await pullAndVerify(grant, HOTEL, 'M01', await sandbox.trust())).map((result) => result.summary);
     const officer = await sandbox.signIn('officer01');
     const objection = {
-      id: 'OBJ-0001', licenceId: licence!.id, dimension: 'accuracy', fields: [{ key: 'address', recorded: 'x', claimed: '上海市浦东新区世纪大道100号' }],
-      description: '住址有误', filedBy: { operatorId: 'OP-PD-0301', role: 'objection_officer' }, filedAt: '2026-11-26T03:00:00Z',
+      id: 'OBJ-0001',
+      licenceId: licence!.id,
+      dimension: 'accuracy',
+      fields: [{ key: 'address', recorded: 'x', claimed: '上海市浦东新区世纪大道100号' }],
+      description: '住址有误',
+      filedBy: { operatorId: 'OP-PD-0301', role: 'objection_officer' },
+      filedAt: '2026-11-26T03:00:00Z',
       evidence: [{ name: '证明.pdf', contentType: 'application/pdf', data: Buffer.from('%PDF-1.4 evidence').toString('base64') }],
     };
     const filed = await sandbox.call('POST', '/api/v1/objections', { token: officer, body: objection, headers: { 'idempotency-key': 'OBJ-0001' } });
@@ -415,9 +512,13 @@ describe('usage records, objections and sandbox controls', () => {
     expect(resolved.status).toBe(200);
     const newId = resolved.json.result.newLicenceId as string;
     expect(licenceIdCheckOk(newId)).toBe(true);
-    const since = ObjectionListResponse.parse((await sandbox.call('GET', `/api/v1/objections?since=${encodeURIComponent(filed.json.receivedAt)}`, { token: officer })).json);
+    const since = ObjectionListResponse.parse(
+      (await sandbox.call('GET', `/api/v1/objections?since=${encodeURIComponent(filed.json.receivedAt)}`, { token: officer })).json,
+    );
     expect(since.objections[0]).toMatchObject({ status: 'corrected', result: { note: '已更正住址', newLicenceId: newId } });
-    const status = await sandbox.call('GET', `/api/v1/licences/${licence!.id}/status?grantId=${grant.grantId}&matterCode=${HOTEL}&materialId=M01`, { token: auth });
+    const status = await sandbox.call('GET', `/api/v1/licences/${licence!.id}/status?grantId=${grant.grantId}&matterCode=${HOTEL}&materialId=M01`, {
+      token: auth,
+    });
     expect(LicenceStatusResponse.parse(status.json)).toMatchObject({ status: 'superseded', supersededBy: newId });
     const [, corrected] = await pullAndVerify(grant, HOTEL, 'M01', await sandbox.trust());
     expect(corrected!.summary.id).toBe(newId);
@@ -429,8 +530,14 @@ describe('usage records, objections and sandbox controls', () => {
   it('changes a licence status and restores it with "valid"', async () => {
     const citizen = (await sandbox.holders())[1]!;
     const grant = await sandbox.redeem(auth, await sandbox.mint(citizen.idNumber), HOTEL);
-    const id = (await sandbox.call('POST', '/api/v1/licences/query', { token: auth, body: { grantId: grant.grantId, matterCode: HOTEL, materialId: 'M01', purpose: '入住' } })).json.licences[0].id;
-    const statusOf = async () => (await sandbox.call('GET', `/api/v1/licences/${id}/status?grantId=${grant.grantId}&matterCode=${HOTEL}&materialId=M01`, { token: auth })).json.status;
+    const id = (
+      await sandbox.call('POST', '/api/v1/licences/query', {
+        token: auth,
+        body: { grantId: grant.grantId, matterCode: HOTEL, materialId: 'M01', purpose: '入住' },
+      })
+    ).json.licences[0].id;
+    const statusOf = async () =>
+      (await sandbox.call('GET', `/api/v1/licences/${id}/status?grantId=${grant.grantId}&matterCode=${HOTEL}&materialId=M01`, { token: auth })).json.status;
     expect((await sandbox.call('POST', `/api/v1/_sandbox/licences/${id}/status`, { body: { status: 'revoked' } })).status).toBe(200);
     expect(await statusOf()).toBe('revoked');
     await sandbox.call('POST', `/api/v1/_sandbox/licences/${id}/status`, { body: { status: 'valid' } });

@@ -40,11 +40,25 @@ interface Endpoint {
 }
 
 const usageRecord = {
-  caseNo: 'FUZZ-1', matterCode: HOTEL, grantId: null, holder: citizen, operatorId: 'OP', workstationId: 'WS', completedAt: '2026-11-26T02:00:00Z',
-  training: true, materials: [{ materialId: 'M01', outcome: 'paper', licenceId: null, paperReason: 'elderly' }],
+  caseNo: 'FUZZ-1',
+  matterCode: HOTEL,
+  grantId: null,
+  holder: citizen,
+  operatorId: 'OP',
+  workstationId: 'WS',
+  completedAt: '2026-11-26T02:00:00Z',
+  training: true,
+  materials: [{ materialId: 'M01', outcome: 'paper', licenceId: null, paperReason: 'elderly' }],
 };
 const objection = {
-  id: 'OBJ-FUZZ', licenceId: LICENCE, dimension: 'accuracy', fields: [], description: '照面信息有误', filedBy: { operatorId: 'OP', role: 'clerk' }, filedAt: '2026-11-26T02:00:00Z', evidence: [],
+  id: 'OBJ-FUZZ',
+  licenceId: LICENCE,
+  dimension: 'accuracy',
+  fields: [],
+  description: '照面信息有误',
+  filedBy: { operatorId: 'OP', role: 'clerk' },
+  filedAt: '2026-11-26T02:00:00Z',
+  evidence: [],
 };
 const access = `grantId=G1&matterCode=${HOTEL}&materialId=M01`;
 
@@ -58,14 +72,32 @@ const ENDPOINTS: Endpoint[] = [
   { method: 'POST', path: '/api/v1/objections', auth: true, schema: ObjectionRequest, template: objection },
   { method: 'GET', path: '/api/v1/objections', auth: true, query: 'ids=OBJ-1' },
   { method: 'POST', path: '/api/v1/authorizations/redeem', auth: true, schema: RedeemRequest, template: { token: 'EL1.a.b', matterCode: HOTEL, caseNo: 'C1' } },
-  { method: 'POST', path: '/api/v1/authorizations/duty', auth: true, schema: DutyRequest, template: { holder: citizen, matterCode: '310000-MZ-JL-008', caseNo: 'C1', reason: '无手机' } },
-  { method: 'POST', path: '/api/v1/licences/query', auth: true, schema: LicenceQueryRequest, template: { grantId: 'G1', matterCode: HOTEL, materialId: 'M01', purpose: '入住' } },
+  {
+    method: 'POST',
+    path: '/api/v1/authorizations/duty',
+    auth: true,
+    schema: DutyRequest,
+    template: { holder: citizen, matterCode: '310000-MZ-JL-008', caseNo: 'C1', reason: '无手机' },
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/licences/query',
+    auth: true,
+    schema: LicenceQueryRequest,
+    template: { grantId: 'G1', matterCode: HOTEL, materialId: 'M01', purpose: '入住' },
+  },
   { method: 'GET', path: '/api/v1/licences/{}', param: LICENCE, auth: true, query: access },
   { method: 'GET', path: '/api/v1/licences/{}/file', param: LICENCE, auth: true, query: access },
   { method: 'GET', path: '/api/v1/licences/{}/status', param: LICENCE, auth: true, query: access },
   { method: 'GET', path: '/api/v1/_sandbox/holders' },
   { method: 'POST', path: '/api/v1/_sandbox/holders/{}/token', param: HOLDER, schema: SandboxTokenRequest, template: { ttlSeconds: 300 } },
-  { method: 'POST', path: '/api/v1/_sandbox/objections/{}/resolve', param: 'OBJ-1', schema: ResolveObjectionRequest, template: { outcome: 'rejected', note: '无误' } },
+  {
+    method: 'POST',
+    path: '/api/v1/_sandbox/objections/{}/resolve',
+    param: 'OBJ-1',
+    schema: ResolveObjectionRequest,
+    template: { outcome: 'rejected', note: '无误' },
+  },
   { method: 'POST', path: '/api/v1/_sandbox/licences/{}/status', param: LICENCE, schema: SetLicenceStatusRequest, template: { status: 'revoked' } },
   { method: 'GET', path: '/api/v1/_sandbox/faults' },
   { method: 'POST', path: '/api/v1/_sandbox/faults', schema: FaultsRequest, template: { latencyMs: 0 } },
@@ -84,7 +116,10 @@ const internalErrors: string[] = [];
 beforeAll(async () => {
   dataDir = tempDir();
   sandbox = await startSandbox({ dataDir, log: (line) => (line.includes('internal error') ? internalErrors.push(line) : undefined) });
-  const res = await rawRequest(sandbox.port, 'POST', '/api/v1/sessions', { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'clerk01', password: 'demo', workstationId: 'WS-FUZZ' }) });
+  const res = await rawRequest(sandbox.port, 'POST', '/api/v1/sessions', {
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'clerk01', password: 'demo', workstationId: 'WS-FUZZ' }),
+  });
   auth = res.json.token as string;
 });
 afterAll(async () => {
@@ -104,7 +139,13 @@ describe(`fuzzing the sandbox (FUZZ_SEED=${FUZZ_SEED})`, () => {
     const rng = new Rng(FUZZ_SEED);
     const failures: string[] = [];
     let sent = 0;
-    const send = async (label: string, method: string, path: string, options: { headers?: Record<string, string>; body?: string | Uint8Array } = {}, html = false) => {
+    const send = async (
+      label: string,
+      method: string,
+      path: string,
+      options: { headers?: Record<string, string>; body?: string | Uint8Array } = {},
+      html = false,
+    ) => {
       const res = await rawRequest(sandbox.port, method, path, options);
       sent++;
       judge(failures, label, res, html);
@@ -135,7 +176,10 @@ describe(`fuzzing the sandbox (FUZZ_SEED=${FUZZ_SEED})`, () => {
           if (res.status < 400) failures.push(`${label} with ${what}: accepted (${res.status})`);
         }
         // Wrong content type, a bad Idempotency-Key.
-        await send(`${label} as a form`, 'POST', path(), { headers: { ...baseHeaders(), 'content-type': 'application/x-www-form-urlencoded' }, body: 'username=clerk01&__proto__[x]=1' });
+        await send(`${label} as a form`, 'POST', path(), {
+          headers: { ...baseHeaders(), 'content-type': 'application/x-www-form-urlencoded' },
+          body: 'username=clerk01&__proto__[x]=1',
+        });
         await send(`${label} with a bad Idempotency-Key`, 'POST', path(), {
           headers: { ...baseHeaders(), 'idempotency-key': rng.pick(['x'.repeat(129), 'a b', '', '\t']) },
           body: JSON.stringify(endpoint.template ?? {}),
@@ -162,26 +206,56 @@ describe(`fuzzing the sandbox (FUZZ_SEED=${FUZZ_SEED})`, () => {
       if (endpoint.param) {
         for (let i = 0; i < 4; i++) {
           const segment = badSegment(rng);
-          const res = await send(`${label} with ${segment.slice(0, 20)}`, endpoint.method, `${path(segment)}${endpoint.query ? `?${endpoint.query}` : ''}`, { headers: baseHeaders(), body: endpoint.method === 'POST' ? '{}' : undefined }, html);
+          const res = await send(
+            `${label} with ${segment.slice(0, 20)}`,
+            endpoint.method,
+            `${path(segment)}${endpoint.query ? `?${endpoint.query}` : ''}`,
+            { headers: baseHeaders(), body: endpoint.method === 'POST' ? '{}' : undefined },
+            html,
+          );
           if (res.status < 400) failures.push(`${label} with ${segment.slice(0, 20)}: accepted (${res.status})`);
         }
       }
       const other = endpoint.method === 'GET' ? rng.pick(['POST', 'PUT', 'DELETE']) : rng.pick(['GET', 'PUT', 'PATCH']);
       await send(`${other} ${endpoint.path}`, other, path(), { headers: baseHeaders(), body: other === 'GET' ? undefined : '{}' }, html);
       if (endpoint.auth) {
-        const bearer = rng.pick(['Bearer', 'Bearer ', `Bearer ${'A'.repeat(129)}`, `Basic ${auth}`, `Bearer ${auth}x`, `bearer ${auth}`, `Bearer ${String(weirdValue(rng, 0)).replace(/[^\x20-\x7e]/g, '')}`]);
-        const res = await send(`${label} with Authorization ${bearer.slice(0, 20)}`, endpoint.method, `${path()}${endpoint.query ? `?${endpoint.query}` : ''}`, { headers: { ...baseHeaders(), authorization: bearer }, body: endpoint.method === 'POST' ? JSON.stringify(endpoint.template) : undefined });
+        const bearer = rng.pick([
+          'Bearer',
+          'Bearer ',
+          `Bearer ${'A'.repeat(129)}`,
+          `Basic ${auth}`,
+          `Bearer ${auth}x`,
+          `bearer ${auth}`,
+          `Bearer ${String(weirdValue(rng, 0)).replace(/[^\x20-\x7e]/g, '')}`,
+        ]);
+        const res = await send(
+          `${label} with Authorization ${bearer.slice(0, 20)}`,
+          endpoint.method,
+          `${path()}${endpoint.query ? `?${endpoint.query}` : ''}`,
+          { headers: { ...baseHeaders(), authorization: bearer }, body: endpoint.method === 'POST' ? JSON.stringify(endpoint.template) : undefined },
+        );
         if (res.status !== 401) failures.push(`${label} with Authorization ${bearer.slice(0, 20)}: ${res.status}, expected 401`);
       }
-      const foreign = rng.pick<Record<string, string>>([{ origin: 'http://evil.example' }, { host: 'evil.example' }, { origin: 'null' }, { host: `attacker.example:${sandbox.port}`, origin: `http://attacker.example:${sandbox.port}` }]);
-      const res = await send(`${label} from ${JSON.stringify(foreign)}`, endpoint.method, `${path()}${endpoint.query ? `?${endpoint.query}` : ''}`, { headers: { ...baseHeaders(), ...foreign }, body: endpoint.method === 'POST' ? JSON.stringify(endpoint.template) : undefined });
+      const foreign = rng.pick<Record<string, string>>([
+        { origin: 'http://evil.example' },
+        { host: 'evil.example' },
+        { origin: 'null' },
+        { host: `attacker.example:${sandbox.port}`, origin: `http://attacker.example:${sandbox.port}` },
+      ]);
+      const res = await send(`${label} from ${JSON.stringify(foreign)}`, endpoint.method, `${path()}${endpoint.query ? `?${endpoint.query}` : ''}`, {
+        headers: { ...baseHeaders(), ...foreign },
+        body: endpoint.method === 'POST' ? JSON.stringify(endpoint.template) : undefined,
+      });
       if (res.status !== 403) failures.push(`${label} from ${JSON.stringify(foreign)}: ${res.status}, expected 403`);
     }
 
     // Paths that name nothing, or do not decode.
     for (let i = 0; i < 20; i++) {
       const path = `/${rng.pick(['api/v1/', 'api/v1/_sandbox/', '_sandbox/', '', 'api/'])}${badSegment(rng)}${rng.chance(0.5) ? `/${badSegment(rng)}` : ''}`;
-      const res = await send(`path ${path.slice(0, 60)}`, rng.pick(['GET', 'POST']), path, { headers: { 'content-type': 'application/json', authorization: `Bearer ${auth}` }, body: '{}' });
+      const res = await send(`path ${path.slice(0, 60)}`, rng.pick(['GET', 'POST']), path, {
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${auth}` },
+        body: '{}',
+      });
       if (res.status !== 400 && res.status !== 404) failures.push(`path ${path.slice(0, 60)}: ${res.status}`);
     }
     // A body over the limit.
@@ -197,10 +271,16 @@ describe(`fuzzing the sandbox (FUZZ_SEED=${FUZZ_SEED})`, () => {
 
     // The sandbox goes on: it signs in, takes a record, serves the catalog; the faults are as they were.
     const json = { 'content-type': 'application/json' };
-    const signIn = await rawRequest(sandbox.port, 'POST', '/api/v1/sessions', { headers: json, body: JSON.stringify({ username: 'clerk02', password: 'demo', workstationId: 'WS-FUZZ' }) });
+    const signIn = await rawRequest(sandbox.port, 'POST', '/api/v1/sessions', {
+      headers: json,
+      body: JSON.stringify({ username: 'clerk02', password: 'demo', workstationId: 'WS-FUZZ' }),
+    });
     expect(signIn.status).toBe(201);
     const bearer = { authorization: `Bearer ${signIn.json.token as string}` };
-    const record = await rawRequest(sandbox.port, 'POST', '/api/v1/usage-records', { headers: { ...json, ...bearer, 'idempotency-key': 'fuzz-follow-up' }, body: JSON.stringify(usageRecord) });
+    const record = await rawRequest(sandbox.port, 'POST', '/api/v1/usage-records', {
+      headers: { ...json, ...bearer, 'idempotency-key': 'fuzz-follow-up' },
+      body: JSON.stringify(usageRecord),
+    });
     expect(record.status).toBe(201);
     expect((await rawRequest(sandbox.port, 'GET', '/api/v1/catalog', { headers: bearer })).status).toBe(200);
     expect((await rawRequest(sandbox.port, 'GET', '/api/v1/_sandbox/faults')).json).toEqual({ latencyMs: 0, errorRate: 0, down: false });

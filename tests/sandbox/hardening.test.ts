@@ -49,7 +49,8 @@ afterAll(async () => {
 });
 
 const json = { 'content-type': 'application/json' };
-const post = (path: string, body: string, headers: Record<string, string> = {}) => rawRequest(sandbox.port, 'POST', path, { body, headers: { ...json, ...headers } });
+const post = (path: string, body: string, headers: Record<string, string> = {}) =>
+  rawRequest(sandbox.port, 'POST', path, { body, headers: { ...json, ...headers } });
 const usageRecords = async () => (await sandbox.call('GET', '/api/v1/_sandbox/usage-records')).json.usageRecords as Array<{ id: string; caseNo: string }>;
 
 /** Every POST the sandbox serves, with a body that passes its schema (the deep body replaces it). */
@@ -103,7 +104,15 @@ describe('a number beyond a double', () => {
 
 describe('malformed URLs', () => {
   it('are a 400, never a 500', async () => {
-    for (const path of ['/%', '/%E0%A4%A', '/api/v1/%', '/api/v1/_sandbox/%E0%A4%A', '/_sandbox/phone/%', '/..%c0%af..%c0%afpackage.json', '/api/v1/licences/%E0%A4%A/file']) {
+    for (const path of [
+      '/%',
+      '/%E0%A4%A',
+      '/api/v1/%',
+      '/api/v1/_sandbox/%E0%A4%A',
+      '/_sandbox/phone/%',
+      '/..%c0%af..%c0%afpackage.json',
+      '/api/v1/licences/%E0%A4%A/file',
+    ]) {
       const res = await rawRequest(sandbox.port, 'GET', path, { headers: { authorization: `Bearer ${auth}` } });
       expect([path, res.status]).toEqual([path, 400]);
     }
@@ -117,7 +126,15 @@ describe('Idempotency-Key is matched on the normalised route', () => {
     const bearer = { authorization: `Bearer ${auth}`, 'idempotency-key': 'spelling-key-1' };
     const first = await post('/api/v1/usage-records', JSON.stringify(usageRecord('SPELL-1')), bearer);
     expect(first.status).toBe(201);
-    for (const path of ['/api/v1/usage-records/', '//api/v1/usage-records', '/api/v1//usage-records', '/api/v1/usage%2Drecords', '/api/v1/usage%2drecords/', '/api/%76%31/usage-records', '/api/v1/usage-records?x=1']) {
+    for (const path of [
+      '/api/v1/usage-records/',
+      '//api/v1/usage-records',
+      '/api/v1//usage-records',
+      '/api/v1/usage%2Drecords',
+      '/api/v1/usage%2drecords/',
+      '/api/%76%31/usage-records',
+      '/api/v1/usage-records?x=1',
+    ]) {
       const other = await post(path, JSON.stringify(usageRecord(`SPELL-${path.length}`)), bearer);
       expect([path, other.status, other.json?.error?.code]).toEqual([path, 409, 'CONFLICT']);
       const replay = await post(path, JSON.stringify(usageRecord('SPELL-1')), bearer);
@@ -177,7 +194,9 @@ describe('credentials and tokens never go into the idempotency table', () => {
   function storedText(): string {
     const db = new Database(join(sandbox.dataDir, 'sandbox.sqlite'), { readonly: true, fileMustExist: true });
     try {
-      const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name <> 'sessions'").all() as Array<{ name: string }>).map((row) => row.name);
+      const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name <> 'sessions'").all() as Array<{ name: string }>).map(
+        (row) => row.name,
+      );
       return tables.map((name) => JSON.stringify(db.prepare(`SELECT * FROM "${name}"`).all())).join('\n');
     } finally {
       db.close();
@@ -232,7 +251,12 @@ describe('a data folder from before', () => {
       const db = new Database(join(dir, 'sandbox.sqlite'));
       db.exec('CREATE TABLE idempotency (path TEXT NOT NULL, key TEXT NOT NULL, body TEXT NOT NULL, response TEXT NOT NULL, PRIMARY KEY (path, key))');
       const insert = db.prepare('INSERT INTO idempotency VALUES (?, ?, ?, ?)');
-      insert.run('/api/v1/sessions', 'old-sign-in', canonicalJson({ password: 'demo', username: 'clerk01', workstationId: 'WS' }), JSON.stringify({ token: 'old-bearer-token-0123456789' }));
+      insert.run(
+        '/api/v1/sessions',
+        'old-sign-in',
+        canonicalJson({ password: 'demo', username: 'clerk01', workstationId: 'WS' }),
+        JSON.stringify({ token: 'old-bearer-token-0123456789' }),
+      );
       insert.run('/api/v1/_sandbox/holders/310115199709281086/token', 'old-mint', '{}', JSON.stringify({ token: 'EL1.old.token' }));
       insert.run('/api/v1/usage-records/', 'old-record', canonicalJson(record), JSON.stringify(stored));
       db.close();
@@ -244,7 +268,9 @@ describe('a data folder from before', () => {
       const rows = db2.prepare('SELECT * FROM idempotent_results').all();
       db2.close();
       expect(tables).not.toContain('idempotency');
-      expect(rows).toEqual([{ route: 'POST /api/v1/usage-records', key: 'old-record', body_hash: sm3Hex(canonicalJson(record)), response: JSON.stringify(stored) }]);
+      expect(rows).toEqual([
+        { route: 'POST /api/v1/usage-records', key: 'old-record', body_hash: sm3Hex(canonicalJson(record)), response: JSON.stringify(stored) },
+      ]);
       const replay = await second.call('POST', '/api/v1/usage-records', { token: auth2, body: record, headers: { 'idempotency-key': 'old-record' } });
       expect([replay.status, replay.json]).toEqual([200, stored]);
       await second.stop();
@@ -256,15 +282,27 @@ describe('a data folder from before', () => {
 
 describe('dates that do not exist', () => {
   it('are refused wherever the API reads a date or a time', async () => {
-    for (const completedAt of ['2026-02-30T02:00:00Z', '2026-02-29T02:00:00Z', '2026-04-31T02:00:00Z', '2026-13-01T02:00:00Z', '2026-02-28T24:00:00Z', '2026-02-28T23:60:00Z', '2026-02-28T23:59:60Z']) {
+    for (const completedAt of [
+      '2026-02-30T02:00:00Z',
+      '2026-02-29T02:00:00Z',
+      '2026-04-31T02:00:00Z',
+      '2026-13-01T02:00:00Z',
+      '2026-02-28T24:00:00Z',
+      '2026-02-28T23:60:00Z',
+      '2026-02-28T23:59:60Z',
+    ]) {
       const res = await sandbox.call('POST', '/api/v1/usage-records', { token: auth, body: { ...usageRecord('DATE-1'), completedAt } });
       expect([completedAt, res.status, res.json?.error?.code]).toEqual([completedAt, 400, 'BAD_REQUEST']);
     }
-    expect((await sandbox.call('POST', '/api/v1/objections', { token: auth, body: { ...objection('OBJ-DATE'), filedAt: '2026-02-30T00:00:00Z' } })).status).toBe(400);
+    expect(
+      (await sandbox.call('POST', '/api/v1/objections', { token: auth, body: { ...objection('OBJ-DATE'), filedAt: '2026-02-30T00:00:00Z' } })).status,
+    ).toBe(400);
     expect((await sandbox.call('GET', '/api/v1/objections?since=2026-02-30T00:00:00Z', { token: auth })).status).toBe(400);
     expect(await usageRecords()).toEqual([]);
     // A real leap day is a date.
-    expect((await sandbox.call('POST', '/api/v1/usage-records', { token: auth, body: { ...usageRecord('DATE-2'), completedAt: '2028-02-29T23:59:59Z' } })).status).toBe(201);
+    expect(
+      (await sandbox.call('POST', '/api/v1/usage-records', { token: auth, body: { ...usageRecord('DATE-2'), completedAt: '2028-02-29T23:59:59Z' } })).status,
+    ).toBe(201);
     expect((await sandbox.call('GET', '/api/v1/objections?since=2028-02-29T00:00:00Z', { token: auth })).status).toBe(200);
     await sandbox.call('POST', '/api/v1/_sandbox/reset');
   });
@@ -275,7 +313,8 @@ describe('a token valid longer than the API allows', () => {
     const key = loadKeys(sandbox.dataDir)!.find((item) => item.kid === PLATFORM_KID)!;
     return signToken({ v: 1, kid: PLATFORM_KID, holder: HOLDER, scope: '*', iat, exp, jti }, key.privateKey, key.publicKey);
   }
-  const redeem = (token: string, caseNo: string) => sandbox.call('POST', '/api/v1/authorizations/redeem', { token: auth, body: { token, matterCode: HOTEL, caseNo } });
+  const redeem = (token: string, caseNo: string) =>
+    sandbox.call('POST', '/api/v1/authorizations/redeem', { token: auth, body: { token, matterCode: HOTEL, caseNo } });
 
   it('is refused as TOKEN_INVALID, however well signed', async () => {
     const now = Math.floor(Date.now() / 1000);

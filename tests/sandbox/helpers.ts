@@ -8,7 +8,11 @@ import { startSandbox, type RunningSandbox } from '../../sandbox/index';
 export interface TestSandbox extends RunningSandbox {
   dataDir: string;
   advance(seconds: number): void;
-  call(method: string, path: string, options?: { body?: unknown; raw?: string | Uint8Array; token?: string; headers?: Record<string, string> }): Promise<CallResult>;
+  call(
+    method: string,
+    path: string,
+    options?: { body?: unknown; raw?: string | Uint8Array; token?: string; headers?: Record<string, string> },
+  ): Promise<CallResult>;
   signIn(username?: string): Promise<string>;
   holders(): Promise<SandboxHolder[]>;
   matter(code: string): Promise<Matter>;
@@ -34,7 +38,13 @@ export function tempDir(): string {
 
 export async function openSandbox(dataDir = tempDir(), keep = false): Promise<TestSandbox> {
   let offset = 0;
-  const running = await startSandbox({ dataDir, now: () => new Date(Date.now() + offset), log: (line) => { if (line.includes('internal error')) console.error(line); } });
+  const running = await startSandbox({
+    dataDir,
+    now: () => new Date(Date.now() + offset),
+    log: (line) => {
+      if (line.includes('internal error')) console.error(line);
+    },
+  });
   const call: TestSandbox['call'] = async (method, path, options = {}) => {
     const headers: Record<string, string> = { ...(options.headers ?? {}) };
     if (options.token) headers.authorization = `Bearer ${options.token}`;

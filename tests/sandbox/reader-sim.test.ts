@@ -65,7 +65,9 @@ describe('the reader simulator', () => {
   it('holds a card for every natural person with a 居民身份证, and none for a company', async () => {
     const holders = await sandbox.holders();
     const people = holders.filter((holder) => holder.kind === 'natural_person');
-    const { cards } = (await sandbox.call('GET', '/api/v1/_sandbox/reader/cards')).json as { cards: Array<{ id: string; kind: string; validTo: string | null }> };
+    const { cards } = (await sandbox.call('GET', '/api/v1/_sandbox/reader/cards')).json as {
+      cards: Array<{ id: string; kind: string; validTo: string | null }>;
+    };
     expect(cards.map((card) => card.id).sort()).toEqual(people.map((person) => person.idNumber).sort());
     expect(cards.filter((card) => card.kind === 'expired')).toHaveLength(1);
     expect(cards.filter((card) => card.kind === 'unreadable')).toHaveLength(1);
@@ -73,7 +75,7 @@ describe('the reader simulator', () => {
     expect((await sandbox.call('POST', '/api/v1/_sandbox/reader', { body: { card: company.idNumber.replace(/[^0-9X]/g, '0') } })).status).toBe(404);
   });
 
-  it('answers no card until a trainer lays one on the reader, then reads it over HTTP with the holder\'s library data and a photo', async () => {
+  it("answers no card until a trainer lays one on the reader, then reads it over HTTP with the holder's library data and a photo", async () => {
     expect(await readHttp()).toMatchObject({ code: '1', msg: '未放卡或卡片放置不正确', readerSn: 'SIM-IDR-0001' });
     await place(DONG_LIN);
     const answer = await readHttp();
@@ -90,9 +92,21 @@ describe('the reader simulator', () => {
     // What the library holds as the 居民身份证 is what the card says.
     const auth = await sandbox.signIn();
     const matter = await sandbox.matter('310000-GA-SFZ-002');
-    const grant = (await sandbox.call('POST', '/api/v1/authorizations/duty', { token: auth, body: { holder: { idType: '111', idNumber: DONG_LIN, name: '董琳' }, matterCode: matter.code, caseNo: 'SIM-1', reason: '无手机' } })).json;
-    const query = (await sandbox.call('POST', '/api/v1/licences/query', { token: auth, body: { grantId: grant.grantId, matterCode: matter.code, materialId: 'M01', purpose: '核对' } })).json;
-    const detail = (await sandbox.call('GET', `/api/v1/licences/${query.licences[0].id}?grantId=${grant.grantId}&matterCode=${matter.code}&materialId=M01`, { token: auth })).json;
+    const grant = (
+      await sandbox.call('POST', '/api/v1/authorizations/duty', {
+        token: auth,
+        body: { holder: { idType: '111', idNumber: DONG_LIN, name: '董琳' }, matterCode: matter.code, caseNo: 'SIM-1', reason: '无手机' },
+      })
+    ).json;
+    const query = (
+      await sandbox.call('POST', '/api/v1/licences/query', {
+        token: auth,
+        body: { grantId: grant.grantId, matterCode: matter.code, materialId: 'M01', purpose: '核对' },
+      })
+    ).json;
+    const detail = (
+      await sandbox.call('GET', `/api/v1/licences/${query.licences[0].id}?grantId=${grant.grantId}&matterCode=${matter.code}&materialId=M01`, { token: auth })
+    ).json;
     const disclosed = Object.fromEntries((detail.disclosed as Array<{ key: string; value: unknown }>).map((field) => [field.key, field.value]));
     expect(disclosed).toMatchObject({ name: answer.data.xm, gender: answer.data.xb, idNumber: answer.data.gmsfhm, address: answer.data.zz });
   });
@@ -121,7 +135,10 @@ describe('the reader simulator', () => {
     await place(expiredHolder.idNumber);
     const answer = await readHttp();
     expect(answer).toMatchObject({ code: '0', data: { yxqx: '20050930-20250930' } });
-    const normalised = normaliseIdCard(valueAtPath(answer, 'data'), simulatorReaderConfig('http', { httpUrl, wsUrl }).fields, { encoding: 'base64', type: 'detect' });
+    const normalised = normaliseIdCard(valueAtPath(answer, 'data'), simulatorReaderConfig('http', { httpUrl, wsUrl }).fields, {
+      encoding: 'base64',
+      type: 'detect',
+    });
     expect(normalised.ok).toBe(true);
     if (normalised.ok) {
       const checks = checkIdCard(normalised.card, new Date('2026-06-01T00:00:00Z'));
@@ -156,7 +173,14 @@ describe('the reader simulator', () => {
   it('is emptied by the sandbox reset', async () => {
     await place(DONG_LIN, { mode: 'busy', latencyMs: 100 });
     await sandbox.call('POST', '/api/v1/_sandbox/reset');
-    expect((await sandbox.call('GET', '/api/v1/_sandbox/reader')).json).toMatchObject({ card: null, mode: 'ready', latencyMs: 0, readerId: 'SIM-IDR-0001', httpUrl, wsUrl });
+    expect((await sandbox.call('GET', '/api/v1/_sandbox/reader')).json).toMatchObject({
+      card: null,
+      mode: 'ready',
+      latencyMs: 0,
+      readerId: 'SIM-IDR-0001',
+      httpUrl,
+      wsUrl,
+    });
   });
 
   it('refuses a control call it does not understand', async () => {
@@ -191,7 +215,12 @@ describe('the holder page', () => {
     expect((await readHttp()).data.gmsfhm).toBe(HUANG_LIANG);
 
     // 取走.
-    await fetch(`${sandbox.url}/_sandbox/reader`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'card=', redirect: 'manual' });
+    await fetch(`${sandbox.url}/_sandbox/reader`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'card=',
+      redirect: 'manual',
+    });
     expect((await readHttp()).code).toBe('1');
   });
 

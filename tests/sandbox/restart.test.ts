@@ -18,12 +18,24 @@ describe('persistence and determinism', () => {
     const holder = (await first.holders())[0]!;
     const token = await first.mint(holder.idNumber);
     const grant = await first.redeem(auth, token, HOTEL);
-    const licenceId = (await first.call('POST', '/api/v1/licences/query', { token: auth, body: { grantId: grant.grantId, matterCode: HOTEL, materialId: 'M01', purpose: '入住' } })).json.licences[0].id as string;
+    const licenceId = (
+      await first.call('POST', '/api/v1/licences/query', {
+        token: auth,
+        body: { grantId: grant.grantId, matterCode: HOTEL, materialId: 'M01', purpose: '入住' },
+      })
+    ).json.licences[0].id as string;
     const params = `grantId=${grant.grantId}&matterCode=${HOTEL}&materialId=M01`;
     const detailBefore = (await first.call('GET', `/api/v1/licences/${licenceId}?${params}`, { token: auth })).json;
     await first.call('POST', `/api/v1/_sandbox/licences/${licenceId}/status`, { body: { status: 'revoked' } });
     const objection = {
-      id: 'OBJ-R1', licenceId, dimension: 'timeliness', fields: [], description: '状态未及时更新', filedBy: { operatorId: 'OP', role: 'clerk' }, filedAt: '2026-11-26T02:00:00Z', evidence: [],
+      id: 'OBJ-R1',
+      licenceId,
+      dimension: 'timeliness',
+      fields: [],
+      description: '状态未及时更新',
+      filedBy: { operatorId: 'OP', role: 'clerk' },
+      filedAt: '2026-11-26T02:00:00Z',
+      evidence: [],
     };
     expect((await first.call('POST', '/api/v1/objections', { token: auth, body: objection })).status).toBe(201);
     const trustBefore = (await first.call('GET', '/api/v1/trust/root')).json;
@@ -55,7 +67,12 @@ describe('persistence and determinism', () => {
       const auth = await sandbox.signIn();
       const grant = await sandbox.redeem(auth, await sandbox.mint((await sandbox.holders())[0]!.idNumber), HOTEL);
       const params = `grantId=${grant.grantId}&matterCode=${HOTEL}&materialId=M01`;
-      const id = (await sandbox.call('POST', '/api/v1/licences/query', { token: auth, body: { grantId: grant.grantId, matterCode: HOTEL, materialId: 'M01', purpose: '入住' } })).json.licences[0].id;
+      const id = (
+        await sandbox.call('POST', '/api/v1/licences/query', {
+          token: auth,
+          body: { grantId: grant.grantId, matterCode: HOTEL, materialId: 'M01', purpose: '入住' },
+        })
+      ).json.licences[0].id;
       hashes.push((await sandbox.call('GET', `/api/v1/licences/${id}?${params}`, { token: auth })).json.file.hash);
     }
     expect(hashes[1]).toBe(hashes[0]);

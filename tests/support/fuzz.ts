@@ -94,7 +94,8 @@ export function weirdValue(rng: Rng, depth = 2): unknown {
       return Array.from({ length: 1 + rng.int(3) }, () => weirdValue(rng, depth - 1));
     case 7: {
       const object: Record<string, unknown> = {};
-      for (let i = 0; i < 1 + rng.int(3); i++) withKey(object, rng.chance(0.3) ? rng.pick(PROTOTYPE_KEYS) : rng.pick(STRINGS).slice(0, 20), weirdValue(rng, depth - 1));
+      for (let i = 0; i < 1 + rng.int(3); i++)
+        withKey(object, rng.chance(0.3) ? rng.pick(PROTOTYPE_KEYS) : rng.pick(STRINGS).slice(0, 20), weirdValue(rng, depth - 1));
       return object;
     }
     default:
@@ -121,12 +122,7 @@ export function brokenBody(rng: Rng): { body: string | Uint8Array; what: string 
     [`${'['.repeat(100_000)}`, 'unclosed, 100,000 deep'],
   ];
   if (rng.chance(0.15)) {
-    const bytes = rng.pick([
-      [0x7b, 0xff, 0x7d],
-      [0x22, 0xc0, 0xaf, 0x22],
-      [0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xed, 0xa0, 0x80, 0x22, 0x7d],
-      [0x00],
-    ]);
+    const bytes = rng.pick([[0x7b, 0xff, 0x7d], [0x22, 0xc0, 0xaf, 0x22], [0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xed, 0xa0, 0x80, 0x22, 0x7d], [0x00]]);
     return { body: Uint8Array.from(bytes), what: 'invalid UTF-8' };
   }
   const [body, what] = rng.pick(texts);
@@ -187,5 +183,22 @@ export function malformedInput(rng: Rng, fields: readonly string[], template: Re
 
 /** A path segment spelt badly: undecodable, traversal, encoded separators, odd characters. */
 export function badSegment(rng: Rng): string {
-  return rng.pick(['%', '%E0%A4%A', '%c0%af', '..%c0%af..%c0%af', '..%2F..%2Fkeys.json', '%2e%2e', '%00', '%2F', 'x'.repeat(2_000), '%F0%9F%98%80', '__proto__', 'constructor', '%5B%5D', 'a%20b', '..', '.']);
+  return rng.pick([
+    '%',
+    '%E0%A4%A',
+    '%c0%af',
+    '..%c0%af..%c0%af',
+    '..%2F..%2Fkeys.json',
+    '%2e%2e',
+    '%00',
+    '%2F',
+    'x'.repeat(2_000),
+    '%F0%9F%98%80',
+    '__proto__',
+    'constructor',
+    '%5B%5D',
+    'a%20b',
+    '..',
+    '.',
+  ]);
 }

@@ -140,7 +140,11 @@ function askWs(config: ReaderConfig): Promise<unknown> {
     });
     socket.on('error', (error) => {
       if ((error as { message?: string }).message?.includes('Max payload size exceeded')) return finish({ error: malformed('返回内容过大') });
-      finish({ error: opened ? malformed('连接中断') : new HostCallError('READER_ABSENT', HOST_ERROR_MESSAGES_ZH.READER_ABSENT, { cause: describeNetworkError(error) }) });
+      finish({
+        error: opened
+          ? malformed('连接中断')
+          : new HostCallError('READER_ABSENT', HOST_ERROR_MESSAGES_ZH.READER_ABSENT, { cause: describeNetworkError(error) }),
+      });
     });
     socket.on('close', () => finish({ error: opened ? malformed('读卡服务未答复就断开了连接') : new HostCallError('READER_ABSENT') }));
   });
@@ -169,7 +173,10 @@ export function interpretAnswer(config: ReaderConfig, answer: unknown): ReaderRe
     if (data === null || typeof data !== 'object') throw malformed(`缺少证件数据 ${config.dataPath ?? ''}`.trim());
     const result = normaliseIdCard(data, config.fields, config.photo);
     if (!result.ok) {
-      throw malformed(`${ID_CARD_FIELD_LABELS[result.field]}${result.problem === 'missing' ? '缺失' : '无法识别'}`, { field: result.field, problem: result.problem });
+      throw malformed(`${ID_CARD_FIELD_LABELS[result.field]}${result.problem === 'missing' ? '缺失' : '无法识别'}`, {
+        field: result.field,
+        problem: result.problem,
+      });
     }
     return { card: result.card, readerId: readerIdOf(config, answer) };
   }

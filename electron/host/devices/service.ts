@@ -114,7 +114,11 @@ export class DevicesService {
         throw new HostCallError('READER_NOT_CONFIGURED');
       case 'simulator-http':
       case 'simulator-ws':
-        if (!training) throw new HostCallError('READER_NOT_CONFIGURED', '设置中选择的是培训模拟读卡器，它只能在演示/培训环境中使用；请手工录入证件号码，并请值班长在“设置”中选择实际的阅读器型号。');
+        if (!training)
+          throw new HostCallError(
+            'READER_NOT_CONFIGURED',
+            '设置中选择的是培训模拟读卡器，它只能在演示/培训环境中使用；请手工录入证件号码，并请值班长在“设置”中选择实际的阅读器型号。',
+          );
         return this.simulatorConfig(idReader.preset === 'simulator-ws' ? 'ws' : 'http', idReader.preset);
       case 'custom':
         if (!idReader.custom) throw new HostCallError('READER_NOT_CONFIGURED');

@@ -36,7 +36,8 @@ export function licenceFromCatalog(catalog: CatalogResponse | null, licenceId: s
   if (!reading.ok || !catalog) return { type: null, issuerName: null };
   const type = catalog.types.find((candidate) => candidate.code === reading.typeCode) ?? null;
   const issuer =
-    type?.issuers.find((org) => org.code === reading.issuerCode) ?? catalog.types.flatMap((candidate) => candidate.issuers).find((org) => org.code === reading.issuerCode);
+    type?.issuers.find((org) => org.code === reading.issuerCode) ??
+    catalog.types.flatMap((candidate) => candidate.issuers).find((org) => org.code === reading.issuerCode);
   return { type, issuerName: issuer?.name ?? null };
 }
 

@@ -41,7 +41,12 @@ export function objectionRows(request: ObjectionRequest, createdAt: string): { o
  * so it keeps the pages themselves.
  */
 function objectionRow(request: ObjectionRequest, state: 'queued' | 'draft', updatedAt: string): ObjectionRow {
-  const evidence = request.evidence.map((e) => ({ name: e.name, contentType: e.contentType, ...(state === 'draft' ? { data: e.data } : {}), size: base64Size(e.data) }));
+  const evidence = request.evidence.map((e) => ({
+    name: e.name,
+    contentType: e.contentType,
+    ...(state === 'draft' ? { data: e.data } : {}),
+    size: base64Size(e.data),
+  }));
   const record: ObjectionRecord = { request: { ...request, evidence }, issuer: null, receivedAt: null, result: null };
   return { id: request.id, state, licenceId: request.licenceId, filedAt: request.filedAt, updatedAt, record };
 }
@@ -75,7 +80,10 @@ export interface ListedObjection {
 /** A page of the objections, newest filed first, with how many there are; one read of the outbox for their delivery. */
 export async function objectionPage(db: WorkstationDb, offset: number, limit: number): Promise<{ count: number; list: ListedObjection[] }> {
   const [count, objections] = await Promise.all([db.objections.count(), db.objections.orderBy('filedAt').reverse().offset(offset).limit(limit).toArray()]);
-  const queued = await db.outbox.where('key').anyOf(objections.map((o) => o.id)).toArray();
+  const queued = await db.outbox
+    .where('key')
+    .anyOf(objections.map((o) => o.id))
+    .toArray();
   const byKey = new Map(queued.map((row) => [row.key, row]));
   return {
     count,
@@ -104,10 +112,7 @@ export async function objectionPage(db: WorkstationDb, offset: number, limit: nu
  * the outbox; `sending` — no answer yet within the wait.
  */
 export type ObjectionDelivery =
-  | { state: 'received'; status: string }
-  | { state: 'needs_attention'; message: string }
-  | { state: 'waiting'; message: string | null }
-  | { state: 'sending' };
+  { state: 'received'; status: string } | { state: 'needs_attention'; message: string } | { state: 'waiting'; message: string | null } | { state: 'sending' };
 
 /** Library statuses that may still change (polled until decided). */
 const OPEN_STATUSES: readonly string[] = ['received', 'processing'];
@@ -171,7 +176,18 @@ export function createObjectionService(deps: ObjectionDeps) {
       await db.objections.put(rows.objection);
       await enqueue(db, { key: id, kind: 'objection', payload: request, createdAt: rows.outbox.createdAt });
     });
-    await audit.append(actor, { kind: 'objection', case: null, details: { id, licenceId: request.licenceId, dimension: request.dimension, fields: request.fields.map((f) => f.key), evidence: request.evidence.length, state: 'queued' } });
+    await audit.append(actor, {
+      kind: 'objection',
+      case: null,
+      details: {
+        id,
+        licenceId: request.licenceId,
+        dimension: request.dimension,
+        fields: request.fields.map((f) => f.key),
+        evidence: request.evidence.length,
+        state: 'queued',
+      },
+    });
     firstSends.set(
       id,
       deps
@@ -245,7 +261,11 @@ export function createObjectionService(deps: ObjectionDeps) {
       await db.objections.put({ ...rows.objection, updatedAt: now().toISOString() });
       await db.outbox.update(queued.id!, { payload: request, state: 'queued', lastError: null });
     });
-    await audit.append(actor, { kind: 'objection', case: null, details: { id, licenceId: request.licenceId, state: 'resent', evidence: request.evidence.length } });
+    await audit.append(actor, {
+      kind: 'objection',
+      case: null,
+      details: { id, licenceId: request.licenceId, state: 'resent', evidence: request.evidence.length },
+    });
     const sent = deps.outbox().flush({ now: true });
     firstSends.set(
       id,
@@ -326,7 +346,11 @@ export function createObjectionService(deps: ObjectionDeps) {
       changed += updates.length;
       const actor = deps.actor();
       for (const answer of actor ? decided : []) {
-        await audit.append(actor!, { kind: 'objection_update', case: null, details: { id: answer.id, status: answer.status, newLicenceId: answer.result!.newLicenceId } });
+        await audit.append(actor!, {
+          kind: 'objection_update',
+          case: null,
+          details: { id: answer.id, status: answer.status, newLicenceId: answer.result!.newLicenceId },
+        });
       }
     }
     return changed;

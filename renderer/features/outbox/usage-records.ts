@@ -101,7 +101,8 @@ export function createUsageRecordService(deps: UsageRecordDeps) {
 
   async function attentionRow(id: number): Promise<UnsentRowOf<'usage_record'> & { id: number }> {
     const row = await db.outbox.get(id);
-    if (row?.kind !== 'usage_record' || row.state !== 'needs_attention' || row.id === undefined) throw new AppError('CONFLICT', 'usageRecordNotNeedingAttention');
+    if (row?.kind !== 'usage_record' || row.state !== 'needs_attention' || row.id === undefined)
+      throw new AppError('CONFLICT', 'usageRecordNotNeedingAttention');
     return { ...row, id: row.id };
   }
 

@@ -115,7 +115,9 @@ export function createAuditDescriber(ctx: DescribeContext) {
   }
 
   function settingName(kind: string, field: string): string {
-    return kind === 'device_settings_change' ? label(`devices.reader.settingNames.${field.replaceAll('.', '_')}`, field) : label(`settings.fields.${field}`, field);
+    return kind === 'device_settings_change'
+      ? label(`devices.reader.settingNames.${field.replaceAll('.', '_')}`, field)
+      : label(`settings.fields.${field}`, field);
   }
 
   function fieldLabel(key: string): string {
@@ -138,7 +140,9 @@ export function createAuditDescriber(ctx: DescribeContext) {
       case 'case_cancel':
         return say('caseCancel', { code: text(d.matterCode) });
       case 'token_read':
-        return d.ok === false ? say('tokenFailed', { code: valueText(event.kind, 'code', d.code) }) : say('tokenRead', { holder: text(d.holder), expiresAt: valueText(event.kind, 'expiresAt', d.expiresAt) });
+        return d.ok === false
+          ? say('tokenFailed', { code: valueText(event.kind, 'code', d.code) })
+          : say('tokenRead', { holder: text(d.holder), expiresAt: valueText(event.kind, 'expiresAt', d.expiresAt) });
       case 'grant': {
         const basis = valueText(event.kind, 'basis', d.basis);
         if (d.ok) return say('grantOk', { basis, grantId: text(d.grantId) });
@@ -146,15 +150,21 @@ export function createAuditDescriber(ctx: DescribeContext) {
         return say('grantFailed', { basis, code: valueText(event.kind, 'code', d.code) });
       }
       case 'pull':
-        return d.ok === false ? say('pullFailed', { material, code: valueText(event.kind, 'code', d.code) }) : say('pullOk', { material, n: count(d.licences), ms: text(d.latencyMs) });
+        return d.ok === false
+          ? say('pullFailed', { material, code: valueText(event.kind, 'code', d.code) })
+          : say('pullOk', { material, n: count(d.licences), ms: text(d.latencyMs) });
       case 'verification': {
         const outcome = valueText(event.kind, 'outcome', d.outcome);
-        return count(d.failed) > 0 ? say('verificationFailed', { material, outcome, checks: valueText(event.kind, 'failed', d.failed) }) : say('verification', { material, outcome });
+        return count(d.failed) > 0
+          ? say('verificationFailed', { material, outcome, checks: valueText(event.kind, 'failed', d.failed) })
+          : say('verification', { material, outcome });
       }
       case 'view':
         return say('view', { licenceId: text(d.licenceId) });
       case 'paper_scan':
-        return 'removedPage' in d ? say('paperRemoved', { material, pages: text(d.pages) }) : say('paperAdded', { material, added: text(d.added), reason: valueText(event.kind, 'reason', d.reason), pages: text(d.pages) });
+        return 'removedPage' in d
+          ? say('paperRemoved', { material, pages: text(d.pages) })
+          : say('paperAdded', { material, added: text(d.added), reason: valueText(event.kind, 'reason', d.reason), pages: text(d.pages) });
       case 'override':
         if (d.kind === 'use_licence') return say('overrideLicence', { material, licenceId: text(d.licenceId), reason: text(d.reason) });
         if (d.kind === 'choose_paper') return say('overridePaper', { material, reason: text(d.reason) });
@@ -166,7 +176,9 @@ export function createAuditDescriber(ctx: DescribeContext) {
         return say('completion', { n: materials.length, exempt: of('exempt'), paper: of('paper'), missing: of('missing') });
       }
       case 'receipt_print':
-        return d.layout ? say('receiptPrintLayout', { layout: valueText(event.kind, 'layout', d.layout), outcome: valueText(event.kind, 'printOutcome', d.printOutcome) }) : say('receiptPrint');
+        return d.layout
+          ? say('receiptPrintLayout', { layout: valueText(event.kind, 'layout', d.layout), outcome: valueText(event.kind, 'printOutcome', d.printOutcome) })
+          : say('receiptPrint');
       case 'notice': {
         const materials = Array.isArray(d.materials) ? (d.materials as Details[]) : [];
         const named = { n: materials.length, materials: materials.map((m) => text(m.materialId)).join('、') || '—' };
@@ -175,14 +187,18 @@ export function createAuditDescriber(ctx: DescribeContext) {
       case 'notice_print':
         return say('noticePrint', { layout: valueText(event.kind, 'layout', d.layout), outcome: valueText(event.kind, 'printOutcome', d.printOutcome) });
       case 'usage_record':
-        return te(`supervision.audit.describe.usageRecord.${text(d.state)}`) ? say(`usageRecord.${text(d.state)}`) : say('usageRecord.other', { state: text(d.state) });
+        return te(`supervision.audit.describe.usageRecord.${text(d.state)}`)
+          ? say(`usageRecord.${text(d.state)}`)
+          : say('usageRecord.other', { state: text(d.state) });
       case 'purge':
         if (d.reason === 'retention') return say('purgeRetention', { days: text(d.retentionDays), pages: text(d.paperPagesDeleted) });
         if (d.reason === 'catch_up_lookback') return say('purgeCatchUp', { n: text(d.holderNamesDeleted) });
         if (d.reason === 'correction') return say('purgeCorrection', { n: text(d.purgedLicences) });
         return d.paperDeleted ? say('purgeCancelled', { n: text(d.purgedLicences) }) : say('purgeCase', { n: text(d.purgedLicences) });
       case 'objection':
-        return d.state === 'resent' ? say('objectionResent', { id: text(d.id) }) : say('objection', { licenceId: text(d.licenceId), dimension: valueText(event.kind, 'dimension', d.dimension), id: text(d.id) });
+        return d.state === 'resent'
+          ? say('objectionResent', { id: text(d.id) })
+          : say('objection', { licenceId: text(d.licenceId), dimension: valueText(event.kind, 'dimension', d.dimension), id: text(d.id) });
       case 'objection_update':
         return say('objectionUpdate', { id: text(d.id), status: valueText(event.kind, 'status', d.status) });
       case 'status_recheck':
@@ -192,7 +208,13 @@ export function createAuditDescriber(ctx: DescribeContext) {
       case 'review':
         if (d.action === 'draw') {
           const period = (d.period ?? {}) as Details;
-          return say(d.training ? 'reviewDrawTraining' : 'reviewDraw', { candidates: text(d.candidateCount), n: count(d.picked), from: text(period.from), to: text(period.to), seed: text(d.seed) });
+          return say(d.training ? 'reviewDrawTraining' : 'reviewDraw', {
+            candidates: text(d.candidateCount),
+            n: count(d.picked),
+            from: text(period.from),
+            to: text(period.to),
+            seed: text(d.seed),
+          });
         }
         return say('reviewFinding', { verdict: valueText(event.kind, 'verdict', d.verdict) });
       case 'chain_verify': {
@@ -214,7 +236,8 @@ export function createAuditDescriber(ctx: DescribeContext) {
             ? say('idCardReadProblems', { holder: text(d.holder), problems: valueText(event.kind, 'problems', d.problems), source, readerId: text(d.readerId) })
             : say('idCardRead', { holder: text(d.holder), source, readerId: text(d.readerId) });
         }
-        if (d.action === 'compare_token') return say('idCardCompare', { card: text(d.card), token: text(d.token), result: valueText(event.kind, 'result', d.result) });
+        if (d.action === 'compare_token')
+          return say('idCardCompare', { card: text(d.card), token: text(d.token), result: valueText(event.kind, 'result', d.result) });
         if (d.action === 'go_on_expired') return say('idCardGoOnExpired', { holder: text(d.holder) });
         if (d.action === 'probe') return say('readerProbe', { state: valueText(event.kind, 'state', d.state) });
         return String(event.kind);

@@ -92,7 +92,13 @@ type RecordsIndex = IDBIndex & {
 };
 
 /** The newest `count` events of an unfiltered-by-residual range in one request, or null where the browser cannot. */
-async function newestInOneRead(db: WorkstationDb, filter: AuditFilter, range: IndexRange, before: AuditCursor | null, count: number): Promise<AuditEvent[] | null> {
+async function newestInOneRead(
+  db: WorkstationDb,
+  filter: AuditFilter,
+  range: IndexRange,
+  before: AuditCursor | null,
+  count: number,
+): Promise<AuditEvent[] | null> {
   if (typeof IDBIndex === 'undefined' || !('getAllRecords' in IDBIndex.prototype)) return null;
   const { index, prefix, residual } = range;
   if (residual) return null;
@@ -119,7 +125,13 @@ export async function auditPage(db: WorkstationDb, filter: AuditFilter, before: 
   // With several operators, each range's newest size+1 are read and merged: the page's size+1
   // newest are among them, so each page is still a few bounded reads.
   const read = await Promise.all(ranges.map((range) => newestOf(db, filter, range, before, size + 1)));
-  const rows = read.length === 1 ? read[0]! : read.flat().sort(newestFirst).slice(0, size + 1);
+  const rows =
+    read.length === 1
+      ? read[0]!
+      : read
+          .flat()
+          .sort(newestFirst)
+          .slice(0, size + 1);
   const more = rows.length > size;
   const page = more ? rows.slice(0, size) : rows;
   const last = page.at(-1);
@@ -146,7 +158,11 @@ export async function auditCount(db: WorkstationDb, filter: AuditFilter, cap = 1
   let n = 0;
   // The ranges never overlap (an event has one operator), so their counts add up.
   for (const range of rangesFor(filter)) {
-    n += (await collection(db, filter, range, null).limit(cap + 1 - n).primaryKeys()).length;
+    n += (
+      await collection(db, filter, range, null)
+        .limit(cap + 1 - n)
+        .primaryKeys()
+    ).length;
     if (n > cap) return { n: cap, more: true };
   }
   return { n, more: false };

@@ -15,7 +15,6 @@ import {
 } from '../../../shared/dashboard-stats';
 import type { CaseDayRow, CompletedCaseRow, WorkstationDb } from '../../db/db';
 
-
 // Completed cases have a completion time; open and cancelled ones have none and so are not in
 // the completedAt index at all.
 function completedBetween(db: WorkstationDb, fromIso: string, toIso: string) {
@@ -168,7 +167,5 @@ export async function periodCases(
 export async function periodObjections(db: WorkstationDb, period: DayPeriod): Promise<ObjectionTally> {
   const { fromIso, toIso } = periodBounds(period);
   const rows = await db.objections.where('filedAt').between(fromIso, toIso, true, false).toArray();
-  return tallyObjections(
-    rows.map((row) => ({ id: row.id, state: row.state, issuer: row.record.issuer?.name ?? null })),
-  );
+  return tallyObjections(rows.map((row) => ({ id: row.id, state: row.state, issuer: row.record.issuer?.name ?? null })));
 }

@@ -128,7 +128,11 @@ export function stitchSegments(segments: readonly SegmentResult[]): AuditChainRe
   let prevHash = AUDIT_GENESIS_PREV;
   let expectedSeq = 1;
   let checked = 0;
-  const fail = (seq: number | null, reason: AuditBreakReason, n: number): AuditChainResult => ({ ok: false, checked: checked + n, firstBroken: { seq, reason } });
+  const fail = (seq: number | null, reason: AuditBreakReason, n: number): AuditChainResult => ({
+    ok: false,
+    checked: checked + n,
+    firstBroken: { seq, reason },
+  });
   for (const segment of segments) {
     if (segment.checked === 0) continue;
     const { broken, firstSeq } = segment;

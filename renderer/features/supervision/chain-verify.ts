@@ -72,11 +72,10 @@ export async function verifyLocalChain(
   // is queued and flushed within one synchronous pushAll.
   const here = useWorkers ? null : { read: await workstationEventReader(db), ...(await chainHasher()) };
   const segments = await Promise.all(
-    ranges.map(
-      async (range, i): Promise<VerifiedSegment> =>
-        here
-          ? { result: await verifySegment(here.read, range.fromSeq, range.toSeq, report(i), undefined, here.batch), hashing: here.hashing }
-          : segmentInWorker({ dbName: db.name, ...range }, report(i)),
+    ranges.map(async (range, i): Promise<VerifiedSegment> =>
+      here
+        ? { result: await verifySegment(here.read, range.fromSeq, range.toSeq, report(i), undefined, here.batch), hashing: here.hashing }
+        : segmentInWorker({ dbName: db.name, ...range }, report(i)),
     ),
   );
   const hashing = segments.some((s) => s.hashing === 'javascript') ? 'javascript' : 'wasm-simd';

@@ -9,9 +9,7 @@ export interface ChainWorkerRequest {
 
 /** What a chain worker reports. */
 export type ChainWorkerMessage =
-  | { type: 'progress'; checked: number }
-  | { type: 'done'; result: SegmentResult; hashing: ChainHashing }
-  | { type: 'error'; message: string };
+  { type: 'progress'; checked: number } | { type: 'done'; result: SegmentResult; hashing: ChainHashing } | { type: 'error'; message: string };
 
 // This module runs as a dedicated worker: its global `self` is the worker's scope, not the
 // window the page's DOM types describe.

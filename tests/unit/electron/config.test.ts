@@ -15,7 +15,13 @@ describe('browser-mode options', () => {
       {},
       '/srv/ws',
     );
-    expect(config).toMatchObject({ port: 0, dataDir: '/srv/ws/d', libraryUrl: 'https://lib.example', workstationId: 'PD-W07', rootKey: { kid: 'root-1', publicKey: KEY } });
+    expect(config).toMatchObject({
+      port: 0,
+      dataDir: '/srv/ws/d',
+      libraryUrl: 'https://lib.example',
+      workstationId: 'PD-W07',
+      rootKey: { kid: 'root-1', publicKey: KEY },
+    });
   });
 
   it('takes the library and its root key from the environment', () => {

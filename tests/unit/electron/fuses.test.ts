@@ -26,10 +26,9 @@ describe('Electron fuses of the packaged app', () => {
 
   it('flip each hardening fuse the way a hardened app sets it', async () => {
     const config = await packagingConfig();
-    const wire = (await (PlatformPackager.prototype as unknown as { generateFuseConfig(fuses: unknown): Promise<Record<number, boolean>> }).generateFuseConfig.call(
-      {},
-      config.electronFuses,
-    )) as Record<number, boolean | undefined>;
+    const wire = (await (
+      PlatformPackager.prototype as unknown as { generateFuseConfig(fuses: unknown): Promise<Record<number, boolean>> }
+    ).generateFuseConfig.call({}, config.electronFuses)) as Record<number, boolean | undefined>;
     expect({
       RunAsNode: wire[FuseV1Options.RunAsNode],
       EnableNodeOptionsEnvironmentVariable: wire[FuseV1Options.EnableNodeOptionsEnvironmentVariable],

@@ -17,7 +17,14 @@ const DELAY: Record<string, number> = { M01: 20, M02: 600, M03: 40 };
 
 beforeAll(async () => {
   const handlers = {
-    'app.info': async () => ({ version: 't', workstationId: 'WS-1', libraryMode: 'sandbox', libraryUrl: 'http://x', transport: 'browser', paperRetentionDays: 30 }),
+    'app.info': async () => ({
+      version: 't',
+      workstationId: 'WS-1',
+      libraryMode: 'sandbox',
+      libraryUrl: 'http://x',
+      transport: 'browser',
+      paperRetentionDays: 30,
+    }),
     'material.pull': async ({ materialId }: { materialId: string }) => {
       await new Promise((resolve) => setTimeout(resolve, DELAY[materialId] ?? 0));
       return { materialId, pulledAt: '2026-11-27T02:00:00.000Z', latencyMs: DELAY[materialId] ?? 0, licences: [] };
@@ -97,7 +104,11 @@ describe('host calls made together (browser mode)', () => {
 
   it(`hold 1 to ${MAX_BATCH_CALLS} calls`, async () => {
     const post = (calls: unknown) =>
-      fetch(`${host.origin}/host/_batch`, { method: 'POST', headers: { 'content-type': 'application/json', origin: host.origin, 'x-workstation-key': SECRET }, body: JSON.stringify({ calls }) });
+      fetch(`${host.origin}/host/_batch`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: host.origin, 'x-workstation-key': SECRET },
+        body: JSON.stringify({ calls }),
+      });
     expect((await post([])).status).toBe(400);
     expect((await post(Array.from({ length: MAX_BATCH_CALLS + 1 }, () => ({ name: 'app.info', input: {} })))).status).toBe(400);
     expect((await post('app.info')).status).toBe(400);
@@ -110,9 +121,12 @@ describe('host calls made together (browser mode)', () => {
   it('fail, each with the sentence for a host that is gone, when the connection breaks', async () => {
     const location = { search: '', href: 'http://127.0.0.1:1/' } as Location;
     const storage = { getItem: () => SECRET, setItem: () => {} } as unknown as Storage;
-    const transport = httpTransport(location, storage, { state: null, replaceState: () => {} } as unknown as History, () => Promise.reject(new TypeError('fetch failed')));
+    const transport = httpTransport(location, storage, { state: null, replaceState: () => {} } as unknown as History, () =>
+      Promise.reject(new TypeError('fetch failed')),
+    );
     const client = createHostClient(transport);
     const results = await Promise.allSettled([client.call('app.info', {}), client.call('app.info', {})]);
-    for (const r of results) expect(r).toMatchObject({ status: 'rejected', reason: { code: 'INTERNAL', message: expect.stringContaining('无法连接工作台主机程序') } });
+    for (const r of results)
+      expect(r).toMatchObject({ status: 'rejected', reason: { code: 'INTERNAL', message: expect.stringContaining('无法连接工作台主机程序') } });
   });
 });

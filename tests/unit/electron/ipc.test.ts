@@ -17,7 +17,14 @@ function handlers(): HostHandlers {
   ) as unknown as HostHandlers;
   return {
     ...unexpected,
-    'app.info': async () => ({ version: '1', workstationId: 'WS-1', libraryMode: 'sandbox', libraryUrl: 'http://127.0.0.1:1', transport: 'electron', paperRetentionDays: 30 }),
+    'app.info': async () => ({
+      version: '1',
+      workstationId: 'WS-1',
+      libraryMode: 'sandbox',
+      libraryUrl: 'http://127.0.0.1:1',
+      transport: 'electron',
+      paperRetentionDays: 30,
+    }),
     'session.signIn': async () => ({ operator, expiresAt: '2026-11-27T10:00:00Z', offline: false }),
     'session.current': async () => ({ operator: null, expiresAt: null }),
     'session.signOut': async () => ({ signedOut: true }),

@@ -50,7 +50,11 @@ describe('the link monitor after an outage', () => {
       advance(5_000);
     }
     call(true, true, 25);
-    expect(monitor.state()).toMatchObject({ state: 'online', latencyMs: 25, lastSuccessAt: new Date(Date.parse('2026-11-27T02:00:00Z') + 60_000).toISOString() });
+    expect(monitor.state()).toMatchObject({
+      state: 'online',
+      latencyMs: 25,
+      lastSuccessAt: new Date(Date.parse('2026-11-27T02:00:00Z') + 60_000).toISOString(),
+    });
   });
 
   it('judges slowness on the calls made after the recovery', () => {

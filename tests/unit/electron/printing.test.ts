@@ -78,14 +78,31 @@ describe('Electron printing', () => {
   it('prints the window silently to the named printer in the thermal layout, with no margins', async () => {
     const printing = createPrinting(() => mainWindow);
     const result = await printing.print({ source: 'window' }, { deviceName: 'Counter_Thermal', layout: 'thermal80', silent: true });
-    expect(result).toEqual({ outcome: 'printed', deviceName: 'Counter_Thermal', layout: 'thermal80', message: '已发送到打印机“Counter_Thermal”（80 毫米热敏）。' });
+    expect(result).toEqual({
+      outcome: 'printed',
+      deviceName: 'Counter_Thermal',
+      layout: 'thermal80',
+      message: '已发送到打印机“Counter_Thermal”（80 毫米热敏）。',
+    });
     expect(state.calls).toEqual([
-      { window: 'main', options: { silent: true, printBackground: true, deviceName: 'Counter_Thermal', pageSize: { width: 80_000, height: 297_000 }, margins: { marginType: 'none' } } },
+      {
+        window: 'main',
+        options: {
+          silent: true,
+          printBackground: true,
+          deviceName: 'Counter_Thermal',
+          pageSize: { width: 80_000, height: 297_000 },
+          margins: { marginType: 'none' },
+        },
+      },
     ]);
   });
 
   it('falls back to the print dialog when silent printing fails, and says why', async () => {
-    state.answers = [{ success: false, failureReason: 'Invalid printer settings' }, { success: true, failureReason: '' }];
+    state.answers = [
+      { success: false, failureReason: 'Invalid printer settings' },
+      { success: true, failureReason: '' },
+    ];
     const result = await createPrinting(() => mainWindow).print({ source: 'window' }, { deviceName: 'Hall_A4', layout: 'a4', silent: true });
     expect(result).toMatchObject({ outcome: 'dialog', message: '静默打印到打印机“Hall_A4”失败（Invalid printer settings），已改用打印对话框打印。' });
     expect(state.calls.map((call) => call.options.silent)).toEqual([true, false]);
@@ -106,7 +123,10 @@ describe('Electron printing', () => {
   });
 
   it('is PRINT_FAILED when the dialog fails too', async () => {
-    state.answers = [{ success: false, failureReason: 'Print job failed' }, { success: false, failureReason: 'Print job failed' }];
+    state.answers = [
+      { success: false, failureReason: 'Print job failed' },
+      { success: false, failureReason: 'Print job failed' },
+    ];
     await expect(createPrinting(() => mainWindow).print({ source: 'window' }, { deviceName: null, layout: 'a4', silent: true })).rejects.toMatchObject({
       code: 'PRINT_FAILED',
       message: expect.stringContaining('Print job failed'),
@@ -115,10 +135,17 @@ describe('Electron printing', () => {
 
   it('prints a given document from a hidden window with JavaScript off, and leaves neither the window nor the file behind', async () => {
     const html = '<!doctype html><title>收件凭证</title><p>WSDEMO01-20261127-0001</p>';
-    const result = await createPrinting(() => mainWindow).print({ source: 'html', html, title: '收件凭证' }, { deviceName: 'Counter_Thermal', layout: 'thermal80', silent: true });
+    const result = await createPrinting(() => mainWindow).print(
+      { source: 'html', html, title: '收件凭证' },
+      { deviceName: 'Counter_Thermal', layout: 'thermal80', silent: true },
+    );
     expect(result.outcome).toBe('printed');
     const hidden = state.windows[0]!;
-    expect(hidden.options).toMatchObject({ show: false, title: '收件凭证', webPreferences: { javascript: false, sandbox: true, contextIsolation: true, nodeIntegration: false, disableBlinkFeatures: 'Auxclick' } });
+    expect(hidden.options).toMatchObject({
+      show: false,
+      title: '收件凭证',
+      webPreferences: { javascript: false, sandbox: true, contextIsolation: true, nodeIntegration: false, disableBlinkFeatures: 'Auxclick' },
+    });
     expect(hidden.fileContent).toBe(html);
     expect(hidden.destroyed).toBe(true);
     expect(existsSync(hidden.loadedFile!)).toBe(false);
@@ -127,7 +154,9 @@ describe('Electron printing', () => {
 
   it('cleans up when a document cannot be loaded', async () => {
     state.loadFails = true;
-    await expect(createPrinting(() => mainWindow).print({ source: 'html', html: '<p>x</p>', title: 't' }, { deviceName: null, layout: 'a4', silent: true })).rejects.toMatchObject({ code: 'PRINT_FAILED' });
+    await expect(
+      createPrinting(() => mainWindow).print({ source: 'html', html: '<p>x</p>', title: 't' }, { deviceName: null, layout: 'a4', silent: true }),
+    ).rejects.toMatchObject({ code: 'PRINT_FAILED' });
     expect(state.windows[0]!.destroyed).toBe(true);
     expect(state.calls).toEqual([]);
   });
@@ -138,12 +167,18 @@ describe('Electron printing', () => {
       { name: 'Counter_Thermal', displayName: '窗口热敏打印机', isDefault: false },
       { name: 'Hall_A4', displayName: '大厅 A4', isDefault: true },
     ]);
-    await expect(createPrinting(() => null).print({ source: 'window' }, { deviceName: null, layout: 'a4', silent: true })).rejects.toMatchObject({ code: 'PRINT_FAILED' });
+    await expect(createPrinting(() => null).print({ source: 'window' }, { deviceName: null, layout: 'a4', silent: true })).rejects.toMatchObject({
+      code: 'PRINT_FAILED',
+    });
     expect(await createPrinting(() => null).printers()).toEqual([]);
   });
 
   it('gives each layout its page size', () => {
     expect(printOptionsFor({ deviceName: null, layout: 'a4', silent: true }, true)).toMatchObject({ pageSize: 'A4' });
-    expect(printOptionsFor({ deviceName: 'x', layout: 'thermal80', silent: true }, false)).toMatchObject({ pageSize: { width: 80_000 }, silent: false, deviceName: 'x' });
+    expect(printOptionsFor({ deviceName: 'x', layout: 'thermal80', silent: true }, false)).toMatchObject({
+      pageSize: { width: 80_000 },
+      silent: false,
+      deviceName: 'x',
+    });
   });
 });

@@ -56,7 +56,12 @@ describe('the app:// protocol handler', () => {
   });
 
   it('never serves a file outside the renderer folder', async () => {
-    for (const url of ['app://workstation/../secret.txt', 'app://workstation/%2e%2e/secret.txt', 'app://workstation/assets/..%2f..%2fsecret.txt', 'app://workstation/missing.js']) {
+    for (const url of [
+      'app://workstation/../secret.txt',
+      'app://workstation/%2e%2e/secret.txt',
+      'app://workstation/assets/..%2f..%2fsecret.txt',
+      'app://workstation/missing.js',
+    ]) {
       expect((await serveAppRequest(root, url)).status).toBe(404);
     }
   });

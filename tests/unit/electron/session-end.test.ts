@@ -10,7 +10,11 @@ const CLERK: Operator = { id: 'OP-PD-0101', name: '王晓燕', role: 'clerk', un
 function library(lifetimeMs: number): LibraryClient {
   return {
     observe: () => () => true,
-    request: async () => ({ status: 201, etag: null, body: { token: 't'.repeat(32), expiresAt: new Date(Date.now() + lifetimeMs).toISOString(), operator: CLERK } }),
+    request: async () => ({
+      status: 201,
+      etag: null,
+      body: { token: 't'.repeat(32), expiresAt: new Date(Date.now() + lifetimeMs).toISOString(), operator: CLERK },
+    }),
   } as unknown as LibraryClient;
 }
 

@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { writeFileAtomic } from '../../../electron/host/atomic-file';
-import { backupFileOf, DEFAULT_SETTINGS, loadSettings, saveSettings, SettingsUnusableError, settingsUnusableMessage } from '../../../electron/host/settings-store';
+import {
+  backupFileOf,
+  DEFAULT_SETTINGS,
+  loadSettings,
+  saveSettings,
+  SettingsUnusableError,
+  settingsUnusableMessage,
+} from '../../../electron/host/settings-store';
 
 // Every open, flush, close and rename the atomic write makes, in order.
 const fsCalls = vi.hoisted(() => [] as string[]);
@@ -48,7 +55,15 @@ describe('writing a file atomically', () => {
     const file = join(dir, 'settings.json');
     fsCalls.length = 0;
     writeFileAtomic(file, '{"a":1}\n', 0o600);
-    expect(fsCalls).toEqual([`open ${file}.tmp`, `fsync ${file}.tmp`, `close ${file}.tmp`, `rename ${file}.tmp -> ${file}`, `open ${dir}`, `fsync ${dir}`, `close ${dir}`]);
+    expect(fsCalls).toEqual([
+      `open ${file}.tmp`,
+      `fsync ${file}.tmp`,
+      `close ${file}.tmp`,
+      `rename ${file}.tmp -> ${file}`,
+      `open ${dir}`,
+      `fsync ${dir}`,
+      `close ${dir}`,
+    ]);
     expect(readFileSync(file, 'utf8')).toBe('{"a":1}\n');
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(existsSync(`${file}.tmp`)).toBe(false);

@@ -11,7 +11,12 @@ import { fakeHost } from './fake-host';
 import { completedRow, keptCase, objectionRequest, usageRecord } from './rows';
 import { CLERK, testRoot, WORKSTATION } from './test-root';
 
-const RECEIPT = { id: 'OBJ-1', status: 'received' as const, issuer: { code: '11310115MB0001201U', name: '上海市公安局浦东分局' }, receivedAt: '2026-11-27T02:00:05Z' };
+const RECEIPT = {
+  id: 'OBJ-1',
+  status: 'received' as const,
+  issuer: { code: '11310115MB0001201U', name: '上海市公安局浦东分局' },
+  receivedAt: '2026-11-27T02:00:05Z',
+};
 const ONLINE = { state: 'online' as const, lastSuccessAt: '2026-11-27T02:00:00Z', latencyMs: 20 };
 const OFFLINE = { state: 'offline' as const, lastSuccessAt: null, latencyMs: null };
 
@@ -29,7 +34,9 @@ describe('the composition root', () => {
     expect(Object.keys(pinia.state.value).sort()).toEqual(['session', 'workstation']);
     // The delivery is audited by whoever is signed in here, in the one chain.
     const events = await db.auditEvents.toArray();
-    expect(events.map((e) => [e.kind, e.operator, e.workstation, e.details])).toEqual([['usage_record', CLERK.id, WORKSTATION.workstationId, { state: 'delivered', key: 'usage-record:C-1', id: 'UR-1' }]]);
+    expect(events.map((e) => [e.kind, e.operator, e.workstation, e.details])).toEqual([
+      ['usage_record', CLERK.id, WORKSTATION.workstationId, { state: 'delivered', key: 'usage-record:C-1', id: 'UR-1' }],
+    ]);
     db.close();
   });
 
@@ -55,7 +62,15 @@ describe('the composition root', () => {
     await services.objections.file({ licenceId: objectionRequest('x').licenceId, dimension: 'accuracy', fields: [], description: '姓名有误', evidence: [] });
     await enqueue(db, { key: 'usage-record:C-1', kind: 'usage_record', payload: usageRecord('C-1'), createdAt: '2026-11-27T01:00:00Z' });
     await services.outbox.flush({ now: true });
-    await db.cases.add({ caseNo: 'WS-20261126-0001', status: 'open', openedAt: '2026-11-26T01:00:00Z', completedAt: null, matterCode: 'M', training: false, matterName: '结婚登记' });
+    await db.cases.add({
+      caseNo: 'WS-20261126-0001',
+      status: 'open',
+      openedAt: '2026-11-26T01:00:00Z',
+      completedAt: null,
+      matterCode: 'M',
+      training: false,
+      matterName: '结婚登记',
+    });
     await services.retention.sweep(CLERK_ACTOR, 30);
     await useSessionStore().logSignOut();
     expect(appended).toEqual(['objection', 'usage_record', 'purge', 'sign_out']);
@@ -91,7 +106,13 @@ describe('the start-up tasks', () => {
     const started: string[] = [];
     const { services } = testRoot({ host: fakeHost({}).client });
     const startup = createStartup([
-      { id: 'broken', phase: 'signed-in', start: () => { throw new Error('broken'); } },
+      {
+        id: 'broken',
+        phase: 'signed-in',
+        start: () => {
+          throw new Error('broken');
+        },
+      },
       { id: 'fine', phase: 'signed-in', start: () => void started.push('fine') },
     ]);
     const errors: unknown[] = [];
@@ -121,7 +142,14 @@ describe('the start-up tasks', () => {
     // A case completed 40 days ago whose paper pages are past the 30 days' retention.
     const old = keptCase('WS-20261018-0001', '2026-10-18T02:00:00Z');
     await db.cases.add(completedRow(old));
-    await db.paperScans.add({ caseNo: old.caseNo, materialId: 'M01', createdAt: old.completedAt, reason: 'elderly', page: new Blob(['p']), thumbnail: new Blob(['t']) });
+    await db.paperScans.add({
+      caseNo: old.caseNo,
+      materialId: 'M01',
+      createdAt: old.completedAt,
+      reason: 'elderly',
+      page: new Blob(['p']),
+      thumbnail: new Blob(['t']),
+    });
     await enqueue(db, { key: 'usage-record:C-2', kind: 'usage_record', payload: usageRecord('C-2'), createdAt: '2026-11-27T01:00:00Z' });
 
     const startup = createStartup(STARTUP_TASKS);
@@ -148,7 +176,9 @@ describe('the start-up tasks', () => {
     context.workstation.link = OFFLINE;
     startup.open(context)();
     const purges = (await db.auditEvents.toArray()).filter((e) => e.kind === 'purge').map((e) => e.details);
-    expect(purges).toEqual([{ reason: 'retention', retentionDays: 30, paperPagesDeleted: 1, casesWithPagesDeleted: [old.caseNo], abandonedCases: [], deliveredOutboxRowsDeleted: 0 }]);
+    expect(purges).toEqual([
+      { reason: 'retention', retentionDays: 30, paperPagesDeleted: 1, casesWithPagesDeleted: [old.caseNo], abandonedCases: [], deliveredOutboxRowsDeleted: 0 },
+    ]);
     db.close();
   });
 });

@@ -10,7 +10,15 @@ const { t, te } = i18n.global as unknown as { t: (key: string, named?: Record<st
 const describer = createAuditDescriber({ t, te, operatorLabel: (id) => operatorLabel(id, DIRECTORY), time: shanghaiTime });
 
 function event(kind: AuditEventKind, details: Record<string, unknown>): AuditEvent {
-  return createAuditEvent(null, { at: '2026-11-26T02:00:00Z', operator: 'OP-PD-0101', role: 'clerk', workstation: 'WS-DEMO-01', case: 'WSDEMO01-20261126-0001', kind, details });
+  return createAuditEvent(null, {
+    at: '2026-11-26T02:00:00Z',
+    operator: 'OP-PD-0101',
+    role: 'clerk',
+    workstation: 'WS-DEMO-01',
+    case: 'WSDEMO01-20261126-0001',
+    kind,
+    details,
+  });
 }
 
 describe('audit events as a supervisor reads them', () => {
@@ -22,22 +30,60 @@ describe('audit events as a supervisor reads them', () => {
     ['grant', { ok: true, basis: 'token', grantId: 'G-1', expiresAt: '2026-11-26T04:00:00Z' }, '取得亮证码授权（授权编号 G-1）'],
     ['grant', { ok: false, basis: 'token', code: 'LIBRARY_UNAVAILABLE', holder: '310115********1086' }, '未取得亮证码授权：证照库暂时无法连接'],
     ['pull', { materialId: 'M01', licences: ['L1', 'L2'], latencyMs: 180 }, '调取材料 M01 的电子证照 2 份，耗时 180 毫秒'],
-    ['verification', { materialId: 'M07', licenceId: 'L', outcome: 'expired', failed: ['validity_window'], fileHash: 'ab' }, '核验材料 M07 的电子证照：已过期；未通过：有效期'],
-    ['paper_scan', { materialId: 'M03', reason: 'not_in_library', pages: 2, added: 2, hash: 'cd' }, '为材料 M03 收取纸质材料 2 页（证照库中无此证照），共 2 页'],
-    ['override', { materialId: 'M01', kind: 'choose_paper', reason: '申请人要求', operatorId: 'OP-PD-0101', at: '2026-11-26T02:00:00Z' }, '人工改为收取纸质材料（材料 M01），理由：申请人要求'],
+    [
+      'verification',
+      { materialId: 'M07', licenceId: 'L', outcome: 'expired', failed: ['validity_window'], fileHash: 'ab' },
+      '核验材料 M07 的电子证照：已过期；未通过：有效期',
+    ],
+    [
+      'paper_scan',
+      { materialId: 'M03', reason: 'not_in_library', pages: 2, added: 2, hash: 'cd' },
+      '为材料 M03 收取纸质材料 2 页（证照库中无此证照），共 2 页',
+    ],
+    [
+      'override',
+      { materialId: 'M01', kind: 'choose_paper', reason: '申请人要求', operatorId: 'OP-PD-0101', at: '2026-11-26T02:00:00Z' },
+      '人工改为收取纸质材料（材料 M01），理由：申请人要求',
+    ],
     [
       'completion',
-      { materials: [{ materialId: 'M01', outcome: 'exempt', licenceId: 'L', paperReason: null }, { materialId: 'M02', outcome: 'paper', licenceId: null, paperReason: 'elderly' }] },
+      {
+        materials: [
+          { materialId: 'M01', outcome: 'exempt', licenceId: 'L', paperReason: null },
+          { materialId: 'M02', outcome: 'paper', licenceId: null, paperReason: 'elderly' },
+        ],
+      },
       '办结：2 项材料，电子证照免交 1 项，收取纸质材料 1 项，未提交 0 项',
     ],
     ['usage_record', { state: 'delivered', key: 'k', id: 'UR-1' }, '用证记录已送达证照库'],
-    ['purge', { reason: 'retention', retentionDays: 30, paperPagesDeleted: 4, casesWithPagesDeleted: 2, abandonedCases: [] }, '清除保存期满（30 天）的纸质扫描件 4 页'],
-    ['objection', { id: 'OBJ-1', licenceId: 'L', dimension: 'accuracy', fields: ['address'], evidence: 1, state: 'queued' }, '对证照 L 提出异议（准确性），异议编号 OBJ-1'],
+    [
+      'purge',
+      { reason: 'retention', retentionDays: 30, paperPagesDeleted: 4, casesWithPagesDeleted: 2, abandonedCases: [] },
+      '清除保存期满（30 天）的纸质扫描件 4 页',
+    ],
+    [
+      'objection',
+      { id: 'OBJ-1', licenceId: 'L', dimension: 'accuracy', fields: ['address'], evidence: 1, state: 'queued' },
+      '对证照 L 提出异议（准确性），异议编号 OBJ-1',
+    ],
     ['objection_update', { id: 'OBJ-1', status: 'corrected', newLicenceId: 'L2' }, '收到发证机构对异议 OBJ-1 的处理结果：已更正'],
     ['review', { action: 'finding', reviewId: 'R', verdict: 'issue', note: '未告知' }, '记录抽查结论：发现问题'],
-    ['chain_verify', { ok: false, checked: 9, total: 20, firstBroken: { seq: 10, reason: 'hash_mismatch' }, hashing: 'wasm-simd' }, '校验审计链：在第 10 条记录处断开'],
+    [
+      'chain_verify',
+      { ok: false, checked: 9, total: 20, firstBroken: { seq: 10, reason: 'hash_mismatch' }, hashing: 'wasm-simd' },
+      '校验审计链：在第 10 条记录处断开',
+    ],
     ['settings_change', { changes: [{ field: 'paperRetentionDays', from: 30, to: 60 }] }, '修改设置：纸质扫描件保留天数'],
-    ['device_settings_change', { changes: [{ field: 'printer.layout', from: 'a4', to: 'thermal80' }, { field: 'printer.deviceName', from: null, to: 'Counter_Thermal' }] }, '修改设备设置：打印版式、打印机'],
+    [
+      'device_settings_change',
+      {
+        changes: [
+          { field: 'printer.layout', from: 'a4', to: 'thermal80' },
+          { field: 'printer.deviceName', from: null, to: 'Counter_Thermal' },
+        ],
+      },
+      '修改设备设置：打印版式、打印机',
+    ],
     ['receipt_print', { caseNo: 'C' }, '打印回执'],
     ['receipt_print', { caseNo: 'C', layout: 'thermal80', printOutcome: 'printed' }, '打印回执（80 毫米热敏）：已发送到打印机'],
     [
@@ -47,7 +93,13 @@ describe('audit events as a supervisor reads them', () => {
     ],
     [
       'notice',
-      { choice: 'close_correction', materials: [{ materialId: 'M03', noticeReason: 'not_in_library' }, { materialId: 'M07', noticeReason: 'licence_invalid', outcome: 'expired' }] },
+      {
+        choice: 'close_correction',
+        materials: [
+          { materialId: 'M03', noticeReason: 'not_in_library' },
+          { materialId: 'M07', noticeReason: 'licence_invalid', outcome: 'expired' },
+        ],
+      },
       '出具一次性告知书：2 项必交材料待补齐（M03、M07），办件以补正结束',
     ],
     ['notice_print', { caseNo: 'C', layout: 'a4', printOutcome: 'browser' }, '打印一次性告知书（A4）：浏览器打印对话框'],
@@ -59,16 +111,37 @@ describe('audit events as a supervisor reads them', () => {
     ],
     [
       'id_card_read',
-      { action: 'read', ok: true, holder: '310120********4191', readerId: 'IDR-7', source: 'reader', validity: 'expired', problems: ['sex_mismatch', 'expired'] },
+      {
+        action: 'read',
+        ok: true,
+        holder: '310120********4191',
+        readerId: 'IDR-7',
+        source: 'reader',
+        validity: 'expired',
+        problems: ['sex_mismatch', 'expired'],
+      },
       '读取身份证：证件号码 310120********4191（性别与号码不符、已过有效期），阅读器 IDR-7',
     ],
     ['id_card_read', { action: 'read', ok: false, code: 'READER_ABSENT' }, '读取身份证未成功：未连接到身份证阅读器'],
-    ['id_card_read', { action: 'compare_token', result: 'id_number_differs', card: '310104********8146', token: '310115********1086' }, '身份证 310104********8146 与亮证码持有人 310115********1086 核对：不是同一人'],
-    ['id_card_read', { action: 'go_on_expired', holder: '310120********4191', validTo: '2025-09-30' }, '身份证 310120********4191 已过有效期，窗口人员决定继续办理'],
+    [
+      'id_card_read',
+      { action: 'compare_token', result: 'id_number_differs', card: '310104********8146', token: '310115********1086' },
+      '身份证 310104********8146 与亮证码持有人 310115********1086 核对：不是同一人',
+    ],
+    [
+      'id_card_read',
+      { action: 'go_on_expired', holder: '310120********4191', validTo: '2025-09-30' },
+      '身份证 310120********4191 已过有效期，窗口人员决定继续办理',
+    ],
     ['id_card_read', { action: 'probe', state: 'absent', readerId: null }, '测试身份证阅读器：未连接到阅读器'],
     [
       'device_settings_change',
-      { changes: [{ field: 'idReader.preset', from: 'none', to: 'custom' }, { field: 'idReader.custom', from: null, to: {} }] },
+      {
+        changes: [
+          { field: 'idReader.preset', from: 'none', to: 'custom' },
+          { field: 'idReader.custom', from: null, to: {} },
+        ],
+      },
       '修改设备设置：身份证阅读器型号、自定义阅读器配置',
     ],
   ])('%s %j reads “%s”', (kind, details, sentence) => {
@@ -77,7 +150,15 @@ describe('audit events as a supervisor reads them', () => {
 
   it("labels a card read's details in Chinese, its codes in words", () => {
     const { fields } = describer.describe(
-      event('id_card_read', { action: 'read', ok: true, holder: '310120********4191', readerId: 'SIM-IDR-0001', source: 'simulator', validity: 'expired', problems: ['expired'] }),
+      event('id_card_read', {
+        action: 'read',
+        ok: true,
+        holder: '310120********4191',
+        readerId: 'SIM-IDR-0001',
+        source: 'simulator',
+        validity: 'expired',
+        problems: ['expired'],
+      }),
     );
     expect(fields.map((f) => `${f.label}：${f.value}`)).toEqual([
       '操作：读卡',
@@ -88,13 +169,22 @@ describe('audit events as a supervisor reads them', () => {
       '有效期状态：已过有效期',
       '发现的问题：已过有效期',
     ]);
-    const change = describer.describe(event('device_settings_change', { changes: [{ field: 'idReader.custom.url', from: null, to: 'http://127.0.0.1:1/x' }] })).fields;
+    const change = describer.describe(
+      event('device_settings_change', { changes: [{ field: 'idReader.custom.url', from: null, to: 'http://127.0.0.1:1/x' }] }),
+    ).fields;
     expect(change).toEqual([{ key: 'changes', label: '修改内容', value: '读卡服务地址：— → http://127.0.0.1:1/x' }]);
   });
 
   it('labels every detail in Chinese and words its codes, the operator by name and 工号', () => {
     const { fields } = describer.describe(
-      event('override', { materialId: 'M01', kind: 'use_licence', licenceId: 'L9', reason: '另一有效证照', operatorId: 'OP-PD-0101', at: '2026-11-26T02:00:00Z' }),
+      event('override', {
+        materialId: 'M01',
+        kind: 'use_licence',
+        licenceId: 'L9',
+        reason: '另一有效证照',
+        operatorId: 'OP-PD-0101',
+        at: '2026-11-26T02:00:00Z',
+      }),
     );
     expect(fields.map((f) => `${f.label}：${f.value}`)).toEqual([
       '材料：M01',
@@ -107,7 +197,9 @@ describe('audit events as a supervisor reads them', () => {
     const verified = describer.describe(event('verification', { materialId: 'M07', outcome: 'revoked', failed: ['status', 'signature'] })).fields;
     expect(verified).toContainEqual({ key: 'failed', label: '未通过的核验项', value: '证照状态、签发机构签名' });
     expect(verified).toContainEqual({ key: 'outcome', label: '结果', value: '已注销/撤销/吊销' });
-    const notice = describer.describe(event('notice', { choice: 'close_correction', materials: [{ materialId: 'M07', noticeReason: 'licence_invalid', outcome: 'expired' }] })).fields;
+    const notice = describer.describe(
+      event('notice', { choice: 'close_correction', materials: [{ materialId: 'M07', noticeReason: 'licence_invalid', outcome: 'expired' }] }),
+    ).fields;
     expect(notice).toEqual([
       { key: 'choice', label: '办件处理', value: '以补正结束' },
       { key: 'materials', label: '材料', value: '材料 M07，需补齐的原因 电子证照无效，结果 已过期' },

@@ -179,7 +179,10 @@ describe('periodObjections', () => {
     const db = new WorkstationDb(`obj-${Math.random()}`);
     expect(await periodObjections(db, { from: '2026-11-26', to: '2026-11-26' })).toEqual({ total: 0, byState: [], byIssuer: [] });
     await db.objections.bulkAdd([
-      { ...objectionRow('o1', { state: 'received', filedAt: '2026-11-26T02:00:00Z' }), record: { ...objectionRow('o1').record, issuer: { code: '11310000002421150A', name: '上海市公安局' } } },
+      {
+        ...objectionRow('o1', { state: 'received', filedAt: '2026-11-26T02:00:00Z' }),
+        record: { ...objectionRow('o1').record, issuer: { code: '11310000002421150A', name: '上海市公安局' } },
+      },
       objectionRow('o2', { state: 'corrected', filedAt: '2026-11-26T03:00:00Z' }),
       objectionRow('o3', { state: 'received', filedAt: '2026-11-20T03:00:00Z' }),
     ]);

@@ -42,7 +42,14 @@ async function writeElsewhere(db: WorkstationDb, count: number): Promise<WeakRef
   for (let i = 0; i < count; i++) {
     const day = new Date(Date.UTC(2026, 0, 1) + i * 86_400_000);
     refs.push(new WeakRef(day));
-    await db.caseDays.put({ day: day as unknown as string, definition: 1, sourceCount: 1, lastCompletedAt: '', tally: {} as never, trainingTally: {} as never });
+    await db.caseDays.put({
+      day: day as unknown as string,
+      definition: 1,
+      sourceCount: 1,
+      lastCompletedAt: '',
+      tally: {} as never,
+      trainingTally: {} as never,
+    });
   }
   return refs;
 }

@@ -29,8 +29,24 @@ function keptCase(caseNo: string, paperReason: PaperReason, completedAt = '2026-
   const kept = storedCase(caseNo, completedAt, {
     training: true,
     materials: [
-      { materialId: 'M01', name: '身份证件', required: true, record: { materialId: 'M01', outcome: 'paper', licenceId: null, paperReason }, override: null, licences: [], paperScan: null },
-      { materialId: 'M02', name: '户口簿', required: true, record: { materialId: 'M02', outcome: 'paper', licenceId: null, paperReason: 'elderly' }, override: null, licences: [], paperScan: null },
+      {
+        materialId: 'M01',
+        name: '身份证件',
+        required: true,
+        record: { materialId: 'M01', outcome: 'paper', licenceId: null, paperReason },
+        override: null,
+        licences: [],
+        paperScan: null,
+      },
+      {
+        materialId: 'M02',
+        name: '户口簿',
+        required: true,
+        record: { materialId: 'M02', outcome: 'paper', licenceId: null, paperReason: 'elderly' },
+        override: null,
+        licences: [],
+        paperScan: null,
+      },
     ],
   });
   const row = completedRow(kept);
@@ -41,23 +57,42 @@ function keptCase(caseNo: string, paperReason: PaperReason, completedAt = '2026-
 function setup(check: Handler<'catchup.check'>, role = 'clerk') {
   const db = new WorkstationDb(`catchup-${Math.random()}`);
   const host = fakeHost(check);
-  const catchUp = createCatchUp({ db, client: host.client, audit: createAuditLog(db), actor: () => ({ operator: 'OP-1', role, workstation: 'WS-1' }), now: () => new Date('2026-11-27T03:00:00Z') });
+  const catchUp = createCatchUp({
+    db,
+    client: host.client,
+    audit: createAuditLog(db),
+    actor: () => ({ operator: 'OP-1', role, workstation: 'WS-1' }),
+    now: () => new Date('2026-11-27T03:00:00Z'),
+  });
   return { db, host, catchUp };
 }
 
-const found: Handler<'catchup.check'> = (input) => ({ checked: true, reason: null, materials: input.materialIds.map((materialId) => ({ materialId, licenceId: LICENCE, outcome: 'valid' as const })) });
+const found: Handler<'catchup.check'> = (input) => ({
+  checked: true,
+  reason: null,
+  materials: input.materialIds.map((materialId) => ({ materialId, licenceId: LICENCE, outcome: 'valid' as const })),
+});
 
 describe('the Art. 11 catch-up', () => {
   it('re-checks only the materials taken on paper because the library was unreachable, flags the case and audits the flag', async () => {
     const { db, host, catchUp } = setup(found);
     await db.cases.bulkAdd([keptCase('WS-20261127-0001', 'library_unreachable'), keptCase('WS-20261127-0002', 'elderly')]);
     expect(await catchUp.run()).toEqual({ checked: 1, flagged: 1, interrupted: false });
-    expect(host.calls).toEqual([{ caseNo: 'WS-20261127-0001', matterCode: '310000-GA-SFZ-002', holder: { idType: '111', idNumber: '310115199709281086', name: '董琳' }, materialIds: ['M01'] }]);
+    expect(host.calls).toEqual([
+      {
+        caseNo: 'WS-20261127-0001',
+        matterCode: '310000-GA-SFZ-002',
+        holder: { idType: '111', idNumber: '310115199709281086', name: '董琳' },
+        materialIds: ['M01'],
+      },
+    ]);
     expect((await flaggedCases(db, new Date('2026-11-27T03:00:00Z'))).map((c) => [c.caseNo, c.catchUp?.materials])).toEqual([
       ['WS-20261127-0001', [{ materialId: 'M01', name: '身份证件', licenceId: LICENCE, outcome: 'valid' }]],
     ]);
     const events = await db.auditEvents.toArray();
-    expect(events.map((e) => [e.kind, e.case, e.details])).toEqual([['catch_up_flag', 'WS-20261127-0001', { materials: [{ materialId: 'M01', licenceId: LICENCE }] }]]);
+    expect(events.map((e) => [e.kind, e.case, e.details])).toEqual([
+      ['catch_up_flag', 'WS-20261127-0001', { materials: [{ materialId: 'M01', licenceId: LICENCE }] }],
+    ]);
     // The name served the grant and leaves with the answer; the other case never needed one asked.
     expect((await completedCase(db, 'WS-20261127-0001')).catchUpHolder).toBeUndefined();
     db.close();
@@ -65,7 +100,11 @@ describe('the Art. 11 catch-up', () => {
 
   it('deletes the kept name with every definite answer: clear, and not checkable (a social matter)', async () => {
     const answers: Handler<'catchup.check'>[] = [
-      (input) => ({ checked: true, reason: null, materials: input.materialIds.map((materialId) => ({ materialId, licenceId: null, outcome: 'not_in_library' as const })) }),
+      (input) => ({
+        checked: true,
+        reason: null,
+        materials: input.materialIds.map((materialId) => ({ materialId, licenceId: null, outcome: 'not_in_library' as const })),
+      }),
       () => ({ checked: false, reason: '社会化应用事项不能依职能授权补查，请在申请人下次到场时核对。', materials: [] }),
     ];
     for (const [i, answer] of answers.entries()) {
@@ -81,7 +120,10 @@ describe('the Art. 11 catch-up', () => {
   });
 
   it('keeps the name while there is no answer: the link down, or the library refusing the request', async () => {
-    for (const error of [AppError.from(hostFailure('LIBRARY_UNAVAILABLE', '暂时无法连接').error), AppError.from(hostFailure('NOT_FOUND', '事项不存在，请核对后重试').error)]) {
+    for (const error of [
+      AppError.from(hostFailure('LIBRARY_UNAVAILABLE', '暂时无法连接').error),
+      AppError.from(hostFailure('NOT_FOUND', '事项不存在，请核对后重试').error),
+    ]) {
       const { db, catchUp } = setup(() => {
         throw error;
       });
@@ -102,7 +144,9 @@ describe('the Art. 11 catch-up', () => {
     const [shown] = await flaggedCases(db, new Date('2026-11-27T03:00:00Z'));
     expect(shown?.catchUp).toMatchObject({ state: 'not_checkable', cause: 'holder_name_not_kept', materials: [] });
     const events = await db.auditEvents.toArray();
-    expect(events.map((e) => [e.kind, e.case, e.details])).toEqual([['catch_up_flag', 'WS-20261127-0030', { state: 'not_checkable', cause: 'holder_name_not_kept', materials: ['M01'] }]]);
+    expect(events.map((e) => [e.kind, e.case, e.details])).toEqual([
+      ['catch_up_flag', 'WS-20261127-0030', { state: 'not_checkable', cause: 'holder_name_not_kept', materials: ['M01'] }],
+    ]);
     await catchUp.acknowledge('WS-20261127-0030');
     expect(await flaggedCases(db, new Date('2026-11-27T03:00:00Z'))).toEqual([]);
     expect(await catchUp.run()).toEqual({ checked: 0, flagged: 0, interrupted: false });
@@ -110,7 +154,11 @@ describe('the Art. 11 catch-up', () => {
   });
 
   it('checks each case once: a second return of the link asks nothing again', async () => {
-    const { db, host, catchUp } = setup((input) => ({ checked: true, reason: null, materials: input.materialIds.map((materialId) => ({ materialId, licenceId: null, outcome: 'not_in_library' as const })) }));
+    const { db, host, catchUp } = setup((input) => ({
+      checked: true,
+      reason: null,
+      materials: input.materialIds.map((materialId) => ({ materialId, licenceId: null, outcome: 'not_in_library' as const })),
+    }));
     await db.cases.add(keptCase('WS-20261127-0003', 'library_unreachable'));
     expect(await catchUp.run()).toEqual({ checked: 1, flagged: 0, interrupted: false });
     expect(await catchUp.run()).toEqual({ checked: 0, flagged: 0, interrupted: false });

@@ -39,8 +39,14 @@ const TAMPERINGS: [string, (rows: AuditEvent[]) => AuditEvent[]][] = [
   ['a removed whole segment', (rows) => rows.filter((e) => e.seq < 11 || e.seq > 20)],
   ['removed events spanning whole pages', (rows) => rows.filter((e) => e.seq < 4 || e.seq > 17)],
   ['everything after the first event removed but the last', (rows) => rows.filter((e) => e.seq === 1 || e.seq === N)],
-  ['a recomputed hash with a stale link', (rows) => rows.map((e) => (e.seq === 25 ? { ...createAuditEvent(rows[23]!, { ...e, details: { x: 1 } }), prev: e.prev } : e))],
-  ['an event rebuilt with a new hash (breaking the next link)', (rows) => rows.map((e) => (e.seq === 30 ? createAuditEvent(rows[28]!, { ...e, details: { forged: true } }) : e))],
+  [
+    'a recomputed hash with a stale link',
+    (rows) => rows.map((e) => (e.seq === 25 ? { ...createAuditEvent(rows[23]!, { ...e, details: { x: 1 } }), prev: e.prev } : e)),
+  ],
+  [
+    'an event rebuilt with a new hash (breaking the next link)',
+    (rows) => rows.map((e) => (e.seq === 30 ? createAuditEvent(rows[28]!, { ...e, details: { forged: true } }) : e)),
+  ],
   ['a malformed event', (rows) => rows.map((e) => (e.seq === 12 ? ({ ...e, hash: 'not-hex' } as AuditEvent) : e))],
 ];
 
@@ -83,8 +89,22 @@ describe('verifyLocalChain (segments verified apart and stitched)', () => {
 
 describe('splitSeqs', () => {
   it.each([
-    [10, 2, [{ fromSeq: 1, toSeq: 5 }, { fromSeq: 6, toSeq: 10 }]],
-    [5, 2, [{ fromSeq: 1, toSeq: 3 }, { fromSeq: 4, toSeq: 5 }]],
+    [
+      10,
+      2,
+      [
+        { fromSeq: 1, toSeq: 5 },
+        { fromSeq: 6, toSeq: 10 },
+      ],
+    ],
+    [
+      5,
+      2,
+      [
+        { fromSeq: 1, toSeq: 3 },
+        { fromSeq: 4, toSeq: 5 },
+      ],
+    ],
     [1, 4, [{ fromSeq: 1, toSeq: 1 }]],
     [0, 2, []],
   ])('%i seqs in %i parts', (last, parts, expected) => {

@@ -71,8 +71,16 @@ describe('the counter while the library is unreachable', () => {
     }
 
     const done = await counter.complete();
-    expect(done.record).toMatchObject({ grantId: null, materials: [{ outcome: 'paper', paperReason: 'library_unreachable' }, { outcome: 'paper', paperReason: 'library_unreachable' }] });
-    await expect.poll(async () => (await db.outbox.toArray()).map((r) => [r.state, r.lastError])).toEqual([['queued', '暂时无法连接市电子证照库，可改走纸质材料流程，稍后系统会自动补发记录。']]);
+    expect(done.record).toMatchObject({
+      grantId: null,
+      materials: [
+        { outcome: 'paper', paperReason: 'library_unreachable' },
+        { outcome: 'paper', paperReason: 'library_unreachable' },
+      ],
+    });
+    await expect
+      .poll(async () => (await db.outbox.toArray()).map((r) => [r.state, r.lastError]))
+      .toEqual([['queued', '暂时无法连接市电子证照库，可改走纸质材料流程，稍后系统会自动补发记录。']]);
     const grants = (await db.auditEvents.toArray()).filter((e) => e.kind === 'grant').map((e) => e.details);
     expect(grants).toEqual([{ ok: false, basis: 'token', code: 'LIBRARY_UNAVAILABLE', holder: '310115********1086' }]);
     // The catch-up will need the holder's name for its duty grant: kept apart from the purged

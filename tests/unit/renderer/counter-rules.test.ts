@@ -35,7 +35,11 @@ describe('an ID number as the clerk types it', () => {
   });
 });
 
-function pulled(outcome: PulledLicence['report']['outcome'], fieldMarks: ('pass' | 'fail' | 'unknown')[], checks: PulledLicence['report']['checks'] = []): PulledLicence {
+function pulled(
+  outcome: PulledLicence['report']['outcome'],
+  fieldMarks: ('pass' | 'fail' | 'unknown')[],
+  checks: PulledLicence['report']['checks'] = [],
+): PulledLicence {
   return {
     summary: {} as PulledLicence['summary'],
     fields: fieldMarks.map((verified, i) => ({ key: `f${i}`, label: `字段${i}`, value: 'v', verified })),
@@ -46,7 +50,12 @@ function pulled(outcome: PulledLicence['report']['outcome'], fieldMarks: ('pass'
 
 // A report whose field checks say what `digests` says, with a trusted key and a good signature
 // unless `trusted` is false.
-function withDigests(outcome: PulledLicence['report']['outcome'], digests: ('pass' | 'fail')[], trusted = true, hostMarks: ('pass' | 'fail' | 'unknown')[] = digests): PulledLicence {
+function withDigests(
+  outcome: PulledLicence['report']['outcome'],
+  digests: ('pass' | 'fail')[],
+  trusted = true,
+  hostMarks: ('pass' | 'fail' | 'unknown')[] = digests,
+): PulledLicence {
   const checks: PulledLicence['report']['checks'] = [
     { check: 'issuer_key', result: trusted ? 'pass' : 'fail', evidence: '' },
     { check: 'signature', result: 'pass', evidence: '' },
@@ -69,10 +78,14 @@ describe('what a material card shows', () => {
   });
 
   it('links an objection to the licence and the field that failed', () => {
-    const licence = pulled('signature_invalid', ['fail'], [
-      { check: 'field_digest', result: 'pass', evidence: '', field: 'name' } as PulledLicence['report']['checks'][number],
-      { check: 'field_digest', result: 'fail', evidence: '', field: 'address' } as PulledLicence['report']['checks'][number],
-    ]);
+    const licence = pulled(
+      'signature_invalid',
+      ['fail'],
+      [
+        { check: 'field_digest', result: 'pass', evidence: '', field: 'name' } as PulledLicence['report']['checks'][number],
+        { check: 'field_digest', result: 'fail', evidence: '', field: 'address' } as PulledLicence['report']['checks'][number],
+      ],
+    );
     expect(objectionQuery(licence, 'L1')).toEqual({ licenceId: 'L1', field: 'address' });
     expect(objectionQuery(null, 'L2')).toEqual({ licenceId: 'L2' });
   });
@@ -81,8 +94,16 @@ describe('what a material card shows', () => {
     [{ state: 'exempt', licenceId: 'L' }, 'success', 'valid'],
     [{ state: 'paper_scanned', paperReason: 'elderly', licenceId: null }, 'success', null],
     [{ state: 'needs_paper', why: 'not_in_library', overrideReason: null, suggestedPaperReason: 'not_in_library' }, 'warning', 'not_in_library'],
-    [{ state: 'failed', failure: { kind: 'licence', licenceId: 'L', outcome: 'expired' }, suggestedPaperReason: 'verification_failed', canObject: true }, 'danger', 'expired'],
-    [{ state: 'failed', failure: { kind: 'pull', errorCode: 'UNAVAILABLE' }, suggestedPaperReason: 'library_unreachable', canObject: false }, 'danger', 'unavailable'],
+    [
+      { state: 'failed', failure: { kind: 'licence', licenceId: 'L', outcome: 'expired' }, suggestedPaperReason: 'verification_failed', canObject: true },
+      'danger',
+      'expired',
+    ],
+    [
+      { state: 'failed', failure: { kind: 'pull', errorCode: 'UNAVAILABLE' }, suggestedPaperReason: 'library_unreachable', canObject: false },
+      'danger',
+      'unavailable',
+    ],
     [{ state: 'pending' }, 'info', null],
   ];
   it.each(states)('%j is %s with the advice of %s', (state, tone, outcome) => {
@@ -91,14 +112,24 @@ describe('what a material card shows', () => {
   });
 
   it('preselects the paper reason the state suggests, or "no phone" for a holder without one', () => {
-    const failed: MaterialState = { state: 'failed', failure: { kind: 'licence', licenceId: 'L', outcome: 'revoked' }, suggestedPaperReason: 'verification_failed', canObject: true };
+    const failed: MaterialState = {
+      state: 'failed',
+      failure: { kind: 'licence', licenceId: 'L', outcome: 'revoked' },
+      suggestedPaperReason: 'verification_failed',
+      canObject: true,
+    };
     expect(defaultPaperReason(failed, true)).toBe('verification_failed');
     expect(defaultPaperReason(failed, false)).toBe('no_phone');
     expect(defaultPaperReason({ state: 'exempt', licenceId: 'L' }, true)).toBe('applicant_choice');
   });
 
   it('preselects "library unreachable" where the library could not be reached, phone or not', () => {
-    const unreachablePull: MaterialState = { state: 'failed', failure: { kind: 'pull', errorCode: 'UNAVAILABLE' }, suggestedPaperReason: 'library_unreachable', canObject: false };
+    const unreachablePull: MaterialState = {
+      state: 'failed',
+      failure: { kind: 'pull', errorCode: 'UNAVAILABLE' },
+      suggestedPaperReason: 'library_unreachable',
+      canObject: false,
+    };
     expect(defaultPaperReason(unreachablePull, true)).toBe('library_unreachable');
     expect(defaultPaperReason(unreachablePull, false)).toBe('library_unreachable');
     // A social matter's holder without a phone: no grant, and that is the reason.

@@ -15,7 +15,12 @@ const CATALOG = { version: 'c1', types: [] };
 
 describe('arriving at the counter', () => {
   it('is ready for a matter while the outbox is still sending what was queued', async () => {
-    const host = fakeHost({ 'matters.get': () => MATTERS, 'catalog.get': () => CATALOG, 'app.info': () => WORKSTATION, 'library.status': () => ({ state: 'offline', lastSuccessAt: null, latencyMs: null }) });
+    const host = fakeHost({
+      'matters.get': () => MATTERS,
+      'catalog.get': () => CATALOG,
+      'app.info': () => WORKSTATION,
+      'library.status': () => ({ state: 'offline', lastSuccessAt: null, latencyMs: null }),
+    });
     const { services } = testRoot({ host: host.client, now: () => new Date('2026-11-27T02:00:00Z') });
     let started = false;
     // An outbox draining a long queue after an outage: its start does not end while the test runs.
@@ -23,7 +28,10 @@ describe('arriving at the counter', () => {
     // The shell opens: the start-up tasks start the outbox (without waiting for it); the counter loads.
     const stop = createStartup(STARTUP_TASKS).open({ services, session: useSessionStore(), workstation: useWorkstationStore() });
     const counter = useCounterStore();
-    const loaded = await Promise.race([counter.loadReference().then(() => 'ready'), new Promise((resolve) => setTimeout(() => resolve('waiting for the outbox'), 2_000))]);
+    const loaded = await Promise.race([
+      counter.loadReference().then(() => 'ready'),
+      new Promise((resolve) => setTimeout(() => resolve('waiting for the outbox'), 2_000)),
+    ]);
     expect(loaded).toBe('ready');
     expect(counter.referenceLoaded).toBe(true);
     expect(started).toBe(true);
@@ -39,7 +47,11 @@ describe('arriving at the counter', () => {
         return new Promise((resolve) => (answer = resolve));
       },
     });
-    const reference = createReferenceCache({ client: host.client, db: new WorkstationDb(`ref-share-${Math.random()}`), now: () => new Date('2026-11-27T02:00:00Z') });
+    const reference = createReferenceCache({
+      client: host.client,
+      db: new WorkstationDb(`ref-share-${Math.random()}`),
+      now: () => new Date('2026-11-27T02:00:00Z'),
+    });
     const shell = reference.load('matters');
     const page = reference.load('matters');
     answer(MATTERS);

@@ -71,7 +71,14 @@ function baseHandlers(): Handlers {
   return {
     'matters.get': () => ({ version: 'v1', matters: [GOV_MATTER, SOCIAL_MATTER] }),
     'catalog.get': () => ({ version: 'c1', types: [] }),
-    'app.info': () => ({ version: '0.1.0', workstationId: 'WS-TEST-01', libraryMode: 'sandbox', libraryUrl: 'http://x', transport: 'browser', paperRetentionDays: 30 }),
+    'app.info': () => ({
+      version: '0.1.0',
+      workstationId: 'WS-TEST-01',
+      libraryMode: 'sandbox',
+      libraryUrl: 'http://x',
+      transport: 'browser',
+      paperRetentionDays: 30,
+    }),
   };
 }
 
@@ -99,7 +106,12 @@ async function auditKinds(): Promise<string[]> {
 }
 
 /** A material's paper as the dialog hands it over (the PDF's bytes stand in as text). */
-const paperDoc = (text: string, pages = 1, added = pages) => ({ pdf: new Blob([text], { type: 'application/pdf' }), thumbnail: new Blob(['t'], { type: 'image/jpeg' }), pages, added });
+const paperDoc = (text: string, pages = 1, added = pages) => ({
+  pdf: new Blob([text], { type: 'application/pdf' }),
+  thumbnail: new Blob(['t'], { type: 'image/jpeg' }),
+  pages,
+  added,
+});
 
 beforeEach(() => {
   db = undefined as unknown as WorkstationDb;
@@ -177,32 +189,43 @@ describe('the counter store', () => {
     expect(counter.pulledLicence(licence('M01').summary.id)).toBeNull();
 
     // Every step is in the chain; the two materials' pulls interleave, so compare as a multiset.
-    const expected = ['case_open', 'token_read', 'grant', 'pull', 'verification', 'pull', 'verification', 'completion', 'usage_record', 'purge', 'usage_record'];
+    const expected = [
+      'case_open',
+      'token_read',
+      'grant',
+      'pull',
+      'verification',
+      'pull',
+      'verification',
+      'completion',
+      'usage_record',
+      'purge',
+      'usage_record',
+    ];
     await expect.poll(async () => (await auditKinds()).sort()).toEqual(expected.sort());
     const kinds = await auditKinds();
     expect(kinds.slice(0, 3)).toEqual(['case_open', 'token_read', 'grant']);
     expect(kinds.indexOf('completion')).toBeLessThan(kinds.indexOf('purge'));
   });
 
-  it.each([
-    ['TOKEN_EXPIRED'],
-    ['TOKEN_FORGED'],
-    ['TOKEN_NOT_A_CODE'],
-  ] as const)('a code refused offline (%s) is reported with its code, and nothing is redeemed or pulled', async (code) => {
-    const { counter, host } = await setup({
-      ...baseHandlers(),
-      'token.inspect': () => {
-        throw fail(code);
-      },
-    });
-    await counter.openCase(GOV_MATTER.code);
-    await expect(counter.readToken('whatever')).rejects.toMatchObject({ code });
-    expect(host.names()).not.toContain('grant.redeem');
-    expect(host.names()).not.toContain('material.pull');
-    expect(counter.phase).toBe('holder');
-    const events = (await db.auditEvents.orderBy('seq').toArray()) as AuditEvent[];
-    expect(events.at(-1)).toMatchObject({ kind: 'token_read', details: { ok: false, code } });
-  });
+  it.each([['TOKEN_EXPIRED'], ['TOKEN_FORGED'], ['TOKEN_NOT_A_CODE']] as const)(
+    'a code refused offline (%s) is reported with its code, and nothing is redeemed or pulled',
+    async (code) => {
+      const { counter, host } = await setup({
+        ...baseHandlers(),
+        'token.inspect': () => {
+          throw fail(code);
+        },
+      });
+      await counter.openCase(GOV_MATTER.code);
+      await expect(counter.readToken('whatever')).rejects.toMatchObject({ code });
+      expect(host.names()).not.toContain('grant.redeem');
+      expect(host.names()).not.toContain('material.pull');
+      expect(counter.phase).toBe('holder');
+      const events = (await db.auditEvents.orderBy('seq').toArray()) as AuditEvent[];
+      expect(events.at(-1)).toMatchObject({ kind: 'token_read', details: { ok: false, code } });
+    },
+  );
 
   it('a code already used is refused by the library at redemption, and nothing is pulled', async () => {
     const { counter, host } = await setup({
@@ -259,7 +282,7 @@ describe('the counter store', () => {
     expect(counter.states.M01?.state).toBe('needs_paper');
   });
 
-  it('a material is one document: a later save replaces it, its hash is the PDF\'s, its pages are counted', async () => {
+  it("a material is one document: a later save replaces it, its hash is the PDF's, its pages are counted", async () => {
     const counter = await caseWithNothingInLibrary();
     const hashOf = (text: string) => sm3Hex(new TextEncoder().encode(text));
     const scan = () => counter.active!.materials.find((m) => m.material.id === 'M01')!.paperScan;
@@ -280,11 +303,24 @@ describe('the counter store', () => {
     const counter = await caseWithNothingInLibrary();
     const hashOf = (text: string) => sm3Hex(new TextEncoder().encode(text));
     const caseNo = counter.opened!.caseNo;
-    const row = (text: string, createdAt: string) => ({ caseNo, materialId: 'M01', createdAt, reason: 'elderly' as const, page: new Blob([text], { type: 'image/jpeg' }), thumbnail: new Blob(['t']) });
+    const row = (text: string, createdAt: string) => ({
+      caseNo,
+      materialId: 'M01',
+      createdAt,
+      reason: 'elderly' as const,
+      page: new Blob([text], { type: 'image/jpeg' }),
+      thumbnail: new Blob(['t']),
+    });
     await db.paperScans.bulkAdd([row('page one', '2026-11-27T01:00:00.000Z'), row('page two', '2026-11-27T01:00:01.000Z')]);
     expect(await counter.keptPaper('M01')).toMatchObject({ reason: 'elderly', files: [{ contentType: 'image/jpeg' }, { contentType: 'image/jpeg' }] });
     await counter.savePaper('M01', 'elderly', paperDoc('merged', 2, 0));
-    expect(await db.paperScans.where('caseNo').equals(caseNo).and((r) => r.materialId === 'M01').count()).toBe(1);
+    expect(
+      await db.paperScans
+        .where('caseNo')
+        .equals(caseNo)
+        .and((r) => r.materialId === 'M01')
+        .count(),
+    ).toBe(1);
     expect(counter.active!.materials.find((m) => m.material.id === 'M01')!.paperScan).toMatchObject({ pages: 2, hash: hashOf('merged') });
   });
 
@@ -303,7 +339,11 @@ describe('the counter store', () => {
     await counter.openCase(GOV_MATTER.code);
     await counter.readToken('EL1.ok');
     expect(counter.states.M01).toMatchObject({ state: 'failed', failure: { kind: 'licence', outcome: 'signature_invalid' }, canObject: true });
-    expect(counter.states.M02).toMatchObject({ state: 'failed', failure: { kind: 'pull', errorCode: 'UNAVAILABLE' }, suggestedPaperReason: 'library_unreachable' });
+    expect(counter.states.M02).toMatchObject({
+      state: 'failed',
+      failure: { kind: 'pull', errorCode: 'UNAVAILABLE' },
+      suggestedPaperReason: 'library_unreachable',
+    });
     expect(counter.progress.M02).toMatchObject({ phase: 'failed', errorCode: 'LIBRARY_UNAVAILABLE' });
     expect(await counter.applyOverride('M01', { kind: 'use_licence', licenceId: licence('M01').summary.id, reason: '人工确认' })).toBe('not_applicable');
     expect(counter.states.M01?.state).toBe('failed');

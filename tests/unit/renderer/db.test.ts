@@ -15,7 +15,13 @@ describe('the local database schema', () => {
     const db = new WorkstationDb(`test-${Math.random()}`);
     await db.open();
     expect(db.verno).toBe(SCHEMA_VERSIONS.at(-1)!.version);
-    const declared = new Set(SCHEMA_VERSIONS.flatMap((v) => Object.entries(v.stores).filter(([, def]) => def !== null).map(([name]) => name)));
+    const declared = new Set(
+      SCHEMA_VERSIONS.flatMap((v) =>
+        Object.entries(v.stores)
+          .filter(([, def]) => def !== null)
+          .map(([name]) => name),
+      ),
+    );
     expect(new Set(db.tables.map((t) => t.name))).toEqual(declared);
     db.close();
   });
@@ -23,12 +29,28 @@ describe('the local database schema', () => {
   it('keeps rows across a reopen (IndexedDB, not memory)', async () => {
     const name = `test-${Math.random()}`;
     const first = new WorkstationDb(name);
-    await first.outbox.add({ key: 'k1', kind: 'usage_record', state: 'queued', createdAt: '2026-11-27T01:00:00Z', attempts: 0, lastError: null, payload: usageRecord('C-1') });
+    await first.outbox.add({
+      key: 'k1',
+      kind: 'usage_record',
+      state: 'queued',
+      createdAt: '2026-11-27T01:00:00Z',
+      attempts: 0,
+      lastError: null,
+      payload: usageRecord('C-1'),
+    });
     first.close();
     const second = new WorkstationDb(name);
     expect(await second.outbox.where('key').equals('k1').count()).toBe(1);
     await expect(
-      second.outbox.add({ key: 'k1', kind: 'usage_record', state: 'queued', createdAt: '2026-11-27T01:00:01Z', attempts: 0, lastError: null, payload: usageRecord('C-2') }),
+      second.outbox.add({
+        key: 'k1',
+        kind: 'usage_record',
+        state: 'queued',
+        createdAt: '2026-11-27T01:00:01Z',
+        attempts: 0,
+        lastError: null,
+        payload: usageRecord('C-2'),
+      }),
     ).rejects.toThrow();
     second.close();
   });

@@ -34,7 +34,10 @@ describe('the checks of a card read, as the clerk reads them', () => {
 
   it('says each problem, the number first', () => {
     const wrong = card({ sex: '男', birthDate: '1990-01-01' });
-    expect(idCardCheckMessages(wrong, checkIdCard(wrong, NOW))).toEqual(['卡面出生日期与公民身份号码中的出生日期不一致，请核对证件。', '卡面性别与公民身份号码不一致，请核对证件。']);
+    expect(idCardCheckMessages(wrong, checkIdCard(wrong, NOW))).toEqual([
+      '卡面出生日期与公民身份号码中的出生日期不一致，请核对证件。',
+      '卡面性别与公民身份号码不一致，请核对证件。',
+    ]);
     const badNumber = card({ idNumber: '310115199709281087' });
     expect(idCardCheckMessages(badNumber, checkIdCard(badNumber, NOW))[0]).toBe('卡内公民身份号码的校验位不正确（GB 11643），证件可能有误，请核对证件。');
   });

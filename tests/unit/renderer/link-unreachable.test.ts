@@ -40,7 +40,9 @@ describe('the link as the shell knows it', () => {
 
     // The library dropped; the next probe is many seconds away.
     status = { state: 'offline', lastSuccessAt: '2026-12-03T08:00:00.000Z', latencyMs: null };
-    await expect(hostClient().call('grant.redeem', { token: 'EL1.x.y', matterCode: 'M', caseNo: 'C-1' })).rejects.toMatchObject({ code: 'LIBRARY_UNAVAILABLE' });
+    await expect(hostClient().call('grant.redeem', { token: 'EL1.x.y', matterCode: 'M', caseNo: 'C-1' })).rejects.toMatchObject({
+      code: 'LIBRARY_UNAVAILABLE',
+    });
     expect(workstation.link).toEqual({ state: 'offline', lastSuccessAt: '2026-12-03T08:00:00.000Z', latencyMs: null });
 
     status = { state: 'online', lastSuccessAt: '2026-12-03T08:00:09.000Z', latencyMs: 9 };

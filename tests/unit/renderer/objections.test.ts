@@ -33,7 +33,8 @@ function objectionLibrary() {
   let failWith: HostErrorCode | null = null;
   const handlers: Handlers = {
     'objection.submit': ({ objection }) => {
-      if (failWith) throw AppError.from(hostFailure(failWith, failWith === 'NOT_FOUND' ? '证照库中没有该证照，请核对证照标识' : '暂时无法连接市电子证照库').error);
+      if (failWith)
+        throw AppError.from(hostFailure(failWith, failWith === 'NOT_FOUND' ? '证照库中没有该证照，请核对证照标识' : '暂时无法连接市电子证照库').error);
       if (!stored.has(objection.id)) stored.set(objection.id, objection as ObjectionRequest);
       return { id: objection.id, status: 'received' as const, issuer: ISSUER, receivedAt: '2026-11-27T02:01:00Z' };
     },
@@ -54,7 +55,14 @@ function setup(handlers: Handlers) {
     now: () => new Date('2026-11-27T02:00:00.123Z'),
     newId: () => `OBJ-${++ids}`,
   });
-  const outbox = createOutbox({ db, senders: { objection: (row) => service.send(row) }, recordTables: [db.objections], random: () => 0, setTimer: () => null, clearTimer: () => undefined });
+  const outbox = createOutbox({
+    db,
+    senders: { objection: (row) => service.send(row) },
+    recordTables: [db.objections],
+    random: () => 0,
+    setTimer: () => null,
+    clearTimer: () => undefined,
+  });
   return { db, host, service, outbox };
 }
 
@@ -79,7 +87,15 @@ describe('objections', () => {
     await expect(
       db.transaction('rw', db.objections, db.outbox, async () => {
         await db.objections.put(objectionRow('OBJ-X'));
-        await db.outbox.add({ key: 'OBJ-X', kind: 'objection', state: 'queued', createdAt: 'x', attempts: 0, lastError: null, payload: objectionRequest('OBJ-X') });
+        await db.outbox.add({
+          key: 'OBJ-X',
+          kind: 'objection',
+          state: 'queued',
+          createdAt: 'x',
+          attempts: 0,
+          lastError: null,
+          payload: objectionRequest('OBJ-X'),
+        });
         throw new Error('the page died mid-write');
       }),
     ).rejects.toThrow('mid-write');
@@ -133,7 +149,13 @@ describe('objections', () => {
     const { db, service, outbox } = setup({
       ...library.handlers,
       'objections.poll': ({ ids }) => ({
-        objections: ids.map((id) => ({ id, status: 'corrected' as const, issuer: ISSUER, updatedAt: '2026-11-28T08:00:00Z', result: { note: '已更正门牌号', at: '2026-11-28T08:00:00Z', newLicenceId: newId } })),
+        objections: ids.map((id) => ({
+          id,
+          status: 'corrected' as const,
+          issuer: ISSUER,
+          updatedAt: '2026-11-28T08:00:00Z',
+          result: { note: '已更正门牌号', at: '2026-11-28T08:00:00Z', newLicenceId: newId },
+        })),
       }),
     });
     const id = await service.file(DRAFT);

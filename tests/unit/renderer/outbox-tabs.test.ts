@@ -88,7 +88,13 @@ const item = (i: number) => ({
   createdAt: `2026-11-27T02:00:${String(i).padStart(2, '0')}Z`,
 });
 
-function tab(db: WorkstationDb, locks: FakeLockManager, wake: (tab: number) => WakeChannel, n: number, sender: (row: UnsentOutboxRow) => Promise<void>): Outbox {
+function tab(
+  db: WorkstationDb,
+  locks: FakeLockManager,
+  wake: (tab: number) => WakeChannel,
+  n: number,
+  sender: (row: UnsentOutboxRow) => Promise<void>,
+): Outbox {
   return createOutbox({
     db,
     senders: { usage_record: sender },
@@ -198,4 +204,3 @@ describe('one outbox sender per origin, across tabs', () => {
     db2.close();
   });
 });
-

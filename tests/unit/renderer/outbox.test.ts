@@ -155,12 +155,22 @@ describe('the outbox', () => {
     db.close();
   });
 
-  it('a delivered row keeps its case number, the delivery time and the library\'s answer, and nothing of the holder', async () => {
+  it("a delivered row keeps its case number, the delivery time and the library's answer, and nothing of the holder", async () => {
     const db = freshDb();
     const holder = { idType: '111' as const, idNumber: '310115198001011086', name: '董琳' };
     await enqueue(db, { key: 'key-0100', kind: 'usage_record', payload: usageRecord('C-100', { holder }), createdAt: '2026-11-27T02:00:00Z' });
-    await enqueue(db, { key: 'OBJ-100', kind: 'objection', payload: { ...objectionRequest('OBJ-100', 12), holder, description: '地址有误' }, createdAt: '2026-11-27T02:00:01Z' });
-    const receipt = { id: 'OBJ-100', status: 'received' as const, issuer: { code: '11310115MB0001201U', name: '上海市公安局浦东分局' }, receivedAt: '2026-11-27T02:00:05Z' };
+    await enqueue(db, {
+      key: 'OBJ-100',
+      kind: 'objection',
+      payload: { ...objectionRequest('OBJ-100', 12), holder, description: '地址有误' },
+      createdAt: '2026-11-27T02:00:01Z',
+    });
+    const receipt = {
+      id: 'OBJ-100',
+      status: 'received' as const,
+      issuer: { code: '11310115MB0001201U', name: '上海市公安局浦东分局' },
+      receivedAt: '2026-11-27T02:00:05Z',
+    };
     const outbox = createOutbox({
       db,
       senders: { usage_record: async () => ({ answer: { id: 'UR-100' } }), objection: async () => ({ answer: receipt }) },
@@ -169,8 +179,28 @@ describe('the outbox', () => {
     expect(await outbox.flush()).toMatchObject({ delivered: 2 });
     const rows = await db.outbox.orderBy('id').toArray();
     expect(rows.map(({ id: _id, ...row }) => row)).toEqual([
-      { key: 'key-0100', kind: 'usage_record', state: 'delivered', createdAt: '2026-11-27T02:00:00Z', attempts: 1, lastError: null, payload: { caseNo: 'C-100' }, deliveredAt: '2026-11-27T02:00:05.000Z', answer: { id: 'UR-100' } },
-      { key: 'OBJ-100', kind: 'objection', state: 'delivered', createdAt: '2026-11-27T02:00:01Z', attempts: 1, lastError: null, payload: { id: 'OBJ-100' }, deliveredAt: '2026-11-27T02:00:05.000Z', answer: receipt },
+      {
+        key: 'key-0100',
+        kind: 'usage_record',
+        state: 'delivered',
+        createdAt: '2026-11-27T02:00:00Z',
+        attempts: 1,
+        lastError: null,
+        payload: { caseNo: 'C-100' },
+        deliveredAt: '2026-11-27T02:00:05.000Z',
+        answer: { id: 'UR-100' },
+      },
+      {
+        key: 'OBJ-100',
+        kind: 'objection',
+        state: 'delivered',
+        createdAt: '2026-11-27T02:00:01Z',
+        attempts: 1,
+        lastError: null,
+        payload: { id: 'OBJ-100' },
+        deliveredAt: '2026-11-27T02:00:05.000Z',
+        answer: receipt,
+      },
     ]);
     expect(JSON.stringify(rows)).not.toContain(holder.idNumber);
     expect(JSON.stringify(rows)).not.toContain(holder.name);
@@ -299,7 +329,8 @@ describe('the outbox with objections and usage records alike', () => {
       db,
       senders: {
         objection: async (row) => {
-          if ((row.payload.evidence[0]?.data.length ?? 0) > 20) throw deliveryErrorOf(AppError.from(hostFailure('TOO_LARGE', '附件超过 20 MB，请减少附件').error));
+          if ((row.payload.evidence[0]?.data.length ?? 0) > 20)
+            throw deliveryErrorOf(AppError.from(hostFailure('TOO_LARGE', '附件超过 20 MB，请减少附件').error));
           payloads.push(row.payload);
         },
       },
@@ -396,7 +427,15 @@ describe('the outbox with a batch sender (several rows per call)', () => {
     const library = batchLibrary();
     for (let i = 1; i <= 6; i++) await enqueue(db, objection(i));
     const clock = manualTimers();
-    const outbox = createOutbox({ db, senders: {}, batchSenders: { objection: { send: library.send, maxItems: 3 } }, random: () => 0, ...clock, baseDelayMs: 1_000, concurrency: 1 });
+    const outbox = createOutbox({
+      db,
+      senders: {},
+      batchSenders: { objection: { send: library.send, maxItems: 3 } },
+      random: () => 0,
+      ...clock,
+      baseDelayMs: 1_000,
+      concurrency: 1,
+    });
     library.setDownAfter(1);
     expect(await outbox.flush({ now: true })).toEqual({ delivered: 1, retrying: 1, needsAttention: 0 });
     // One call: the first row went, the second met the outage, the third was not tried; no

@@ -45,7 +45,9 @@ describe('the reference cache', () => {
   it('versions the trust list by its issue time', async () => {
     const db = new WorkstationDb(`ref-${Math.random()}`);
     const trust = { trust: { issuedAt: '2026-11-01T00:00:00Z', keys: [], rootKid: 'root-1', signature: 'ab' }, verifiedAt: '2026-11-26T02:00:00Z' };
-    expect((await loadReference('trust', { client: fakeClient({ 'trust.get': () => trust }), db, now: () => new Date() })).version).toBe('2026-11-01T00:00:00Z');
+    expect((await loadReference('trust', { client: fakeClient({ 'trust.get': () => trust }), db, now: () => new Date() })).version).toBe(
+      '2026-11-01T00:00:00Z',
+    );
   });
 
   it.each([

@@ -59,7 +59,17 @@ describe('the local data sweep', () => {
     const db = new WorkstationDb(`retention-${Math.random()}`);
     const row = (key: string, state: OutboxRow['state'], createdAt: string, deliveredAt?: string): OutboxRow =>
       state === 'delivered'
-        ? { key, kind: 'usage_record', state, createdAt, attempts: 1, lastError: null, payload: { caseNo: key }, deliveredAt: deliveredAt ?? createdAt, answer: { id: `UR-${key}` } }
+        ? {
+            key,
+            kind: 'usage_record',
+            state,
+            createdAt,
+            attempts: 1,
+            lastError: null,
+            payload: { caseNo: key },
+            deliveredAt: deliveredAt ?? createdAt,
+            answer: { id: `UR-${key}` },
+          }
         : { key, kind: 'usage_record', state, createdAt, attempts: 1, lastError: null, payload: usageRecord(key) };
     await db.outbox.bulkAdd([
       row('DELIVERED-OLD', 'delivered', '2026-10-01T01:00:00Z', '2026-10-01T01:00:05Z'),

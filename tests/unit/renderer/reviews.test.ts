@@ -86,7 +86,9 @@ describe('random review', () => {
       [caseNo, 'issue', '未告知异议渠道'],
       [caseNo, 'compliant', ''],
     ]);
-    await expect(recordFinding(db, audit, ACTOR, review.id, { caseNo: 'PD01-20261127-0001', verdict: 'issue', note: 'x' }, new Date())).rejects.toThrow(/not drawn/);
+    await expect(recordFinding(db, audit, ACTOR, review.id, { caseNo: 'PD01-20261127-0001', verdict: 'issue', note: 'x' }, new Date())).rejects.toThrow(
+      /not drawn/,
+    );
     db.close();
   });
 });

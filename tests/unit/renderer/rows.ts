@@ -81,7 +81,16 @@ export function keptCase(caseNo: string, completedAt = '2026-11-27T02:10:00Z', o
 
 /** The row of a completed case keeping `kept`. */
 export function completedRow(kept: PurgedCase, extra: Partial<CompletedCaseRow> = {}): CompletedCaseRow {
-  return { caseNo: kept.caseNo, status: 'completed', openedAt: kept.openedAt, completedAt: kept.completedAt, matterCode: kept.matter.code, training: kept.training, kept, ...extra };
+  return {
+    caseNo: kept.caseNo,
+    status: 'completed',
+    openedAt: kept.openedAt,
+    completedAt: kept.completedAt,
+    matterCode: kept.matter.code,
+    training: kept.training,
+    kept,
+    ...extra,
+  };
 }
 
 /** The stored row of a case that must be completed (the test fails if it is not). */

@@ -15,7 +15,15 @@ describe('schema version 2 (audit paging indexes, day tallies, reviews)', () => 
     const v1 = new Dexie(name);
     v1.version(1).stores(SCHEMA_VERSIONS[0]!.stores);
     await v1.table('auditEvents').bulkAdd(smallChain(6, 2));
-    await v1.table('cases').add({ caseNo: 'PD01-20261126-0001', status: 'completed', openedAt: '2026-11-26T02:00:00Z', completedAt: '2026-11-26T02:10:00Z', matterCode: 'M', training: false, record: {} });
+    await v1.table('cases').add({
+      caseNo: 'PD01-20261126-0001',
+      status: 'completed',
+      openedAt: '2026-11-26T02:00:00Z',
+      completedAt: '2026-11-26T02:10:00Z',
+      matterCode: 'M',
+      training: false,
+      record: {},
+    });
     v1.close();
 
     const db = new WorkstationDb(name);

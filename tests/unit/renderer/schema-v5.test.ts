@@ -36,10 +36,34 @@ describe('schema version 5 (delivered outbox rows keep no personal data)', () =>
     const v4 = new Dexie(name);
     for (const version of SCHEMA_VERSIONS.slice(0, 4)) v4.version(version.version).stores(version.stores);
     await v4.table('outbox').bulkAdd([
-      { key: 'usage-record:C-1', kind: 'usage_record', state: 'delivered', createdAt: '2026-11-26T01:20:00Z', attempts: 1, lastError: null, payload: usageRecord('C-1') },
+      {
+        key: 'usage-record:C-1',
+        kind: 'usage_record',
+        state: 'delivered',
+        createdAt: '2026-11-26T01:20:00Z',
+        attempts: 1,
+        lastError: null,
+        payload: usageRecord('C-1'),
+      },
       { key: 'OBJ-1', kind: 'objection', state: 'delivered', createdAt: '2026-11-26T01:00:00Z', attempts: 2, lastError: null, payload: objection },
-      { key: 'usage-record:C-2', kind: 'usage_record', state: 'queued', createdAt: '2026-11-26T02:00:00Z', attempts: 0, lastError: null, payload: usageRecord('C-2') },
-      { key: 'usage-record:C-3', kind: 'usage_record', state: 'needs_attention', createdAt: '2026-11-26T03:00:00Z', attempts: 1, lastError: '事项不存在', payload: usageRecord('C-3') },
+      {
+        key: 'usage-record:C-2',
+        kind: 'usage_record',
+        state: 'queued',
+        createdAt: '2026-11-26T02:00:00Z',
+        attempts: 0,
+        lastError: null,
+        payload: usageRecord('C-2'),
+      },
+      {
+        key: 'usage-record:C-3',
+        kind: 'usage_record',
+        state: 'needs_attention',
+        createdAt: '2026-11-26T03:00:00Z',
+        attempts: 1,
+        lastError: '事项不存在',
+        payload: usageRecord('C-3'),
+      },
     ]);
     v4.close();
 
@@ -48,10 +72,46 @@ describe('schema version 5 (delivered outbox rows keep no personal data)', () =>
     expect(db.verno).toBe(SCHEMA_VERSIONS.at(-1)!.version);
     const rows = await db.outbox.orderBy('id').toArray();
     expect(rows.map(({ id: _id, ...row }) => row)).toEqual([
-      { key: 'usage-record:C-1', kind: 'usage_record', state: 'delivered', createdAt: '2026-11-26T01:20:00Z', attempts: 1, lastError: null, payload: { caseNo: 'C-1' }, deliveredAt: '2026-11-26T01:20:00Z', answer: null },
-      { key: 'OBJ-1', kind: 'objection', state: 'delivered', createdAt: '2026-11-26T01:00:00Z', attempts: 2, lastError: null, payload: { id: 'OBJ-1' }, deliveredAt: '2026-11-26T01:00:00Z', answer: null },
-      { key: 'usage-record:C-2', kind: 'usage_record', state: 'queued', createdAt: '2026-11-26T02:00:00Z', attempts: 0, lastError: null, payload: usageRecord('C-2') },
-      { key: 'usage-record:C-3', kind: 'usage_record', state: 'needs_attention', createdAt: '2026-11-26T03:00:00Z', attempts: 1, lastError: '事项不存在', payload: usageRecord('C-3') },
+      {
+        key: 'usage-record:C-1',
+        kind: 'usage_record',
+        state: 'delivered',
+        createdAt: '2026-11-26T01:20:00Z',
+        attempts: 1,
+        lastError: null,
+        payload: { caseNo: 'C-1' },
+        deliveredAt: '2026-11-26T01:20:00Z',
+        answer: null,
+      },
+      {
+        key: 'OBJ-1',
+        kind: 'objection',
+        state: 'delivered',
+        createdAt: '2026-11-26T01:00:00Z',
+        attempts: 2,
+        lastError: null,
+        payload: { id: 'OBJ-1' },
+        deliveredAt: '2026-11-26T01:00:00Z',
+        answer: null,
+      },
+      {
+        key: 'usage-record:C-2',
+        kind: 'usage_record',
+        state: 'queued',
+        createdAt: '2026-11-26T02:00:00Z',
+        attempts: 0,
+        lastError: null,
+        payload: usageRecord('C-2'),
+      },
+      {
+        key: 'usage-record:C-3',
+        kind: 'usage_record',
+        state: 'needs_attention',
+        createdAt: '2026-11-26T03:00:00Z',
+        attempts: 1,
+        lastError: '事项不存在',
+        payload: usageRecord('C-3'),
+      },
     ]);
     const delivered = JSON.stringify(rows.filter((r) => r.state === 'delivered'));
     expect(delivered).not.toContain(HOLDER.name);

@@ -41,7 +41,15 @@ function purged(caseNo: string, completedAt: string, training: boolean): PurgedC
 
 /** A completed case as schema versions 1 to 6 stored it: the kept case in `record`. */
 function v5Row(record: PurgedCase) {
-  return { caseNo: record.caseNo, status: 'completed', openedAt: record.openedAt, completedAt: record.completedAt, matterCode: record.matter.code, training: record.training, record };
+  return {
+    caseNo: record.caseNo,
+    status: 'completed',
+    openedAt: record.openedAt,
+    completedAt: record.completedAt,
+    matterCode: record.matter.code,
+    training: record.training,
+    record,
+  };
 }
 
 const DAY = { from: '2026-11-26', to: '2026-11-26' };
@@ -107,7 +115,12 @@ describe('the audit trail filtered by several operators (a name two clerks share
     const log = createAuditLog(db, () => new Date((clock += 1000)));
     const actors = ['OP-PD-0101', 'OP-XH-0102', 'OP-PD-0201'];
     for (let i = 0; i < 30; i++) {
-      await log.append({ operator: actors[i % 3]!, role: 'clerk', workstation: 'WS-DEMO-01' }, i % 2 ? { kind: 'pull', case: null, details: { materialId: `M${i}`, licences: [], latencyMs: i } } : { kind: 'view', case: null, details: { licenceId: `L${i}` } });
+      await log.append(
+        { operator: actors[i % 3]!, role: 'clerk', workstation: 'WS-DEMO-01' },
+        i % 2
+          ? { kind: 'pull', case: null, details: { materialId: `M${i}`, licences: [], latencyMs: i } }
+          : { kind: 'view', case: null, details: { licenceId: `L${i}` } },
+      );
     }
     const directory = [
       { id: 'OP-PD-0101', name: '王晓燕', username: 'clerk01' },
@@ -121,7 +134,9 @@ describe('the audit trail filtered by several operators (a name two clerks share
     const second = await auditPage(db, filter, first.next, 8);
     const third = await auditPage(db, filter, second.next, 8);
     const seqs = [...first.rows, ...second.rows, ...third.rows].map((e) => e.seq);
-    const expected = Array.from({ length: 30 }, (_, i) => i + 1).filter((seq) => (seq - 1) % 3 !== 2).reverse();
+    const expected = Array.from({ length: 30 }, (_, i) => i + 1)
+      .filter((seq) => (seq - 1) % 3 !== 2)
+      .reverse();
     expect(seqs).toEqual(expected);
     expect(third.next).toBeNull();
     expect(await auditCount(db, filter)).toEqual({ n: 20, more: false });

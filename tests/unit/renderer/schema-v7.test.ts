@@ -27,11 +27,44 @@ const HOLDER = { name: '董琳', keepUntil: '2026-12-26T02:10:00.000Z' };
 // Rows exactly as versions 1 to 6 wrote them: `record` held the matter's name while the case was
 // open (and after it was cancelled), and the purged case once it was completed.
 const V6_ROWS = [
-  { caseNo: 'WSDEMO01-20261126-0001', status: 'completed', openedAt: COMPLETED.openedAt, completedAt: COMPLETED.completedAt, matterCode: COMPLETED.matter.code, training: false, record: COMPLETED, catchUpHolder: HOLDER },
-  { caseNo: 'WSDEMO01-20261126-0002', status: 'open', openedAt: '2026-11-26T03:00:00Z', completedAt: null, matterCode: '310000-MZ-HY-006', training: false, record: { matterName: '内地居民结婚登记' } },
-  { caseNo: 'WSDEMO01-20261126-0003', status: 'cancelled', openedAt: '2026-11-26T03:05:00Z', completedAt: null, matterCode: '310000-MZ-HY-006', training: false, record: { matterName: '内地居民结婚登记' } },
+  {
+    caseNo: 'WSDEMO01-20261126-0001',
+    status: 'completed',
+    openedAt: COMPLETED.openedAt,
+    completedAt: COMPLETED.completedAt,
+    matterCode: COMPLETED.matter.code,
+    training: false,
+    record: COMPLETED,
+    catchUpHolder: HOLDER,
+  },
+  {
+    caseNo: 'WSDEMO01-20261126-0002',
+    status: 'open',
+    openedAt: '2026-11-26T03:00:00Z',
+    completedAt: null,
+    matterCode: '310000-MZ-HY-006',
+    training: false,
+    record: { matterName: '内地居民结婚登记' },
+  },
+  {
+    caseNo: 'WSDEMO01-20261126-0003',
+    status: 'cancelled',
+    openedAt: '2026-11-26T03:05:00Z',
+    completedAt: null,
+    matterCode: '310000-MZ-HY-006',
+    training: false,
+    record: { matterName: '内地居民结婚登记' },
+  },
   // No name kept (no row the counter wrote looks like this): the matter's code stands in.
-  { caseNo: 'WSDEMO01-20261126-0004', status: 'cancelled', openedAt: '2026-11-26T03:10:00Z', completedAt: null, matterCode: '310000-MZ-HY-006', training: false, record: {} },
+  {
+    caseNo: 'WSDEMO01-20261126-0004',
+    status: 'cancelled',
+    openedAt: '2026-11-26T03:10:00Z',
+    completedAt: null,
+    matterCode: '310000-MZ-HY-006',
+    training: false,
+    record: {},
+  },
 ];
 
 const V6_DAY = {
@@ -77,7 +110,9 @@ describe('schema version 7 (an open case and a completed case in their own field
     await version6(name);
     const db = new WorkstationDb(name);
     const day = { from: '2026-11-26', to: '2026-11-26' };
-    expect(await periodCases(db, day)).toEqual([{ caseNo: COMPLETED.caseNo, completedAt: COMPLETED.completedAt, matter: COMPLETED.matter.name, record: COMPLETED }]);
+    expect(await periodCases(db, day)).toEqual([
+      { caseNo: COMPLETED.caseNo, completedAt: COMPLETED.completedAt, matter: COMPLETED.matter.name, record: COMPLETED },
+    ]);
     const completed = await db.cases.get(COMPLETED.caseNo);
     expect(completed && needsCatchUp(completed)).toBe(true);
     expect(completed?.status === 'completed' && completed.catchUpHolder).toEqual(HOLDER);

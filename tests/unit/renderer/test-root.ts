@@ -13,7 +13,14 @@ import { useWorkstationStore, type WorkstationInfo } from '../../../renderer/sto
 /** The clerk the store tests sign in. */
 export const CLERK: Operator = { id: 'OP-1', name: '王晓燕', role: 'clerk', unitCode: 'U1', unitName: '中心' };
 /** The workstation the store tests run on. */
-export const WORKSTATION: WorkstationInfo = { version: '0.1.0', workstationId: 'WS-TEST-01', libraryMode: 'sandbox', libraryUrl: 'http://x', transport: 'browser', paperRetentionDays: 30 };
+export const WORKSTATION: WorkstationInfo = {
+  version: '0.1.0',
+  workstationId: 'WS-TEST-01',
+  libraryMode: 'sandbox',
+  libraryUrl: 'http://x',
+  transport: 'browser',
+  paperRetentionDays: 30,
+};
 
 /** What a test's page is built on: a (fake) host client, and optionally its database, clock and outbox parts. */
 export interface TestRootOptions {
@@ -38,7 +45,14 @@ export function testRoot(options: TestRootOptions): { pinia: Pinia; services: Wo
   const db = options.db ?? new WorkstationDb(`test-root-${Math.random()}`);
   const pinia = createPinia();
   const app = createApp({});
-  const services = createServices({ db, host: options.host, ...storeActor(pinia), ...(options.now ? { now: options.now } : {}), ...(options.libraryUnreachable ? { libraryUnreachable: options.libraryUnreachable } : {}), ...(options.outbox ? { outbox: options.outbox } : {}) });
+  const services = createServices({
+    db,
+    host: options.host,
+    ...storeActor(pinia),
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.libraryUnreachable ? { libraryUnreachable: options.libraryUnreachable } : {}),
+    ...(options.outbox ? { outbox: options.outbox } : {}),
+  });
   installServices(app, pinia, services, options.tasks);
   setActivePinia(pinia);
   const operator = options.operator === undefined ? CLERK : options.operator;

@@ -16,7 +16,15 @@ import { objectionRequest, usageRecord } from './rows';
 const KNOWN = '310000-GA-SFZ-002';
 const WITHDRAWN = '310000-GA-SFZ-999';
 const KEY = 'usage-record:WSDEMO01-20261127-0007:20261127020000000';
-const MATTERS: EditMatter[] = [{ code: KNOWN, materials: [{ id: 'M01', required: true }, { id: 'M02', required: true }] }];
+const MATTERS: EditMatter[] = [
+  {
+    code: KNOWN,
+    materials: [
+      { id: 'M01', required: true },
+      { id: 'M02', required: true },
+    ],
+  },
+];
 
 const RECORD: UsageRecordRequest = {
   caseNo: 'WSDEMO01-20261127-0007',
@@ -78,7 +86,15 @@ async function setup(actorRole = 'clerk') {
     actor: () => ({ operator: 'OP-1', role: actorRole, workstation: 'WS-1' }),
     outbox: () => outbox,
   });
-  const outbox: Outbox = createOutbox({ db, senders: { usage_record: (row) => service.send(row) }, random: () => 0, baseDelayMs: 1, maxDelayMs: 1, setTimer: () => null, clearTimer: () => undefined });
+  const outbox: Outbox = createOutbox({
+    db,
+    senders: { usage_record: (row) => service.send(row) },
+    random: () => 0,
+    baseDelayMs: 1,
+    maxDelayMs: 1,
+    setTimer: () => null,
+    clearTimer: () => undefined,
+  });
   const row = await enqueue(db, { key: KEY, kind: 'usage_record', payload: RECORD, createdAt: '2026-11-27T02:10:00Z' });
   return { db, library, service, outbox, id: row.id!, audit };
 }
@@ -87,7 +103,7 @@ const rowOf = async (db: WorkstationDb, id: number) => (await db.outbox.get(id))
 const auditDetails = async (db: WorkstationDb) => (await db.auditEvents.orderBy('seq').toArray()).map((e) => [e.kind, e.case, e.details]);
 
 describe('usage records the library refused', () => {
-  it('a refusal (4xx) needs attention with the library\'s own sentence; nothing arrived', async () => {
+  it("a refusal (4xx) needs attention with the library's own sentence; nothing arrived", async () => {
     const { db, library, outbox, id } = await setup();
     expect(await outbox.flush()).toEqual({ delivered: 0, retrying: 0, needsAttention: 1 });
     expect(await rowOf(db, id)).toMatchObject({ state: 'needs_attention', attempts: 1, lastError: `事项 ${WITHDRAWN} 不存在，请核对后重试` });
@@ -105,7 +121,11 @@ describe('usage records the library refused', () => {
     expect([...library.stored.keys()]).toEqual([KEY]);
     expect(JSON.parse(library.stored.get(KEY)!.body)).toEqual({ ...RECORD, matterCode: KNOWN });
     expect(await auditDetails(db)).toEqual([
-      ['usage_record', RECORD.caseNo, { state: 'edited', key: KEY, refusal: `事项 ${WITHDRAWN} 不存在，请核对后重试`, changes: [{ field: 'matterCode', from: WITHDRAWN, to: KNOWN }] }],
+      [
+        'usage_record',
+        RECORD.caseNo,
+        { state: 'edited', key: KEY, refusal: `事项 ${WITHDRAWN} 不存在，请核对后重试`, changes: [{ field: 'matterCode', from: WITHDRAWN, to: KNOWN }] },
+      ],
       ['usage_record', RECORD.caseNo, { state: 'delivered', key: KEY, id: 'UR-1' }],
     ]);
     db.close();
@@ -145,7 +165,15 @@ describe('usage records the library refused', () => {
     // Still queued: the library has not refused it.
     await expect(service.resend(id, usageRecordEditOf(RECORD), MATTERS)).rejects.toMatchObject({ code: 'CONFLICT' });
     await expect(service.retryAsIs(id)).rejects.toMatchObject({ code: 'CONFLICT' });
-    const objection: OutboxRow = { key: 'OBJ-1', kind: 'objection', state: 'needs_attention', createdAt: '2026-11-27T02:00:00Z', attempts: 1, lastError: 'x', payload: objectionRequest('OBJ-1') };
+    const objection: OutboxRow = {
+      key: 'OBJ-1',
+      kind: 'objection',
+      state: 'needs_attention',
+      createdAt: '2026-11-27T02:00:00Z',
+      attempts: 1,
+      lastError: 'x',
+      payload: objectionRequest('OBJ-1'),
+    };
     const objectionId = await db.outbox.add(objection);
     await expect(service.recordOf(objectionId!)).rejects.toMatchObject({ code: 'CONFLICT' });
     await expect(service.recordOf(9999)).rejects.toMatchObject({ code: 'CONFLICT' });
@@ -158,7 +186,11 @@ describe('usage records the library refused', () => {
     await service.retryAsIs(id);
     expect(await rowOf(db, id)).toMatchObject({ state: 'needs_attention', attempts: 2 });
     expect(library.host.calls.map((c) => (c.input as HostInput<'usage.submit'>).idempotencyKey)).toEqual([KEY, KEY]);
-    expect((await auditDetails(db))[0]).toEqual(['usage_record', RECORD.caseNo, { state: 'resent', key: KEY, refusal: `事项 ${WITHDRAWN} 不存在，请核对后重试` }]);
+    expect((await auditDetails(db))[0]).toEqual([
+      'usage_record',
+      RECORD.caseNo,
+      { state: 'resent', key: KEY, refusal: `事项 ${WITHDRAWN} 不存在，请核对后重试` },
+    ]);
     db.close();
   });
 

@@ -98,9 +98,7 @@ describe('the watermark', () => {
         const py = (j / steps) * height - height / 2;
         const x = px * cos - py * sin;
         const y = px * sin + py * cos;
-        const covered = layout.tiles.some(
-          (tile) => Math.abs(tile.x - x) <= layout.columnStep / 2 + 1e-6 && Math.abs(tile.y - y) <= layout.rowStep / 2 + 1e-6,
-        );
+        const covered = layout.tiles.some((tile) => Math.abs(tile.x - x) <= layout.columnStep / 2 + 1e-6 && Math.abs(tile.y - y) <= layout.rowStep / 2 + 1e-6);
         if (!covered) missing.push([px, py]);
       }
     }

@@ -30,7 +30,10 @@ function fakeCamera(width: number, height: number) {
       public height: number,
     ) {}
     getContext() {
-      const ctx = { drawImage: (_el: unknown, ...args: number[]) => drawn.push(args), getImageData: (_x: number, _y: number, w: number, h: number) => ({ data: new Uint8ClampedArray(w * h * 4) }) };
+      const ctx = {
+        drawImage: (_el: unknown, ...args: number[]) => drawn.push(args),
+        getImageData: (_x: number, _y: number, w: number, h: number) => ({ data: new Uint8ClampedArray(w * h * 4) }),
+      };
       contexts.push(ctx);
       return ctx;
     }

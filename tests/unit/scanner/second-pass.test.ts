@@ -124,8 +124,18 @@ describe('the decoder’s second pass, on webcam frames of small codes (1.5–1.
   it('the first pass finds each symbol and fails its checksum, and reports where it is', async () => {
     await prepareZXingModule({ overrides: { wasmBinary: (wasm as { wasmBinary: ArrayBuffer }).wasmBinary }, fireImmediately: true });
     for (const f of rescued) {
-      const results = await readBarcodes(f.frame as unknown as ImageData, { formats: ['QRCodeModel2'], tryHarder: true, tryInvert: true, tryDownscale: true, returnErrors: true, maxNumberOfSymbols: 1 });
-      expect(results.some((r) => r.isValid), `frame ${f.index}`).toBe(false);
+      const results = await readBarcodes(f.frame as unknown as ImageData, {
+        formats: ['QRCodeModel2'],
+        tryHarder: true,
+        tryInvert: true,
+        tryDownscale: true,
+        returnErrors: true,
+        maxNumberOfSymbols: 1,
+      });
+      expect(
+        results.some((r) => r.isValid),
+        `frame ${f.index}`,
+      ).toBe(false);
       const found = results.find((r) => !r.isValid);
       expect(found?.error, `frame ${f.index}`).toMatch(/Checksum|Format/);
       expect(symbolRegion(found!.position, 77, 640, 480)).not.toBeNull();

@@ -3,7 +3,11 @@ import { blockingFindings, sarifFindings } from '../../../scripts/sarif-findings
 
 // The shape electronegativity 1.10 writes for `-o report.sarif`.
 function report(results: unknown[]): unknown {
-  return { $schema: 'http://json.schemastore.org/sarif-2.1.0', version: '2.1.0', runs: [{ tool: { driver: { name: 'Electronegativity', rules: [] } }, results }] };
+  return {
+    $schema: 'http://json.schemastore.org/sarif-2.1.0',
+    version: '2.1.0',
+    runs: [{ tool: { driver: { name: 'Electronegativity', rules: [] } }, results }],
+  };
 }
 function result(ruleId: string, uri: string, startLine: number): unknown {
   return {
@@ -16,7 +20,9 @@ function result(ruleId: string, uri: string, startLine: number): unknown {
 
 describe('the security scan report', () => {
   it('reads every result with its check, file, line and message', () => {
-    const findings = sarifFindings(report([result('CSP_GLOBAL_CHECK', 'electron/host/http-server.ts', 177), result('NODE_INTEGRATION_HTML_CHECK', 'renderer/index.html', 3)]));
+    const findings = sarifFindings(
+      report([result('CSP_GLOBAL_CHECK', 'electron/host/http-server.ts', 177), result('NODE_INTEGRATION_HTML_CHECK', 'renderer/index.html', 3)]),
+    );
     expect(findings).toEqual([
       { check: 'CSP_GLOBAL_CHECK', file: 'electron/host/http-server.ts', line: 177, message: 'CSP_GLOBAL_CHECK text, with a comma' },
       { check: 'NODE_INTEGRATION_HTML_CHECK', file: 'renderer/index.html', line: 3, message: 'NODE_INTEGRATION_HTML_CHECK text, with a comma' },
@@ -24,7 +30,9 @@ describe('the security scan report', () => {
   });
 
   it('blocks every check but the accepted ones', () => {
-    const findings = sarifFindings(report([result('CSP_GLOBAL_CHECK', 'a.ts', 1), result('OPEN_EXTERNAL_JS_CHECK', 'b.ts', 2), result('CSP_GLOBAL_CHECK', 'c.ts', 3)]));
+    const findings = sarifFindings(
+      report([result('CSP_GLOBAL_CHECK', 'a.ts', 1), result('OPEN_EXTERNAL_JS_CHECK', 'b.ts', 2), result('CSP_GLOBAL_CHECK', 'c.ts', 3)]),
+    );
     expect(blockingFindings(findings, new Set(['CSP_GLOBAL_CHECK'])).map((f) => f.file)).toEqual(['b.ts']);
     expect(blockingFindings(findings, new Set())).toHaveLength(3);
   });

@@ -212,7 +212,10 @@ describe('AuditChainVerifier with a batch hasher', () => {
   });
 
   type Tamper = (events: AuditEvent[]) => AuditEvent[];
-  const edit = (seq: number, change: Partial<AuditEvent>): Tamper => (e) => e.map((x) => (x.seq === seq ? { ...x, ...change } : x));
+  const edit =
+    (seq: number, change: Partial<AuditEvent>): Tamper =>
+    (e) =>
+      e.map((x) => (x.seq === seq ? { ...x, ...change } : x));
   const both =
     (...tampers: Tamper[]): Tamper =>
     (e) =>
@@ -227,7 +230,13 @@ describe('AuditChainVerifier with a batch hasher', () => {
     ['a removal before an edit in the same page', both((e) => e.filter((x) => x.seq !== 2), edit(4, { at: '2026-11-26T09:00:00.000Z' }))],
     ['an edit and a malformed event in the same page', both(edit(6, { role: 'boss' }), edit(7, { hash: 'x' }))],
     ['a malformed event before an edit in the same page', both(edit(6, { hash: 'x' }), edit(7, { role: 'boss' }))],
-    ['a hash in upper case, followed by a removal', both((e) => e.map((x) => (x.seq === 5 ? { ...x, hash: x.hash.toUpperCase() } : x)), (e) => e.filter((x) => x.seq !== 8))],
+    [
+      'a hash in upper case, followed by a removal',
+      both(
+        (e) => e.map((x) => (x.seq === 5 ? { ...x, hash: x.hash.toUpperCase() } : x)),
+        (e) => e.filter((x) => x.seq !== 8),
+      ),
+    ],
     ['a prev in upper case after an edit', both(edit(3, { operator: 'x' }), (e) => e.map((x) => (x.seq === 4 ? { ...x, prev: x.prev.toUpperCase() } : x)))],
     ['the last hash not hex', edit(12, { hash: 'g'.repeat(64) })],
   ];
@@ -250,9 +259,7 @@ describe('AuditChainVerifier with a batch hasher', () => {
 });
 
 describe('CSV export', () => {
-  const chain = [
-    createAuditEvent(null, input(0, { kind: 'sign_in', case: null, details: { offline: false } })),
-  ];
+  const chain = [createAuditEvent(null, input(0, { kind: 'sign_in', case: null, details: { offline: false } }))];
   chain.push(createAuditEvent(chain[0]!, input(1, { details: { note: '含"引号",逗号\r\n换行', n: 1 } })));
   chain.push(createAuditEvent(chain[1]!, input(2, { operator: '=HYPERLINK("http://x")', role: null, case: null, kind: 'export' })));
   chain.push(createAuditEvent(chain[2]!, input(3, { workstation: "'PD01", kind: 'purge' })));
@@ -302,8 +309,20 @@ describe('CSV export', () => {
 
 describe('parseCsv', () => {
   it.each([
-    ['a,b\r\n1,2\r\n', [['a', 'b'], ['1', '2']]],
-    ['a,b\n1,2', [['a', 'b'], ['1', '2']]],
+    [
+      'a,b\r\n1,2\r\n',
+      [
+        ['a', 'b'],
+        ['1', '2'],
+      ],
+    ],
+    [
+      'a,b\n1,2',
+      [
+        ['a', 'b'],
+        ['1', '2'],
+      ],
+    ],
     ['\uFEFFa', [['a']]],
     ['"a,b","c""d"\r\n', [['a,b', 'c"d']]],
     ['"multi\r\nline",x', [['multi\r\nline', 'x']]],

@@ -84,7 +84,11 @@ describe('CanonicalJsonWriter', () => {
     const writer = new CanonicalJsonWriter();
     writer.raw('abc').raw('证').string('x');
     expect(Array.from(writer.bytes())).toEqual(utf8('abc证"x"'));
-    writer.reset().raw('{').value({ k: [1] }).raw('}');
+    writer
+      .reset()
+      .raw('{')
+      .value({ k: [1] })
+      .raw('}');
     expect(Array.from(writer.bytes())).toEqual(utf8('{{"k":[1]}}'));
   });
 

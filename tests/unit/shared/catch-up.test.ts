@@ -20,13 +20,49 @@ function kept(lines: Array<[UsageMaterial['outcome'], PaperReason | null]>): Pic
   };
 }
 
-describe('the catch-up\'s holder name: kept only for a pending re-check', () => {
+describe("the catch-up's holder name: kept only for a pending re-check", () => {
   const keep: Array<[string, Array<[UsageMaterial['outcome'], PaperReason | null]>, boolean]> = [
-    ['one material on paper because the library was unreachable', [['exempt', null], ['paper', 'library_unreachable']], true],
-    ['every material on paper because the library was unreachable', [['paper', 'library_unreachable'], ['paper', 'library_unreachable']], true],
-    ['paper for other reasons only', [['paper', 'elderly'], ['paper', 'not_in_library'], ['paper', 'verification_failed']], false],
-    ['every material exempt', [['exempt', null], ['exempt', null]], false],
-    ['an optional material missing', [['exempt', null], ['missing', null]], false],
+    [
+      'one material on paper because the library was unreachable',
+      [
+        ['exempt', null],
+        ['paper', 'library_unreachable'],
+      ],
+      true,
+    ],
+    [
+      'every material on paper because the library was unreachable',
+      [
+        ['paper', 'library_unreachable'],
+        ['paper', 'library_unreachable'],
+      ],
+      true,
+    ],
+    [
+      'paper for other reasons only',
+      [
+        ['paper', 'elderly'],
+        ['paper', 'not_in_library'],
+        ['paper', 'verification_failed'],
+      ],
+      false,
+    ],
+    [
+      'every material exempt',
+      [
+        ['exempt', null],
+        ['exempt', null],
+      ],
+      false,
+    ],
+    [
+      'an optional material missing',
+      [
+        ['exempt', null],
+        ['missing', null],
+      ],
+      false,
+    ],
   ];
   it.each(keep)('%s → kept: %s', (_name, lines, expected) => {
     const holder = catchUpHolderToKeep(kept(lines), { name: '董琳' });
@@ -51,11 +87,24 @@ describe('the catch-up\'s holder name: kept only for a pending re-check', () => 
   });
 
   it('re-checks only the materials on paper because the library was unreachable', () => {
-    expect(unreachableMaterials(kept([['paper', 'library_unreachable'], ['paper', 'elderly'], ['exempt', null]])).map((m) => m.materialId)).toEqual(['M01']);
+    expect(
+      unreachableMaterials(
+        kept([
+          ['paper', 'library_unreachable'],
+          ['paper', 'elderly'],
+          ['exempt', null],
+        ]),
+      ).map((m) => m.materialId),
+    ).toEqual(['M01']);
   });
 
   it('re-checks a material on paper for another reason when the case recorded the library unreachable for it', () => {
-    const record = kept([['paper', 'no_phone'], ['paper', 'elderly'], ['paper', 'not_in_library'], ['exempt', null]]);
+    const record = kept([
+      ['paper', 'no_phone'],
+      ['paper', 'elderly'],
+      ['paper', 'not_in_library'],
+      ['exempt', null],
+    ]);
     record.materials[0]!.libraryUnreachable = true;
     record.materials[1]!.libraryUnreachable = false;
     record.materials[3]!.libraryUnreachable = true;

@@ -71,7 +71,13 @@ function licence(id: string, outcome: VerificationOutcome | null, issuedAt = '20
   };
 }
 
-const scan = (paperReason: PaperScan['paperReason']): PaperScan => ({ paperReason, scannedAt: '2026-11-26T02:05:00Z', pages: 2, hash: 'e'.repeat(64), blobKey: 'scan:1' });
+const scan = (paperReason: PaperScan['paperReason']): PaperScan => ({
+  paperReason,
+  scannedAt: '2026-11-26T02:05:00Z',
+  pages: 2,
+  hash: 'e'.repeat(64),
+  blobKey: 'scan:1',
+});
 const choosePaper: MaterialOverride = { kind: 'choose_paper', reason: '申请人要求提交纸质证件', operatorId: 'clerk01', at: '2026-11-26T02:03:00Z' };
 
 function item(overrides: Partial<CaseMaterial> = {}): CaseMaterial {
@@ -135,14 +141,26 @@ describe('materialState', () => {
     ['a pull under way', item({ pull: { state: 'pending' } }), { state: 'pending' }],
     ['a verification under way', item({ licences: [licence(ID_A, null)] }), { state: 'pending' }],
     ['a valid licence', item({ licences: [licence(ID_A, 'valid')] }), { state: 'exempt', licenceId: ID_A }],
-    ['a valid licence while another is still verifying', item({ licences: [licence(ID_A, 'valid'), licence(ID_C, null)] }), { state: 'exempt', licenceId: ID_A }],
+    [
+      'a valid licence while another is still verifying',
+      item({ licences: [licence(ID_A, 'valid'), licence(ID_C, null)] }),
+      { state: 'exempt', licenceId: ID_A },
+    ],
     [
       'the newest of two valid licences',
       item({ licences: [licence(ID_A, 'valid', '2024-03-01T00:00:00Z'), licence(ID_C, 'valid', '2025-01-01T00:00:00Z')] }),
       { state: 'exempt', licenceId: ID_C },
     ],
-    ['a valid new version beside its superseded old one', item({ licences: [licence(ID_A, 'superseded'), licence(ID_B, 'valid', '2024-03-01T00:00:00Z', '002')] }), { state: 'exempt', licenceId: ID_B }],
-    ['none in the library', item({ licences: [] }), { state: 'needs_paper', why: 'not_in_library', overrideReason: null, suggestedPaperReason: 'not_in_library' }],
+    [
+      'a valid new version beside its superseded old one',
+      item({ licences: [licence(ID_A, 'superseded'), licence(ID_B, 'valid', '2024-03-01T00:00:00Z', '002')] }),
+      { state: 'exempt', licenceId: ID_B },
+    ],
+    [
+      'none in the library',
+      item({ licences: [] }),
+      { state: 'needs_paper', why: 'not_in_library', overrideReason: null, suggestedPaperReason: 'not_in_library' },
+    ],
     ['no grant', item({ pull: { state: 'skipped' } }), { state: 'needs_paper', why: 'no_grant', overrideReason: null, suggestedPaperReason: 'no_phone' }],
     [
       'an expired licence',
@@ -159,7 +177,11 @@ describe('materialState', () => {
       item({ licences: [licence(ID_A, 'unavailable')] }),
       { state: 'failed', failure: { kind: 'licence', licenceId: ID_A, outcome: 'unavailable' }, suggestedPaperReason: 'library_unreachable', canObject: false },
     ],
-    ['a licence the library no longer finds', item({ licences: [licence(ID_A, 'not_in_library')] }), { state: 'needs_paper', why: 'not_in_library', overrideReason: null, suggestedPaperReason: 'not_in_library' }],
+    [
+      'a licence the library no longer finds',
+      item({ licences: [licence(ID_A, 'not_in_library')] }),
+      { state: 'needs_paper', why: 'not_in_library', overrideReason: null, suggestedPaperReason: 'not_in_library' },
+    ],
     [
       'an unreachable library',
       item({ pull: { state: 'failed', errorCode: 'UNAVAILABLE' } }),
@@ -170,18 +192,40 @@ describe('materialState', () => {
       item({ pull: { state: 'failed', errorCode: 'SCOPE_DENIED' } }),
       { state: 'failed', failure: { kind: 'pull', errorCode: 'SCOPE_DENIED' }, suggestedPaperReason: 'verification_failed', canObject: false },
     ],
-    ['paper scanned after a failed licence', item({ licences: [licence(ID_A, 'revoked')], paperScan: scan('verification_failed') }), { state: 'paper_scanned', paperReason: 'verification_failed', licenceId: ID_A }],
-    ['paper scanned by the applicant’s choice over a valid licence', item({ licences: [licence(ID_A, 'valid')], paperScan: scan('applicant_choice') }), { state: 'paper_scanned', paperReason: 'applicant_choice', licenceId: null }],
-    ['paper scanned with no grant', item({ pull: { state: 'skipped' }, paperScan: scan('elderly') }), { state: 'paper_scanned', paperReason: 'elderly', licenceId: null }],
-    ['a valid licence set aside by the clerk', item({ licences: [licence(ID_A, 'valid')], override: choosePaper }), { state: 'needs_paper', why: 'override', overrideReason: choosePaper.reason, suggestedPaperReason: 'applicant_choice' }],
+    [
+      'paper scanned after a failed licence',
+      item({ licences: [licence(ID_A, 'revoked')], paperScan: scan('verification_failed') }),
+      { state: 'paper_scanned', paperReason: 'verification_failed', licenceId: ID_A },
+    ],
+    [
+      'paper scanned by the applicant’s choice over a valid licence',
+      item({ licences: [licence(ID_A, 'valid')], paperScan: scan('applicant_choice') }),
+      { state: 'paper_scanned', paperReason: 'applicant_choice', licenceId: null },
+    ],
+    [
+      'paper scanned with no grant',
+      item({ pull: { state: 'skipped' }, paperScan: scan('elderly') }),
+      { state: 'paper_scanned', paperReason: 'elderly', licenceId: null },
+    ],
+    [
+      'a valid licence set aside by the clerk',
+      item({ licences: [licence(ID_A, 'valid')], override: choosePaper }),
+      { state: 'needs_paper', why: 'override', overrideReason: choosePaper.reason, suggestedPaperReason: 'applicant_choice' },
+    ],
     [
       'another valid licence picked by the clerk',
-      item({ licences: [licence(ID_A, 'valid', '2024-03-01T00:00:00Z'), licence(ID_C, 'valid', '2025-01-01T00:00:00Z')], override: { kind: 'use_licence', licenceId: ID_A, reason: '申请人指定旧证', operatorId: 'clerk01', at: '2026-11-26T02:03:00Z' } }),
+      item({
+        licences: [licence(ID_A, 'valid', '2024-03-01T00:00:00Z'), licence(ID_C, 'valid', '2025-01-01T00:00:00Z')],
+        override: { kind: 'use_licence', licenceId: ID_A, reason: '申请人指定旧证', operatorId: 'clerk01', at: '2026-11-26T02:03:00Z' },
+      }),
       { state: 'exempt', licenceId: ID_A },
     ],
     [
       'an override naming a licence that did not verify changes nothing',
-      item({ licences: [licence(ID_A, 'revoked'), licence(ID_C, 'valid', '2025-01-01T00:00:00Z')], override: { kind: 'use_licence', licenceId: ID_A, reason: '强行使用', operatorId: 'clerk01', at: '2026-11-26T02:03:00Z' } }),
+      item({
+        licences: [licence(ID_A, 'revoked'), licence(ID_C, 'valid', '2025-01-01T00:00:00Z')],
+        override: { kind: 'use_licence', licenceId: ID_A, reason: '强行使用', operatorId: 'clerk01', at: '2026-11-26T02:03:00Z' },
+      }),
       { state: 'exempt', licenceId: ID_C },
     ],
     [
@@ -205,7 +249,12 @@ describe('overrides', () => {
     ['an override of a failed licence', item({ licences: [licence(ID_A, 'revoked')] }), choosePaper, 'not_applicable'],
     ['an override of a material with nothing in the library', item(), choosePaper, 'not_applicable'],
     ['an override once paper is scanned', item({ licences: [licence(ID_A, 'valid')], paperScan: scan('elderly') }), choosePaper, 'not_applicable'],
-    ['picking a licence that is not valid', item({ licences: [licence(ID_A, 'expired'), licence(ID_C, 'valid')] }), { ...choosePaper, kind: 'use_licence', licenceId: ID_A }, 'licence_not_valid'],
+    [
+      'picking a licence that is not valid',
+      item({ licences: [licence(ID_A, 'expired'), licence(ID_C, 'valid')] }),
+      { ...choosePaper, kind: 'use_licence', licenceId: ID_A },
+      'licence_not_valid',
+    ],
   ])('%s', (_, m, override, problem) => {
     expect(overrideProblem(m, override)).toBe(problem);
   });
@@ -216,7 +265,11 @@ describe('allowedPaperReasons', () => {
     ['none in the library', item(), ['not_in_library', 'elderly', 'no_phone', 'applicant_choice']],
     ['a failed licence', item({ licences: [licence(ID_A, 'revoked')] }), ['verification_failed', 'elderly', 'no_phone', 'applicant_choice']],
     ['an unreachable library', item({ pull: { state: 'failed', errorCode: 'NETWORK' } }), ['library_unreachable', 'elderly', 'no_phone', 'applicant_choice']],
-    ['a refused pull', item({ pull: { state: 'failed', errorCode: 'GRANT_INVALID' } }), ['verification_failed', 'library_unreachable', 'elderly', 'no_phone', 'applicant_choice']],
+    [
+      'a refused pull',
+      item({ pull: { state: 'failed', errorCode: 'GRANT_INVALID' } }),
+      ['verification_failed', 'library_unreachable', 'elderly', 'no_phone', 'applicant_choice'],
+    ],
     ['a pull still under way', item({ pull: { state: 'pending' } }), ['library_unreachable', 'elderly', 'no_phone', 'applicant_choice']],
     ['no grant', item({ pull: { state: 'skipped' } }), ['no_phone', 'elderly', 'applicant_choice']],
     ['a valid licence (the applicant may still prefer paper)', item({ licences: [licence(ID_A, 'valid')] }), ['elderly', 'no_phone', 'applicant_choice']],
@@ -261,7 +314,12 @@ describe('completionCheck', () => {
 });
 
 describe('usage record and receipt', () => {
-  const c = counterCase([exemptId, paperHousehold, optionalMissing, item({ material: material('M05'), licences: [licence(ID_C, 'revoked')], paperScan: scan('verification_failed') })]);
+  const c = counterCase([
+    exemptId,
+    paperHousehold,
+    optionalMissing,
+    item({ material: material('M05'), licences: [licence(ID_C, 'revoked')], paperScan: scan('verification_failed') }),
+  ]);
   const record = buildUsageRecord(c, '2026-11-26T02:10:00Z');
 
   it('lists every material: exempt with its licence, paper with its reason, missing', () => {
@@ -275,7 +333,14 @@ describe('usage record and receipt', () => {
 
   it('is a body the library accepts', () => {
     expect(UsageRecordRequest.safeParse(record).success).toBe(true);
-    expect(record).toMatchObject({ caseNo: c.caseNo, matterCode: c.matter.code, grantId: 'g-123', operatorId: 'clerk01', workstationId: 'PD01', training: false });
+    expect(record).toMatchObject({
+      caseNo: c.caseNo,
+      matterCode: c.matter.code,
+      grantId: 'g-123',
+      operatorId: 'clerk01',
+      workstationId: 'PD01',
+      training: false,
+    });
   });
 
   it('has no grant id when the case had none, and keeps the training flag', () => {
@@ -379,7 +444,10 @@ describe('purgeCase', () => {
         },
       ],
     });
-    expect(kept.materials[1]).toMatchObject({ record: { outcome: 'paper', licenceId: ID_C, paperReason: 'verification_failed' }, paperScan: { hash: 'e'.repeat(64) } });
+    expect(kept.materials[1]).toMatchObject({
+      record: { outcome: 'paper', licenceId: ID_C, paperReason: 'verification_failed' },
+      paperScan: { hash: 'e'.repeat(64) },
+    });
   });
 
   it.each([

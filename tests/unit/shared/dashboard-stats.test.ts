@@ -33,7 +33,12 @@ function material(i: number, line: Line): PurgedMaterial {
     fileHash: 'f'.repeat(64),
   });
   if (line[0] === 'exempt') {
-    return { ...base, record: { materialId: base.materialId, outcome: 'exempt', licenceId: `L-${i}-valid`, paperReason: null }, licences: [licence(line[1])], pullLatencyMs: line[2] };
+    return {
+      ...base,
+      record: { materialId: base.materialId, outcome: 'exempt', licenceId: `L-${i}-valid`, paperReason: null },
+      licences: [licence(line[1])],
+      pullLatencyMs: line[2],
+    };
   }
   if (line[0] === 'paper') {
     return {
@@ -66,11 +71,7 @@ const A = completed('PD01-20261126-0001', [
   ['exempt', 'valid', 120],
   ['exempt', 'valid', 200],
 ]);
-const B = completed('PD01-20261126-0002', [
-  ['exempt', 'valid', 90],
-  ['paper', 'not_in_library', null, 300],
-  ['missing'],
-]);
+const B = completed('PD01-20261126-0002', [['exempt', 'valid', 90], ['paper', 'not_in_library', null, 300], ['missing']]);
 const C = completed('PD01-20261126-0003', [['paper', 'elderly', null, null]]);
 const D = completed('PD01-20261126-0004', [['paper', 'verification_failed', 'revoked', 800]]);
 const TRAINING = completed('PD01-20261126-0005', [['paper', 'elderly', 'expired', 5000]], true);
@@ -189,13 +190,12 @@ describe('days in Asia/Shanghai', () => {
     expect(periodBounds(period)).toEqual({ fromIso, toIso });
   });
 
-  it.each([
-    [{ from: '2026-11-27', to: '2026-11-26' }],
-    [{ from: '2026-02-30', to: '2026-03-01' }],
-    [{ from: 'yesterday', to: '2026-03-01' }],
-  ])('refuses %j', (period) => {
-    expect(() => periodBounds(period)).toThrow(RangeError);
-  });
+  it.each([[{ from: '2026-11-27', to: '2026-11-26' }], [{ from: '2026-02-30', to: '2026-03-01' }], [{ from: 'yesterday', to: '2026-03-01' }]])(
+    'refuses %j',
+    (period) => {
+      expect(() => periodBounds(period)).toThrow(RangeError);
+    },
+  );
 
   it('lists the days of a period across a month end', () => {
     expect(daysOf({ from: '2026-02-27', to: '2026-03-02' })).toEqual(['2026-02-27', '2026-02-28', '2026-03-01', '2026-03-02']);

@@ -107,7 +107,11 @@ describe('geometry', () => {
     ['turned 40° anticlockwise', -40],
   ] as const)('orders corners as a page is read: %s', (_name, degrees) => {
     const truth = rotatedSheet(500, 400, 300, degrees);
-    for (const shuffled of [[2, 0, 3, 1], [3, 2, 1, 0], [1, 3, 0, 2]]) {
+    for (const shuffled of [
+      [2, 0, 3, 1],
+      [3, 2, 1, 0],
+      [1, 3, 0, 2],
+    ]) {
       expect(orderCorners(shuffled.map((i) => truth[i]!))).toEqual(truth);
     }
   });
@@ -136,7 +140,7 @@ describe('geometry', () => {
     ]);
   });
 
-  it('splits a two-level image at Otsu\'s threshold', () => {
+  it("splits a two-level image at Otsu's threshold", () => {
     const values = new Float32Array(1000);
     values.fill(60, 0, 700);
     values.fill(230, 700);
@@ -200,7 +204,7 @@ describe('straightening', () => {
     expect(pageDifference(page)).toBeLessThan(12);
   });
 
-  it('keeps a turned page\'s A4 proportions', () => {
+  it("keeps a turned page's A4 proportions", () => {
     const frame = renderSheetOnDesk({ corners: rotatedSheet(650, 490, 700, -25), seed: 3 });
     const { page } = straightenPage(frame, undefined, 1169)!;
     const ratio = page.height / page.width;
@@ -247,7 +251,16 @@ describe('straightening', () => {
       { x: 30, y: 30 },
     ];
     expect(straightenPage(frame, line)).toBeNull();
-    const beyond = warpPerspective(frame, [{ x: -100, y: -100 }, { x: -50, y: -100 }, { x: -50, y: -50 }, { x: -100, y: -50 }], { width: 10, height: 10 });
+    const beyond = warpPerspective(
+      frame,
+      [
+        { x: -100, y: -100 },
+        { x: -50, y: -100 },
+        { x: -50, y: -50 },
+        { x: -100, y: -50 },
+      ],
+      { width: 10, height: 10 },
+    );
     expect([...beyond.data.slice(0, 4)]).toEqual([255, 255, 255, 255]);
   });
 

@@ -207,7 +207,15 @@ describe('normaliseIdCard', () => {
       },
     };
     const result = normaliseIdCard(raw, nestedMap, { encoding: 'base64', type: 'image/jpeg' });
-    expect(result.ok && result.card).toMatchObject({ name: '王建国', sex: '男', ethnicity: '汉', birthDate: '1949-12-31', idNumber: id, validTo: null, address: '北京市西城区某路1号' });
+    expect(result.ok && result.card).toMatchObject({
+      name: '王建国',
+      sex: '男',
+      ethnicity: '汉',
+      birthDate: '1949-12-31',
+      idNumber: id,
+      validTo: null,
+      address: '北京市西城区某路1号',
+    });
   });
 
   it('reads numbers as text (some readers answer the birth date as a number)', () => {

@@ -31,7 +31,12 @@ describe('library API schemas', () => {
     expect(PullContextSchema.parse(context)).toEqual({ ...context, purpose: '办理' });
     const { caseNo: _, ...query } = PullContextSchema.parse(context);
     expect(LicenceQueryRequest.parse(query)).toEqual(query);
-    for (const bad of [{ ...context, extra: 1 }, { ...context, typeCode: '11100000000013127D001' }, { ...context, purpose: 'x'.repeat(201) }, { ...context, caseNo: undefined }]) {
+    for (const bad of [
+      { ...context, extra: 1 },
+      { ...context, typeCode: '11100000000013127D001' },
+      { ...context, purpose: 'x'.repeat(201) },
+      { ...context, caseNo: undefined },
+    ]) {
       expect(PullContextSchema.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
     }
   });
@@ -50,7 +55,15 @@ describe('library API schemas', () => {
   });
 
   it('keeps unknown fields of signed objects so their signatures still verify', () => {
-    const key = { kid: 'k', owner: { code: 'c', name: 'n' }, use: 'licence', publicKey: `04${'a'.repeat(128)}`, notBefore: '2020-01-01T00:00:00Z', notAfter: '2030-01-01T00:00:00Z', extra: 'kept' };
+    const key = {
+      kid: 'k',
+      owner: { code: 'c', name: 'n' },
+      use: 'licence',
+      publicKey: `04${'a'.repeat(128)}`,
+      notBefore: '2020-01-01T00:00:00Z',
+      notAfter: '2030-01-01T00:00:00Z',
+      extra: 'kept',
+    };
     expect(TrustKey.parse(key)).toEqual(key);
     const payload = {
       id: '1.2.156.3005.2.11100000000013127D001.11310000MB2F25863L.000001.001.K',
@@ -70,12 +83,35 @@ describe('library API schemas', () => {
   });
 
   it('accepts only dates and times that exist on the calendar', () => {
-    for (const day of ['2026-02-28', '2028-02-29', '2000-02-29', '2026-12-31', '2026-04-30']) expect([day, IsoDate.safeParse(day).success]).toEqual([day, true]);
-    for (const day of ['2026-02-30', '2026-02-29', '1900-02-29', '2026-04-31', '2026-13-01', '2026-00-10', '2026-01-00', '2026-1-01', ' 2026-01-01', 20260101, null]) {
+    for (const day of ['2026-02-28', '2028-02-29', '2000-02-29', '2026-12-31', '2026-04-30'])
+      expect([day, IsoDate.safeParse(day).success]).toEqual([day, true]);
+    for (const day of [
+      '2026-02-30',
+      '2026-02-29',
+      '1900-02-29',
+      '2026-04-31',
+      '2026-13-01',
+      '2026-00-10',
+      '2026-01-00',
+      '2026-1-01',
+      ' 2026-01-01',
+      20260101,
+      null,
+    ]) {
       expect([day, IsoDate.safeParse(day).success]).toEqual([day, false]);
     }
-    for (const time of ['2026-11-26T02:00:00Z', '2028-02-29T23:59:59.999Z', '2026-01-01T00:00:00.123456789Z']) expect([time, IsoTime.safeParse(time).success]).toEqual([time, true]);
-    for (const time of ['2026-02-30T02:00:00Z', '2026-02-28T24:00:00Z', '2026-02-28T23:60:00Z', '2026-02-28T23:59:60Z', '2026-02-28T02:00:00', '2026-02-28T02:00:00+08:00', '2026-02-28 02:00:00Z', 0]) {
+    for (const time of ['2026-11-26T02:00:00Z', '2028-02-29T23:59:59.999Z', '2026-01-01T00:00:00.123456789Z'])
+      expect([time, IsoTime.safeParse(time).success]).toEqual([time, true]);
+    for (const time of [
+      '2026-02-30T02:00:00Z',
+      '2026-02-28T24:00:00Z',
+      '2026-02-28T23:60:00Z',
+      '2026-02-28T23:59:60Z',
+      '2026-02-28T02:00:00',
+      '2026-02-28T02:00:00+08:00',
+      '2026-02-28 02:00:00Z',
+      0,
+    ]) {
       expect([time, IsoTime.safeParse(time).success]).toEqual([time, false]);
     }
   });

@@ -77,7 +77,16 @@ describe('signed payload', () => {
 describe('trust list', () => {
   const unsigned = {
     issuedAt: '2026-01-01T00:00:00Z',
-    keys: [{ kid: 'k1', owner: { code: 'X', name: '发证单位' }, use: 'licence' as const, publicKey: issuer.publicKey, notBefore: '2020-01-01T00:00:00Z', notAfter: '2040-01-01T00:00:00Z' }],
+    keys: [
+      {
+        kid: 'k1',
+        owner: { code: 'X', name: '发证单位' },
+        use: 'licence' as const,
+        publicKey: issuer.publicKey,
+        notBefore: '2020-01-01T00:00:00Z',
+        notAfter: '2040-01-01T00:00:00Z',
+      },
+    ],
     rootKid: 'root-1',
   };
 

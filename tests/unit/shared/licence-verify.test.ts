@@ -153,33 +153,201 @@ describe('verifyLicence: outcomes', () => {
   it.each<[string, LicenceDetail, Partial<LicenceVerificationInput>, string, [string, string, string?][]]>([
     ['a long-term licence (validTo null)', licence({ validTo: null }), {}, 'valid', [['validity_window', 'pass']]],
     ['a file not downloaded', base, { downloadedFileHash: null }, 'valid', [['file_hash', 'unknown']]],
-    ['a wrong identifier check character (warning only)', licence({ id: base.licence.id.replace(/.$/, 'A') }), {}, 'valid', [['identifier_check_char', 'warn']]],
-    ['a holder ID failing its checksum (warning only)', licence({ holder: { ...HOLDER, idNumber: '310101198503120017' } }), { grantHolder: { ...HOLDER, idNumber: '310101198503120017' } }, 'valid', [['holder_id_checksum', 'warn'], ['holder_match', 'pass']]],
+    [
+      'a wrong identifier check character (warning only)',
+      licence({ id: base.licence.id.replace(/.$/, 'A') }),
+      {},
+      'valid',
+      [['identifier_check_char', 'warn']],
+    ],
+    [
+      'a holder ID failing its checksum (warning only)',
+      licence({ holder: { ...HOLDER, idNumber: '310101198503120017' } }),
+      { grantHolder: { ...HOLDER, idNumber: '310101198503120017' } },
+      'valid',
+      [
+        ['holder_id_checksum', 'warn'],
+        ['holder_match', 'pass'],
+      ],
+    ],
     ['a differing holder name with the same ID (warning only)', base, { grantHolder: { ...HOLDER, name: '张 伟' } }, 'valid', [['holder_match', 'warn']]],
-    ['a key expired since, but valid at issuance', licence({ kid: 'ga-old', signingKey: oldKey.privateKey, issuedAt: '2015-05-01T00:00:00Z', validFrom: '2015-05-01', validTo: '2035-05-01' }), {}, 'valid', [['issuer_key', 'pass']]],
-    ['a status known only from before the link dropped', base, { status: { status: 'valid', asOf: '2026-11-26T01:00:00Z', live: false } }, 'valid', [['status', 'warn']]],
-    ['the library disclosing a field the material does not need', withDisclosed([...base.disclosed, { key: 'photo', value: null, salt: 's-photo' }]), {}, 'valid', [['disclosure', 'warn'], ['field_digest', 'pass', 'photo']]],
-    ['the library withholding a field the material needs', withDisclosed(base.disclosed.filter((f) => f.key !== 'address')), {}, 'valid', [['disclosure', 'warn']]],
+    [
+      'a key expired since, but valid at issuance',
+      licence({ kid: 'ga-old', signingKey: oldKey.privateKey, issuedAt: '2015-05-01T00:00:00Z', validFrom: '2015-05-01', validTo: '2035-05-01' }),
+      {},
+      'valid',
+      [['issuer_key', 'pass']],
+    ],
+    [
+      'a status known only from before the link dropped',
+      base,
+      { status: { status: 'valid', asOf: '2026-11-26T01:00:00Z', live: false } },
+      'valid',
+      [['status', 'warn']],
+    ],
+    [
+      'the library disclosing a field the material does not need',
+      withDisclosed([...base.disclosed, { key: 'photo', value: null, salt: 's-photo' }]),
+      {},
+      'valid',
+      [
+        ['disclosure', 'warn'],
+        ['field_digest', 'pass', 'photo'],
+      ],
+    ],
+    [
+      'the library withholding a field the material needs',
+      withDisclosed(base.disclosed.filter((f) => f.key !== 'address')),
+      {},
+      'valid',
+      [['disclosure', 'warn']],
+    ],
 
-    ['a signature by the right key over other content', tamperedNumber, {}, 'signature_invalid', [['signature', 'fail'], ['metadata', 'pass']]],
-    ['a signature by another key under the issuer kid', licence({ signingKey: strangerKey.privateKey }), {}, 'signature_invalid', [['issuer_key', 'pass'], ['signature', 'fail']]],
-    ['a summary that differs from the signed payload', withSummary({ validTo: '2099-01-01' }), {}, 'signature_invalid', [['signature', 'pass'], ['metadata', 'fail']]],
-    ['a summary with another holder than the signed one', withSummary({ holder: OTHER_HOLDER }), { grantHolder: OTHER_HOLDER }, 'signature_invalid', [['metadata', 'fail']]],
-    ['a tampered field value', withDisclosed(base.disclosed.map((f) => (f.key === 'address' ? { ...f, value: '上海市浦东新区' } : f))), {}, 'signature_invalid', [['field_digest', 'fail', 'address'], ['field_digest', 'pass', 'name']]],
-    ['a wrong salt', withDisclosed(base.disclosed.map((f) => (f.key === 'name' ? { ...f, salt: 'other' } : f))), {}, 'signature_invalid', [['field_digest', 'fail', 'name']]],
-    ['a field that was never signed', withDisclosed([...base.disclosed, { key: 'nickname', value: '伟', salt: 'x' }]), {}, 'signature_invalid', [['field_digest', 'fail', 'nickname']]],
-    ['a field disclosed twice with two values', withDisclosed([...base.disclosed, { key: 'name', value: '张三', salt: 's-name' }]), {}, 'signature_invalid', [['field_digest', 'fail', 'name']]],
-    ['a downloaded file that is not the signed one', base, { downloadedFileHash: fileHash(new Uint8Array([1, 2, 3])) }, 'signature_invalid', [['file_hash', 'fail']]],
-    ['a file description whose hash is not the signed one', { ...base, file: { ...base.file, hash: 'a'.repeat(64) } }, { downloadedFileHash: 'a'.repeat(64) }, 'signature_invalid', [['file_hash', 'fail']]],
+    [
+      'a signature by the right key over other content',
+      tamperedNumber,
+      {},
+      'signature_invalid',
+      [
+        ['signature', 'fail'],
+        ['metadata', 'pass'],
+      ],
+    ],
+    [
+      'a signature by another key under the issuer kid',
+      licence({ signingKey: strangerKey.privateKey }),
+      {},
+      'signature_invalid',
+      [
+        ['issuer_key', 'pass'],
+        ['signature', 'fail'],
+      ],
+    ],
+    [
+      'a summary that differs from the signed payload',
+      withSummary({ validTo: '2099-01-01' }),
+      {},
+      'signature_invalid',
+      [
+        ['signature', 'pass'],
+        ['metadata', 'fail'],
+      ],
+    ],
+    [
+      'a summary with another holder than the signed one',
+      withSummary({ holder: OTHER_HOLDER }),
+      { grantHolder: OTHER_HOLDER },
+      'signature_invalid',
+      [['metadata', 'fail']],
+    ],
+    [
+      'a tampered field value',
+      withDisclosed(base.disclosed.map((f) => (f.key === 'address' ? { ...f, value: '上海市浦东新区' } : f))),
+      {},
+      'signature_invalid',
+      [
+        ['field_digest', 'fail', 'address'],
+        ['field_digest', 'pass', 'name'],
+      ],
+    ],
+    [
+      'a wrong salt',
+      withDisclosed(base.disclosed.map((f) => (f.key === 'name' ? { ...f, salt: 'other' } : f))),
+      {},
+      'signature_invalid',
+      [['field_digest', 'fail', 'name']],
+    ],
+    [
+      'a field that was never signed',
+      withDisclosed([...base.disclosed, { key: 'nickname', value: '伟', salt: 'x' }]),
+      {},
+      'signature_invalid',
+      [['field_digest', 'fail', 'nickname']],
+    ],
+    [
+      'a field disclosed twice with two values',
+      withDisclosed([...base.disclosed, { key: 'name', value: '张三', salt: 's-name' }]),
+      {},
+      'signature_invalid',
+      [['field_digest', 'fail', 'name']],
+    ],
+    [
+      'a downloaded file that is not the signed one',
+      base,
+      { downloadedFileHash: fileHash(new Uint8Array([1, 2, 3])) },
+      'signature_invalid',
+      [['file_hash', 'fail']],
+    ],
+    [
+      'a file description whose hash is not the signed one',
+      { ...base, file: { ...base.file, hash: 'a'.repeat(64) } },
+      { downloadedFileHash: 'a'.repeat(64) },
+      'signature_invalid',
+      [['file_hash', 'fail']],
+    ],
     ['a broken signature on a revoked licence (crypto first)', tamperedNumber, { grantHolder: OTHER_HOLDER }, 'signature_invalid', []],
 
-    ['no verified trust list', base, { trust: null }, 'untrusted_issuer', [['issuer_key', 'unknown'], ['signature', 'unknown']]],
-    ['an unknown kid', licence({ kid: 'nobody' }), {}, 'untrusted_issuer', [['issuer_key', 'fail'], ['signature', 'unknown']]],
-    ['a holder-platform key', licence({ kid: 'platform', signingKey: platformKey.privateKey }), {}, 'untrusted_issuer', [['issuer_key', 'fail'], ['signature', 'pass']]],
-    ['another issuer’s key', licence({ kid: 'mz-1', signingKey: strangerKey.privateKey }), {}, 'untrusted_issuer', [['issuer_key', 'fail'], ['signature', 'pass']]],
-    ['a licence issued before its key existed, signed since (key valid now)', licence({ kid: 'ga-1', issuedAt: '2019-06-01T00:00:00Z' }), {}, 'valid', [['issuer_key', 'pass']]],
-    ['a key valid neither at issuance nor now', licence({ kid: 'ga-old', signingKey: oldKey.privateKey, issuedAt: '2009-06-01T00:00:00Z', validFrom: '2009-06-01', validTo: '2039-06-01' }), {}, 'untrusted_issuer', [['issuer_key', 'fail']]],
-    ['a key expired at issuance', licence({ kid: 'ga-old', signingKey: oldKey.privateKey, issuedAt: '2020-06-01T00:00:00Z' }), {}, 'untrusted_issuer', [['issuer_key', 'fail']]],
+    [
+      'no verified trust list',
+      base,
+      { trust: null },
+      'untrusted_issuer',
+      [
+        ['issuer_key', 'unknown'],
+        ['signature', 'unknown'],
+      ],
+    ],
+    [
+      'an unknown kid',
+      licence({ kid: 'nobody' }),
+      {},
+      'untrusted_issuer',
+      [
+        ['issuer_key', 'fail'],
+        ['signature', 'unknown'],
+      ],
+    ],
+    [
+      'a holder-platform key',
+      licence({ kid: 'platform', signingKey: platformKey.privateKey }),
+      {},
+      'untrusted_issuer',
+      [
+        ['issuer_key', 'fail'],
+        ['signature', 'pass'],
+      ],
+    ],
+    [
+      'another issuer’s key',
+      licence({ kid: 'mz-1', signingKey: strangerKey.privateKey }),
+      {},
+      'untrusted_issuer',
+      [
+        ['issuer_key', 'fail'],
+        ['signature', 'pass'],
+      ],
+    ],
+    [
+      'a licence issued before its key existed, signed since (key valid now)',
+      licence({ kid: 'ga-1', issuedAt: '2019-06-01T00:00:00Z' }),
+      {},
+      'valid',
+      [['issuer_key', 'pass']],
+    ],
+    [
+      'a key valid neither at issuance nor now',
+      licence({ kid: 'ga-old', signingKey: oldKey.privateKey, issuedAt: '2009-06-01T00:00:00Z', validFrom: '2009-06-01', validTo: '2039-06-01' }),
+      {},
+      'untrusted_issuer',
+      [['issuer_key', 'fail']],
+    ],
+    [
+      'a key expired at issuance',
+      licence({ kid: 'ga-old', signingKey: oldKey.privateKey, issuedAt: '2020-06-01T00:00:00Z' }),
+      {},
+      'untrusted_issuer',
+      [['issuer_key', 'fail']],
+    ],
     ['an untrusted issuer and another holder', licence({ kid: 'nobody' }), { grantHolder: OTHER_HOLDER }, 'untrusted_issuer', [['holder_match', 'fail']]],
 
     ['another holder’s licence', base, { grantHolder: OTHER_HOLDER }, 'holder_mismatch', [['holder_match', 'fail']]],
@@ -192,8 +360,26 @@ describe('verifyLicence: outcomes', () => {
     ['a suspended licence', licence({ status: 'suspended' }), {}, 'suspended', [['status', 'fail']]],
     ['a superseded licence', licence({ status: 'superseded' }), {}, 'superseded', [['status', 'fail']]],
     ['a revoked licence known from before the link dropped', base, { status: { status: 'revoked', asOf: '2026-11-26T01:00:00Z', live: false } }, 'revoked', []],
-    ['a licence the library marks expired', licence({ status: 'expired' }), {}, 'expired', [['status', 'fail'], ['validity_window', 'pass']]],
-    ['a licence past validTo still marked valid', licence({ validTo: '2026-11-25' }), {}, 'expired', [['validity_window', 'fail'], ['status', 'pass']]],
+    [
+      'a licence the library marks expired',
+      licence({ status: 'expired' }),
+      {},
+      'expired',
+      [
+        ['status', 'fail'],
+        ['validity_window', 'pass'],
+      ],
+    ],
+    [
+      'a licence past validTo still marked valid',
+      licence({ validTo: '2026-11-25' }),
+      {},
+      'expired',
+      [
+        ['validity_window', 'fail'],
+        ['status', 'pass'],
+      ],
+    ],
     ['a licence before validFrom', licence({ validFrom: '2026-11-27' }), {}, 'not_yet_valid', [['validity_window', 'fail']]],
   ])('%s', (_, detail, overrides, outcome, expected) => {
     const report = verify(detail, overrides);
@@ -262,9 +448,19 @@ describe('which face fields count as verified (faceFieldVerification, the host a
     ['another holder’s licence', base, { grantHolder: OTHER_HOLDER }, { name: 'pass', address: 'pass' }],
     ['a file not downloaded', base, { downloadedFileHash: null }, { name: 'pass', address: 'pass' }],
     ['a tampered field beside a good one', tamperedAddress, {}, { name: 'unknown', address: 'fail' }],
-    ['a field disclosed twice with two values', withDisclosed([...base.disclosed, { key: 'name', value: '张三', salt: 's-name' }]), {}, { name: 'fail', address: 'unknown' }],
+    [
+      'a field disclosed twice with two values',
+      withDisclosed([...base.disclosed, { key: 'name', value: '张三', salt: 's-name' }]),
+      {},
+      { name: 'fail', address: 'unknown' },
+    ],
     ['a summary that differs from the signed payload', withSummary({ validTo: '2099-01-01' }), {}, { name: 'unknown', address: 'unknown' }],
-    ['a downloaded file that is not the signed one', base, { downloadedFileHash: fileHash(new Uint8Array([1, 2, 3])) }, { name: 'unknown', address: 'unknown' }],
+    [
+      'a downloaded file that is not the signed one',
+      base,
+      { downloadedFileHash: fileHash(new Uint8Array([1, 2, 3])) },
+      { name: 'unknown', address: 'unknown' },
+    ],
     ['a signature by another key under the issuer kid', licence({ signingKey: strangerKey.privateKey }), {}, { name: 'unknown', address: 'unknown' }],
     // The signature verifies, but with a key that is not this issuer's: trusting the digests would trust the stranger.
     ['another issuer’s key', licence({ kid: 'mz-1', signingKey: strangerKey.privateKey }), {}, { name: 'unknown', address: 'unknown' }],
@@ -276,7 +472,15 @@ describe('which face fields count as verified (faceFieldVerification, the host a
     expect({ name: faceFieldVerification(report, 'name'), address: faceFieldVerification(report, 'address') }).toEqual(expected);
     // The host marks each disclosed field by the same rule (it never verifies without a trust list).
     if (overrides.trust === null) return;
-    const host = verifyPulledLicence({ detail, grantHolder: HOLDER, downloadedFileHash: fileHash(FILE), now: NOW, faceFields: FACE_FIELDS, ...overrides, trust });
+    const host = verifyPulledLicence({
+      detail,
+      grantHolder: HOLDER,
+      downloadedFileHash: fileHash(FILE),
+      now: NOW,
+      faceFields: FACE_FIELDS,
+      ...overrides,
+      trust,
+    });
     for (const key of ['name', 'address'] as const) {
       if (detail.disclosed.some((f) => f.key === key)) expect(host.fieldResults.get(key), key).toBe(expected[key]);
     }

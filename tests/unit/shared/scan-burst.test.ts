@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isPrintableAsciiKey, ScanBurstDetector, tokenFromScan, type ScanBurstOptions, type ScanKeyEvent } from '../../../shared/scan-burst';
 
 const TOKEN =
-  'EL1.eyJleHAiOjE3MzAwMDAzMDAsImhvbGRlciI6eyJpZE51bWJlciI6IjMxMDEwMTE5OTAwMTAxMDAxOCJ9LCJ2IjoxfQ.' +
-  'MEUCIQDx3d4Jd6Vh_Ka9wq-1cRzJ2mYtXk0yQ7bL8pN3sVfA';
+  'EL1.eyJleHAiOjE3MzAwMDAzMDAsImhvbGRlciI6eyJpZE51bWJlciI6IjMxMDEwMTE5OTAwMTAxMDAxOCJ9LCJ2IjoxfQ.' + 'MEUCIQDx3d4Jd6Vh_Ka9wq-1cRzJ2mYtXk0yQ7bL8pN3sVfA';
 
 /** Keydowns for `text` typed from `start` with `gap` ms between keys, optionally ending in Enter. */
 function typed(text: string, gap: number, start = 1000, enter = true): ScanKeyEvent[] {
@@ -213,7 +212,7 @@ describe('ScanBurstDetector', () => {
     expect(replay(keys)).toEqual({ scans: [TOKEN], field: '', enterPassed: false });
   });
 
-  it('an Enter well after a scan is the clerk\'s own', () => {
+  it("an Enter well after a scan is the clerk's own", () => {
     const keys = [...gun(TOKEN, 5), { key: 'Enter', at: 1000 + TOKEN.length * 5 + 400 }];
     expect(replay(keys)).toEqual({ scans: [TOKEN], field: '', enterPassed: true });
   });

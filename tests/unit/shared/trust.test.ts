@@ -88,4 +88,3 @@ describe('findTrustedKey', () => {
     expect(holderTokenKeyLookup(trust, new Date('2027-02-01T00:00:00Z'))('platform-1')).toBeNull();
   });
 });
-

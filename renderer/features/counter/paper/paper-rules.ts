@@ -89,7 +89,12 @@ export const THUMBNAIL_MAX_WIDTH = 240;
 export const THUMBNAIL_MAX_HEIGHT = 340;
 
 /** The thumbnail size of a `width` × `height` image: scaled to fit, never enlarged, at least 1 px. */
-export function thumbnailSize(width: number, height: number, maxWidth = THUMBNAIL_MAX_WIDTH, maxHeight = THUMBNAIL_MAX_HEIGHT): { width: number; height: number } {
+export function thumbnailSize(
+  width: number,
+  height: number,
+  maxWidth = THUMBNAIL_MAX_WIDTH,
+  maxHeight = THUMBNAIL_MAX_HEIGHT,
+): { width: number; height: number } {
   return fitWithin(width, height, maxWidth, maxHeight);
 }
 

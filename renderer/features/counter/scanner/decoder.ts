@@ -66,7 +66,14 @@ const ZXING_OPTIONS: ReaderOptions = {
 };
 
 // The second pass reads a small crop that it has already stretched or binarised itself.
-const SECOND_PASS_STRETCHED: ReaderOptions = { formats: ['QRCodeModel2'], tryHarder: true, tryInvert: true, tryRotate: false, tryDownscale: false, maxNumberOfSymbols: 1 };
+const SECOND_PASS_STRETCHED: ReaderOptions = {
+  formats: ['QRCodeModel2'],
+  tryHarder: true,
+  tryInvert: true,
+  tryRotate: false,
+  tryDownscale: false,
+  maxNumberOfSymbols: 1,
+};
 const SECOND_PASS_BINARY: ReaderOptions = { ...SECOND_PASS_STRETCHED, binarizer: 'FixedThreshold' };
 
 /** Options of the ZXing decoder. */

@@ -46,8 +46,7 @@ scope.onmessage = (event) => {
   const message = event.data;
   const started = performance.now();
   const image = { data: new Uint8ClampedArray(message.buffer), width: message.width, height: message.height };
-  const work =
-    message.type === 'frame' ? decoder.search(image) : decoder.lookAgain(image, message.found).then((text) => ({ text, found: null }));
+  const work = message.type === 'frame' ? decoder.search(image) : decoder.lookAgain(image, message.found).then((text) => ({ text, found: null }));
   work
     .then(({ text, found }) => scope.postMessage({ type: 'result', id: message.id, text, found, ms: performance.now() - started }))
     .catch((error: unknown) => scope.postMessage({ type: 'error', id: message.id, message: describe(error) }));

@@ -59,7 +59,10 @@ export function modulesAcross(version: number | null): number {
 export function symbolRegion(corners: SymbolCorners, modules: number, frameWidth: number, frameHeight: number): Region | null {
   const points = [corners.topLeft, corners.topRight, corners.bottomRight, corners.bottomLeft];
   if (!points.every((p) => Number.isFinite(p.x) && Number.isFinite(p.y))) return null;
-  const side = Math.max(Math.hypot(corners.topRight.x - corners.topLeft.x, corners.topRight.y - corners.topLeft.y), Math.hypot(corners.bottomLeft.x - corners.topLeft.x, corners.bottomLeft.y - corners.topLeft.y));
+  const side = Math.max(
+    Math.hypot(corners.topRight.x - corners.topLeft.x, corners.topRight.y - corners.topLeft.y),
+    Math.hypot(corners.bottomLeft.x - corners.topLeft.x, corners.bottomLeft.y - corners.topLeft.y),
+  );
   if (!(side >= 21)) return null;
   const margin = (side / modules) * MARGIN_MODULES;
   const x0 = Math.max(0, Math.floor(Math.min(...points.map((p) => p.x)) - margin));
@@ -212,11 +215,19 @@ export function regionAtFullResolution(
   const sx = to.width / from.width;
   const sy = to.height / from.height;
   const scaled = (p: Point): Point => ({ x: p.x * sx, y: p.y * sy });
-  const full = { topLeft: scaled(corners.topLeft), topRight: scaled(corners.topRight), bottomRight: scaled(corners.bottomRight), bottomLeft: scaled(corners.bottomLeft) };
+  const full = {
+    topLeft: scaled(corners.topLeft),
+    topRight: scaled(corners.topRight),
+    bottomRight: scaled(corners.bottomRight),
+    bottomLeft: scaled(corners.bottomLeft),
+  };
   const region = symbolRegion(full, modulesAcross(version), to.width, to.height);
   if (!region) return null;
   const local = (p: Point): Point => ({ x: p.x - region.x, y: p.y - region.y });
-  return { region, corners: { topLeft: local(full.topLeft), topRight: local(full.topRight), bottomRight: local(full.bottomRight), bottomLeft: local(full.bottomLeft) } };
+  return {
+    region,
+    corners: { topLeft: local(full.topLeft), topRight: local(full.topRight), bottomRight: local(full.bottomRight), bottomLeft: local(full.bottomLeft) },
+  };
 }
 
 /** The pixels of `region` of an RGBA image, as an image of their own (what a canvas's drawImage of that rectangle gives). */

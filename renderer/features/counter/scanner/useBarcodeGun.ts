@@ -115,9 +115,7 @@ export function useBarcodeGun(options: BarcodeGunOptions) {
       // then: the Shift a gun presses before a capital comes after the run's first character
       // has landed, and a snapshot taken then would keep that character when the run is taken back.
       const field = focusedField();
-      snapshot = field
-        ? { field, value: field.value, selectionStart: field.selectionStart, selectionEnd: field.selectionEnd }
-        : null;
+      snapshot = field ? { field, value: field.value, selectionStart: field.selectionStart, selectionEnd: field.selectionEnd } : null;
     }
     if (step.swallow) {
       event.preventDefault();

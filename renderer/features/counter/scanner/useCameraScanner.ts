@@ -130,7 +130,14 @@ export function useCameraScanner(video: Ref<HTMLVideoElement | null>, options: C
     if (!ctx) return null;
     ctx.drawImage(el, region.x, region.y, region.width, region.height, 0, 0, region.width, region.height);
     const { data } = ctx.getImageData(0, 0, region.width, region.height);
-    return { type: 'region', id: ++frameId, width: region.width, height: region.height, buffer: data.buffer as ArrayBuffer, found: { corners, version: found.version } };
+    return {
+      type: 'region',
+      id: ++frameId,
+      width: region.width,
+      height: region.height,
+      buffer: data.buffer as ArrayBuffer,
+      found: { corners, version: found.version },
+    };
   }
 
   function tick(el: HTMLVideoElement, mine: number): void {

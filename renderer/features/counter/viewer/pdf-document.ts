@@ -11,7 +11,11 @@ GlobalWorkerOptions.workerSrc = workerUrl;
 // options only when they are written out literally.
 const ASSETS: Record<string, Record<string, string>> = {
   cMapUrl: import.meta.glob<string>('../../../../node_modules/pdfjs-dist/cmaps/*.bcmap', { query: '?url&no-inline', import: 'default', eager: true }),
-  standardFontDataUrl: import.meta.glob<string>('../../../../node_modules/pdfjs-dist/standard_fonts/*.{pfb,ttf}', { query: '?url&no-inline', import: 'default', eager: true }),
+  standardFontDataUrl: import.meta.glob<string>('../../../../node_modules/pdfjs-dist/standard_fonts/*.{pfb,ttf}', {
+    query: '?url&no-inline',
+    import: 'default',
+    eager: true,
+  }),
   wasmUrl: import.meta.glob<string>('../../../../node_modules/pdfjs-dist/wasm/*.wasm', { query: '?url&no-inline', import: 'default', eager: true }),
 };
 
