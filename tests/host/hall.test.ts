@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { embeddedHall, hallLibraryAccount, type EmbeddedHall } from '../../electron/host/embedded-hall';
 import { embeddedSandbox, type EmbeddedSandbox } from '../../electron/host/embedded-sandbox';
 import { dispatchHostCall } from '../../electron/host/dispatch';
@@ -353,6 +353,10 @@ describe('reference data from the hall while the library is unreachable', () => 
     fresh = await workstation('WS-HALL-04', { url: running.url, openEmbedded: null });
     await fresh.signIn('super01');
     await fresh.ok('hall.enrol', { url: running.url, code: (await running.enrolmentCode()).code });
+    // The offline verifier is hashed after the sign-in answers; the restarts below read it from
+    // the data folder, so it must be there first (on a loaded machine the hashing took longer
+    // than the first test, and the offline sign-in found no verifier).
+    await vi.waitFor(() => expect(readFileSync(join(fresh.dataDir, 'operators.json'), 'utf8')).toContain('super01'), { timeout: 30_000, interval: 50 });
   });
   afterAll(() => sandboxDown(false));
 
