@@ -16,6 +16,7 @@ import {
   takePaper,
   waitForPulls,
 } from './counter-helpers';
+import { recordScreen } from './device-helpers';
 import { expect, test, type RunningWorkstation } from './workstation';
 
 // The applicant's screen (issue 14 item 4): a second tab at #/applicant of the same browser
@@ -34,32 +35,7 @@ const faceValues = new Set<string>();
 declare global {
   interface Window {
     __pullAnswers?: string[];
-    __screenLog?: { messages: string[]; pages: string[]; pulls: string[] };
   }
-}
-
-// Installed in every page of the context before its own scripts; it records only in the screen.
-function recordScreen(): void {
-  if (!location.hash.startsWith('#/applicant')) return;
-  const log = { messages: [] as string[], pages: [] as string[], pulls: [] as string[] };
-  window.__screenLog = log;
-  new BroadcastChannel('workstation.applicant-screen').onmessage = (event) => log.messages.push(JSON.stringify(event.data));
-  // One record per frame the page changed in: what the applicant could have seen.
-  let pending = false;
-  const take = () => {
-    pending = false;
-    const shown = document.documentElement.outerHTML + '\n' + (document.body?.innerText ?? '');
-    if (log.pages.at(-1) !== shown) log.pages.push(shown);
-    const pulls = [...document.querySelectorAll<HTMLElement>('[data-testid="applicant-pull"]')]
-      .map((el) => `${el.dataset.material}:${el.dataset.state}`)
-      .join(',');
-    if (pulls && log.pulls.at(-1) !== pulls) log.pulls.push(pulls);
-  };
-  new MutationObserver(() => {
-    if (pending) return;
-    pending = true;
-    requestAnimationFrame(take);
-  }).observe(document, { subtree: true, childList: true, characterData: true, attributes: true });
 }
 
 // Installed in the counter's page: a copy of each answer to a pull, read in the page. Chromium

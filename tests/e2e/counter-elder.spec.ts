@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { PDFDict, PDFDocument, PDFName, PDFRawStream } from 'pdf-lib';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
-import { applyHomography, homography, type Point } from '../../shared/document-scan';
 import { maskIdNumber } from '../../shared/ids';
 import { writeSheetVideoY4m, type SheetVideo } from '../fixtures/paper/y4m';
 import {
@@ -22,7 +21,8 @@ import {
   usageRecordsOf,
   waitForPulls,
 } from './counter-helpers';
-import { expect, test, type RunningWorkstation } from './workstation';
+import { numbersOf as numbersIn, reader, recordScreen, storedPaper as storedPaperOf, waitForPageUnderCamera as waitForPage } from './device-helpers';
+import { expect, test } from './workstation';
 
 // Issue 14's "Done when": an elderly applicant without a phone is served with one card read on
 // the (simulated) ID-card reader, the paper pages taken with Space from the document camera
@@ -30,9 +30,8 @@ import { expect, test, type RunningWorkstation } from './workstation';
 // the applicant's screen, a second tab of the same browser, follows each step. The elder holds
 // no marriage certificate in the library, so 内地居民离婚登记 needs that one on paper.
 //
-// The helpers below are the few this story needs from counter-idcard.spec.ts (the reader),
-// paper-document-camera.spec.ts (the camera), print-documents.spec.ts (printing to PDF) and
-// applicant-screen.spec.ts (the screen's record), copied: a spec file cannot import another.
+// The reader, the camera's page numbers and the screen's record come from device-helpers.ts,
+// shared with the device specs.
 
 test.describe.configure({ mode: 'serial', timeout: 240_000 });
 
@@ -46,33 +45,8 @@ let page: Page;
 
 declare global {
   interface Window {
-    __screenLog?: { messages: string[]; pages: string[]; pulls: string[] };
     printDialogs?: number;
   }
-}
-
-// Installed in every page of the context before its own scripts; it records only in the
-// applicant's screen: every message it received and every state its page showed.
-function recordScreen(): void {
-  if (!location.hash.startsWith('#/applicant')) return;
-  const log = { messages: [] as string[], pages: [] as string[], pulls: [] as string[] };
-  window.__screenLog = log;
-  new BroadcastChannel('workstation.applicant-screen').onmessage = (event) => log.messages.push(JSON.stringify(event.data));
-  let pending = false;
-  const take = () => {
-    pending = false;
-    const shown = document.documentElement.outerHTML + '\n' + (document.body?.innerText ?? '');
-    if (log.pages.at(-1) !== shown) log.pages.push(shown);
-    const pulls = [...document.querySelectorAll<HTMLElement>('[data-testid="applicant-pull"]')]
-      .map((el) => `${el.dataset.material}:${el.dataset.state}`)
-      .join(',');
-    if (pulls && log.pulls.at(-1) !== pulls) log.pulls.push(pulls);
-  };
-  new MutationObserver(() => {
-    if (pending) return;
-    pending = true;
-    requestAnimationFrame(take);
-  }).observe(document, { subtree: true, childList: true, characterData: true, attributes: true });
 }
 
 test.beforeAll(async ({ workstation }) => {
@@ -102,126 +76,9 @@ test.afterAll(async ({ workstation }) => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-/** The sandbox's reader simulator, as a trainer sets it (sandbox/README.md, 身份证阅读器模拟器). */
-async function reader(
-  ws: RunningWorkstation,
-  body: { card?: string | null; mode?: 'ready' | 'busy' | 'absent' | 'malformed'; latencyMs?: number },
-): Promise<void> {
-  const response = await fetch(`${ws.sandboxUrl}/api/v1/_sandbox/reader`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  expect(response.ok).toBe(true);
-}
-
-/** Where the page-number squares are on a page (0–1, v down): slot s of 20 (scene.ts pageLevel). */
-const NUMBER_SLOTS = Array.from({ length: 20 }, (_, s) => ({ x: 0.1 + 0.03 * s + 0.01, y: 0.9625 }));
-
-/** The number of the page under the camera now, read from the dialog's live video. */
-async function liveNumber(): Promise<number> {
-  const unit = [
-    { x: 0, y: 0 },
-    { x: 1, y: 0 },
-    { x: 1, y: 1 },
-    { x: 0, y: 1 },
-  ];
-  const toFrame = homography(unit, video.corners)!;
-  const points = NUMBER_SLOTS.map((p) => applyHomography(toFrame, p));
-  const luminance = await page.getByTestId('paper-video').evaluate((el: HTMLVideoElement, at: Point[]) => {
-    const canvas = document.createElement('canvas');
-    canvas.width = el.videoWidth;
-    canvas.height = el.videoHeight;
-    const ctx = canvas.getContext('2d')!;
-    ctx.drawImage(el, 0, 0);
-    return at.map(({ x, y }) => {
-      const d = ctx.getImageData(Math.round(x) - 1, Math.round(y) - 1, 3, 3).data;
-      let sum = 0;
-      for (let i = 0; i < d.length; i += 4) sum += 0.299 * d[i]! + 0.587 * d[i + 1]! + 0.114 * d[i + 2]!;
-      return sum / 9;
-    });
-  }, points);
-  let n = 0;
-  while (n < luminance.length && luminance[n]! < 110) n++;
-  return n;
-}
-
-/** Waits until page `n` has just been laid under the camera, so that Space lands well inside the two seconds it stays. */
-async function waitForPageUnderCamera(n: number): Promise<void> {
-  const deadline = Date.now() + 45_000;
-  let shown = await liveNumber();
-  let since: number | null = null;
-  while (Date.now() < deadline) {
-    await page.waitForTimeout(80);
-    const now = await liveNumber();
-    if (now !== shown) {
-      shown = now;
-      since = Date.now();
-    }
-    if (shown === n && since !== null && Date.now() - since < 1_000) return;
-  }
-  throw new Error(`page ${n} did not come under the camera (last seen: ${shown})`);
-}
-
-/** Each page image's number, read in the browser from the JPEG bytes. */
-async function numbersOf(images: Uint8Array[]): Promise<number[]> {
-  return page.evaluate(
-    async ({ jpegs, slots }) => {
-      const numbers: number[] = [];
-      for (const base64 of jpegs) {
-        const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-        const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/jpeg' }));
-        const canvas = document.createElement('canvas');
-        canvas.width = bitmap.width;
-        canvas.height = bitmap.height;
-        const ctx = canvas.getContext('2d')!;
-        ctx.drawImage(bitmap, 0, 0);
-        let n = 0;
-        for (const slot of slots) {
-          const d = ctx.getImageData(Math.round(slot.x * bitmap.width) - 1, Math.round(slot.y * bitmap.height) - 1, 3, 3).data;
-          let sum = 0;
-          for (let i = 0; i < d.length; i += 4) sum += 0.299 * d[i]! + 0.587 * d[i + 1]! + 0.114 * d[i + 2]!;
-          if (sum / 9 >= 110) break;
-          n++;
-        }
-        numbers.push(n);
-      }
-      return numbers;
-    },
-    { jpegs: images.map((b) => Buffer.from(b).toString('base64')), slots: NUMBER_SLOTS },
-  );
-}
-
-/** The paper files the case keeps for a material, straight from IndexedDB: their bytes, type and page count. */
-async function storedPaper(caseNo: string, materialId: string): Promise<{ type: string; bytes: Buffer; pages: number | undefined }[]> {
-  const rows = await page.evaluate(
-    ({ caseNo, materialId }) =>
-      new Promise<{ type: string; base64: string; pages: number | undefined }[]>((resolve, reject) => {
-        const open = indexedDB.open('e-licence-workstation');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const all = open.result.transaction('paperScans').objectStore('paperScans').getAll();
-          all.onerror = () => reject(all.error);
-          all.onsuccess = async () => {
-            open.result.close();
-            const mine = (all.result as { caseNo: string; materialId: string; page: Blob; pages?: number }[]).filter(
-              (r) => r.caseNo === caseNo && r.materialId === materialId,
-            );
-            const out = [];
-            for (const row of mine) {
-              const bytes = new Uint8Array(await row.page.arrayBuffer());
-              let binary = '';
-              for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-              out.push({ type: row.page.type, base64: btoa(binary), pages: row.pages });
-            }
-            resolve(out);
-          };
-        };
-      }),
-    { caseNo, materialId },
-  );
-  return rows.map((r) => ({ type: r.type, bytes: Buffer.from(r.base64, 'base64'), pages: r.pages }));
-}
+const waitForPageUnderCamera = (n: number) => waitForPage(page, video, n);
+const numbersOf = (images: Uint8Array[]) => numbersIn(page, images);
+const storedPaper = (caseNo: string, materialId: string) => storedPaperOf(page, caseNo, materialId);
 
 /** Each page's JPEG in a PDF the paper dialog made (one image per page). */
 async function pdfPageImages(bytes: Uint8Array): Promise<Uint8Array[]> {

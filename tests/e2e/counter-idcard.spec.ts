@@ -17,7 +17,8 @@ import {
   waitForPulls,
 } from './counter-helpers';
 import { callFromPage } from './supervision-fixtures';
-import { expect, signIn, signOutAll, test, type RunningWorkstation } from './workstation';
+import { reader } from './device-helpers';
+import { expect, signIn, signOutAll, test } from './workstation';
 
 // The ID-card reader at the counter (issue 14 item 1), against the sandbox's reader simulator,
 // which `npm start` wires in training by default: nothing is configured here.
@@ -26,19 +27,6 @@ test.describe.configure({ mode: 'serial' });
 
 let context: BrowserContext;
 let page: Page;
-
-/** The sandbox's reader, as a trainer sets it (sandbox/README.md, 身份证阅读器模拟器). */
-async function reader(
-  ws: RunningWorkstation,
-  body: { card?: string | null; mode?: 'ready' | 'busy' | 'absent' | 'malformed'; latencyMs?: number },
-): Promise<void> {
-  const response = await fetch(`${ws.sandboxUrl}/api/v1/_sandbox/reader`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  expect(response.ok).toBe(true);
-}
 
 /** The workstation's audit events, read from IndexedDB in the page. */
 function auditEvents(on: Page): Promise<{ seq: number; kind: string; case: string | null; details: Record<string, unknown> }[]> {
