@@ -217,8 +217,9 @@ test('an elder without a phone: one card read, the marriage certificate taken on
     const dialog = page.getByTestId('paper-dialog');
     await expect(dialog.getByTestId('paper-resolution')).toHaveText('分辨率 1280×720', { timeout: 20_000 });
     await expect(dialog.getByTestId('paper-preview')).toBeFocused();
-    // The reason preselected for an applicant without a phone (README, "Serving an applicant" step 5).
-    await expect(paperReasonChosen(page)).toHaveText('无手机/无法出示亮证码');
+    // The reason preselected is what the library said, as the applicant's screen says it, not
+    // the missing phone (README, "Serving an applicant" step 5).
+    await expect(paperReasonChosen(page)).toHaveText('证照库中无此证照');
     for (let n = 1; n <= PAGES; n++) {
       await waitForPageUnderCamera(n);
       await page.keyboard.press('Space');
@@ -247,9 +248,9 @@ test('an elder without a phone: one card read, the marriage certificate taken on
 
     // The screen: the paper is received, under the reason the clerk kept.
     await expect(paper).toHaveAttribute('data-received', 'true');
-    await expect(paper).toHaveAttribute('data-reason', 'no_phone');
+    await expect(paper).toHaveAttribute('data-reason', 'not_in_library');
     await expect(paper).toContainText('已收取');
-    await expect(paper).toContainText('未使用亮证码，收取纸质材料');
+    await expect(paper).toContainText('市电子证照库中没有您的此项证照');
     await expect(root).toContainText('已收取的纸质材料');
 
     // 办结 (Alt+C), then the receipt printed (Alt+P) in the browser's print dialog.
@@ -280,7 +281,7 @@ test('an elder without a phone: one card read, the marriage certificate taken on
       elder.name,
       maskedId,
       '结婚证',
-      '纸质材料原因：无手机/无法出示亮证码',
+      '纸质材料原因：证照库中无此证照',
       '免交（电子证照）',
       '共 3 项材料：电子证照免交 2 项，收取纸质材料 1 项，未提交 0 项。',
     ])
@@ -298,7 +299,7 @@ test('an elder without a phone: one card read, the marriage certificate taken on
       ['M02', 'exempt'],
       ['M03', 'paper'],
     ]);
-    expect(record!.materials.find((m) => m.materialId === 'M03')).toMatchObject({ paperReason: 'no_phone' });
+    expect(record!.materials.find((m) => m.materialId === 'M03')).toMatchObject({ paperReason: 'not_in_library' });
 
     // 下一位: the screen is neutral again, nothing of the elder left on it.
     await page.getByTestId('next-case').click();

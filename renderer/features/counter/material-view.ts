@@ -37,7 +37,11 @@ export function adviceOutcome(state: MaterialState): VerificationOutcome | null 
  * redeem it, so no grant is not taken for no phone.
  */
 export function defaultPaperReason(state: MaterialState, holderHasPhone: boolean): PaperReason {
-  if ((state.state === 'failed' || state.state === 'needs_paper') && state.suggestedPaperReason === 'library_unreachable') return 'library_unreachable';
+  // What the library said of this material is why paper is needed, phone or not: an applicant
+  // told on the screen that the library holds no such licence is not then recorded as having no
+  // phone.
+  const said = state.state === 'failed' || state.state === 'needs_paper' ? state.suggestedPaperReason : null;
+  if (said === 'library_unreachable' || said === 'not_in_library' || said === 'verification_failed') return said;
   if (!holderHasPhone) return 'no_phone';
   // Paper for a verified licence is the applicant's own choice (Art. 22).
   if (state.state === 'exempt') return 'applicant_choice';

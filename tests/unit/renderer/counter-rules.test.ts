@@ -111,7 +111,7 @@ describe('what a material card shows', () => {
     expect(adviceOutcome(state)).toBe(outcome);
   });
 
-  it('preselects the paper reason the state suggests, or "no phone" for a holder without one', () => {
+  it('preselects what the library said of the material, phone or not, else "no phone" for a holder without one', () => {
     const failed: MaterialState = {
       state: 'failed',
       failure: { kind: 'licence', licenceId: 'L', outcome: 'revoked' },
@@ -119,8 +119,15 @@ describe('what a material card shows', () => {
       canObject: true,
     };
     expect(defaultPaperReason(failed, true)).toBe('verification_failed');
-    expect(defaultPaperReason(failed, false)).toBe('no_phone');
+    // Looked up under official duty for a holder without a phone, the licence is revoked: that
+    // is why the paper is taken, not the phone.
+    expect(defaultPaperReason(failed, false)).toBe('verification_failed');
+    const notInLibrary: MaterialState = { state: 'needs_paper', why: 'not_in_library', overrideReason: null, suggestedPaperReason: 'not_in_library' };
+    expect(defaultPaperReason(notInLibrary, true)).toBe('not_in_library');
+    expect(defaultPaperReason(notInLibrary, false)).toBe('not_in_library');
     expect(defaultPaperReason({ state: 'exempt', licenceId: 'L' }, true)).toBe('applicant_choice');
+    // A verified licence taken on paper anyway from a holder without a phone.
+    expect(defaultPaperReason({ state: 'exempt', licenceId: 'L' }, false)).toBe('no_phone');
   });
 
   it('preselects "library unreachable" where the library could not be reached, phone or not', () => {
