@@ -7,6 +7,7 @@ import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
 import type { z } from 'zod';
 import { HALL_ERROR_MESSAGES, HALL_ERROR_STATUS, pathParams, type HallErrorCode } from '../shared/hall-api';
+import { jsonTextTooDeep, MAX_JSON_DEPTH } from '../shared/json-depth';
 
 /** A refusal the hall answers with its code, status and message. */
 export class HallError extends Error {
@@ -55,8 +56,11 @@ export function parseJson(req: IncomingMessage, body: Buffer): unknown {
   if (!/^application\/json\s*(;|$)/.test(type)) throw new HallError('UNSUPPORTED_MEDIA_TYPE');
   // isUtf8 (simdutf) then toString: a strict TextDecoder costs several times more on a 2 MB push.
   if (!isUtf8(body)) throw new HallError('BAD_JSON', '请求内容不是有效的 UTF-8 文本，大厅服务器未作任何处理。');
+  const text = body.toString('utf8');
+  // Before parsing and before the schemas and the privacy scan, which recurse once per level.
+  if (jsonTextTooDeep(text)) throw new HallError('BAD_JSON', `请求内容嵌套超过 ${MAX_JSON_DEPTH} 层，大厅服务器未作任何处理。`);
   try {
-    return JSON.parse(body.toString('utf8')) as unknown;
+    return JSON.parse(text) as unknown;
   } catch {
     throw new HallError('BAD_JSON');
   }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { generateSm2KeyPair, sm2Sign, sm2Verify } from '../../shared/sm';
 import { PublicKeyHex } from '../../shared/library-api';
+import { jsonTextTooDeep } from '../../shared/json-depth';
 import {
   EnrolResponse,
   HALL_HEADERS,
@@ -277,7 +278,9 @@ export class HallClient {
     }
     let parsed: unknown;
     try {
-      parsed = JSON.parse(answerBytes.toString('utf8'));
+      const text = answerBytes.toString('utf8');
+      if (jsonTextTooDeep(text)) throw new Error('too deep');
+      parsed = JSON.parse(text);
     } catch {
       throw new HallCallError('HALL_PROTOCOL_ERROR', '大厅服务器的应答不是有效的 JSON。', status);
     }

@@ -1,4 +1,5 @@
 import { HostCallError, type HostErrorCode } from '../../shared/errors';
+import { jsonTextTooDeep } from '../../shared/json-depth';
 
 /** Options of one library request. */
 export interface LibraryRequest {
@@ -102,7 +103,11 @@ export class LibraryClient {
     }
     let body: unknown;
     try {
-      body = await response.json();
+      const text = await response.text();
+      // The library's answers go through the same recursive checks as the renderer's calls
+      // (schemas, canonical JSON for signatures): nesting beyond any real answer is refused first.
+      if (jsonTextTooDeep(text)) throw new Error('too deep');
+      body = JSON.parse(text);
     } catch {
       this.notify({ ok: false, reachable: true, latencyMs });
       throw new HostCallError('LIBRARY_ERROR');

@@ -64,6 +64,17 @@ describe.each(ENGINES)('bad input, class by class: a 4xx with a code, nothing ch
     await refused('POST', '/api/v1/sync/push', push(null), 400, 'BAD_REQUEST');
   });
 
+  it('a body nested deeper than 64 levels, wherever the nesting is', async () => {
+    const deep = (n: number) => `${'['.repeat(n)}${']'.repeat(n)}`;
+    for (const raw of [
+      `{"head":{"seq":5,"hash":"x"},"audit":[],"records":${deep(100_000)},"outbox":null}`,
+      `{"head":{"seq":5,"hash":"x"},"audit":[],"records":[{"seq":6,"kind":"case","case":{"extra":${deep(70)}}}],"outbox":null}`,
+    ]) {
+      const error = await refused('POST', '/api/v1/sync/push', { raw }, 400, 'BAD_JSON');
+      expect(error.message).toContain('64');
+    }
+  });
+
   it('wrong types, with the path of the field', async () => {
     const event = ws.chain[4]!;
     const error = await refused('POST', '/api/v1/sync/push', push(pushBody({ audit: [{ ...event, seq: String(event.seq) }] })), 400, 'BAD_REQUEST');

@@ -198,6 +198,11 @@ describe.each(ENGINES)("the host's hall client against a real hall (%s)", (engin
         answer.body = Buffer.from(answer.body.toString('utf8').replace('"open"', '"stopped"'));
       };
       await expect(client.call('syncState', {})).rejects.toMatchObject({ code: 'HALL_SIGNATURE_INVALID' });
+      // An answer nested thousands deep is not read at all, signed or not.
+      tamper.current = (answer) => {
+        answer.body = Buffer.from(`{"x":${'['.repeat(50_000)}${']'.repeat(50_000)}}`);
+      };
+      await expect(client.call('syncState', {})).rejects.toMatchObject({ code: 'HALL_PROTOCOL_ERROR' });
     } finally {
       tamper.current = null;
     }
