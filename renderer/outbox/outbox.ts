@@ -319,6 +319,14 @@ export function createOutbox(options: OutboxOptions): Outbox {
       // The call itself failed: nothing is known of any row, so each counts as failed (a row
       // the library did take is answered with its first result when it goes again).
       const failure = failureOf(error);
+      // Refused as a whole by something retrying cannot fix (the host's validator judging the
+      // call, one row nested too deep): one bad row must not take the others to 需要处理 with
+      // it, so each is tried alone and only the one refused stays there.
+      if (!failure.retryable && group.length > 1) {
+        const alone: (Tried | undefined)[] = [];
+        for (const row of group) alone.push(...(await attemptBatch(batch, [row])));
+        return alone;
+      }
       return group.map((row) => ({ id: row.id, sent: false, ...failure }));
     }
     return group.map((row, k): Tried | undefined => {

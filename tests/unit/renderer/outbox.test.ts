@@ -457,6 +457,27 @@ describe('the outbox with a batch sender (several rows per call)', () => {
     db.close();
   });
 
+  it('a batch call refused as a whole for one bad row: each row is tried alone, only the bad one needs attention', async () => {
+    const db = freshDb();
+    const library = batchLibrary();
+    for (let i = 1; i <= 10; i++) await enqueue(db, objection(i, i === 4 ? 30 : 10));
+    // The host's validator refuses the whole call when any one objection in it is malformed.
+    const send = async (rows: UnsentOutboxRow[]): Promise<BatchDelivery[]> => {
+      if (rows.some((r) => r.payload.evidence[0]?.data.length === 30)) {
+        throw deliveryErrorOf(AppError.from(hostFailure('BAD_REQUEST', '请求内容不符合接口约定').error));
+      }
+      return library.send(rows);
+    };
+    const outbox = createOutbox({ db, senders: {}, batchSenders: { objection: { send, maxItems: 10 } }, random: () => 0, ...manualTimers() });
+    expect(await outbox.flush({ now: true })).toEqual({ delivered: 9, retrying: 0, needsAttention: 1 });
+    const rows = await db.outbox.orderBy('createdAt').toArray();
+    expect(rows.filter((r) => r.state !== 'delivered').map((r) => [r.key, r.state, r.lastError])).toEqual([
+      ['obj-04', 'needs_attention', '请求内容不符合接口约定'],
+    ]);
+    expect(library.records.size).toBe(9);
+    db.close();
+  });
+
   it('a batch call that fails as a whole counts a failed attempt for each of its rows and keeps them queued', async () => {
     const db = freshDb();
     for (let i = 1; i <= 2; i++) await enqueue(db, objection(i));
