@@ -314,8 +314,9 @@ export const hostContract = {
   /** The trust list, verified against the pinned root key. */
   'trust.get': call(Empty, z.object({ trust: TrustList, verifiedAt: z.string() }), ALL_ROLES),
   /**
-   * Reads a 亮证码 offline: shape, holder-platform signature from the trusted list, expiry.
-   * Nothing is redeemed; a failure is TOKEN_NOT_A_CODE, TOKEN_FORGED or TOKEN_EXPIRED.
+   * Reads a 亮证码 offline: shape, holder-platform signature from the trusted list, lifetime,
+   * expiry. Nothing is redeemed; a failure is TOKEN_NOT_A_CODE, TOKEN_INVALID (malformed, or living
+   * longer than 600 s), TOKEN_FORGED or TOKEN_EXPIRED.
    */
   'token.inspect': call(
     z.object({ token: z.string().max(4096) }).strict(),

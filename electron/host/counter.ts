@@ -5,7 +5,7 @@ import { maskIdNumber } from '../../shared/ids';
 import { Grant, LicenceDetail, LicenceQueryResponse, UsageRecordResponse, type CatalogResponse, type MattersResponse } from '../../shared/library-api';
 import { holderTokenKeyLookup } from '../../shared/trust';
 import { fileHash } from '../../shared/licence-digest';
-import { parseToken, verifyTokenSignature, checkTokenExpiry } from '../../shared/token';
+import { parseToken, verifyTokenSignature, checkTokenExpiry, checkTokenLifetime } from '../../shared/token';
 import type { LibraryClient } from './library-client';
 import type { TrustStore } from './trust';
 import { verifyPulledLicence } from './verification';
@@ -51,7 +51,7 @@ export class CounterService {
     this.now = deps.now ?? (() => new Date());
   }
 
-  /** Reads a 亮证码 without redeeming it: shape, platform signature, expiry. */
+  /** Reads a 亮证码 without redeeming it: shape, platform signature, lifetime, expiry. */
   async inspectToken({ token }: HostParsedInput<'token.inspect'>): Promise<HostOutput<'token.inspect'>> {
     const parsed = parseToken(token.trim());
     if (!parsed.ok) throw new HostCallError(parsed.reason === 'not_a_token' ? 'TOKEN_NOT_A_CODE' : 'TOKEN_INVALID');
@@ -59,6 +59,10 @@ export class CounterService {
     const at = this.now();
     const signed = verifyTokenSignature(parsed.value, holderTokenKeyLookup(trust, at));
     if (!signed.ok) throw new HostCallError('TOKEN_FORGED');
+    // Judged as the library judges it (shared/token.ts verifyToken), also offline where only this
+    // reading stands: a code living longer than 600 s is invalid, so a photographed one does not
+    // keep naming its holder for hours.
+    if (!checkTokenLifetime(parsed.value.payload, at).ok) throw new HostCallError('TOKEN_INVALID');
     const fresh = checkTokenExpiry(parsed.value.payload, at);
     if (!fresh.ok) throw new HostCallError('TOKEN_EXPIRED');
     const { holder, exp, scope } = parsed.value.payload;

@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../shared/canonical-json';
 import { sm3Hex } from '../../shared/sm';
+import { join } from 'node:path';
+import { loadKeys, PLATFORM_KID } from '../../sandbox/keys';
+import { signToken } from '../../shared/token';
 import type { SandboxHolder } from '../../shared/library-api';
 import { startHostRig, type HostRig } from './helpers';
 
@@ -69,6 +72,13 @@ describe('reading a 亮证码 in the host', () => {
     const shortLived = await tokenFor(holder, 1);
     await new Promise((resolve) => setTimeout(resolve, 1_100));
     expect(await rig.call('token.inspect', { token: shortLived })).toMatchObject({ ok: false, error: { code: 'TOKEN_EXPIRED' } });
+    // Signed with the platform's own key but living a day: invalid, as the library would judge it.
+    const platform = loadKeys(join(rig.dataDir, 'sandbox'))!.find((k) => k.kid === PLATFORM_KID)!;
+    const iat = Math.floor(Date.now() / 1000);
+    const longLived = signToken({ ...original, iat, exp: iat + 86_400 }, platform.privateKey, platform.publicKey);
+    expect(await rig.call('token.inspect', { token: longLived })).toMatchObject({ ok: false, error: { code: 'TOKEN_INVALID' } });
+    const tenMinutes = signToken({ ...original, iat, exp: iat + 600 }, platform.privateKey, platform.publicKey);
+    expect(await rig.ok('token.inspect', { token: tenMinutes })).toMatchObject({ holder: original.holder });
   });
 
   it('redeems a code once', async () => {
