@@ -48,7 +48,8 @@ export type HostErrorCode = (typeof HOST_ERROR_CODES)[number];
 
 /**
  * What a clerk reads for each error code: what happened and what to do next. The host's own
- * sentences (its envelopes, its pages); the renderer's catalogue has the same words.
+ * sentences (its envelopes, its pages), and the renderer's catalogue's for the same codes
+ * (renderer/i18n/zh-CN.ts `errors.codes` is this table).
  */
 export const HOST_ERROR_MESSAGES_ZH: Record<HostErrorCode, string> = {
   BAD_REQUEST: '输入的内容不符合要求，请检查后重新提交。',

@@ -1,3 +1,5 @@
+import { HOST_ERROR_MESSAGES_ZH } from '../../shared/errors';
+
 /**
  * Simplified Chinese, the workstation's language: every text the renderer shows, in one
  * catalogue. Sections follow the features (counter, objections, outbox, supervision …); codes
@@ -1476,44 +1478,9 @@ export const zhCN = {
     },
   },
   errors: {
-    codes: {
-      BAD_REQUEST: '输入的内容不符合要求，请检查后重新提交。',
-      UNAUTHENTICATED: '登录已失效，请重新登录后再操作。',
-      INVALID_CREDENTIALS: '用户名或密码不正确，请核对后重新输入。',
-      TOO_MANY_ATTEMPTS: '登录失败次数过多，请稍后再试；如忘记密码，请联系值班长。',
-      FORBIDDEN: '当前账号的角色无权进行此操作，如需办理请联系值班长。',
-      NOT_FOUND: '未找到对应的记录，请核对编号后重试。',
-      SCOPE_DENIED: '该证照不在本事项的用证清单范围内，不能调取。',
-      TOKEN_INVALID: '亮证码无效：请申请人重新打开亮证码后再扫描。',
-      TOKEN_NOT_A_CODE: '扫描到的不是亮证码：请对准申请人手机上的亮证码重新扫描。',
-      TOKEN_FORGED: '亮证码签名校验未通过，可能是伪造的：请申请人通过随申办重新打开亮证码；仍不通过时可改用“无手机办理”。',
-      TOKEN_EXPIRED: '亮证码已过期：请申请人在手机上刷新亮证码，再重新扫描。',
-      TOKEN_USED: '该亮证码已经使用过：请申请人刷新亮证码，出示新的亮证码后重新扫描。',
-      GRANT_INVALID: '本次办件的用证授权已失效，请重新扫描亮证码。',
-      CONFLICT: '该操作与已提交的内容冲突，请刷新后核对。',
-      TOO_LARGE: '提交的内容过大，请减少附件或压缩后重试。',
-      LIBRARY_UNAVAILABLE: '暂时无法连接市电子证照库，可改走纸质材料流程，稍后系统会自动补发记录。',
-      LIBRARY_ERROR: '市电子证照库返回了错误，请稍后重试；如持续出现请联系技术支持。',
-      UNKNOWN_CALL: '工作台版本不一致，请重新启动工作台。',
-      INTERNAL: '工作台内部错误，请重试；如持续出现请联系技术支持并提供时间点。',
-      READER_NOT_CONFIGURED: '本工作台尚未配置身份证阅读器，请手工录入证件号码；如需使用阅读器，请值班长在“设置”中选择阅读器型号。',
-      READER_ABSENT: '未连接到身份证阅读器（读卡服务未运行或阅读器未接好），请检查阅读器的连线和读卡服务后重试，或手工录入证件号码。',
-      READER_BUSY: '身份证阅读器正忙，请稍候几秒再读卡，或手工录入证件号码。',
-      READER_NO_CARD: '阅读器上没有身份证，请将身份证平放在阅读器感应区后再读卡。',
-      READER_TIMEOUT: '读卡超时，阅读器没有及时应答；请将身份证重新放好后重试，或手工录入证件号码。',
-      READER_UNREADABLE: '无法读取这张身份证（芯片无应答或已损坏），请重新放置后再试；仍不行请手工录入证件号码并核对证件。',
-      READER_MALFORMED: '读卡服务返回的内容无法识别，可能是阅读器型号设置有误；请手工录入证件号码，并请值班长核对“设置”中的阅读器配置。',
-      PRINT_FAILED: '打印失败，请检查打印机是否开机、有纸并已连接，或在“设置”中核对打印机名称后重试。',
-      HALL_UNAVAILABLE: '暂时无法连接大厅服务器：本机照常办理，连接恢复后自动补传；全厅数据暂时无法查看，可先查看本机数据。',
-      HALL_NOT_ENROLLED: '本工作台尚未在大厅服务器登记（或大厅服务器没有本工作台的登记）：请值班长在“设置”中填写大厅地址和登记码。',
-      HALL_REVOKED: '本工作台在大厅服务器的登记已被注销，数据不再同步：请值班长向大厅管理员重新获取登记码，在“设置”中重新登记。',
-      HALL_UNTRUSTED: '大厅服务器的应答或本机的签名未通过校验，已不予采用：请核对大厅地址和本机时间；仍不通过时请值班长重新登记本工作台。',
-      HALL_ENROLMENT_REFUSED: '大厅服务器拒绝了登记：请核对登记码（一次性、24 小时内有效）后重试，或向大厅管理员重新获取登记码。',
-      HALL_SEQUENCE_GAP: '大厅服务器尚未收到此前的记录：将从大厅已保存的位置继续补传。',
-      HALL_CHAIN_BREAK: '大厅服务器发现本机操作日志与其已保存的不一致，已向值班长告警并暂停接收本机数据；本机照常办理。',
-      HALL_INGEST_STOPPED: '大厅服务器已暂停接收本机数据，待值班长在全厅告警中确认后恢复；本机照常办理。',
-      HALL_ERROR: '大厅服务器返回了错误，请稍后重试；如持续出现请联系大厅管理员。',
-    },
+    // The host's own sentences for its codes, one table for both (shared/errors.ts): the host
+    // answers callers without this catalogue, and the words must not drift apart.
+    codes: HOST_ERROR_MESSAGES_ZH,
     /** The host program did not answer at all (browser mode: the page's server is gone). */
     hostGone: '无法连接工作台主机程序，请确认它仍在运行（npm start）。',
     app: {
