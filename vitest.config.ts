@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -6,6 +7,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Vitest's default is one fork fewer than the cores: one on a 2-core machine, which runs
+    // every file in turn although most of them wait on sockets, servers and child processes.
+    maxWorkers: Math.max(2, availableParallelism()),
     projects: [
       {
         extends: true,

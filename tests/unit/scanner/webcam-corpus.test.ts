@@ -26,7 +26,8 @@ describe('the webcam corpus', () => {
       expect(f.info.covered).toBeLessThan(0.085);
     }
     for (const f of frames.filter((x) => x.cls === 'empty')) expect(f.expected).toBeNull();
-  });
+    // Eighteen frames drawn in plain JavaScript: about 9 s alone, longer beside another fork.
+  }, 120_000);
 
   it('keeps the same code size in modules at every resolution: 1.5–1.9 px at 640×480 is 3.4–4.3 at 1920×1080', () => {
     const [small] = [...generateWebcamCorpus({ width: 1920, height: 1080, perClass: { small: 1 } })];
