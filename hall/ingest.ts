@@ -21,6 +21,7 @@ import {
   type HallAuditEvent,
   type HallCancelledCase,
   type HallCompletedCase,
+  type HallCorrectionCase,
   type HallObjection,
   type HallRecord,
   type PushRequest,
@@ -456,7 +457,7 @@ export class IngestService {
         const added =
           item.case.status === 'completed'
             ? await this.storeCompletedCase(tx, workstationId, item.case, nowIso)
-            : await this.storeCancelledCase(tx, workstationId, item.case, nowIso);
+            : await this.storeClosedCase(tx, workstationId, item.case, nowIso);
         if (!added) continue;
         const { day, operator, figures, latencies } = added;
         for (const [figure, n] of Object.entries(figures)) {
@@ -527,16 +528,21 @@ export class IngestService {
     return { day, operator: completed.operatorId, figures, latencies };
   }
 
-  private async storeCancelledCase(tx: Queryable, workstationId: string, cancelled: HallCancelledCase, nowIso: string): Promise<null> {
+  /**
+   * Stores a case that ended without completion: given up (`cancelled`) or closed as 补正
+   * (`correction`). Neither counts in a figure or is drawn for a review, as on the workstation's
+   * own dashboard, which counts completed cases only.
+   */
+  private async storeClosedCase(tx: Queryable, workstationId: string, closed: HallCancelledCase | HallCorrectionCase, nowIso: string): Promise<null> {
     await tx.all(insertCase, [
       workstationId,
-      cancelled.caseNo,
-      'cancelled',
-      cancelled.training,
-      cancelled.operatorId,
-      cancelled.matter.code,
-      cancelled.matter.name,
-      cancelled.openedAt,
+      closed.caseNo,
+      closed.status,
+      closed.training,
+      closed.operatorId,
+      closed.matter.code,
+      closed.matter.name,
+      closed.openedAt,
       null,
       null,
       null,
@@ -545,7 +551,7 @@ export class IngestService {
       '{}',
       null,
       [],
-      JSON.stringify(cancelled),
+      JSON.stringify(closed),
       nowIso,
     ]);
     return null;

@@ -90,7 +90,7 @@ const objectionGroups = sql<{ state: string; issuer_name: string | null; n: numb
 interface CaseListRow {
   workstation_id: string;
   case_no: string;
-  status: 'completed' | 'cancelled';
+  status: 'completed' | 'cancelled' | 'correction';
   matter_code: string;
   matter_name: string;
   operator_id: string;

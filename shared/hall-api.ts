@@ -12,7 +12,7 @@
  * ({@link responseSigningText}), each over SM3 of the body, a time and the request's nonce.
  *
  * Up. A push carries two streams, each numbered by the workstation itself from 1 without gaps:
- * the audit chain (its own `seq`) and the records stream (completed and cancelled cases in
+ * the audit chain (its own `seq`) and the records stream (completed, cancelled and 补正 cases in
  * their purged form, objections and each change of their state). The hall stores each
  * (workstation, epoch, stream, seq) once, in the same transaction as the data, and answers with
  * the highest it holds: the point a workstation resumes from. A push also carries the
@@ -453,6 +453,30 @@ export const HallCancelledCase = z
 /** A cancelled case as pushed. */
 export type HallCancelledCase = z.infer<typeof HallCancelledCase>;
 
+/**
+ * A case closed as 补正 after its 一次性告知书 (shared/print-documents `planNotice`): not
+ * completed, no usage record, the applicant applies again with the missing materials. What the
+ * workstation keeps of it, as of a cancelled case; `closedAt` is when the clerk closed it. The
+ * notice itself (which materials, why) is in the audit chain.
+ */
+export const HallCorrectionCase = z
+  .object({
+    status: z.literal('correction'),
+    caseNo: SimpleId,
+    matter: Matter,
+    operatorId: Printable(64),
+    workstationId: Printable(64),
+    training: z.boolean(),
+    openedAt: Iso,
+    closedAt: Iso,
+  })
+  .strict();
+/** A 补正 case as pushed. */
+export type HallCorrectionCase = z.infer<typeof HallCorrectionCase>;
+
+/** The statuses a case reaches the hall in: each final on the workstation. */
+export const HALL_CASE_STATUSES = ['completed', 'cancelled', 'correction'] as const;
+
 /** Every state an objection has on a workstation: its own life, then the issuer's answer. */
 export const HALL_OBJECTION_STATES = ['draft', 'queued', 'sending', 'needs_attention', ...OBJECTION_STATUSES] as const;
 
@@ -486,13 +510,17 @@ export type HallObjection = z.infer<typeof HallObjection>;
 /** The kinds of the records stream. */
 export const HALL_RECORD_KINDS = ['case', 'objection'] as const;
 
-/** One item of the records stream: a case (completed or cancelled) or an objection's new state, numbered by the workstation. */
+/**
+ * One item of the records stream: a case (completed, cancelled or closed as 补正) or an
+ * objection's new state, numbered by the workstation. A workstation of an earlier version sends
+ * completed and cancelled cases only, which stay as they were.
+ */
 export const HallRecord = z.discriminatedUnion('kind', [
   z
     .object({
       seq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
       kind: z.literal('case'),
-      case: z.discriminatedUnion('status', [HallCompletedCase, HallCancelledCase]),
+      case: z.discriminatedUnion('status', [HallCompletedCase, HallCancelledCase, HallCorrectionCase]),
     })
     .strict(),
   z.object({ seq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER), kind: z.literal('objection'), objection: HallObjection }).strict(),
@@ -674,7 +702,7 @@ export const HALL_FIGURE_PATTERN = /^(cases|latency|material:[a-z_]+|paper:[a-z_
 export const HallCaseRow = z.object({
   workstationId: z.string(),
   caseNo: z.string(),
-  status: z.enum(['completed', 'cancelled']),
+  status: z.enum(HALL_CASE_STATUSES),
   matterCode: z.string(),
   matterName: z.string(),
   operatorId: z.string(),
