@@ -53,7 +53,9 @@ async function completeCase(db: WorkstationDb, audit: ReturnType<typeof createAu
   const caseNo = `${WS}-${shanghaiDate(at).replace(/-/g, '')}-${String(caseCounter).padStart(4, '0')}`;
   const completedAt = at.toISOString().replace(/\.\d{3}Z$/, 'Z');
   await audit.append(ACTOR, { kind: 'case_open', case: caseNo, details: { matterCode: '310000-GA-SFZ-002', matterName: '居民身份证换领' } });
-  const kept = keptCase(caseNo, completedAt, { workstationId: WS, operatorId: ACTOR.operator });
+  // The host runs on the sandbox, as `npm start` does: every case is a training case, and the
+  // supervisor's 全厅 dashboard counts the training cases (the host asks the hall for them).
+  const kept = keptCase(caseNo, completedAt, { workstationId: WS, operatorId: ACTOR.operator, training: true });
   // What the counter's purge keeps beside the hall's fields: it must not stop the record.
   kept.noGrant = null;
   kept.materials[0]!.libraryUnreachable = false;
@@ -295,7 +297,7 @@ describe('the hall sync', () => {
   /** A case closed as 补正 the way counter.ts closes it: the notice, the row's status, the purge that says why. */
   async function closeAsCorrection(caseNo: string): Promise<void> {
     await audit.append(ACTOR, { kind: 'case_open', case: caseNo, details: { matterCode: '310000-GA-SFZ-002', matterName: '居民身份证换领' } });
-    await db.cases.put(openRow(caseNo, new Date().toISOString(), 'correction'));
+    await db.cases.put({ ...openRow(caseNo, new Date().toISOString(), 'correction'), training: true });
     await audit.append(ACTOR, {
       kind: 'notice',
       case: caseNo,
@@ -318,7 +320,7 @@ describe('the hall sync', () => {
     expect(sent).toEqual([
       expect.objectContaining({
         kind: 'case',
-        case: expect.objectContaining({ status: 'correction', caseNo: closed, operatorId: ACTOR.operator, workstationId: WS, training: false }),
+        case: expect.objectContaining({ status: 'correction', caseNo: closed, operatorId: ACTOR.operator, workstationId: WS, training: true }),
       }),
     ]);
     const kept = await ok('hall.case', { workstation: WS, caseNo: closed });
