@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { networkInterfaces } from 'node:os';
 import { openPglite, openPostgres, type Database } from './db';
 import { migrate } from './migrations';
+import { figureTrainingCases } from './case-figures';
 import { loadIdentity, type HallIdentity } from './identity';
 import { Authenticator } from './auth';
 import { IngestService } from './ingest';
@@ -107,6 +108,8 @@ export async function startHall(options: HallOptions): Promise<RunningHall> {
   try {
     const applied = await migrate(db);
     if (applied.length) log(`hall: schema migrated to version ${applied.at(-1)}`);
+    const figured = await figureTrainingCases(db);
+    if (figured) log(`hall: ${figured} training cases received before the training scope given their figures`);
     const identity = await loadIdentity(db, options.name ?? '区行政服务中心');
     const auth = new Authenticator(db, identity, now);
     const ingest = options.ingest ? options.ingest(db, identity, now, log) : new IngestService(db, identity, now, log);

@@ -8,10 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { AUDIT_GENESIS_PREV, AuditChainVerifier } from '../shared/audit-chain';
 import { canonicalJson } from '../shared/canonical-json';
-import { shanghaiDayOf, tallyCases, type CaseTally } from '../shared/dashboard-stats';
-import type { PurgedCase } from '../shared/counter-case';
-import { MATERIAL_OUTCOMES, PAPER_REASONS } from '../shared/library-api';
-import { VERIFICATION_OUTCOMES } from '../shared/licence-verify';
+import { shanghaiDayOf } from '../shared/dashboard-stats';
 import {
   HALL_MAX_AUDIT_PER_PUSH,
   HALL_MAX_DETAILS_CHARS,
@@ -21,6 +18,7 @@ import {
   type HallAuditEvent,
   type HallCancelledCase,
   type HallCompletedCase,
+  type HallCorrectionCase,
   type HallObjection,
   type HallRecord,
   type PushRequest,
@@ -33,6 +31,7 @@ import { HallError } from './http';
 import { CapturedBodies, CapturingSm3Batch } from './chain';
 import { BinaryCopy } from './copy';
 import { sm3Of, type HallIdentity } from './identity';
+import { caseFigures } from './case-figures';
 
 /** A break of a workstation's chain (or records stream), found inside a push's transaction. */
 class ChainBreak extends Error {
@@ -194,17 +193,6 @@ const upsertOutbox = sql<unknown, [string, string, number, string | null, number
      objection_oldest_at = EXCLUDED.objection_oldest_at, needs_attention = EXCLUDED.needs_attention, received_at = EXCLUDED.received_at
    WHERE outbox_status.reported_at <= EXCLUDED.reported_at`,
 );
-
-/** The dashboard figures one completed case adds, by name (`cases`, `material:exempt`, `paper:elderly`, `outcome:valid`, `pulls`). */
-export function figuresOf(tally: CaseTally): Record<string, number> {
-  const figures: Record<string, number> = {};
-  if (tally.cases) figures.cases = tally.cases;
-  for (const k of MATERIAL_OUTCOMES) if (tally.materials[k]) figures[`material:${k}`] = tally.materials[k];
-  for (const k of PAPER_REASONS) if (tally.paperByReason[k]) figures[`paper:${k}`] = tally.paperByReason[k];
-  for (const k of VERIFICATION_OUTCOMES) if (tally.outcomes[k]) figures[`outcome:${k}`] = tally.outcomes[k];
-  if (tally.latencies.length) figures.pulls = tally.latencies.length;
-  return figures;
-}
 
 function consecutive(seqs: number[]): boolean {
   for (let i = 1; i < seqs.length; i++) if (seqs[i] !== seqs[i - 1]! + 1) return false;
@@ -456,7 +444,7 @@ export class IngestService {
         const added =
           item.case.status === 'completed'
             ? await this.storeCompletedCase(tx, workstationId, item.case, nowIso)
-            : await this.storeCancelledCase(tx, workstationId, item.case, nowIso);
+            : await this.storeClosedCase(tx, workstationId, item.case, nowIso);
         if (!added) continue;
         const { day, operator, figures, latencies } = added;
         for (const [figure, n] of Object.entries(figures)) {
@@ -497,11 +485,8 @@ export class IngestService {
         : null,
     }));
     const record = { ...completed, holder, materials };
-    // The shapes the tally reads (outcomes, paper reasons, licence outcomes, latencies) are
-    // PurgedCase's own; only the paper scan's local blob key differs, and the tally never reads it.
-    const tally = tallyCases([completed as unknown as PurgedCase]);
-    const latencies = tally.latencies.map((ms) => Math.round(ms));
-    const figures = figuresOf(tally);
+    // A training case's own figures too (the training scope sums them); only a real one's reach the tallies.
+    const { figures, latencies, maxLatency } = caseFigures(completed);
     const day = shanghaiDayOf(completed.completedAt);
     const inserted = await tx.all(insertCase, [
       workstationId,
@@ -518,7 +503,7 @@ export class IngestService {
       holder.idNumberMasked,
       holder.holderKey,
       JSON.stringify(figures),
-      latencies.length ? Math.max(...latencies) : null,
+      maxLatency,
       latencies,
       JSON.stringify(record),
       nowIso,
@@ -527,16 +512,21 @@ export class IngestService {
     return { day, operator: completed.operatorId, figures, latencies };
   }
 
-  private async storeCancelledCase(tx: Queryable, workstationId: string, cancelled: HallCancelledCase, nowIso: string): Promise<null> {
+  /**
+   * Stores a case that ended without completion: given up (`cancelled`) or closed as 补正
+   * (`correction`). Neither counts in a figure or is drawn for a review, as on the workstation's
+   * own dashboard, which counts completed cases only.
+   */
+  private async storeClosedCase(tx: Queryable, workstationId: string, closed: HallCancelledCase | HallCorrectionCase, nowIso: string): Promise<null> {
     await tx.all(insertCase, [
       workstationId,
-      cancelled.caseNo,
-      'cancelled',
-      cancelled.training,
-      cancelled.operatorId,
-      cancelled.matter.code,
-      cancelled.matter.name,
-      cancelled.openedAt,
+      closed.caseNo,
+      closed.status,
+      closed.training,
+      closed.operatorId,
+      closed.matter.code,
+      closed.matter.name,
+      closed.openedAt,
       null,
       null,
       null,
@@ -545,7 +535,7 @@ export class IngestService {
       '{}',
       null,
       [],
-      JSON.stringify(cancelled),
+      JSON.stringify(closed),
       nowIso,
     ]);
     return null;

@@ -254,6 +254,21 @@ CREATE TABLE reference_cache (
 );
 `,
   },
+  {
+    version: 2,
+    name: 'training scope: reviews drawn from training cases, and an index of completed training cases',
+    sql: `
+-- A review drawn while the workstation was in training (模拟办事) is drawn from the training cases
+-- alone and listed apart from the real ones: never the two mixed.
+ALTER TABLE reviews ADD COLUMN training boolean NOT NULL DEFAULT false;
+CREATE INDEX reviews_training_drawn ON reviews (training, drawn_at);
+
+-- The training scope of the dashboard and of the case lists reads the training cases themselves
+-- (the daily tallies count real cases only): this index is theirs, as cases_completed is the
+-- real ones'.
+CREATE INDEX cases_training_completed ON cases (day, completed_at, workstation_id, case_no) WHERE status = 'completed' AND training;
+`,
+  },
 ];
 
 // Any constant will do: it only has to be the same for every hall process on one server.

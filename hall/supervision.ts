@@ -83,6 +83,20 @@ const tallies = sql<{ workstation_id: string | null; operator_id: string | null;
 const latencies = sql<{ ms: number; n: number }, [string, string]>(
   'SELECT ms, sum(n) AS n FROM latency_tally WHERE day BETWEEN $1::date AND $2::date GROUP BY ms ORDER BY ms',
 );
+// The training scope: the workstations' own per-case figures (`counts`, `latencies`, what ingest
+// adds to the tallies for a real case) summed over the training cases of the period, read through
+// their own index. The tallies hold real cases only, and training cases are few (a training
+// hall, a clerk's practice): the same figures, never mixed with the real ones.
+const trainingTallies = sql<{ workstation_id: string | null; operator_id: string | null; figure: string; n: number; g: number }, [string, string]>(
+  `SELECT c.workstation_id, c.operator_id, f.key AS figure, sum(f.value::bigint) AS n, GROUPING(c.workstation_id, c.operator_id) AS g
+   FROM cases c CROSS JOIN LATERAL jsonb_each_text(c.counts) AS f
+   WHERE c.status = 'completed' AND c.training AND c.day BETWEEN $1::date AND $2::date
+   GROUP BY GROUPING SETS ((f.key), (c.workstation_id, f.key), (c.operator_id, f.key))`,
+);
+const trainingLatencies = sql<{ ms: number; n: number }, [string, string]>(
+  `SELECT l.ms, count(*) AS n FROM cases c CROSS JOIN LATERAL unnest(c.latencies) AS l(ms)
+   WHERE c.status = 'completed' AND c.training AND c.day BETWEEN $1::date AND $2::date GROUP BY l.ms ORDER BY l.ms`,
+);
 const objectionGroups = sql<{ state: string; issuer_name: string | null; n: number }, [string, string]>(
   'SELECT state, issuer_name, count(*) AS n FROM objections WHERE filed_at >= $1 AND filed_at < $2 GROUP BY state, issuer_name',
 );
@@ -90,7 +104,7 @@ const objectionGroups = sql<{ state: string; issuer_name: string | null; n: numb
 interface CaseListRow {
   workstation_id: string;
   case_no: string;
-  status: 'completed' | 'cancelled';
+  status: 'completed' | 'cancelled' | 'correction';
   matter_code: string;
   matter_name: string;
   operator_id: string;
@@ -143,6 +157,7 @@ class Conditions {
 
 interface ReviewRow {
   id: string;
+  training: boolean;
   drawn_at: string;
   drawn_by: string;
   period_from: string;
@@ -153,11 +168,23 @@ interface ReviewRow {
   candidates_digest: string;
   picked: string;
 }
-const REVIEW_COLUMNS = 'id, drawn_at, drawn_by, period_from, period_to, seed, size, candidate_count, candidates_digest, picked';
-const reviewCandidates = sql<{ ref: string }, [string, string, string]>(
-  `SELECT workstation_id || '/' || case_no AS ref FROM cases
-   WHERE status = 'completed' AND NOT training AND day BETWEEN $1::date AND $2::date AND received_at <= $3`,
-);
+const REVIEW_COLUMNS = 'id, training, drawn_at, drawn_by, period_from, period_to, seed, size, candidate_count, candidates_digest, picked';
+// Two fixed texts rather than a parameter, so that each reads its own partial index.
+const reviewCandidates = {
+  production: sql<{ ref: string }, [string, string, string]>(
+    `SELECT workstation_id || '/' || case_no AS ref FROM cases
+     WHERE status = 'completed' AND NOT training AND day BETWEEN $1::date AND $2::date AND received_at <= $3`,
+  ),
+  training: sql<{ ref: string }, [string, string, string]>(
+    `SELECT workstation_id || '/' || case_no AS ref FROM cases
+     WHERE status = 'completed' AND training AND day BETWEEN $1::date AND $2::date AND received_at <= $3`,
+  ),
+};
+
+/** The cases a read is about: the training ones when the host asked for them, else the real ones (shared/hall-api `TrainingFlag`). */
+function scopeOf(input: { training?: boolean }): 'production' | 'training' {
+  return input.training === true ? 'training' : 'production';
+}
 
 interface WorkstationRow {
   id: string;
@@ -231,9 +258,11 @@ export class SupervisionService {
   async dashboard(input: HallRequest<'dashboard'>): Promise<HallResponse<'dashboard'>> {
     checkPeriod(input);
     const { fromIso, toIso } = periodBounds(input);
+    const training = scopeOf(input) === 'training';
+    // Objections are filed on a licence, not in a case: both scopes show them, as the workstation's own 统计 does.
     const [rows, histogram, objections] = await Promise.all([
-      this.db.all(tallies, [input.from, input.to]),
-      this.db.all(latencies, [input.from, input.to]),
+      this.db.all(training ? trainingTallies : tallies, [input.from, input.to]),
+      this.db.all(training ? trainingLatencies : latencies, [input.from, input.to]),
       this.db.all(objectionGroups, [fromIso, toIso]),
     ]);
     const hall = emptyCounts();
@@ -270,6 +299,7 @@ export class SupervisionService {
         );
     return {
       period: { from: input.from, to: input.to },
+      training,
       hall: {
         counts: hall,
         summary: {
@@ -295,10 +325,12 @@ export class SupervisionService {
     };
   }
 
-  /** The cases behind a figure, newest first, a page at a time (training cases never). */
+  /** The cases behind a figure, newest first, a page at a time: the real ones, or in the training scope the training ones alone. */
   async cases(input: HallRequest<'cases'>): Promise<HallResponse<'cases'>> {
     checkPeriod(input);
-    const where = new Conditions().add("status = 'completed' AND NOT training").add('day BETWEEN {}::date AND {}::date', input.from, input.to);
+    const where = new Conditions()
+      .add(scopeOf(input) === 'training' ? "status = 'completed' AND training" : "status = 'completed' AND NOT training")
+      .add('day BETWEEN {}::date AND {}::date', input.from, input.to);
     if (input.workstation) where.add('workstation_id = {}', input.workstation);
     if (input.operator) where.add('operator_id = {}', input.operator);
     if (input.figure === 'latency') where.add('max_latency >= {}', input.minMs ?? 0);
@@ -337,7 +369,8 @@ export class SupervisionService {
       ),
       [input.workstation, input.caseNo],
     );
-    if (!row) throw new HallError('NOT_FOUND', '大厅服务器上没有这个办件。');
+    // A case of the other scope is not one this view may open: training and real never mixed.
+    if (!row || row.training !== (scopeOf(input) === 'training')) throw new HallError('NOT_FOUND', '大厅服务器上没有这个办件。');
     return { row: caseRowOf(row), record: JSON.parse(row.record) as Record<string, unknown>, receivedAt: row.received_at };
   }
 
@@ -464,6 +497,7 @@ export class SupervisionService {
   private reviewOf(row: ReviewRow, findings: { ref: string; verdict: 'compliant' | 'issue'; note: string; at: string; by_operator: string }[]): HallReview {
     return {
       id: row.id,
+      training: row.training,
       drawnAt: row.drawn_at,
       drawnBy: row.drawn_by,
       period: { from: row.period_from, to: row.period_to },
@@ -478,9 +512,15 @@ export class SupervisionService {
     };
   }
 
-  private async loadReview(id: string): Promise<HallReview> {
+  /** A review's row, if it is one of the scope asked for (a review of the other scope is not found: never mixed). */
+  private async reviewRow(id: string, scope: 'production' | 'training'): Promise<ReviewRow> {
     const row = await this.db.one(sql<ReviewRow, [string]>(`SELECT ${REVIEW_COLUMNS} FROM reviews WHERE id = $1`), [id]);
-    if (!row) throw new HallError('NOT_FOUND', '大厅服务器上没有这次抽查。');
+    if (!row || row.training !== (scope === 'training')) throw new HallError('NOT_FOUND', '大厅服务器上没有这次抽查。');
+    return row;
+  }
+
+  private async loadReview(id: string, scope: 'production' | 'training'): Promise<HallReview> {
+    const row = await this.reviewRow(id, scope);
     const findings = await this.db.all(
       sql<{ ref: string; verdict: 'compliant' | 'issue'; note: string; at: string; by_operator: string }, [string]>(
         'SELECT ref, verdict, note, at, by_operator FROM review_findings WHERE review_id = $1 ORDER BY at, ref',
@@ -492,50 +532,73 @@ export class SupervisionService {
 
   /**
    * Draws a random review from the completed cases of every window in the period, each named
-   * `<workstation>/<case number>` (two windows may number cases alike). The candidates are the
-   * cases the hall had received when the draw was made, so a later check draws from the same set.
+   * `<workstation>/<case number>` (two windows may number cases alike): the real ones, or in the
+   * training scope the training ones alone, and the review is recorded as such. The candidates
+   * are the cases the hall had received when the draw was made, so a later check draws from the
+   * same set.
    */
   async drawReview(input: HallRequest<'drawReview'>, by: Supervisor): Promise<HallReview> {
     checkPeriod(input);
+    const scope = scopeOf(input);
     const drawnAt = this.now().toISOString();
-    const candidates = (await this.db.all(reviewCandidates, [input.from, input.to, drawnAt])).map((row) => row.ref);
-    if (candidates.length === 0) throw new HallError('NOT_FOUND', '该期间内没有可抽查的已办结办件。');
+    const candidates = (await this.db.all(reviewCandidates[scope], [input.from, input.to, drawnAt])).map((row) => row.ref);
+    if (candidates.length === 0)
+      throw new HallError('NOT_FOUND', scope === 'training' ? '该期间内没有可抽查的已办结培训办件。' : '该期间内没有可抽查的已办结办件。');
     const draw = drawReview(input.seed ?? seedFromBytes(randomBytes(8)), candidates, input.size);
     const id = `RV-${randomBytes(6).toString('hex').toUpperCase()}`;
     await this.db.run(
-      sql<unknown, [string, string, string, string, string, string, number, number, string, string]>(
-        `INSERT INTO reviews (${REVIEW_COLUMNS}) VALUES ($1, $2, $3, $4::date, $5::date, $6, $7, $8, $9, $10)`,
+      sql<unknown, [string, boolean, string, string, string, string, string, number, number, string, string]>(
+        `INSERT INTO reviews (${REVIEW_COLUMNS}) VALUES ($1, $2, $3, $4, $5::date, $6::date, $7, $8, $9, $10, $11)`,
       ),
-      [id, drawnAt, by.id, input.from, input.to, draw.seed, draw.size, draw.candidateCount, draw.candidatesDigest, JSON.stringify(draw.picked)],
+      [
+        id,
+        scope === 'training',
+        drawnAt,
+        by.id,
+        input.from,
+        input.to,
+        draw.seed,
+        draw.size,
+        draw.candidateCount,
+        draw.candidatesDigest,
+        JSON.stringify(draw.picked),
+      ],
     );
-    this.log(`hall: review ${id} drawn by ${by.id}: ${draw.picked.length} of ${draw.candidateCount} cases, seed ${draw.seed}`);
-    return this.loadReview(id);
+    this.log(
+      `hall: ${scope === 'training' ? 'training ' : ''}review ${id} drawn by ${by.id}: ${draw.picked.length} of ${draw.candidateCount} cases, seed ${draw.seed}`,
+    );
+    return this.loadReview(id, scope);
   }
 
-  /** The latest reviews, newest first. */
+  /** The latest reviews of the scope, newest first. */
   async reviews(input: HallRequest<'reviews'>): Promise<HallResponse<'reviews'>> {
-    const rows = await this.db.all(sql<{ id: string }, [number]>('SELECT id FROM reviews ORDER BY drawn_at DESC, id LIMIT $1'), [input.limit]);
-    return { reviews: await Promise.all(rows.map((row) => this.loadReview(row.id))) };
+    const scope = scopeOf(input);
+    const rows = await this.db.all(sql<{ id: string }, [boolean, number]>('SELECT id FROM reviews WHERE training = $1 ORDER BY drawn_at DESC, id LIMIT $2'), [
+      scope === 'training',
+      input.limit,
+    ]);
+    return { reviews: await Promise.all(rows.map((row) => this.loadReview(row.id, scope))) };
   }
 
   /** One review with its findings. */
   review(input: HallRequest<'review'>): Promise<HallReview> {
-    return this.loadReview(input.id);
+    return this.loadReview(input.id, scopeOf(input));
   }
 
   /** Draws again with the recorded seed over the cases the hall had at the draw: the same cases, or not. */
   async checkReview(input: HallRequest<'checkReview'>): Promise<HallResponse<'checkReview'>> {
-    const row = await this.db.one(sql<ReviewRow, [string]>(`SELECT ${REVIEW_COLUMNS} FROM reviews WHERE id = $1`), [input.id]);
-    if (!row) throw new HallError('NOT_FOUND', '大厅服务器上没有这次抽查。');
+    const scope = scopeOf(input);
+    const row = await this.reviewRow(input.id, scope);
     const review = this.reviewOf(row, []);
-    const candidates = (await this.db.all(reviewCandidates, [row.period_from, row.period_to, row.drawn_at])).map((r) => r.ref);
+    const candidates = (await this.db.all(reviewCandidates[scope], [row.period_from, row.period_to, row.drawn_at])).map((r) => r.ref);
     const again = drawReview(review.draw.seed, candidates, review.draw.size);
     return { reproduced: checkReviewDraw(review.draw, candidates), candidateCount: again.candidateCount, candidatesDigest: again.candidatesDigest };
   }
 
   /** Records (or replaces) the finding on one drawn case. */
   async recordFinding(input: HallRequest<'recordFinding'>, by: Supervisor): Promise<HallReview> {
-    const review = await this.loadReview(input.id);
+    const scope = scopeOf(input);
+    const review = await this.loadReview(input.id, scope);
     if (!review.draw.picked.includes(input.ref)) throw new HallError('NOT_FOUND', '该办件不在这次抽查的结果中。', { path: 'ref' });
     await this.db.run(
       sql<unknown, [string, string, string, string, string, string]>(
@@ -544,7 +607,7 @@ export class SupervisionService {
       ),
       [input.id, input.ref, input.verdict, input.note, this.now().toISOString(), by.id],
     );
-    return this.loadReview(input.id);
+    return this.loadReview(input.id, scope);
   }
 
   /** Alerts, open ones or all, newest first. */

@@ -32,7 +32,7 @@ import type { SettingsProblem } from './settings-problems';
 import { DeviceSettingsSchema, PRINT_LAYOUTS, READER_PRESET_IDS } from './devices';
 import { ApplicantScreenSettingsSchema } from './applicant-screen';
 import { IdCardChecksSchema, IdCardSchema } from './id-card';
-import { HALL_ROUTES, PushRequest, PushResponse, SyncState } from './hall-api';
+import { HALL_ROUTES, PushRequest, PushResponse, SCOPED_REQUESTS, SyncState } from './hall-api';
 
 /** A call's declaration: what it accepts and what it answers. */
 export interface HostCallSpec<I extends z.ZodType, O extends z.ZodType> {
@@ -257,8 +257,19 @@ export type ReferenceResult = z.infer<typeof ReferenceResultSchema>;
 const SUPERVISOR = ['supervisor'] as const;
 
 /** A supervision read or action relayed to the hall: the hall route's own request and answer (shared/hall-api.ts HALL_ROUTES). */
-function hallSupervision<K extends keyof typeof HALL_ROUTES>(route: K): HostCallSpec<(typeof HALL_ROUTES)[K]['request'], (typeof HALL_ROUTES)[K]['response']> {
+function hallSupervision<K extends Exclude<keyof typeof HALL_ROUTES, keyof typeof SCOPED_REQUESTS>>(
+  route: K,
+): HostCallSpec<(typeof HALL_ROUTES)[K]['request'], (typeof HALL_ROUTES)[K]['response']> {
   return call(HALL_ROUTES[route].request, HALL_ROUTES[route].response, SUPERVISOR);
+}
+
+/**
+ * A supervision call about cases (shared/hall-api `SCOPED_REQUESTS`): the hall route's request
+ * without its `training` flag, which the host sets from its own mode (the training cases alone
+ * while the workstation is in training, as 本机 shows them); the renderer cannot choose it.
+ */
+function hallScoped<I extends z.ZodType, O extends z.ZodType>(request: I, response: O): HostCallSpec<I, O> {
+  return call(request, response, SUPERVISOR);
 }
 
 /** The whole host API. Adding a call here makes a missing handler a compile error. */
@@ -480,12 +491,12 @@ export const hostContract = {
    * HALL_UNAVAILABLE (try later), HALL_NOT_ENROLLED, HALL_REVOKED, HALL_UNTRUSTED.
    */
   'hall.sync.push': call(PushRequest, PushResponse, ALL_ROLES),
-  /** The 全厅 dashboard for a period of Asia/Shanghai days, with every window and clerk. */
-  'hall.dashboard': hallSupervision('dashboard'),
+  /** The 全厅 dashboard for a period of Asia/Shanghai days, with every window and clerk (in training: of the training cases, `training: true`). */
+  'hall.dashboard': hallScoped(SCOPED_REQUESTS.dashboard, HALL_ROUTES.dashboard.response),
   /** The cases behind a dashboard figure, newest first, with a cursor. */
-  'hall.cases': hallSupervision('cases'),
+  'hall.cases': hallScoped(SCOPED_REQUESTS.cases, HALL_ROUTES.cases.response),
   /** One case as the hall keeps it. */
-  'hall.case': hallSupervision('caseRecord'),
+  'hall.case': hallScoped(SCOPED_REQUESTS.caseRecord, HALL_ROUTES.caseRecord.response),
   /** Objections filed in a period, across the hall. */
   'hall.objections': hallSupervision('objections'),
   /** A page of one window's audit trail (filters and paging as the workstation's own). */
@@ -495,15 +506,15 @@ export const hostContract = {
   /** A window's chain verified at the hall, naming the first broken link. */
   'hall.chain.verify': hallSupervision('verifyChain'),
   /** Draws a random review from every window's completed cases (seed recorded, reproducible). */
-  'hall.reviews.draw': hallSupervision('drawReview'),
+  'hall.reviews.draw': hallScoped(SCOPED_REQUESTS.drawReview, HALL_ROUTES.drawReview.response),
   /** The reviews drawn at the hall, newest first. */
-  'hall.reviews.list': hallSupervision('reviews'),
+  'hall.reviews.list': hallScoped(SCOPED_REQUESTS.reviews, HALL_ROUTES.reviews.response),
   /** One review with its findings. */
-  'hall.reviews.get': hallSupervision('review'),
+  'hall.reviews.get': hallScoped(SCOPED_REQUESTS.review, HALL_ROUTES.review.response),
   /** Draws a review again from its recorded seed and candidates: reproduced or not. */
-  'hall.reviews.check': hallSupervision('checkReview'),
+  'hall.reviews.check': hallScoped(SCOPED_REQUESTS.checkReview, HALL_ROUTES.checkReview.response),
   /** Records the finding for one drawn case (kept at the hall). */
-  'hall.reviews.finding': hallSupervision('recordFinding'),
+  'hall.reviews.finding': hallScoped(SCOPED_REQUESTS.recordFinding, HALL_ROUTES.recordFinding.response),
   /** Chain alerts, open or all. */
   'hall.alerts': hallSupervision('alerts'),
   /** Acknowledges an alert with a note: the window's ingest resumes in a new epoch. */

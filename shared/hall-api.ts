@@ -12,7 +12,7 @@
  * ({@link responseSigningText}), each over SM3 of the body, a time and the request's nonce.
  *
  * Up. A push carries two streams, each numbered by the workstation itself from 1 without gaps:
- * the audit chain (its own `seq`) and the records stream (completed and cancelled cases in
+ * the audit chain (its own `seq`) and the records stream (completed, cancelled and 补正 cases in
  * their purged form, objections and each change of their state). The hall stores each
  * (workstation, epoch, stream, seq) once, in the same transaction as the data, and answers with
  * the highest it holds: the point a workstation resumes from. A push also carries the
@@ -453,6 +453,30 @@ export const HallCancelledCase = z
 /** A cancelled case as pushed. */
 export type HallCancelledCase = z.infer<typeof HallCancelledCase>;
 
+/**
+ * A case closed as 补正 after its 一次性告知书 (shared/print-documents `planNotice`): not
+ * completed, no usage record, the applicant applies again with the missing materials. What the
+ * workstation keeps of it, as of a cancelled case; `closedAt` is when the clerk closed it. The
+ * notice itself (which materials, why) is in the audit chain.
+ */
+export const HallCorrectionCase = z
+  .object({
+    status: z.literal('correction'),
+    caseNo: SimpleId,
+    matter: Matter,
+    operatorId: Printable(64),
+    workstationId: Printable(64),
+    training: z.boolean(),
+    openedAt: Iso,
+    closedAt: Iso,
+  })
+  .strict();
+/** A 补正 case as pushed. */
+export type HallCorrectionCase = z.infer<typeof HallCorrectionCase>;
+
+/** The statuses a case reaches the hall in: each final on the workstation. */
+export const HALL_CASE_STATUSES = ['completed', 'cancelled', 'correction'] as const;
+
 /** Every state an objection has on a workstation: its own life, then the issuer's answer. */
 export const HALL_OBJECTION_STATES = ['draft', 'queued', 'sending', 'needs_attention', ...OBJECTION_STATUSES] as const;
 
@@ -486,13 +510,17 @@ export type HallObjection = z.infer<typeof HallObjection>;
 /** The kinds of the records stream. */
 export const HALL_RECORD_KINDS = ['case', 'objection'] as const;
 
-/** One item of the records stream: a case (completed or cancelled) or an objection's new state, numbered by the workstation. */
+/**
+ * One item of the records stream: a case (completed, cancelled or closed as 补正) or an
+ * objection's new state, numbered by the workstation. A workstation of an earlier version sends
+ * completed and cancelled cases only, which stay as they were.
+ */
 export const HallRecord = z.discriminatedUnion('kind', [
   z
     .object({
       seq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
       kind: z.literal('case'),
-      case: z.discriminatedUnion('status', [HallCompletedCase, HallCancelledCase]),
+      case: z.discriminatedUnion('status', [HallCompletedCase, HallCancelledCase, HallCorrectionCase]),
     })
     .strict(),
   z.object({ seq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER), kind: z.literal('objection'), objection: HallObjection }).strict(),
@@ -621,6 +649,17 @@ export type ReferenceResponse = z.infer<typeof ReferenceResponse>;
 const Period = { from: Day, to: Day };
 const Limit = z.coerce.number().int().min(1).max(HALL_MAX_PAGE).default(50);
 
+/**
+ * Which cases a supervision read is about: the real ones (absent or false, the default) or the
+ * training cases alone (true) — what the host asks for while its workstation is in training
+ * (模拟办事, the embedded sandbox), as the workstation's own 统计 does (shared/dashboard-stats
+ * `CaseScope`). The two are never mixed. `true`/`false` in a query, a boolean in a body. Absent
+ * rather than false when false, so that a hall of an earlier version, which knows no such field,
+ * still answers a production workstation.
+ */
+export const TrainingFlag = z.union([z.boolean(), z.enum(['true', 'false']).transform((text) => text === 'true')]);
+const Scoped = { training: TrainingFlag.optional() };
+
 /** The additive counts of a set of completed cases (shared/dashboard-stats `CaseTally` without its latencies). */
 export const HallTallyCounts = z.object({
   cases: z.number(),
@@ -651,6 +690,8 @@ const Breakdown = z.object({ counts: HallTallyCounts, exemptionRate: z.number().
 /** `GET /api/v1/supervision/dashboard` answer. */
 export const DashboardResponse = z.object({
   period: z.object(Period),
+  /** The figures are of the training cases alone (asked with `training`); absent from a hall of an earlier version: false. */
+  training: z.boolean().default(false),
   hall: z.object({ counts: HallTallyCounts, summary: HallSummary }),
   byWindow: z.array(Breakdown.extend({ workstationId: z.string() })),
   byClerk: z.array(Breakdown.extend({ operatorId: z.string() })),
@@ -674,7 +715,7 @@ export const HALL_FIGURE_PATTERN = /^(cases|latency|material:[a-z_]+|paper:[a-z_
 export const HallCaseRow = z.object({
   workstationId: z.string(),
   caseNo: z.string(),
-  status: z.enum(['completed', 'cancelled']),
+  status: z.enum(HALL_CASE_STATUSES),
   matterCode: z.string(),
   matterName: z.string(),
   operatorId: z.string(),
@@ -727,6 +768,8 @@ export type HallWorkstation = z.infer<typeof HallWorkstation>;
 /** A random review drawn at the hall. */
 export const HallReview = z.object({
   id: z.string(),
+  /** Drawn from the training cases alone (in training); absent from a hall of an earlier version: false. */
+  training: z.boolean().default(false),
   drawnAt: z.string(),
   drawnBy: z.string(),
   period: z.object(Period),
@@ -768,6 +811,36 @@ export interface HallRouteSpec {
 const NoInput = z.object({}).strict();
 
 /**
+ * The requests of the supervision calls about cases, without the {@link TrainingFlag} their
+ * routes add: what the renderer may ask the host for (shared/contract.ts), the host adding the
+ * flag from its own mode.
+ */
+export const SCOPED_REQUESTS = {
+  dashboard: z.object(Period).strict(),
+  cases: z
+    .object({
+      ...Period,
+      workstation: WorkstationId.optional(),
+      operator: Printable(64).optional(),
+      figure: z.string().regex(HALL_FIGURE_PATTERN).default('cases'),
+      minMs: z.coerce.number().int().min(0).max(3_600_000).optional(),
+      beforeCompletedAt: Iso.optional(),
+      beforeWorkstation: WorkstationId.optional(),
+      beforeCaseNo: SimpleId.optional(),
+      limit: Limit,
+    })
+    .strict(),
+  caseRecord: z.object({ workstation: WorkstationId, caseNo: SimpleId }).strict(),
+  drawReview: z.object({ ...Period, size: z.number().int().min(1).max(MAX_REVIEW_SIZE), seed: z.string().regex(REVIEW_SEED_PATTERN).optional() }).strict(),
+  reviews: z.object({ limit: Limit }).strict(),
+  review: z.object({ id: SimpleId }).strict(),
+  checkReview: z.object({ id: SimpleId }).strict(),
+  recordFinding: z.object({ id: SimpleId, ref: z.string().min(1).max(200), verdict: z.enum(['compliant', 'issue']), note: z.string().max(2000) }).strict(),
+};
+/** A supervision call that takes the training flag. */
+export type HallScopedRoute = keyof typeof SCOPED_REQUESTS;
+
+/**
  * Every call of the hall. The hall binds one handler to each (a missing one does not compile);
  * the host's hall client derives its typed calls from the same entries.
  */
@@ -782,31 +855,25 @@ export const HALL_ROUTES = {
     request: z.object({ name: z.enum(REFERENCE_NAMES) }).strict(),
     response: ReferenceResponse,
   },
-  dashboard: { method: 'GET', path: '/api/v1/supervision/dashboard', access: 'supervisor', request: z.object(Period).strict(), response: DashboardResponse },
+  dashboard: {
+    method: 'GET',
+    path: '/api/v1/supervision/dashboard',
+    access: 'supervisor',
+    request: SCOPED_REQUESTS.dashboard.extend(Scoped),
+    response: DashboardResponse,
+  },
   cases: {
     method: 'GET',
     path: '/api/v1/supervision/cases',
     access: 'supervisor',
-    request: z
-      .object({
-        ...Period,
-        workstation: WorkstationId.optional(),
-        operator: Printable(64).optional(),
-        figure: z.string().regex(HALL_FIGURE_PATTERN).default('cases'),
-        minMs: z.coerce.number().int().min(0).max(3_600_000).optional(),
-        beforeCompletedAt: Iso.optional(),
-        beforeWorkstation: WorkstationId.optional(),
-        beforeCaseNo: SimpleId.optional(),
-        limit: Limit,
-      })
-      .strict(),
+    request: SCOPED_REQUESTS.cases.extend(Scoped),
     response: z.object({ rows: z.array(HallCaseRow), next: CaseCursor.nullable() }),
   },
   caseRecord: {
     method: 'GET',
     path: '/api/v1/supervision/cases/:workstation/:caseNo',
     access: 'supervisor',
-    request: z.object({ workstation: WorkstationId, caseNo: SimpleId }).strict(),
+    request: SCOPED_REQUESTS.caseRecord.extend(Scoped),
     response: z.object({ row: HallCaseRow, record: z.record(z.string(), z.unknown()), receivedAt: z.string() }),
   },
   objections: {
@@ -886,29 +953,35 @@ export const HALL_ROUTES = {
     method: 'POST',
     path: '/api/v1/supervision/reviews',
     access: 'supervisor',
-    request: z.object({ ...Period, size: z.number().int().min(1).max(MAX_REVIEW_SIZE), seed: z.string().regex(REVIEW_SEED_PATTERN).optional() }).strict(),
+    request: SCOPED_REQUESTS.drawReview.extend(Scoped),
     response: HallReview,
   },
   reviews: {
     method: 'GET',
     path: '/api/v1/supervision/reviews',
     access: 'supervisor',
-    request: z.object({ limit: Limit }).strict(),
+    request: SCOPED_REQUESTS.reviews.extend(Scoped),
     response: z.object({ reviews: z.array(HallReview) }),
   },
-  review: { method: 'GET', path: '/api/v1/supervision/reviews/:id', access: 'supervisor', request: z.object({ id: SimpleId }).strict(), response: HallReview },
+  review: {
+    method: 'GET',
+    path: '/api/v1/supervision/reviews/:id',
+    access: 'supervisor',
+    request: SCOPED_REQUESTS.review.extend(Scoped),
+    response: HallReview,
+  },
   checkReview: {
     method: 'POST',
     path: '/api/v1/supervision/reviews/:id/check',
     access: 'supervisor',
-    request: z.object({ id: SimpleId }).strict(),
+    request: SCOPED_REQUESTS.checkReview.extend(Scoped),
     response: z.object({ reproduced: z.boolean(), candidateCount: z.number(), candidatesDigest: z.string() }),
   },
   recordFinding: {
     method: 'POST',
     path: '/api/v1/supervision/reviews/:id/findings',
     access: 'supervisor',
-    request: z.object({ id: SimpleId, ref: z.string().min(1).max(200), verdict: z.enum(['compliant', 'issue']), note: z.string().max(2000) }).strict(),
+    request: SCOPED_REQUESTS.recordFinding.extend(Scoped),
     response: HallReview,
   },
   alerts: {

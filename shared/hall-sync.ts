@@ -12,13 +12,23 @@
 import type { AuditEvent } from './audit-chain';
 import { AUDIT_GENESIS_PREV } from './audit-chain';
 import type { PurgedCase } from './counter-case';
-import type { HallAuditEvent, HallCancelledCase, HallCompletedCase, HallObjection, HallOutboxStatus, HallRecord, PushRequest } from './hall-api';
+import type {
+  HallAuditEvent,
+  HallCancelledCase,
+  HallCompletedCase,
+  HallCorrectionCase,
+  HallObjection,
+  HallOutboxStatus,
+  HallRecord,
+  PushRequest,
+} from './hall-api';
 import type { ObjectionRequest, ObjectionResult, ObjectionStatus, Organisation } from './library-api';
 
 /** A record of the workstation's records stream before it is numbered. */
-export type HallRecordItem = { kind: 'case'; case: HallCompletedCase | HallCancelledCase } | { kind: 'objection'; objection: HallObjection };
+export type HallRecordItem =
+  { kind: 'case'; case: HallCompletedCase | HallCancelledCase | HallCorrectionCase } | { kind: 'objection'; objection: HallObjection };
 
-/** The journal key of a case: a case is sent once, when it is completed or cancelled (either is final). */
+/** The journal key of a case: a case is sent once, when it is completed, cancelled or closed as 补正 (each is final). */
 export function caseRecordKey(caseNo: string): string {
   return `case:${caseNo}`;
 }
@@ -72,7 +82,7 @@ export function hallCompletedCaseOf(kept: PurgedCase): HallCompletedCase {
   };
 }
 
-/** What the workstation keeps of a case given up before completion. */
+/** What the workstation keeps of a case given up before completion (or closed as 补正). */
 export interface CancelledCaseFacts {
   caseNo: string;
   matterCode: string;
@@ -96,6 +106,24 @@ export function hallCancelledCaseOf(row: CancelledCaseFacts, cancelled: { operat
     training: row.training,
     openedAt: row.openedAt,
     cancelledAt: cancelled.at,
+  };
+}
+
+/**
+ * A case closed as 补正 as the hall takes it: what the workstation keeps of it (as of a
+ * cancelled case). The case row keeps no operator or time of the closing; the `purge` event
+ * with reason `correction` that closed it says who and when.
+ */
+export function hallCorrectionCaseOf(row: CancelledCaseFacts, closed: { operatorId: string; workstationId: string; at: string }): HallCorrectionCase {
+  return {
+    status: 'correction',
+    caseNo: row.caseNo,
+    matter: { code: row.matterCode, name: row.matterName || row.matterCode },
+    operatorId: closed.operatorId,
+    workstationId: closed.workstationId,
+    training: row.training,
+    openedAt: row.openedAt,
+    closedAt: closed.at,
   };
 }
 

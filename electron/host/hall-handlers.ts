@@ -1,6 +1,6 @@
 import type { HallCallName, HostOutput } from '../../shared/contract';
 import { HostCallError } from '../../shared/errors';
-import type { HallRequestInput, HallResponse } from '../../shared/hall-api';
+import type { HallRequestInput, HallResponse, HallScopedRoute } from '../../shared/hall-api';
 import type { CallContext, HostHandlers } from './dispatch';
 import type { HallLink, HallSupervisionRoute } from './hall-link';
 
@@ -15,19 +15,32 @@ function operatorOf(ctx: CallContext) {
   return ctx.operator;
 }
 
+/** What the hall handlers need of the host besides the link. */
+export interface HallHandlerOptions {
+  /** Whether the workstation is in training (the sandbox): its supervisor's 全厅 views then show the training cases alone. */
+  training: () => boolean;
+}
+
 /**
  * The handlers of the `hall.*` calls (shared/contract.ts): the hall's status and enrolment, the
  * sync's push and resume point, and the supervision reads relayed for the signed-in supervisor
- * (the host refuses them to other roles, and the hall refuses them again: 403).
+ * (the host refuses them to other roles, and the hall refuses them again: 403). The reads about
+ * cases carry the hall's `training` flag while the workstation is in training, as 本机 shows the
+ * training cases then: never the real and the training ones mixed.
  */
-export function hallHandlers(link: HallLink): Pick<HostHandlers, HallCallName> {
+export function hallHandlers(link: HallLink, options: HallHandlerOptions = { training: () => false }): Pick<HostHandlers, HallCallName> {
   // The input was validated by the dispatcher against the same schema (the contract declares
-  // each of these calls with its hall route's request and response); the answer's type is
-  // checked against the call's output.
+  // each of these calls with its hall route's request and response, the scoped ones without
+  // the flag); the answer's type is checked against the call's output.
   const relay =
     <K extends HallSupervisionRoute>(route: K, timeoutMs?: number) =>
     async (input: unknown, ctx: CallContext): Promise<HallResponse<K>> =>
       link.call(route, input as HallRequestInput<K>, operatorOf(ctx), timeoutMs ? { timeoutMs } : {});
+  // Sent only when true: a hall of an earlier version knows no such field and still answers a production workstation.
+  const scoped =
+    <K extends HallScopedRoute>(route: K) =>
+    async (input: unknown, ctx: CallContext): Promise<HallResponse<K>> =>
+      link.call(route, (options.training() ? { ...(input as object), training: true } : input) as HallRequestInput<K>, operatorOf(ctx));
   return {
     'hall.status': async (): Promise<HostOutput<'hall.status'>> => {
       const { mode, url, enrolment, workstationFingerprint } = link.describe();
@@ -68,18 +81,18 @@ export function hallHandlers(link: HallLink): Pick<HostHandlers, HallCallName> {
       link.synced();
       return answer;
     },
-    'hall.dashboard': relay('dashboard'),
-    'hall.cases': relay('cases'),
-    'hall.case': relay('caseRecord'),
+    'hall.dashboard': scoped('dashboard'),
+    'hall.cases': scoped('cases'),
+    'hall.case': scoped('caseRecord'),
     'hall.objections': relay('objections'),
     'hall.audit': relay('audit'),
     'hall.audit.count': relay('auditCount'),
     'hall.chain.verify': relay('verifyChain', CHAIN_VERIFY_TIMEOUT_MS),
-    'hall.reviews.draw': relay('drawReview'),
-    'hall.reviews.list': relay('reviews'),
-    'hall.reviews.get': relay('review'),
-    'hall.reviews.check': relay('checkReview'),
-    'hall.reviews.finding': relay('recordFinding'),
+    'hall.reviews.draw': scoped('drawReview'),
+    'hall.reviews.list': scoped('reviews'),
+    'hall.reviews.get': scoped('review'),
+    'hall.reviews.check': scoped('checkReview'),
+    'hall.reviews.finding': scoped('recordFinding'),
     'hall.alerts': relay('alerts'),
     'hall.alerts.acknowledge': relay('acknowledgeAlert'),
     'hall.attention': relay('attention'),

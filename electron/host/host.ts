@@ -272,7 +272,7 @@ export async function createHost(config: HostConfig): Promise<Host> {
   };
 
   const handlers: HostHandlers = {
-    ...hallHandlers(hall),
+    ...hallHandlers(hall, { training: () => ctx.mode === 'sandbox' }),
     'reference.get': async ({ name }) => reference(name),
     'app.info': async () => ({
       version: config.version,

@@ -101,14 +101,23 @@ export const STARTUP_TASKS: readonly StartupTask[] = [
     // The hall gets this workstation's history in the background (audit chain, purged cases,
     // objections' states, the outbox's counts) from where it stands: after a reload, a crash or
     // a week without the hall alike. One tab of the origin sends; with the hall down the counter
-    // works on and the sync catches up later.
+    // works on and the sync catches up later. Without a hall to send to (none configured, or
+    // not enrolled) it idles and asks nothing, and starts when the probe finds one: a
+    // supervisor's enrolment in 设置 starts it without a reload.
     id: 'hall-sync',
     phase: 'signed-in',
     start: ({ services }) => {
       // The header's hall link (在线 / 离线, last sync) beside the library's.
       const hall = useHallStore();
+      watch(
+        () => hall.syncWanted,
+        (wanted, before) => {
+          if (wanted) void services.hallSync.start();
+          else if (before) services.hallSync.stop();
+        },
+        { immediate: true },
+      );
       hall.startProbing();
-      void services.hallSync.start();
       return () => {
         services.hallSync.stop();
         hall.stopProbing();

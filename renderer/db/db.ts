@@ -231,6 +231,8 @@ export interface HallSyncRow {
   /** The last audit event read, and its hash: a chain changed behind it is read again from the start. */
   auditSeq: number;
   auditHash: string;
+  /** The journal's definition the cursor was kept by (renderer/sync/hall-sync `JOURNAL_DEFINITION`; none: 1). */
+  definition?: number;
 }
 
 /** The workstation's local database. */

@@ -66,6 +66,12 @@ export const useHallStore = defineStore('hall', () => {
 
   /** A hall is configured (embedded, `--hall`, or enrolled in 设置). */
   const configured = computed(() => status.value !== null && status.value.mode !== 'none');
+  /**
+   * Whether the sync has a hall to send to: one is configured and this workstation is enrolled
+   * there. Until then (`--hall off`, a hall named but not enrolled with) the sync idles and
+   * asks the hall nothing; the header's probe of `hall.status` says when that changes.
+   */
+  const syncWanted = computed(() => configured.value && status.value!.enrolled);
 
   const linkState = computed<HallLinkState>(() => {
     const s = status.value;
@@ -116,11 +122,16 @@ export const useHallStore = defineStore('hall', () => {
     timer = null;
   }
 
-  /** Enrols this workstation with a hall (a supervisor, in 设置); the sync starts sending at once. */
+  /**
+   * Enrols this workstation with a hall (a supervisor, in 设置); the sync starts sending at once:
+   * the probe's new status starts it (app/startup-tasks.ts), or, when it ran already for another
+   * hall, a pass now sends to this one.
+   */
   async function enrol(url: string, code: string): Promise<HostOutput<'hall.enrol'>> {
     const answer = await host.call('hall.enrol', { url, code });
+    const running = syncWanted.value;
     await probe();
-    void hallSync.syncNow();
+    if (running) void hallSync.syncNow();
     return answer;
   }
 
@@ -132,5 +143,5 @@ export const useHallStore = defineStore('hall', () => {
     return host.call(name, input);
   }
 
-  return { status, sync, configured, linkState, lastSyncAt, probe, startProbing, stopProbing, enrol, syncNow, read };
+  return { status, sync, configured, syncWanted, linkState, lastSyncAt, probe, startProbing, stopProbing, enrol, syncNow, read };
 });

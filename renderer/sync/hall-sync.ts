@@ -1,16 +1,16 @@
 /**
  * The hall sync (issue 13 item 3; docs/architecture.md §3.7): sends up to the hall, through the
  * host (`hall.sync.state`, `hall.sync.push`), everything the hall keeps of this workstation —
- * the audit chain event by event, the records stream (completed and cancelled cases in their
- * purged form, each change of an objection's state) and the outbox's counts — in order and in
- * batches, and never in the counter's way.
+ * the audit chain event by event, the records stream (completed, cancelled and 补正 cases in
+ * their purged form, each change of an objection's state) and the outbox's counts — in order and
+ * in batches, and never in the counter's way.
  *
  * Two streams, two sequences. The audit chain is numbered by the chain itself. The records
  * stream is numbered here: a journal (`hallRecords`, schema version 8) derived from the chain —
- * each `completion`, `case_cancel` and abandoned case of the start-up sweep is read from the
- * chain in order, each objection state from the objections table — and numbered in the same
- * transaction that moves the journal's cursor, so a crash leaves both or neither and an item's
- * unique key keeps it from being numbered twice. Only the tab holding the sync lock (the
+ * each `completion`, `case_cancel`, case closed as 补正 (its `purge` with reason `correction`) and
+ * abandoned case of the start-up sweep is read from the chain in order, each objection state from
+ * the objections table — and numbered in the same transaction that moves the journal's cursor,
+ * so a crash leaves both or neither and an item's unique key keeps it from being numbered twice. Only the tab holding the sync lock (the
  * outbox's Web Locks pattern, outbox/sender-lock.ts) builds and sends; the cursor is checked in
  * the writing transaction all the same.
  *
@@ -29,6 +29,7 @@ import {
   hallAuditEventOf,
   hallCancelledCaseOf,
   hallCompletedCaseOf,
+  hallCorrectionCaseOf,
   hallObjectionOf,
   objectionRecordKey,
   outboxReportOf,
@@ -113,6 +114,15 @@ const JOURNAL_PAGE = 2000;
 // several passes, each a few seconds, without holding anything).
 const MAX_PUSHES_PER_PASS = 50;
 const JOURNAL_KINDS: ReadonlySet<string> = new Set(['completion', 'case_cancel', 'purge']);
+/**
+ * What the journal reads from the chain. A cursor kept by an earlier definition is read again
+ * from the start of the chain, so that what that one left out is sent too (the keys keep what
+ * was numbered already from being numbered again).
+ *
+ * 1: completed and cancelled cases, objections (no number on the cursor);
+ * 2: cases closed as 补正 too.
+ */
+export const JOURNAL_DEFINITION = 2;
 
 /** The tables whose writes may give the hall something new. */
 const WATCHED_TABLES = ['auditEvents', 'objections', 'outbox'];
@@ -171,7 +181,9 @@ export function createHallSync(options: HallSyncOptions): HallSync {
 
   async function readCursor(): Promise<{ auditSeq: number; auditHash: string }> {
     const row = await db.hallSync.get('journal');
-    return row ? { auditSeq: row.auditSeq, auditHash: row.auditHash } : { auditSeq: 0, auditHash: AUDIT_GENESIS_PREV };
+    return row && (row.definition ?? 1) === JOURNAL_DEFINITION
+      ? { auditSeq: row.auditSeq, auditHash: row.auditHash }
+      : { auditSeq: 0, auditHash: AUDIT_GENESIS_PREV };
   }
 
   function checked(key: string, item: HallRecordItem, out: { key: string; item: HallRecordItem }[]): void {
@@ -196,7 +208,9 @@ export function createHallSync(options: HallSyncOptions): HallSync {
       if (!JOURNAL_KINDS.has(event.kind)) continue;
       if ((event.kind === 'completion' || event.kind === 'case_cancel') && event.case) wanted.push({ caseNo: event.case, event });
       if (event.kind === 'purge') {
-        const abandoned = (event.details as { reason?: unknown; abandonedCases?: unknown }).abandonedCases;
+        const details = event.details as { reason?: unknown; abandonedCases?: unknown };
+        if (details.reason === 'correction' && event.case) wanted.push({ caseNo: event.case, event });
+        const abandoned = details.abandonedCases;
         if (Array.isArray(abandoned)) for (const caseNo of abandoned) if (typeof caseNo === 'string') wanted.push({ caseNo, event });
       }
     }
@@ -209,6 +223,9 @@ export function createHallSync(options: HallSyncOptions): HallSync {
       else if (row.status === 'cancelled') {
         const cancelled = hallCancelledCaseOf(row, { operatorId: event.operator ?? 'system', workstationId: event.workstation, at: event.at });
         checked(caseRecordKey(caseNo), { kind: 'case', case: cancelled }, out);
+      } else if (row.status === 'correction') {
+        const closed = hallCorrectionCaseOf(row, { operatorId: event.operator ?? 'system', workstationId: event.workstation, at: event.at });
+        checked(caseRecordKey(caseNo), { kind: 'case', case: closed }, out);
       }
     });
   }
@@ -263,8 +280,9 @@ export function createHallSync(options: HallSyncOptions): HallSync {
       }
       if (rows.length > 0) await db.hallRecords.bulkAdd(rows);
       const last = events.at(-1);
-      if (last) await db.hallSync.put({ id: 'journal', auditSeq: last.seq, auditHash: last.hash });
-      else if (from !== cursor.auditSeq) await db.hallSync.put({ id: 'journal', auditSeq: 0, auditHash: AUDIT_GENESIS_PREV });
+      if (last) await db.hallSync.put({ id: 'journal', auditSeq: last.seq, auditHash: last.hash, definition: JOURNAL_DEFINITION });
+      else if (from !== cursor.auditSeq || (await db.hallSync.get('journal'))?.definition !== JOURNAL_DEFINITION)
+        await db.hallSync.put({ id: 'journal', auditSeq: 0, auditHash: AUDIT_GENESIS_PREV, definition: JOURNAL_DEFINITION });
       return rows.length;
     });
     return { added, more: events.length === JOURNAL_PAGE };

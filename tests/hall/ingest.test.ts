@@ -195,4 +195,69 @@ describe.each(ENGINES)('ingest, exactly once (%s)', (engine) => {
       await test.db.all(sql<{ status: string }, [string]>('SELECT status FROM cases WHERE workstation_id = $1 ORDER BY case_no'), ['WS-UP-03']),
     ).toHaveLength(3);
   });
+
+  it('keeps a case closed as 补正 as the workstation does: stored, never counted, never drawn; old and new records side by side', async () => {
+    const w = await enrolled(test, 'WS-UP-04');
+    const day = '2026-11-30';
+    const counted = w.addCase({ completedAt: `${day}T02:00:00.000Z` });
+    // What a workstation of the version before 补正 sends: completed and cancelled cases only.
+    w.addRecord({
+      kind: 'case',
+      case: {
+        status: 'cancelled',
+        caseNo: 'WSUP04-20261130-0098',
+        matter: { code: 'M-MARRIAGE', name: '结婚登记' },
+        operatorId: 'OP-PD-0101',
+        workstationId: 'WS-UP-04',
+        training: false,
+        openedAt: `${day}T01:00:00.000Z`,
+        cancelledAt: `${day}T01:05:00.000Z`,
+      },
+    });
+    const correction = {
+      status: 'correction' as const,
+      caseNo: 'WSUP04-20261130-0099',
+      matter: { code: 'M-MARRIAGE', name: '结婚登记' },
+      operatorId: 'OP-PD-0102',
+      workstationId: 'WS-UP-04',
+      training: false,
+      openedAt: `${day}T03:00:00.000Z`,
+      closedAt: `${day}T03:20:00.000Z`,
+    };
+    // Refused whole when malformed: the stream stops there and nothing of the push is kept.
+    const { closedAt: _closedAt, ...withoutTime } = correction;
+    const malformed = await w.call('POST', '/api/v1/sync/push', {
+      body: { head: w.head(), audit: [], records: [...w.records, { seq: 3, kind: 'case', case: withoutTime }], outbox: null },
+    });
+    expect([malformed.status, malformed.json.error.code]).toEqual([400, 'BAD_REQUEST']);
+    expect(await count(test, "cases WHERE workstation_id = 'WS-UP-04'")).toBe(0);
+
+    w.addRecord({ kind: 'case', case: correction });
+    expect((await w.push()).json).toMatchObject({ records: { highest: 3 }, stored: { records: 3 } });
+    const rows = await test.db.all(
+      sql<{ case_no: string; status: string; completed_at: string | null; day: string | null; counts: unknown }, [string]>(
+        'SELECT case_no, status, completed_at, day, counts FROM cases WHERE workstation_id = $1 ORDER BY case_no',
+      ),
+      ['WS-UP-04'],
+    );
+    expect(rows.map((r) => [r.status, r.completed_at, r.day, r.counts])).toEqual([
+      ['completed', counted.completedAt, day, expect.objectContaining({ cases: 1 })],
+      ['cancelled', null, null, {}],
+      ['correction', null, null, {}],
+    ]);
+    const kept = await w.supervise(`cases/WS-UP-04/${correction.caseNo}`);
+    expect(kept.status).toBe(200);
+    expect(kept.json.row).toMatchObject({ status: 'correction', operatorId: 'OP-PD-0102', completedAt: null, training: false });
+    expect(kept.json.record).toEqual(correction);
+    // The workstation's dashboard counts completed cases only: so does the hall's, and its review draws from them alone.
+    const dashboard = await w.supervise('dashboard', { from: day, to: day });
+    expect(dashboard.json.hall.summary.cases).toBe(1);
+    expect(dashboard.json.byClerk.map((c: { operatorId: string }) => c.operatorId)).toEqual(['OP-PD-0101']);
+    const listed = await w.supervise('cases', { from: day, to: day, limit: 50 });
+    expect(listed.json.rows.map((r: { caseNo: string }) => r.caseNo)).toEqual([counted.caseNo]);
+    const review = await w.supervisepost('reviews', { from: day, to: day, size: 5, seed: 'correction-1' });
+    expect(review.json.draw).toMatchObject({ candidateCount: 1, picked: [`WS-UP-04/${counted.caseNo}`] });
+    // Sent again, it is the same record: nothing changes.
+    expect((await w.push()).json).toMatchObject({ stored: { records: 0 } });
+  });
 });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { figureTrainingCases } from '../../hall/case-figures';
 import { sql } from '../../hall/db';
 import { casesBehind, inPeriod, summarize, tallyCases, tallyObjections, type DashboardFigure } from '../../shared/dashboard-stats';
 import type { PurgedCase } from '../../shared/counter-case';
@@ -145,6 +146,112 @@ describe.each(ENGINES)('supervision across the hall (%s)', (engine) => {
         .sort(),
     );
     expect(one.json.rows[0].holder.idNumberMasked).toMatch(/^\d{6}\*{8}\d{3}[\dX]$/);
+  });
+
+  it('shows the training cases apart when the host asks for them (its workstation in training), never mixed with the real ones', async () => {
+    const training = inThePeriod().filter((c) => c.training);
+    expect(training.length).toBeGreaterThanOrEqual(3);
+    const answer = await supervisor().supervise('dashboard', { ...PERIOD, training: 'true' });
+    expect(answer.status).toBe(200);
+    expect(answer.json.training).toBe(true);
+    // The workstation's own rule for its training scope (shared/dashboard-stats), over every window.
+    const local = tallyCases(asPurged(inThePeriod()), 'training');
+    expect(local.cases).toBe(training.length);
+    expect(answer.json.hall.summary).toEqual(summarize(local));
+    expect(answer.json.hall.counts).toEqual({
+      cases: local.cases,
+      materials: local.materials,
+      paperByReason: local.paperByReason,
+      outcomes: local.outcomes,
+      pulls: local.latencies.length,
+    });
+    for (const ws of windows) {
+      const mine = tallyCases(asPurged(inThePeriod().filter((c) => c.workstationId === ws.id)), 'training');
+      const row = answer.json.byWindow.find((w: { workstationId: string }) => w.workstationId === ws.id);
+      if (mine.cases === 0) expect(row).toBeUndefined();
+      else expect(row.counts).toMatchObject({ cases: mine.cases, materials: mine.materials, paperByReason: mine.paperByReason, outcomes: mine.outcomes });
+    }
+    for (const operator of ['OP-1', 'OP-2', 'OP-3']) {
+      const theirs = tallyCases(asPurged(inThePeriod().filter((c) => c.operatorId === operator)), 'training');
+      expect(answer.json.byClerk.find((c: { operatorId: string }) => c.operatorId === operator)?.counts.cases ?? 0).toBe(theirs.cases);
+    }
+    // Without the flag, or with it false: the real cases alone, as before.
+    const real = summarize(tallyCases(asPurged(inThePeriod())));
+    for (const query of [PERIOD, { ...PERIOD, training: 'false' }]) {
+      const plain = await supervisor().supervise('dashboard', query);
+      expect(plain.json.training).toBe(false);
+      expect(plain.json.hall.summary).toEqual(real);
+    }
+    // The flag is checked like every field.
+    const bad = await supervisor().supervise('dashboard', { ...PERIOD, training: 'yes' });
+    expect([bad.status, bad.json.error.code, bad.json.error.details.path]).toEqual([400, 'BAD_REQUEST', 'training']);
+    // A clerk gets none of it.
+    expect((await supervisor().supervise('dashboard', { ...PERIOD, training: 'true' }, 'clerk')).status).toBe(403);
+  });
+
+  it('lists and opens the training cases in the training scope only, and the real ones outside it', async () => {
+    const training = inThePeriod().filter((c) => c.training);
+    const listed = await supervisor().supervise('cases', { ...PERIOD, training: 'true', limit: 200 });
+    expect(listed.status).toBe(200);
+    expect(listed.json.rows.map((r: { caseNo: string }) => r.caseNo).sort()).toEqual(training.map((c) => c.caseNo).sort());
+    expect(listed.json.rows.every((r: { training: boolean }) => r.training)).toBe(true);
+    const behind = await supervisor().supervise('cases', { ...PERIOD, training: 'true', figure: 'material:paper', limit: 200 });
+    expect(behind.json.rows.map((r: { caseNo: string }) => r.caseNo).sort()).toEqual(
+      casesBehind(asPurged(inThePeriod()), { kind: 'material', outcome: 'paper' }, 'training').sort(),
+    );
+    const realOnes = await supervisor().supervise('cases', { ...PERIOD, limit: 200 });
+    expect(realOnes.json.rows.some((r: { training: boolean }) => r.training)).toBe(false);
+
+    const aTraining = training[0]!;
+    const aReal = inThePeriod().find((c) => !c.training)!;
+    const open = (c: HallCompletedCase, query: Record<string, string> = {}) => supervisor().supervise(`cases/${c.workstationId}/${c.caseNo}`, query);
+    expect((await open(aTraining, { training: 'true' })).json.row).toMatchObject({ caseNo: aTraining.caseNo, training: true });
+    expect((await open(aTraining)).status).toBe(404);
+    expect((await open(aReal, { training: 'true' })).status).toBe(404);
+    expect((await open(aReal)).status).toBe(200);
+  });
+
+  it('gives the training cases a hall of an earlier version kept without figures their figures, once', async () => {
+    const before = (await supervisor().supervise('dashboard', { ...PERIOD, training: 'true' })).json;
+    // What a hall before the training scope stored: no figures on a training case.
+    await test.db.run(sql("UPDATE cases SET counts = '{}'::jsonb, latencies = '{}', max_latency = NULL WHERE training"));
+    expect((await supervisor().supervise('dashboard', { ...PERIOD, training: 'true' })).json.hall.summary.cases).toBe(0);
+    expect(await figureTrainingCases(test.db, 2)).toBe(all.filter((c) => c.training).length);
+    expect(await figureTrainingCases(test.db)).toBe(0);
+    const after = (await supervisor().supervise('dashboard', { ...PERIOD, training: 'true' })).json;
+    expect(after.hall).toEqual(before.hall);
+    expect(after.byWindow).toEqual(before.byWindow);
+  });
+
+  it('draws a training review from the training cases alone, recorded and listed apart from the real reviews', async () => {
+    const refs = inThePeriod()
+      .filter((c) => c.training)
+      .map((c) => `${c.workstationId}/${c.caseNo}`);
+    const real = await supervisor().supervisepost('reviews', { ...PERIOD, size: 2, seed: 'hall-review-real' });
+    const drawn = await supervisor().supervisepost('reviews', { ...PERIOD, size: 2, seed: 'hall-review-training', training: true });
+    expect(drawn.status).toBe(200);
+    expect(drawn.json.training).toBe(true);
+    expect(drawn.json.draw).toEqual(drawReview('hall-review-training', refs, 2));
+    expect(real.json.training).toBe(false);
+    expect(real.json.draw.candidateCount).toBe(inThePeriod().length - refs.length);
+
+    const ids = async (query: Record<string, string>) =>
+      (await supervisor().supervise('reviews', query)).json.reviews.map((r: { id: string; training: boolean }) => [r.id, r.training]);
+    expect(await ids({ training: 'true' })).toEqual([[drawn.json.id, true]]);
+    expect(await ids({})).toContainEqual([real.json.id, false]);
+    expect(await ids({})).not.toContainEqual([drawn.json.id, true]);
+
+    // Opened, checked and annotated in its own scope only.
+    expect((await supervisor().supervise(`reviews/${drawn.json.id}`)).status).toBe(404);
+    expect((await supervisor().supervise(`reviews/${real.json.id}`, { training: 'true' })).status).toBe(404);
+    const checked = await supervisor().supervisepost(`reviews/${drawn.json.id}/check`, { training: true });
+    expect(checked.json).toMatchObject({ reproduced: true, candidateCount: refs.length });
+    expect((await supervisor().supervisepost(`reviews/${drawn.json.id}/check`, {})).status).toBe(404);
+    const ref = drawn.json.draw.picked[0];
+    expect((await supervisor().supervisepost(`reviews/${drawn.json.id}/findings`, { ref, verdict: 'compliant', note: '培训' })).status).toBe(404);
+    const finding = await supervisor().supervisepost(`reviews/${drawn.json.id}/findings`, { ref, verdict: 'compliant', note: '培训', training: true });
+    expect(finding.json).toMatchObject({ training: true, findings: [expect.objectContaining({ ref, verdict: 'compliant' })] });
+    expect((await supervisor().supervisepost('reviews', { ...PERIOD, size: 2, training: true }, 'clerk')).status).toBe(403);
   });
 
   it('opens one case as the hall keeps it', async () => {

@@ -53,7 +53,9 @@ async function completeCase(db: WorkstationDb, audit: ReturnType<typeof createAu
   const caseNo = `${WS}-${shanghaiDate(at).replace(/-/g, '')}-${String(caseCounter).padStart(4, '0')}`;
   const completedAt = at.toISOString().replace(/\.\d{3}Z$/, 'Z');
   await audit.append(ACTOR, { kind: 'case_open', case: caseNo, details: { matterCode: '310000-GA-SFZ-002', matterName: '居民身份证换领' } });
-  const kept = keptCase(caseNo, completedAt, { workstationId: WS, operatorId: ACTOR.operator });
+  // The host runs on the sandbox, as `npm start` does: every case is a training case, and the
+  // supervisor's 全厅 dashboard counts the training cases (the host asks the hall for them).
+  const kept = keptCase(caseNo, completedAt, { workstationId: WS, operatorId: ACTOR.operator, training: true });
   // What the counter's purge keeps beside the hall's fields: it must not stop the record.
   kept.noGrant = null;
   kept.materials[0]!.libraryUnreachable = false;
@@ -290,5 +292,50 @@ describe('the hall sync', () => {
     await ok('hall.alerts.acknowledge', { id: alerts[0]!.id, note: '测试：截断' });
     expect(await sync.syncNow()).toMatchObject({ state: 'idle', position: { epoch: 2 }, pending: { audit: 0, records: 0 } });
     expect(await hallCases()).toBe(20);
+  });
+
+  /** A case closed as 补正 the way counter.ts closes it: the notice, the row's status, the purge that says why. */
+  async function closeAsCorrection(caseNo: string): Promise<void> {
+    await audit.append(ACTOR, { kind: 'case_open', case: caseNo, details: { matterCode: '310000-GA-SFZ-002', matterName: '居民身份证换领' } });
+    await db.cases.put({ ...openRow(caseNo, new Date().toISOString(), 'correction'), training: true });
+    await audit.append(ACTOR, {
+      kind: 'notice',
+      case: caseNo,
+      details: { choice: 'close_correction', materials: [{ materialId: 'M01', noticeReason: 'not_in_library', outcome: null }] },
+    });
+    await audit.append(ACTOR, { kind: 'purge', case: caseNo, details: { purgedLicences: 0, paperDeleted: true, reason: 'correction' } });
+  }
+
+  it('sends a case closed as 补正, counted as on the workstation (not at all), and one a journal of the version before had read past', async () => {
+    const counted = await hallCases();
+    const closed = `${WS}-K-1`;
+    await closeAsCorrection(closed);
+    const calls: { name: string; input: unknown }[] = [];
+    const sync = syncOf(
+      db,
+      client((name, input, send) => (calls.push({ name, input }), send())),
+    );
+    expect(await sync.syncNow()).toMatchObject({ state: 'idle', pending: { audit: 0, records: 0 } });
+    const sent = pushesOf(calls).flatMap((p) => p.records);
+    expect(sent).toEqual([
+      expect.objectContaining({
+        kind: 'case',
+        case: expect.objectContaining({ status: 'correction', caseNo: closed, operatorId: ACTOR.operator, workstationId: WS, training: true }),
+      }),
+    ]);
+    const kept = await ok('hall.case', { workstation: WS, caseNo: closed });
+    expect(kept.row).toMatchObject({ status: 'correction', completedAt: null });
+    expect(await hallCases()).toBe(counted);
+
+    // The version before journaled completed and cancelled cases only, and its cursor has read
+    // past this one: the new definition reads the chain again and sends what it left out, once.
+    const missed = `${WS}-K-2`;
+    await closeAsCorrection(missed);
+    const head = (await db.auditEvents.orderBy('seq').last())!;
+    await db.hallSync.put({ id: 'journal', auditSeq: head.seq, auditHash: head.hash });
+    expect(await sync.buildJournal()).toBe(1);
+    expect(await sync.buildJournal()).toBe(0);
+    expect(await sync.syncNow()).toMatchObject({ state: 'idle', pending: { audit: 0, records: 0 } });
+    expect((await ok('hall.case', { workstation: WS, caseNo: missed })).row.status).toBe('correction');
   });
 });

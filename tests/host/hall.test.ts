@@ -33,13 +33,19 @@ let hall: EmbeddedHall;
 let running: RunningHall;
 let first: Workstation;
 
-async function workstation(id: string, hallConfig: HallConfig | null, dataDir = mkdtempSync(join(tmpdir(), 'host-hall-'))): Promise<Workstation> {
+async function workstation(
+  id: string,
+  hallConfig: HallConfig | null,
+  dataDir = mkdtempSync(join(tmpdir(), 'host-hall-')),
+  /** A production library (the sandbox configured as one); none: the sandbox, in training. */
+  library: { libraryUrl: string; rootKey: { kid: string; publicKey: string } } | null = null,
+): Promise<Workstation> {
   dirs.push(dataDir);
   const host = await createHost({
     version: 'test',
     transport: 'browser',
     dataDir,
-    settings: { libraryUrl: null, rootKey: null, workstationId: id, paperRetentionDays: 30 },
+    settings: { libraryUrl: library?.libraryUrl ?? null, rootKey: library?.rootKey ?? null, workstationId: id, paperRetentionDays: 30 },
     settingsFile: join(dataDir, 'settings.json'),
     openSandbox: sandbox.open,
     hall: hallConfig,
@@ -128,7 +134,8 @@ describe('sync through the host', () => {
   it('stores a push once, answers the highest sequences, and hall.sync.state gives the resume point', async () => {
     await first.signIn('clerk01');
     ws.appendEvents(12);
-    ws.addCase({ completedAt: new Date().toISOString(), workstationId: 'WS-HALL-01' });
+    // On the sandbox every case is a training case.
+    ws.addCase({ completedAt: new Date().toISOString(), workstationId: 'WS-HALL-01', training: true });
     const answer = await first.ok('hall.sync.push', pushOf(ws));
     expect(answer).toEqual({ epoch: 1, audit: { highest: 12, lastHash: ws.chain[11]!.hash }, records: { highest: 1 }, stored: { audit: 12, records: 1 } });
     // Sent again after a lost answer: nothing stored twice.
@@ -276,7 +283,7 @@ describe('a second workstation, enrolled by a supervisor in 设置', () => {
   it('syncs, and its cases and alerts appear in the first workstation supervisor views', async () => {
     await second.signIn('clerk02');
     ws2.appendEvents(5);
-    ws2.addCase({ completedAt: new Date().toISOString(), workstationId: 'WS-HALL-02' });
+    ws2.addCase({ completedAt: new Date().toISOString(), workstationId: 'WS-HALL-02', training: true });
     expect(await second.ok('hall.sync.push', pushOf(ws2))).toMatchObject({ audit: { highest: 5 }, records: { highest: 1 } });
     const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
     await first.signIn('super01');
@@ -414,6 +421,54 @@ describe('reference data from the hall while the library is unreachable', () => 
     } finally {
       await running.db.run(sql<unknown, [string]>("UPDATE reference_cache SET body = $1 WHERE name = 'trust'"), [stored.body]);
     }
+  });
+});
+
+describe('the training scope', () => {
+  // The embedded hall's workstation runs on the sandbox: in training, as `npm start` runs it.
+  it('in training reads the training cases alone, marked so; a production workstation the real ones: never mixed, never chosen by the page', async () => {
+    const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    // A real case of the hall (a production window's) beside the training one.
+    const real = new TestWorkstation('unused', 'WS-HALL-05');
+    real.appendEvents(3);
+    const realCase = real.addCase({ completedAt: new Date().toISOString(), workstationId: 'WS-HALL-05', training: false });
+    const { url: libraryUrl, rootKey } = await sandbox.open();
+    const production = await workstation('WS-HALL-05', { url: running.url, openEmbedded: null }, undefined, { libraryUrl, rootKey });
+    await production.signIn('super01');
+    expect((await production.ok('app.info', {})).libraryMode).toBe('library');
+    await production.ok('hall.enrol', { url: running.url, code: (await running.enrolmentCode()).code });
+    expect(await production.ok('hall.sync.push', pushOf(real))).toMatchObject({ records: { highest: 1 } });
+
+    // The workstation on the sandbox: the training case alone, and the answer says so.
+    const training = await first.ok('hall.dashboard', { from: today, to: today });
+    // (the training cases of the two windows on the sandbox above)
+    expect(training).toMatchObject({ training: true, hall: { counts: { cases: 2 } } });
+    expect(training.byWindow.map((w) => w.workstationId).sort()).toEqual(['WS-HALL-01', 'WS-HALL-02']);
+    expect((await first.ok('hall.cases', { from: today, to: today })).rows.map((r) => [r.workstationId, r.training]).sort()).toEqual([
+      ['WS-HALL-01', true],
+      ['WS-HALL-02', true],
+    ]);
+    expect(await first.call('hall.case', { workstation: 'WS-HALL-05', caseNo: realCase.caseNo })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    const trainingReviews = (await first.ok('hall.reviews.list', {})).reviews;
+    expect(trainingReviews.length).toBeGreaterThan(0);
+    expect(trainingReviews.every((r) => r.training)).toBe(true);
+
+    // The production workstation: the real case alone, its reviews apart.
+    const dashboard = await production.ok('hall.dashboard', { from: today, to: today });
+    expect(dashboard).toMatchObject({ training: false, hall: { counts: { cases: 1 } } });
+    expect(dashboard.byWindow.map((w) => w.workstationId)).toEqual(['WS-HALL-05']);
+    const review = await production.ok('hall.reviews.draw', { from: today, to: today, size: 1 });
+    expect(review).toMatchObject({ training: false, draw: { candidateCount: 1, picked: [`WS-HALL-05/${realCase.caseNo}`] } });
+    expect((await production.ok('hall.reviews.list', {})).reviews.map((r) => r.id)).toEqual([review.id]);
+    expect(await first.call('hall.reviews.get', { id: review.id })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+
+    // The page cannot choose: the flag is the host's, and a call carrying it is refused.
+    expect(await production.call('hall.dashboard', { from: today, to: today, training: true } as never)).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_REQUEST' },
+    });
+    await production.signIn('clerk01');
+    expect(await production.call('hall.dashboard', { from: today, to: today })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
   });
 });
 

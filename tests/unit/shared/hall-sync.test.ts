@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { AUDIT_GENESIS_PREV } from '../../../shared/audit-chain';
 import type { PurgedCase } from '../../../shared/counter-case';
 import { HallRecord } from '../../../shared/hall-api';
-import { chainHeadOf, cutPush, hallCancelledCaseOf, hallCompletedCaseOf, hallObjectionOf, objectionRecordKey, outboxReportOf } from '../../../shared/hall-sync';
+import {
+  chainHeadOf,
+  cutPush,
+  hallCancelledCaseOf,
+  hallCompletedCaseOf,
+  hallCorrectionCaseOf,
+  hallObjectionOf,
+  objectionRecordKey,
+  outboxReportOf,
+} from '../../../shared/hall-sync';
 import { keptCase, objectionRow } from '../renderer/rows';
 
 const LICENCE = '1.2.156.3005.2.11100000000013127D001.11310115MB0001201U.20190001.001.T';
@@ -60,6 +69,26 @@ describe('the records the hall takes', () => {
     );
     expect(HallRecord.safeParse({ seq: 2, kind: 'case', case: cancelled }).success).toBe(true);
     expect(cancelled).toMatchObject({ status: 'cancelled', cancelledAt: '2026-11-26T02:30:00Z' });
+  });
+
+  it('a case closed as 补正: what the workstation keeps of it, who and when from the purge that closed it', () => {
+    const row = { caseNo: 'WS01-20261126-0009', matterCode: '310000-GA-SFZ-002', matterName: '', training: true, openedAt: '2026-11-26T03:00:00Z' };
+    const closed = hallCorrectionCaseOf(row, { operatorId: 'OP-2', workstationId: 'WS01', at: '2026-11-26T03:40:00Z' });
+    expect(closed).toEqual({
+      status: 'correction',
+      caseNo: 'WS01-20261126-0009',
+      // A row without the matter's name (kept since schema version 7) is named by its code.
+      matter: { code: '310000-GA-SFZ-002', name: '310000-GA-SFZ-002' },
+      operatorId: 'OP-2',
+      workstationId: 'WS01',
+      training: true,
+      openedAt: '2026-11-26T03:00:00Z',
+      closedAt: '2026-11-26T03:40:00Z',
+    });
+    expect(HallRecord.safeParse({ seq: 4, kind: 'case', case: closed }).success).toBe(true);
+    // Strict like the others: a field the hall does not define stops it here, not at the hall.
+    expect(HallRecord.safeParse({ seq: 4, kind: 'case', case: { ...closed, noticeId: 'N-1' } }).success).toBe(false);
+    expect(HallRecord.safeParse({ seq: 4, kind: 'case', case: { ...closed, closedAt: undefined } }).success).toBe(false);
   });
 
   it('an objection: its state and who filed it, never the contested values, the description or a draft', () => {
