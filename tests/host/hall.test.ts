@@ -245,6 +245,12 @@ describe('a second workstation, enrolled by a supervisor in 设置', () => {
     expect(await second.call('hall.enrol', { url: running.url, code })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     await second.signIn('super01');
     expect(await second.call('hall.enrol', { url: 'ftp://hall', code })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    // The address pasted twice (a field filled while the page offered the configured one): the
+    // address is refused, not the hall taken for unreachable.
+    expect(await second.call('hall.enrol', { url: `${running.url}${running.url}`, code })).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_REQUEST', details: { issues: [{ path: 'url', message: 'hall_url_format' }] } },
+    });
     expect(await second.call('hall.enrol', { url: running.url, code: 'ZZZZ-ZZZZ-ZZZZ-ZZZZ' })).toMatchObject({
       ok: false,
       error: { code: 'HALL_ENROLMENT_REFUSED', details: { hallCode: 'ENROLMENT_CODE_INVALID' } },
