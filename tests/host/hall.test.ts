@@ -316,10 +316,17 @@ describe('a second workstation, enrolled by a supervisor in 设置', () => {
     expect(await second.ok('hall.sync.push', pushOf(ws2))).toMatchObject({ epoch: 2, audit: { highest: 5 } });
   });
 
-  it('lists the hall windows, and once revoked the workstation is refused (HALL_REVOKED) and its status says so', async () => {
+  it('lists the hall windows, never revokes itself, and once revoked the workstation is refused (HALL_REVOKED) and its status says so', async () => {
     await first.signIn('super01');
     const { workstations } = await first.ok('hall.workstations', {});
     expect(workstations.map((w) => w.workstationId).sort()).toEqual(['WS-HALL-01', 'WS-HALL-02']);
+    // Never itself: the host refuses before the hall is asked, and the window stays enrolled.
+    expect(await first.call('hall.workstations.revoke', { workstation: 'WS-HALL-01', reason: '误操作' })).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_REQUEST', specific: true, details: { reason: 'self_revoke' } },
+    });
+    expect((await first.ok('hall.workstations', {})).workstations.find((w) => w.workstationId === 'WS-HALL-01')).toMatchObject({ revokedAt: null });
+    expect(await first.ok('hall.status', {})).toMatchObject({ state: 'online' });
     const revoked = await first.ok('hall.workstations.revoke', { workstation: 'WS-HALL-02', reason: '设备报废' });
     expect(revoked).toMatchObject({ workstationId: 'WS-HALL-02', revokedAt: expect.any(String) });
     expect(await second.call('hall.sync.state', {})).toMatchObject({
