@@ -14,6 +14,7 @@ import type { HostCallName, HostInput, HostOutput } from '../../shared/contract'
 import type { HostResult } from '../../shared/errors';
 import { keyFingerprint, type PushRequest } from '../../shared/hall-api';
 import { TestWorkstation } from '../hall/simulated-workstation';
+import { HallCasePager, casesQuery, hallCaseForView, type HallCasePage } from '../../renderer/features/hall-scope/hall-drill';
 
 // The host's hall calls against a real hall over HTTP: the hall `npm start` embeds (PGlite in the
 // host's data folder, enrolled by the host itself at start) and a second workstation that a
@@ -427,6 +428,63 @@ describe('reference data from the hall while the library is unreachable', () => 
     } finally {
       await running.db.run(sql<unknown, [string]>("UPDATE reference_cache SET body = $1 WHERE name = 'trust'"), [stored.body]);
     }
+  });
+});
+
+describe('the 全厅 drill-down against the hall (renderer/features/hall-scope/hall-drill.ts)', () => {
+  it('pages through the cases behind a figure, newest first, forward and back, and opens each as the hall keeps it: masked, no name', async () => {
+    const fifth = await workstation('WS-HALL-05', { url: running.url, openEmbedded: null });
+    await fifth.signIn('super01');
+    await fifth.ok('hall.enrol', { url: running.url, code: (await running.enrolmentCode()).code });
+    const ws5 = new TestWorkstation('unused', 'WS-HALL-05');
+    ws5.appendEvents(3);
+    const start = Date.now() - 3600_000;
+    const made = [0, 1, 2, 3, 4].map((i) => ws5.addCase({ completedAt: new Date(start + i * 60_000).toISOString(), workstationId: 'WS-HALL-05' }));
+    await fifth.ok('hall.sync.push', pushOf(ws5));
+    const day = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().slice(0, 10);
+    const period = [day(start), day(Date.now())] as const;
+
+    const pager = new HallCasePager(
+      (input) => fifth.ok('hall.cases', input),
+      casesQuery(period, { figure: 'material:paper' }, { workstation: 'WS-HALL-05' }),
+      2,
+    );
+    const caseNos = (page: HallCasePage) => page.rows.map((r) => r.caseNo);
+    const newest = made.map((c) => c.caseNo).reverse();
+    const first1 = await pager.first();
+    expect([caseNos(first1), first1.page, first1.hasPrevious, first1.hasNext]).toEqual([newest.slice(0, 2), 1, false, true]);
+    const second2 = await pager.next();
+    expect([caseNos(second2), second2.page, second2.hasPrevious, second2.hasNext]).toEqual([newest.slice(2, 4), 2, true, true]);
+    const third3 = await pager.next();
+    expect([caseNos(third3), third3.page, third3.hasNext]).toEqual([newest.slice(4), 3, false]);
+    expect(caseNos(await pager.previous())).toEqual(newest.slice(2, 4));
+    expect(caseNos(await pager.previous())).toEqual(newest.slice(0, 2));
+    // A figure with no case behind it, and the clerk's scope.
+    expect(
+      (
+        await new HallCasePager(
+          (input) => fifth.ok('hall.cases', input),
+          casesQuery(period, { figure: 'outcome:expired' }, { workstation: 'WS-HALL-05' }),
+          2,
+        ).first()
+      ).rows,
+    ).toEqual([]);
+    expect(
+      (
+        await new HallCasePager(
+          (input) => fifth.ok('hall.cases', input),
+          casesQuery(period, { figure: 'cases' }, { operator: 'OP-PD-0101', workstation: 'WS-HALL-05' }),
+          10,
+        ).first()
+      ).rows,
+    ).toHaveLength(5);
+
+    const answer = await fifth.ok('hall.case', { workstation: 'WS-HALL-05', caseNo: newest[0]! });
+    const view = hallCaseForView(answer.record);
+    expect(view).not.toBeNull();
+    expect(view!.holderMasked).toBe('310115********1086');
+    expect(view!.record).toMatchObject({ caseNo: newest[0], workstationId: 'WS-HALL-05', materials: [{ materialId: 'MAT1' }, { materialId: 'MAT2' }] });
+    expect(JSON.stringify(answer.record)).not.toContain('310115198001011086');
   });
 });
 
