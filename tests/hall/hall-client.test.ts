@@ -212,6 +212,9 @@ describe.each(ENGINES)("the host's hall client against a real hall (%s)", (engin
     await expect(down.call('syncState', {})).rejects.toMatchObject({ code: 'HALL_UNREACHABLE' });
     // An address that does not parse is no hall that cannot be reached: the client says it is the address.
     const doubled = new HallClient({ dataDir, url: `${test.hall.url}${test.hall.url}` });
-    await expect(doubled.enrol('WS-CLIENT-09', 'ABCD-EFGH-JKMN-PQRS')).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining('大厅地址无效') });
+    await expect(doubled.enrol('WS-CLIENT-09', 'ABCD-EFGH-JKMN-PQRS')).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringContaining('大厅地址无效'),
+    });
   });
 });
