@@ -89,6 +89,7 @@ export const AUDIT_EVENT_KINDS = [
   'settings_change',
   'id_card_read',
   'device_settings_change',
+  'hall_admin',
 ] as const;
 
 /** One kind of audit event (see {@link AUDIT_EVENT_KINDS}). */
@@ -213,6 +214,13 @@ export interface AuditDetailsByKind {
   id_card_read: IdCardAuditDetails;
   /** Each device setting changed, by its path (`idReader.preset`, `idReader.custom.url`), with its old and new value. */
   device_settings_change: { changes: DeviceSettingChange[] };
+  /**
+   * A supervisor's action on the hall from 设置 (a workstation revoked), whatever the hall
+   * answered: `revokedAt` as the hall recorded it, or the host's `code` when it was not done.
+   */
+  hall_admin:
+    | { action: 'revoke_workstation'; workstation: string; fingerprint: string; reason: string; ok: true; revokedAt: string | null }
+    | { action: 'revoke_workstation'; workstation: string; fingerprint: string; reason: string; ok: false; code: string };
 }
 
 /** A review's draw as recorded: the seed, the candidates' count and digest and the cases drawn. */

@@ -185,12 +185,20 @@ export type PrintResult = z.infer<typeof PrintResultSchema>;
 /** The largest HTML document `print.document` takes (receipts carry their barcodes as inline images). */
 export const PRINT_HTML_MAX_CHARS = 4 * 1024 * 1024;
 
-/** A hall's address as a supervisor types it in 设置: http or https (the hall signs every answer), a host, an optional port and path. */
+// One host form per kind (a name, four decimal octets, or [IPv6]), then an optional port and path:
+// an address pasted twice (`http://h:1http://h:1`) or with user-info is refused here, not
+// found unparseable at the first request and taken for a hall that cannot be reached.
+const HALL_URL_PATTERN = /^https?:\/\/(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*)(?::(\d{1,5}))?(?:\/[^\s?#\\@]*)?$/;
+
+/** A hall's address as a supervisor types it in 设置: http or https (the hall signs every answer), a host, an optional port (1–65535) and path. */
 export const HallUrlSchema = z
   .string()
   .trim()
   .max(2048)
-  .regex(/^https?:\/\/[^\s/?#@]+(?:\/[^\s?#]*)?$/, 'hall_url_format' satisfies SettingsProblem)
+  .refine((url) => {
+    const match = HALL_URL_PATTERN.exec(url);
+    return match !== null && (match[1] === undefined || (Number(match[1]) >= 1 && Number(match[1]) <= 65535));
+  }, 'hall_url_format' satisfies SettingsProblem)
   .transform((url) => url.replace(/\/+$/, ''));
 
 /** The hall this workstation is enrolled with, as pinned. */

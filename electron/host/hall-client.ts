@@ -258,12 +258,19 @@ export class HallClient {
       headers[HALL_HEADERS.role] = operator.role;
     }
     if (body !== null) headers['content-type'] = 'application/json';
+    // An address that does not parse is no hall to wait for: said as such, never as "unreachable".
+    let target: URL;
+    try {
+      target = new URL(`${this.url}${path}`);
+    } catch {
+      throw new HallCallError('BAD_REQUEST', `大厅地址无效：${this.url}。请核对大厅地址（如 http://10.20.0.5:8790）。`, null, { path: 'url' });
+    }
     let status: number;
     let answerBytes: Buffer;
     let answerTime: string | null;
     let answerSignature: string | null;
     try {
-      const response = await this.fetch(`${this.url}${path}`, {
+      const response = await this.fetch(target.href, {
         method: spec.method,
         headers,
         body: body === null ? undefined : bodyBytes,

@@ -97,6 +97,18 @@ export function hallHandlers(link: HallLink, options: HallHandlerOptions = { tra
     'hall.alerts.acknowledge': relay('acknowledgeAlert'),
     'hall.attention': relay('attention'),
     'hall.workstations': relay('workstations'),
-    'hall.workstations.revoke': relay('revokeWorkstation'),
+    'hall.workstations.revoke': async (input, ctx) => {
+      // Never this workstation itself: the request is signed with its own key, and once the hall
+      // has it every later request of this workstation is refused — there is no undoing it from
+      // here (renderer/features/hall-scope/hall-workstations.ts revokeRefusal).
+      if (input.workstation === link.describe().enrolment?.workstationId) {
+        throw new HostCallError(
+          'BAD_REQUEST',
+          '不能在本工作台吊销本工作台：吊销后本机立即无法连接大厅，也无法在本机撤销。如确需停用本机，请在大厅的另一台工作台上操作，或由大厅管理员在大厅服务器上运行 npm run hall -- revoke。',
+          { reason: 'self_revoke' },
+        );
+      }
+      return relay('revokeWorkstation')(input, ctx);
+    },
   };
 }

@@ -1,6 +1,8 @@
 import { defineStore } from 'pinia';
 import { computed, onScopeDispose, ref } from 'vue';
 import type { HallStatus, HostInput, HostOutput } from '../../shared/contract';
+import type { HallWorkstation } from '../../shared/hall-api';
+import { revokeRefusal } from '../features/hall-scope/hall-workstations';
 import { useServices } from '../app/services';
 import type { HallSyncStatus } from '../sync/hall-sync';
 import { AppError } from '../host/client';
@@ -28,8 +30,7 @@ type HallRead =
   | 'hall.alerts'
   | 'hall.alerts.acknowledge'
   | 'hall.attention'
-  | 'hall.workstations'
-  | 'hall.workstations.revoke';
+  | 'hall.workstations';
 
 /** True when a failure means the hall could not be reached (the 全厅 views say so and 本机 works on). */
 export function hallUnreachable(error: unknown): boolean {
@@ -42,7 +43,7 @@ export function hallUnreachable(error: unknown): boolean {
  * 设置, and the 全厅 reads of the supervision views — all through the host.
  */
 export const useHallStore = defineStore('hall', () => {
-  const { host, hallSync } = useServices();
+  const { host, hallSync, audit, signedInActor } = useServices();
   const status = ref<HallStatus | null>(null);
   const sync = ref<HallSyncStatus>(hallSync.status());
   // The sync's news of the link: a push accepted is "online" now, a failure "offline" now.
@@ -143,5 +144,31 @@ export const useHallStore = defineStore('hall', () => {
     return host.call(name, input);
   }
 
-  return { status, sync, configured, syncWanted, linkState, lastSyncAt, probe, startProbing, stopProbing, enrol, syncNow, read };
+  /**
+   * Revokes a window's enrolment at the hall (a supervisor, in 设置): the hall refuses its
+   * requests from then on and keeps what it sent. Never this workstation itself (refused before
+   * anything is asked; see revokeRefusal). Whatever the hall answers, the attempt is in the
+   * audit chain — done, with the time the hall recorded, or not, with the code.
+   */
+  async function revokeWorkstation(target: Pick<HallWorkstation, 'workstationId' | 'fingerprint' | 'revokedAt'>, reason: string): Promise<HallWorkstation> {
+    const refusal = revokeRefusal(target, status.value?.workstationId ?? null);
+    if (refusal === 'self') throw new AppError('BAD_REQUEST', 'hallRevokeSelf');
+    const who = await signedInActor();
+    const details = { action: 'revoke_workstation', workstation: target.workstationId, fingerprint: target.fingerprint, reason } as const;
+    let revoked: HallWorkstation;
+    try {
+      revoked = await host.call('hall.workstations.revoke', { workstation: target.workstationId, reason });
+    } catch (error) {
+      await audit.append(who, {
+        kind: 'hall_admin',
+        case: null,
+        details: { ...details, ok: false, code: error instanceof AppError ? error.code : 'INTERNAL' },
+      });
+      throw error;
+    }
+    await audit.append(who, { kind: 'hall_admin', case: null, details: { ...details, ok: true, revokedAt: revoked.revokedAt } });
+    return revoked;
+  }
+
+  return { status, sync, configured, syncWanted, linkState, lastSyncAt, probe, startProbing, stopProbing, enrol, syncNow, read, revokeWorkstation };
 });

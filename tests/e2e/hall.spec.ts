@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { CONTEXT_OPTIONS, fullHolder, gunScan, MATTERS, mintToken, startCase, waitForPulls } from './counter-helpers';
+import { fileObjectionFromPage, licenceIdsOf, listedStates } from './offline-helpers';
 import { startScript, stopScript } from './host-process';
 import { callFromPage } from './supervision-fixtures';
 import { expect, signIn, signOut, type RunningWorkstation } from './workstation';
@@ -90,6 +91,19 @@ async function hallDashboard(page: Page, origin: string): Promise<void> {
   await expect(page.getByTestId('hall-dashboard')).toHaveAttribute('data-loaded', 'true');
 }
 
+/** The case numbers the 全厅 drill-down lists, once its page has loaded. */
+async function drilled(page: Page): Promise<string[]> {
+  const drawer = page.getByTestId('hall-drill');
+  await expect(drawer).toBeVisible();
+  await expect(drawer).toHaveAttribute('data-loading', 'false');
+  return drawer.getByTestId('hall-drill-cases').locator('.el-table__body-wrapper tr.el-table__row td:first-child').allInnerTexts();
+}
+
+async function closeDrill(page: Page): Promise<void> {
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('hall-drill')).toBeHidden();
+}
+
 /** The cases the 全厅 dashboard counts for a window (its row of 按窗口), refreshed until `expected`. */
 async function expectWindowCases(page: Page, id: string, expected: number): Promise<void> {
   await expect(async () => {
@@ -126,13 +140,55 @@ test.afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
+/**
+ * Holds the host's answers to `hall.status` (alone, or in a batch of calls) from now until the
+ * returned function is called: what a loaded machine does to the page's first look at the hall.
+ */
+async function holdHallStatus(page: Page): Promise<() => Promise<void>> {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const matcher = /\/host\/(hall\.status|_batch)$/;
+  const held: Promise<void>[] = [];
+  await page.route(matcher, (route) => {
+    const request = route.request();
+    if (request.url().endsWith('/_batch') && !(request.postData() ?? '').includes('"hall.status"')) return route.continue();
+    const answered = (async () => {
+      const response = await route.fetch();
+      await released;
+      await route.fulfill({ response });
+    })();
+    held.push(answered);
+    return answered;
+  });
+  return async () => {
+    release();
+    await Promise.all(held);
+    await page.unroute(matcher);
+  };
+}
+
 test('a supervisor enrols each workstation in 设置 with a one-time code and sees the hall’s fingerprint', async () => {
   for (const w of windows) {
     await signIn(w.page, w.ws, 'super01');
     // The hall is configured (--hall) but this workstation is not enrolled yet.
     await expect(w.page.getByTestId('hall-link')).toHaveAttribute('data-state', 'not_enrolled');
-    await w.page.goto(`${w.ws.origin}/#/settings`);
-    await w.page.getByTestId('hall-url').fill(hallUrl);
+    if (w.id === 'HALLA01') {
+      // The supervisor types the address before the page has heard from the host which hall it
+      // is (a slow host): the address the page offers when it does must not replace what was
+      // typed, nor land in the middle of it (it once made `http://h:1http://h:1`, refused as an
+      // unreachable hall).
+      const releaseStatus = await holdHallStatus(w.page);
+      await w.page.goto(`${w.ws.origin}/#/settings`);
+      await w.page.getByTestId('hall-url').fill(`${hallUrl}/`);
+      await releaseStatus();
+      await expect(w.page.getByTestId('hall-settings')).toHaveAttribute('data-ready', 'true');
+      await expect(w.page.getByTestId('hall-url')).toHaveValue(`${hallUrl}/`);
+    } else {
+      // Left alone, the field offers the hall the workstation was started with.
+      await w.page.goto(`${w.ws.origin}/#/settings`);
+      await expect(w.page.getByTestId('hall-settings')).toHaveAttribute('data-ready', 'true');
+      await expect(w.page.getByTestId('hall-url')).toHaveValue(hallUrl);
+    }
     await w.page.getByTestId('hall-code').fill(await enrolmentCode());
     await w.page.getByTestId('hall-enrol').click();
     await expect(w.page.getByTestId('hall-notice')).toContainText('已登记到');
@@ -176,6 +232,15 @@ test('a window cut off from the hall works on, and catches up without duplicates
   // 全厅 says the hall cannot be reached and what to do; 本机 still works.
   await a.page.getByTestId('hall-dash-refresh').click();
   await expect(a.page.getByTestId('hall-error')).toContainText('无法连接大厅服务器');
+  // A figure still on screen opens no cases, and says why.
+  await a.page.getByTestId('hall-dash-cases').click();
+  await expect(a.page.getByTestId('hall-drill-error')).toContainText('无法连接大厅服务器');
+  await closeDrill(a.page);
+  // Nor can the hall's windows be listed in 设置: the page says so and what to do.
+  await a.page.goto(`${a.ws.origin}/#/settings`);
+  await expect(a.page.getByTestId('hall-ws-error')).toContainText('无法连接大厅服务器');
+  await expect(a.page.getByTestId('hall-ws-error')).toContainText('刷新');
+  await hallDashboard(a.page, a.ws.origin);
   await a.page.getByTestId('scope-local').click();
   await expect(a.page.getByTestId('dash-cases').getByTestId('value')).toHaveText('2');
 
@@ -251,9 +316,174 @@ test('a clerk gets no 全厅 switch, and the host refuses the hall’s supervisi
   await expect(b.page.getByTestId('nav').locator('[data-feature="supervision"]')).toHaveCount(0);
   await b.page.goto(`${b.ws.origin}/#/supervision?scope=hall`);
   await expect(b.page.getByTestId('scope-switch')).toHaveCount(0);
-  for (const name of ['hall.dashboard', 'hall.audit', 'hall.attention', 'hall.alerts']) {
+  for (const name of ['hall.dashboard', 'hall.audit', 'hall.attention', 'hall.alerts', 'hall.workstations']) {
     const input = name === 'hall.dashboard' ? { from: '2026-01-01', to: '2026-01-02' } : name === 'hall.audit' ? { workstation: 'HALLA01' } : {};
     const answer = await callFromPage(b.page, name, input);
     expect(answer, name).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
   }
+});
+
+test('every 全厅 figure opens what is behind it: the cases a page at a time, each as the hall keeps it (no name, the ID number masked), and the objections', async () => {
+  const [a, b] = windows as [Window, Window];
+  // An objection filed at window B, for the 全厅 objections figure.
+  const holder = await fullHolder(b.ws);
+  const [licenceId] = await licenceIdsOf(b.ws, holder);
+  await b.page.goto(`${b.ws.origin}/#/objections`);
+  await expect(b.page.getByTestId('objections-page')).toBeVisible();
+  await fileObjectionFromPage(b.page, {
+    licenceId: licenceId!,
+    field: 'address',
+    recorded: '浦东新区世纪大道 1 号',
+    claimed: '浦东新区世纪大道 100 号',
+    description: '门牌号记载有误',
+  });
+  const [objectionId] = Object.keys(await listedStates(b.page));
+
+  await hallDashboard(a.page, a.ws.origin);
+  await expect(async () => {
+    await a.page.getByTestId('hall-dash-refresh').click();
+    await expect(a.page.getByTestId('hall-dash-objections').getByTestId('value')).toHaveText('1', { timeout: 1_000 });
+  }).toPass({ timeout: 60_000 });
+  const all = [...served.HALLA01!, ...served.HALLB02!].sort();
+
+  // 办结件数: every case of the hall, newest first, on one page of twenty.
+  await a.page.getByTestId('hall-dash-cases').click();
+  expect((await drilled(a.page)).sort()).toEqual(all);
+  const drawer = a.page.getByTestId('hall-drill');
+  await expect(drawer).toContainText('办结件数（全厅）');
+  await expect(drawer.getByTestId('hall-drill-page')).toHaveText('第 1 页');
+  await expect(drawer.getByTestId('hall-drill-next')).toBeDisabled();
+  await expect(drawer.getByTestId('hall-drill-prev')).toBeDisabled();
+
+  // A case opens as the hall keeps it: purged, the ID number masked, no name.
+  await drawer.getByTestId('hall-drill-cases').locator('tr', { hasText: served.HALLB02![0]! }).getByTestId('hall-drill-view').click();
+  const dialog = a.page.getByTestId('hall-case-dialog');
+  await expect(dialog.getByTestId('case-detail')).toBeVisible();
+  await expect(dialog.getByTestId('case-holder')).toHaveText(`${holder.idNumber.slice(0, 6)}********${holder.idNumber.slice(14)}`);
+  await expect(dialog).toContainText('HALLB02');
+  await expect(dialog.getByTestId('licence-checks').first()).toBeVisible();
+  expect(await dialog.innerText()).not.toContain(holder.name);
+  expect(await dialog.innerText()).not.toContain(holder.idNumber);
+  await a.page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+  await closeDrill(a.page);
+
+  // A window's row: its cases; a cell of it: that figure for the window.
+  const windowRow = (id: string) => a.page.getByTestId('hall-by-window').locator('tr', { hasText: id });
+  await windowRow('HALLB02').locator('td').first().click();
+  expect((await drilled(a.page)).sort()).toEqual([...served.HALLB02!].sort());
+  await expect(drawer).toContainText('窗口 HALLB02');
+  await closeDrill(a.page);
+  await windowRow('HALLA01').locator('td').nth(2).click();
+  expect((await drilled(a.page)).sort()).toEqual([...served.HALLA01!].sort());
+  await expect(drawer).toContainText('免交：窗口 HALLA01');
+  await closeDrill(a.page);
+  await windowRow('HALLA01').locator('td').nth(3).click();
+  expect(await drilled(a.page)).toEqual([]);
+  await closeDrill(a.page);
+
+  // A clerk's row: the clerk's cases across the windows.
+  await a.page.getByTestId('hall-by-clerk').locator('tbody tr').first().locator('td').first().click();
+  expect((await drilled(a.page)).sort()).toEqual(all);
+  await expect(drawer).toContainText('经办人');
+  await closeDrill(a.page);
+
+  // A chart's bar, as in 本机.
+  await a.page.getByTestId('hall-chart-materials').locator('tr[data-key="exempt"]').click();
+  expect((await drilled(a.page)).sort()).toEqual(all);
+  await closeDrill(a.page);
+  await a.page.getByTestId('hall-chart-outcomes').locator('tr[data-key="valid"]').click();
+  expect((await drilled(a.page)).sort()).toEqual(all);
+  await closeDrill(a.page);
+
+  // The objections figure: the objections filed in the period, across the windows.
+  await a.page.getByTestId('hall-dash-objections').click();
+  await expect(drawer).toHaveAttribute('data-kind', 'objections');
+  await expect(drawer).toHaveAttribute('data-loading', 'false');
+  const objections = drawer.getByTestId('hall-drill-objections').locator('.el-table__body-wrapper tr.el-table__row');
+  await expect(objections).toHaveCount(1);
+  await expect(objections.first()).toContainText(objectionId!);
+  await expect(objections.first()).toContainText('HALLB02');
+  await expect(objections.first()).toContainText(licenceId!);
+  expect(await objections.first().innerText()).not.toContain('浦东新区世纪大道');
+  await closeDrill(a.page);
+});
+
+test('a supervisor revokes another window in 设置: its next sync is refused, the 全厅 dashboard marks it 已吊销, and the revocation is in both trails', async () => {
+  const [a, b] = windows as [Window, Window];
+  const bStatus = (await callFromPage(b.page, 'hall.status')) as { ok: true; value: { workstationFingerprint: string } };
+  const bFingerprint = bStatus.value.workstationFingerprint;
+
+  await a.page.goto(`${a.ws.origin}/#/settings`);
+  const table = a.page.getByTestId('hall-ws-table');
+  await expect(a.page.getByTestId('hall-workstations')).toHaveAttribute('data-loaded', 'true');
+  const row = (id: string) => table.locator('tr.el-table__row', { hasText: id });
+  await expect(table.locator('tr.el-table__row')).toHaveCount(2);
+  // This workstation is marked 本机 and cannot be revoked from here; the page says why.
+  await expect(row('HALLA01').getByTestId('hall-ws-self')).toHaveText('本机');
+  await expect(row('HALLA01').getByTestId('hall-ws-revoke')).toBeDisabled();
+  await expect(a.page.getByTestId('hall-ws-self-hint')).toContainText('不能在本机吊销本机');
+  await expect(row('HALLB02').getByTestId('hall-ws-state')).toHaveAttribute('data-state', 'active');
+  await expect(row('HALLB02')).toContainText(bFingerprint);
+
+  // The confirmation names the window and says what follows; a reason is required.
+  await row('HALLB02').getByTestId('hall-ws-revoke').click();
+  const dialog = a.page.getByTestId('hall-ws-dialog');
+  await expect(dialog).toContainText('吊销工作台 HALLB02');
+  await expect(dialog).toContainText(bFingerprint);
+  await expect(dialog).toContainText('拒绝该工作台此后的一切请求');
+  await expect(dialog).toContainText('仍保留在大厅');
+  await dialog.getByTestId('hall-ws-confirm').click();
+  await expect(dialog.getByTestId('hall-ws-dialog-error')).toContainText('请填写吊销原因');
+  await dialog.getByTestId('hall-ws-reason').fill('设备报废（端到端测试）');
+  await dialog.getByTestId('hall-ws-confirm').click();
+  await expect(dialog).toBeHidden();
+  await expect(a.page.getByText('已吊销工作台 HALLB02')).toBeVisible();
+  await expect(row('HALLB02').getByTestId('hall-ws-state')).toHaveAttribute('data-state', 'revoked');
+  await expect(row('HALLB02').getByTestId('hall-ws-revoked-by')).toContainText('super01');
+  await expect(row('HALLB02').getByTestId('hall-ws-revoke')).toHaveCount(0);
+
+  // The revoked window works on, but its next sync is refused, and its header says so.
+  await b.page.reload();
+  await expect(b.page.getByTestId('hall-link')).toHaveAttribute('data-state', 'refused', { timeout: 30_000 });
+  await expect(b.page.getByTestId('hall-link')).toHaveAttribute('title', /已被吊销/);
+  const refused = await callFromPage(b.page, 'hall.sync.state');
+  expect(refused).toMatchObject({ ok: false, error: { code: 'HALL_REVOKED' } });
+
+  // The 全厅 dashboard still counts its cases (its data stays at the hall), marked 已吊销.
+  await hallDashboard(a.page, a.ws.origin);
+  await expect(a.page.getByTestId('hall-by-window').locator('tr', { hasText: 'HALLB02' }).getByTestId('hall-window-revoked')).toHaveText('已吊销');
+  await expect(a.page.getByTestId('hall-by-window').locator('tr', { hasText: 'HALLA01' }).getByTestId('hall-window-revoked')).toHaveCount(0);
+  await expectWindowCases(a.page, 'HALLB02', served.HALLB02!.length);
+
+  // In this workstation's audit chain, and — synced — in its trail at the hall.
+  const local = await a.page.evaluate(
+    () =>
+      new Promise<unknown[]>((resolve, reject) => {
+        const open = indexedDB.open('e-licence-workstation');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const all = open.result.transaction('auditEvents').objectStore('auditEvents').getAll();
+          all.onsuccess = () => {
+            open.result.close();
+            resolve((all.result as { kind: string; details: unknown }[]).filter((e) => e.kind === 'hall_admin').map((e) => e.details));
+          };
+          all.onerror = () => reject(all.error);
+        };
+      }),
+  );
+  expect(local).toEqual([
+    {
+      action: 'revoke_workstation',
+      workstation: 'HALLB02',
+      fingerprint: bFingerprint,
+      reason: '设备报废（端到端测试）',
+      ok: true,
+      revokedAt: expect.any(String),
+    },
+  ]);
+  await expect(async () => {
+    const trail = await callFromPage(a.page, 'hall.audit', { workstation: 'HALLA01', kind: 'hall_admin' });
+    expect((trail.value as { rows: { details: { workstation: string } }[] }).rows.map((r) => r.details.workstation)).toEqual(['HALLB02']);
+  }).toPass({ timeout: 30_000 });
 });

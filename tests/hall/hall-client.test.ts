@@ -215,5 +215,11 @@ describe.each(ENGINES)("the host's hall client against a real hall (%s)", (engin
     for (const request of seen) expect(request.toString('utf8')).not.toContain(privateKey);
     const down = new HallClient({ dataDir, url: 'http://127.0.0.1:9', timeoutMs: 2000 });
     await expect(down.call('syncState', {})).rejects.toMatchObject({ code: 'HALL_UNREACHABLE' });
+    // An address that does not parse is no hall that cannot be reached: the client says it is the address.
+    const doubled = new HallClient({ dataDir, url: `${test.hall.url}${test.hall.url}` });
+    await expect(doubled.enrol('WS-CLIENT-09', 'ABCD-EFGH-JKMN-PQRS')).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringContaining('大厅地址无效'),
+    });
   });
 });

@@ -14,6 +14,7 @@ import type { HostCallName, HostInput, HostOutput } from '../../shared/contract'
 import type { HostResult } from '../../shared/errors';
 import { keyFingerprint, type PushRequest } from '../../shared/hall-api';
 import { TestWorkstation } from '../hall/simulated-workstation';
+import { HallCasePager, casesQuery, hallCaseForView, type HallCasePage } from '../../renderer/features/hall-scope/hall-drill';
 
 // The host's hall calls against a real hall over HTTP: the hall `npm start` embeds (PGlite in the
 // host's data folder, enrolled by the host itself at start) and a second workstation that a
@@ -252,6 +253,12 @@ describe('a second workstation, enrolled by a supervisor in 设置', () => {
     expect(await second.call('hall.enrol', { url: running.url, code })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     await second.signIn('super01');
     expect(await second.call('hall.enrol', { url: 'ftp://hall', code })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    // The address pasted twice (a field filled while the page offered the configured one): the
+    // address is refused, not the hall taken for unreachable.
+    expect(await second.call('hall.enrol', { url: `${running.url}${running.url}`, code })).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_REQUEST', details: { issues: [{ path: 'url', message: 'hall_url_format' }] } },
+    });
     expect(await second.call('hall.enrol', { url: running.url, code: 'ZZZZ-ZZZZ-ZZZZ-ZZZZ' })).toMatchObject({
       ok: false,
       error: { code: 'HALL_ENROLMENT_REFUSED', details: { hallCode: 'ENROLMENT_CODE_INVALID' } },
@@ -317,10 +324,17 @@ describe('a second workstation, enrolled by a supervisor in 设置', () => {
     expect(await second.ok('hall.sync.push', pushOf(ws2))).toMatchObject({ epoch: 2, audit: { highest: 5 } });
   });
 
-  it('lists the hall windows, and once revoked the workstation is refused (HALL_REVOKED) and its status says so', async () => {
+  it('lists the hall windows, never revokes itself, and once revoked the workstation is refused (HALL_REVOKED) and its status says so', async () => {
     await first.signIn('super01');
     const { workstations } = await first.ok('hall.workstations', {});
     expect(workstations.map((w) => w.workstationId).sort()).toEqual(['WS-HALL-01', 'WS-HALL-02']);
+    // Never itself: the host refuses before the hall is asked, and the window stays enrolled.
+    expect(await first.call('hall.workstations.revoke', { workstation: 'WS-HALL-01', reason: '误操作' })).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_REQUEST', specific: true, details: { reason: 'self_revoke' } },
+    });
+    expect((await first.ok('hall.workstations', {})).workstations.find((w) => w.workstationId === 'WS-HALL-01')).toMatchObject({ revokedAt: null });
+    expect(await first.ok('hall.status', {})).toMatchObject({ state: 'online' });
     const revoked = await first.ok('hall.workstations.revoke', { workstation: 'WS-HALL-02', reason: '设备报废' });
     expect(revoked).toMatchObject({ workstationId: 'WS-HALL-02', revokedAt: expect.any(String) });
     expect(await second.call('hall.sync.state', {})).toMatchObject({
@@ -469,6 +483,66 @@ describe('the training scope', () => {
     });
     await production.signIn('clerk01');
     expect(await production.call('hall.dashboard', { from: today, to: today })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+  });
+});
+
+describe('the 全厅 drill-down against the hall (renderer/features/hall-scope/hall-drill.ts)', () => {
+  it('pages through the cases behind a figure, newest first, forward and back, and opens each as the hall keeps it: masked, no name', async () => {
+    // On the sandbox, so in training: its 全厅 reads the training cases (the training scope above).
+    const fifth = await workstation('WS-HALL-06', { url: running.url, openEmbedded: null });
+    await fifth.signIn('super01');
+    await fifth.ok('hall.enrol', { url: running.url, code: (await running.enrolmentCode()).code });
+    const ws5 = new TestWorkstation('unused', 'WS-HALL-06');
+    ws5.appendEvents(3);
+    const start = Date.now() - 3600_000;
+    const made = [0, 1, 2, 3, 4].map((i) =>
+      ws5.addCase({ completedAt: new Date(start + i * 60_000).toISOString(), workstationId: 'WS-HALL-06', training: true }),
+    );
+    await fifth.ok('hall.sync.push', pushOf(ws5));
+    const day = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().slice(0, 10);
+    const period = [day(start), day(Date.now())] as const;
+
+    const pager = new HallCasePager(
+      (input) => fifth.ok('hall.cases', input),
+      casesQuery(period, { figure: 'material:paper' }, { workstation: 'WS-HALL-06' }),
+      2,
+    );
+    const caseNos = (page: HallCasePage) => page.rows.map((r) => r.caseNo);
+    const newest = made.map((c) => c.caseNo).reverse();
+    const first1 = await pager.first();
+    expect([caseNos(first1), first1.page, first1.hasPrevious, first1.hasNext]).toEqual([newest.slice(0, 2), 1, false, true]);
+    const second2 = await pager.next();
+    expect([caseNos(second2), second2.page, second2.hasPrevious, second2.hasNext]).toEqual([newest.slice(2, 4), 2, true, true]);
+    const third3 = await pager.next();
+    expect([caseNos(third3), third3.page, third3.hasNext]).toEqual([newest.slice(4), 3, false]);
+    expect(caseNos(await pager.previous())).toEqual(newest.slice(2, 4));
+    expect(caseNos(await pager.previous())).toEqual(newest.slice(0, 2));
+    // A figure with no case behind it, and the clerk's scope.
+    expect(
+      (
+        await new HallCasePager(
+          (input) => fifth.ok('hall.cases', input),
+          casesQuery(period, { figure: 'outcome:expired' }, { workstation: 'WS-HALL-06' }),
+          2,
+        ).first()
+      ).rows,
+    ).toEqual([]);
+    expect(
+      (
+        await new HallCasePager(
+          (input) => fifth.ok('hall.cases', input),
+          casesQuery(period, { figure: 'cases' }, { operator: 'OP-PD-0101', workstation: 'WS-HALL-06' }),
+          10,
+        ).first()
+      ).rows,
+    ).toHaveLength(5);
+
+    const answer = await fifth.ok('hall.case', { workstation: 'WS-HALL-06', caseNo: newest[0]! });
+    const view = hallCaseForView(answer.record);
+    expect(view).not.toBeNull();
+    expect(view!.holderMasked).toBe('310115********1086');
+    expect(view!.record).toMatchObject({ caseNo: newest[0], workstationId: 'WS-HALL-06', materials: [{ materialId: 'MAT1' }, { materialId: 'MAT2' }] });
+    expect(JSON.stringify(answer.record)).not.toContain('310115198001011086');
   });
 });
 

@@ -72,6 +72,7 @@ export function createAuditDescriber(ctx: DescribeContext) {
       if (key === 'result') return label(`devices.idCard.comparison.${value}`, value);
       if (key === 'problems') return label(`devices.idCard.problems.${value}`, value);
     }
+    if (kind === 'hall_admin' && key === 'action') return label(`supervision.audit.values.hall_adminAction.${value}`, value);
     if (key === 'state') return label(`supervision.audit.values.${kind}State.${value}`, label(`objections.states.${value}`, value));
     if (key === 'kind') return label(`supervision.audit.values.override.${value}`, value);
     if (key === 'what') return label(`supervision.audit.values.what.${value}`, value);
@@ -245,6 +246,10 @@ export function createAuditDescriber(ctx: DescribeContext) {
         const changes = Array.isArray(d.changes) ? (d.changes as Details[]) : [];
         return say('deviceSettingsChange', { fields: changes.map((c) => settingName(event.kind, text(c.field))).join('、') || '—' });
       }
+      case 'hall_admin':
+        return d.ok === false
+          ? say('hallRevokeFailed', { ws: text(d.workstation), code: valueText(event.kind, 'code', d.code) })
+          : say('hallRevoke', { ws: text(d.workstation), reason: text(d.reason) });
       default:
         return String(event.kind);
     }

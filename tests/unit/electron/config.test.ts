@@ -34,6 +34,8 @@ describe('browser-mode options', () => {
     expect(parseBrowserModeArgs([], {}, '/')).toMatchObject({ hall: { mode: 'embedded' }, hallBind: '127.0.0.1', hallPort: 0 });
     expect(parseBrowserModeArgs(['--hall', 'http://10.20.0.5:8790/'], {}, '/').hall).toEqual({ mode: 'remote', url: 'http://10.20.0.5:8790' });
     expect(parseBrowserModeArgs(['--hall', 'off'], {}, '/').hall).toEqual({ mode: 'off' });
+    expect(parseBrowserModeArgs(['--hall', 'http://[::1]:8790/hall/'], {}, '/').hall).toEqual({ mode: 'remote', url: 'http://[::1]:8790/hall' });
+    expect(parseBrowserModeArgs(['--hall', 'https://hall.pd.example'], {}, '/').hall).toEqual({ mode: 'remote', url: 'https://hall.pd.example' });
     expect(parseBrowserModeArgs([], { HALL_URL: 'https://hall.pd.example' }, '/').hall).toEqual({ mode: 'remote', url: 'https://hall.pd.example' });
     // The command line wins over the environment.
     expect(parseBrowserModeArgs(['--hall', 'embedded'], { HALL_URL: 'https://hall.pd.example' }, '/').hall).toEqual({ mode: 'embedded' });
@@ -44,6 +46,11 @@ describe('browser-mode options', () => {
     [['--hall', 'ftp://hall']],
     [['--hall', 'http://user@hall']],
     [['--hall', 'hall.lan:8790']],
+    // An address pasted twice, or with an impossible port: refused here, not taken for a hall that cannot be reached.
+    [['--hall', 'http://127.0.0.1:43885http://127.0.0.1:43885']],
+    [['--hall', 'http://10.20.0.5:99999']],
+    [['--hall', 'http://10.20.0.5:0']],
+    [['--hall', 'http://hall.lan:8790\\x']],
     [['--hall-bind', 'hall.lan']],
     [['--hall-port', '-1']],
     [['--port', '70000']],

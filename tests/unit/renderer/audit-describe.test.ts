@@ -144,8 +144,53 @@ describe('audit events as a supervisor reads them', () => {
       },
       '修改设备设置：身份证阅读器型号、自定义阅读器配置',
     ],
+    [
+      'hall_admin',
+      {
+        action: 'revoke_workstation',
+        workstation: 'HALLB02',
+        fingerprint: '9D5C 5A2D E16C 9FF9 EEAC',
+        reason: '设备报废',
+        ok: true,
+        revokedAt: '2026-11-26T02:00:00Z',
+      },
+      '吊销工作台 HALLB02 在大厅的登记，原因：设备报废',
+    ],
+    [
+      'hall_admin',
+      {
+        action: 'revoke_workstation',
+        workstation: 'HALLB02',
+        fingerprint: '9D5C 5A2D E16C 9FF9 EEAC',
+        reason: '设备报废',
+        ok: false,
+        code: 'HALL_UNAVAILABLE',
+      },
+      '吊销工作台 HALLB02 在大厅的登记未成功：大厅服务器暂时无法连接',
+    ],
   ])('%s %j reads “%s”', (kind, details, sentence) => {
     expect(describer.describe(event(kind, details)).sentence).toBe(sentence);
+  });
+
+  it('labels a revocation at the hall in Chinese', () => {
+    const { fields } = describer.describe(
+      event('hall_admin', {
+        action: 'revoke_workstation',
+        workstation: 'HALLB02',
+        fingerprint: '9D5C 5A2D E16C 9FF9 EEAC',
+        reason: '设备报废',
+        ok: true,
+        revokedAt: '2026-11-26T02:00:00Z',
+      }),
+    );
+    expect(fields.map((f) => `${f.label}：${f.value}`)).toEqual([
+      '操作：吊销工作台',
+      '工作台：HALLB02',
+      '公钥指纹：9D5C 5A2D E16C 9FF9 EEAC',
+      '原因：设备报废',
+      '成功：是',
+      '吊销时间：2026-11-26 10:00:00',
+    ]);
   });
 
   it("labels a card read's details in Chinese, its codes in words", () => {

@@ -463,7 +463,7 @@ describe('the outbox with a batch sender (several rows per call)', () => {
     for (let i = 1; i <= 10; i++) await enqueue(db, objection(i, i === 4 ? 30 : 10));
     // The host's validator refuses the whole call when any one objection in it is malformed.
     const send = async (rows: UnsentOutboxRow[]): Promise<BatchDelivery[]> => {
-      if (rows.some((r) => r.payload.evidence[0]?.data.length === 30)) {
+      if (rows.some((r) => r.kind === 'objection' && r.payload.evidence[0]?.data.length === 30)) {
         throw deliveryErrorOf(AppError.from(hostFailure('BAD_REQUEST', '请求内容不符合接口约定').error));
       }
       return library.send(rows);
