@@ -168,6 +168,8 @@ export function createHallSync(options: HallSyncOptions): HallSync {
 
   let role: 'idle' | 'deciding' | 'standby' | 'sender' = 'idle';
   let timer: unknown = null;
+  // When the pending timer fires (Date.now() time).
+  let timerDue = 0;
   let stopWatching: (() => void) | null = null;
   let running: Promise<HallSyncStatus> | null = null;
   let again = false;
@@ -422,6 +424,10 @@ export function createHallSync(options: HallSyncOptions): HallSync {
 
   function syncNow(): Promise<HallSyncStatus> {
     if (running) {
+      // Asked during a pass (an enrolment, a local change, the hall found back): what the
+      // running pass read may predate the request, so one more pass follows it — whatever the
+      // running one ended in (a pass that found no enrolment must not hold up the one that
+      // follows an enrolment). Requests during one pass are one more pass, not one each.
       again = true;
       return running;
     }
@@ -430,11 +436,12 @@ export function createHallSync(options: HallSyncOptions): HallSync {
       do {
         again = false;
         result = await pass();
-      } while (again && status.state === 'idle');
+      } while (again);
       return result;
     })().finally(() => {
       running = null;
-      if (role === 'sender' || (!options.lock && role !== 'idle')) schedule(nextDelay());
+      // A change that arrived near the end of the pass keeps its earlier turn.
+      if (role === 'sender' || (!options.lock && role !== 'idle')) schedule(nextDelay(), { postpone: false });
     });
     return running;
   }
@@ -444,9 +451,19 @@ export function createHallSync(options: HallSyncOptions): HallSync {
     return idleMs;
   }
 
-  function schedule(ms: number): void {
+  /**
+   * The next pass in `ms`. A change (`postpone`, the default) moves a pending pass to its own
+   * time, so that a burst of changes gives one pass after it; the end of a pass never puts off a
+   * pass due sooner.
+   */
+  function schedule(ms: number, { postpone = true }: { postpone?: boolean } = {}): void {
     if (role !== 'sender') return;
-    if (timer !== null) clearTimer(timer);
+    const due = Date.now() + ms;
+    if (timer !== null) {
+      if (!postpone && timerDue <= due) return;
+      clearTimer(timer);
+    }
+    timerDue = due;
     timer = setTimer(() => {
       timer = null;
       void syncNow();
