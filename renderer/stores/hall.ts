@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { computed, onScopeDispose, ref } from 'vue';
 import type { HallStatus, HostInput, HostOutput } from '../../shared/contract';
-import type { HallWorkstation } from '../../shared/hall-api';
+import type { HallAlert, HallWorkstation } from '../../shared/hall-api';
 import { revokeRefusal } from '../features/hall-scope/hall-workstations';
 import { useServices } from '../app/services';
 import type { HallSyncStatus } from '../sync/hall-sync';
@@ -28,7 +28,6 @@ type HallRead =
   | 'hall.reviews.check'
   | 'hall.reviews.finding'
   | 'hall.alerts'
-  | 'hall.alerts.acknowledge'
   | 'hall.attention'
   | 'hall.workstations';
 
@@ -170,5 +169,57 @@ export const useHallStore = defineStore('hall', () => {
     return revoked;
   }
 
-  return { status, sync, configured, syncWanted, linkState, lastSyncAt, probe, startProbing, stopProbing, enrol, syncNow, read, revokeWorkstation };
+  /**
+   * Acknowledges a chain alert with the supervisor's note (全厅 统计): the hall reopens the
+   * window's ingest in a new epoch. Whatever the hall answers, the attempt is in the audit
+   * chain — done, with the hall's time and the new epoch, or not, with the code.
+   */
+  async function acknowledgeAlert(
+    alert: Pick<HallAlert, 'id' | 'workstationId' | 'reason' | 'seq'>,
+    note: string,
+  ): Promise<HostOutput<'hall.alerts.acknowledge'>> {
+    const who = await signedInActor();
+    const details = {
+      action: 'acknowledge_alert',
+      alert: alert.id,
+      workstation: alert.workstationId,
+      alertReason: alert.reason,
+      alertSeq: alert.seq,
+      note,
+    } as const;
+    let answer: HostOutput<'hall.alerts.acknowledge'>;
+    try {
+      answer = await host.call('hall.alerts.acknowledge', { id: alert.id, note });
+    } catch (error) {
+      await audit.append(who, {
+        kind: 'hall_admin',
+        case: null,
+        details: { ...details, ok: false, code: error instanceof AppError ? error.code : 'INTERNAL' },
+      });
+      throw error;
+    }
+    await audit.append(who, {
+      kind: 'hall_admin',
+      case: null,
+      details: { ...details, ok: true, acknowledgedAt: answer.alert.acknowledgedAt, epoch: answer.epoch },
+    });
+    return answer;
+  }
+
+  return {
+    status,
+    sync,
+    configured,
+    syncWanted,
+    linkState,
+    lastSyncAt,
+    probe,
+    startProbing,
+    stopProbing,
+    enrol,
+    syncNow,
+    read,
+    revokeWorkstation,
+    acknowledgeAlert,
+  };
 });

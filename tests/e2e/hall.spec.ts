@@ -167,6 +167,25 @@ async function holdHallStatus(page: Page): Promise<() => Promise<void>> {
   };
 }
 
+/** The details of the `hall_admin` events in a page's audit chain, oldest first. */
+async function hallAdminEvents(page: Page): Promise<unknown[]> {
+  return page.evaluate(
+    () =>
+      new Promise<unknown[]>((resolve, reject) => {
+        const open = indexedDB.open('e-licence-workstation');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const all = open.result.transaction('auditEvents').objectStore('auditEvents').getAll();
+          all.onsuccess = () => {
+            open.result.close();
+            resolve((all.result as { kind: string; details: unknown }[]).filter((e) => e.kind === 'hall_admin').map((e) => e.details));
+          };
+          all.onerror = () => reject(all.error);
+        };
+      }),
+  );
+}
+
 test('a supervisor enrols each workstation in 设置 with a one-time code and sees the hall’s fingerprint', async () => {
   for (const w of windows) {
     await signIn(w.page, w.ws, 'super01');
@@ -306,6 +325,20 @@ test('a chain cut short in one window’s IndexedDB is flagged at the hall, and 
   await a.page.getByTestId('hall-ack-note').fill('已核实：测试中删除了本机日志');
   await a.page.getByTestId('hall-ack-confirm').click();
   await expect(a.page.getByText('已确认告警')).toBeVisible();
+  // In this workstation's audit chain (Art. 26), as a revocation is: who, which alert, why, the note.
+  expect(await hallAdminEvents(a.page)).toEqual([
+    {
+      action: 'acknowledge_alert',
+      alert: expect.any(String),
+      workstation: 'HALLB02',
+      alertReason: 'truncated',
+      alertSeq: expect.any(Number),
+      note: '已核实：测试中删除了本机日志',
+      ok: true,
+      acknowledgedAt: expect.any(String),
+      epoch: 2,
+    },
+  ]);
   await expect(b.page.getByTestId('hall-link')).toHaveAttribute('data-state', 'online', { timeout: 60_000 });
   await expectWindowCases(a.page, 'HALLB02', 3);
 });
@@ -457,22 +490,9 @@ test('a supervisor revokes another window in 设置: its next sync is refused, t
   await expectWindowCases(a.page, 'HALLB02', served.HALLB02!.length);
 
   // In this workstation's audit chain, and — synced — in its trail at the hall.
-  const local = await a.page.evaluate(
-    () =>
-      new Promise<unknown[]>((resolve, reject) => {
-        const open = indexedDB.open('e-licence-workstation');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const all = open.result.transaction('auditEvents').objectStore('auditEvents').getAll();
-          all.onsuccess = () => {
-            open.result.close();
-            resolve((all.result as { kind: string; details: unknown }[]).filter((e) => e.kind === 'hall_admin').map((e) => e.details));
-          };
-          all.onerror = () => reject(all.error);
-        };
-      }),
-  );
+  const local = await hallAdminEvents(a.page);
   expect(local).toEqual([
+    expect.objectContaining({ action: 'acknowledge_alert', workstation: 'HALLB02', ok: true }),
     {
       action: 'revoke_workstation',
       workstation: 'HALLB02',
@@ -484,6 +504,9 @@ test('a supervisor revokes another window in 设置: its next sync is refused, t
   ]);
   await expect(async () => {
     const trail = await callFromPage(a.page, 'hall.audit', { workstation: 'HALLA01', kind: 'hall_admin' });
-    expect((trail.value as { rows: { details: { workstation: string } }[] }).rows.map((r) => r.details.workstation)).toEqual(['HALLB02']);
+    expect((trail.value as { rows: { details: { action: string; workstation: string } }[] }).rows.map((r) => [r.details.action, r.details.workstation])).toEqual([
+      ['revoke_workstation', 'HALLB02'],
+      ['acknowledge_alert', 'HALLB02'],
+    ]);
   }).toPass({ timeout: 30_000 });
 });
