@@ -1516,7 +1516,7 @@ export const zhCN = {
       pageSize: '每页 {n} 件，最新的在前',
       holder: '持证人证件号码',
       filedBy: '提交人',
-      objectionsCapped: '只列出最近提交的 {n} 件异议；请缩短统计期间查看其余的。',
+      objectionsPageSize: '每页 {n} 件，最新提交的在前',
       purged: '大厅保存的办件记录（窗口 {ws}，{time} 收到）：已清除证照文件和照面信息，不含持证人姓名，证件号码已遮蔽。',
       unreadable: '大厅保存的这条办件记录格式无法识别，无法显示：请联系大厅管理员核对大厅服务器的版本。',
     },

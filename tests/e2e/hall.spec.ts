@@ -435,6 +435,10 @@ test('every 全厅 figure opens what is behind it: the cases a page at a time, e
   await expect(drawer).toHaveAttribute('data-loading', 'false');
   const objections = drawer.getByTestId('hall-drill-objections').locator('.el-table__body-wrapper tr.el-table__row');
   await expect(objections).toHaveCount(1);
+  // A page at a time, as the cases: one objection, one page.
+  await expect(drawer.getByTestId('hall-drill-page')).toHaveText('第 1 页');
+  await expect(drawer.getByTestId('hall-drill-next')).toBeDisabled();
+  await expect(drawer.getByTestId('hall-drill-prev')).toBeDisabled();
   await expect(objections.first()).toContainText(objectionId!);
   await expect(objections.first()).toContainText('HALLB02');
   await expect(objections.first()).toContainText(licenceId!);
