@@ -223,11 +223,13 @@ export const HallStatusSchema = z.object({
   /** This workstation's key fingerprint, as the hall's list of workstations shows it. */
   workstationFingerprint: z.string().nullable(),
   /**
-   * `online`: the hall answered this probe; `offline`: it could not be reached (the counter works
-   * on, the sync catches up later); `refused`: it answered but does not accept this workstation
-   * (revoked, unknown, a signature that does not verify: `lastError` says which); `none`: no hall, or not enrolled.
+   * `online`: the hall answered this probe; `slow`: it answers, but slowly (the probe's 3 s ran
+   * out while it answered lately, or it answered the probe after more than 2 s:
+   * shared/hall-reach.ts); `offline`: it does not answer at all (the counter works on, the sync
+   * catches up later); `refused`: it answered but does not accept this workstation (revoked,
+   * unknown, a signature that does not verify: `lastError` says which); `none`: no hall, or not enrolled.
    */
-  state: z.enum(['online', 'offline', 'refused', 'none']),
+  state: z.enum(['online', 'slow', 'offline', 'refused', 'none']),
   /** The last time the hall answered (any call). */
   lastSuccessAt: z.string().nullable(),
   /** The last time a push was accepted (`hall.sync.push`), in this run of the host. */
@@ -473,7 +475,7 @@ export const hostContract = {
   'reference.get': call(z.object({ name: z.enum(['catalog', 'matters', 'trust']) }).strict(), ReferenceResultSchema, ALL_ROLES),
 
   // ---- The hall (docs/architecture.md §3.7). The host signs every request; the renderer never talks to the hall.
-  /** Which hall, whether this workstation is enrolled there, and a probe of the link (at most 3 s). */
+  /** Which hall, whether this workstation is enrolled there, and a probe of the link (it waits at most 3 s: a hall that answers more slowly is `slow`, not `offline`). */
   'hall.status': call(Empty, HallStatusSchema, 'public'),
   /**
    * Enrols this workstation with a hall: the host makes (once) its SM2 key pair in its data

@@ -7,6 +7,7 @@
 import type { Operator } from '../../shared/contract';
 import { HostCallError, type HostErrorCode } from '../../shared/errors';
 import { HALL_ERROR_MESSAGES, type HallRequestInput, type HallResponse, type HallRouteName } from '../../shared/hall-api';
+import { HALL_PROBE_WAIT_MS, HALL_REACH_UNKNOWN, hallReachAfter, type HallReach } from '../../shared/hall-reach';
 import { HallCallError, HallClient, type HallCallErrorCode, type HallEnrolment } from './hall-client';
 
 /** Where the hall is: the one this process embeds, another one (`--hall <url>` or enrolled in 设置), or none. */
@@ -87,7 +88,8 @@ export function hostErrorOfHall(error: unknown): HostCallError {
 
 /** The link's state, as `hall.status` answers it. */
 export interface HallLinkState {
-  state: 'online' | 'offline' | 'refused' | 'none';
+  /** `slow`: the hall answers, but not within the probe's wait (shared/hall-reach.ts). */
+  state: 'online' | 'slow' | 'offline' | 'refused' | 'none';
   lastSuccessAt: string | null;
   lastSyncAt: string | null;
   lastError: { code: HostErrorCode; message: string } | null;
@@ -105,6 +107,8 @@ export class HallLink {
   private client: HallClient | null = null;
   private current: { mode: HallMode; url: string | null; embedded: EmbeddedHallTarget | null } = { mode: 'none', url: null, embedded: null };
   private link: HallLinkState = { state: 'none', lastSuccessAt: null, lastSyncAt: null, lastError: null };
+  // How the hall has answered lately: online, slow or offline (shared/hall-reach.ts).
+  private reach: HallReach = HALL_REACH_UNKNOWN;
 
   constructor(
     private readonly options: {
@@ -167,6 +171,7 @@ export class HallLink {
     this.current = { mode, url: url.replace(/\/+$/, ''), embedded };
     this.client = new HallClient({ dataDir: this.options.dataDir, url, now: this.options.now, timeoutMs: this.options.timeoutMs });
     this.link = { state: 'offline', lastSuccessAt: null, lastSyncAt: null, lastError: null };
+    this.reach = HALL_REACH_UNKNOWN;
   }
 
   /** Which hall, and the enrolment pinned for it (null when the pinned key is for another address's hall). */
@@ -205,31 +210,55 @@ export class HallLink {
     return enrolment;
   }
 
-  /** Makes a call to the hall in use; for a supervision call, the operator it is relayed for. */
+  /**
+   * Makes a call to the hall in use; for a supervision call, the operator it is relayed for.
+   * `probe`: the header's status probe, which waits less — its timing out says the hall is slow
+   * if it answered lately, not that it is gone (shared/hall-reach.ts).
+   */
   async call<K extends Exclude<HallRouteName, 'enrol'>>(
     name: K,
     input: HallRequestInput<K>,
     operator: Operator | null = null,
-    options: { timeoutMs?: number } = {},
+    options: { timeoutMs?: number; probe?: boolean } = {},
   ): Promise<HallResponse<K>> {
     if (!this.client || this.current.mode === 'none')
       throw new HostCallError('HALL_NOT_ENROLLED', '本工作台没有配置大厅服务器：请值班长在设置中填写大厅地址和登记码。', { hallCode: 'NOT_ENROLLED' });
     if (!this.describe().enrolment) throw hostErrorOfHall(new HallCallError('NOT_ENROLLED', ''));
+    const client = this.client;
+    const probe = options.probe === true;
+    const started = performance.now();
+    const answered = () => ({ probe, latencyMs: performance.now() - started });
     try {
-      const value = await this.client.call(name, input, operator && { id: operator.id, role: operator.role }, options);
-      this.succeeded();
+      const value = await client.call(name, input, operator && { id: operator.id, role: operator.role }, options.timeoutMs ? { timeoutMs: options.timeoutMs } : {});
+      if (this.client === client) this.succeeded(null, answered());
       return value;
     } catch (error) {
       const failure = hostErrorOfHall(error);
-      // A refusal is an answer: the hall is there. Only an unreachable hall is offline.
-      if (failure.code === 'HALL_UNAVAILABLE') this.link = { ...this.link, state: 'offline', lastError: { code: failure.code, message: failure.message } };
-      else if (['HALL_NOT_ENROLLED', 'HALL_REVOKED', 'HALL_UNTRUSTED'].includes(failure.code))
+      // An answer for a hall left meanwhile says nothing of the one in use.
+      if (this.client !== client) throw failure;
+      // A refusal is an answer: the hall is there. Only a hall that did not answer is offline —
+      // or slow, when it answered lately and only the probe's short wait ran out.
+      if (failure.code === 'HALL_UNAVAILABLE') {
+        const at = this.now().getTime();
+        this.reach = hallReachAfter(this.reach, failure.details?.timedOut === true ? { kind: 'timeout', at, probe } : { kind: 'unreachable', at });
+        this.link = {
+          ...this.link,
+          state: this.reach.state,
+          lastError:
+            this.reach.state === 'slow'
+              ? { code: failure.code, message: `大厅服务器响应缓慢：${Math.round(HALL_PROBE_WAIT_MS / 1000)} 秒内未应答状态检测，但近期仍有应答；本机照常办理，同步继续。` }
+              : { code: failure.code, message: failure.message },
+        };
+      } else if (['HALL_NOT_ENROLLED', 'HALL_REVOKED', 'HALL_UNTRUSTED'].includes(failure.code)) {
+        this.reach = hallReachAfter(this.reach, { kind: 'answered', at: this.now().getTime(), ...answered() });
         this.link = { ...this.link, state: 'refused', lastError: { code: failure.code, message: failure.message } };
+      }
       // A gap is how a sync resumes, and a refused role or a missing record is about the request:
       // none of them is a fault of the link.
       else
         this.succeeded(
           ['HALL_SEQUENCE_GAP', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT'].includes(failure.code) ? null : { code: failure.code, message: failure.message },
+          answered(),
         );
       throw failure;
     }
@@ -240,7 +269,10 @@ export class HallLink {
     this.link = { ...this.link, lastSyncAt: this.now().toISOString() };
   }
 
-  private succeeded(lastError: HallLinkState['lastError'] = null): void {
-    this.link = { ...this.link, state: 'online', lastSuccessAt: this.now().toISOString(), lastError };
+  /** The hall answered: online, or slow when its probes are (shared/hall-reach.ts). */
+  private succeeded(lastError: HallLinkState['lastError'] = null, timing: { probe: boolean; latencyMs: number } = { probe: false, latencyMs: 0 }): void {
+    const at = this.now();
+    this.reach = hallReachAfter(this.reach, { kind: 'answered', at: at.getTime(), ...timing });
+    this.link = { ...this.link, state: this.reach.state, lastSuccessAt: at.toISOString(), lastError };
   }
 }

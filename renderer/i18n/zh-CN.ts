@@ -1364,6 +1364,7 @@ export const zhCN = {
   hall: {
     link: {
       online: '大厅在线',
+      slow: '大厅响应缓慢',
       offline: '大厅离线',
       stopped: '大厅同步暂停',
       refused: '大厅拒绝同步',
@@ -1372,6 +1373,7 @@ export const zhCN = {
       lastSync: '最近同步：{time}',
       neverSynced: '尚未同步',
       hintOffline: '无法连接大厅服务器：本机照常办理，连接恢复后自动补传。',
+      hintSlow: '大厅服务器有应答，但响应缓慢（状态检测 3 秒内未应答，或应答超过 2 秒）：本机照常办理，同步继续；全厅数据打开会较慢。如持续缓慢，请联系大厅管理员。',
       hintStopped: '大厅发现本机操作日志与其保存的不一致，已暂停接收本机数据，待值班长在全厅告警中确认；本机照常办理。',
       hintRefused: '大厅服务器拒绝了本机的数据：{message}',
       hintNotEnrolled: '本工作台尚未在大厅服务器登记：请值班长在“设置”中填写大厅地址和登记码。',

@@ -11,7 +11,18 @@ import { AppError } from '../host/client';
 const PROBE_INTERVAL_MS = 15_000;
 
 /** How the header shows the hall link. */
-export type HallLinkState = 'online' | 'offline' | 'stopped' | 'refused' | 'not_enrolled' | 'unknown';
+export type HallLinkState = 'online' | 'slow' | 'offline' | 'stopped' | 'refused' | 'not_enrolled' | 'unknown';
+
+/**
+ * The hall link the header shows: the host's probe, unless the sync has news since (latest
+ * wins) — but a push accepted says the hall is there, not that it is quick: a hall the probe
+ * found slow stays 大厅响应缓慢 until a probe finds it prompt (shared/hall-reach.ts).
+ */
+export function hallLinkShown(probed: HallLinkState, syncSays: { state: HallLinkState; at: number } | null, probedAt: number): HallLinkState {
+  if (!syncSays || syncSays.at <= probedAt) return probed;
+  if (syncSays.state === 'online' && probed === 'slow') return 'slow';
+  return syncSays.state;
+}
 
 /** The host calls the 全厅 views make (each relayed to the hall for the signed-in supervisor). */
 type HallRead =
@@ -76,18 +87,15 @@ export const useHallStore = defineStore('hall', () => {
   const linkState = computed<HallLinkState>(() => {
     const s = status.value;
     if (!s) return 'unknown';
-    let probed: HallLinkState =
+    const probed: HallLinkState =
       s.state === 'online'
         ? s.sync?.ingest === 'stopped'
           ? 'stopped'
           : 'online'
-        : s.state === 'offline'
-          ? 'offline'
-          : s.state === 'refused'
-            ? 'refused'
-            : 'not_enrolled';
-    if (syncSays.value && syncSays.value.at > probedAt.value) probed = syncSays.value.state;
-    return probed;
+        : s.state === 'slow' || s.state === 'offline' || s.state === 'refused'
+          ? s.state
+          : 'not_enrolled';
+    return hallLinkShown(probed, syncSays.value, probedAt.value);
   });
 
   /** The last accepted push, by this page's sync or (another tab's, an earlier page's) as the host saw it. */
@@ -104,7 +112,7 @@ export const useHallStore = defineStore('hall', () => {
       // Likewise once a supervisor has acknowledged the alert that stopped it.
       const waiting =
         sync.value.state === 'offline' || sync.value.state === 'not_enrolled' || (sync.value.state === 'stopped' && status.value.sync?.ingest === 'open');
-      if (status.value.state === 'online' && waiting) void hallSync.syncNow();
+      if ((status.value.state === 'online' || status.value.state === 'slow') && waiting) void hallSync.syncNow();
     } catch {
       // The host is gone or the call refused: keep the last known state on screen.
     }
