@@ -244,16 +244,20 @@ type HallLeaveFacts = {
   workstation: string | null;
 };
 
+/** What an `enrol_hall` records besides its outcome: the address typed, and the enrolment it replaced (a hall other than the embedded one), if any. */
+type HallEnrolFacts = { action: 'enrol_hall'; hallUrl: string; replaced: string | null };
+
 /** The details of a `hall_admin` event (see {@link AuditDetailsByKind}). */
 export type HallAdminDetails =
   | (HallRevokeFacts & { ok: true; revokedAt: string | null })
+  | (HallEnrolFacts & { ok: true; hallId: string; hallName: string; hallFingerprint: string; workstation: string })
   | (HallAcknowledgeFacts & { ok: true; acknowledgedAt: string | null; epoch: number })
   | (HallLeaveFacts & {
       ok: true;
       /** The hall the workstation uses from then on: the embedded one, the one `--hall` names (not enrolled), or none. */
       now: 'embedded' | 'remote' | 'none';
     })
-  | ((HallRevokeFacts | HallAcknowledgeFacts | HallLeaveFacts) & { ok: false; code: string });
+  | ((HallRevokeFacts | HallAcknowledgeFacts | HallLeaveFacts | HallEnrolFacts) & { ok: false; code: string });
 
 /** A review's draw as recorded: the seed, the candidates' count and digest and the cases drawn. */
 type ReviewDrawDetails = { [K in keyof ReviewDraw]: ReviewDraw[K] };

@@ -237,6 +237,11 @@ export const HallStatusSchema = z.object({
   lastError: z.object({ code: z.enum(HOST_ERROR_CODES), message: z.string() }).nullable(),
   /** What the hall holds of this workstation (its resume point) and its open alerts, when it answered the probe. */
   sync: SyncState.nullable(),
+  /**
+   * The hall this run uses without an enrolment made in 设置 — where 退出大厅 leads: the embedded
+   * hall (no `--hall`), the hall `--hall <url>` names (not enrolled then), or none (`--hall off`).
+   */
+  fallback: z.enum(['embedded', 'remote', 'none']),
 });
 /** The hall link's status. */
 export type HallStatus = z.infer<typeof HallStatusSchema>;
@@ -487,6 +492,23 @@ export const hostContract = {
   'hall.enrol': call(
     z.object({ url: HallUrlSchema, code: z.string().trim().min(16).max(32) }).strict(),
     z.object({ url: z.string(), workstationId: z.string(), hall: HallIdentitySchema }),
+    SUPERVISOR,
+  ),
+  /**
+   * Leaves the hall a supervisor enrolled this workstation with (not the embedded one): the host
+   * forgets the enrolment — the pinned key and address — in `<data>/hall.json` (atomically; the
+   * workstation's own key pair is kept) and sends nothing more there; what was sent stays at the
+   * hall, which lists the window until its administrator revokes it. The workstation then uses
+   * `fallback` (see `hall.status`), and enrolling again (there or elsewhere) sends what the hall
+   * does not hold. Refusals: BAD_REQUEST (the embedded hall), HALL_NOT_ENROLLED (nothing to leave).
+   */
+  'hall.leave': call(
+    Empty,
+    z.object({
+      left: z.object({ url: z.string(), workstationId: z.string(), hall: HallIdentitySchema }),
+      /** The hall used from now on. */
+      now: z.object({ mode: z.enum(['embedded', 'remote', 'none']), url: z.string().nullable() }),
+    }),
     SUPERVISOR,
   ),
   /** What the hall holds of this workstation: the highest sequence of each stream, the chain's last hash, whether ingest is open, the open alerts. The sync resumes from it. */

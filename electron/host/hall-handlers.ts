@@ -65,6 +65,19 @@ export function hallHandlers(link: HallLink, options: HallHandlerOptions = { tra
         lastSyncAt: state.lastSyncAt,
         lastError: state.lastError,
         sync,
+        fallback: link.fallback(),
+      };
+    },
+    'hall.leave': async () => {
+      const { left } = await link.leave();
+      const { mode, url } = link.describe();
+      return {
+        left: {
+          url: left.url,
+          workstationId: left.workstationId,
+          hall: { id: left.hallId, name: left.hallName, fingerprint: left.hallFingerprint, enrolledAt: left.enrolledAt },
+        },
+        now: { mode, url },
       };
     },
     'hall.enrol': async ({ url, code }) => {

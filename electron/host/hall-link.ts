@@ -28,6 +28,8 @@ export interface HallConfig {
   url: string | null;
   /** Starts (once) the hall this process embeds; null: no embedded hall (`--hall off`, tests). */
   openEmbedded: (() => Promise<EmbeddedHallTarget>) | null;
+  /** `--hall off`: no hall at all this run — not even one enrolled in 设置 (which stays pinned for a later run). */
+  off?: boolean;
 }
 
 /** What a refused or failed hall call becomes at the host boundary. */
@@ -105,6 +107,7 @@ export type HallSupervisionRoute = Exclude<HallRouteName, 'enrol' | 'push' | 'sy
  */
 export class HallLink {
   private client: HallClient | null = null;
+  private config: HallConfig | null = null;
   private current: { mode: HallMode; url: string | null; embedded: EmbeddedHallTarget | null } = { mode: 'none', url: null, embedded: null };
   private link: HallLinkState = { state: 'none', lastSuccessAt: null, lastSyncAt: null, lastError: null };
   // How the hall has answered lately: online, slow or offline (shared/hall-reach.ts).
@@ -132,7 +135,9 @@ export class HallLink {
    * (a code made in-process) unless it is enrolled there already under its id.
    */
   async start(config: HallConfig | null): Promise<void> {
-    if (config?.url) {
+    this.config = config;
+    if (!config || config.off) return;
+    if (config.url) {
       this.use('remote', config.url, null);
       return;
     }
@@ -141,10 +146,63 @@ export class HallLink {
       this.use('remote', saved.url, null);
       return;
     }
-    if (!config?.openEmbedded) return;
-    const embedded = await config.openEmbedded();
+    await this.useEmbedded();
+  }
+
+  /** The hall of this run without an enrolment made in 设置 (what 退出大厅 leads to). */
+  fallback(): HallMode {
+    const config = this.config;
+    if (!config || config.off) return 'none';
+    if (config.url) return 'remote';
+    return config.openEmbedded ? 'embedded' : 'none';
+  }
+
+  /** Starts (if need be) the hall this process embeds, uses it and enrols with it. */
+  private async useEmbedded(): Promise<void> {
+    if (!this.config?.openEmbedded) return;
+    const embedded = await this.config.openEmbedded();
     this.use('embedded', embedded.url, embedded);
     await this.enrolWithEmbedded();
+  }
+
+  private useNone(): void {
+    this.client = null;
+    this.current = { mode: 'none', url: null, embedded: null };
+    this.link = { state: 'none', lastSuccessAt: null, lastSyncAt: null, lastError: null };
+    this.reach = HALL_REACH_UNKNOWN;
+  }
+
+  /**
+   * Leaves the hall a supervisor enrolled this workstation with (设置 → 退出大厅): the enrolment
+   * — the pinned hall key and address — is forgotten in `<data>/hall.json` (written atomically;
+   * the workstation's key pair is kept: it is the workstation's identity to a hall, and with it
+   * the same hall takes the workstation back with a new code and its streams go on), and nothing
+   * more is sent there. The workstation then uses what this run would without that enrolment
+   * (see {@link HallLink.fallback}): the embedded hall (started now if it was not running, and
+   * enrolled with as at a start), the hall `--hall` names (not enrolled), or none. Only a hall
+   * other than the embedded one can be left (that one is this process's own; `--hall off` runs
+   * without it).
+   */
+  async leave(): Promise<{ left: HallEnrolment; now: HallMode }> {
+    const { mode, enrolment } = this.describe();
+    if (mode === 'embedded')
+      throw new HostCallError('BAD_REQUEST', '内置大厅是本机自带的大厅，不能退出；如需不连接任何大厅运行，请以 --hall off 启动。', { reason: 'embedded_hall' });
+    if (mode !== 'remote' || !enrolment || !this.client)
+      throw new HostCallError('HALL_NOT_ENROLLED', '本工作台未在大厅服务器登记，无需退出。', { hallCode: 'NOT_ENROLLED' });
+    this.client.forgetEnrolment();
+    this.options.log?.(`hall: workstation ${enrolment.workstationId} left the hall ${enrolment.hallName} at ${enrolment.url} (its enrolment forgotten, its key kept)`);
+    const fallback = this.fallback();
+    if (fallback === 'remote') this.use('remote', this.config!.url!, null);
+    else if (fallback === 'embedded') {
+      try {
+        await this.useEmbedded();
+      } catch (error) {
+        // Left all the same: the workstation runs without a hall until the embedded one starts (next start).
+        this.useNone();
+        this.options.log?.(`hall: the embedded hall could not be started after leaving: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    } else this.useNone();
+    return { left: enrolment, now: this.current.mode };
   }
 
   /** The enrolment with the embedded hall, made or renewed at start; a failure is logged and shown by `hall.status`. */

@@ -1089,6 +1089,9 @@ export const zhCN = {
         hallRevokeFailed: '吊销工作台 {ws} 在大厅的登记未成功：{code}',
         hallAcknowledge: '确认窗口 {ws} 的日志链告警 {alert}（{reason}），说明：{note}；该窗口从第 {epoch} 段重新同步',
         hallAcknowledgeFailed: '确认窗口 {ws} 的日志链告警 {alert}（{reason}）未成功：{code}',
+        hallEnrol: '登记到大厅“{hall}”（{url}），大厅公钥指纹 {fingerprint}',
+        hallEnrolReplacing: '登记到大厅“{hall}”（{url}），大厅公钥指纹 {fingerprint}；替换原登记（{replaced}）',
+        hallEnrolFailed: '登记到大厅 {url} 未成功：{code}',
         hallLeave: '退出大厅“{hall}”（{url}），此后{now}',
         hallLeaveFailed: '退出大厅“{hall}”（{url}）未成功：{code}',
       },
@@ -1192,6 +1195,7 @@ export const zhCN = {
         hallName: '大厅名称',
         hallFingerprint: '大厅公钥指纹',
         now: '此后使用',
+        replaced: '替换的原登记',
       },
       values: {
         yes: '是',
@@ -1218,7 +1222,7 @@ export const zhCN = {
         layout: { a4: 'A4', thermal80: '80 毫米热敏' },
         printOutcome: { printed: '已发送到打印机', dialog: '经打印对话框打印', cancelled: '已取消', browser: '浏览器打印对话框' },
         id_card_readAction: { read: '读卡', compare_token: '与亮证码核对', go_on_expired: '证件过期仍继续办理', probe: '测试阅读器' },
-        hall_adminAction: { revoke_workstation: '吊销工作台', acknowledge_alert: '确认日志链告警', leave_hall: '退出大厅' },
+        hall_adminAction: { revoke_workstation: '吊销工作台', acknowledge_alert: '确认日志链告警', enrol_hall: '登记到大厅', leave_hall: '退出大厅' },
         hallNow: { embedded: '改用内置大厅', remote: '在启动时指定的大厅（--hall）未登记', none: '不连接大厅' },
       },
       codes: {
@@ -1249,6 +1253,7 @@ export const zhCN = {
         HALL_REVOKED: '本工作台在大厅的登记已被吊销',
         HALL_UNTRUSTED: '大厅服务器应答未通过校验',
         HALL_ERROR: '大厅服务器返回错误',
+        HALL_ENROLMENT_REFUSED: '大厅拒绝登记（登记码错误、已使用或已过期）',
       },
     },
     chain: {
@@ -1415,6 +1420,33 @@ export const zhCN = {
         refused: '大厅拒绝同步',
       },
       unsendable: '{n} 条记录不符合大厅接口要求，未同步（详见浏览器控制台）。',
+      replaceHint:
+        '本工作台已登记到“{name}”。如需改为登记到另一个大厅，在下面填写其地址和登记码：新的登记将替换现有登记（固定的大厅公钥和同步位置），此后只向新大厅同步；原大厅已收到的数据仍保留在原大厅。',
+    },
+    /** 设置 → 退出大厅: leaving a hall other than the embedded one. */
+    leave: {
+      button: '退出大厅',
+      buttonHint: '停止向该大厅同步，改用启动时指定的大厅（未指定时为内置大厅）。',
+      title: '退出大厅“{name}”',
+      what: '本工作台（在大厅的编号 {ws}）将退出大厅“{name}”（{url}，大厅公钥指纹 {fingerprint}）。',
+      stops: '退出后立即停止向该大厅同步，本机也不能再查看该大厅的全厅数据或管理它的工作台。',
+      kept: '已同步到该大厅的办件、异议和操作日志仍保留在大厅，该大厅的全厅统计、审计日志和随机抽查照常可查。',
+      listed: '该大厅仍会列出本工作台（状态“正常”），直到大厅管理员将其吊销（在大厅服务器上运行 npm run hall -- revoke，或在该大厅另一台工作台的“设置”中吊销）。',
+      unsent: '尚未同步到该大厅的数据仍保存在本机，不会丢失；本机再次登记到该大厅时会一并发送（登记到其他大厅时，会发送本机的全部记录）。',
+      after: {
+        embedded: '退出后，本机改用内置大厅（本机，演示/培训），无需登记。',
+        remote: '本机是以 --hall {url} 启动的：退出后本次运行仍使用该地址，但显示“大厅未登记”，直到重新登记；不带 --hall 重新启动则使用内置大厅。',
+        none: '退出后，本机不连接任何大厅。',
+      },
+      logged: '本次退出记入本机操作日志（该大厅不会收到这条记录）。本机的密钥保留不变：重新登记时只需大厅管理员发放新的登记码。',
+      confirm: '确认退出',
+      done: '已退出大厅“{name}”。',
+      now: {
+        embedded: '本机现使用内置大厅。',
+        remote: '本机现指向 {url}，尚未登记。',
+        none: '本机现不连接大厅。',
+      },
+      failed: '退出大厅未成功：{message}',
     },
     workstations: {
       title: '大厅的工作台',

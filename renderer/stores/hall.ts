@@ -131,15 +131,93 @@ export const useHallStore = defineStore('hall', () => {
   }
 
   /**
-   * Enrols this workstation with a hall (a supervisor, in 设置); the sync starts sending at once:
-   * the probe's new status starts it (app/startup-tasks.ts), or, when it ran already for another
-   * hall, a pass now sends to this one.
+   * Enrols this workstation with a hall (a supervisor, in 设置), replacing a former enrolment
+   * (the pinned key and address; the sync's resume point is the new hall's); the sync starts
+   * sending at once: the probe's new status starts it (app/startup-tasks.ts), or, when it ran
+   * already for another hall, a pass now sends to this one. Whatever the host answers, the
+   * attempt is in the audit chain (`hall_admin`, `enrol_hall`).
    */
   async function enrol(url: string, code: string): Promise<HostOutput<'hall.enrol'>> {
-    const answer = await host.call('hall.enrol', { url, code });
+    const who = await signedInActor();
+    const s = status.value;
+    // The enrolment this one replaces: one made in 设置 (the embedded hall's is the host's own).
+    const facts = { action: 'enrol_hall', hallUrl: url, replaced: s?.mode === 'remote' && s.enrolled ? s.url : null } as const;
+    let answer: HostOutput<'hall.enrol'>;
+    try {
+      answer = await host.call('hall.enrol', { url, code });
+    } catch (error) {
+      await audit.append(who, { kind: 'hall_admin', case: null, details: { ...facts, ok: false, code: error instanceof AppError ? error.code : 'INTERNAL' } });
+      throw error;
+    }
+    await audit.append(who, {
+      kind: 'hall_admin',
+      case: null,
+      details: {
+        ...facts,
+        hallUrl: answer.url,
+        ok: true,
+        hallId: answer.hall.id,
+        hallName: answer.hall.name,
+        hallFingerprint: answer.hall.fingerprint,
+        workstation: answer.workstationId,
+      },
+    });
+    // A new enrolment replaces the former one (another hall, or the same one again): what the
+    // sync knew of where that hall stood is not this one's.
+    hallSync.reset();
+    syncSays.value = null;
     const running = syncWanted.value;
     await probe();
     if (running) void hallSync.syncNow();
+    return answer;
+  }
+
+  /**
+   * Leaves the hall this workstation is enrolled with in 设置 (not the embedded one): the host
+   * forgets the enrolment and sends nothing more there. The sync stops sending at once — a pass
+   * under way sends nothing more, and what it knew of that hall is forgotten — and goes on for
+   * the hall the workstation uses now, if any (the embedded one), or stops (none, or a `--hall`
+   * hall not enrolled). Whatever the host answers, the attempt is in the audit chain — done, with
+   * the hall used now, or not, with the code. (The event is in this workstation's chain and goes
+   * to the hall it syncs with next; the hall left does not receive it.)
+   */
+  async function leave(): Promise<HostOutput<'hall.leave'>> {
+    const who = await signedInActor();
+    const s = status.value;
+    const facts = {
+      action: 'leave_hall',
+      hallUrl: s?.url ?? '',
+      hallId: s?.hall?.id ?? null,
+      hallName: s?.hall?.name ?? null,
+      hallFingerprint: s?.hall?.fingerprint ?? null,
+      workstation: s?.workstationId ?? null,
+    } as const;
+    let answer: HostOutput<'hall.leave'>;
+    try {
+      answer = await host.call('hall.leave', {});
+    } catch (error) {
+      await audit.append(who, { kind: 'hall_admin', case: null, details: { ...facts, ok: false, code: error instanceof AppError ? error.code : 'INTERNAL' } });
+      throw error;
+    }
+    hallSync.reset();
+    syncSays.value = null;
+    await audit.append(who, {
+      kind: 'hall_admin',
+      case: null,
+      details: {
+        ...facts,
+        hallUrl: answer.left.url,
+        hallId: answer.left.hall.id,
+        hallName: answer.left.hall.name,
+        hallFingerprint: answer.left.hall.fingerprint,
+        workstation: answer.left.workstationId,
+        ok: true,
+        now: answer.now.mode,
+      },
+    });
+    // The hall in use now: with none to send to the start-up task stops the sync (syncWanted).
+    await probe();
+    if (syncWanted.value) void hallSync.syncNow();
     return answer;
   }
 
@@ -225,6 +303,7 @@ export const useHallStore = defineStore('hall', () => {
     startProbing,
     stopProbing,
     enrol,
+    leave,
     syncNow,
     read,
     revokeWorkstation,

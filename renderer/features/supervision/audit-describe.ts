@@ -257,6 +257,11 @@ export function createAuditDescriber(ctx: DescribeContext) {
           const named = { ws: text(d.workstation), alert: text(d.alert), reason: valueText(event.kind, 'alertReason', d.alertReason), note: text(d.note) };
           return failed ? say('hallAcknowledgeFailed', { ...named, code }) : say('hallAcknowledge', { ...named, epoch: text(d.epoch) });
         }
+        if (d.action === 'enrol_hall') {
+          const url = text(d.hallUrl);
+          if (failed) return say('hallEnrolFailed', { url, code });
+          return say(d.replaced ? 'hallEnrolReplacing' : 'hallEnrol', { hall: text(d.hallName), url, fingerprint: text(d.hallFingerprint), replaced: text(d.replaced) });
+        }
         if (d.action === 'leave_hall') {
           const named = { hall: text(d.hallName ?? d.hallUrl), url: text(d.hallUrl) };
           return failed ? say('hallLeaveFailed', { ...named, code }) : say('hallLeave', { ...named, now: valueText(event.kind, 'now', d.now) });

@@ -216,6 +216,25 @@ describe('audit events as a supervisor reads them', () => {
       },
       '退出大厅“浦东新区行政服务中心”（http://10.20.0.5:8790）未成功：本工作台未在大厅登记',
     ],
+    [
+      'hall_admin',
+      {
+        action: 'enrol_hall',
+        hallUrl: 'http://10.20.0.6:8790',
+        replaced: 'http://10.20.0.5:8790',
+        ok: true,
+        hallId: 'HALL-2',
+        hallName: '徐汇区行政服务中心',
+        hallFingerprint: '1A2B 3C4D 5E6F 7A8B 9C0D',
+        workstation: 'HALLA01',
+      },
+      '登记到大厅“徐汇区行政服务中心”（http://10.20.0.6:8790），大厅公钥指纹 1A2B 3C4D 5E6F 7A8B 9C0D；替换原登记（http://10.20.0.5:8790）',
+    ],
+    [
+      'hall_admin',
+      { action: 'enrol_hall', hallUrl: 'http://10.20.0.6:8790', replaced: null, ok: false, code: 'HALL_ENROLMENT_REFUSED' },
+      '登记到大厅 http://10.20.0.6:8790 未成功：大厅拒绝登记（登记码错误、已使用或已过期）',
+    ],
   ])('%s %j reads “%s”', (kind, details, sentence) => {
     expect(describer.describe(event(kind, details)).sentence).toBe(sentence);
   });

@@ -43,6 +43,7 @@ function status(workstationId: string): HostOutput<'hall.status'> {
     lastSyncAt: null,
     lastError: null,
     sync: null,
+    fallback: 'embedded',
   };
 }
 

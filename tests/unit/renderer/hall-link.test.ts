@@ -24,6 +24,7 @@ function status(state: HostOutput<'hall.status'>['state']): HostOutput<'hall.sta
     lastSyncAt: null,
     lastError: state === 'slow' ? { code: 'HALL_UNAVAILABLE', message: '大厅服务器响应缓慢' } : null,
     sync: null,
+    fallback: 'embedded',
   };
 }
 

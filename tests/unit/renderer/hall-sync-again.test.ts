@@ -153,3 +153,91 @@ describe('a pass asked for while one is running', () => {
     expect(timers.delays()).toEqual([250]);
   });
 });
+
+describe('the hall changed (left, or another enrolled)', () => {
+  const OTHER: HostOutput<'hall.sync.state'> = { ...POSITION, epoch: 7, audit: { highest: 40, lastHash: 'f'.repeat(64) }, records: { highest: 9 } };
+
+  it('forgets where the hall left stood and when it last synced: the next pass asks the hall in use now', async () => {
+    let hall = OTHER;
+    const { host, sync } = syncOver({
+      'hall.sync.state': () => hall,
+      'hall.sync.push': () => ({ ...hall, stored: { audit: 0, records: 0 } }),
+    });
+    await sync.syncNow();
+    expect(sync.status().position).toEqual({ epoch: 7, audit: 40, records: 9 });
+    expect(sync.status().lastSyncAt).not.toBeNull();
+    hall = POSITION;
+    sync.reset();
+    expect(sync.status()).toMatchObject({ position: null, pending: null, lastSyncAt: null, lastError: null });
+    const calls = host.names().length;
+    await sync.syncNow();
+    // Asked again (not the position cached from the other hall), and the head sent to this one.
+    expect(host.names().slice(calls)).toEqual(['hall.sync.state', 'hall.sync.push']);
+    expect(sync.status().position).toEqual({ epoch: 1, audit: 0, records: 0 });
+  });
+
+  it('makes a pass under way send nothing more and keep nothing of the hall left; one more pass follows for the hall in use', async () => {
+    const old = deferred<HostOutput<'hall.sync.state'>>();
+    let asked = 0;
+    const pushed: number[] = [];
+    const { sync } = syncOver({
+      'hall.sync.state': () => (++asked === 1 ? old.promise : POSITION),
+      'hall.sync.push': () => {
+        pushed.push(asked);
+        return { ...POSITION, stored: { audit: 0, records: 0 } };
+      },
+    });
+    const running = sync.syncNow();
+    await expect.poll(() => asked).toBe(1);
+    sync.reset();
+    // The old hall's answer arrives after the change: it is not used for pushing.
+    old.resolve(OTHER);
+    expect((await running).state).toBe('idle');
+    expect(asked).toBe(2);
+    // One push, after the new hall's answer; the position shown is the new hall's.
+    expect(pushed).toEqual([2]);
+    expect(sync.status().position).toEqual({ epoch: 1, audit: 0, records: 0 });
+  });
+
+  it('becomes the sender again when started right after a stop while a pass was under way (the lock let go when that pass ends)', async () => {
+    // Web Locks as the browser has them: letting go also leaves the line this page stood in.
+    let held = false;
+    let line: (() => void) | null = null;
+    const lock = {
+      tryAcquire: async () => (held ? false : (held = true)),
+      queue: (onHeld: () => void) => void (line = onHeld),
+      release: () => {
+        held = false;
+        line = null;
+      },
+    };
+    const first = deferred<HostOutput<'hall.sync.state'>>();
+    let asked = 0;
+    const host = fakeHost({
+      'hall.sync.state': () => (++asked === 1 ? first.promise : POSITION),
+      'hall.sync.push': () => ({ ...POSITION, stored: { audit: 0, records: 0 } }),
+    });
+    const timers = fakeTimers();
+    const sync = createHallSync({
+      db: new WorkstationDb(`hall-sync-again-${Math.random()}`),
+      host: host.client,
+      lock,
+      watch: null,
+      setTimer: timers.setTimer,
+      clearTimer: timers.clearTimer,
+      log: () => undefined,
+    });
+    syncs.push(sync);
+    await sync.start();
+    await expect.poll(() => asked).toBe(1);
+    // Stopped and started at once (the hall left, the embedded one used): the pass under way still holds the lock.
+    sync.stop();
+    const started = sync.start();
+    first.reject(new AppError('HALL_NOT_ENROLLED'));
+    await started;
+    await expect.poll(() => asked).toBe(2);
+    expect(sync.status().state).toBe('idle');
+    expect(line).toBeNull();
+    expect(held).toBe(true);
+  });
+});
