@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { computed, onScopeDispose, ref } from 'vue';
-import type { HallStatus, HostInput, HostOutput } from '../../shared/contract';
+import { HallUrlSchema, type HallStatus, type HostInput, type HostOutput } from '../../shared/contract';
 import type { HallAlert, HallWorkstation } from '../../shared/hall-api';
 import { revokeRefusal } from '../features/hall-scope/hall-workstations';
 import { useServices } from '../app/services';
@@ -141,7 +141,9 @@ export const useHallStore = defineStore('hall', () => {
     const who = await signedInActor();
     const s = status.value;
     // The enrolment this one replaces: one made in 设置 (the embedded hall's is the host's own).
-    const facts = { action: 'enrol_hall', hallUrl: url, replaced: s?.mode === 'remote' && s.enrolled ? s.url : null } as const;
+    // The address as the host takes it (trimmed, no trailing slash), or as typed when it is none.
+    const typed = HallUrlSchema.safeParse(url);
+    const facts = { action: 'enrol_hall', hallUrl: typed.success ? typed.data : url.trim(), replaced: s?.mode === 'remote' && s.enrolled ? s.url : null } as const;
     let answer: HostOutput<'hall.enrol'>;
     try {
       answer = await host.call('hall.enrol', { url, code });
