@@ -89,11 +89,8 @@ export function hallHandlers(link: HallLink, options: HallHandlerOptions = { tra
       };
     },
     'hall.sync.state': async () => link.call('syncState', {}),
-    'hall.sync.push': async (push) => {
-      const answer = await link.call('push', push);
-      link.synced();
-      return answer;
-    },
+    // A push accepted is the link's last sync (HallLink.call).
+    'hall.sync.push': async (push) => link.call('push', push),
     'hall.dashboard': scoped('dashboard'),
     'hall.cases': scoped('cases'),
     'hall.case': scoped('caseRecord'),

@@ -288,7 +288,11 @@ export class HallLink {
     const answered = () => ({ probe, latencyMs: performance.now() - started });
     try {
       const value = await client.call(name, input, operator && { id: operator.id, role: operator.role }, options.timeoutMs ? { timeoutMs: options.timeoutMs } : {});
-      if (this.client === client) this.succeeded(null, answered());
+      if (this.client === client) {
+        this.succeeded(null, answered());
+        // A push accepted: the time of the last sync (of the hall in use: not one left meanwhile).
+        if (name === 'push') this.link = { ...this.link, lastSyncAt: this.link.lastSuccessAt };
+      }
       return value;
     } catch (error) {
       const failure = hostErrorOfHall(error);
@@ -320,11 +324,6 @@ export class HallLink {
         );
       throw failure;
     }
-  }
-
-  /** A push accepted: the time of the last sync. */
-  synced(): void {
-    this.link = { ...this.link, lastSyncAt: this.now().toISOString() };
   }
 
   /** The hall answered: online, or slow when its probes are (shared/hall-reach.ts). */
