@@ -374,7 +374,12 @@ export class SupervisionService {
     return { row: caseRowOf(row), record: JSON.parse(row.record) as Record<string, unknown>, receivedAt: row.received_at };
   }
 
-  /** Objections filed in a period, by state or issuer (the dashboard's drill-down). */
+  /**
+   * Objections filed in a period, by state or issuer (the dashboard's drill-down), newest first
+   * a page at a time: keyset paging on (filed_at, workstation_id, id), so that a page is one
+   * bounded read however many came before it, and objections filed meanwhile neither shift nor
+   * repeat what follows.
+   */
   async objections(input: HallRequest<'objections'>): Promise<HallResponse<'objections'>> {
     checkPeriod(input);
     const { fromIso, toIso } = periodBounds(input);
@@ -382,7 +387,13 @@ export class SupervisionService {
     if (input.state) where.add('state = {}', input.state);
     if (input.issuer !== undefined) where.add('issuer_name = {}', input.issuer);
     if (input.unknownIssuer) where.add('issuer_name IS NULL');
-    const limit = where.param(input.limit);
+    const cursor = [input.beforeFiledAt, input.beforeWorkstation, input.beforeId];
+    if (cursor.some((v) => v !== undefined)) {
+      if (cursor.some((v) => v === undefined)) throw new HallError('BAD_REQUEST', '翻页位置不完整。', { path: 'beforeFiledAt' });
+      // The bound on filed_at alone lets its index start the scan at the cursor.
+      where.add('filed_at <= {} AND (filed_at, workstation_id, id) < ({}, {}, {})', input.beforeFiledAt, input.beforeFiledAt, input.beforeWorkstation, input.beforeId);
+    }
+    const limit = where.param(input.limit + 1);
     const rows = await this.db.all(
       sql<
         {
@@ -398,12 +409,15 @@ export class SupervisionService {
         },
         unknown[]
       >(
-        `SELECT workstation_id, id, licence_id, dimension, state, issuer_name, filed_by, filed_at, updated_at FROM objections ${where.where} ORDER BY filed_at DESC, workstation_id, id LIMIT ${limit}`,
+        `SELECT workstation_id, id, licence_id, dimension, state, issuer_name, filed_by, filed_at, updated_at FROM objections ${where.where} ORDER BY filed_at DESC, workstation_id DESC, id DESC LIMIT ${limit}`,
       ),
       where.params,
     );
+    const page = rows.slice(0, input.limit);
+    const last = page.at(-1);
     return {
-      rows: rows.map((r) => ({
+      next: rows.length > input.limit && last ? { filedAt: last.filed_at, workstationId: last.workstation_id, id: last.id } : null,
+      rows: page.map((r) => ({
         workstationId: r.workstation_id,
         id: r.id,
         licenceId: r.licence_id,

@@ -215,13 +215,49 @@ export interface AuditDetailsByKind {
   /** Each device setting changed, by its path (`idReader.preset`, `idReader.custom.url`), with its old and new value. */
   device_settings_change: { changes: DeviceSettingChange[] };
   /**
-   * A supervisor's action on the hall from 设置 (a workstation revoked), whatever the hall
-   * answered: `revokedAt` as the hall recorded it, or the host's `code` when it was not done.
+   * A supervisor's action on the hall, whatever the hall answered — done (`ok: true`, with what
+   * the hall recorded) or not (`ok: false`, with the host's `code`): a workstation revoked (设置
+   * → 大厅的工作台), a chain alert acknowledged (全厅 统计), this workstation leaving its hall
+   * (设置 → 退出大厅).
    */
-  hall_admin:
-    | { action: 'revoke_workstation'; workstation: string; fingerprint: string; reason: string; ok: true; revokedAt: string | null }
-    | { action: 'revoke_workstation'; workstation: string; fingerprint: string; reason: string; ok: false; code: string };
+  hall_admin: HallAdminDetails;
 }
+
+/** What a `revoke_workstation` records besides its outcome. */
+type HallRevokeFacts = { action: 'revoke_workstation'; workstation: string; fingerprint: string; reason: string };
+/** What an `acknowledge_alert` records besides its outcome: the alert, its window, why it was raised and where, the supervisor's note. */
+type HallAcknowledgeFacts = {
+  action: 'acknowledge_alert';
+  alert: string;
+  workstation: string;
+  alertReason: string;
+  alertSeq: number | null;
+  note: string;
+};
+/** What a `leave_hall` records besides its outcome: the hall left (its address, id, name and key fingerprint) and this workstation's id there. */
+type HallLeaveFacts = {
+  action: 'leave_hall';
+  hallUrl: string;
+  hallId: string | null;
+  hallName: string | null;
+  hallFingerprint: string | null;
+  workstation: string | null;
+};
+
+/** What an `enrol_hall` records besides its outcome: the address typed, and the enrolment it replaced (a hall other than the embedded one), if any. */
+type HallEnrolFacts = { action: 'enrol_hall'; hallUrl: string; replaced: string | null };
+
+/** The details of a `hall_admin` event (see {@link AuditDetailsByKind}). */
+export type HallAdminDetails =
+  | (HallRevokeFacts & { ok: true; revokedAt: string | null })
+  | (HallEnrolFacts & { ok: true; hallId: string; hallName: string; hallFingerprint: string; workstation: string })
+  | (HallAcknowledgeFacts & { ok: true; acknowledgedAt: string | null; epoch: number })
+  | (HallLeaveFacts & {
+      ok: true;
+      /** The hall the workstation uses from then on: the embedded one, the one `--hall` names (not enrolled), or none. */
+      now: 'embedded' | 'remote' | 'none';
+    })
+  | ((HallRevokeFacts | HallAcknowledgeFacts | HallLeaveFacts | HallEnrolFacts) & { ok: false; code: string });
 
 /** A review's draw as recorded: the seed, the candidates' count and digest and the cases drawn. */
 type ReviewDrawDetails = { [K in keyof ReviewDraw]: ReviewDraw[K] };

@@ -223,11 +223,13 @@ export const HallStatusSchema = z.object({
   /** This workstation's key fingerprint, as the hall's list of workstations shows it. */
   workstationFingerprint: z.string().nullable(),
   /**
-   * `online`: the hall answered this probe; `offline`: it could not be reached (the counter works
-   * on, the sync catches up later); `refused`: it answered but does not accept this workstation
-   * (revoked, unknown, a signature that does not verify: `lastError` says which); `none`: no hall, or not enrolled.
+   * `online`: the hall answered this probe; `slow`: it answers, but slowly (the probe's 3 s ran
+   * out while it answered lately, or it answered the probe after more than 2 s:
+   * shared/hall-reach.ts); `offline`: it does not answer at all (the counter works on, the sync
+   * catches up later); `refused`: it answered but does not accept this workstation (revoked,
+   * unknown, a signature that does not verify: `lastError` says which); `none`: no hall, or not enrolled.
    */
-  state: z.enum(['online', 'offline', 'refused', 'none']),
+  state: z.enum(['online', 'slow', 'offline', 'refused', 'none']),
   /** The last time the hall answered (any call). */
   lastSuccessAt: z.string().nullable(),
   /** The last time a push was accepted (`hall.sync.push`), in this run of the host. */
@@ -235,6 +237,11 @@ export const HallStatusSchema = z.object({
   lastError: z.object({ code: z.enum(HOST_ERROR_CODES), message: z.string() }).nullable(),
   /** What the hall holds of this workstation (its resume point) and its open alerts, when it answered the probe. */
   sync: SyncState.nullable(),
+  /**
+   * The hall this run uses without an enrolment made in 设置 — where 退出大厅 leads: the embedded
+   * hall (no `--hall`), the hall `--hall <url>` names (not enrolled then), or none (`--hall off`).
+   */
+  fallback: z.enum(['embedded', 'remote', 'none']),
 });
 /** The hall link's status. */
 export type HallStatus = z.infer<typeof HallStatusSchema>;
@@ -473,7 +480,7 @@ export const hostContract = {
   'reference.get': call(z.object({ name: z.enum(['catalog', 'matters', 'trust']) }).strict(), ReferenceResultSchema, ALL_ROLES),
 
   // ---- The hall (docs/architecture.md §3.7). The host signs every request; the renderer never talks to the hall.
-  /** Which hall, whether this workstation is enrolled there, and a probe of the link (at most 3 s). */
+  /** Which hall, whether this workstation is enrolled there, and a probe of the link (it waits at most 3 s: a hall that answers more slowly is `slow`, not `offline`). */
   'hall.status': call(Empty, HallStatusSchema, 'public'),
   /**
    * Enrols this workstation with a hall: the host makes (once) its SM2 key pair in its data
@@ -485,6 +492,23 @@ export const hostContract = {
   'hall.enrol': call(
     z.object({ url: HallUrlSchema, code: z.string().trim().min(16).max(32) }).strict(),
     z.object({ url: z.string(), workstationId: z.string(), hall: HallIdentitySchema }),
+    SUPERVISOR,
+  ),
+  /**
+   * Leaves the hall a supervisor enrolled this workstation with (not the embedded one): the host
+   * forgets the enrolment — the pinned key and address — in `<data>/hall.json` (atomically; the
+   * workstation's own key pair is kept) and sends nothing more there; what was sent stays at the
+   * hall, which lists the window until its administrator revokes it. The workstation then uses
+   * `fallback` (see `hall.status`), and enrolling again (there or elsewhere) sends what the hall
+   * does not hold. Refusals: BAD_REQUEST (the embedded hall), HALL_NOT_ENROLLED (nothing to leave).
+   */
+  'hall.leave': call(
+    Empty,
+    z.object({
+      left: z.object({ url: z.string(), workstationId: z.string(), hall: HallIdentitySchema }),
+      /** The hall used from now on. */
+      now: z.object({ mode: z.enum(['embedded', 'remote', 'none']), url: z.string().nullable() }),
+    }),
     SUPERVISOR,
   ),
   /** What the hall holds of this workstation: the highest sequence of each stream, the chain's last hash, whether ingest is open, the open alerts. The sync resumes from it. */

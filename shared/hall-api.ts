@@ -779,6 +779,9 @@ export const HallReview = z.object({
 /** A random review at the hall. */
 export type HallReview = z.infer<typeof HallReview>;
 
+/** A page cursor of an objection list: newest first by filing time, then workstation and id (the last objection of a page). */
+export const ObjectionCursor = z.object({ filedAt: z.string(), workstationId: z.string(), id: z.string() });
+
 /** An objection as the hall keeps it (no contested values, no description, no evidence). */
 export const HallObjectionRow = z.object({
   workstationId: z.string(),
@@ -886,10 +889,15 @@ export const HALL_ROUTES = {
         state: z.enum(HALL_OBJECTION_STATES).optional(),
         issuer: z.string().max(200).optional(),
         unknownIssuer: z.enum(['true']).optional(),
+        /** The page after the objection `next` named (all three, or none: the newest page). */
+        beforeFiledAt: Iso.optional(),
+        beforeWorkstation: WorkstationId.optional(),
+        beforeId: SimpleId.optional(),
         limit: Limit,
       })
       .strict(),
-    response: z.object({ rows: z.array(HallObjectionRow) }),
+    // `next` absent: a hall of an earlier version, which answered one page only.
+    response: z.object({ rows: z.array(HallObjectionRow), next: ObjectionCursor.nullable().default(null) }),
   },
   audit: {
     method: 'GET',

@@ -57,6 +57,7 @@ async function main(): Promise<void> {
     hall: {
       url: config.hall.mode === 'remote' ? config.hall.url : null,
       openEmbedded: config.hall.mode === 'embedded' ? hall.open : null,
+      off: config.hall.mode === 'off',
     },
     log,
   });

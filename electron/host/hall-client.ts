@@ -44,7 +44,7 @@ export interface HallEnrolment {
 /** Why a hall call failed: the hall's own code, or what went wrong on the way. */
 export type HallCallErrorCode =
   | HallErrorCode
-  /** The hall could not be reached (network, timeout). */
+  /** The hall could not be reached (network), or did not answer in time (`details.timedOut`). */
   | 'HALL_UNREACHABLE'
   /** An answer was unsigned or its signature did not verify with the pinned key: nothing of it is used. */
   | 'HALL_SIGNATURE_INVALID'
@@ -280,8 +280,11 @@ export class HallClient {
       answerBytes = Buffer.from(await response.arrayBuffer());
       answerTime = response.headers.get(HALL_HEADERS.time);
       answerSignature = response.headers.get(HALL_HEADERS.signature);
-    } catch {
-      throw new HallCallError('HALL_UNREACHABLE', '暂时无法连接大厅服务器，本机照常办理，稍后会自动补传。');
+    } catch (error) {
+      // A hall that did not answer within the wait is told apart from one that could not be
+      // reached at all: a slow hall is not an absent one (shared/hall-reach.ts).
+      const timedOut = error instanceof Error && (error.name === 'TimeoutError' || (error.cause instanceof Error && error.cause.name === 'TimeoutError'));
+      throw new HallCallError('HALL_UNREACHABLE', '暂时无法连接大厅服务器，本机照常办理，稍后会自动补传。', null, timedOut ? { timedOut: true } : undefined);
     }
     let parsed: unknown;
     try {

@@ -1,13 +1,12 @@
 import type { HallCallName, HostOutput } from '../../shared/contract';
 import { HostCallError } from '../../shared/errors';
 import type { HallRequestInput, HallResponse, HallScopedRoute } from '../../shared/hall-api';
+import { HALL_PROBE_WAIT_MS } from '../../shared/hall-reach';
 import type { CallContext, HostHandlers } from './dispatch';
 import type { HallLink, HallSupervisionRoute } from './hall-link';
 
 /** How long a supervisor's chain verification may take at the hall (a million events on PGlite take minutes). */
 const CHAIN_VERIFY_TIMEOUT_MS = 30 * 60_000;
-/** A status probe waits less than a call: the header asks every few seconds. */
-const STATUS_PROBE_TIMEOUT_MS = 3_000;
 
 function operatorOf(ctx: CallContext) {
   // The dispatcher refuses a supervision call without a signed-in supervisor before it gets here.
@@ -47,9 +46,10 @@ export function hallHandlers(link: HallLink, options: HallHandlerOptions = { tra
       let sync: HostOutput<'hall.status'>['sync'] = null;
       if (enrolment) {
         try {
-          sync = await link.call('syncState', {}, null, { timeoutMs: STATUS_PROBE_TIMEOUT_MS });
+          // A status probe waits less than a call: the header asks every 15 seconds.
+          sync = await link.call('syncState', {}, null, { timeoutMs: HALL_PROBE_WAIT_MS, probe: true });
         } catch {
-          // The link's state says why (offline, refused).
+          // The link's state says why (slow, offline, refused).
         }
       }
       const state = link.state();
@@ -65,6 +65,19 @@ export function hallHandlers(link: HallLink, options: HallHandlerOptions = { tra
         lastSyncAt: state.lastSyncAt,
         lastError: state.lastError,
         sync,
+        fallback: link.fallback(),
+      };
+    },
+    'hall.leave': async () => {
+      const { left } = await link.leave();
+      const { mode, url } = link.describe();
+      return {
+        left: {
+          url: left.url,
+          workstationId: left.workstationId,
+          hall: { id: left.hallId, name: left.hallName, fingerprint: left.hallFingerprint, enrolledAt: left.enrolledAt },
+        },
+        now: { mode, url },
       };
     },
     'hall.enrol': async ({ url, code }) => {
@@ -76,11 +89,8 @@ export function hallHandlers(link: HallLink, options: HallHandlerOptions = { tra
       };
     },
     'hall.sync.state': async () => link.call('syncState', {}),
-    'hall.sync.push': async (push) => {
-      const answer = await link.call('push', push);
-      link.synced();
-      return answer;
-    },
+    // A push accepted is the link's last sync (HallLink.call).
+    'hall.sync.push': async (push) => link.call('push', push),
     'hall.dashboard': scoped('dashboard'),
     'hall.cases': scoped('cases'),
     'hall.case': scoped('caseRecord'),

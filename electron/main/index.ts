@@ -95,7 +95,11 @@ async function start(): Promise<void> {
     openSandbox: sandbox.open,
     printing: createPrinting(() => window),
     applicantWindow,
-    hall: { url: hallChoice.mode === 'remote' ? hallChoice.url : null, openEmbedded: hallChoice.mode === 'embedded' ? hall.open : null },
+    hall: {
+      url: hallChoice.mode === 'remote' ? hallChoice.url : null,
+      openEmbedded: hallChoice.mode === 'embedded' ? hall.open : null,
+      off: hallChoice.mode === 'off',
+    },
     log: (line) => console.error(line),
   });
   registerHostIpc(

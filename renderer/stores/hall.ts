@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { computed, onScopeDispose, ref } from 'vue';
-import type { HallStatus, HostInput, HostOutput } from '../../shared/contract';
-import type { HallWorkstation } from '../../shared/hall-api';
+import { HallUrlSchema, type HallStatus, type HostInput, type HostOutput } from '../../shared/contract';
+import type { HallAlert, HallWorkstation } from '../../shared/hall-api';
 import { revokeRefusal } from '../features/hall-scope/hall-workstations';
 import { useServices } from '../app/services';
 import type { HallSyncStatus } from '../sync/hall-sync';
@@ -11,7 +11,18 @@ import { AppError } from '../host/client';
 const PROBE_INTERVAL_MS = 15_000;
 
 /** How the header shows the hall link. */
-export type HallLinkState = 'online' | 'offline' | 'stopped' | 'refused' | 'not_enrolled' | 'unknown';
+export type HallLinkState = 'online' | 'slow' | 'offline' | 'stopped' | 'refused' | 'not_enrolled' | 'unknown';
+
+/**
+ * The hall link the header shows: the host's probe, unless the sync has news since (latest
+ * wins) — but a push accepted says the hall is there, not that it is quick: a hall the probe
+ * found slow stays 大厅响应缓慢 until a probe finds it prompt (shared/hall-reach.ts).
+ */
+export function hallLinkShown(probed: HallLinkState, syncSays: { state: HallLinkState; at: number } | null, probedAt: number): HallLinkState {
+  if (!syncSays || syncSays.at <= probedAt) return probed;
+  if (syncSays.state === 'online' && probed === 'slow') return 'slow';
+  return syncSays.state;
+}
 
 /** The host calls the 全厅 views make (each relayed to the hall for the signed-in supervisor). */
 type HallRead =
@@ -28,7 +39,6 @@ type HallRead =
   | 'hall.reviews.check'
   | 'hall.reviews.finding'
   | 'hall.alerts'
-  | 'hall.alerts.acknowledge'
   | 'hall.attention'
   | 'hall.workstations';
 
@@ -77,18 +87,15 @@ export const useHallStore = defineStore('hall', () => {
   const linkState = computed<HallLinkState>(() => {
     const s = status.value;
     if (!s) return 'unknown';
-    let probed: HallLinkState =
+    const probed: HallLinkState =
       s.state === 'online'
         ? s.sync?.ingest === 'stopped'
           ? 'stopped'
           : 'online'
-        : s.state === 'offline'
-          ? 'offline'
-          : s.state === 'refused'
-            ? 'refused'
-            : 'not_enrolled';
-    if (syncSays.value && syncSays.value.at > probedAt.value) probed = syncSays.value.state;
-    return probed;
+        : s.state === 'slow' || s.state === 'offline' || s.state === 'refused'
+          ? s.state
+          : 'not_enrolled';
+    return hallLinkShown(probed, syncSays.value, probedAt.value);
   });
 
   /** The last accepted push, by this page's sync or (another tab's, an earlier page's) as the host saw it. */
@@ -105,7 +112,7 @@ export const useHallStore = defineStore('hall', () => {
       // Likewise once a supervisor has acknowledged the alert that stopped it.
       const waiting =
         sync.value.state === 'offline' || sync.value.state === 'not_enrolled' || (sync.value.state === 'stopped' && status.value.sync?.ingest === 'open');
-      if (status.value.state === 'online' && waiting) void hallSync.syncNow();
+      if ((status.value.state === 'online' || status.value.state === 'slow') && waiting) void hallSync.syncNow();
     } catch {
       // The host is gone or the call refused: keep the last known state on screen.
     }
@@ -124,15 +131,95 @@ export const useHallStore = defineStore('hall', () => {
   }
 
   /**
-   * Enrols this workstation with a hall (a supervisor, in 设置); the sync starts sending at once:
-   * the probe's new status starts it (app/startup-tasks.ts), or, when it ran already for another
-   * hall, a pass now sends to this one.
+   * Enrols this workstation with a hall (a supervisor, in 设置), replacing a former enrolment
+   * (the pinned key and address; the sync's resume point is the new hall's); the sync starts
+   * sending at once: the probe's new status starts it (app/startup-tasks.ts), or, when it ran
+   * already for another hall, a pass now sends to this one. Whatever the host answers, the
+   * attempt is in the audit chain (`hall_admin`, `enrol_hall`).
    */
   async function enrol(url: string, code: string): Promise<HostOutput<'hall.enrol'>> {
-    const answer = await host.call('hall.enrol', { url, code });
+    const who = await signedInActor();
+    const s = status.value;
+    // The enrolment this one replaces: one made in 设置 (the embedded hall's is the host's own).
+    // The address as the host takes it (trimmed, no trailing slash), or as typed when it is none.
+    const typed = HallUrlSchema.safeParse(url);
+    const facts = { action: 'enrol_hall', hallUrl: typed.success ? typed.data : url.trim(), replaced: s?.mode === 'remote' && s.enrolled ? s.url : null } as const;
+    let answer: HostOutput<'hall.enrol'>;
+    try {
+      answer = await host.call('hall.enrol', { url, code });
+    } catch (error) {
+      await audit.append(who, { kind: 'hall_admin', case: null, details: { ...facts, ok: false, code: error instanceof AppError ? error.code : 'INTERNAL' } });
+      throw error;
+    }
+    await audit.append(who, {
+      kind: 'hall_admin',
+      case: null,
+      details: {
+        ...facts,
+        hallUrl: answer.url,
+        ok: true,
+        hallId: answer.hall.id,
+        hallName: answer.hall.name,
+        hallFingerprint: answer.hall.fingerprint,
+        workstation: answer.workstationId,
+      },
+    });
+    // A new enrolment replaces the former one (another hall, or the same one again): what the
+    // sync knew of where that hall stood is not this one's.
+    hallSync.reset();
+    syncSays.value = null;
     const running = syncWanted.value;
     await probe();
     if (running) void hallSync.syncNow();
+    return answer;
+  }
+
+  /**
+   * Leaves the hall this workstation is enrolled with in 设置 (not the embedded one): the host
+   * forgets the enrolment and sends nothing more there. The sync stops sending at once — a pass
+   * under way sends nothing more, and what it knew of that hall is forgotten — and goes on for
+   * the hall the workstation uses now, if any (the embedded one), or stops (none, or a `--hall`
+   * hall not enrolled). Whatever the host answers, the attempt is in the audit chain — done, with
+   * the hall used now, or not, with the code. (The event is in this workstation's chain and goes
+   * to the hall it syncs with next; the hall left does not receive it.)
+   */
+  async function leave(): Promise<HostOutput<'hall.leave'>> {
+    const who = await signedInActor();
+    const s = status.value;
+    const facts = {
+      action: 'leave_hall',
+      hallUrl: s?.url ?? '',
+      hallId: s?.hall?.id ?? null,
+      hallName: s?.hall?.name ?? null,
+      hallFingerprint: s?.hall?.fingerprint ?? null,
+      workstation: s?.workstationId ?? null,
+    } as const;
+    let answer: HostOutput<'hall.leave'>;
+    try {
+      answer = await host.call('hall.leave', {});
+    } catch (error) {
+      await audit.append(who, { kind: 'hall_admin', case: null, details: { ...facts, ok: false, code: error instanceof AppError ? error.code : 'INTERNAL' } });
+      throw error;
+    }
+    hallSync.reset();
+    syncSays.value = null;
+    await audit.append(who, {
+      kind: 'hall_admin',
+      case: null,
+      details: {
+        ...facts,
+        hallUrl: answer.left.url,
+        hallId: answer.left.hall.id,
+        hallName: answer.left.hall.name,
+        hallFingerprint: answer.left.hall.fingerprint,
+        workstation: answer.left.workstationId,
+        ok: true,
+        now: answer.now.mode,
+      },
+    });
+    // The hall in use now: with none to send to the start-up task stops the sync (syncWanted).
+    await probe();
+    if (syncWanted.value) void hallSync.syncNow();
     return answer;
   }
 
@@ -170,5 +257,58 @@ export const useHallStore = defineStore('hall', () => {
     return revoked;
   }
 
-  return { status, sync, configured, syncWanted, linkState, lastSyncAt, probe, startProbing, stopProbing, enrol, syncNow, read, revokeWorkstation };
+  /**
+   * Acknowledges a chain alert with the supervisor's note (全厅 统计): the hall reopens the
+   * window's ingest in a new epoch. Whatever the hall answers, the attempt is in the audit
+   * chain — done, with the hall's time and the new epoch, or not, with the code.
+   */
+  async function acknowledgeAlert(
+    alert: Pick<HallAlert, 'id' | 'workstationId' | 'reason' | 'seq'>,
+    note: string,
+  ): Promise<HostOutput<'hall.alerts.acknowledge'>> {
+    const who = await signedInActor();
+    const details = {
+      action: 'acknowledge_alert',
+      alert: alert.id,
+      workstation: alert.workstationId,
+      alertReason: alert.reason,
+      alertSeq: alert.seq,
+      note,
+    } as const;
+    let answer: HostOutput<'hall.alerts.acknowledge'>;
+    try {
+      answer = await host.call('hall.alerts.acknowledge', { id: alert.id, note });
+    } catch (error) {
+      await audit.append(who, {
+        kind: 'hall_admin',
+        case: null,
+        details: { ...details, ok: false, code: error instanceof AppError ? error.code : 'INTERNAL' },
+      });
+      throw error;
+    }
+    await audit.append(who, {
+      kind: 'hall_admin',
+      case: null,
+      details: { ...details, ok: true, acknowledgedAt: answer.alert.acknowledgedAt, epoch: answer.epoch },
+    });
+    return answer;
+  }
+
+  return {
+    status,
+    sync,
+    configured,
+    syncWanted,
+    linkState,
+    lastSyncAt,
+    probe,
+    startProbing,
+    stopProbing,
+    enrol,
+    leave,
+    syncNow,
+    read,
+    revokeWorkstation,
+    acknowledgeAlert,
+  };
 });

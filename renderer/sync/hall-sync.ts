@@ -78,6 +78,13 @@ export interface HallSync {
   syncNow(): Promise<HallSyncStatus>;
   /** Numbers what the chain and the objections hold that the journal does not yet; returns how many were added. */
   buildJournal(): Promise<number>;
+  /**
+   * The hall changed (this workstation left it, or enrolled with another): forgets what the
+   * last one was known to hold — its position, the outbox report it was sent, the last sync —
+   * so that the next pass asks the hall now in use. A pass under way sends nothing more and
+   * keeps nothing it learnt; one more pass follows it (unless the sync is stopped).
+   */
+  reset(): void;
   status(): HallSyncStatus;
   /** Calls `listener` at each change of the status; returns how to stop. */
   listen(listener: (status: HallSyncStatus) => void): () => void;
@@ -140,6 +147,8 @@ export function dexieWatch(db: Dexie): (onChange: () => void) => () => void {
 }
 
 class JournalMoved extends Error {}
+/** The hall changed during a pass ({@link HallSync.reset}): what the pass learnt is of the other hall. */
+class HallChanged extends Error {}
 
 /** The sync over the workstation's database and the host. */
 export function createHallSync(options: HallSyncOptions): HallSync {
@@ -168,9 +177,17 @@ export function createHallSync(options: HallSyncOptions): HallSync {
 
   let role: 'idle' | 'deciding' | 'standby' | 'sender' = 'idle';
   let timer: unknown = null;
+  // When the pending timer fires (Date.now() time).
+  let timerDue = 0;
   let stopWatching: (() => void) | null = null;
   let running: Promise<HallSyncStatus> | null = null;
   let again = false;
+  // Stopped (not merely never started): a pass under way is not followed by another.
+  let halted = false;
+  // Bumped by reset(): a pass of an earlier generation keeps nothing of what it learns.
+  let generation = 0;
+  // The lock's release, deferred by stop() until a pass under way ends; start() waits for it.
+  let releasing: Promise<unknown> | null = null;
 
   function update(patch: Partial<HallSyncStatus>): void {
     status = { ...status, ...patch };
@@ -323,8 +340,9 @@ export function createHallSync(options: HallSyncOptions): HallSync {
     update({ position: { epoch: state.epoch, audit: state.audit.highest, records: state.records.highest } });
   }
 
-  async function fetchPosition(): Promise<SyncState> {
+  async function fetchPosition(gen: number): Promise<SyncState> {
     const state = await host.call('hall.sync.state', {});
+    if (gen !== generation) throw new HallChanged();
     position = state;
     setPosition(state);
     return state;
@@ -354,18 +372,25 @@ export function createHallSync(options: HallSyncOptions): HallSync {
   }
 
   async function pass(): Promise<HallSyncStatus> {
+    const gen = generation;
+    const same = () => {
+      if (gen !== generation) throw new HallChanged();
+    };
     update({ state: 'syncing' });
     try {
       await buildJournal();
-      let at = position ?? (await fetchPosition());
+      let at = position ?? (await fetchPosition(gen));
       if (at.ingest === 'stopped') {
         // A supervisor must acknowledge the alert; the next look asks again.
         position = null;
-        update({ state: 'stopped', lastError: null, pending: await pending(at) });
+        const left = await pending(at);
+        same();
+        update({ state: 'stopped', lastError: null, pending: left });
         return status;
       }
       let gaps = 0;
       for (let pushes = 0; pushes < MAX_PUSHES_PER_PASS; pushes++) {
+        same();
         const [events, records, last, report] = await Promise.all([
           db.auditEvents.where('seq').above(at.audit.highest).limit(limits.events).toArray(),
           db.hallRecords.where('seq').above(at.records.highest).limit(limits.records).toArray(),
@@ -388,6 +413,7 @@ export function createHallSync(options: HallSyncOptions): HallSync {
         );
         try {
           const answer = await host.call('hall.sync.push', push);
+          same();
           at = { ...at, epoch: answer.epoch, audit: answer.audit, records: answer.records };
           position = at;
           lastReport = reportKey(report);
@@ -399,15 +425,23 @@ export function createHallSync(options: HallSyncOptions): HallSync {
           // A batch that does not follow what the hall holds (another tab sent before this one
           // took over, a hall restored from a backup): resume from where the hall stands.
           if (error instanceof AppError && error.code === 'HALL_SEQUENCE_GAP' && gaps++ < 3) {
-            at = await fetchPosition();
+            at = await fetchPosition(gen);
             continue;
           }
           throw error;
         }
       }
       failures = 0;
-      update({ state: 'idle', lastError: null, pending: await pending(at) });
+      const left = await pending(at);
+      same();
+      update({ state: 'idle', lastError: null, pending: left });
     } catch (error) {
+      if (error instanceof HallChanged || gen !== generation) {
+        // What this pass learnt, or the failure it met, is of the hall in use before: the next pass asks the one in use now.
+        update({ state: 'idle' });
+        if (!halted) again = true;
+        return status;
+      }
       position = null;
       const { state } = failureState(error);
       failures += 1;
@@ -422,6 +456,10 @@ export function createHallSync(options: HallSyncOptions): HallSync {
 
   function syncNow(): Promise<HallSyncStatus> {
     if (running) {
+      // Asked during a pass (an enrolment, a local change, the hall found back): what the
+      // running pass read may predate the request, so one more pass follows it — whatever the
+      // running one ended in (a pass that found no enrolment must not hold up the one that
+      // follows an enrolment). Requests during one pass are one more pass, not one each.
       again = true;
       return running;
     }
@@ -430,11 +468,12 @@ export function createHallSync(options: HallSyncOptions): HallSync {
       do {
         again = false;
         result = await pass();
-      } while (again && status.state === 'idle');
+      } while (again && !halted);
       return result;
     })().finally(() => {
       running = null;
-      if (role === 'sender' || (!options.lock && role !== 'idle')) schedule(nextDelay());
+      // A change that arrived near the end of the pass keeps its earlier turn.
+      if (role === 'sender' || (!options.lock && role !== 'idle')) schedule(nextDelay(), { postpone: false });
     });
     return running;
   }
@@ -444,9 +483,19 @@ export function createHallSync(options: HallSyncOptions): HallSync {
     return idleMs;
   }
 
-  function schedule(ms: number): void {
+  /**
+   * The next pass in `ms`. A change (`postpone`, the default) moves a pending pass to its own
+   * time, so that a burst of changes gives one pass after it; the end of a pass never puts off a
+   * pass due sooner.
+   */
+  function schedule(ms: number, { postpone = true }: { postpone?: boolean } = {}): void {
     if (role !== 'sender') return;
-    if (timer !== null) clearTimer(timer);
+    const due = Date.now() + ms;
+    if (timer !== null) {
+      if (!postpone && timerDue <= due) return;
+      clearTimer(timer);
+    }
+    timerDue = due;
     timer = setTimer(() => {
       timer = null;
       void syncNow();
@@ -462,12 +511,17 @@ export function createHallSync(options: HallSyncOptions): HallSync {
   return {
     async start() {
       if (role !== 'idle') return;
+      halted = false;
       const lock = options.lock;
       if (!lock) {
         becomeSender();
         return;
       }
       role = 'deciding';
+      // Stopped a moment ago with a pass under way: the lock is let go when that pass ends —
+      // asked for before, it would be refused, and the line joined then left by that release.
+      if (releasing) await releasing;
+      if (role !== 'deciding') return;
       const held = await lock.tryAcquire().catch(() => true);
       if (role !== 'deciding') {
         if (held) lock.release();
@@ -486,6 +540,7 @@ export function createHallSync(options: HallSyncOptions): HallSync {
     stop() {
       const wasSender = role === 'sender';
       role = 'idle';
+      halted = true;
       if (timer !== null) clearTimer(timer);
       timer = null;
       stopWatching?.();
@@ -493,13 +548,28 @@ export function createHallSync(options: HallSyncOptions): HallSync {
       const lock = options.lock;
       if (lock) {
         // A push in flight finishes first: another tab takes over from what the hall then holds.
-        if (wasSender && running) void running.finally(() => lock.release());
-        else lock.release();
+        if (wasSender && running) {
+          const released = running.finally(() => {
+            lock.release();
+            if (releasing === released) releasing = null;
+          });
+          releasing = released;
+        } else lock.release();
       }
       update({ state: 'idle' });
     },
     syncNow,
     buildJournal,
+    reset() {
+      generation += 1;
+      position = null;
+      lastReport = null;
+      lastPushAt = 0;
+      failures = 0;
+      update({ lastSyncAt: null, lastError: null, position: null, pending: null });
+      // A pass under way stops at its next step; one more follows it, for the hall in use now.
+      if (running && !halted) again = true;
+    },
     status: () => status,
     listen(listener) {
       listeners.add(listener);

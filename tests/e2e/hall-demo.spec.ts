@@ -105,6 +105,16 @@ test('the supervisor’s 统计 in 全厅 counts the training case, marked 培�
   await expect(page.getByTestId('dash-cases').getByTestId('value')).toHaveText('1');
 });
 
+test('设置 shows the embedded hall, which cannot be left (it is the workstation’s own), and the host refuses to', async () => {
+  await page.goto(`${ws.origin}/#/settings`);
+  await expect(page.getByTestId('hall-settings')).toHaveAttribute('data-ready', 'true');
+  await expect(page.getByTestId('hall-status')).toContainText('内置大厅');
+  await expect(page.getByTestId('hall-enrol-form')).toBeVisible();
+  await expect(page.getByTestId('hall-leave')).toHaveCount(0);
+  await expect(page.getByTestId('hall-replace-hint')).toHaveCount(0);
+  expect(await callFromPage(page, 'hall.leave', {})).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', details: { reason: 'embedded_hall' } } });
+});
+
 test('the 全厅 随机抽查 draws the training case, and the review is marked 培训数据', async () => {
   await page.goto(`${ws.origin}/#/supervision?scope=hall&tab=review`);
   await expect(page.getByTestId('hall-review')).toHaveAttribute('data-loaded', 'true');

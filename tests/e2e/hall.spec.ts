@@ -167,6 +167,25 @@ async function holdHallStatus(page: Page): Promise<() => Promise<void>> {
   };
 }
 
+/** The details of the `hall_admin` events in a page's audit chain, oldest first. */
+async function hallAdminEvents(page: Page): Promise<unknown[]> {
+  return page.evaluate(
+    () =>
+      new Promise<unknown[]>((resolve, reject) => {
+        const open = indexedDB.open('e-licence-workstation');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const all = open.result.transaction('auditEvents').objectStore('auditEvents').getAll();
+          all.onsuccess = () => {
+            open.result.close();
+            resolve((all.result as { kind: string; details: unknown }[]).filter((e) => e.kind === 'hall_admin').map((e) => e.details));
+          };
+          all.onerror = () => reject(all.error);
+        };
+      }),
+  );
+}
+
 test('a supervisor enrols each workstation in 设置 with a one-time code and sees the hall’s fingerprint', async () => {
   for (const w of windows) {
     await signIn(w.page, w.ws, 'super01');
@@ -198,6 +217,11 @@ test('a supervisor enrols each workstation in 设置 with a one-time code and se
     await w.page.getByTestId('hall-code').fill('AAAA-BBBB-CCCC-DDDD');
     await w.page.getByTestId('hall-enrol').click();
     await expect(w.page.getByTestId('hall-notice')).toContainText('登记失败');
+    // Both attempts are in the local chain: the enrolment, and the code refused.
+    expect(await hallAdminEvents(w.page)).toEqual([
+      expect.objectContaining({ action: 'enrol_hall', hallUrl, replaced: null, ok: true, hallFingerprint, workstation: w.id }),
+      { action: 'enrol_hall', hallUrl, replaced: hallUrl, ok: false, code: 'HALL_ENROLMENT_REFUSED' },
+    ]);
     await signOut(w.page);
     await signIn(w.page, w.ws, 'clerk01');
   }
@@ -306,6 +330,20 @@ test('a chain cut short in one window’s IndexedDB is flagged at the hall, and 
   await a.page.getByTestId('hall-ack-note').fill('已核实：测试中删除了本机日志');
   await a.page.getByTestId('hall-ack-confirm').click();
   await expect(a.page.getByText('已确认告警')).toBeVisible();
+  // In this workstation's audit chain (Art. 26), as a revocation is: who, which alert, why, the note.
+  expect((await hallAdminEvents(a.page)).filter((d) => (d as { action: string }).action !== 'enrol_hall')).toEqual([
+    {
+      action: 'acknowledge_alert',
+      alert: expect.any(String),
+      workstation: 'HALLB02',
+      alertReason: 'truncated',
+      alertSeq: expect.any(Number),
+      note: '已核实：测试中删除了本机日志',
+      ok: true,
+      acknowledgedAt: expect.any(String),
+      epoch: 2,
+    },
+  ]);
   await expect(b.page.getByTestId('hall-link')).toHaveAttribute('data-state', 'online', { timeout: 60_000 });
   await expectWindowCases(a.page, 'HALLB02', 3);
 });
@@ -402,6 +440,10 @@ test('every 全厅 figure opens what is behind it: the cases a page at a time, e
   await expect(drawer).toHaveAttribute('data-loading', 'false');
   const objections = drawer.getByTestId('hall-drill-objections').locator('.el-table__body-wrapper tr.el-table__row');
   await expect(objections).toHaveCount(1);
+  // A page at a time, as the cases: one objection, one page.
+  await expect(drawer.getByTestId('hall-drill-page')).toHaveText('第 1 页');
+  await expect(drawer.getByTestId('hall-drill-next')).toBeDisabled();
+  await expect(drawer.getByTestId('hall-drill-prev')).toBeDisabled();
   await expect(objections.first()).toContainText(objectionId!);
   await expect(objections.first()).toContainText('HALLB02');
   await expect(objections.first()).toContainText(licenceId!);
@@ -457,22 +499,9 @@ test('a supervisor revokes another window in 设置: its next sync is refused, t
   await expectWindowCases(a.page, 'HALLB02', served.HALLB02!.length);
 
   // In this workstation's audit chain, and — synced — in its trail at the hall.
-  const local = await a.page.evaluate(
-    () =>
-      new Promise<unknown[]>((resolve, reject) => {
-        const open = indexedDB.open('e-licence-workstation');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const all = open.result.transaction('auditEvents').objectStore('auditEvents').getAll();
-          all.onsuccess = () => {
-            open.result.close();
-            resolve((all.result as { kind: string; details: unknown }[]).filter((e) => e.kind === 'hall_admin').map((e) => e.details));
-          };
-          all.onerror = () => reject(all.error);
-        };
-      }),
-  );
+  const local = (await hallAdminEvents(a.page)).filter((d) => (d as { action: string }).action !== 'enrol_hall');
   expect(local).toEqual([
+    expect.objectContaining({ action: 'acknowledge_alert', workstation: 'HALLB02', ok: true }),
     {
       action: 'revoke_workstation',
       workstation: 'HALLB02',
@@ -484,6 +513,62 @@ test('a supervisor revokes another window in 设置: its next sync is refused, t
   ]);
   await expect(async () => {
     const trail = await callFromPage(a.page, 'hall.audit', { workstation: 'HALLA01', kind: 'hall_admin' });
-    expect((trail.value as { rows: { details: { workstation: string } }[] }).rows.map((r) => r.details.workstation)).toEqual(['HALLB02']);
+    expect(
+      (trail.value as { rows: { details: { action: string; workstation: string } }[] }).rows
+        .filter((r) => r.details.action !== 'enrol_hall')
+        .map((r) => [r.details.action, r.details.workstation]),
+    ).toEqual([
+      ['revoke_workstation', 'HALLB02'],
+      ['acknowledge_alert', 'HALLB02'],
+    ]);
+  }).toPass({ timeout: 30_000 });
+});
+
+test('a supervisor leaves the hall in 设置 after a confirmation saying what follows: the sync stops, and enrolling again sends what the hall did not get', async () => {
+  const [a] = windows as [Window, Window];
+  await a.page.goto(`${a.ws.origin}/#/settings`);
+  await expect(a.page.getByTestId('hall-settings')).toHaveAttribute('data-ready', 'true');
+  await expect(a.page.getByTestId('hall-replace-hint')).toContainText('新的登记将替换现有登记');
+  await a.page.getByTestId('hall-leave').click();
+  const dialog = a.page.getByTestId('hall-leave-dialog');
+  await expect(dialog).toContainText(hallUrl);
+  await expect(dialog).toContainText(hallFingerprint);
+  await expect(dialog).toContainText('HALLA01');
+  await expect(dialog).toContainText('立即停止向该大厅同步');
+  await expect(dialog).toContainText('仍保留在大厅');
+  await expect(dialog).toContainText('直到大厅管理员将其吊销');
+  await expect(dialog).toContainText('尚未同步到该大厅的数据仍保存在本机');
+  // Started with --hall: this run keeps the address, not enrolled.
+  await expect(dialog.getByTestId('hall-leave-after')).toContainText(`--hall ${hallUrl}`);
+  await dialog.getByTestId('hall-leave-confirm').click();
+  await expect(dialog).toBeHidden();
+  await expect(a.page.getByTestId('hall-notice')).toContainText('已退出大厅');
+  await expect(a.page.getByTestId('hall-leave')).toHaveCount(0);
+  // The header says so at once, and the hall's supervision data is no longer this workstation's.
+  await expect(a.page.getByTestId('hall-link')).toHaveAttribute('data-state', 'not_enrolled');
+  await expect(a.page.getByTestId('hall-workstations')).toHaveCount(0);
+  expect(await callFromPage(a.page, 'hall.sync.state')).toMatchObject({ ok: false, error: { code: 'HALL_NOT_ENROLLED' } });
+  // In the local chain at once; the hall left does not receive it.
+  expect((await hallAdminEvents(a.page)).at(-1)).toEqual({
+    action: 'leave_hall',
+    hallUrl,
+    hallId: expect.any(String),
+    hallName: expect.any(String),
+    hallFingerprint,
+    workstation: 'HALLA01',
+    ok: true,
+    now: 'remote',
+  });
+
+  // Enrolled again with a new code (the address is at hand): the hall takes the same key back, and
+  // the sync sends what it did not get — the leaving and the new enrolment included.
+  await expect(a.page.getByTestId('hall-url')).toHaveValue(hallUrl);
+  await a.page.getByTestId('hall-code').fill(await enrolmentCode());
+  await a.page.getByTestId('hall-enrol').click();
+  await expect(a.page.getByTestId('hall-notice')).toContainText('已登记到');
+  await expect(a.page.getByTestId('hall-link')).toHaveAttribute('data-state', 'online');
+  await expect(async () => {
+    const trail = await callFromPage(a.page, 'hall.audit', { workstation: 'HALLA01', kind: 'hall_admin' });
+    expect((trail.value as { rows: { details: { action: string } }[] }).rows.map((r) => r.details.action).slice(0, 2)).toEqual(['enrol_hall', 'leave_hall']);
   }).toPass({ timeout: 30_000 });
 });

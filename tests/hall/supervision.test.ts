@@ -148,6 +148,39 @@ describe.each(ENGINES)('supervision across the hall (%s)', (engine) => {
     expect(one.json.rows[0].holder.idNumberMasked).toMatch(/^\d{6}\*{8}\d{3}[\dX]$/);
   });
 
+  it('lists the objections of a period a page at a time, newest first, each once, by the cursor it answers', async () => {
+    const ref = (r: { workstationId: string; id: string }) => `${r.workstationId}/${r.id}`;
+    /** Every page of a query, following the hall's cursor. */
+    const pages = async (query: Record<string, string | number>) => {
+      const seen: string[][] = [];
+      let cursor: Record<string, string> = {};
+      for (let n = 0; n < 20; n++) {
+        const page = await supervisor().supervise('objections', { ...query, ...cursor });
+        expect(page.status).toBe(200);
+        seen.push(page.json.rows.map(ref));
+        if (!page.json.next) break;
+        cursor = { beforeFiledAt: page.json.next.filedAt, beforeWorkstation: page.json.next.workstationId, beforeId: page.json.next.id };
+      }
+      return seen;
+    };
+    // Three windows filed at the same times: the ties are ordered by window and id, and none is lost or repeated at a page's edge.
+    expect(await pages({ ...PERIOD, limit: 2 })).toEqual([
+      ['WS-SV-03/OBJ-2-B', 'WS-SV-02/OBJ-1-B'],
+      ['WS-SV-01/OBJ-0-B', 'WS-SV-03/OBJ-2-A'],
+      ['WS-SV-02/OBJ-1-A', 'WS-SV-01/OBJ-0-A'],
+    ]);
+    // A last page exactly full says there is no next one (no empty page to turn to).
+    expect((await pages({ ...PERIOD, limit: 3 })).map((p) => p.length)).toEqual([3, 3]);
+    // The filters page the same way.
+    expect(await pages({ ...PERIOD, state: 'received', limit: 2 })).toEqual([['WS-SV-03/OBJ-2-A', 'WS-SV-02/OBJ-1-A'], ['WS-SV-01/OBJ-0-A']]);
+    expect(await pages({ ...PERIOD, unknownIssuer: 'true', limit: 200 })).toEqual([['WS-SV-03/OBJ-2-B', 'WS-SV-02/OBJ-1-B', 'WS-SV-01/OBJ-0-B']]);
+    // A cursor is whole or absent.
+    const partial = await supervisor().supervise('objections', { ...PERIOD, beforeFiledAt: '2026-11-26T02:00:00.000Z' });
+    expect([partial.status, partial.json.error.code, partial.json.error.details.path]).toEqual([400, 'BAD_REQUEST', 'beforeFiledAt']);
+    // A clerk gets none of it.
+    expect((await supervisor().supervise('objections', PERIOD, 'clerk')).status).toBe(403);
+  });
+
   it('shows the training cases apart when the host asks for them (its workstation in training), never mixed with the real ones', async () => {
     const training = inThePeriod().filter((c) => c.training);
     expect(training.length).toBeGreaterThanOrEqual(3);

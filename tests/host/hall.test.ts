@@ -13,8 +13,15 @@ import type { RunningHall } from '../../hall/index';
 import type { HostCallName, HostInput, HostOutput } from '../../shared/contract';
 import type { HostResult } from '../../shared/errors';
 import { keyFingerprint, type PushRequest } from '../../shared/hall-api';
-import { TestWorkstation } from '../hall/simulated-workstation';
-import { HallCasePager, casesQuery, hallCaseForView, type HallCasePage } from '../../renderer/features/hall-scope/hall-drill';
+import { TestWorkstation, objectionState } from '../hall/simulated-workstation';
+import {
+  HallCasePager,
+  HallObjectionPager,
+  casesQuery,
+  hallCaseForView,
+  objectionsQuery,
+  type HallCasePage,
+} from '../../renderer/features/hall-scope/hall-drill';
 
 // The host's hall calls against a real hall over HTTP: the hall `npm start` embeds (PGlite in the
 // host's data folder, enrolled by the host itself at start) and a second workstation that a
@@ -207,7 +214,7 @@ describe('supervision across the hall', () => {
     expect(cases.rows).toHaveLength(1);
     const row = cases.rows[0]!;
     expect(await first.ok('hall.case', { workstation: row.workstationId, caseNo: row.caseNo })).toMatchObject({ row: { caseNo: row.caseNo } });
-    expect(await first.ok('hall.objections', { from: today, to: today })).toEqual({ rows: [] });
+    expect(await first.ok('hall.objections', { from: today, to: today })).toEqual({ rows: [], next: null });
     const trail = await first.ok('hall.audit', { workstation: 'WS-HALL-01', limit: 5 });
     expect(trail).toMatchObject({ workstationId: 'WS-HALL-01', epoch: 1 });
     expect(trail.rows).toHaveLength(5);
@@ -543,6 +550,34 @@ describe('the 全厅 drill-down against the hall (renderer/features/hall-scope/h
     expect(view!.holderMasked).toBe('310115********1086');
     expect(view!.record).toMatchObject({ caseNo: newest[0], workstationId: 'WS-HALL-06', materials: [{ materialId: 'MAT1' }, { materialId: 'MAT2' }] });
     expect(JSON.stringify(answer.record)).not.toContain('310115198001011086');
+  });
+
+  it('pages through the objections filed in a period, newest first, forward and back, through the host', async () => {
+    const sixth = await workstation('WS-HALL-07', { url: running.url, openEmbedded: null });
+    await sixth.signIn('super01');
+    await sixth.ok('hall.enrol', { url: running.url, code: (await running.enrolmentCode()).code });
+    const ws6 = new TestWorkstation('unused', 'WS-HALL-07');
+    ws6.appendEvents(2);
+    const start = Date.now() - 3600_000;
+    for (let i = 0; i < 5; i++) {
+      const at = new Date(start + i * 60_000).toISOString();
+      ws6.addRecord({ kind: 'objection', objection: objectionState(`OBJ-H7-${i}`, 'queued', { filedAt: at, updatedAt: at }) });
+    }
+    await sixth.ok('hall.sync.push', pushOf(ws6));
+    const day = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().slice(0, 10);
+    const pager = new HallObjectionPager((input) => sixth.ok('hall.objections', input), objectionsQuery([day(start), day(Date.now())], { state: 'queued' }), 2);
+    const ids = (page: { rows: { workstationId: string; id: string }[] }) => page.rows.filter((r) => r.workstationId === 'WS-HALL-07').map((r) => r.id);
+    const first1 = await pager.first();
+    expect([ids(first1), first1.hasNext]).toEqual([['OBJ-H7-4', 'OBJ-H7-3'], true]);
+    expect(ids(await pager.next())).toEqual(['OBJ-H7-2', 'OBJ-H7-1']);
+    const last = await pager.next();
+    expect([ids(last), last.page, last.hasNext]).toEqual([['OBJ-H7-0'], 3, false]);
+    expect(ids(await pager.previous())).toEqual(['OBJ-H7-2', 'OBJ-H7-1']);
+    // A cursor cut short is refused, with the hall's code.
+    expect(await sixth.call('hall.objections', { from: day(start), to: day(Date.now()), beforeId: 'OBJ-H7-4' })).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_REQUEST' },
+    });
   });
 });
 

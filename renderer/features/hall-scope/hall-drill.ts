@@ -2,7 +2,8 @@
  * The drill-down of the 全厅 dashboard (issue 13 item 6): which cases stand behind a figure,
  * for the whole hall, one window or one clerk, read from the hall a page at a time; and the
  * hall's record of one case as the case view shows it. Mirrors what 本机 does with its own
- * cases (shared/dashboard-stats isBehind), over `hall.cases`, `hall.case` and `hall.objections`.
+ * cases (shared/dashboard-stats isBehind), over `hall.cases`, `hall.case` and `hall.objections`
+ * (the cases and the objections alike a page at a time, {@link HallKeysetPager}).
  */
 import type { HostInput, HostOutput } from '../../../shared/contract';
 import type { PurgedCase } from '../../../shared/counter-case';
@@ -73,73 +74,105 @@ export function casesQuery(period: readonly [string, string], figure: HallFigure
   };
 }
 
-/** The query of `hall.objections` behind a group of the dashboard: every objection, one state, or one issuer (null: unknown). */
-export function objectionsQuery(
-  period: readonly [string, string],
-  group: { state: string } | { issuer: string | null } | null,
-  limit: number,
-): HostInput<'hall.objections'> {
-  const base = { from: period[0], to: period[1], limit };
+/** The query of `hall.objections` behind a group of the dashboard, without its page: every objection, one state, or one issuer (null: unknown). */
+export function objectionsQuery(period: readonly [string, string], group: { state: string } | { issuer: string | null } | null): HallObjectionsQuery {
+  const base = { from: period[0], to: period[1] };
   if (!group) return base;
-  if ('state' in group) return { ...base, state: group.state as NonNullable<HostInput<'hall.objections'>['state']> };
+  if ('state' in group) return { ...base, state: group.state as NonNullable<HallObjectionsQuery['state']> };
   return group.issuer === null ? { ...base, unknownIssuer: 'true' } : { ...base, issuer: group.issuer };
 }
 
-type Cursor = NonNullable<HostOutput<'hall.cases'>['next']>;
-
 /** One page of a drill-down. */
-export interface HallCasePage {
-  rows: HallCaseRow[];
+export interface HallPage<R> {
+  rows: R[];
   /** 1 for the newest page. */
   page: number;
   hasPrevious: boolean;
   hasNext: boolean;
 }
 
+/** One page of cases. */
+export type HallCasePage = HallPage<HallCaseRow>;
+
 /**
- * A list of cases read from the hall a page at a time, newest first: forward by the cursor the
- * hall answers, back by the cursors of the pages already seen (the hall pages one way only).
- * A page that fails to load leaves the pager where it was.
+ * A list read from the hall a page at a time, newest first (keyset paging): forward by the
+ * cursor the hall answers with a page (the last row of it), back by the cursors of the pages
+ * already seen — the hall pages one way only. A page that fails to load leaves the pager where
+ * it was.
  */
-export class HallCasePager {
+export class HallKeysetPager<R, C> {
   // The cursor each page shown before the current one was read from (null: the first page).
-  private trail: (Cursor | null)[] = [];
-  private current: Cursor | null = null;
-  private following: Cursor | null = null;
+  private trail: (C | null)[] = [];
+  private current: C | null = null;
+  private following: C | null = null;
 
   constructor(
-    private readonly fetchPage: (input: HostInput<'hall.cases'>) => Promise<HostOutput<'hall.cases'>>,
-    private readonly query: HallCasesQuery,
+    /** Reads the page after `cursor` (null: the newest), at most `limit` rows, with the cursor of the page after it (null: none). */
+    private readonly fetchPage: (cursor: C | null, limit: number) => Promise<{ rows: R[]; next: C | null }>,
     private readonly pageSize: number,
   ) {}
 
   /** The newest page. */
-  first(): Promise<HallCasePage> {
+  first(): Promise<HallPage<R>> {
     return this.load(null, []);
   }
 
   /** The page after the current one (the current one when there is none). */
-  next(): Promise<HallCasePage> {
+  next(): Promise<HallPage<R>> {
     if (!this.following) return this.load(this.current, this.trail);
     return this.load(this.following, [...this.trail, this.current]);
   }
 
   /** The page before the current one (the first when there is none). */
-  previous(): Promise<HallCasePage> {
+  previous(): Promise<HallPage<R>> {
     if (this.trail.length === 0) return this.load(null, []);
     return this.load(this.trail.at(-1)!, this.trail.slice(0, -1));
   }
 
-  private async load(cursor: Cursor | null, trail: (Cursor | null)[]): Promise<HallCasePage> {
-    const answer = await this.fetchPage({
-      ...this.query,
-      ...(cursor ? { beforeCompletedAt: cursor.completedAt, beforeWorkstation: cursor.workstationId, beforeCaseNo: cursor.caseNo } : {}),
-      limit: this.pageSize,
-    });
+  private async load(cursor: C | null, trail: (C | null)[]): Promise<HallPage<R>> {
+    const answer = await this.fetchPage(cursor, this.pageSize);
     this.trail = trail;
     this.current = cursor;
     this.following = answer.next;
     return { rows: answer.rows, page: trail.length + 1, hasPrevious: trail.length > 0, hasNext: answer.next !== null };
+  }
+}
+
+type CaseCursor = NonNullable<HostOutput<'hall.cases'>['next']>;
+
+/** The cases behind a figure, a page at a time (`hall.cases`). */
+export class HallCasePager extends HallKeysetPager<HallCaseRow, CaseCursor> {
+  constructor(fetchPage: (input: HostInput<'hall.cases'>) => Promise<HostOutput<'hall.cases'>>, query: HallCasesQuery, pageSize: number) {
+    super(
+      (cursor, limit) =>
+        fetchPage({
+          ...query,
+          ...(cursor ? { beforeCompletedAt: cursor.completedAt, beforeWorkstation: cursor.workstationId, beforeCaseNo: cursor.caseNo } : {}),
+          limit,
+        }),
+      pageSize,
+    );
+  }
+}
+
+/** An objection of the hall's list. */
+export type HallObjectionRow = HostOutput<'hall.objections'>['rows'][number];
+type ObjectionCursor = NonNullable<HostOutput<'hall.objections'>['next']>;
+/** The query of `hall.objections` without its page. */
+export type HallObjectionsQuery = Omit<HostInput<'hall.objections'>, 'beforeFiledAt' | 'beforeWorkstation' | 'beforeId' | 'limit'>;
+
+/** The objections filed in a period, a page at a time (`hall.objections`), as the cases are. */
+export class HallObjectionPager extends HallKeysetPager<HallObjectionRow, ObjectionCursor> {
+  constructor(
+    fetchPage: (input: HostInput<'hall.objections'>) => Promise<HostOutput<'hall.objections'>>,
+    query: HallObjectionsQuery,
+    pageSize: number,
+  ) {
+    super(
+      (cursor, limit) =>
+        fetchPage({ ...query, ...(cursor ? { beforeFiledAt: cursor.filedAt, beforeWorkstation: cursor.workstationId, beforeId: cursor.id } : {}), limit }),
+      pageSize,
+    );
   }
 }
 

@@ -72,7 +72,11 @@ export function createAuditDescriber(ctx: DescribeContext) {
       if (key === 'result') return label(`devices.idCard.comparison.${value}`, value);
       if (key === 'problems') return label(`devices.idCard.problems.${value}`, value);
     }
-    if (kind === 'hall_admin' && key === 'action') return label(`supervision.audit.values.hall_adminAction.${value}`, value);
+    if (kind === 'hall_admin') {
+      if (key === 'action') return label(`supervision.audit.values.hall_adminAction.${value}`, value);
+      if (key === 'alertReason') return label(`hall.dashboard.alertReasons.${value}`, value);
+      if (key === 'now') return label(`supervision.audit.values.hallNow.${value}`, value);
+    }
     if (key === 'state') return label(`supervision.audit.values.${kind}State.${value}`, label(`objections.states.${value}`, value));
     if (key === 'kind') return label(`supervision.audit.values.override.${value}`, value);
     if (key === 'what') return label(`supervision.audit.values.what.${value}`, value);
@@ -246,10 +250,24 @@ export function createAuditDescriber(ctx: DescribeContext) {
         const changes = Array.isArray(d.changes) ? (d.changes as Details[]) : [];
         return say('deviceSettingsChange', { fields: changes.map((c) => settingName(event.kind, text(c.field))).join('、') || '—' });
       }
-      case 'hall_admin':
-        return d.ok === false
-          ? say('hallRevokeFailed', { ws: text(d.workstation), code: valueText(event.kind, 'code', d.code) })
-          : say('hallRevoke', { ws: text(d.workstation), reason: text(d.reason) });
+      case 'hall_admin': {
+        const failed = d.ok === false;
+        const code = valueText(event.kind, 'code', d.code);
+        if (d.action === 'acknowledge_alert') {
+          const named = { ws: text(d.workstation), alert: text(d.alert), reason: valueText(event.kind, 'alertReason', d.alertReason), note: text(d.note) };
+          return failed ? say('hallAcknowledgeFailed', { ...named, code }) : say('hallAcknowledge', { ...named, epoch: text(d.epoch) });
+        }
+        if (d.action === 'enrol_hall') {
+          const url = text(d.hallUrl);
+          if (failed) return say('hallEnrolFailed', { url, code });
+          return say(d.replaced ? 'hallEnrolReplacing' : 'hallEnrol', { hall: text(d.hallName), url, fingerprint: text(d.hallFingerprint), replaced: text(d.replaced) });
+        }
+        if (d.action === 'leave_hall') {
+          const named = { hall: text(d.hallName ?? d.hallUrl), url: text(d.hallUrl) };
+          return failed ? say('hallLeaveFailed', { ...named, code }) : say('hallLeave', { ...named, now: valueText(event.kind, 'now', d.now) });
+        }
+        return failed ? say('hallRevokeFailed', { ws: text(d.workstation), code }) : say('hallRevoke', { ws: text(d.workstation), reason: text(d.reason) });
+      }
       default:
         return String(event.kind);
     }

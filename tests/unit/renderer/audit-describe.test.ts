@@ -168,6 +168,73 @@ describe('audit events as a supervisor reads them', () => {
       },
       '吊销工作台 HALLB02 在大厅的登记未成功：大厅服务器暂时无法连接',
     ],
+    [
+      'hall_admin',
+      {
+        action: 'acknowledge_alert',
+        alert: 'ALERT-7',
+        workstation: 'HALLB02',
+        alertReason: 'truncated',
+        alertSeq: 41,
+        note: '已核实',
+        ok: true,
+        acknowledgedAt: '2026-11-27T02:30:00Z',
+        epoch: 2,
+      },
+      '确认窗口 HALLB02 的日志链告警 ALERT-7（日志被截断），说明：已核实；该窗口从第 2 段重新同步',
+    ],
+    [
+      'hall_admin',
+      { action: 'acknowledge_alert', alert: 'ALERT-7', workstation: 'HALLB02', alertReason: 'truncated', alertSeq: 41, note: '已核实', ok: false, code: 'CONFLICT' },
+      '确认窗口 HALLB02 的日志链告警 ALERT-7（日志被截断）未成功：与已提交的内容冲突',
+    ],
+    [
+      'hall_admin',
+      {
+        action: 'leave_hall',
+        hallUrl: 'http://10.20.0.5:8790',
+        hallId: 'HALL-1',
+        hallName: '浦东新区行政服务中心',
+        hallFingerprint: '643E 294C A3A4 1174 C6EB',
+        workstation: 'HALLA01',
+        ok: true,
+        now: 'embedded',
+      },
+      '退出大厅“浦东新区行政服务中心”（http://10.20.0.5:8790），此后改用内置大厅',
+    ],
+    [
+      'hall_admin',
+      {
+        action: 'leave_hall',
+        hallUrl: 'http://10.20.0.5:8790',
+        hallId: 'HALL-1',
+        hallName: '浦东新区行政服务中心',
+        hallFingerprint: '643E 294C A3A4 1174 C6EB',
+        workstation: 'HALLA01',
+        ok: false,
+        code: 'HALL_NOT_ENROLLED',
+      },
+      '退出大厅“浦东新区行政服务中心”（http://10.20.0.5:8790）未成功：本工作台未在大厅登记',
+    ],
+    [
+      'hall_admin',
+      {
+        action: 'enrol_hall',
+        hallUrl: 'http://10.20.0.6:8790',
+        replaced: 'http://10.20.0.5:8790',
+        ok: true,
+        hallId: 'HALL-2',
+        hallName: '徐汇区行政服务中心',
+        hallFingerprint: '1A2B 3C4D 5E6F 7A8B 9C0D',
+        workstation: 'HALLA01',
+      },
+      '登记到大厅“徐汇区行政服务中心”（http://10.20.0.6:8790），大厅公钥指纹 1A2B 3C4D 5E6F 7A8B 9C0D；替换原登记（http://10.20.0.5:8790）',
+    ],
+    [
+      'hall_admin',
+      { action: 'enrol_hall', hallUrl: 'http://10.20.0.6:8790', replaced: null, ok: false, code: 'HALL_ENROLMENT_REFUSED' },
+      '登记到大厅 http://10.20.0.6:8790 未成功：大厅拒绝登记（登记码错误、已使用或已过期）',
+    ],
   ])('%s %j reads “%s”', (kind, details, sentence) => {
     expect(describer.describe(event(kind, details)).sentence).toBe(sentence);
   });

@@ -43,6 +43,7 @@ function status(workstationId: string): HostOutput<'hall.status'> {
     lastSyncAt: null,
     lastError: null,
     sync: null,
+    fallback: 'embedded',
   };
 }
 
@@ -137,5 +138,59 @@ describe('revoking a window', () => {
     });
     expect(host.names()).toEqual(['hall.status']);
     expect((await db.auditEvents.toArray()).filter((e) => e.kind === 'hall_admin').length).toBe(0);
+  });
+});
+
+describe('acknowledging a chain alert', () => {
+  const ALERT = { id: 'ALERT-7', workstationId: 'HALLB02', reason: 'truncated' as const, seq: 41 };
+  const acknowledged = (note: string) => ({
+    alert: {
+      ...ALERT,
+      epoch: 1,
+      detail: '日志被截断',
+      raisedAt: '2026-11-27T01:00:00.000Z',
+      acknowledgedAt: '2026-11-27T02:30:00.000Z',
+      acknowledgedBy: 'OP-SV-01',
+      note,
+    },
+    epoch: 2,
+  });
+
+  it('asks the hall and logs it in the audit chain: the alert, its window, why, the note, the hall’s time and the new epoch', async () => {
+    const { host, store, db } = await hallOn({ 'hall.alerts.acknowledge': ({ note }) => acknowledged(note) });
+    const answer = await store.acknowledgeAlert(ALERT, '已核实：误删本机浏览器数据');
+    expect(answer.epoch).toBe(2);
+    expect(host.calls.at(-1)).toEqual({ name: 'hall.alerts.acknowledge', input: { id: 'ALERT-7', note: '已核实：误删本机浏览器数据' } });
+    const events = (await db.auditEvents.toArray()).filter((e) => e.kind === 'hall_admin');
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      operator: 'OP-SV-01',
+      role: 'supervisor',
+      case: null,
+      details: {
+        action: 'acknowledge_alert',
+        alert: 'ALERT-7',
+        workstation: 'HALLB02',
+        alertReason: 'truncated',
+        alertSeq: 41,
+        note: '已核实：误删本机浏览器数据',
+        ok: true,
+        acknowledgedAt: '2026-11-27T02:30:00.000Z',
+        epoch: 2,
+      },
+    });
+  });
+
+  it('logs an acknowledgement the hall did not carry out, with the code (one acknowledged meanwhile: CONFLICT), and passes the failure on', async () => {
+    const { store, db } = await hallOn({
+      'hall.alerts.acknowledge': () => {
+        throw new AppError('CONFLICT');
+      },
+    });
+    await expect(store.acknowledgeAlert(ALERT, '已核实')).rejects.toMatchObject({ code: 'CONFLICT' });
+    const events = (await db.auditEvents.toArray()).filter((e) => e.kind === 'hall_admin');
+    expect(events.map((e) => e.details)).toEqual([
+      { action: 'acknowledge_alert', alert: 'ALERT-7', workstation: 'HALLB02', alertReason: 'truncated', alertSeq: 41, note: '已核实', ok: false, code: 'CONFLICT' },
+    ]);
   });
 });

@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { HostInput, HostOutput } from '../../../shared/contract';
 import type { HallCaseRow } from '../../../shared/hall-api';
-import { HallCasePager, cardFigure, casesQuery, columnFigure, hallCaseForView, objectionsQuery } from '../../../renderer/features/hall-scope/hall-drill';
+import {
+  HallCasePager,
+  HallObjectionPager,
+  cardFigure,
+  casesQuery,
+  columnFigure,
+  hallCaseForView,
+  objectionsQuery,
+  type HallObjectionRow,
+} from '../../../renderer/features/hall-scope/hall-drill';
 import { completedCase } from '../../hall/simulated-workstation';
 
 const PERIOD = ['2026-11-20', '2026-11-26'] as const;
@@ -77,10 +86,10 @@ describe('the figures of the 全厅 dashboard', () => {
       figure: 'paper:elderly',
       operator: 'OP-1',
     });
-    expect(objectionsQuery(PERIOD, null, 200)).toEqual({ from: '2026-11-20', to: '2026-11-26', limit: 200 });
-    expect(objectionsQuery(PERIOD, { state: 'received' }, 200)).toMatchObject({ state: 'received' });
-    expect(objectionsQuery(PERIOD, { issuer: '上海市公安局' }, 200)).toMatchObject({ issuer: '上海市公安局' });
-    expect(objectionsQuery(PERIOD, { issuer: null }, 200)).toMatchObject({ unknownIssuer: 'true' });
+    expect(objectionsQuery(PERIOD, null)).toEqual({ from: '2026-11-20', to: '2026-11-26' });
+    expect(objectionsQuery(PERIOD, { state: 'received' })).toEqual({ from: '2026-11-20', to: '2026-11-26', state: 'received' });
+    expect(objectionsQuery(PERIOD, { issuer: '上海市公安局' })).toEqual({ from: '2026-11-20', to: '2026-11-26', issuer: '上海市公安局' });
+    expect(objectionsQuery(PERIOD, { issuer: null })).toEqual({ from: '2026-11-20', to: '2026-11-26', unknownIssuer: 'true' });
   });
 });
 
@@ -119,6 +128,76 @@ describe('a drill-down a page at a time', () => {
     hall.failOnce();
     await expect(pager.previous()).rejects.toThrow();
     expect(await pager.previous()).toMatchObject({ page: 2 });
+  });
+});
+
+/** An objection filed at a window, `n` seconds into the day; a few share a filing time across windows. */
+function objection(n: number): HallObjectionRow {
+  return {
+    workstationId: n % 3 === 0 ? 'HALLC03' : n % 3 === 1 ? 'HALLA01' : 'HALLB02',
+    id: `OBJ-${String(n).padStart(3, '0')}`,
+    licenceId: 'LIC-1',
+    dimension: 'accuracy',
+    state: 'received',
+    issuer: '上海市民政局',
+    filedBy: 'OP-1',
+    filedAt: new Date(Date.UTC(2026, 10, 26, 0, 0, Math.floor(n / 2))).toISOString(),
+    updatedAt: '2026-11-26T03:00:00.000Z',
+  };
+}
+
+/** A hall of `n` objections answering hall.objections as the hall does: newest first (filing time, window, id), a cursor after a page when more follow. */
+function objectionHallOf(n: number) {
+  const key = (o: HallObjectionRow) => [o.filedAt, o.workstationId, o.id];
+  const before = (a: string[], b: string[]) => (a[0] !== b[0] ? a[0]! < b[0]! : a[1] !== b[1] ? a[1]! < b[1]! : a[2]! < b[2]!);
+  const all = Array.from({ length: n }, (_, i) => objection(i + 1)).sort((a, b) => (before(key(a), key(b)) ? 1 : -1));
+  const asked: HostInput<'hall.objections'>[] = [];
+  const fetchPage = async (input: HostInput<'hall.objections'>): Promise<HostOutput<'hall.objections'>> => {
+    asked.push(input);
+    const after = input.beforeFiledAt ? [input.beforeFiledAt, input.beforeWorkstation!, input.beforeId!] : null;
+    const limit = Number(input.limit);
+    const candidates = after ? all.filter((o) => before(key(o), after)) : all;
+    const rows = candidates.slice(0, limit);
+    const last = rows.at(-1);
+    return { rows, next: candidates.length > limit && last ? { filedAt: last.filedAt, workstationId: last.workstationId, id: last.id } : null };
+  };
+  return { fetchPage, asked, all };
+}
+
+describe('the objections behind the 异议 figure, a page at a time', () => {
+  it('go forward by the hall’s cursor and back by the pages seen, each objection once, newest first', async () => {
+    const hall = objectionHallOf(45);
+    const pager = new HallObjectionPager(hall.fetchPage, objectionsQuery(PERIOD, { state: 'received' }), 20);
+    const ids = (page: { rows: HallObjectionRow[] }) => page.rows.map((o) => o.id);
+    const first = await pager.first();
+    expect(first).toMatchObject({ page: 1, hasPrevious: false, hasNext: true });
+    const second = await pager.next();
+    const third = await pager.next();
+    expect(third).toMatchObject({ page: 3, hasPrevious: true, hasNext: false });
+    // Every objection once, in the hall's order, across the three pages.
+    expect([...ids(first), ...ids(second), ...ids(third)]).toEqual(hall.all.map((o) => o.id));
+    expect([first, second, third].map((p) => p.rows.length)).toEqual([20, 20, 5]);
+    expect(ids(await pager.previous())).toEqual(ids(second));
+    expect(await pager.previous()).toMatchObject({ page: 1, hasPrevious: false });
+    // The filter on every page, the cursor the last objection of the page before, whole.
+    const last = first.rows.at(-1)!;
+    expect(hall.asked[0]).toEqual({ from: '2026-11-20', to: '2026-11-26', state: 'received', limit: 20 });
+    expect(hall.asked[1]).toEqual({
+      from: '2026-11-20',
+      to: '2026-11-26',
+      state: 'received',
+      beforeFiledAt: last.filedAt,
+      beforeWorkstation: last.workstationId,
+      beforeId: last.id,
+      limit: 20,
+    });
+  });
+
+  it('is one page when the hall holds no more than a page (or answers no cursor, as an earlier hall does)', async () => {
+    const hall = objectionHallOf(20);
+    const pager = new HallObjectionPager(hall.fetchPage, objectionsQuery(PERIOD, null), 20);
+    expect(await pager.first()).toMatchObject({ page: 1, hasPrevious: false, hasNext: false });
+    expect(await pager.next()).toMatchObject({ page: 1, hasNext: false });
   });
 });
 
