@@ -391,7 +391,13 @@ export class SupervisionService {
     if (cursor.some((v) => v !== undefined)) {
       if (cursor.some((v) => v === undefined)) throw new HallError('BAD_REQUEST', '翻页位置不完整。', { path: 'beforeFiledAt' });
       // The bound on filed_at alone lets its index start the scan at the cursor.
-      where.add('filed_at <= {} AND (filed_at, workstation_id, id) < ({}, {}, {})', input.beforeFiledAt, input.beforeFiledAt, input.beforeWorkstation, input.beforeId);
+      where.add(
+        'filed_at <= {} AND (filed_at, workstation_id, id) < ({}, {}, {})',
+        input.beforeFiledAt,
+        input.beforeFiledAt,
+        input.beforeWorkstation,
+        input.beforeId,
+      );
     }
     const limit = where.param(input.limit + 1);
     const rows = await this.db.all(

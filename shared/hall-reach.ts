@@ -67,7 +67,9 @@ export function hallReachAfter(before: HallReach, outcome: HallCallOutcome): Hal
     case 'timeout': {
       if (!outcome.probe) return { ...before, state: 'offline', lastDeadAt: at };
       const answeredSince =
-        before.lastAnswerAt !== null && at - before.lastAnswerAt <= HALL_ANSWER_MEMORY_MS && (before.lastDeadAt === null || before.lastDeadAt < before.lastAnswerAt);
+        before.lastAnswerAt !== null &&
+        at - before.lastAnswerAt <= HALL_ANSWER_MEMORY_MS &&
+        (before.lastDeadAt === null || before.lastDeadAt < before.lastAnswerAt);
       return answeredSince ? { ...before, state: 'slow', lastSlowAt: at } : { ...before, state: 'offline' };
     }
     case 'unreachable':

@@ -190,7 +190,9 @@ export class HallLink {
     if (mode !== 'remote' || !enrolment || !this.client)
       throw new HostCallError('HALL_NOT_ENROLLED', '本工作台未在大厅服务器登记，无需退出。', { hallCode: 'NOT_ENROLLED' });
     this.client.forgetEnrolment();
-    this.options.log?.(`hall: workstation ${enrolment.workstationId} left the hall ${enrolment.hallName} at ${enrolment.url} (its enrolment forgotten, its key kept)`);
+    this.options.log?.(
+      `hall: workstation ${enrolment.workstationId} left the hall ${enrolment.hallName} at ${enrolment.url} (its enrolment forgotten, its key kept)`,
+    );
     const fallback = this.fallback();
     if (fallback === 'remote') this.use('remote', this.config!.url!, null);
     else if (fallback === 'embedded') {
@@ -287,7 +289,12 @@ export class HallLink {
     const started = performance.now();
     const answered = () => ({ probe, latencyMs: performance.now() - started });
     try {
-      const value = await client.call(name, input, operator && { id: operator.id, role: operator.role }, options.timeoutMs ? { timeoutMs: options.timeoutMs } : {});
+      const value = await client.call(
+        name,
+        input,
+        operator && { id: operator.id, role: operator.role },
+        options.timeoutMs ? { timeoutMs: options.timeoutMs } : {},
+      );
       if (this.client === client) {
         this.succeeded(null, answered());
         // A push accepted: the time of the last sync (of the hall in use: not one left meanwhile).
@@ -308,7 +315,10 @@ export class HallLink {
           state: this.reach.state,
           lastError:
             this.reach.state === 'slow'
-              ? { code: failure.code, message: `大厅服务器响应缓慢：${Math.round(HALL_PROBE_WAIT_MS / 1000)} 秒内未应答状态检测，但近期仍有应答；本机照常办理，同步继续。` }
+              ? {
+                  code: failure.code,
+                  message: `大厅服务器响应缓慢：${Math.round(HALL_PROBE_WAIT_MS / 1000)} 秒内未应答状态检测，但近期仍有应答；本机照常办理，同步继续。`,
+                }
               : { code: failure.code, message: failure.message },
         };
       } else if (['HALL_NOT_ENROLLED', 'HALL_REVOKED', 'HALL_UNTRUSTED'].includes(failure.code)) {

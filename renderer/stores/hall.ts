@@ -143,7 +143,11 @@ export const useHallStore = defineStore('hall', () => {
     // The enrolment this one replaces: one made in 设置 (the embedded hall's is the host's own).
     // The address as the host takes it (trimmed, no trailing slash), or as typed when it is none.
     const typed = HallUrlSchema.safeParse(url);
-    const facts = { action: 'enrol_hall', hallUrl: typed.success ? typed.data : url.trim(), replaced: s?.mode === 'remote' && s.enrolled ? s.url : null } as const;
+    const facts = {
+      action: 'enrol_hall',
+      hallUrl: typed.success ? typed.data : url.trim(),
+      replaced: s?.mode === 'remote' && s.enrolled ? s.url : null,
+    } as const;
     let answer: HostOutput<'hall.enrol'>;
     try {
       answer = await host.call('hall.enrol', { url, code });

@@ -54,7 +54,8 @@ async function workstation(id: string, hall: HallConfig | null, dataDir = tmp('h
     await ok('session.signOut', {});
     await ok('session.signIn', { username, password: 'demo' });
   };
-  const keyFile = () => JSON.parse(readFileSync(join(dataDir, 'hall.json'), 'utf8')) as { privateKey: string; publicKey: string; enrolment: Record<string, unknown> | null };
+  const keyFile = () =>
+    JSON.parse(readFileSync(join(dataDir, 'hall.json'), 'utf8')) as { privateKey: string; publicKey: string; enrolment: Record<string, unknown> | null };
   return { host, dataDir, call, ok, signIn, keyFile };
 }
 
@@ -120,7 +121,11 @@ describe('leaving a hall enrolled in 设置, on a workstation started without --
     const answer = await w.ok('hall.leave', {});
     const ownUrl = (await own.running())!.url;
     expect(answer).toEqual({
-      left: { url: district.url, workstationId: 'WS-LEAVE-01', hall: { id: district.hallId, name: expect.any(String), fingerprint: district.fingerprint, enrolledAt: expect.any(String) } },
+      left: {
+        url: district.url,
+        workstationId: 'WS-LEAVE-01',
+        hall: { id: district.hallId, name: expect.any(String), fingerprint: district.fingerprint, enrolledAt: expect.any(String) },
+      },
       now: { mode: 'embedded', url: ownUrl },
     });
     const after = w.keyFile();

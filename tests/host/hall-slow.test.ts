@@ -132,7 +132,12 @@ describe('the hall link with a hall that answers in 3.5 s', () => {
     expect(await ok('hall.sync.push', pushFrom(4))).toMatchObject({ audit: { highest: 5 } });
     for (let probe = 0; probe < 2; probe++) {
       const status = await ok('hall.status', {});
-      expect(status).toMatchObject({ enrolled: true, state: 'slow', sync: null, lastError: { code: 'HALL_UNAVAILABLE', message: expect.stringContaining('响应缓慢') } });
+      expect(status).toMatchObject({
+        enrolled: true,
+        state: 'slow',
+        sync: null,
+        lastError: { code: 'HALL_UNAVAILABLE', message: expect.stringContaining('响应缓慢') },
+      });
     }
   }, 30_000);
 
@@ -147,6 +152,9 @@ describe('the hall link with a hall that answers in 3.5 s', () => {
 
   it('is offline at once when nothing answers at all (the connection refused)', async () => {
     await proxy.close();
-    expect(await ok('hall.status', {})).toMatchObject({ state: 'offline', lastError: { code: 'HALL_UNAVAILABLE', message: expect.stringContaining('暂时无法连接') } });
+    expect(await ok('hall.status', {})).toMatchObject({
+      state: 'offline',
+      lastError: { code: 'HALL_UNAVAILABLE', message: expect.stringContaining('暂时无法连接') },
+    });
   });
 });

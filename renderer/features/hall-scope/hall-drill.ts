@@ -163,11 +163,7 @@ export type HallObjectionsQuery = Omit<HostInput<'hall.objections'>, 'beforeFile
 
 /** The objections filed in a period, a page at a time (`hall.objections`), as the cases are. */
 export class HallObjectionPager extends HallKeysetPager<HallObjectionRow, ObjectionCursor> {
-  constructor(
-    fetchPage: (input: HostInput<'hall.objections'>) => Promise<HostOutput<'hall.objections'>>,
-    query: HallObjectionsQuery,
-    pageSize: number,
-  ) {
+  constructor(fetchPage: (input: HostInput<'hall.objections'>) => Promise<HostOutput<'hall.objections'>>, query: HallObjectionsQuery, pageSize: number) {
     super(
       (cursor, limit) =>
         fetchPage({ ...query, ...(cursor ? { beforeFiledAt: cursor.filedAt, beforeWorkstation: cursor.workstationId, beforeId: cursor.id } : {}), limit }),

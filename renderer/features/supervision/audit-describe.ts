@@ -260,7 +260,12 @@ export function createAuditDescriber(ctx: DescribeContext) {
         if (d.action === 'enrol_hall') {
           const url = text(d.hallUrl);
           if (failed) return say('hallEnrolFailed', { url, code });
-          return say(d.replaced ? 'hallEnrolReplacing' : 'hallEnrol', { hall: text(d.hallName), url, fingerprint: text(d.hallFingerprint), replaced: text(d.replaced) });
+          return say(d.replaced ? 'hallEnrolReplacing' : 'hallEnrol', {
+            hall: text(d.hallName),
+            url,
+            fingerprint: text(d.hallFingerprint),
+            replaced: text(d.replaced),
+          });
         }
         if (d.action === 'leave_hall') {
           const named = { hall: text(d.hallName ?? d.hallUrl), url: text(d.hallUrl) };

@@ -185,7 +185,16 @@ describe('audit events as a supervisor reads them', () => {
     ],
     [
       'hall_admin',
-      { action: 'acknowledge_alert', alert: 'ALERT-7', workstation: 'HALLB02', alertReason: 'truncated', alertSeq: 41, note: '已核实', ok: false, code: 'CONFLICT' },
+      {
+        action: 'acknowledge_alert',
+        alert: 'ALERT-7',
+        workstation: 'HALLB02',
+        alertReason: 'truncated',
+        alertSeq: 41,
+        note: '已核实',
+        ok: false,
+        code: 'CONFLICT',
+      },
       '确认窗口 HALLB02 的日志链告警 ALERT-7（日志被截断）未成功：与已提交的内容冲突',
     ],
     [

@@ -190,7 +190,16 @@ describe('acknowledging a chain alert', () => {
     await expect(store.acknowledgeAlert(ALERT, '已核实')).rejects.toMatchObject({ code: 'CONFLICT' });
     const events = (await db.auditEvents.toArray()).filter((e) => e.kind === 'hall_admin');
     expect(events.map((e) => e.details)).toEqual([
-      { action: 'acknowledge_alert', alert: 'ALERT-7', workstation: 'HALLB02', alertReason: 'truncated', alertSeq: 41, note: '已核实', ok: false, code: 'CONFLICT' },
+      {
+        action: 'acknowledge_alert',
+        alert: 'ALERT-7',
+        workstation: 'HALLB02',
+        alertReason: 'truncated',
+        alertSeq: 41,
+        note: '已核实',
+        ok: false,
+        code: 'CONFLICT',
+      },
     ]);
   });
 });

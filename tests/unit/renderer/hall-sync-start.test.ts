@@ -121,7 +121,15 @@ describe('the hall sync at start', () => {
 
 describe('the hall sync when the workstation leaves its hall, or enrols with another', () => {
   const DISTRICT = 'http://10.20.0.5:8790';
-  const ENROLLED: HallStatus = { ...NO_HALL, mode: 'remote', url: DISTRICT, enrolled: true, hall: HALL, workstationId: WORKSTATION.workstationId, state: 'online' };
+  const ENROLLED: HallStatus = {
+    ...NO_HALL,
+    mode: 'remote',
+    url: DISTRICT,
+    enrolled: true,
+    hall: HALL,
+    workstationId: WORKSTATION.workstationId,
+    state: 'online',
+  };
   const HELD_THERE: HostOutput<'hall.sync.state'> = { ...POSITION, epoch: 3, audit: { highest: 0, lastHash: AUDIT_GENESIS_PREV } };
 
   it('stops at once when no hall is left to send to (a --hall hall, not enrolled now), and logs the leaving', async () => {
@@ -134,11 +142,14 @@ describe('the hall sync when the workstation leaves its hall, or enrols with ano
     expect(hall.syncWanted).toBe(false);
     const before = syncCalls().length;
     // A local change after leaving: nothing is asked of any hall.
-    await services.audit.append({ operator: SUPERVISOR.id, role: 'supervisor', workstation: WORKSTATION.workstationId }, {
-      kind: 'export',
-      case: null,
-      details: { what: 'audit_csv', fileName: 'x.csv', filter: {}, count: 0, firstSeq: null, lastSeq: null },
-    });
+    await services.audit.append(
+      { operator: SUPERVISOR.id, role: 'supervisor', workstation: WORKSTATION.workstationId },
+      {
+        kind: 'export',
+        case: null,
+        details: { what: 'audit_csv', fileName: 'x.csv', filter: {}, count: 0, firstSeq: null, lastSeq: null },
+      },
+    );
     await new Promise((resolve) => setTimeout(resolve, 600));
     expect(syncCalls().length).toBe(before);
     expect(services.hallSync.status()).toMatchObject({ position: null, lastSyncAt: null });
@@ -199,7 +210,15 @@ describe('the hall sync when the workstation leaves its hall, or enrols with ano
   });
 
   it('goes on for the embedded hall it falls back to, from where that hall stands (not where the one left stood)', async () => {
-    const EMBEDDED: HallStatus = { ...NO_HALL, mode: 'embedded', url: 'http://127.0.0.1:40001', enrolled: true, hall: HALL, workstationId: WORKSTATION.workstationId, state: 'online' };
+    const EMBEDDED: HallStatus = {
+      ...NO_HALL,
+      mode: 'embedded',
+      url: 'http://127.0.0.1:40001',
+      enrolled: true,
+      hall: HALL,
+      workstationId: WORKSTATION.workstationId,
+      state: 'online',
+    };
     const { hall, services, syncCalls } = await page(ENROLLED, { fallback: EMBEDDED, positions: { [DISTRICT]: HELD_THERE } });
     await expect.poll(() => services.hallSync.status().position?.epoch).toBe(3);
     const before = syncCalls().length;
