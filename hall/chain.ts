@@ -15,87 +15,141 @@ import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { AUDIT_GENESIS_PREV } from '../shared/audit-chain';
+import { AUDIT_GENESIS_PREV, canonicalEventBytes } from '../shared/audit-chain';
+import type { HallAuditEvent } from '../shared/hall-api';
 import type { Sm3Batch } from '../shared/sm';
 import { sm3SimdWasmBytes } from '../shared/sm3-simd';
+import { BinaryCopy } from './copy';
 import { sql, type Database } from './db';
 
-/** The canonical bodies of a push's events as hashed: UTF-8 bytes, one after another. */
-export class CapturedBodies {
+/** SM3 of each message with Node's own (OpenSSL) SM3, where the four-lane SM3 is missing. */
+export class NodeSm3Batch implements Sm3Batch {
+  private digests: string[] = [];
+
+  add(message: Uint8Array): void {
+    this.digests.push(createHash('sm3').update(message).digest('hex'));
+  }
+
+  flush(): string[] {
+    const digests = this.digests;
+    this.digests = [];
+    return digests;
+  }
+}
+
+/** The columns of audit_events a push's rows are written in, in this order. */
+export const AUDIT_EVENT_COLUMNS = ['stream', 'seq', 'at', 'operator', 'kind', 'case_no', 'body', 'hash'] as const;
+
+/**
+ * A push's audit events as rows of `audit_events` in binary COPY format, written while their
+ * chain was checked: each body is the canonical bytes that were hashed, copied once. The
+ * stream's id is known only inside the push's transaction; it is written into the rows there.
+ */
+export class AuditRows {
   constructor(
-    private readonly bytes: Buffer,
+    private readonly data: Buffer,
+    /** Where row i starts in data. */
     private readonly starts: readonly number[],
-    private readonly ends: readonly number[],
+    /** Where row i's body starts in data, and its length. */
+    private readonly bodyAt: readonly number[],
+    private readonly bodyLength: readonly number[],
   ) {}
 
   get length(): number {
     return this.starts.length;
   }
 
-  /** Body i as bytes (a view: valid while this object is). */
+  /** Body i (the event's canonical JSON without its hash, as hashed after `prev`) as bytes: a view, valid while this object is. */
   body(i: number): Buffer {
-    return this.bytes.subarray(this.starts[i], this.ends[i]);
+    return this.data.subarray(this.bodyAt[i], this.bodyAt[i]! + this.bodyLength[i]!);
   }
 
   /** Body i as text. */
   text(i: number): string {
-    return this.body(i).toString('utf8');
+    return this.data.toString('utf8', this.bodyAt[i], this.bodyAt[i]! + this.bodyLength[i]!);
   }
 
-  /** The bodies from i on. */
-  slice(from: number): CapturedBodies {
-    return new CapturedBodies(this.bytes, this.starts.slice(from), this.ends.slice(from));
+  /** Event i's hash (64 hex characters, as it stands in its row). */
+  hash(i: number): string {
+    const at = this.bodyAt[i]! + this.bodyLength[i]! + 4;
+    return this.data.toString('latin1', at, at + 64);
+  }
+
+  /** Row i's fields, read back from the COPY data (for one INSERT per event, the benchmark's baseline, and tests). */
+  fields(i: number): { seq: number; at: string; operator: string | null; kind: string; case: string | null; body: string; hash: string } {
+    const data = this.data;
+    let p = this.starts[i]! + 2 + 8;
+    const seq = data.readInt32BE(p + 4) * 4294967296 + data.readUInt32BE(p + 8);
+    p += 12;
+    const text = (): string | null => {
+      const length = data.readInt32BE(p);
+      p += 4;
+      if (length < 0) return null;
+      p += length;
+      return data.toString('utf8', p - length, p);
+    };
+    const at = text()!;
+    const operator = text();
+    const kind = text()!;
+    const caseNo = text();
+    const body = text()!;
+    const hash = text()!;
+    return { seq, at, operator, kind, case: caseNo, body, hash };
+  }
+
+  /** COPY data of the rows from `from` on, under stream `stream`. */
+  copyData(from: number, stream: number): Buffer {
+    // Row: field count (2 bytes), then the stream's length (4) and value (4).
+    for (let i = from; i < this.starts.length; i++) this.data.writeInt32BE(stream, this.starts[i]! + 6);
+    if (from === 0) return this.data;
+    // The header, then the rows from `from` and the trailer.
+    return Buffer.concat([this.data.subarray(0, 19), this.data.subarray(this.starts[from] ?? this.data.length - 2)]);
   }
 }
 
+/** The first broken link of a push's own events, as {@link AuditChainVerifier} names it. */
+export interface PushedChainBreak {
+  seq: number;
+  reason: 'seq_gap' | 'prev_mismatch' | 'hash_mismatch';
+}
+
 /**
- * An {@link Sm3Batch} for the hall's ingest: it hashes with the four-lane SM3 when given one
- * (shared/sm3-simd; Node's OpenSSL SM3 otherwise), and keeps, for each message, the canonical
- * body it hashed (the bytes after the 64 hex characters of `prev`): what the hall stores is then
- * exactly what was verified, copied as bytes.
+ * Checks a push's events among themselves, as {@link AuditChainVerifier} started at the first
+ * event's prev and seq checks them (consecutive, each `prev` the hash before it, each hash SM3
+ * of its content; the first broken link in seq order), and writes them as COPY rows on the way.
+ * The events are the push schema's (hall/server validatePush): every field of its type, prev and
+ * hash 64 lowercase hex, so that no link can be malformed. The digests come from `batch`, four
+ * lanes at a time or Node's SM3. Returns the rows, or the first broken link.
  */
-export class CapturingSm3Batch implements Sm3Batch {
-  private digests: string[] = [];
-  private bytes = Buffer.allocUnsafe(1 << 16);
-  private used = 0;
-  private starts: number[] = [];
-  private ends: number[] = [];
-
-  constructor(private readonly lanes: Sm3Batch | null = null) {}
-
-  add(message: Uint8Array): void {
-    if (this.lanes) this.lanes.add(message);
-    else this.digests.push(createHash('sm3').update(message).digest('hex'));
-    const body = message.subarray(64);
-    if (this.used + body.length > this.bytes.length) {
-      let size = this.bytes.length * 2;
-      while (size < this.used + body.length) size *= 2;
-      const bigger = Buffer.allocUnsafe(size);
-      this.bytes.copy(bigger, 0, 0, this.used);
-      this.bytes = bigger;
-    }
-    this.bytes.set(body, this.used);
-    this.starts.push(this.used);
-    this.used += body.length;
-    this.ends.push(this.used);
+export function encodePushedChain(audit: readonly HallAuditEvent[], batch: Sm3Batch): { rows: AuditRows } | { broken: PushedChainBreak } {
+  // A row takes its canonical body (about what the event took in the push's JSON) and its
+  // index columns and hash again: about 600 bytes for the counter's events.
+  const copy = new BinaryCopy(64 + 640 * audit.length);
+  const starts: number[] = [];
+  const bodyAt: number[] = [];
+  const bodyLength: number[] = [];
+  let link: PushedChainBreak | null = null;
+  let prev = audit[0]?.prev;
+  let expected = audit[0]?.seq;
+  for (let i = 0; i < audit.length; i++) {
+    const event = audit[i]!;
+    if (event.seq !== expected) link = { seq: event.seq, reason: 'seq_gap' };
+    else if (event.prev !== prev) link = { seq: event.seq, reason: 'prev_mismatch' };
+    if (link) break;
+    const message = canonicalEventBytes(event);
+    batch.add(message);
+    starts.push(copy.length);
+    copy.row(AUDIT_EVENT_COLUMNS.length).int4(0).int8(event.seq).text(event.at).text(event.operator).text(event.kind).text(event.case);
+    bodyAt.push(copy.length + 4);
+    bodyLength.push(message.length - 64);
+    copy.bytes(message.subarray(64)).text(event.hash);
+    prev = event.hash;
+    expected = event.seq + 1;
   }
-
-  flush(): string[] {
-    if (this.lanes) return this.lanes.flush();
-    const digests = this.digests;
-    this.digests = [];
-    return digests;
-  }
-
-  /** The bodies captured, and forgets them. */
-  takeBodies(): CapturedBodies {
-    const bodies = new CapturedBodies(this.bytes.subarray(0, this.used), this.starts, this.ends);
-    this.bytes = Buffer.allocUnsafe(1 << 16);
-    this.used = 0;
-    this.starts = [];
-    this.ends = [];
-    return bodies;
-  }
+  const digests = batch.flush();
+  for (let i = 0; i < digests.length; i++) if (digests[i] !== audit[i]!.hash) return { broken: { seq: audit[i]!.seq, reason: 'hash_mismatch' } };
+  if (link) return { broken: link };
+  return { rows: new AuditRows(copy.finish(), starts, bodyAt, bodyLength) };
 }
 
 /** Why a stored chain is broken: the chain's own reasons, and `missing` for events the hall recorded but no longer holds. */
@@ -116,9 +170,15 @@ export interface StoredChainResult {
  * seq the expected one, its body's own `prev` the stored hash before it, and SM3(hash before ‖
  * body) its stored hash. Hashes go four at a time through the four-lane SM3 (Node's SM3 where
  * WebAssembly SIMD is missing); a broken link is reported only once the rows before it are known
- * good, so the first broken link is the one a pass row by row finds. Rows are read where they
- * lie in the COPY data and copied only into the hasher's memory and a ring of the last eight
- * stored hashes: no object, string or Buffer per row.
+ * good, so the first broken link is the one a pass row by row finds.
+ *
+ * Per row, only the body is copied (once, into the hasher's memory, where the 64 bytes of its
+ * own `prev` are copied in front of it and the padding written); the stored hashes are compared
+ * where they lie in the COPY data, which is therefore never written to or reused while rows are
+ * pending. No object, string or Buffer is made per row. Short loops stay in JavaScript where a
+ * call to a native Buffer method would cost more than the bytes (comparing 64 bytes), and use
+ * the native methods where it is the other way round (copyWithin and fill on the hasher's memory,
+ * whose bytes JavaScript writes slowly).
  *
  * The body's own `prev` is the last `,"prev":"` in it: in canonical JSON the keys are sorted, so
  * after `prev` come only `role`, `seq` and `workstation`, scalars (a `prev` inside `details` comes
@@ -126,11 +186,14 @@ export interface StoredChainResult {
  */
 const CHECKER = String.raw`
 const { createHash } = require('node:crypto');
-const KEY = Buffer.from(',"prev":"');
 const HEX = Buffer.from('0123456789abcdef', 'latin1');
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 const DIGESTS = 0;
 const MESSAGES = 128;
+
+function int32(data, at) {
+  return (data[at] << 24) | (data[at + 1] << 16) | (data[at + 2] << 8) | data[at + 3];
+}
 
 // True when the 32 bytes of digest at digest[at] are the 64 lowercase hex characters at
 // hex[hexAt] (a stored hash in upper case or with other characters is a mismatch).
@@ -140,6 +203,30 @@ function sameHex(digest, at, hex, hexAt) {
     if (hex[hexAt + 2 * i] !== HEX[byte >>> 4] || hex[hexAt + 2 * i + 1] !== HEX[byte & 15]) return false;
   }
   return true;
+}
+
+function same64(a, aAt, b, bAt) {
+  for (let i = 0; i < 64; i++) if (a[aAt + i] !== b[bAt + i]) return false;
+  return true;
+}
+
+// Where the last ',"prev":"' of data[from, end) starts, or -1: a backward Horspool search. A
+// window that does not match moves back to the nearest place where the byte under its start
+// could sit in the key (nine bytes when it is not in the key at all, as most hex digits are not).
+const KEY = [44, 34, 112, 114, 101, 118, 34, 58, 34];
+const KEY_LENGTH = KEY.length;
+const SHIFT = new Uint8Array(256).fill(KEY_LENGTH);
+for (let k = KEY_LENGTH - 1; k >= 1; k--) SHIFT[KEY[k]] = k;
+function prevKeyAt(data, from, end) {
+  let i = end - KEY_LENGTH;
+  while (i >= from) {
+    if (
+      data[i] === 44 && data[i + 1] === 34 && data[i + 2] === 112 && data[i + 3] === 114 && data[i + 4] === 101 &&
+      data[i + 5] === 118 && data[i + 6] === 34 && data[i + 7] === 58 && data[i + 8] === 34
+    ) return i;
+    i -= SHIFT[data[i]];
+  }
+  return -1;
 }
 
 // The four-lane SM3 (shared/sm3-simd's module) over its own memory: four digests from 0, the
@@ -155,8 +242,9 @@ function simdLanes(wasmBytes) {
   return {
     get count() { return count; },
     get bytes() { return bytes; },
-    // Copies prev (64 bytes of ring from prevAt) ‖ body (data[from, to)) into the next lane, padded as SM3 pads it.
-    add(ring, prevAt, data, from, to) {
+    // Queues data[from, to) (a body) behind the 64 bytes at data[prevAt] (its own prev, inside
+    // it), padded as SM3 pads it.
+    add(data, prevAt, from, to) {
       const length = 64 + to - from;
       const padded = (length + 9 + 63) & ~63;
       if (cursor + padded > bytes.length) {
@@ -164,11 +252,12 @@ function simdLanes(wasmBytes) {
         bytes = new Uint8Array(memory.buffer);
       }
       const start = cursor;
-      ring.copy(bytes, start, prevAt, prevAt + 64);
-      data.copy(bytes, start + 64, from, to);
-      bytes.fill(0, start + length, start + padded);
-      bytes[start + length] = 0x80;
       const end = start + padded;
+      data.copy(bytes, start + 64, from, to);
+      const prev = start + 64 + prevAt - from;
+      bytes.copyWithin(start, prev, prev + 64);
+      bytes[start + length] = 0x80;
+      bytes.fill(0, start + length + 1, end - 8);
       const high = Math.floor(length / 0x20000000);
       const low = (length * 8) >>> 0;
       bytes[end - 8] = high >>> 24; bytes[end - 7] = (high >>> 16) & 255; bytes[end - 6] = (high >>> 8) & 255; bytes[end - 5] = high & 255;
@@ -189,64 +278,66 @@ function simdLanes(wasmBytes) {
   };
 }
 
-// Checks rows in seq order from expected, the first one linked to prevHex.
+// Checks rows in seq order from expected, the first one linked to prevHex. row() is handed to
+// copyReader as it is (no wrapper, no spread of its arguments).
 function makeChecker(wasmBytes, prevHex, expected) {
   const lanes = simdLanes(wasmBytes);
-  // Row k's stored hash is at 64 (k % 8): the rows in the lanes and the row before stay there.
-  const RING = 8;
-  const ring = Buffer.alloc(64 * RING);
-  ring.write(prevHex, 64 * (RING - 1), 'latin1');
-  let prevAt = 64 * (RING - 1);
-  let accepted = 0;
+  // The stored hash before the next row, where it lies.
+  let prevData = Buffer.from(prevHex, 'latin1');
+  let prevAt = 0;
   let rows = 0;
   let broken = null;
   const laneSeq = [0, 0, 0, 0];
   const laneRow = [0, 0, 0, 0];
+  const laneData = [null, null, null, null];
   const laneHashAt = [0, 0, 0, 0];
   const settle = () => {
     if (!lanes || lanes.count === 0) return;
     const n = lanes.flush();
     const digests = lanes.bytes;
-    for (let i = 0; i < n && !broken; i++) if (!sameHex(digests, DIGESTS + 32 * i, ring, laneHashAt[i])) broken = { seq: laneSeq[i], reason: 'hash_mismatch', checked: laneRow[i] };
+    for (let i = 0; i < n && !broken; i++) if (!sameHex(digests, DIGESTS + 32 * i, laneData[i], laneHashAt[i])) broken = { seq: laneSeq[i], reason: 'hash_mismatch', checked: laneRow[i] };
+    for (let i = 0; i < 4; i++) laneData[i] = null;
+  };
+  // One row: its seq, its hash at data[hashAt, hashAt + hashLength), its body at data[bodyAt, bodyAt + bodyLength). False once the chain is broken.
+  const row = (data, seq, hashAt, hashLength, bodyAt, bodyLength) => {
+    if (broken) return false;
+    const ordinal = ++rows;
+    const end = bodyAt + bodyLength;
+    let reason = null;
+    let linked = -1;
+    if (seq !== expected) reason = 'seq_gap';
+    else if (hashLength !== 64) reason = 'malformed';
+    else {
+      const at = prevKeyAt(data, bodyAt, end);
+      linked = at + KEY_LENGTH;
+      if (at < 0 || linked + 65 > end || data[linked + 64] !== 34) reason = 'malformed';
+      else if (!same64(data, linked, prevData, prevAt)) reason = 'prev_mismatch';
+    }
+    if (reason) {
+      settle();
+      if (!broken) broken = { seq, reason, checked: ordinal };
+      return false;
+    }
+    // What the hash covers is the hash before (equal to the body's own prev, just checked) ‖ body.
+    if (lanes) {
+      const lane = lanes.count;
+      lanes.add(data, linked, bodyAt, end);
+      laneSeq[lane] = seq;
+      laneRow[lane] = ordinal;
+      laneData[lane] = data;
+      laneHashAt[lane] = hashAt;
+      if (lane === 3) settle();
+    } else {
+      const digest = createHash('sm3').update(data.subarray(linked, linked + 64)).update(data.subarray(bodyAt, end)).digest();
+      if (!sameHex(digest, 0, data, hashAt)) broken = { seq, reason: 'hash_mismatch', checked: ordinal };
+    }
+    prevData = data;
+    prevAt = hashAt;
+    expected++;
+    return !broken;
   };
   return {
-    // One row: its seq, its hash at data[hashAt, hashAt + hashLength), its body at data[bodyAt, bodyAt + bodyLength). False once the chain is broken.
-    row(data, seq, hashAt, hashLength, bodyAt, bodyLength) {
-      if (broken) return false;
-      const ordinal = ++rows;
-      const end = bodyAt + bodyLength;
-      let reason = null;
-      if (seq !== expected) reason = 'seq_gap';
-      else if (hashLength !== 64) reason = 'malformed';
-      else {
-        const at = bodyLength >= KEY.length ? data.lastIndexOf(KEY, end - KEY.length) : -1;
-        const linked = at + KEY.length;
-        if (at < bodyAt || linked + 65 > end || data[linked + 64] !== 34) reason = 'malformed';
-        else if (data.compare(ring, prevAt, prevAt + 64, linked, linked + 64) !== 0) reason = 'prev_mismatch';
-      }
-      if (reason) {
-        settle();
-        if (!broken) broken = { seq, reason, checked: ordinal };
-        return false;
-      }
-      const slot = 64 * (accepted % RING);
-      data.copy(ring, slot, hashAt, hashAt + 64);
-      if (lanes) {
-        const lane = lanes.count;
-        lanes.add(ring, prevAt, data, bodyAt, end);
-        laneSeq[lane] = seq;
-        laneRow[lane] = ordinal;
-        laneHashAt[lane] = slot;
-        if (lanes.count === 4) settle();
-      } else {
-        const digest = createHash('sm3').update(ring.subarray(prevAt, prevAt + 64)).update(data.subarray(bodyAt, end)).digest();
-        if (!sameHex(digest, 0, ring, slot)) broken = { seq, reason: 'hash_mismatch', checked: ordinal };
-      }
-      prevAt = slot;
-      accepted++;
-      expected++;
-      return !broken;
-    },
+    row,
     // Settles the lanes: the first broken link, the rows checked, the next seq expected.
     end() {
       settle();
@@ -255,47 +346,56 @@ function makeChecker(wasmBytes, prevHex, expected) {
   };
 }
 
-// Reads binary COPY data fed in chunks of any size (rows of seq int8, hash text, body text),
-// handing each whole row to onRow until it returns false.
+// Reads binary COPY data (rows of seq int8, hash text, body text) fed as pieces piece[start, end)
+// of any size, handing each whole row to onRow until it returns false. A row is read where it
+// lies; a row cut between two pieces is copied into a Buffer of its own. The pieces must stay
+// unchanged while the checker holds rows of them (see makeChecker).
 function copyReader(onRow) {
   let pending = null;
   let headerRead = false;
   let going = true;
   return {
-    feed(chunk) {
+    feed(piece, start, end) {
       if (!going) return;
-      const data = pending ? Buffer.concat([pending, chunk]) : chunk;
-      pending = null;
-      let at = 0;
+      let data = piece;
+      let at = start;
+      let limit = end;
+      if (pending) {
+        data = Buffer.concat([pending, piece.subarray(start, end)]);
+        at = 0;
+        limit = data.length;
+        pending = null;
+      }
       if (!headerRead) {
-        if (data.length < 19 || data.length < 19 + data.readUInt32BE(15)) { pending = Buffer.from(data); return; }
-        if (data.compare(SIGNATURE, 0, 11, 0, 11) !== 0) throw new Error('not a binary COPY');
-        at = 19 + data.readUInt32BE(15);
+        if (limit - at < 19 || limit - at < 19 + (int32(data, at + 15) >>> 0)) { pending = Buffer.from(data.subarray(at, limit)); return; }
+        if (data.compare(SIGNATURE, 0, 11, at, at + 11) !== 0) throw new Error('not a binary COPY');
+        at += 19 + (int32(data, at + 15) >>> 0);
         headerRead = true;
       }
-      while (going && data.length - at >= 2) {
-        const fields = data.readInt16BE(at);
-        if (fields === -1) { going = false; return; }
-        if (fields !== 3 || data.length - at < 14) { if (fields !== 3) throw new Error('unexpected COPY row'); break; }
+      while (going && limit - at >= 2) {
+        const fields = (data[at] << 8) | data[at + 1];
+        if (fields === 0xffff) { going = false; return; }
+        if (fields !== 3) throw new Error('unexpected COPY row');
+        if (limit - at < 14) break;
         let p = at + 2;
-        if (data.readInt32BE(p) !== 8) throw new Error('unexpected seq field');
-        const seq = data.readUInt32BE(p + 4) * 4294967296 + data.readUInt32BE(p + 8);
+        if (int32(data, p) !== 8) throw new Error('unexpected seq field');
+        const seq = (int32(data, p + 4) >>> 0) * 4294967296 + (int32(data, p + 8) >>> 0);
         p += 12;
-        if (data.length - p < 4) break;
-        const hashLength = data.readInt32BE(p);
+        if (limit - p < 4) break;
+        const hashLength = int32(data, p);
         p += 4;
         if (hashLength < 0) throw new Error('unexpected NULL');
-        if (data.length - p < hashLength + 4) break;
+        if (limit - p < hashLength + 4) break;
         const hashAt = p;
         p += hashLength;
-        const bodyLength = data.readInt32BE(p);
+        const bodyLength = int32(data, p);
         p += 4;
         if (bodyLength < 0) throw new Error('unexpected NULL');
-        if (data.length - p < bodyLength) break;
+        if (limit - p < bodyLength) break;
         going = onRow(data, seq, hashAt, hashLength, p, bodyLength);
         at = p + bodyLength;
       }
-      if (going && at < data.length) pending = Buffer.from(data.subarray(at));
+      if (going && at < limit) pending = Buffer.from(data.subarray(at, limit));
     },
   };
 }
@@ -310,7 +410,8 @@ const { parentPort, workerData } = require('node:worker_threads');
 parentPort.on('message', (range) => {
   try {
     const checker = makeChecker(workerData.wasmBytes, range.prev, range.from);
-    copyReader((...row) => checker.row(...row)).feed(Buffer.from(range.data));
+    const data = Buffer.from(range.data);
+    copyReader(checker.row).feed(data, 0, data.length);
     parentPort.postMessage({ id: range.id, ...checker.end() });
   } catch (error) {
     parentPort.postMessage({ id: range.id, error: String((error && error.message) || error) });
@@ -321,32 +422,93 @@ parentPort.on('message', (range) => {
 /**
  * A worker that reads and checks one range on a connection of its own (PostgreSQL): the server
  * produces the rows while the worker hashes those already sent.
+ *
+ * node-postgres opens the connection (and authenticates, over TLS where the URL asks for it);
+ * the COPY itself is then read straight off the connection's socket. node-postgres would make a
+ * message object, a Buffer and an event of every CopyData message, one a row, which cost the
+ * worker more than all its other work but the hashing; and it reuses its read buffer, where the
+ * checker keeps rows until their digests are back. The socket's chunks are never reused.
  */
 const CHECK_RANGE_WORKER = `${CHECKER}
 const { parentPort, workerData } = require('node:worker_threads');
 const pg = require(workerData.pgPath);
 
-// COPY … TO STDOUT as node-postgres runs any "submittable": it hands over every CopyData message.
-class CopyOut {
-  constructor(text, onData) {
-    this.text = text;
-    this.onData = onData;
-    this.failure = null;
-    this.done = new Promise((resolve, reject) => { this.resolve = resolve; this.reject = reject; });
+// The text of an ErrorResponse message's M (message) field, with its SQLSTATE.
+function serverError(data, from, to) {
+  let message = 'the server refused the copy';
+  let code = '';
+  for (let at = from; at < to && data[at] !== 0; ) {
+    const type = data[at];
+    const zero = data.indexOf(0, at + 1);
+    if (zero < 0 || zero >= to) break;
+    const text = data.toString('utf8', at + 1, zero);
+    if (type === 77) message = text;
+    if (type === 67) code = text;
+    at = zero + 1;
   }
-  submit(connection) { connection.query(this.text); }
-  handleCopyData(message) {
-    if (this.failure) return;
-    try { this.onData(message.chunk); } catch (error) { this.failure = error; }
-  }
-  // At once: a connection that ends mid-copy reports its error here and nothing after.
-  handleError(error) { this.failure = error; this.reject(error); }
-  handleReadyForQuery() { if (this.failure) this.reject(this.failure); else this.resolve(); }
-  handleCommandComplete() {}
-  handleRowDescription() {}
-  handleDataRow() {}
-  handleEmptyQuery() {}
-  handlePortalSuspended() {}
+  return new Error(code ? message + ' (' + code + ')' : message);
+}
+
+// Runs one simple query, a COPY … TO STDOUT, on the socket of a connection that is otherwise
+// idle, handing each CopyData message's bytes to onData(data, start, end); resolves at
+// ReadyForQuery. Messages may be cut anywhere between the socket's chunks.
+function copyOut(socket, text, onData) {
+  return new Promise((resolve, reject) => {
+    let pending = null;
+    let failure = null;
+    let settled = false;
+    const finish = (error) => {
+      if (settled) return;
+      settled = true;
+      socket.removeListener('data', onChunk);
+      socket.removeListener('close', onClose);
+      if (error) reject(error); else resolve();
+    };
+    const onClose = () => finish(failure || new Error('the connection to the database closed during the copy'));
+    // One message at data[at]; false at ReadyForQuery.
+    const message = (data, at, end) => {
+      const code = data[at];
+      if (code === 100) { if (!failure) onData(data, at + 5, end); }
+      else if (code === 69) failure = failure || serverError(data, at + 5, end);
+      else if (code === 90) { finish(failure); return false; }
+      return true;
+    };
+    const onChunk = (chunk) => {
+      try {
+        let at = 0;
+        if (pending) {
+          // Complete the message cut at the end of the last chunk (its header first).
+          const head = pending.length < 5 ? Buffer.concat([pending, chunk.subarray(0, 5 - pending.length)]) : pending;
+          at = head.length - pending.length;
+          if (head.length < 5) { pending = head; return; }
+          const missing = 1 + (int32(head, 1) >>> 0) - head.length;
+          if (chunk.length - at < missing) { pending = Buffer.concat([head, chunk.subarray(at)]); return; }
+          const whole = Buffer.concat([head, chunk.subarray(at, at + missing)]);
+          pending = null;
+          at += missing;
+          if (!message(whole, 0, whole.length)) return;
+        }
+        while (chunk.length - at >= 5) {
+          const end = at + 1 + (int32(chunk, at + 1) >>> 0);
+          if (end > chunk.length) break;
+          if (!message(chunk, at, end)) return;
+          at = end;
+        }
+        if (at < chunk.length) pending = Buffer.from(chunk.subarray(at));
+      } catch (error) {
+        failure = failure || error;
+        finish(failure);
+      }
+    };
+    socket.removeAllListeners('data');
+    socket.on('data', onChunk);
+    socket.on('close', onClose);
+    const query = Buffer.alloc(6 + Buffer.byteLength(text));
+    query[0] = 81;
+    query.writeInt32BE(query.length - 1, 1);
+    query.write(text, 5, 'utf8');
+    socket.write(query);
+  });
 }
 
 (async () => {
@@ -354,21 +516,31 @@ class CopyOut {
   // COPY takes no parameters: only integers go into it.
   if (![stream, from, to].every(Number.isSafeInteger)) throw new Error('bad range');
   const client = new pg.Client(workerData.connectionString);
+  // The socket is this worker's once connected: node-postgres's own view of it ends here.
+  client.on('error', () => undefined);
   await client.connect();
+  const socket = client.connection && client.connection.stream;
   try {
+    if (!socket || typeof socket.write !== 'function') throw new Error('no socket to the database');
     const checker = makeChecker(workerData.wasmBytes, prev, from);
-    const reader = copyReader((...row) => checker.row(...row));
-    const copy = new CopyOut('COPY (SELECT seq, hash, body FROM audit_events WHERE stream = ' + stream + ' AND seq BETWEEN ' + from + ' AND ' + to + ' ORDER BY seq) TO STDOUT (FORMAT binary)', (chunk) => reader.feed(chunk));
-    client.query(copy);
-    await copy.done;
+    const reader = copyReader(checker.row);
+    await copyOut(socket, 'COPY (SELECT seq, hash, body FROM audit_events WHERE stream = ' + stream + ' AND seq BETWEEN ' + from + ' AND ' + to + ' ORDER BY seq) TO STDOUT (FORMAT binary)', reader.feed);
     parentPort.postMessage(checker.end());
   } catch (error) {
     parentPort.postMessage({ error: String((error && error.message) || error) });
   } finally {
-    await client.end().catch(() => undefined);
+    // Terminate, then close.
+    if (socket) socket.end(Buffer.from([88, 0, 0, 0, 4]));
   }
 })();
 `;
+
+/**
+ * The checkers are plain JavaScript: they start without the hall's own Node options. Under
+ * `tsx` (npm run hall) a worker would otherwise load its loader hooks, whose thread spent about a
+ * second of CPU on every verification of a million events.
+ */
+const WORKER_EXEC_ARGV: string[] = [];
 
 /** What a worker reports for a range: the first broken link in it, the rows checked, the seq after the last row. */
 interface RangeResult {
@@ -412,7 +584,7 @@ class DataCheckers {
 
   constructor(wasmBytes: Uint8Array | null, count = Math.max(1, Math.min(4, availableParallelism() - 1))) {
     this.workers = Array.from({ length: count }, () => {
-      const worker = new Worker(CHECK_DATA_WORKER, { eval: true, workerData: { wasmBytes } });
+      const worker = new Worker(CHECK_DATA_WORKER, { eval: true, execArgv: WORKER_EXEC_ARGV, workerData: { wasmBytes } });
       worker.on('message', (message: RangeResult & { id: number; error?: string }) => {
         const waiting = this.waiting.get(message.id);
         this.waiting.delete(message.id);
@@ -449,7 +621,11 @@ class DataCheckers {
 function checkRangeOnServer(connectionString: string, stream: number, range: Range, wasmBytes: Uint8Array | null): Promise<RangeResult> {
   const pgPath = createRequire(import.meta.url).resolve('pg');
   return new Promise((resolve, reject) => {
-    const worker = new Worker(CHECK_RANGE_WORKER, { eval: true, workerData: { ...range, stream, pgPath, connectionString, wasmBytes } });
+    const worker = new Worker(CHECK_RANGE_WORKER, {
+      eval: true,
+      execArgv: WORKER_EXEC_ARGV,
+      workerData: { ...range, stream, pgPath, connectionString, wasmBytes },
+    });
     worker.once('message', (message: RangeResult | { error: string }) => {
       void worker.terminate();
       if ('error' in message) reject(new Error(`chain verification: ${message.error}`));

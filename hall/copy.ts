@@ -13,11 +13,13 @@ const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 
 /** A growing buffer of binary COPY rows. */
 export class BinaryCopy {
-  private buffer = Buffer.allocUnsafe(1 << 16);
+  private buffer: Buffer;
   private used = 0;
   private finished = false;
 
-  constructor() {
+  /** `expectedSize`: the bytes the rows will take, about (the buffer grows beyond it, by doubling, copying what it holds). */
+  constructor(expectedSize = 1 << 16) {
+    this.buffer = Buffer.allocUnsafe(Math.max(64, expectedSize));
     this.reserve(19);
     SIGNATURE.copy(this.buffer, 0);
     // Flags (no OIDs) and the length of the header extension: both 0.
@@ -63,11 +65,14 @@ export class BinaryCopy {
     return this;
   }
 
-  /** A `bigint` field (a safe integer). */
+  /** A `bigint` field (a safe integer), as two 32-bit halves: a BigInt per field cost more than the rest of the row. */
   int8(value: number): this {
+    if (!Number.isSafeInteger(value)) throw new RangeError(`BinaryCopy: ${value} is not a safe integer`);
     this.reserve(12);
+    const high = Math.floor(value / 4294967296);
     this.buffer.writeInt32BE(8, this.used);
-    this.buffer.writeBigInt64BE(BigInt(value), this.used + 4);
+    this.buffer.writeInt32BE(high, this.used + 4);
+    this.buffer.writeUInt32BE(value - high * 4294967296, this.used + 8);
     this.used += 12;
     return this;
   }
@@ -78,6 +83,11 @@ export class BinaryCopy {
     this.buffer.writeInt32BE(-1, this.used);
     this.used += 4;
     return this;
+  }
+
+  /** Bytes written so far (the header included): where the next row starts. */
+  get length(): number {
+    return this.used;
   }
 
   /** The whole COPY data, its trailer written; the writer is done. */

@@ -6,7 +6,7 @@
  * a break is an alert, and the workstation's ingest stops until a supervisor acknowledges it.
  */
 import { randomBytes } from 'node:crypto';
-import { AUDIT_GENESIS_PREV, AuditChainVerifier } from '../shared/audit-chain';
+import { AUDIT_GENESIS_PREV } from '../shared/audit-chain';
 import { canonicalJson } from '../shared/canonical-json';
 import { shanghaiDayOf } from '../shared/dashboard-stats';
 import {
@@ -25,11 +25,11 @@ import {
   type PushResponse,
   type SyncState,
 } from '../shared/hall-api';
+import type { Sm3Batch } from '../shared/sm';
 import { Sm3Simd } from '../shared/sm3-simd';
 import { sql, type Database, type Queryable } from './db';
 import { HallError } from './http';
-import { CapturedBodies, CapturingSm3Batch } from './chain';
-import { BinaryCopy } from './copy';
+import { AUDIT_EVENT_COLUMNS, AuditRows, NodeSm3Batch, encodePushedChain } from './chain';
 import { sm3Of, type HallIdentity } from './identity';
 import { caseFigures } from './case-figures';
 
@@ -107,7 +107,6 @@ const refused = sql<unknown, [string, string, string]>('UPDATE workstations SET 
 const insertAlert = sql<AlertRow, [string, string, number, number | null, string, string, string]>(
   `INSERT INTO alerts (id, workstation_id, epoch, seq, reason, detail, raised_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${ALERT_COLUMNS}`,
 );
-const AUDIT_EVENT_COLUMNS = ['stream', 'seq', 'at', 'operator', 'kind', 'case_no', 'body', 'hash'] as const;
 const insertEvent = sql<unknown, [number, number, string, string | null, string, string | null, string, string]>(
   'INSERT INTO audit_events (stream, seq, at, operator, kind, case_no, body, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
 );
@@ -205,17 +204,41 @@ interface PreparedRecord {
   digest: string;
 }
 
+/** What the transaction needs of a push's audit events, once checked: their COPY rows (hashes included), not the parsed events. */
+interface CheckedAudit {
+  /** The first event's seq and prev (0 and '' without events); the events are consecutive from it. */
+  first: number;
+  prev: string;
+  rows: AuditRows;
+}
+
+/** A push as the transaction stores it. */
+interface PreparedPush {
+  audit: CheckedAudit;
+  records: PreparedRecord[];
+  head: PushRequest['head'];
+  outbox: PushRequest['outbox'];
+}
+
 /** The push service: the streams, the chain checks, the alerts. */
 export class IngestService {
-  /** The four-lane SM3 the pushed events are hashed with (null: Node's SM3). One is enough: a push's hashing runs without a pause. */
-  private readonly lanes: Promise<Sm3Simd | null> = Sm3Simd.create();
+  /**
+   * The four-lane SM3 the pushed events are hashed with, once ready (null: missing, Node's SM3).
+   * One is enough: a push's hashing runs without a pause.
+   */
+  private lanes: Sm3Simd | null = null;
 
   constructor(
     protected readonly db: Database,
     private readonly identity: HallIdentity,
     private readonly now: () => Date,
     private readonly log: (line: string) => void,
-  ) {}
+  ) {
+    void Sm3Simd.create().then(
+      (lanes) => void (this.lanes = lanes),
+      () => undefined,
+    );
+  }
 
   /** Where a workstation's streams stand, and whether its ingest is open. */
   async state(workstationId: string): Promise<SyncState> {
@@ -240,22 +263,33 @@ export class IngestService {
    * locked, items the hall holds are compared with what it stored, the first new item must follow
    * the highest held, and the chain must continue the last hash held. A refusal changes nothing
    * but the window's "last refusal" mark; a break rolls back and raises an alert.
+   *
+   * The judging before the transaction is synchronous and keeps only what the transaction needs
+   * (the events as COPY rows, the records): the parsed push, thousands of objects, is not held
+   * while the transaction waits on the database. Held by eight pushes at once, it outlived the
+   * young generation and tripled the time the hall spent collecting garbage.
    */
-  async push(workstationId: string, request: PushRequest): Promise<PushResponse> {
+  push(workstationId: string, request: PushRequest): Promise<PushResponse> {
+    let prepared: PreparedPush;
     try {
-      return await this.pushOnce(workstationId, request);
+      prepared = this.prepare(request);
     } catch (error) {
-      if (error instanceof ChainBreak) {
-        const alert = await this.raiseAlert(workstationId, error);
-        await this.db.run(refused, [workstationId, 'CHAIN_BREAK', this.now().toISOString()]);
-        throw new HallError('CHAIN_BREAK', undefined, { alert });
-      }
-      if (error instanceof HallError) await this.db.run(refused, [workstationId, error.code, this.now().toISOString()]);
-      throw error;
+      return this.refuse(workstationId, error);
     }
+    return this.store(workstationId, prepared).catch((error: unknown) => this.refuse(workstationId, error));
   }
 
-  private async pushOnce(workstationId: string, request: PushRequest): Promise<PushResponse> {
+  private async refuse(workstationId: string, error: unknown): Promise<never> {
+    if (error instanceof ChainBreak) {
+      const alert = await this.raiseAlert(workstationId, error);
+      await this.db.run(refused, [workstationId, 'CHAIN_BREAK', this.now().toISOString()]);
+      throw new HallError('CHAIN_BREAK', undefined, { alert });
+    }
+    if (error instanceof HallError) await this.db.run(refused, [workstationId, error.code, this.now().toISOString()]);
+    throw error;
+  }
+
+  private prepare(request: PushRequest): PreparedPush {
     const { audit, records } = request;
     if (audit.length > HALL_MAX_AUDIT_PER_PUSH || records.length > HALL_MAX_RECORDS_PER_PUSH) {
       throw new HallError('TOO_LARGE', `一次同步最多 ${HALL_MAX_AUDIT_PER_PUSH} 条日志和 ${HALL_MAX_RECORDS_PER_PUSH} 条记录，请分批发送。`);
@@ -266,9 +300,19 @@ export class IngestService {
     if (lastSent && (request.head.seq < lastSent.seq || (request.head.seq === lastSent.seq && request.head.hash !== lastSent.hash))) {
       throw new HallError('BAD_REQUEST', '同步请求中的日志链末端早于所发送的事件。', { path: 'head' });
     }
-    const bodies = this.checkChain(audit, await this.lanes);
-    const prepared: PreparedRecord[] = records.map((item) => ({ item, digest: sm3Of(canonicalJson(item)) }));
+    // Node's SM3 until the four lanes are ready (the first moments after a start) or where they are missing: the same digests.
+    const rows = this.checkChain(audit, this.lanes ?? new NodeSm3Batch());
+    return {
+      audit: { first: audit[0]?.seq ?? 0, prev: audit[0]?.prev ?? '', rows },
+      records: records.map((item) => ({ item, digest: sm3Of(canonicalJson(item)) })),
+      head: request.head,
+      outbox: request.outbox,
+    };
+  }
 
+  private store(workstationId: string, push: PreparedPush): Promise<PushResponse> {
+    const { audit, records: prepared, head, outbox } = push;
+    const sent = audit.rows.length;
     return this.db.transaction(async (tx) => {
       const stream = await tx.one(lockStream, [workstationId]);
       if (!stream) throw new HallError('UNKNOWN_WORKSTATION');
@@ -277,38 +321,41 @@ export class IngestService {
       const { epoch } = stream;
 
       // The audit chain: the part the hall holds must be what it holds, the rest must follow it.
-      const held = audit.filter((e) => e.seq <= stream.audit_highest);
-      if (held.length > 0) {
-        const stored = new Map((await tx.all(storedHashes, [stream.id, held[0]!.seq, held.at(-1)!.seq])).map((row) => [row.seq, row.hash]));
-        for (const event of held) {
-          const hash = stored.get(event.seq);
-          if (hash !== undefined && hash !== event.hash) {
-            throw event.seq === 1
+      // The events are consecutive from audit.first: the first `held` of them are at or below the highest held.
+      const held = Math.max(0, Math.min(sent, stream.audit_highest - audit.first + 1));
+      if (held > 0) {
+        const stored = new Map((await tx.all(storedHashes, [stream.id, audit.first, audit.first + held - 1])).map((row) => [row.seq, row.hash]));
+        for (let i = 0; i < held; i++) {
+          const seq = audit.first + i;
+          const hash = stored.get(seq);
+          if (hash !== undefined && hash !== audit.rows.hash(i)) {
+            throw seq === 1
               ? new ChainBreak('restarted', 1, `日志链从头重新开始：第 1 条事件与大厅保存的不同（大厅已保存至第 ${stream.audit_highest} 条）。`)
-              : new ChainBreak('diverged', event.seq, `第 ${event.seq} 条事件与大厅保存的不同：日志被改写，或另一台工作台在使用同一密钥。`);
+              : new ChainBreak('diverged', seq, `第 ${seq} 条事件与大厅保存的不同：日志被改写，或另一台工作台在使用同一密钥。`);
           }
         }
       }
-      const fresh = audit.filter((e) => e.seq > stream.audit_highest);
-      const freshBodies = bodies.slice(audit.length - fresh.length);
+      const fresh = sent - held;
       let auditHighest = stream.audit_highest;
       let lastHash = stream.audit_last_hash;
-      if (fresh.length > 0) {
-        const first = fresh[0]!;
-        if (first.seq !== auditHighest + 1) throw new HallError('SEQUENCE_GAP', undefined, { stream: 'audit', highest: auditHighest, epoch });
-        if (first.prev !== lastHash) {
-          if (auditHighest === 0) throw new HallError('CHAIN_LINK_MISMATCH', '日志链第 1 条事件没有从链首开始。', { seq: first.seq });
+      if (fresh > 0) {
+        const first = audit.first + held;
+        // The first fresh event's prev: checked equal to the hash of the event before it in the push.
+        const prev = held === 0 ? audit.prev : audit.rows.hash(held - 1);
+        if (first !== auditHighest + 1) throw new HallError('SEQUENCE_GAP', undefined, { stream: 'audit', highest: auditHighest, epoch });
+        if (prev !== lastHash) {
+          if (auditHighest === 0) throw new HallError('CHAIN_LINK_MISMATCH', '日志链第 1 条事件没有从链首开始。', { seq: first });
           throw new ChainBreak(
             'prev_mismatch',
-            first.seq,
-            `第 ${first.seq} 条事件没有接续大厅保存的第 ${auditHighest} 条：此前的日志被改写，或另一台工作台在使用同一密钥。`,
+            first,
+            `第 ${first} 条事件没有接续大厅保存的第 ${auditHighest} 条：此前的日志被改写，或另一台工作台在使用同一密钥。`,
           );
         }
-        await this.insertAuditEvents(tx, stream.id, fresh, freshBodies);
-        auditHighest = fresh.at(-1)!.seq;
-        lastHash = fresh.at(-1)!.hash;
+        await this.insertAuditEvents(tx, stream.id, audit.rows, held);
+        auditHighest = audit.first + sent - 1;
+        lastHash = audit.rows.hash(sent - 1);
       }
-      await this.checkHead(tx, stream.id, request.head, auditHighest, lastHash, audit);
+      await this.checkHead(tx, stream.id, head, auditHighest, lastHash, audit);
 
       // The records stream, the same way.
       const heldRecords = prepared.filter((r) => r.item.seq <= stream.records_highest);
@@ -330,10 +377,10 @@ export class IngestService {
         recordsHighest = freshRecords.at(-1)!.item.seq;
       }
 
-      await tx.run(moveStream, [workstationId, epoch, auditHighest, lastHash, recordsHighest, request.head.seq]);
+      await tx.run(moveStream, [workstationId, epoch, auditHighest, lastHash, recordsHighest, head.seq]);
       const nowIso = this.now().toISOString();
-      if (request.outbox) {
-        const o = request.outbox;
+      if (outbox) {
+        const o = outbox;
         await tx.run(upsertOutbox, [
           workstationId,
           o.at,
@@ -350,54 +397,41 @@ export class IngestService {
         epoch,
         audit: { highest: auditHighest, lastHash },
         records: { highest: recordsHighest },
-        stored: { audit: fresh.length, records: freshRecords.length },
+        stored: { audit: fresh, records: freshRecords.length },
       };
     });
   }
 
   /**
    * Verifies the events among themselves with the workstation's own rule (shared/audit-chain):
-   * consecutive, each `prev` the hash before it, each hash SM3 of its content. Returns each
-   * event's canonical body as it was hashed. Synchronous from start to end, so one four-lane
-   * hasher serves every push.
+   * consecutive, each `prev` the hash before it, each hash SM3 of its content. Returns them as
+   * the COPY rows the hall stores, each body the canonical bytes that were hashed. Synchronous
+   * from start to end, so one four-lane hasher serves every push.
    */
-  private checkChain(audit: HallAuditEvent[], lanes: Sm3Simd | null): CapturedBodies {
-    const batch = new CapturingSm3Batch(lanes);
-    if (audit.length === 0) return batch.takeBodies();
-    const verifier = new AuditChainVerifier(audit[0]!.prev, audit[0]!.seq, batch);
-    verifier.pushAll(audit);
-    const broken = verifier.result.firstBroken;
-    if (broken) {
-      const details = { seq: broken.seq };
-      if (broken.reason === 'hash_mismatch')
-        throw new HallError('CHAIN_HASH_MISMATCH', `第 ${broken.seq} 条日志事件的哈希与其内容不符，大厅服务器未作任何处理。`, details);
-      if (broken.reason === 'prev_mismatch')
-        throw new HallError('CHAIN_LINK_MISMATCH', `第 ${broken.seq} 条日志事件没有接续上一条，大厅服务器未作任何处理。`, details);
-      if (broken.reason === 'seq_gap') throw new HallError('SEQUENCE_ORDER', undefined, { stream: 'audit', ...details });
-      throw new HallError('BAD_REQUEST', `第 ${broken.seq} 条日志事件格式不正确。`, details);
+  private checkChain(audit: HallAuditEvent[], batch: Sm3Batch): AuditRows {
+    const checked = encodePushedChain(audit, batch);
+    if ('broken' in checked) {
+      const { seq, reason } = checked.broken;
+      const details = { seq };
+      if (reason === 'hash_mismatch') throw new HallError('CHAIN_HASH_MISMATCH', `第 ${seq} 条日志事件的哈希与其内容不符，大厅服务器未作任何处理。`, details);
+      if (reason === 'prev_mismatch') throw new HallError('CHAIN_LINK_MISMATCH', `第 ${seq} 条日志事件没有接续上一条，大厅服务器未作任何处理。`, details);
+      throw new HallError('SEQUENCE_ORDER', undefined, { stream: 'audit', ...details });
     }
-    const bodies = batch.takeBodies();
+    const { rows } = checked;
     const limit = HALL_MAX_DETAILS_CHARS + 1024;
     // A body is never longer in characters than in bytes: only a long one is decoded to count.
-    for (let i = 0; i < bodies.length; i++) {
-      if (bodies.body(i).length > limit && bodies.text(i).length > limit)
+    for (let i = 0; i < rows.length; i++) {
+      if (rows.body(i).length > limit && rows.text(i).length > limit)
         throw new HallError('TOO_LARGE', `第 ${audit[i]!.seq} 条日志事件过大。`, { seq: audit[i]!.seq });
     }
-    return bodies;
+    return rows;
   }
 
   /**
    * The workstation's head against what the hall holds: a head behind the highest held is a
    * chain that lost its end (or another chain), a head at the highest must carry its hash.
    */
-  private async checkHead(
-    tx: Queryable,
-    streamId: number,
-    head: PushRequest['head'],
-    highest: number,
-    lastHash: string,
-    sent: HallAuditEvent[],
-  ): Promise<void> {
+  private async checkHead(tx: Queryable, streamId: number, head: PushRequest['head'], highest: number, lastHash: string, sent: CheckedAudit): Promise<void> {
     if (head.seq > highest) return;
     if (head.seq === highest) {
       if (head.hash !== lastHash) throw new ChainBreak('diverged', head.seq, `工作台日志链末端第 ${head.seq} 条与大厅保存的不同。`);
@@ -405,7 +439,8 @@ export class IngestService {
     }
     let heldHash = AUDIT_GENESIS_PREV;
     if (head.seq > 0) {
-      heldHash = sent.find((e) => e.seq === head.seq)?.hash ?? (await tx.one(storedHashes, [streamId, head.seq, head.seq]))?.hash ?? '';
+      const i = head.seq - sent.first;
+      heldHash = (i >= 0 && i < sent.rows.length ? sent.rows.hash(i) : null) ?? (await tx.one(storedHashes, [streamId, head.seq, head.seq]))?.hash ?? '';
     }
     if (heldHash === head.hash) {
       throw new ChainBreak('truncated', head.seq + 1, `工作台日志链只剩 ${head.seq} 条，大厅已保存 ${highest} 条：第 ${head.seq + 1} 条起被删除。`);
@@ -414,23 +449,18 @@ export class IngestService {
   }
 
   /**
-   * Stores new audit events in one binary COPY, each body as the bytes that were hashed (the
-   * bench's baseline overrides this with one INSERT per event).
+   * Stores new audit events (the rows from `from` on) in one binary COPY, each body as the bytes
+   * that were hashed (the bench's baseline overrides this with one INSERT per event).
    */
-  protected async insertAuditEvents(tx: Queryable, streamId: number, events: HallAuditEvent[], bodies: CapturedBodies): Promise<void> {
-    const copy = new BinaryCopy();
-    for (let i = 0; i < events.length; i++) {
-      const e = events[i]!;
-      copy.row(AUDIT_EVENT_COLUMNS.length).int4(streamId).int8(e.seq).text(e.at).text(e.operator).text(e.kind).text(e.case).bytes(bodies.body(i)).text(e.hash);
-    }
-    await tx.copyFrom('audit_events', AUDIT_EVENT_COLUMNS, copy.finish());
+  protected async insertAuditEvents(tx: Queryable, streamId: number, rows: AuditRows, from: number): Promise<void> {
+    await tx.copyFrom('audit_events', AUDIT_EVENT_COLUMNS, rows.copyData(from, streamId));
   }
 
   /** One INSERT per event: the baseline of the ingest benchmark. */
-  protected async insertAuditEventsOneByOne(tx: Queryable, streamId: number, events: HallAuditEvent[], bodies: CapturedBodies): Promise<void> {
-    for (let i = 0; i < events.length; i++) {
-      const e = events[i]!;
-      await tx.run(insertEvent, [streamId, e.seq, e.at, e.operator, e.kind, e.case, bodies.text(i), e.hash]);
+  protected async insertAuditEventsOneByOne(tx: Queryable, streamId: number, rows: AuditRows, from: number): Promise<void> {
+    for (let i = from; i < rows.length; i++) {
+      const e = rows.fields(i);
+      await tx.run(insertEvent, [streamId, e.seq, e.at, e.operator, e.kind, e.case, e.body, e.hash]);
     }
   }
 

@@ -134,6 +134,23 @@ function send(res: ServerResponse, status: number, value: unknown, identity: Hal
   res.end(body);
 }
 
+/** A request's input as received: the query (GET) or the JSON body (POST), with the path's parameters. */
+function requestInput(route: HallRoute, req: IncomingMessage, url: URL, params: Record<string, string>, body: Buffer): Record<string, unknown> {
+  if (route.method === 'GET') {
+    if (body.length > 0) throw new HallError('BAD_REQUEST', 'GET 请求不应带有请求内容。');
+    const query = parseQuery(url.searchParams);
+    for (const name of pathParams(route.path))
+      if (Object.hasOwn(query, name)) throw new HallError('BAD_REQUEST', `参数 ${name} 已在路径中给出。`, { path: name });
+    return { ...query, ...params };
+  }
+  if (url.search) throw new HallError('BAD_REQUEST', 'POST 请求的参数应放在请求内容中。');
+  const json = parseJson(req, body);
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new HallError('BAD_REQUEST', '请求内容必须是一个 JSON 对象。');
+  for (const name of pathParams(route.path))
+    if (Object.hasOwn(json, name)) throw new HallError('UNKNOWN_FIELD', `字段 ${name} 已在路径中给出。`, { path: name });
+  return { ...(json as Record<string, unknown>), ...params };
+}
+
 /** The request pipeline over the route table. */
 export function hallRequestHandler(routes: HallRoute[], auth: Authenticator, identity: HallIdentity, log: (line: string) => void) {
   const router = new Router(routes);
@@ -146,29 +163,20 @@ export function hallRequestHandler(routes: HallRoute[], auth: Authenticator, ide
       const signed = signedHeaders(req.headers);
       nonce = signed?.nonce ?? null;
       const { route, params } = router.match(method, url.pathname);
-      const body = await readBody(req, HALL_MAX_BODY_BYTES);
+      let body: Buffer | null = await readBody(req, HALL_MAX_BODY_BYTES);
       const caller: Caller =
         route.access === 'enrol'
           ? { workstationId: signed?.workstationId ?? '', operator: null, nonce: nonce ?? '' }
           : await auth.check(method, pathWithQuery, body, signed, route.access);
-      let raw: Record<string, unknown>;
-      if (route.method === 'GET') {
-        if (body.length > 0) throw new HallError('BAD_REQUEST', 'GET 请求不应带有请求内容。');
-        const query = parseQuery(url.searchParams);
-        for (const name of pathParams(route.path))
-          if (Object.hasOwn(query, name)) throw new HallError('BAD_REQUEST', `参数 ${name} 已在路径中给出。`, { path: name });
-        raw = { ...query, ...params };
-      } else {
-        if (url.search) throw new HallError('BAD_REQUEST', 'POST 请求的参数应放在请求内容中。');
-        const json = parseJson(req, body);
-        if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new HallError('BAD_REQUEST', '请求内容必须是一个 JSON 对象。');
-        for (const name of pathParams(route.path))
-          if (Object.hasOwn(json, name)) throw new HallError('UNKNOWN_FIELD', `字段 ${name} 已在路径中给出。`, { path: name });
-        raw = { ...(json as Record<string, unknown>), ...params };
-      }
+      let raw: Record<string, unknown> | null = requestInput(route, req, url, params, body);
       route.screen?.(raw);
-      const input = route.validate ? route.validate(raw) : validate(route.request, raw);
-      const value = await route.handler(input, { caller, method, pathWithQuery, body, signed });
+      let input: unknown = route.validate ? route.validate(raw) : validate(route.request, raw);
+      const handled = route.handler(input, { caller, method, pathWithQuery, body, signed });
+      // Let go of the request while its handler waits (a push's body and thousands of parsed
+      // events would otherwise outlive the young generation): what a handler needs after its
+      // first wait, it keeps itself.
+      raw = input = body = null;
+      const value = await handled;
       send(res, route.name === 'enrol' ? 201 : 200, value, identity, nonce);
     } catch (error) {
       if (error instanceof HallError) {

@@ -301,7 +301,11 @@ export type AuditEventInput = Omit<AuditEvent, 'seq' | 'prev' | 'hash'>;
 // `prev` + canonicalJson of the event.
 const eventWriter = new CanonicalJsonWriter();
 
-function canonicalEventBytes(event: Omit<AuditEvent, 'hash'>): Uint8Array {
+/**
+ * The bytes an event's hash covers: `prev` followed by the canonical JSON of the event without
+ * its hash, in UTF-8. A view of a buffer reused by the next call: copy what must outlive it.
+ */
+export function canonicalEventBytes(event: Omit<AuditEvent, 'hash'>): Uint8Array {
   return eventWriter
     .reset()
     .raw(event.prev)

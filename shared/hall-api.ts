@@ -30,6 +30,7 @@ import {
   HOLDER_ID_NUMBER_PATTERN,
   HOLDER_ID_TYPES,
   IsoTime,
+  isIsoTime,
   LICENCE_STATUSES,
   LicenceId,
   MATERIAL_OUTCOMES,
@@ -362,7 +363,7 @@ export function isPushedAuditEvent(value: unknown): value is HallAuditEvent {
   if (typeof details !== 'object' || details === null || Object.getPrototypeOf(details) !== OBJECT_PROTOTYPE || Object.hasOwn(details, '__proto__'))
     return false;
   if (typeof prev !== 'string' || !HEX64.test(prev) || typeof hash !== 'string' || !HEX64.test(hash)) return false;
-  return Iso.safeParse(at).success;
+  return typeof at === 'string' && isIsoTime(at);
 }
 
 const MaterialOverride = z.discriminatedUnion('kind', [

@@ -28,12 +28,11 @@ import { openPglite, openPostgres, sql, type Database } from '../../hall/db';
 import { migrate } from '../../hall/migrations';
 import { startHall, type RunningHall } from '../../hall/index';
 import { IngestService } from '../../hall/ingest';
-import type { CapturedBodies } from '../../hall/chain';
+import type { AuditRows } from '../../hall/chain';
 import { BinaryCopy } from '../../hall/copy';
 import type { Queryable } from '../../hall/db';
 import { AUDIT_GENESIS_PREV, verifyAuditChain, type AuditEvent } from '../../shared/audit-chain';
 import { canonicalJson } from '../../shared/canonical-json';
-import type { HallAuditEvent } from '../../shared/hall-api';
 import { generateSm2KeyPair } from '../../shared/sm';
 import { Station } from './hall-station';
 import { startPostgres } from '../hall/postgres-setup';
@@ -75,8 +74,8 @@ async function hallOn(db: Database, baseline = false): Promise<{ hall: RunningHa
     ingest: baseline
       ? (d, identity, now, log) =>
           new (class OneInsertPerEvent extends IngestService {
-            protected override insertAuditEvents(tx: Queryable, streamId: number, events: HallAuditEvent[], bodies: CapturedBodies): Promise<void> {
-              return this.insertAuditEventsOneByOne(tx, streamId, events, bodies);
+            protected override insertAuditEvents(tx: Queryable, streamId: number, rows: AuditRows, from: number): Promise<void> {
+              return this.insertAuditEventsOneByOne(tx, streamId, rows, from);
             }
           })(d, identity, now, log)
       : undefined,

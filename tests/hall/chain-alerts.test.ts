@@ -246,4 +246,36 @@ describe.each(ENGINES)('the anchored chain (%s)', (engine) => {
     );
     expect((await supervisor.supervisepost('chain-verify', { workstation: 'WS-CH-11' })).json.firstBroken).toEqual({ seq: 4, reason: 'hash_mismatch' });
   });
+  it('verifies a chain of thousands of events read in many pieces, each cut anywhere, and names an edit deep in it', async () => {
+    // About 1.5 MB of COPY data: the server's messages reach the checker in many socket chunks,
+    // rows cut between them (on PGlite, in pages of 1,000).
+    const ws = await enrolled(test, 'WS-CH-14');
+    ws.appendEvents(3000, { details: { note: '结婚登记 材料核验'.repeat(8), latencyMs: 120 } });
+    expect((await ws.push()).status).toBe(200);
+    expect(await verifyStoredChain(test.db, 'WS-CH-14', 1, { pageSize: 1000 })).toMatchObject({ ok: true, checked: 3000, highest: 3000, firstBroken: null });
+    await test.db.run(
+      sql<unknown, [string]>(
+        "UPDATE audit_events SET body = replace(body, '材料核验', '材料核查') WHERE stream = (SELECT id FROM streams WHERE workstation_id = $1 AND epoch = 1) AND seq IN (2345, 2990)",
+      ),
+      ['WS-CH-14'],
+    );
+    expect(await verifyStoredChain(test.db, 'WS-CH-14', 1, { pageSize: 1000 })).toMatchObject({
+      ok: false,
+      checked: 2345,
+      firstBroken: { seq: 2345, reason: 'hash_mismatch' },
+    });
+    expect((await verifyStoredChain(test.db, 'WS-CH-14', 1, { pageSize: 1000, simd: false })).firstBroken).toEqual({ seq: 2345, reason: 'hash_mismatch' });
+  });
+
+  // PostgreSQL's checkers read over connections of their own (PGlite has one, in the hall's thread).
+  if (engine === 'postgres')
+    it('reports what the server answers when it refuses the read of a range', async () => {
+      await synced('WS-CH-15', 20);
+      // The checkers' own connections look for the table in a schema that does not exist.
+      const astray = { ...test.db, connectionString: `${test.db.connectionString!}?options=-c%20search_path%3Dnowhere` };
+      await expect(verifyStoredChain(astray, 'WS-CH-15', 1, { pageSize: 10 })).rejects.toThrow(
+        /^chain verification: relation "audit_events" does not exist \(42P01\)$/,
+      );
+      expect(await verifyStoredChain(test.db, 'WS-CH-15', 1, { pageSize: 10 })).toMatchObject({ ok: true, checked: 20 });
+    });
 });

@@ -70,18 +70,21 @@ describe('the migrations', () => {
     try {
       await db.script('CREATE TABLE copied (id bigint PRIMARY KEY, n integer, label text, body text)');
       const labels = ['{"a":"b\\"c"}', 'x,y', '{}', 'NULL', '', null, '结婚登记', 'back\\slash', '\\N', 'tab\there\nline'];
+      // bigint ids across the range a safe integer covers, both signs (written as two 32-bit halves).
+      const ids = labels.map((_, i) => [2 ** 40 + i, -(2 ** 40) - i, Number.MAX_SAFE_INTEGER - i, -1 - i, Number.MIN_SAFE_INTEGER + i][i % 5]!);
       const copy = new BinaryCopy();
       labels.forEach((label, i) =>
         copy
           .row(4)
-          .int8(2 ** 40 + i)
+          .int8(ids[i]!)
           .int4(1 - i)
           .text(label)
           .bytes(Buffer.from(`{"n":${i},"note":"材料"}`)),
       );
       expect(await db.transaction((tx) => tx.copyFrom('copied', ['id', 'n', 'label', 'body'], copy.finish()))).toBe(labels.length);
       const rows = await db.all(sql<{ id: number; n: number; label: string | null; body: string }>('SELECT id, n, label, body FROM copied ORDER BY id'));
-      expect(rows).toEqual(labels.map((label, i) => ({ id: 2 ** 40 + i, n: 1 - i, label, body: `{"n":${i},"note":"材料"}` })));
+      expect(rows).toEqual(labels.map((label, i) => ({ id: ids[i]!, n: 1 - i, label, body: `{"n":${i},"note":"材料"}` })).sort((a, b) => a.id - b.id));
+      expect(() => new BinaryCopy().row(1).int8(2 ** 53)).toThrow(RangeError);
 
       // A row that breaks a constraint fails the COPY, and the transaction around it changes nothing.
       const again = new BinaryCopy();
