@@ -4,18 +4,8 @@ import { defineConfig } from '@playwright/test';
  * End-to-end tests: Debian's Chromium (Playwright cannot download browsers here) against the
  * real host in browser mode with the real library sandbox.
  */
-// Specs that judge time — the library link calls a call over two seconds slow — run in a
-// project of their own, which `npm test` runs after the others with no test beside them
-// (scripts/test.mjs); the others run one worker per core there. A plain `npx playwright test`
-// runs everything with one worker.
-const ALONE = ['**/link-recovery.spec.ts'];
-
 export default defineConfig({
   testDir: 'tests/e2e',
-  projects: [
-    { name: 'e2e', testIgnore: ALONE },
-    { name: 'e2e-alone', testMatch: ALONE },
-  ],
   timeout: 60_000,
   expect: { timeout: 10_000 },
   fullyParallel: false,
